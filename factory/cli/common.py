@@ -1,0 +1,54 @@
+"""What every command shares: one-line errors, exit code 2, no traceback."""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+
+from factory.recipe import RecipeError
+
+
+class UserError(click.ClickException):
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+EXPECTED = (RecipeError, FileNotFoundError, PermissionError, ValueError)
+
+
+def one_line_errors(fn):
+    """Turn expected failures into `error: <what and where>` + exit 2; KeyboardInterrupt exits 130."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except click.ClickException:
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted: what was written so far is kept; run again to resume", err=True)
+            sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 - the CLI's last line of defence
+            from factory.engine.local_server import LocalServerError
+
+            if isinstance(exc, EXPECTED + (LocalServerError,)):
+                raise UserError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+            raise UserError(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
+
+    return wrapper
+
+
+def parse_shard(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    try:
+        i, n = (int(x) for x in value.split("/"))
+    except ValueError:
+        raise UserError(f"--shard: expected I/N, got {value!r}") from None
+    if not (n >= 1 and 0 <= i < n):
+        raise UserError(f"--shard: need 0 <= I < N, got {value!r}")
+    return i, n

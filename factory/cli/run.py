@@ -1,0 +1,55 @@
+"""`factory run` and `factory validate`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from factory.cli.common import one_line_errors, parse_shard
+from factory.endpoint import Overrides
+from factory.recipe import load_recipe
+
+
+@click.command("validate")
+@click.argument("recipe", type=click.Path(path_type=Path))
+@one_line_errors
+def validate_cmd(recipe: Path) -> None:
+    """Check RECIPE without running it."""
+    r = load_recipe(recipe)
+    click.echo(f"ok: {recipe} ({r.name}, {r.language}, character {r.character.name})")
+
+
+@click.command("run")
+@click.argument("recipe", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), help="Run directory (default outputs/<name>).")
+@click.option("--fresh", is_flag=True, help="Start over instead of resuming from what is on disk.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most N requests per stage (demo/smoke runs).")
+@click.option("--base-url", help="OpenAI-compatible endpoint; beats the recipe and OPENAI_BASE_URL.")
+@click.option("--model", help="Model name at that endpoint.")
+@click.option("--local-model", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Serve this GGUF file with llama.cpp and use it.")
+@click.option("--concurrency", type=click.IntRange(min=1), help="Requests in flight at most.")
+@click.option("--shard", help="I/N: generate only this slice of the requests (merge later).")
+@click.option("--quiet", is_flag=True, help="No progress display.")
+@one_line_errors
+def run_cmd(recipe: Path, out: Path | None, fresh: bool, limit: int | None, base_url: str | None,
+            model: str | None, local_model: Path | None, concurrency: int | None, shard: str | None,
+            quiet: bool) -> None:
+    """Generate the dataset RECIPE describes into a run directory (resumable)."""
+    from factory.pipeline import run_recipe
+
+    r = load_recipe(recipe)
+    overrides = Overrides(base_url=base_url, model=model, local_model=local_model, concurrency=concurrency)
+    summary = run_recipe(r, out=out, fresh=fresh, limit=limit, overrides=overrides,
+                         shard=parse_shard(shard), progress=False if quiet else None,
+                         log=lambda m: click.echo(m, err=True))
+    counts = ", ".join(f"{k} {v}" for k, v in summary["counts"].items())
+    fails = sum(summary["failures"].values())
+    where = out or r.output_dir or Path("outputs") / r.name
+    click.echo(f"done in {summary['wall_time_s']:.1f}s: {counts}")
+    click.echo(f"requests {summary['requests']}, cache hits {summary['cache_hits']}, "
+               f"tokens {summary['tokens_in']}+{summary['tokens_out']}, failures {fails}")
+    click.echo(f"run directory: {where}")
+    sys.stdout.flush()

@@ -1,0 +1,36 @@
+"""What every stage gets: the recipe, the run directory, the engine and the run's switches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from factory.engine import Engine
+from factory.recipe import Recipe
+from factory.rundir import RunDir
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+@dataclass
+class RunContext:
+    recipe: Recipe
+    run: RunDir
+    engine: Engine | None = None
+    limit: int | None = None  # at most this many requests per stage (demo / smoke runs)
+    shard: tuple[int, int] | None = None  # (index, count): this process does one slice
+    progress: Any = None  # ProgressDisplay or None
+    log: Callable[[str], None] = _quiet
+    generator: str = ""  # model name that wrote the data, for the card and run.json
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def language(self) -> str:
+        return self.recipe.language
+
+    @property
+    def character(self) -> str:
+        return self.recipe.character.name

@@ -1,0 +1,111 @@
+"""Which model to talk to: flags, then the recipe's backend block, then the environment, then embedded.
+
+Returns either settings for a remote OpenAI-compatible endpoint, or a plan to start the local
+llama.cpp server (the embedded SmolLM2, or any GGUF the user names).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from factory.engine import EndpointSettings, Prices
+from factory.recipe import BackendConfig, RecipeError
+
+
+@dataclass
+class Overrides:
+    """Command-line flags; None means "not given"."""
+
+    base_url: str | None = None
+    model: str | None = None
+    local_model: Path | None = None
+    concurrency: int | None = None
+
+
+@dataclass
+class LocalPlan:
+    model_path: Path | None  # None: the embedded model
+    n_ctx: int
+    n_threads: int | None
+
+
+def guess_kind(base_url: str) -> str:
+    u = base_url.lower()
+    if "api.openai.com" in u:
+        return "openai"
+    if "deepseek" in u:
+        return "deepseek"
+    if ":11434" in u or "ollama" in u:
+        return "ollama"
+    return "other"
+
+
+def _structured_for(kind: str, requested: str) -> str:
+    if requested != "auto":
+        return requested
+    return {"openai": "json_schema", "vllm": "json_schema", "llamacpp": "llamacpp",
+            "deepseek": "json_object", "ollama": "json_object"}.get(kind, "json_schema")
+
+
+def _first_model(base_url: str, api_key: str | None) -> str:
+    req = urllib.request.Request(base_url.rstrip("/") + "/models")
+    if api_key:
+        req.add_header("Authorization", f"Bearer {api_key}")
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            data = json.loads(resp.read())
+        return data["data"][0]["id"]
+    except Exception as exc:
+        raise RecipeError(f"backend.model: not given and {base_url}/models did not name one ({exc})") from None
+
+
+def resolve(backend: BackendConfig, flags: Overrides | None = None,
+            env: dict[str, str] | None = None) -> EndpointSettings | LocalPlan:
+    flags = flags or Overrides()
+    env = dict(os.environ) if env is None else env
+    if flags.local_model is not None:
+        return LocalPlan(flags.local_model, *_local_args(backend))
+    base_url = flags.base_url or backend.base_url
+    api_key = backend.api_key.get_secret_value() if backend.api_key else None
+    if base_url is None and backend.local is not None:
+        return LocalPlan(backend.local.model_path, backend.local.n_ctx, backend.local.n_threads)
+    if base_url is None:
+        base_url = env.get("OPENAI_BASE_URL")
+        if base_url is None and env.get("OPENAI_API_KEY"):
+            base_url = "https://api.openai.com/v1"
+    if base_url is None:
+        return LocalPlan(None, *_local_args(backend))
+    api_key = api_key or env.get("OPENAI_API_KEY")
+    kind = backend.kind if backend.kind != "auto" else guess_kind(base_url)
+    model = flags.model or backend.model or env.get("OPENAI_MODEL") or env.get("FACTORY_MODEL")
+    if model is None:
+        model = "gpt-4o-mini" if kind == "openai" else _first_model(base_url, api_key)
+    return settings_from(backend, base_url=base_url, model=model, api_key=api_key, kind=kind, flags=flags)
+
+
+def _local_args(backend: BackendConfig) -> tuple[int, int | None]:
+    if backend.local is not None:
+        return backend.local.n_ctx, backend.local.n_threads
+    return 4096, None
+
+
+def settings_from(backend: BackendConfig, *, base_url: str, model: str, api_key: str | None, kind: str,
+                  flags: Overrides | None = None) -> EndpointSettings:
+    flags = flags or Overrides()
+    params: dict = {"temperature": backend.temperature, "max_tokens": backend.max_tokens}
+    if backend.top_p is not None:
+        params["top_p"] = backend.top_p
+    if backend.seed is not None:
+        params["seed"] = backend.seed
+    prices = Prices(backend.prices.input_per_million, backend.prices.output_per_million) if backend.prices else Prices()
+    return EndpointSettings(
+        base_url=base_url, model=model, api_key=api_key, kind=kind,
+        structured=_structured_for(kind, backend.structured), transport=backend.transport,
+        concurrency=flags.concurrency or backend.concurrency,
+        requests_per_minute=backend.requests_per_minute, tokens_per_minute=backend.tokens_per_minute,
+        timeout=backend.timeout, max_retries=backend.max_retries, parse_retries=backend.parse_retries,
+        params=params, prices=prices)

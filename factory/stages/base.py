@@ -1,0 +1,62 @@
+"""The shape every generator stage shares: build requests -> engine -> records on disk.
+
+A request is the unit of resume: its records are appended (whole lines) and then its id is
+marked done, so a killed run redoes at most what was in flight, and the cache makes that free
+when the reply had already arrived.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+
+from pydantic import BaseModel
+
+from factory.context import RunContext
+from factory.engine import ParseError, Request, Result
+
+
+def in_shard(request_id: str, shard: tuple[int, int] | None) -> bool:
+    if shard is None:
+        return True
+    index, count = shard
+    return int(hashlib.sha256(request_id.encode()).hexdigest()[:8], 16) % count == index
+
+
+async def execute(ctx: RunContext, stage: str, requests: Sequence[Request],
+                  to_records: Callable[[Result], list[BaseModel]]) -> dict[str, int]:
+    """Run the requests not yet done; append their records; log failures with reasons."""
+    if ctx.engine is None:
+        raise RuntimeError(f"stage {stage} needs a model endpoint")
+    requests = list(requests)
+    if ctx.limit is not None:
+        requests = requests[: ctx.limit]
+    requests = [r for r in requests if in_shard(r.id, ctx.shard)]
+    for r in requests:
+        r.stage = stage
+    done = ctx.run.done_ids(stage)
+    todo = [r for r in requests if r.id not in done]
+    stats = ctx.engine.accounting.stage(stage)
+    stats.total += len(requests)
+    stats.done += len(requests) - len(todo)
+    if ctx.progress is not None:
+        ctx.progress.begin(stage, len(requests))
+        ctx.progress.skip(stage, len(requests) - len(todo))
+    written = failed = 0
+    async for res in ctx.engine.stream(todo, ctx.progress):
+        stats.done += 1
+        if res.ok:
+            try:
+                recs = to_records(res)
+            except (ParseError, ValueError) as exc:
+                stats.failures["convert"] += 1
+                ctx.run.record_failure(stage, res.request.id, "convert", str(exc)[:300])
+                failed += 1
+                continue
+            written += ctx.run.append(stage, recs)
+            ctx.run.mark_done(stage, res.request.id)
+        else:
+            failed += 1
+            ctx.run.record_failure(stage, res.request.id, res.error or "unknown", res.detail)
+    return {"requests": len(requests), "skipped": len(requests) - len(todo), "written": written,
+            "failed": failed}
