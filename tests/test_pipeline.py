@@ -125,3 +125,26 @@ def test_kill_9_then_resume_equals_uninterrupted(server, write_recipe, tmp_path)
 
 def test_python_dash_m_entry_point_exists():
     assert (Path(__file__).parent.parent / "factory" / "__main__.py").exists()
+
+
+def test_shards_merge_into_the_unsharded_result(server, write_recipe, tmp_path):
+    server.responder = route
+    profile = "\n\n".join(f"# Period {i}\nAnna did thing number {i} in the year {1850 + i} with care." for i in range(6))
+    recipe = write_recipe(RECIPE, profile=profile)
+    args = ("--base-url", server.base_url, "--model", "m")
+    for i in range(2):
+        run_cli(recipe, "--out", tmp_path / f"s{i}", "--shard", f"{i}/2", *args)
+    shard_chunks = [len((tmp_path / f"s{i}" / "chunks.jsonl").read_text().splitlines()) for i in range(2)]
+    assert sum(shard_chunks) == 6 and min(shard_chunks) > 0
+    made = server.count
+    res = CliRunner().invoke(main, ["merge", str(tmp_path / "s0"), str(tmp_path / "s1"), "--out", str(tmp_path / "m")])
+    assert res.exit_code == 0, res.output
+    run_cli(recipe, "--out", tmp_path / "m", *args)
+    assert server.count == made  # merged caches + done-logs: nothing regenerated
+    run_cli(recipe, "--out", tmp_path / "whole", *args)
+    assert (tmp_path / "m" / "scenes.jsonl").read_text() == (tmp_path / "whole" / "scenes.jsonl").read_text()
+
+
+def test_bad_shard_flag(recipe):
+    res = CliRunner().invoke(main, ["run", str(recipe), "--shard", "3/2"])
+    assert res.exit_code == 2 and "--shard" in res.output

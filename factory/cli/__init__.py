@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from factory import __version__
-from factory.cli.run import run_cmd, validate_cmd
+from factory.cli.run import merge_cmd, run_cmd, validate_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -16,3 +16,4 @@ def main() -> None:
 
 main.add_command(run_cmd)
 main.add_command(validate_cmd)
+main.add_command(merge_cmd)

@@ -53,3 +53,15 @@ def run_cmd(recipe: Path, out: Path | None, fresh: bool, limit: int | None, base
                f"tokens {summary['tokens_in']}+{summary['tokens_out']}, failures {fails}")
     click.echo(f"run directory: {where}")
     sys.stdout.flush()
+
+
+@click.command("merge")
+@click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="Merged run directory.")
+@one_line_errors
+def merge_cmd(shards: tuple[Path, ...], out: Path) -> None:
+    """Union shard run directories; then `factory run RECIPE --out OUT` finishes gate and export."""
+    from factory.merge import merge_runs
+
+    counts = merge_runs(list(shards), out)
+    click.echo("merged: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

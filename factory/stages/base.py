@@ -17,6 +17,7 @@ from factory.engine import ParseError, Request, Result
 
 
 def in_shard(request_id: str, shard: tuple[int, int] | None) -> bool:
+    """Sharding happens at the roots (chunks, cards); everything downstream follows its inputs."""
     if shard is None:
         return True
     index, count = shard
@@ -31,7 +32,6 @@ async def execute(ctx: RunContext, stage: str, requests: Sequence[Request],
     requests = list(requests)
     if ctx.limit is not None:
         requests = requests[: ctx.limit]
-    requests = [r for r in requests if in_shard(r.id, ctx.shard)]
     for r in requests:
         r.stage = stage
     done = ctx.run.done_ids(stage)

@@ -1,0 +1,62 @@
+"""Merge shard run directories (`factory run --shard I/N`) into one.
+
+Stage files are unioned by id, done-logs and caches are unioned, so `factory run --out MERGED`
+afterwards makes zero requests and re-runs only the model-free stages (gate, export) over all.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from factory.recipe import RecipeError
+from factory.records import dedupe_sorted, iter_jsonl, write_jsonl_atomic
+from factory.rundir import MARKER, RunDir
+
+# files rebuilt from the merged inputs by later stages, never unioned
+_DERIVED = {"kept.jsonl", "rejected.jsonl"}
+
+
+def merge_runs(sources: list[Path], out: Path) -> dict[str, int]:
+    for src in sources:
+        if not (src / MARKER).exists():
+            raise RecipeError(f"{src}: not a factory run directory")
+    target = RunDir(out).prepare()
+    counts: dict[str, int] = {}
+    names = sorted({p.name for s in sources for p in s.glob("*.jsonl")} - _DERIVED)
+    for name in names:
+        objs = [o for s in sources for o in iter_jsonl(s / name)]
+        if name == "failures.jsonl":
+            write_jsonl_atomic(target.path / name, objs)
+            continue
+        merged = dedupe_sorted(o for o in objs if "id" in o)
+        write_jsonl_atomic(target.path / name, merged)
+        counts[name.removesuffix(".jsonl")] = len(merged)
+    done_dir = target.path / ".progress"
+    done_dir.mkdir(exist_ok=True)
+    for stage in sorted({p.stem for s in sources for p in (s / ".progress").glob("*.done")}):
+        ids = set().union(*(RunDir(s).done_ids(stage) for s in sources))
+        (done_dir / f"{stage}.done").write_text("".join(f"{i}\n" for i in sorted(ids)), encoding="utf-8")
+    _merge_caches([s / "cache.sqlite" for s in sources], target.cache_file)
+    target.write_run_json({"merged_from": [str(s) for s in sources], "counts": counts})
+    return counts
+
+
+def _merge_caches(paths: list[Path], dest: Path) -> None:
+    from factory.engine.cache import RequestCache
+
+    RequestCache(dest).close()  # creates the table
+    conn = sqlite3.connect(str(dest))
+    for i, p in enumerate(paths):
+        if not p.exists():
+            continue
+        conn.execute(f"ATTACH DATABASE ? AS s{i}", (str(p),))
+        conn.execute(f"INSERT OR IGNORE INTO replies SELECT * FROM s{i}.replies")
+        conn.commit()
+        conn.execute(f"DETACH DATABASE s{i}")
+    conn.close()
+
+
+def describe(counts: dict[str, int]) -> str:
+    return json.dumps(counts, ensure_ascii=False)
