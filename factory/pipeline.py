@@ -15,10 +15,11 @@ from factory.endpoint import LocalPlan, Overrides, resolve, settings_from
 from factory.engine import Accounting, Engine, RequestCache
 from factory.engine.local_server import EMBEDDED_MODEL_NAME, LocalServer, embedded_gguf, free_port
 from factory.engine.transport import make_transport
+from factory.export import stage as export_stage
 from factory.progress import ProgressDisplay
 from factory.recipe import Recipe
 from factory.rundir import RunDir
-from factory.stages import chunks, scenes
+from factory.stages import chunks, preferences, scenes
 
 EMBEDDED_WARNING = (
     "Using the embedded {model} on CPU. It only proves that the pipeline runs offline: its text is "
@@ -29,6 +30,8 @@ EMBEDDED_WARNING = (
 STAGES: list[tuple[str, object, Callable[[Recipe], bool]]] = [
     ("chunks", chunks, lambda r: True),
     ("scenes", scenes, lambda r: True),
+    ("preferences", preferences, lambda r: r.preferences is not None and r.preferences.enabled),
+    ("export", export_stage, lambda r: r.export is not None),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from factory import __version__
+from factory.cli.export import export_cmd, push_cmd
 from factory.cli.run import merge_cmd, run_cmd, validate_cmd
 
 
@@ -16,4 +17,6 @@ def main() -> None:
 
 main.add_command(run_cmd)
 main.add_command(validate_cmd)
+main.add_command(export_cmd)
+main.add_command(push_cmd)
 main.add_command(merge_cmd)

@@ -1,0 +1,218 @@
+"""A run directory -> export/: every format, split and mixed, with dataset_info.json and a card.
+
+Reads kept.jsonl (the gate's survivors) or else samples.jsonl, and preferences.jsonl for pairs.
+Each SFT format gets the same rows in the same order, so the formats differ only in shape.
+`<format>.jsonl` is the training split (what a trainer picks up by default); `.train.jsonl`
+and `.eval.jsonl` are the split files (eval only when the eval split has rows: an empty JSONL
+does not load with `datasets`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from factory.export import mixing, quote
+from factory.export.config import ExportConfig, MixConfig, SplitConfig
+from factory.export.convert import Dialogue, Options, PairDialogue, pair_dialogue, sample_dialogue
+from factory.export.formats import FILES, FORMAT_FILES, llamafactory_entry, openai_row, trl_dpo_row
+from factory.export.split import pair_side, side_index, split_samples
+from factory.export.tokens import counter, pair_stats, sft_stats
+from factory.recipe import Recipe
+from factory.records import Pair, Sample, iter_jsonl, write_jsonl_atomic
+
+MANIFEST = "export.json"
+OWNED = ("*.jsonl", "dataset_info.json", "README.md", MANIFEST, "split.json", "recipe.yaml")
+
+
+class NothingToExport(ValueError):
+    """The run has no samples yet (or none survived the gate)."""
+
+
+@dataclass
+class Settings:
+    formats: list[str]
+    options: Options
+    license: str = "cc-by-sa-4.0"
+    tags: list[str] = field(default_factory=list)
+
+
+def settings_for(recipe: Recipe | None, formats: list[str] | None = None, system: str | None = None,
+                 style: str | None = None, others: str | None = None) -> Settings:
+    cfg = (recipe.export if recipe is not None else None) or ExportConfig()
+    opts = Options(system=system or cfg.system, others=others or cfg.others, style=style or cfg.style)
+    chosen = cfg.resolved_formats() if formats is None else ExportConfig(formats=formats).resolved_formats()
+    return Settings(chosen, opts, cfg.license, list(cfg.tags))
+
+
+def load_samples(run_dir: Path) -> tuple[list[Sample], str]:
+    for name in ("kept.jsonl", "samples.jsonl"):
+        path = run_dir / name
+        if path.exists():
+            return [Sample.model_validate(o) for o in iter_jsonl(path)], name
+    raise NothingToExport(f"{run_dir}: no kept.jsonl or samples.jsonl to export (run `factory run` first)")
+
+
+def load_pairs(run_dir: Path) -> list[Pair]:
+    return [Pair.model_validate(o) for o in iter_jsonl(run_dir / "preferences.jsonl")]
+
+
+def prepare_out(out: Path) -> None:
+    """Clear what an earlier export wrote; refuse a foreign non-empty folder."""
+    if out.exists() and any(out.iterdir()) and not (out / MANIFEST).exists():
+        raise ValueError(f"{out}: not empty and not a factory export folder (refusing to overwrite)")
+    out.mkdir(parents=True, exist_ok=True)
+    for pattern in OWNED:
+        for f in out.glob(pattern):
+            f.unlink()
+
+
+def _subtype_counts(samples: list[Sample], eval_ids: set[str]) -> tuple[dict, dict]:
+    by_type: dict[str, Counter] = {}
+    protection: dict[str, Counter] = {}
+    for s in samples:
+        side = "eval" if s.id in eval_ids else "train"
+        by_type.setdefault(s.type.split(":")[0], Counter())[side] += 1
+        if s.type.startswith("protection:"):
+            protection.setdefault(s.type.split(":", 1)[1], Counter())[side] += 1
+    return ({k: dict(v) for k, v in sorted(by_type.items())}, {k: dict(v) for k, v in sorted(protection.items())})
+
+
+def _dialogues(samples: list[Sample], opts: Options) -> tuple[list[Dialogue], int]:
+    out, skipped = [], 0
+    for s in samples:
+        d = sample_dialogue(s, opts if s.type != "general" else Options(opts.system, opts.others, "standard"))
+        if d is None:
+            skipped += 1
+            continue
+        out.extend(quote.fold(d) if opts.style == "quote" and s.type != "general" else [d])
+    return out, skipped
+
+
+def _pairs(pairs: list[Pair], opts: Options) -> tuple[list[PairDialogue], int]:
+    out, skipped = [], 0
+    for p in pairs:
+        pd = pair_dialogue(p, opts)
+        if pd is None:
+            skipped += 1
+            continue
+        out.append(quote.fold_pair(pd) if opts.style == "quote" else pd)
+    return out, skipped
+
+
+def write_formats(out: Path, name: str, formats: list[str], sft: dict[str, list[Dialogue]],
+                  pairs: dict[str, list[PairDialogue]]) -> dict[str, dict]:
+    """`<stem>.jsonl` (= train), `.train.jsonl`, `.eval.jsonl` (if any rows) and dataset_info.json."""
+    files: dict[str, dict] = {}
+    info: dict[str, dict] = {}
+    for fmt in formats:
+        for stem in FORMAT_FILES[fmt]:
+            kind, build, _ = FILES[stem]
+            rows = {side: [build(x) for x in (pairs if kind == "pair" else sft)[side]] for side in ("train", "eval")}
+            variants = [("", "train"), (".train", "train")] + ([(".eval", "eval")] if rows["eval"] else [])
+            for suffix, side in variants:
+                fname = f"{stem}{suffix}.jsonl"
+                write_jsonl_atomic(out / fname, rows[side])
+                files[fname] = {"stem": stem, "format": fmt, "split": side, "rows": len(rows[side])}
+                entry = llamafactory_entry(stem, fname)
+                if entry is not None:
+                    info[f"{name}_{stem}{suffix.replace('.', '_')}"] = entry
+    (out / "dataset_info.json").write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return files
+
+
+def export_run(run_dir: Path, *, recipe: Recipe | None = None, settings: Settings | None = None,
+               out: Path | None = None, generators: list[str] | None = None, strict: bool = False,
+               log: Callable[[str], None] = print) -> dict:
+    """Write the export folder; returns its manifest (also written as export/export.json)."""
+    run_dir = Path(run_dir)
+    settings = settings or settings_for(recipe)
+    opts = settings.options
+    out = Path(out) if out else run_dir / "export"
+    samples, source = load_samples(run_dir)
+    if not samples:
+        raise NothingToExport(f"{run_dir / source}: no samples to export")
+    split_cfg = (recipe.split if recipe is not None else None) or SplitConfig()
+    seed = split_cfg.seed if split_cfg.seed is not None else (recipe.seed if recipe else 0)
+    roleplay = [s for s in samples if s.type != "general"]
+    split = split_samples(roleplay, split_cfg.eval_share, seed, split_cfg.held_out_characters)
+    train_d, skipped = _dialogues([s for s in samples if split.side(s.id) == "train"], opts)
+    eval_d, skipped_eval = _dialogues([s for s in roleplay if split.side(s.id) == "eval"], opts)
+    notes = [split.note] if split.note else []
+
+    mix_cfg = (recipe.mix if recipe is not None else None) or MixConfig()
+    parts = []
+    if mix_cfg.general:
+        n_rp = sum(1 for d in train_d if d.type != "general")
+        general, parts = mixing.general_rows(mix_cfg, recipe, n_rp, seed,
+                                             lambda s: _dialogues([s], opts)[0])
+        train_d += general
+        notes += [f"general data {p.source} has {p.available} rows, repeated to reach {p.wanted}"
+                  for p in parts if p.repeated]
+    random.Random(seed).shuffle(train_d)
+    eval_d.sort(key=lambda d: d.id)
+
+    formats = list(settings.formats)
+    raw_pairs = {p.id: p for p in load_pairs(run_dir)}
+    pairs, pairs_skipped = _pairs(list(raw_pairs.values()), opts)
+    if "dpo" in formats and not pairs:
+        if strict:
+            raise ValueError(f"{run_dir}: no preference pairs (preferences.jsonl); enable `preferences:` "
+                             "in the recipe, or export without dpo")
+        formats.remove("dpo")
+        notes.append("no preference pairs in this run: dpo files not written")
+    by_group = side_index(roleplay, split)
+    pair_split: dict[str, list[PairDialogue]] = {"train": [], "eval": []}
+    for p in pairs:
+        pair_split[pair_side(raw_pairs[p.id], by_group)].append(p)
+
+    prepare_out(out)
+    name = recipe.name if recipe else run_dir.name
+    files = write_formats(out, name, formats, {"train": train_d, "eval": eval_d}, pair_split)
+    split_doc = {"train": sorted({d.id.split("#")[0] for d in train_d if d.type != "general"}),
+                 "eval": sorted({d.id.split("#")[0] for d in eval_d}),
+                 "pairs": {k: sorted(p.id for p in v) for k, v in pair_split.items()},
+                 "held_out_characters": split.held_out}
+    (out / "split.json").write_text(json.dumps(split_doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+    by_type, protection = _subtype_counts(roleplay, split.eval_ids)
+    pair_models = {str(p.labels.get(k)) for p in raw_pairs.values() for k in ("generator", "judge") if p.labels.get(k)}
+    _, tokenizer = counter()
+    manifest = {
+        "name": name,
+        "character": recipe.character.name if recipe else (roleplay[0].character if roleplay else ""),
+        "languages": sorted({d.language for d in train_d + eval_d}),
+        "source": source, "style": opts.style, "system": opts.system, "others": opts.others,
+        "formats": formats, "files": files, "license": settings.license, "tags": settings.tags,
+        "counts": {
+            "samples": len(samples), "by_type": by_type, "protection": protection,
+            "rows": {"train": len(train_d), "eval": len(eval_d)},
+            "general_rows": sum(1 for d in train_d if d.type == "general"),
+            "skipped_no_target": skipped + skipped_eval, "skipped_pairs": pairs_skipped,
+            "pairs": {k: len(v) for k, v in pair_split.items()},
+            "pairs_by_kind": dict(sorted(Counter(p.rejected_kind for p in pairs).items())),
+        },
+        "split": {"eval_share": split_cfg.eval_share, "groups": split.groups, "eval_groups": split.eval_groups,
+                  "held_out_characters": split.held_out, "seed": seed},
+        "mix": [vars(p) for p in parts],
+        "tokens": {"tokenizer": tokenizer,
+                   "sft": {side: sft_stats(openai_row(d) for d in ds) for side, ds in
+                           (("train", train_d), ("eval", eval_d))},
+                   "pairs": pair_stats(trl_dpo_row(p) for p in pairs) if pairs else None},
+        "generators": sorted({g for g in [*(generators or []), *pair_models] if g}),
+        "quote": {"stop": quote.STOP, "reply_prefix": quote.reply_prefix("<Name>")} if opts.style == "quote" else None,
+        "notes": notes,
+        "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+    from factory.export.card import finish  # recipe copy, provenance and README.md
+
+    finish(out, run_dir, recipe, manifest)
+    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    for n in notes:
+        log(f"export: note: {n}")
+    return manifest
