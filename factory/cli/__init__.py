@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from factory import __version__
+from factory.cli.chat import chat_cmd
+from factory.cli.eval import eval_cmd
 from factory.cli.export import export_cmd, push_cmd
 from factory.cli.run import merge_cmd, run_cmd, validate_cmd
 
@@ -20,3 +22,5 @@ main.add_command(validate_cmd)
 main.add_command(export_cmd)
 main.add_command(push_cmd)
 main.add_command(merge_cmd)
+main.add_command(eval_cmd)
+main.add_command(chat_cmd)

@@ -1,0 +1,101 @@
+"""What `factory chat` does, without click: build the session, then read lines and answer them."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from factory.chat.endpoints import Endpoints, Role
+from factory.chat.persona import Retriever, extract_card, load_passages, run_identity
+from factory.chat.quote_format import ME, lang_key, line
+from factory.chat.runtime import ChatSession
+from factory.chat.speaker import Speaker
+from factory.engine import RequestCache
+
+QUIT = {"/quit", "/exit", "/q"}
+
+
+@dataclass
+class ChatOptions:
+    model_spec: str = "local"
+    model_name: str | None = None
+    model_key_env: str = "OPENAI_API_KEY"
+    helper_spec: str = "local"
+    helper_name: str | None = None
+    helper_key_env: str = "OPENAI_API_KEY"
+    run_dir: Path | None = None
+    profile: Path | None = None
+    character: str | None = None
+    language: str | None = None
+    persona: str = "static"  # static | dynamic
+    style: str = "quote"
+    prefill: str = "auto"
+    budget: int = 1536
+    keep_recent: int = 4
+    summarize: bool = True
+    temperature: float = 0.7
+    max_tokens: int = 256
+    cache: Path | None = None
+
+
+def identity(opts: ChatOptions) -> tuple[str, str]:
+    character, language = (run_identity(opts.run_dir) if opts.run_dir else (None, None))
+    character = opts.character or character
+    if not character:
+        raise ValueError("--character: not given and the run does not name one")
+    return character, opts.language or language or "en"
+
+
+async def build_session(opts: ChatOptions, endpoints: Endpoints, log: Callable[[str], None]) -> ChatSession:
+    character, language = identity(opts)
+    model = endpoints.engine(Role("--model", opts.model_spec, opts.model_name, opts.model_key_env,
+                                  params={"temperature": opts.temperature, "max_tokens": opts.max_tokens},
+                                  concurrency=1, parse_retries=0))
+    helper = endpoints.engine(Role("--helper", opts.helper_spec, opts.helper_name, opts.helper_key_env,
+                                   params={"temperature": 0, "max_tokens": 400}, concurrency=1))
+    passages = load_passages(opts.run_dir, opts.profile, character)
+    card, retriever = None, None
+    if opts.persona == "static":
+        card = await extract_card(helper, character, language, passages)
+    elif passages:
+        retriever = Retriever(passages)
+    else:
+        log("(no profile passages: the character has only its name to go on)")
+    speaker = Speaker(model, style=opts.style, prefill=opts.prefill, stage="chat")
+    return ChatSession(speaker, character, language, card=card, retriever=retriever, helper=helper,
+                       budget=opts.budget, keep_recent=opts.keep_recent, summarize=opts.summarize, log=log)
+
+
+async def run_chat(opts: ChatOptions, script: list[str] | None, echo: Callable[[str], None],
+                   ask: Callable[[str], str | None], log: Callable[[str], None] = print) -> ChatSession:
+    """Answer every script line (or terminal line until /quit or EOF); prints quote-style lines."""
+    cache = RequestCache(opts.cache) if opts.cache else None
+    endpoints = Endpoints(cache, log_dir=opts.cache.parent if opts.cache else None, log=log)
+    try:
+        session = await build_session(opts, endpoints, log)
+        me = ME[lang_key(session.language)]
+        if script is None:
+            log(f"Talking to {session.character}. /quit or Ctrl-D to leave.")
+        pending = list(script) if script is not None else None
+        while True:
+            if pending is not None:
+                if not pending:
+                    break
+                text = pending.pop(0)
+                echo(line(me, text))
+            else:
+                text = await asyncio.to_thread(ask, f"{me}: ")
+                if text is None or text.strip() in QUIT:
+                    break
+                if not text.strip():
+                    continue
+            reply = await session.say(text.strip())
+            if reply is not None:
+                echo(line(session.character, reply))
+        return session
+    finally:
+        await endpoints.close()
+        if cache is not None:
+            cache.close()

@@ -1,0 +1,89 @@
+"""`factory eval` (one model against a run) and `factory eval compare A B ...`."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import click
+
+from factory.cli.common import UserError, one_line_errors
+
+ENDPOINT_HELP = "OpenAI-compatible base URL, `local` (embedded model) or a .gguf path."
+
+
+@click.group("eval", invoke_without_command=True)
+@click.option("--model", "model", help=f"Model under test: {ENDPOINT_HELP}")
+@click.option("--judge", help=f"Judge and interviewer: {ENDPOINT_HELP} Without it only offline metrics run.")
+@click.option("--reference", help=f"Reference model for pairwise comparison: {ENDPOINT_HELP}")
+@click.option("--run", "run_dir", type=click.Path(path_type=Path), help="Run directory to evaluate against.")
+@click.option("--out", type=click.Path(path_type=Path), help="Output directory (default RUN/eval/<label>).")
+@click.option("--label", help="Name of this model in reports and comparisons (default: its model name).")
+@click.option("--model-name", help="Model name at --model (default: the first one /models lists).")
+@click.option("--judge-name", help="Model name at --judge.")
+@click.option("--reference-name", help="Model name at --reference.")
+@click.option("--model-key-env", default="OPENAI_API_KEY", show_default=True, help="Env var with --model's key.")
+@click.option("--judge-key-env", default="OPENAI_API_KEY", show_default=True, help="Env var with --judge's key.")
+@click.option("--reference-key-env", default="OPENAI_API_KEY", show_default=True)
+@click.option("--style", type=click.Choice(["standard", "quote"]), default="standard", show_default=True,
+              help="How the model under test is prompted (quote: EGOS quote style).")
+@click.option("--prefill", type=click.Choice(["auto", "continue", "none"]), default="auto", show_default=True)
+@click.option("--system-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="System prompt for the model under test (default: a short 'You are <name>').")
+@click.option("--questions", type=click.IntRange(min=1), default=5, show_default=True, help="Questions per topic.")
+@click.option("--interviews", type=click.IntRange(min=0), default=4, show_default=True)
+@click.option("--rounds", type=click.IntRange(min=1), default=5, show_default=True, help="Answers per interview.")
+@click.option("--probes", type=click.IntRange(min=0), default=40, show_default=True, help="Memory probes at most.")
+@click.option("--exchanges", type=click.IntRange(min=0), default=30, show_default=True,
+              help="Held-out lines for the fool-rate test at most.")
+@click.option("--temperature", type=click.FloatRange(0, 2), default=0.0, show_default=True,
+              help="Sampling temperature of the model under test (the judge always uses 0).")
+@click.option("--max-tokens", type=click.IntRange(min=8), default=300, show_default=True,
+              help="Reply length limit of the model under test (a cut reply is kept, flagged truncated).")
+@click.option("--concurrency", type=click.IntRange(min=1), default=8, show_default=True)
+@click.option("--skip", default="", help="Comma-separated dimensions to skip: interviews, rubrics, memory, "
+              "consistency, pairwise, offline.")
+@click.pass_context
+@one_line_errors
+def eval_cmd(ctx: click.Context, model: str | None, judge: str | None, reference: str | None, run_dir: Path | None,
+             out: Path | None, label: str | None, model_name: str | None, judge_name: str | None,
+             reference_name: str | None, model_key_env: str, judge_key_env: str, reference_key_env: str,
+             style: str, prefill: str, system_file: Path | None, questions: int, interviews: int, rounds: int,
+             probes: int, exchanges: int, temperature: float, max_tokens: int, concurrency: int,
+             skip: str) -> None:
+    """Measure a model against a run: interviews, judge rubrics, memory, fool rate, pairwise, offline."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if not model or not run_dir:
+        raise UserError("factory eval needs --model and --run (or: factory eval compare A B ...)")
+    from factory.evaluate.runner import EvalOptions, evaluate
+
+    opts = EvalOptions(
+        run_dir=run_dir, model=model, judge=judge, reference=reference, out=out, label=label,
+        model_name=model_name, judge_name=judge_name, reference_name=reference_name,
+        model_key_env=model_key_env, judge_key_env=judge_key_env, reference_key_env=reference_key_env,
+        style=style, prefill=prefill, system=system_file.read_text(encoding="utf-8").strip() if system_file else None,
+        questions=questions, interviews=interviews, rounds=rounds, probes=probes, exchanges=exchanges,
+        temperature=temperature, max_tokens=max_tokens, concurrency=concurrency,
+        skip=frozenset(s.strip() for s in skip.split(",") if s.strip()))
+    result, where = asyncio.run(evaluate(opts, log=lambda m: click.echo(m, err=True)))
+    for k, v in result["metrics"].items():
+        click.echo(f"{k:32s} {'–' if v is None else round(v, 3)}")
+    for note in result["notes"]:
+        click.echo(f"note: {note}")
+    click.echo(f"written: {where / 'eval.md'}, {where / 'eval.json'}, {where / 'eval.png'}")
+
+
+@eval_cmd.command("compare")
+@click.argument("evals", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Write compare.md, compare.json and compare.png here.")
+@one_line_errors
+def compare_cmd(evals: tuple[Path, ...], out: Path | None) -> None:
+    """Line up the metrics of several evals (directories or eval.json files), e.g. base / SFT / SFT+DPO."""
+    from factory.evaluate.compare import compare
+
+    md, _ = compare(list(evals), out)
+    click.echo(md, nl=False)
+    if out is not None:
+        click.echo(f"written: {out / 'compare.md'}, {out / 'compare.png'}")

@@ -1,0 +1,68 @@
+"""Metrics that need no judge: diversity, assistant tone, self-naming, refusals, length, language.
+
+Tone and self-name use the quality gate's own checks (through factory.evaluate.gate), so eval
+counts what the gate would have rejected. Diversity is corpus-level distinct-n over all answers
+(words for English, characters for Chinese).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+
+from factory.evaluate import gate
+from factory.evaluate.scoring import rate
+from factory.sources.chunking import estimate_tokens
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_WORDS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W\d_]+|\d+", re.U)
+
+REFUSAL = {
+    "en": re.compile(r"\b(?:i(?:'m| am) (?:sorry|afraid),? but i (?:can(?:'|no)t|won't|am unable)|"
+                     r"i (?:can(?:'|no)t|won't|am unable to|am not able to) (?:help|assist|provide|answer|comply|do that)|"
+                     r"i must decline|i'm not comfortable (?:answering|discussing))", re.I),
+    "zh": re.compile(r"(?:抱歉|对不起|很遗憾)[，,]?\s*我(?:不能|无法|没办法)|我(?:不能|无法)(?:回答|提供|帮助|协助|满足)|恕我不能"),
+}
+
+
+def tokens(text: str) -> list[str]:
+    return [t.lower() for t in _WORDS.findall(text)]
+
+
+def distinct(texts: list[str], n: int) -> float | None:
+    grams = [tuple(toks[i:i + n]) for toks in map(tokens, texts) for i in range(len(toks) - n + 1)]
+    return round(len(set(grams)) / len(grams), 4) if grams else None
+
+
+def detect_language(text: str) -> str | None:
+    cjk, latin = len(_CJK.findall(text)), len(_LATIN.findall(text))
+    if cjk + latin == 0:
+        return None
+    return "zh" if cjk / (cjk + latin) > 0.3 else "en"
+
+
+def offline_metrics(answers: list[str], character: str, language: str) -> dict:
+    """One dict of rates (with Wilson intervals) and summary numbers over the answers given."""
+    lang = "zh" if language.startswith("zh") else "en"
+    texts = [a for a in answers if a and a.strip()]
+    n = len(texts)
+    tone = [t for t in texts if gate.assistant_tone_hits(t, language)]
+    selfname = [t for t in texts if gate.self_name_violation(t, character, language)]
+    refusals = [t for t in texts if REFUSAL[lang].search(t)]
+    detected = [d for d in map(detect_language, texts) if d is not None]
+    same = sum(1 for d in detected if d == lang)
+    lengths = [len(t) for t in texts]
+    return {
+        "answers": n,
+        "distinct_1": distinct(texts, 1),
+        "distinct_2": distinct(texts, 2),
+        "assistant_tone": rate(len(tone), n),
+        "self_name": rate(len(selfname), n),
+        "refusal": rate(len(refusals), n),
+        "language_consistency": rate(same, len(detected)),
+        "mean_chars": round(statistics.fmean(lengths), 1) if lengths else None,
+        "mean_tokens": round(statistics.fmean(map(estimate_tokens, texts)), 1) if texts else None,
+        "checks_from": gate.source(),
+        "examples": {"assistant_tone": tone[:3], "self_name": selfname[:3], "refusal": refusals[:3]},
+    }

@@ -1,0 +1,140 @@
+"""eval.json (everything, plus a flat `metrics` map for comparisons), eval.md, details.jsonl."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+
+from factory.evaluate.chart import draw
+from factory.records import write_jsonl_atomic
+
+RUBRICS = ("memorization", "values", "personality", "hallucination", "stability")
+OFFLINE_RATES = ("assistant_tone", "self_name", "refusal", "language_consistency")
+
+
+def topic_means(pairs: list[tuple[str, float]]) -> dict[str, float]:
+    topics: dict[str, list[float]] = {}
+    for topic, value in pairs:
+        topics.setdefault(topic, []).append(value)
+    return {t: round(statistics.fmean(v), 3) for t, v in topics.items()}
+
+
+def interview_summary(interviews: list, rounds: int) -> dict:
+    seen = [d for iv in interviews for d in iv.dodged]
+    answers = [sum(r == "assistant" for r, _ in iv.turns) for iv in interviews]
+    return {"status": "ok", "interviews": len(interviews), "rounds": rounds,
+            "completed": sum(a == rounds for a in answers), "answers": sum(answers),
+            "dodge_rate": round(sum(seen) / len(seen), 4) if seen else None, "dodge_calls": len(seen),
+            "stopped": [iv.stopped for iv in interviews if iv.stopped]}
+
+
+def metrics(dims: dict) -> dict[str, float | None]:
+    """The comparable numbers, one flat map (what `factory eval compare` lines up)."""
+    m: dict[str, float | None] = {}
+    rub = dims.get("rubrics", {})
+    for d in RUBRICS:
+        if isinstance(rub.get(d), dict):
+            m[f"rubric.{d}"] = rub[d]["mean"]
+    if dims.get("memory", {}).get("status") == "ok":
+        m["memory.accuracy"] = dims["memory"]["accuracy"]
+    if dims.get("consistency", {}).get("status") == "ok":
+        m["consistency.fool_rate"] = dims["consistency"]["fool_rate"]
+    if dims.get("pairwise", {}).get("status") == "ok":
+        m["pairwise.win_rate"] = dims["pairwise"]["win_rate"]
+    if dims.get("interviews", {}).get("status") == "ok":
+        m["interviews.dodge_rate"] = dims["interviews"]["dodge_rate"]
+    off = dims.get("offline", {})
+    if off.get("status") == "ok":
+        for k in ("distinct_1", "distinct_2", "mean_chars"):
+            m[f"offline.{k}"] = off[k]
+        for k in OFFLINE_RATES:
+            m[f"offline.{k}"] = off[k]["rate"]
+    return m
+
+
+def _f(v, digits: int = 2) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, float):
+        return f"{v:.{digits}f}"
+    return str(v)
+
+
+def _ci(ci) -> str:
+    return f"[{ci[0]:.2f}, {ci[1]:.2f}]" if ci else "–"
+
+
+def markdown(result: dict) -> str:
+    info, dims = result["info"], result["dimensions"]
+    inp = info["inputs"]
+    lines = [f"# Evaluation: {info['label']}", "",
+             f"Character **{inp['character']}** ({inp['language']}), run `{inp['run']}`, style `{info['style']}`.", ""]
+    for role, d in info["endpoints"].items():
+        lines.append(f"- {role}: `{d.get('model')}` at {d.get('base_url')}")
+    if result["notes"]:
+        lines += ["", "Notes:", *[f"- {n}" for n in result["notes"]]]
+    lines += ["", "![chart](eval.png)", ""]
+    rub = dims.get("rubrics", {})
+    lines += ["## Judge rubrics (1-7, higher is better)", ""]
+    if rub.get("status") == "ok":
+        lines += ["| dimension | mean | 95% CI | n | unparsable | failed |", "|---|---|---|---|---|---|"]
+        lines += [f"| {d} | {_f(rub[d]['mean'])} | {_ci(rub[d]['ci95'])} | {rub[d]['n']} | {rub[d]['unparsable']} "
+                  f"| {rub[d]['failed']} |" for d in RUBRICS if d in rub]
+    else:
+        lines.append(f"Skipped: {rub.get('reason')}")
+    lines += _section("Multi-turn interviews", dims.get("interviews", {}),
+                      [("interviews", "interviews"), ("completed all rounds", "completed"), ("answers", "answers"),
+                       ("dodge rate (interviewer)", "dodge_rate")])
+    mem = dims.get("memory", {})
+    lines += _section("Memory (planted facts)", mem, [("method", "method"), ("probes", "cases"),
+                      ("accuracy", "accuracy"), ("95% CI", "ci95"), ("unparsable", "unparsable"),
+                      ("failed", "failed")])
+    if mem.get("by_distance"):
+        lines += ["", "| turns between plant and question | accuracy | n |", "|---|---|---|"]
+        lines += [f"| {b} | {_f(v['rate'])} | {v['n']} |" for b, v in mem["by_distance"].items()]
+    lines += _section("Consistency (fool rate; 0.5 = indistinguishable)", dims.get("consistency", {}),
+                      [("source", "source"), ("fool rate", "fool_rate"), ("95% CI", "ci95"), ("judged", "n"),
+                       ("unparsable", "unparsable"), ("failed", "failed")])
+    lines += _section("Pairwise vs reference", dims.get("pairwise", {}),
+                      [("reference", "reference"), ("win rate (tie = 1/2)", "win_rate"), ("95% CI (Wilson)", "ci95"),
+                       ("wins / ties / losses", None), ("order agreement", "order_agreement"),
+                       ("unparsable", "unparsable"), ("failed", "failed")])
+    off = dims.get("offline", {})
+    lines += ["", "## Offline metrics (no judge)", ""]
+    if off.get("status") == "ok":
+        lines += ["| metric | value | 95% CI |", "|---|---|---|",
+                  f"| answers | {off['answers']} | |", f"| distinct-1 | {_f(off['distinct_1'], 3)} | |",
+                  f"| distinct-2 | {_f(off['distinct_2'], 3)} | |"]
+        lines += [f"| {k.replace('_', ' ')} rate | {_f(off[k]['rate'], 3)} | {_ci(off[k]['ci95'])} |" for k in OFFLINE_RATES]
+        lines += [f"| mean length (chars) | {_f(off['mean_chars'], 1)} | |",
+                  f"| mean length (tokens, est.) | {_f(off['mean_tokens'], 1)} | |", "",
+                  f"Tone and self-name checks from: {off['checks_from']}."]
+    else:
+        lines.append(f"Skipped: {off.get('reason')}")
+    return "\n".join(lines) + "\n"
+
+
+def _section(title: str, dim: dict, rows: list[tuple[str, str | None]]) -> list[str]:
+    out = ["", f"## {title}", ""]
+    if dim.get("status") != "ok":
+        return out + [f"Skipped: {dim.get('reason', 'not run')}"]
+    out += ["| | |", "|---|---|"]
+    for name, key in rows:
+        if key is None:
+            value = f"{dim.get('win', 0)} / {dim.get('tie', 0)} / {dim.get('loss', 0)}"
+        elif key == "ci95":
+            value = _ci(dim.get(key))
+        else:
+            value = _f(dim.get(key), 3)
+        out.append(f"| {name} | {value} |")
+    return out
+
+
+def write_all(out: Path, info: dict, dims: dict, notes: list[str], details: list[dict]) -> dict:
+    result = {"info": info, "metrics": metrics(dims), "dimensions": dims, "notes": notes}
+    (out / "eval.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_jsonl_atomic(out / "details.jsonl", details)
+    draw({info["label"]: result["metrics"]}, out / "eval.png", title=f"{info['label']} - {info['inputs']['character']}")
+    (out / "eval.md").write_text(markdown(result), encoding="utf-8")
+    return result

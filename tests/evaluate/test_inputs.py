@@ -1,0 +1,44 @@
+"""What eval reads from a run directory, and what it falls back to."""
+
+import json
+
+from factory.evaluate.inputs import load_run
+from tests.evaluate.conftest import _write_jsonl, persona_sample
+
+
+def test_probes_prefer_held_out_samples(eval_run):
+    inputs = load_run(eval_run)
+    assert sorted(p.id for p in inputs.probes) == ["s-far#p0", "s-near#p0"]
+    assert any("may have been trained on" in n for n in inputs.notes)
+    near = next(p for p in inputs.probes if p.id == "s-near#p0")
+    assert near.distance == 4 and near.turns[-1] == ("user", "Do you remember my sister's name?")
+    assert near.system == "You are Mira, a baker." and near.character == "Mira"
+
+    (eval_run / "export" / "split.json").write_text(json.dumps({"train": ["s-far"], "eval": ["s-near"]}))
+    inputs = load_run(eval_run)
+    assert [p.id for p in inputs.probes] == ["s-near#p0"] and not inputs.notes
+
+
+def test_sessions_and_cards_are_read_when_samples_carry_no_probes(bare_run):
+    sample = persona_sample("sess-1", 2)
+    turns = [{"speaker": "Mira" if m["role"] == "assistant" else "Tom", "text": m["content"]} for m in sample["messages"]]
+    _write_jsonl(bare_run / "sessions.jsonl", [{"id": "sess-1", "card_id": "card-1", "user_archetype": "chatty",
+                                                 "turns": turns, "probes": sample["labels"]["probes"]}])
+    _write_jsonl(bare_run / "cards.jsonl", [{"id": "card-1", "name": "Mira", "personality": "Warm."}])
+    inputs = load_run(bare_run)
+    [probe] = inputs.probes
+    assert probe.character == "Mira" and probe.system == "You are Mira. Warm." and probe.distance == 6
+    assert [r for r, _ in probe.turns] == ["user", "assistant"] * 3 + ["user"]
+
+
+def test_identity_and_exchanges_fall_back_to_kept_samples(tmp_path):
+    run = tmp_path / "r"
+    _write_jsonl(run / "kept.jsonl", [{
+        "id": "x1", "type": "experience", "character": "Anna Keller", "language": "zh", "system": "S",
+        "messages": [{"role": "user", "content": "钟修好了吗？", "name": "Karl"},
+                     {"role": "assistant", "content": "还没有。", "train": True}]}])
+    inputs = load_run(run)
+    assert (inputs.character, inputs.language) == ("Anna Keller", "zh")
+    [ex] = inputs.exchanges
+    assert ex.turns == [("user", "Karl: 钟修好了吗？")] and ex.real == "还没有。" and ex.system == "S"
+    assert inputs.exchanges_from.startswith("kept samples")
