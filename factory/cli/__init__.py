@@ -9,6 +9,7 @@ from factory.cli.chat import chat_cmd
 from factory.cli.eval import eval_cmd
 from factory.cli.export import export_cmd, push_cmd
 from factory.cli.run import merge_cmd, run_cmd, validate_cmd
+from factory.cli.train import train_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,5 +23,6 @@ main.add_command(validate_cmd)
 main.add_command(export_cmd)
 main.add_command(push_cmd)
 main.add_command(merge_cmd)
+main.add_command(train_group)
 main.add_command(eval_cmd)
 main.add_command(chat_cmd)
