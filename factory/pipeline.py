@@ -17,6 +17,7 @@ from factory.engine.local_server import EMBEDDED_MODEL_NAME, LocalServer, embedd
 from factory.engine.transport import make_transport
 from factory.export import stage as export_stage
 from factory.progress import ProgressDisplay
+from factory.quality import stage as quality_stage
 from factory.recipe import Recipe
 from factory.rundir import RunDir
 from factory.stages import chunks, preferences, scenes
@@ -30,6 +31,7 @@ EMBEDDED_WARNING = (
 STAGES: list[tuple[str, object, Callable[[Recipe], bool]]] = [
     ("chunks", chunks, lambda r: True),
     ("scenes", scenes, lambda r: True),
+    ("quality", quality_stage, lambda r: r.quality is not None and r.quality.enabled),
     ("preferences", preferences, lambda r: r.preferences is not None and r.preferences.enabled),
     ("export", export_stage, lambda r: r.export is not None),
 ]

@@ -8,6 +8,7 @@ from factory import __version__
 from factory.cli.chat import chat_cmd
 from factory.cli.eval import eval_cmd
 from factory.cli.export import export_cmd, push_cmd
+from factory.cli.gate import gate_cmd
 from factory.cli.run import merge_cmd, run_cmd, validate_cmd
 from factory.cli.train import train_group
 
@@ -26,3 +27,4 @@ main.add_command(merge_cmd)
 main.add_command(train_group)
 main.add_command(eval_cmd)
 main.add_command(chat_cmd)
+main.add_command(gate_cmd)

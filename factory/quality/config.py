@@ -1,13 +1,119 @@
-"""Recipe block of the quality gate."""
+"""Recipe block of the quality gate (`quality:` in a recipe, or a YAML file for `factory gate --config`).
+
+Every rule has an action: reject (default), flag (kept, noted in the sample's `quality.gate.flags`)
+or off. Rule names are listed in factory/quality/rules.py.
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from factory.quality.rules import ALWAYS_REJECT, RULES
+
+Action = Literal["reject", "flag", "off"]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class BlacklistEntry(_Strict):
+    pattern: str = Field(min_length=1)
+    regex: bool = False
+    language: Literal["zh", "en", "any"] = "any"
+    category: Literal["assistant_tone", "hedging", "preachy", "custom"] = "custom"
+
+
+class BlacklistConfig(_Strict):
+    defaults: bool = True  # start from the built-in zh/en lists
+    add: list[BlacklistEntry | str] = Field(default_factory=list)  # a bare string is a literal
+    # default entries to drop: the pattern as written in factory/quality/blacklist.py, or "category:NAME"
+    remove: list[str] = Field(default_factory=list)
+
+
+class SelfNameConfig(_Strict):
+    mode: Literal["heuristic", "judge"] = "heuristic"
+    aliases: list[str] = Field(default_factory=list)  # other names the character goes by
+    # heuristic mode + a judge endpoint: ask the judge about this many lines and report agreement
+    judge_sample: int = Field(0, ge=0)
+    seed: int = 0
+
+
+class FormatConfig(_Strict):
+    # a character line needs this many tokens (zh: Han characters, en: words)
+    min_length: dict[str, int] = Field(default_factory=lambda: {"zh": 3, "en": 2})
+    max_short_share: float = Field(0.34, ge=0, le=1)  # reject when more of the lines are short
+    # lines at least this long must end in punctuation or closing markup (0: do not check)
+    end_punct_min_length: dict[str, int] = Field(default_factory=lambda: {"zh": 15, "en": 8})
+    min_language_share: float = Field(0.5, ge=0, le=1)  # share of letters in the expected script
+    user_labels: list[str] = Field(default_factory=lambda: [
+        "user", "用户", "human", "玩家", "player", "you", "你", "您", "{{user}}", "<user>", "对方"])
+
+    @field_validator("min_length", "end_punct_min_length")
+    @classmethod
+    def _languages(cls, v: dict[str, int]) -> dict[str, int]:
+        bad = [k for k, n in v.items() if k not in ("zh", "en") or n < 0]
+        if bad:
+            raise ValueError(f"keys must be zh/en with values >= 0, got {bad[0]!r}")
+        return v
+
+
+class DedupConfig(_Strict):
+    sample_threshold: float = Field(90.0, ge=0, le=100)  # rapidfuzz ratio for whole samples
+    line_threshold: float = Field(85.0, ge=0, le=100)  # ... and for single character lines
+    line_min_length: int = Field(5, ge=1)  # shorter lines are left to the length and pattern rules
+    line_max_share: float = Field(0.5, ge=0, le=1)  # reject when more of a sample's lines repeat
+    num_perm: int = Field(128, ge=8, le=1024)
+    bands: int = Field(32, ge=1)
+    shingle: int = Field(2, ge=1, le=8)
+    workers: int = Field(1, ge=1, le=64)
+
+    @model_validator(mode="after")
+    def _bands(self) -> DedupConfig:
+        if self.num_perm % self.bands:
+            raise ValueError(f"num_perm ({self.num_perm}) must be a multiple of bands ({self.bands})")
+        return self
+
+
+class PatternConfig(_Strict):
+    opener_length: int = Field(4, ge=1)  # tokens that make a line's opener
+    opener_max_share: float = Field(0.02, gt=0, le=1)  # of samples
+    ngram_length: int = Field(6, ge=2)  # tokens of a repeated phrase (catchphrase)
+    ngram_max_share: float = Field(0.05, gt=0, le=1)
+    min_keep: int = Field(2, ge=1)  # a cap never goes below this many samples (small datasets)
+    top: int = Field(10, ge=1)  # patterns listed in the report
+    seed: int = 0
+
+
 class QualityConfig(_Strict):
     enabled: bool = True
+    rules: dict[str, Action] = Field(default_factory=dict)  # e.g. {"format.too_short": "flag"}
+    blacklist: BlacklistConfig = Field(default_factory=BlacklistConfig)
+    selfname: SelfNameConfig = Field(default_factory=SelfNameConfig)
+    format: FormatConfig = Field(default_factory=FormatConfig)
+    dedup: DedupConfig = Field(default_factory=DedupConfig)
+    patterns: PatternConfig = Field(default_factory=PatternConfig)
+    examples: int = Field(3, ge=0, le=50)  # examples per rule in the report
+
+    @field_validator("rules", mode="before")
+    @classmethod
+    def _yaml_off(cls, v):
+        """YAML reads a bare `off` as false (and `on` as true): take them as meant."""
+        if isinstance(v, dict):
+            return {k: ("off" if a is False else "reject" if a is True else a) for k, a in v.items()}
+        return v
+
+    @field_validator("rules")
+    @classmethod
+    def _known_rules(cls, v: dict[str, str]) -> dict[str, str]:
+        for name, action in v.items():
+            if name not in RULES:
+                raise ValueError(f"unknown rule {name!r} (see factory/quality/rules.py)")
+            if name in ALWAYS_REJECT and action != "reject":
+                raise ValueError(f"rule {name!r} can only reject")
+        return v
+
+    def action(self, rule: str) -> Action:
+        return self.rules.get(rule, "reject")

@@ -34,7 +34,7 @@ def test_rates_over_answers(fresh_gate):
     assert m["assistant_tone"]["rate"] == 0.25 and m["refusal"]["rate"] == 0.25
     assert m["self_name"]["rate"] == 0.25  # third person counts, "I am Anna Keller" does not
     assert m["language_consistency"]["rate"] == 0.75
-    assert m["checks_from"] == "built-in"
+    assert m["checks_from"] == "factory.quality"  # the real gate is installed
 
 
 def test_the_gate_functions_are_used_when_the_quality_area_has_them(monkeypatch, fresh_gate):

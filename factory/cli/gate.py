@@ -1,0 +1,112 @@
+"""`factory gate`: the quality gate on any samples JSONL, outside a pipeline run."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import click
+import yaml
+
+from factory.cli.common import one_line_errors
+
+
+def _read_samples(path: Path):
+    """Samples plus (id, why) for every line that is not one: nothing in the file goes unreported."""
+    from factory.quality.stage import parse_samples
+
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such samples file")
+    objs, bad = [], []
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                bad.append((f"line-{n}", f"{path.name} line {n}: not JSON ({exc.msg})"))
+                continue
+            if not isinstance(obj, dict):
+                bad.append((f"line-{n}", f"{path.name} line {n}: not a JSON object"))
+                continue
+            objs.append(obj)
+    samples, invalid = parse_samples(objs)
+    return samples, bad + invalid
+
+
+def _load_config(path: Path | None):
+    from factory.quality.config import QualityConfig
+    from factory.recipe import RecipeError, format_validation_error
+
+    if path is None:
+        return QualityConfig()
+    if not path.is_file():
+        raise RecipeError(f"{path}: no such config file")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise RecipeError(f"{path}: YAML syntax error: {str(exc).splitlines()[0]}") from None
+    if isinstance(data, dict) and isinstance(data.get("quality"), dict):
+        data = data["quality"]  # a whole recipe, or a file with just the block
+    from pydantic import ValidationError
+
+    try:
+        return QualityConfig.model_validate(data)
+    except ValidationError as exc:
+        raise RecipeError(f"{path}: quality.{format_validation_error(exc)}") from None
+
+
+def _judge_engine(base_url: str | None, model: str | None, out: Path):
+    if base_url is None:
+        return None
+    from factory.endpoint import Overrides, resolve
+    from factory.engine import Engine, RequestCache
+    from factory.recipe import BackendConfig
+
+    settings = resolve(BackendConfig(base_url=base_url, model=model, temperature=0.0), Overrides())
+    return Engine(settings, cache=RequestCache(out / "judge_cache.sqlite"))
+
+
+@click.command("gate")
+@click.argument("samples", type=click.Path(path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for kept.jsonl, rejected.jsonl, report.md, report.json.")
+@click.option("--character", help="Target character's name (default: each sample's `character`).")
+@click.option("--language", type=click.Choice(["zh", "en"]), help="Expected language (default: each sample's).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
+              help="YAML with the quality block (a recipe works too).")
+@click.option("--alias", "aliases", multiple=True, help="Another name of the character (repeatable).")
+@click.option("--judge-base-url", help="OpenAI-compatible endpoint of a judge model (self-name check).")
+@click.option("--judge-model", help="Judge model name at that endpoint.")
+@one_line_errors
+def gate_cmd(samples: Path, out: Path, character: str | None, language: str | None, config_path: Path | None,
+             aliases: tuple[str, ...], judge_base_url: str | None, judge_model: str | None) -> None:
+    """Check SAMPLES (JSONL of samples): write what passes, what fails and why, and a report."""
+    from factory.quality.gate import run_gate_async
+    from factory.quality.report import write_outputs
+
+    cfg = _load_config(config_path)
+    good, invalid = _read_samples(samples)
+    out.mkdir(parents=True, exist_ok=True)
+    judge = _judge_engine(judge_base_url, judge_model, out)
+    if judge is None and cfg.selfname.mode == "judge":
+        raise ValueError("quality.selfname.mode is judge: pass --judge-base-url (and --judge-model)")
+
+    async def main():
+        try:
+            return await run_gate_async(good, cfg, character=character, language=language, judge=judge,
+                                        aliases=aliases, invalid=invalid)
+        finally:
+            if judge is not None:
+                await judge.close()
+                judge.cache.close()
+
+    result = asyncio.run(main())
+    paths = write_outputs(result, out)
+    s = result.summary
+    click.echo(f"kept {s['kept']}, rejected {s['rejected']} of {s['input']} samples ({s['flagged']} kept with flags)")
+    for rule, n in sorted(s["by_rule"].items(), key=lambda kv: -kv[1]):
+        click.echo(f"  {rule}: {n}")
+    click.echo(f"report: {paths['report.md']}")

@@ -1,0 +1,131 @@
+"""Format and length: the per-sample checks that need no model and no view of the whole dataset.
+
+Target lines are the messages with role "assistant" and train=True (other characters in a
+multi-party scene are assistant messages with train=False or user messages with a `name`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from factory.quality.config import FormatConfig
+from factory.quality.rules import Finding
+from factory.quality.text import cjk_share, count_tokens, segments
+from factory.records import Sample
+
+_PAIRS = [("（", "）"), ("(", ")"), ("「", "」"), ("『", "』"), ("【", "】"), ("“", "”")]
+_DEBRIS = re.compile(
+    r"\{\{\s*(user|char|name|bot)\s*\}\}|<\s*/?\s*(user|char|bot)\s*>|\[(USER|CHAR|NAME)\]|<\|[a-z_]+\|>"
+    r"|\[/?INST\]|</?s>|<<SYS>>|```|\"(role|content)\"\s*:|^\s*[\[{]\s*\"|\\n", re.I)
+_END_OK = set("。！？!?.…~～」』”\"）)*】]'’—–-♪") | {"\u2026"}
+_DANGLING = set("，,、；;：:（(「『“‘")
+_ZH_DANGLING_END = ("因为", "所以", "如果", "虽然", "但是", "而且", "并且", "以及", "或者", "还有", "和", "与", "及",
+                    "或", "把", "被", "从", "向", "给", "让")
+_EN_DANGLING_END = {"the", "a", "an", "and", "or", "but", "to", "of", "with", "my", "your", "in", "on", "for",
+                    "that", "because", "if", "when", "than", "as", "at", "by", "from", "into", "his", "her"}
+_LAST_WORD = re.compile(r"([A-Za-z']+)\s*$")
+_YOU_ACTION = re.compile(r"^\s*(你|您|you\b)", re.I)
+
+
+def target_turns(sample: Sample) -> list[int]:
+    return [i for i, m in enumerate(sample.messages) if m.role == "assistant" and m.train]
+
+
+def _unbalanced(text: str) -> tuple[int, str] | None:
+    """(opens - closes, the pair) for the first pair that does not balance."""
+    for a, b in _PAIRS:
+        d = text.count(a) - text.count(b)
+        if d:
+            return d, a + b
+    for q in ("*", '"'):
+        if text.count(q) % 2:
+            return 1, q
+    return None
+
+
+def _ends_open(text: str, language: str) -> str | None:
+    """Why a line looks cut off, or None."""
+    t = text.rstrip()
+    if not t:
+        return None
+    if t[-1] in _DANGLING:
+        return f"ends with {t[-1]!r}"
+    if language == "zh":
+        for w in _ZH_DANGLING_END:
+            if t.endswith(w):
+                return f"ends with the connective {w!r}"
+    m = _LAST_WORD.search(t)
+    if m and m.group(1).lower() in _EN_DANGLING_END:
+        return f"ends with {m.group(1)!r}"
+    return None
+
+
+def check_format(sample: Sample, language: str, names: list[str], cfg: FormatConfig,
+                 others: set[str] | None = None) -> list[Finding]:
+    """Format findings for one sample (empty turns, markup, truncation, language, user, length)."""
+    out: list[Finding] = []
+    for i, m in enumerate(sample.messages):
+        if m.role != "system" and not m.content.strip():
+            out.append(Finding("format.empty_turn", f"{m.role} turn {i} is empty", "", i))
+        elif m.role != "system":
+            d = _DEBRIS.search(m.content)
+            if d:
+                out.append(Finding("format.broken_markup", f"template/markup debris in {m.role} turn {i}",
+                                   d.group(0), i))
+    targets = target_turns(sample)
+    if not targets:
+        out.append(Finding("format.no_target_turn", "no assistant message with train=true"))
+        return out
+    labels = {x.lower() for x in cfg.user_labels} | {o.lower() for o in (others or set())}
+    own = {n.lower() for n in names}
+    short = []
+    min_len = cfg.min_length.get(language, 0)
+    end_len = cfg.end_punct_min_length.get(language, 0)
+    for i in targets:
+        text = sample.messages[i].content
+        if not text.strip():
+            continue
+        out.extend(_line_findings(text, i, language, labels - own, cfg, end_len))
+        if count_tokens(text) < min_len:
+            short.append(i)
+    if short and len(short) / len(targets) > cfg.max_short_share:
+        i = short[0]
+        out.append(Finding("format.too_short", f"{len(short)} of {len(targets)} character lines shorter than "
+                           f"{min_len} tokens", sample.messages[i].content.strip()[:80], i))
+    return out
+
+
+def _line_findings(text: str, i: int, language: str, user_labels: set[str], cfg: FormatConfig,
+                   end_len: int) -> list[Finding]:
+    out = []
+    bad = _unbalanced(text)
+    why = _ends_open(text, language)
+    if bad and bad[0] > 0 and text.rstrip()[-1:] not in _END_OK - {'"', "*"}:
+        out.append(Finding("format.truncated", f"unclosed {bad[1]} at the end", text.strip()[-40:], i))
+    elif bad:
+        out.append(Finding("format.broken_markup", f"unbalanced {bad[1]}", text.strip()[:80], i))
+    elif why:
+        out.append(Finding("format.truncated", why, text.strip()[-40:], i))
+    elif end_len and count_tokens(text) >= end_len and text.rstrip()[-1:] not in _END_OK \
+            and not _is_symbol(text.rstrip()[-1:]):
+        out.append(Finding("format.truncated", "a long line without closing punctuation", text.strip()[-40:], i))
+    share, letters = cjk_share(text)
+    if letters >= 6:
+        if language == "zh" and share < cfg.min_language_share:
+            out.append(Finding("format.wrong_language", f"only {share:.0%} Chinese characters", text.strip()[:80], i))
+        elif language == "en" and 1 - share < cfg.min_language_share:
+            out.append(Finding("format.wrong_language", f"{share:.0%} Chinese characters in an English line",
+                               text.strip()[:80], i))
+    for seg in segments(text):
+        if seg.kind == "label" and seg.text.lower() in user_labels:
+            out.append(Finding("format.speaks_for_user", f"writes a line for {seg.text!r}", seg.text, i))
+            break
+        if seg.kind == "action" and _YOU_ACTION.match(seg.text):
+            out.append(Finding("format.speaks_for_user", "acts for the user", seg.text.strip()[:80], i))
+            break
+    return out
+
+
+def _is_symbol(ch: str) -> bool:
+    """Emoji and other symbols end a line as well as punctuation does."""
+    return bool(ch) and ord(ch) >= 0x2190 and not re.match(r"[\w\u3000-\u303f\uff00-\uffef]", ch)

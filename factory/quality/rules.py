@@ -1,0 +1,57 @@
+"""The gate's rules: stable names, what each means, and the precedence that picks a sample's reason.
+
+A rejected sample is reported under the first rule (in this order) that rejected it; the others
+it also broke are listed in its `also` field, so per-rule counts add up to the rejected total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RULES: dict[str, str] = {
+    "format.invalid_record": "input line is not a valid sample record",
+    "format.duplicate_id": "another input sample has the same id",
+    "format.empty_turn": "a turn has no text",
+    "format.no_target_turn": "no trainable line of the target character",
+    "format.broken_markup": "unbalanced brackets/quotes, template or chat-template debris",
+    "format.truncated": "a character line stops mid-sentence",
+    "format.wrong_language": "a character line is not in the dataset's language",
+    "format.speaks_for_user": "the character writes the user's lines or actions",
+    "blacklist.assistant_tone": "assistant/AI tone in a character line",
+    "blacklist.hedging": "hedging filler in a character line",
+    "blacklist.preachy": "preaching in a character line",
+    "blacklist.custom": "a recipe-added blacklist entry",
+    "selfname.role_announce": "announces the role ('As <name>, I ...')",
+    "selfname.third_person": "talks about the character by name, from outside",
+    "selfname.narrator": "narrator voice in a speech turn",
+    "selfname.judge": "the judge model says the line is not spoken from inside the character",
+    "format.too_short": "too many character lines below the minimum length",
+    "dedup.exact_sample": "same normalised text as a kept sample",
+    "dedup.near_sample": "near-duplicate of a kept sample",
+    "dedup.line": "most character lines repeat lines of kept samples",
+    "pattern.opener": "downsampled: line opener over its share cap",
+    "pattern.ngram": "downsampled: phrase over its share cap",
+}
+ORDER = {name: i for i, name in enumerate(RULES)}
+ALWAYS_REJECT = ("format.invalid_record", "format.duplicate_id")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule firing on one sample: where (message index) and the offending text."""
+
+    rule: str
+    detail: str
+    span: str = ""
+    turn: int | None = None
+    duplicate_of: str | None = None
+
+    def as_dict(self) -> dict:
+        out = {"rule": self.rule, "detail": self.detail, "span": self.span, "turn": self.turn}
+        if self.duplicate_of is not None:
+            out["duplicate_of"] = self.duplicate_of
+        return out
+
+
+def primary(findings: list[Finding]) -> Finding:
+    return min(findings, key=lambda f: ORDER.get(f.rule, len(ORDER)))

@@ -1,0 +1,53 @@
+"""Pipeline stage: samples.jsonl -> kept.jsonl + rejected.jsonl + quality/report.{md,json}.
+
+The gate is re-run over all samples every time (it is fast and deterministic; judge calls come
+from the request cache), so resuming needs no bookkeeping. rejected.jsonl is shared with other
+stages: this stage replaces only its own lines (stage == "quality") and keeps everyone else's.
+"""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from factory.context import RunContext
+from factory.quality.config import QualityConfig
+from factory.quality.gate import GateResult, run_gate_async
+from factory.quality.report import write_report
+from factory.records import Sample, iter_jsonl, write_jsonl_atomic
+
+NAME = "quality"
+SOURCE = "samples"
+
+
+def parse_samples(objs: list[dict]) -> tuple[list[Sample], list[tuple[str, str]]]:
+    """Valid samples, and (id, why) for records that are not samples (so they are reported, not lost)."""
+    good, bad = [], []
+    for n, obj in enumerate(objs, 1):
+        try:
+            good.append(Sample.model_validate(obj))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err.get("loc", ()))
+            rid = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) else f"record-{n}"
+            bad.append((rid, f"{where}: {err.get('msg', 'invalid')}" if where else err.get("msg", "invalid")))
+    return good, bad
+
+
+async def run(ctx: RunContext) -> GateResult:
+    cfg = ctx.recipe.quality or QualityConfig()
+    samples, invalid = parse_samples(ctx.run.records(SOURCE))  # no samples.jsonl yet: zero samples
+    wants_judge = cfg.selfname.mode == "judge" or cfg.selfname.judge_sample > 0
+    result = await run_gate_async(samples, cfg, character=ctx.character, language=ctx.language,
+                                  judge=ctx.engine if wants_judge else None,
+                                  aliases=ctx.recipe.character.aliases, invalid=invalid, progress=ctx.progress)
+    run_path = ctx.run.path
+    write_jsonl_atomic(run_path / "kept.jsonl", result.kept)
+    rejected_file = run_path / "rejected.jsonl"
+    others = [o for o in iter_jsonl(rejected_file) if o.get("stage") != NAME]
+    write_jsonl_atomic(rejected_file, others + result.rejected)
+    write_report(result.report, run_path / "quality" / "report.md", run_path / "quality" / "report.json")
+    ctx.extra["report_quality"] = result.summary
+    s = result.summary
+    ctx.log(f"quality: {s['kept']} kept, {s['rejected']} rejected of {s['input']} samples "
+            f"(report: {run_path / 'quality' / 'report.md'})")
+    return result

@@ -1,0 +1,91 @@
+"""`factory gate` on a samples JSONL file."""
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from factory.cli import main
+from factory.records import append_jsonl
+
+from .conftest import sample
+
+
+@pytest.fixture
+def samples_file(tmp_path):
+    path = tmp_path / "samples.jsonl"
+    append_jsonl(path, [sample("a", "我今天写了一首新的奏鸣曲，你想听听吗？"),
+                        sample("b", "作为一个AI，我没有个人观点。"),
+                        sample("c", "老贝觉得这首曲子还不够好。")])
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write('{"id": "half a line\n')
+    return path
+
+
+def gate(*args):
+    return CliRunner().invoke(main, ["gate", *map(str, args)])
+
+
+def test_gate_writes_kept_rejected_and_reports(samples_file, tmp_path):
+    out = tmp_path / "out"
+    res = gate(samples_file, "--out", out, "--character", "贝多芬", "--language", "zh", "--alias", "老贝")
+    assert res.exit_code == 0, res.output
+    assert "kept 1, rejected 3 of 4 samples" in res.output
+    kept = [json.loads(x) for x in (out / "kept.jsonl").read_text().splitlines()]
+    rejected = {r["id"]: r for r in map(json.loads, (out / "rejected.jsonl").read_text().splitlines())}
+    assert [k["id"] for k in kept] == ["a"]
+    assert rejected["b"]["rule"] == "blacklist.assistant_tone" and rejected["b"]["span"] == "作为一个AI"
+    assert rejected["c"]["rule"] == "selfname.third_person"
+    assert rejected["line-4"]["rule"] == "format.invalid_record" and "not JSON" in rejected["line-4"]["detail"]
+    report = json.loads((out / "report.json").read_text())
+    assert report["balanced"] and report["input"] == 4
+    md = (out / "report.md").read_text()
+    assert re.search(r"\| 4 \| 1 \| 3 \| 0 \| yes \|", md)
+
+
+def test_config_file_can_be_a_recipe_or_the_block(samples_file, tmp_path):
+    cfg = tmp_path / "quality.yaml"
+    cfg.write_text("name: x\nquality:\n  rules: {blacklist.assistant_tone: flag}\n", encoding="utf-8")
+    res = gate(samples_file, "--out", tmp_path / "o1", "--config", cfg)
+    assert res.exit_code == 0, res.output
+    assert "kept 3, rejected 1 of 4 samples (1 kept with flags)" in res.output  # b flagged; 老贝 no alias
+    cfg.write_text("rules: {blacklist.assistant_tone: off}\n", encoding="utf-8")  # YAML's off is false
+    assert "kept 3, rejected 1 of 4 samples (0 kept" in gate(samples_file, "--out", tmp_path / "o2",
+                                                             "--config", cfg).output
+
+
+@pytest.mark.parametrize("body, message", [
+    ("rules: {no.such.rule: flag}\n", "unknown rule"),
+    ("rules: {format.truncated: maybe}\n", "must be one of"),
+    ("dedup: {bands: 7}\n", "multiple of bands"),
+    ("nonsense: 1\n", "quality.nonsense: unknown key"),
+])
+def test_bad_config_is_one_line_and_exit_2(samples_file, tmp_path, body, message):
+    cfg = tmp_path / "q.yaml"
+    cfg.write_text(body, encoding="utf-8")
+    res = gate(samples_file, "--out", tmp_path / "o", "--config", cfg)
+    assert res.exit_code == 2 and res.output.startswith("error: ") and message in res.output
+    assert "Traceback" not in res.output
+
+
+def test_missing_input_and_judge_mode_without_endpoint(samples_file, tmp_path):
+    res = gate(tmp_path / "nope.jsonl", "--out", tmp_path / "o")
+    assert res.exit_code == 2 and "no such samples file" in res.output
+    cfg = tmp_path / "q.yaml"
+    cfg.write_text("selfname: {mode: judge}\n", encoding="utf-8")
+    res = gate(samples_file, "--out", tmp_path / "o", "--config", cfg)
+    assert res.exit_code == 2 and "--judge-base-url" in res.output
+
+
+def test_judge_endpoint_from_the_command_line(samples_file, tmp_path, server):
+    server.responder = lambda body: '{"verdict": "inside"}'
+    cfg = tmp_path / "q.yaml"
+    cfg.write_text("selfname: {mode: judge}\n", encoding="utf-8")
+    out = tmp_path / "o"
+    res = gate(samples_file, "--out", out, "--config", cfg, "--character", "贝多芬", "--alias", "老贝",
+               "--judge-base-url", server.base_url, "--judge-model", "judge")
+    assert res.exit_code == 0, res.output
+    rejected = {r["id"]: r["rule"] for r in map(json.loads, (out / "rejected.jsonl").read_text().splitlines())}
+    assert "c" not in rejected  # the judge said inside and decides in judge mode
+    assert server.count == 2 and (out / "judge_cache.sqlite").exists()  # b is rejected anyway: not asked

@@ -1,0 +1,80 @@
+import pytest
+
+from factory.quality.config import FormatConfig
+from factory.quality.formatting import check_format
+from factory.records import Message, Sample
+
+from .conftest import sample
+
+NAMES = ["贝多芬"]
+
+
+def rules(s: Sample, language: str = "zh", others=None, **cfg) -> list[str]:
+    return [f.rule for f in check_format(s, language, NAMES, FormatConfig(**cfg), others)]
+
+
+def test_a_clean_line_passes():
+    assert rules(sample("a", "我今天写了一首新的奏鸣曲，你想听听吗？")) == []
+
+
+@pytest.mark.parametrize("line, rule", [
+    ("好。", "format.too_short"),
+    ("嗯", "format.too_short"),
+    ("音乐是我唯一的语言，", "format.truncated"),
+    ("我今天去了维也纳，因为", "format.truncated"),
+    ("（他低头看着乐谱，手指", "format.truncated"),
+    ("我今天去了维也纳的剧院听了一场非常精彩的音乐会然后和朋友们一起", "format.truncated"),
+    ("我今天（笑）去了维也纳）。", "format.broken_markup"),
+    ("你好，{{user}}，请坐。", "format.broken_markup"),
+    ("<|im_start|>assistant 你好", "format.broken_markup"),
+    ("Music is the only language I truly speak.", "format.wrong_language"),
+    ("好吧。\n用户：那我们走吧。", "format.speaks_for_user"),
+    ("（你点了点头，跟着我走出门）好，走吧。", "format.speaks_for_user"),
+])
+def test_zh_line_problems(line, rule):
+    assert rule in rules(sample("a", line))
+
+
+@pytest.mark.parametrize("line, rule", [
+    ("Yes.", "format.too_short"),
+    ("I went to Vienna and met the", "format.truncated"),
+    ("I went to Vienna last winter and met the old prince who never paid me", "format.truncated"),
+    ("*You nod and follow me outside.* Good, let us go.", "format.speaks_for_user"),
+    ("Fine.\nUser: Then let's go.", "format.speaks_for_user"),
+    ("我今天去了维也纳，见到了老朋友。", "format.wrong_language"),
+])
+def test_en_line_problems(line, rule):
+    assert rule in rules(sample("a", line, language="en"), "en")
+
+
+@pytest.mark.parametrize("line", [
+    "我只是——",  # an interrupted line is a device, not a truncation
+    "好啊……",
+    "*smiles* Of course, my friend. Sit down.",
+    "I am Beethoven and I will not bow 🎵",
+])
+def test_endings_that_are_fine(line):
+    language = "en" if line.isascii() or "🎵" in line else "zh"
+    assert "format.truncated" not in rules(sample("a", line, language=language), language)
+
+
+def test_other_participants_are_users_too():
+    s = sample("a", "好吧。\n莫扎特：那我们走吧。")
+    assert "format.speaks_for_user" not in rules(s)
+    assert "format.speaks_for_user" in rules(s, others={"莫扎特"})
+
+
+def test_one_short_line_among_several_is_allowed():
+    s = sample("a", "好。", "我今天写了一首新的奏鸣曲。", "你想听听吗？我可以弹给你听。")
+    assert "format.too_short" not in rules(s)
+    assert "format.too_short" in rules(s, max_short_share=0.2)
+
+
+def test_empty_turn_and_no_target_turn():
+    s = Sample(id="e", type="experience", character="贝多芬", language="zh", system="",
+               messages=[Message(role="user", content="  "), Message(role="assistant", content="你好。", train=False)])
+    assert rules(s) == ["format.empty_turn", "format.no_target_turn"]
+
+
+def test_user_turns_are_not_length_checked():
+    assert rules(sample("a", "我今天写了一首新的奏鸣曲。", user="嗯")) == []

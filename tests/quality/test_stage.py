@@ -1,0 +1,91 @@
+"""The pipeline stage: samples.jsonl in the run dir -> kept/rejected/report, and its registration."""
+
+import asyncio
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from factory.cli import main
+from factory.context import RunContext
+from factory.pipeline import STAGES
+from factory.quality import stage
+from factory.recipe import load_recipe
+from factory.records import append_jsonl
+from factory.rundir import RunDir
+from tests.responders import route
+
+from .conftest import sample
+
+
+@pytest.fixture
+def ctx(minimal_recipe, tmp_path):
+    run = RunDir(tmp_path / "run").prepare()
+    return RunContext(recipe=load_recipe(minimal_recipe), run=run)
+
+
+def lines(path):
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_missing_samples_file_is_zero_samples(ctx):
+    asyncio.run(stage.run(ctx))
+    assert (ctx.run.path / "kept.jsonl").read_text() == ""
+    report = json.loads((ctx.run.path / "quality" / "report.json").read_text())
+    assert report["input"] == 0 and report["balanced"]
+    assert ctx.extra["report_quality"]["input"] == 0
+
+
+def test_stage_gates_samples_and_keeps_other_stages_rejections(ctx):
+    good = "I wrote a new sonata this morning; would you like to hear it?"
+    samples = [sample("a", good, character="Anna Keller", language="en", user="Hello!"),
+               sample("b", "As an AI language model, I cannot help.", character="Anna Keller", language="en"),
+               sample("c", "Anna Keller smiled and put down the tools.", character="Anna Keller", language="en")]
+    append_jsonl(ctx.run.stage_file("samples"), samples + [{"id": "broken", "type": "experience"}])
+    append_jsonl(ctx.run.path / "rejected.jsonl", [{"id": "scn-1", "stage": "scenes", "rule": "x", "detail": ""}])
+    asyncio.run(stage.run(ctx))
+    asyncio.run(stage.run(ctx))  # a re-run replaces its own lines, never duplicates them
+    assert [s["id"] for s in lines(ctx.run.path / "kept.jsonl")] == ["a"]
+    rejected = lines(ctx.run.path / "rejected.jsonl")
+    assert [(r["id"], r["rule"]) for r in rejected] == [
+        ("scn-1", "x"), ("broken", "format.invalid_record"), ("b", "blacklist.assistant_tone"),
+        ("c", "selfname.third_person")]
+    assert ctx.extra["report_quality"] == {"input": 4, "kept": 1, "rejected": 3, "flagged": 0, "by_rule": {
+        "format.invalid_record": 1, "blacklist.assistant_tone": 1, "selfname.third_person": 1}}
+    assert "# Quality gate report" in (ctx.run.path / "quality" / "report.md").read_text()
+
+
+def test_registered_after_samples_and_switched_by_the_recipe(ctx):
+    names = [name for name, _, _ in STAGES]
+    assert names.index("quality") == names.index("samples") + 1
+    enabled = dict((n, f) for n, _, f in STAGES)["quality"]
+    assert enabled(ctx.recipe)
+    assert not enabled(ctx.recipe.model_copy(update={"quality": None}))
+
+
+def test_factory_run_with_the_quality_block(server, write_recipe, tmp_path):
+    server.responder = route
+    recipe = write_recipe("""\
+        name: anna
+        language: en
+        character:
+          name: Anna Keller
+          profile: {file: profile.md}
+        scenes: {per_chunk: 2, per_request: 2}
+        interactions: null
+        protection: null
+        export: null
+        split: null
+        preferences: null
+        quality:
+          rules: {format.too_short: flag}
+          patterns: {opener_max_share: 0.05}
+        """)
+    out = tmp_path / "run"
+    res = CliRunner().invoke(main, ["run", str(recipe), "--out", str(out), "--base-url", server.base_url,
+                                    "--model", "m", "--quiet"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads((out / "run.json").read_text())
+    q = summary["report_quality"]
+    assert q["kept"] + q["rejected"] == q["input"] == summary["counts"].get("samples", 0)
+    assert (out / "kept.jsonl").exists() and (out / "quality" / "report.md").exists()
