@@ -20,7 +20,17 @@ from factory.progress import ProgressDisplay
 from factory.quality import stage as quality_stage
 from factory.recipe import Recipe
 from factory.rundir import RunDir
-from factory.stages import chunks, preferences, scenes
+from factory.stages import (
+    cards,
+    chunks,
+    grounding,
+    interactions,
+    preferences,
+    protection,
+    samples,
+    scenes,
+    sessions,
+)
 
 EMBEDDED_WARNING = (
     "Using the embedded {model} on CPU. It only proves that the pipeline runs offline: its text is "
@@ -31,6 +41,12 @@ EMBEDDED_WARNING = (
 STAGES: list[tuple[str, object, Callable[[Recipe], bool]]] = [
     ("chunks", chunks, lambda r: True),
     ("scenes", scenes, lambda r: True),
+    ("interactions", interactions, lambda r: r.interactions is not None),
+    ("protection", protection, lambda r: r.protection is not None),
+    ("grounding", grounding, lambda r: r.grounding is not None and r.grounding.enabled),
+    ("cards", cards, lambda r: r.cards is not None),
+    ("sessions", sessions, lambda r: r.sessions is not None and r.cards is not None),
+    ("samples", samples, lambda r: True),
     ("quality", quality_stage, lambda r: r.quality is not None and r.quality.enabled),
     ("preferences", preferences, lambda r: r.preferences is not None and r.preferences.enabled),
     ("export", export_stage, lambda r: r.export is not None),
@@ -82,8 +98,12 @@ def build_engine(recipe: Recipe, run: RunDir, overrides: Overrides, log: Callabl
         server.port = free_port()
         settings = settings_from(recipe.backend, base_url=server.base_url, model=server.model_name,
                                  api_key=None, kind="llamacpp", flags=overrides)
-        if overrides.concurrency is None and recipe.backend.concurrency == 16:
-            settings.concurrency = 2  # llama_cpp.server answers one request at a time
+        if overrides.concurrency is None and "concurrency" not in recipe.backend.model_fields_set:
+            # llama_cpp.server answers one request at a time: a second one would only queue
+            # there and run into its timeout.
+            settings.concurrency = 1
+        if "timeout" not in recipe.backend.model_fields_set:
+            settings.timeout = 900.0  # a CPU generation of a long JSON reply can take minutes
         if target.model_path is None:
             log(EMBEDDED_WARNING.format(model=EMBEDDED_MODEL_NAME))
         else:

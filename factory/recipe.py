@@ -217,7 +217,33 @@ def parse_recipe(data: Any, base: Path, source: Path | None = None) -> Recipe:
     return recipe
 
 
-def load_recipe(path: Path | str) -> Recipe:
+def apply_overrides(data: Any, overrides: list[str]) -> Any:
+    """`--set scenes.per_chunk=3`: dotted path = YAML value, applied before validation."""
+    if not overrides:
+        return data
+    if not isinstance(data, dict):
+        return data
+    for item in overrides:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise RecipeError(f"--set {item!r}: expected KEY.PATH=VALUE")
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else None
+        except yaml.YAMLError:
+            raise RecipeError(f"--set {key}: value is not valid YAML: {raw!r}") from None
+        node = data
+        parts = key.strip().split(".")
+        for part in parts[:-1]:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                child = {}
+                node[part] = child
+            node = child
+        node[parts[-1]] = value
+    return data
+
+
+def load_recipe(path: Path | str, overrides: list[str] | None = None) -> Recipe:
     path = Path(path)
     if not path.is_file():
         raise RecipeError(f"{path}: no such recipe file")
@@ -230,4 +256,4 @@ def load_recipe(path: Path | str) -> Recipe:
         raise RecipeError(f"{path}:{where}: YAML syntax error: {problem}") from None
     except UnicodeDecodeError:
         raise RecipeError(f"{path}: not a UTF-8 text file") from None
-    return parse_recipe(data, path.parent.resolve(), path.resolve())
+    return parse_recipe(apply_overrides(data, overrides or []), path.parent.resolve(), path.resolve())

@@ -83,3 +83,15 @@ def test_real_process_prints_no_traceback(write_recipe):
     proc = subprocess.run([sys.executable, "-m", "factory", "validate", str(path)], capture_output=True, text=True)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and proc.stderr.strip() == "error: scenes.per_chunk: must be >= 1"
+
+
+def test_set_overrides_values_before_validation(write_recipe):
+    path = write_recipe(GOOD)
+    r = load_recipe(path, ["scenes.per_chunk=3", "backend.temperature=0.2", "chunks.max_tokens=200"])
+    assert r.scenes.per_chunk == 3 and r.backend.temperature == 0.2 and r.chunks.max_tokens == 200
+    with pytest.raises(RecipeError, match="scenes.per_chunk: must be >= 1"):
+        load_recipe(path, ["scenes.per_chunk=0"])
+    with pytest.raises(RecipeError, match="expected KEY.PATH=VALUE"):
+        load_recipe(path, ["scenes.per_chunk"])
+    with pytest.raises(RecipeError, match="scenes.per_chunks: unknown key"):
+        load_recipe(path, ["scenes.per_chunks=2"])

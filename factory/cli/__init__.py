@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from factory import __version__
+from factory.cli.cards import cards_cmd
 from factory.cli.chat import chat_cmd
 from factory.cli.eval import eval_cmd
 from factory.cli.export import export_cmd, push_cmd
@@ -27,4 +28,5 @@ main.add_command(merge_cmd)
 main.add_command(train_group)
 main.add_command(eval_cmd)
 main.add_command(chat_cmd)
+main.add_command(cards_cmd)
 main.add_command(gate_cmd)

@@ -32,15 +32,17 @@ def validate_cmd(recipe: Path) -> None:
               help="Serve this GGUF file with llama.cpp and use it.")
 @click.option("--concurrency", type=click.IntRange(min=1), help="Requests in flight at most.")
 @click.option("--shard", help="I/N: generate only this slice of the requests (merge later).")
+@click.option("--set", "sets", multiple=True, metavar="KEY.PATH=VALUE",
+              help="Override a recipe value, e.g. --set scenes.per_chunk=3 (repeatable).")
 @click.option("--quiet", is_flag=True, help="No progress display.")
 @one_line_errors
 def run_cmd(recipe: Path, out: Path | None, fresh: bool, limit: int | None, base_url: str | None,
             model: str | None, local_model: Path | None, concurrency: int | None, shard: str | None,
-            quiet: bool) -> None:
+            sets: tuple[str, ...], quiet: bool) -> None:
     """Generate the dataset RECIPE describes into a run directory (resumable)."""
     from factory.pipeline import run_recipe
 
-    r = load_recipe(recipe)
+    r = load_recipe(recipe, list(sets))
     overrides = Overrides(base_url=base_url, model=model, local_model=local_model, concurrency=concurrency)
     summary = run_recipe(r, out=out, fresh=fresh, limit=limit, overrides=overrides,
                          shard=parse_shard(shard), progress=False if quiet else None,

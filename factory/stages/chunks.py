@@ -1,29 +1,56 @@
-"""Stage: profile -> life-period chunks (no model needed)."""
+"""Stage: profile -> life-period chunks (no model needed).
+
+The profile is a local file, a Wikipedia page, or both: then the file's sections replace the
+Wikipedia sections of the same title and its other sections are added, so a user can correct
+or extend an article locally. With both, an unreachable Wikipedia falls back to the file alone.
+
+A whole section shorter than `chunks.min_tokens` (a title line, an editor's note) cannot carry a
+scene and is dropped, unless the profile has nothing longer.
+"""
 
 from __future__ import annotations
 
 from factory.context import RunContext
+from factory.recipe import RecipeError
 from factory.records import Chunk, write_jsonl_atomic
-from factory.sources.chunking import chunk_profile
+from factory.sources.chunking import chunk_profile, estimate_tokens
 from factory.sources.profile import Profile, load_file_profile
 from factory.stages.base import in_shard
 
 NAME = "chunks"
 
 
+def merge_profiles(base: Profile, override: Profile) -> Profile:
+    """`override`'s sections win over same-titled ones in `base`; new ones are appended."""
+    mine = {s.title.strip().lower(): s for s in override.sections}
+    merged = [mine.pop(s.title.strip().lower(), s) for s in base.sections]
+    merged += [s for s in override.sections if s.title.strip().lower() in mine]
+    return Profile(base.character, merged)
+
+
 def load_profile(ctx: RunContext) -> Profile:
     prof = ctx.recipe.character.profile
-    if prof.file is not None:
-        return load_file_profile(ctx.character, prof.file)
+    local = load_file_profile(ctx.character, prof.file) if prof.file is not None else None
+    if prof.wikipedia is None:
+        return local
     from factory.sources import wikipedia  # only when asked: it needs the network the first time
 
-    return wikipedia.load_profile(ctx)
+    try:
+        wiki = wikipedia.load_profile(ctx)
+    except RecipeError as exc:
+        if local is None:
+            raise
+        ctx.log(f"warning: {exc} -- using {prof.file.name} alone")
+        return local
+    return merge_profiles(wiki, local) if local is not None else wiki
 
 
 async def run(ctx: RunContext) -> list[Chunk]:
     profile = load_profile(ctx)
     cfg = ctx.recipe.chunks
     chunks = chunk_profile(profile, cfg.max_tokens, cfg.min_tokens)
+    if any(estimate_tokens(c.text) >= cfg.min_tokens for c in chunks):
+        chunks = [c for c in chunks if estimate_tokens(c.text) >= cfg.min_tokens]
     chunks = [c for c in chunks if in_shard(c.id, ctx.shard)]
     write_jsonl_atomic(ctx.run.stage_file(NAME), chunks)
     ctx.extra["chunks"] = chunks

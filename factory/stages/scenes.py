@@ -1,8 +1,12 @@
-"""Stage: chunks -> scenes (type, place, time, people, background), spread over chunks by length."""
+"""Stage: chunks -> scenes (type, place, time, people, background), spread over chunks by length.
+
+Near-identical scenes (same place and nearly the same background) are kept once.
+"""
 
 from __future__ import annotations
 
 import math
+import re
 
 from rapidfuzz import fuzz
 
@@ -13,8 +17,10 @@ from factory.records import Chunk, Scene, make_id
 from factory.sources.chunking import spread_budget
 from factory.stages.base import execute
 from factory.stages.parsing import bounded_string, json_items, list_field, text_field
+from factory.stages.people import character_names, is_character
 
 NAME = "scenes"
+_WORDLIKE = re.compile(r"[^\W\d_]{2,}")
 
 
 def scene_schema(k: int) -> dict:
@@ -31,24 +37,69 @@ def scene_schema(k: int) -> dict:
                                                          "maxItems": k}}, "required": ["scenes"]}
 
 
-def parse_scenes(character: str, k: int):
+# what models write for a scene type in Chinese (or as a phrase) -> the recipe's English type words
+TYPE_WORDS = {
+    "对话": "conversation", "交谈": "conversation", "谈话": "conversation", "闲谈": "conversation",
+    "辩论": "debate", "争论": "debate", "论辩": "debate", "讲学": "lecture", "讲座": "lecture", "演讲": "lecture",
+    "书信": "letter", "信": "letter", "写信": "letter", "排练": "rehearsal", "演练": "rehearsal",
+    "争吵": "quarrel", "吵架": "quarrel", "口角": "quarrel", "谈判": "negotiation", "交涉": "negotiation",
+    "倾诉": "confession", "告白": "confession", "忏悔": "confession", "授课": "lesson", "教学": "lesson",
+    "上课": "lesson", "庆祝": "celebration", "宴会": "celebration", "宴饮": "celebration", "雅集": "celebration",
+}
+
+ZH_NAMES = {"conversation": "对话", "debate": "辩论", "lecture": "讲学", "letter": "书信", "rehearsal": "排练",
+            "quarrel": "争吵", "negotiation": "谈判", "confession": "倾诉", "lesson": "授课", "celebration": "宴会"}
+
+
+def type_list(types: list[str], language: str) -> str:
+    """The recipe's type words as the prompt shows them (Chinese words in Chinese prompts)."""
+    if language.startswith("zh"):
+        return "、".join(ZH_NAMES.get(t.lower(), t) for t in types)
+    return ", ".join(types)
+
+
+def normalize_type(raw: str, known: list[str]) -> str:
+    t = raw.strip().lower().strip("\"'「」。.")
+    if t in known:
+        return t
+    if t in TYPE_WORDS:
+        return TYPE_WORDS[t]
+    for word in known:
+        if word in t:
+            return word
+    for zh, en in TYPE_WORDS.items():
+        if len(zh) > 1 and zh in t:
+            return en
+    return t or "conversation"
+
+
+def scene_from_item(it: dict, character: str, names: list[str], known: list[str]) -> dict | None:
+    """One scene's fields from a reply item (odd keys tolerated); None if it has no place or background."""
+    s = {
+        "type": text_field(it, "type", "scene_type", "kind", limit=40).lower(),
+        "location": text_field(it, "location", "place", "setting", limit=200),
+        "time": text_field(it, "time", "date", "when", limit=120),
+        "participants": list_field(it, "participants", "people", "characters"),
+        "background": text_field(it, "background", "description", "situation", limit=1200),
+    }
+    if not (s["location"] and s["background"]):
+        return None
+    people = [character if is_character(p, names) else p for p in s["participants"]
+              if _WORDLIKE.search(p) and len(p) <= 80][:8]  # drop "]},{" and other grammar debris
+    if character not in people:
+        people.insert(0, character)
+    s["participants"] = list(dict.fromkeys(people))
+    s["type"] = normalize_type(s["type"], known)
+    return s
+
+
+def parse_scenes(character: str, k: int, aliases: list[str] | None = None, types: list[str] | None = None):
+    names = character_names(character, aliases)
+    known = [t.lower() for t in (types or [])]
+
     def parse(text: str) -> list[dict]:
-        items = json_items(text, "scenes")
-        scenes = []
-        for it in items[:k]:
-            s = {
-                "type": text_field(it, "type", "scene_type", "kind", limit=40).lower(),
-                "location": text_field(it, "location", "place", "setting", limit=200),
-                "time": text_field(it, "time", "date", "when", limit=120),
-                "participants": list_field(it, "participants", "people", "characters"),
-                "background": text_field(it, "background", "description", "situation", limit=1200),
-            }
-            if not (s["location"] and s["background"]):
-                continue
-            if not any(character.split()[-1].lower() in p.lower() for p in s["participants"]):
-                s["participants"].insert(0, character)
-            s["type"] = s["type"] or "conversation"
-            scenes.append(s)
+        scenes = [s for s in (scene_from_item(it, character, names, known)
+                              for it in json_items(text, "scenes")[:k]) if s is not None]
         if not scenes:
             raise ParseError("no usable scene (each needs location and background)")
         return scenes
@@ -65,10 +116,11 @@ def build_requests(ctx: RunContext, chunks: list[Chunk]) -> list[Request]:
             shift = (j * k) % len(cfg.types)  # each batch leans on different scene types
             types = cfg.types[shift:] + cfg.types[:shift]
             messages = render("scenes", ctx.language, character=ctx.character, period=chunk.period,
-                              chunk=chunk.text, k=k, types=", ".join(types))
+                              chunk=chunk.text, k=k, types=type_list(types, ctx.language))
             requests.append(Request(
                 id=make_id("req-scn", chunk.id, j, k, ctx.language), messages=messages,
-                schema=scene_schema(k), parse=parse_scenes(ctx.character, k),
+                schema=scene_schema(k),
+                parse=parse_scenes(ctx.character, k, ctx.recipe.character.aliases, cfg.types),
                 sample_index=j, meta={"chunk_id": chunk.id, "batch": j}))
     return requests
 
@@ -80,11 +132,11 @@ def to_records(res: Result) -> list[Scene]:
 
 
 def drop_near_duplicates(objs: list[dict], threshold: float) -> list[dict]:
-    """Keep the first (by id) of scenes whose place+background read near-identically."""
+    """Keep the first (by id) of scenes whose place+background (+question) read near-identically."""
     kept: list[dict] = []
     keys: list[str] = []
     for obj in objs:
-        key = f"{obj['location']} | {obj['background']}".lower()
+        key = f"{obj['location']} | {obj['background']} | {obj.get('question') or ''}".lower()
         if any(fuzz.token_sort_ratio(key, other) >= threshold for other in keys):
             continue
         kept.append(obj)

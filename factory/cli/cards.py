@@ -1,0 +1,54 @@
+"""`factory cards export|import`: persona cards as Character Card V2 files, in and out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+import factory.stages.card_v2  # noqa: F401 - registers the check of cards.import paths
+from factory.cli.common import UserError, one_line_errors
+
+
+@click.group("cards")
+def cards_cmd() -> None:
+    """Persona cards <-> Character Card V2 (SillyTavern and the like)."""
+
+
+@cards_cmd.command("export")
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder for the .json cards.")
+@one_line_errors
+def export_cmd(run_dir: Path, out: Path) -> None:
+    """Write one chara_card_v2 JSON per card of RUN_DIR (its cards.jsonl)."""
+    from factory.records import Card, read_jsonl
+    from factory.stages.card_v2 import write_cards
+
+    src = run_dir / "cards.jsonl" if run_dir.is_dir() else run_dir
+    if not src.is_file():
+        raise UserError(f"{run_dir}: no cards.jsonl here (run a recipe with a `cards:` block first)")
+    cards = read_jsonl(src, Card)
+    written = write_cards(cards, out)
+    click.echo(f"exported {len(written)} cards to {out}")
+
+
+@cards_cmd.command("import")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="A .jsonl file (usable in a recipe's cards.import) or a run directory (its cards.jsonl).")
+@one_line_errors
+def import_cmd(sources: tuple[Path, ...], out: Path) -> None:
+    """Read Character Card V2 files (.json, SillyTavern .png) or folders of them into card records."""
+    from factory.records import dedupe_sorted, iter_jsonl, write_jsonl_atomic
+    from factory.rundir import RunDir
+    from factory.stages.card_v2 import read_cards
+
+    cards = read_cards(list(sources))
+    if out.suffix == ".jsonl":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        target = out
+    else:
+        target = RunDir(out).prepare().stage_file("cards")
+    objs = dedupe_sorted([*iter_jsonl(target), *(c.model_dump() for c in cards)])
+    write_jsonl_atomic(target, objs)
+    click.echo(f"imported {len(cards)} cards into {target} ({len(objs)} in all)")

@@ -1,0 +1,90 @@
+"""A card as text: the system prompt of a persona sample (full / short / none) and the card shown
+to the model that writes sessions; and the character's turn as one message (action + words).
+
+Character turns use the samples' markup (factory.stages.markup), the same as experience samples:
+en `*waves* Hello.`, zh `（挥手）「你好。」`; the action is the narration channel.
+"""
+
+from __future__ import annotations
+
+import re
+
+from factory.records import Card
+from factory.stages.markup import convention, split_inline
+from factory.stages.markup import render as mark
+
+HEAD = {"en": "You are {name}. Stay in character: speak and act as {name} would, never as an AI assistant.",
+        "zh": "你是{name}。请始终保持角色：像{name}那样说话和行动，绝不以人工智能助手的身份回答。"}
+FIELDS = {  # system-prompt order: who, then what they are like, then where the user meets them
+    "en": {"name": "Name", "nickname": "Nickname", "gender": "Gender", "age": "Age", "height": "Height",
+           "self_reference": "Refers to self as", "occupation": "Occupation", "personality": "Personality",
+           "speaking_style": "Speaking style", "catchphrases": "Catchphrases", "background": "Background",
+           "education_work": "Education and work", "relationships": "Relationships", "scenario": "Scenario"},
+    "zh": {"name": "姓名", "nickname": "昵称", "gender": "性别", "age": "年龄", "height": "身高", "self_reference": "自称",
+           "occupation": "职业", "personality": "性格", "speaking_style": "说话风格", "catchphrases": "口头禅",
+           "background": "背景", "education_work": "教育与工作", "relationships": "人际关系", "scenario": "情境"},
+}
+EXAMPLES = {"en": ("Example dialogue:", "User"), "zh": ("对话示例：", "用户")}
+SHORT = {"en": "You are {name}{what}. {personality} Stay in character.", "zh": "你是{name}{what}。{personality}请始终保持角色。"}
+
+
+def lang_key(language: str) -> str:
+    return "zh" if language.startswith("zh") else "en"
+
+
+USER_MACRO = {"en": "the user", "zh": "用户"}
+
+
+def macros(text: str, card: Card) -> str:
+    """Fill the {{char}} / {{user}} macros that imported (SillyTavern) cards use."""
+    if "{{" not in text and "<BOT>" not in text:
+        return text
+    user = USER_MACRO[lang_key(card.language)]
+    for m, v in (("{{char}}", card.name), ("<BOT>", card.name), ("{{user}}", user), ("<USER>", user)):
+        text = text.replace(m, v).replace(m.upper(), v)
+    return text
+
+
+def first_sentence(text: str) -> str:
+    m = re.match(r"(.+?[.!?。！？])(\s|$)", text.strip(), re.S)
+    return (m.group(1) if m else text.strip())[:200]
+
+
+def render_card(card: Card, mode: str = "full", head: bool = True) -> str:
+    """The card as a system prompt; `head=False` leaves out "You are X" (for prompts about the card)."""
+    if mode == "none":
+        return ""
+    lang = lang_key(card.language)
+    if mode == "short":
+        what = (f" ({card.occupation})" if lang == "en" else f"（{card.occupation}）") if card.occupation else ""
+        text = SHORT[lang].format(name=card.name, what=what, personality=first_sentence(card.personality))
+        return macros(text.replace("  ", " "), card)
+    colon = ": " if lang == "en" else "："
+    lines = []
+    for field, label in FIELDS[lang].items():
+        value = getattr(card, field)
+        value = " / ".join(value) if isinstance(value, list) else value
+        if value:
+            lines.append(f"{label}{colon}{value}")
+    parts = ([HEAD[lang].format(name=card.name) + " " + convention(lang)] if head else []) + ["\n".join(lines)]
+    if card.example_dialogues:
+        title, user = EXAMPLES[lang]
+        parts.append(title + "\n" + "\n".join(f"{user if m.get('role') == 'user' else card.name}{colon}{m.get('text', '')}"
+                                               for block in card.example_dialogues for m in block))
+    return macros("\n\n".join(parts), card)
+
+
+def character_content(action: str, words: str, language: str) -> str:
+    """One assistant message in the samples' markup (factory.stages.markup): en `*sighs* Fine.`, zh `（叹气）「好吧。」`."""
+    parts = [mark("action", action, language)] if action.strip() else []
+    if words.strip():
+        parts.append(mark("speech", words, language))
+    return (" " if lang_key(language) == "en" else "").join(parts)
+
+
+def split_action(text: str, language: str) -> tuple[str, str]:
+    """`*sighs* Fine.` -> ("sighs", "Fine."): a model that wrote the action inline still fills the channel."""
+    parts = split_inline(text, language)
+    actions = " ".join(t for mode, t in parts if mode == "action")
+    words = " ".join(t for mode, t in parts if mode == "speech")
+    return actions, words

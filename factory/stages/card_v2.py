@@ -1,0 +1,262 @@
+"""Character Card V2 (chara_card_v2) <-> Card, and reading cards from files.
+
+Import keeps the card's `data` verbatim in `Card.extra["ccv2"]`; export starts from it and only
+writes a field anew when the Card's value for it changed, so import -> export gives back the same
+JSON (extensions, alternate greetings, character books, unknown keys included). Cards factory
+made carry their full record under `data.extensions.factory`, so export -> import restores them.
+Files: .json (V2, or V1 flat), .png (SillyTavern: base64 JSON in a `chara` text chunk), .jsonl
+(Card records, as `factory cards import --out x.jsonl` writes them).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import struct
+import zlib
+from pathlib import Path
+from typing import Any
+
+from factory.recipe import Recipe, RecipeError, register_path_hook
+from factory.records import Card, iter_jsonl, make_id
+
+SPEC, SPEC_VERSION = "chara_card_v2", "2.0"
+STRING_FIELDS = ("name", "description", "personality", "scenario", "first_mes", "mes_example", "creator_notes",
+                 "system_prompt", "post_history_instructions", "creator", "character_version")
+OWN_FIELDS = ("gender", "age", "height", "nickname", "self_reference", "occupation", "relationships",
+              "speaking_style", "catchphrases", "education_work", "language", "seed", "source", "id")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_SPEAKER = re.compile(r"^\s*(\{\{user\}\}|\{\{char\}\}|<USER>|<BOT>)\s*:\s?", re.I)
+_PNG = b"\x89PNG\r\n\x1a\n"
+SUFFIXES = (".json", ".png", ".jsonl")
+
+
+# -- mes_example <-> example_dialogues ---------------------------------------------------------
+def parse_examples(text: str) -> list[list[dict[str, str]]]:
+    """`<START>` blocks of `{{user}}:` / `{{char}}:` lines -> [[{"role": "user"|"char", "text"}]]."""
+    blocks: list[list[dict[str, str]]] = []
+    for raw in re.split(r"<START>", text or "", flags=re.I):
+        block: list[dict[str, str]] = []
+        for line in raw.splitlines():
+            m = _SPEAKER.match(line)
+            if m:
+                role = "user" if m.group(1).lower() in ("{{user}}", "<user>") else "char"
+                block.append({"role": role, "text": line[m.end():].strip()})
+            elif block and line.strip():
+                block[-1]["text"] = (block[-1]["text"] + "\n" + line.strip()).strip()
+        if block:
+            blocks.append(block)
+    return blocks
+
+
+def render_examples(blocks: list[list[dict[str, str]]]) -> str:
+    lines: list[str] = []
+    for block in blocks:
+        lines.append("<START>")
+        lines += [f"{'{{user}}' if m.get('role') == 'user' else '{{char}}'}: {m.get('text', '')}" for m in block]
+    return "\n".join(lines)
+
+
+# -- Card -> CCv2 -----------------------------------------------------------------------------
+_DESC = {"en": {"nickname": "Nickname", "gender": "Gender", "age": "Age", "height": "Height",
+                "self_reference": "Refers to self as", "occupation": "Occupation", "education_work": "Education and work",
+                "background": "Background", "relationships": "Relationships", "speaking_style": "Speaking style"},
+         "zh": {"nickname": "昵称", "gender": "性别", "age": "年龄", "height": "身高", "self_reference": "自称",
+                "occupation": "职业", "education_work": "教育与工作", "background": "背景", "relationships": "人际关系",
+                "speaking_style": "说话风格"}}
+
+
+def describe(card: Card) -> str:
+    labels = _DESC["zh" if card.language.startswith("zh") else "en"]
+    lines = [f"{label}: {getattr(card, f)}" for f, label in labels.items() if getattr(card, f)]
+    if card.catchphrases:
+        lines.append(("口头禅" if card.language.startswith("zh") else "Catchphrases") + ": "
+                     + " / ".join(card.catchphrases))
+    return "\n".join(lines)
+
+
+_PAIRS = {"name": "name", "background": "description", "personality": "personality", "scenario": "scenario",
+          "first_message": "first_mes", "example_dialogues": "mes_example"}
+
+
+def card_to_v2(card: Card) -> dict[str, Any]:
+    raw = card.extra.get("ccv2")
+    own = {f: getattr(card, f) for f in OWN_FIELDS} | {"background": card.background}
+    fresh = {
+        "name": card.name, "description": describe(card), "personality": card.personality,
+        "scenario": card.scenario, "first_mes": card.first_message,
+        "mes_example": render_examples(card.example_dialogues),
+        "creator_notes": f"Made by factory ({card.source}); seed: "
+                         + ", ".join(f"{k}={v}" for k, v in card.seed.items()),
+        "system_prompt": "", "post_history_instructions": "", "alternate_greetings": [],
+        "tags": sorted({*card.seed.values(), card.language}), "creator": "factory", "character_version": "1.0",
+        "extensions": {"factory": own},
+    }
+    if not isinstance(raw, dict):
+        return {"spec": SPEC, "spec_version": SPEC_VERSION, "data": fresh}
+    data = json.loads(json.dumps(raw))  # a deep copy that export may change
+    then = card_fields(raw)
+    ext = data.get("extensions") if isinstance(data.get("extensions"), dict) else None
+    mine = ext is not None and isinstance(ext.get("factory"), dict)
+    for field, key in _PAIRS.items():
+        if getattr(card, field) != then.get(field):
+            data[key] = card.background if key == "description" and not mine else fresh[key]
+    if mine and any(getattr(card, f) != then.get(f) for f in OWN_FIELDS if f in then):
+        ext["factory"] = {**ext["factory"], **own}
+    return {"spec": SPEC, "spec_version": SPEC_VERSION, "data": data}
+
+
+def card_fields(data: dict) -> dict[str, Any]:
+    """The Card fields a V2 `data` object gives (extensions.factory wins where it has them)."""
+    own = (data.get("extensions") or {}).get("factory") if isinstance(data.get("extensions"), dict) else None
+    own = own if isinstance(own, dict) else {}
+    text = " ".join(str(data.get(k, "")) for k in ("description", "first_mes", "personality"))
+    fields: dict[str, Any] = {
+        "name": str(data.get("name", "")).strip(), "background": data.get("description", ""),
+        "personality": data.get("personality", ""), "scenario": data.get("scenario", ""),
+        "first_message": data.get("first_mes", ""), "example_dialogues": parse_examples(data.get("mes_example", "")),
+        "language": "zh" if _CJK.search(text) else "en",
+    }
+    for f in (*OWN_FIELDS, "background"):
+        if f in own and f not in ("id", "source"):
+            fields[f] = own[f]
+    return fields
+
+
+# -- CCv2 -> Card (with checks that name the file and field) -------------------------------------
+def _check(data: dict, where: str) -> None:
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"{where}: data.name: required, a non-empty string")
+    for f in STRING_FIELDS:
+        if f in data and not isinstance(data[f], str):
+            raise ValueError(f"{where}: data.{f}: expected a string, got {type(data[f]).__name__}")
+    for f in ("alternate_greetings", "tags"):
+        v = data.get(f, [])
+        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+            raise ValueError(f"{where}: data.{f}: expected a list of strings")
+    for f in ("extensions", "character_book"):
+        if f in data and data[f] is not None and not isinstance(data[f], dict):
+            raise ValueError(f"{where}: data.{f}: expected an object, got {type(data[f]).__name__}")
+
+
+def v2_to_card(obj: Any, where: str) -> Card:
+    """A Card from a parsed card file; `where` (the file name) is in every error and in the source."""
+    if not isinstance(obj, dict):
+        raise ValueError(f"{where}: top level: expected a JSON object")
+    if "spec" not in obj and "data" not in obj and "name" in obj:  # V1: the fields at top level
+        obj = {"spec": SPEC, "spec_version": SPEC_VERSION, "data": obj}
+    if obj.get("spec") != SPEC:
+        raise ValueError(f"{where}: spec: expected {SPEC!r}, got {obj.get('spec')!r}")
+    data = obj.get("data")
+    if not isinstance(data, dict):
+        raise ValueError(f"{where}: data: expected an object")
+    _check(data, where)
+    fields = card_fields(data)
+    own = data.get("extensions", {}).get("factory") if isinstance(data.get("extensions"), dict) else None
+    own = own if isinstance(own, dict) else {}
+    card_id = own.get("id") or make_id("card", "ccv2", data)
+    try:
+        return Card(id=card_id, source=f"ccv2:{Path(where).name}", extra={"ccv2": data}, **fields)
+    except Exception as exc:  # pydantic: a wrong type in extensions.factory
+        raise ValueError(f"{where}: data.extensions.factory: {str(exc).splitlines()[0]}") from None
+
+
+def png_text(blob: bytes, where: str) -> str:
+    """The `chara` text chunk of a PNG card (tEXt, zTXt or iTXt)."""
+    if not blob.startswith(_PNG):
+        raise ValueError(f"{where}: not a PNG file")
+    pos, found = 8, {}
+    while pos + 8 <= len(blob):
+        (length,) = struct.unpack(">I", blob[pos:pos + 4])
+        kind, body = blob[pos + 4:pos + 8], blob[pos + 8:pos + 8 + length]
+        pos += 12 + length
+        key, _, rest = body.partition(b"\0")
+        if kind == b"tEXt":
+            found[key] = rest
+        elif kind == b"zTXt":
+            found[key] = zlib.decompress(rest[1:])
+        elif kind == b"iTXt":
+            comp, rest = rest[0], rest[2:]
+            rest = rest.split(b"\0", 2)[-1]
+            found[key] = zlib.decompress(rest) if comp else rest
+    if b"chara" not in found:
+        raise ValueError(f"{where}: no `chara` text chunk (not a character card PNG)")
+    try:
+        return base64.b64decode(found[b"chara"]).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        raise ValueError(f"{where}: chara chunk: not base64-encoded UTF-8 JSON") from None
+
+
+def read_card_file(path: Path) -> list[Card]:
+    where = str(path)
+    if path.suffix.lower() == ".jsonl":
+        out = []
+        for i, obj in enumerate(iter_jsonl(path)):
+            try:
+                out.append(Card.model_validate(obj))
+            except Exception as exc:
+                raise ValueError(f"{where}: line {i + 1}: not a card record: {str(exc).splitlines()[0]}") from None
+        return out
+    try:
+        text = png_text(path.read_bytes(), where) if path.suffix.lower() == ".png" else path.read_text("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{where}: not UTF-8 text") from None
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{where}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+    return [v2_to_card(obj, where)]
+
+
+def card_files(paths: list[Path]) -> list[Path]:
+    """Files named, plus the card files directly inside directories named, in a stable order."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            found = sorted(f for f in p.iterdir() if f.suffix.lower() in SUFFIXES and f.is_file())
+            if not found:
+                raise ValueError(f"{p}: no card files (.json, .png, .jsonl) in this directory")
+            out += found
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise FileNotFoundError(f"{p}: no such file or directory")
+    return out
+
+
+def read_cards(paths: list[Path]) -> list[Card]:
+    cards: dict[str, Card] = {}
+    for f in card_files(paths):
+        for c in read_card_file(f):
+            cards.setdefault(c.id, c)
+    return list(cards.values())
+
+
+def export_name(card: Card) -> str:
+    slug = re.sub(r"[^\w]+", "_", card.name, flags=re.UNICODE).strip("_").lower()[:40] or "card"
+    return f"{slug}_{card.id.split('-')[-1][:8]}.json"
+
+
+def write_cards(cards: list[Card], out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for c in cards:
+        p = out / export_name(c)
+        p.write_text(json.dumps(card_to_v2(c), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        written.append(p)
+    return written
+
+
+def _resolve(recipe: Recipe, base: Path) -> None:
+    if recipe.cards is None:
+        return
+    for i, p in enumerate(recipe.cards.import_):
+        if not p.is_absolute():
+            p = recipe.cards.import_[i] = (base / p).resolve()
+        if not p.exists():
+            raise RecipeError(f"cards.import[{i}]: no such file or directory: {p}")
+
+
+register_path_hook(_resolve)

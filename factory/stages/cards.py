@@ -1,0 +1,272 @@
+"""Stage: persona cards — N synthetic cards from distinct seed tuples, the recipe character's own
+card from its profile, and imported Character Card V2 files.
+
+Every model reply is a *draft* (card_drafts.jsonl, keyed by card id and round); cards.jsonl is
+chosen from the drafts: a draft too similar to a card kept before it is regenerated (a new round,
+told what to differ from) up to `cards.regenerate` times, then dropped. Because the choice is a
+pure function of the drafts, a killed run resumes to the same cards.
+"""
+
+from __future__ import annotations
+
+from factory.context import RunContext
+from factory.engine import ParseError, Request, Result, extract_json
+from factory.prompts import render
+from factory.records import Card, Chunk, dedupe_sorted, iter_jsonl, make_id, write_jsonl_atomic
+from factory.stages.base import execute
+from factory.stages.card_similarity import diversity, select
+from factory.stages.card_v2 import read_cards
+from factory.stages.parsing import bounded_string, list_field, lower_keys, text_field
+from factory.stages.seeds import pools, sample_seeds, seed_key
+
+NAME, DRAFTS = "cards", "card_drafts"
+
+LIMITS = {  # maxLength per field; "short" keeps a card within a few hundred tokens for small models
+    "full": {"name": 60, "gender": 20, "age": 30, "height": 30, "nickname": 40, "self_reference": 40,
+             "occupation": 80, "personality": 400, "background": 700, "relationships": 300, "speaking_style": 200,
+             "catchphrase": 80, "catchphrases": 3, "education_work": 200, "user": 200, "char": 300, "scenario": 400,
+             "first_message": 400},
+    "short": {"name": 40, "gender": 16, "age": 16, "height": 16, "nickname": 24, "self_reference": 24,
+              "occupation": 48, "personality": 140, "background": 200, "relationships": 120, "speaking_style": 100,
+              "catchphrase": 48, "catchphrases": 2, "education_work": 80, "user": 100, "char": 140, "scenario": 140,
+              "first_message": 140},
+}
+TEXT_FIELDS = ("name", "gender", "age", "height", "nickname", "self_reference", "occupation", "personality",
+               "background", "relationships", "speaking_style", "education_work", "scenario", "first_message")
+ALIASES = {
+    "name": ("name", "full_name", "character_name", "char_name"), "gender": ("gender", "sex"),
+    "age": ("age",), "height": ("height",), "nickname": ("nickname", "nick", "nick_name", "alias"),
+    "self_reference": ("self_reference", "self_ref", "calls_self", "refers_to_self_as", "self_address"),
+    "occupation": ("occupation", "job", "profession", "role"),
+    "personality": ("personality", "traits", "temperament", "character"),
+    "background": ("background", "backstory", "history", "bio", "description"),
+    "relationships": ("relationships", "relations", "relationship", "family"),
+    "speaking_style": ("speaking_style", "speech_style", "voice", "style", "speech"),
+    "education_work": ("education_work", "education", "career", "work", "education_and_work"),
+    "scenario": ("scenario", "setting", "situation"),
+    "first_message": ("first_message", "first_mes", "greeting", "opening", "opening_line", "first_line"),
+}
+NEEDED = ("name", "personality", "background", "first_message")  # minLength 1: a grammar cannot leave them empty
+SEEDED = {"gender": "gender", "age": "age", "occupation": "occupation"}  # card field <- seed axis (short cards)
+ORDER = ("name", "gender", "age", "height", "nickname", "self_reference", "occupation", "personality", "background",
+         "relationships", "speaking_style", "catchphrases", "education_work", "example_dialogues", "scenario",
+         "first_message")
+FIELD_TEXT = {
+    "en": {"name": "full name", "gender": "gender", "age": "a number or a short phrase", "height": "height",
+           "nickname": "what friends call them", "self_reference": 'how they refer to themselves ("I", "yours truly", '
+           '"this old sailor")', "occupation": "occupation",
+           "personality": "temperament, values, quirks, what makes them angry or happy",
+           "background": "where they come from and what shaped them",
+           "relationships": "the people who matter to them{relationship}",
+           "speaking_style": "how they talk (words, rhythm, habits)",
+           "catchphrases": "up to {catchphrases} short phrases they often say",
+           "education_work": "schooling and work history",
+           "example_dialogues": '{examples} short exchanges, each {{"user": what the user says, "char": the reply in '
+                                "their own voice, with an action between asterisks}}",
+           "scenario": "the situation in which the user meets them",
+           "first_message": "their opening line to the user, with an action between asterisks"},
+    "zh": {"name": "全名", "gender": "性别", "age": "数字或简短描述", "height": "身高", "nickname": "朋友怎么称呼他/她",
+           "self_reference": "自称（例如“我”“本姑娘”“老朽”）", "occupation": "职业",
+           "personality": "性格、价值观、怪癖，什么让他/她生气或开心", "background": "出身和经历",
+           "relationships": "重要的人{relationship}", "speaking_style": "说话方式（用词、节奏、习惯）",
+           "catchphrases": "最多 {catchphrases} 句口头禅", "education_work": "教育和工作经历",
+           "example_dialogues": '{examples} 段简短对话，每段 {{"user": 用户说的话, "char": 角色用自己的口吻回答，动作写在括号（）里}}',
+           "scenario": "用户遇见角色的情境", "first_message": "角色对用户说的第一句话，动作写在括号（）里"},
+}
+
+
+def asked_fields(detail: str, examples: int, seeded: bool) -> list[str]:
+    """The fields the model writes: short synthetic cards take gender/age/occupation from the seed, skip height."""
+    skip = set(SEEDED) | {"height"} if detail == "short" and seeded else set()
+    if examples == 0:
+        skip.add("example_dialogues")
+    return [f for f in ORDER if f not in skip]
+
+
+def field_lines(fields: list[str], lang: str, **values) -> tuple[str, str]:
+    lines = "\n".join(f'- "{f}": ' + FIELD_TEXT[lang][f].format(**values) for f in fields)
+    return lines, "{" + ", ".join(f'"{f}"' for f in fields) + "}"
+
+
+LENGTH = {"en": {"full": "Be specific: personality and background two to four sentences each.",
+                 "short": "Keep every field short: one sentence at most, a few words where possible."},
+          "zh": {"full": "要具体：性格和背景各写两到四句。", "short": "每个字段都要简短：最多一句话，能用几个词就用几个词。"}}
+
+
+def _lang(language: str) -> str:
+    return "zh" if language.startswith("zh") else "en"
+
+
+def card_schema(detail: str, examples: int, fields: list[str] | None = None) -> dict:
+    lim = LIMITS[detail]
+    fields = fields or asked_fields(detail, examples, seeded=False)
+    props: dict = {f: bounded_string(lim[f]) | ({"minLength": 1} if f in NEEDED else {}) for f in TEXT_FIELDS}
+    props["catchphrases"] = {"type": "array", "items": bounded_string(lim["catchphrase"]), "maxItems": lim["catchphrases"]}
+    ex = {"type": "object", "properties": {"user": bounded_string(lim["user"]), "char": bounded_string(lim["char"])},
+          "required": ["user", "char"]}
+    props["example_dialogues"] = {"type": "array", "items": ex, "maxItems": max(examples, 0)}
+    return {"type": "object", "properties": {k: props[k] for k in fields}, "required": list(fields)}
+
+
+def _norm_keys(obj: dict) -> dict:
+    return {k.replace(" ", "_").replace("-", "_"): v for k, v in lower_keys(obj).items()}
+
+
+def parse_examples(value, limit: int) -> list[list[dict[str, str]]]:
+    """[{user, char}] or [[{role, text}]] or "User: ..\\nChar: .." -> [[{role: user|char, text}]]."""
+    if isinstance(value, str):
+        value = [value]
+    blocks = []
+    for item in value if isinstance(value, list) else []:
+        block: list[dict[str, str]] = []
+        if isinstance(item, dict):
+            it = _norm_keys(item)
+            u = text_field(it, "user", "{{user}}", "question", "prompt", limit=limit)
+            c = text_field(it, "char", "{{char}}", "character", "reply", "answer", "response", limit=limit)
+            block = [m for m in ({"role": "user", "text": u}, {"role": "char", "text": c}) if m["text"]]
+        elif isinstance(item, list):
+            for m in item:
+                if isinstance(m, dict):
+                    m = _norm_keys(m)
+                    role = "user" if str(m.get("role", m.get("speaker", ""))).lower() in ("user", "{{user}}") else "char"
+                    text = text_field(m, "text", "content", "line", limit=limit)
+                    if text:
+                        block.append({"role": role, "text": text})
+        elif isinstance(item, str):
+            for line in item.splitlines():
+                head, sep, rest = line.partition(":")
+                if sep and rest.strip():
+                    role = "user" if head.strip().lower() in ("user", "{{user}}", "用户") else "char"
+                    block.append({"role": role, "text": rest.strip()[:limit]})
+        if any(m["role"] == "char" for m in block):
+            blocks.append(block)
+    return blocks
+
+
+def parse_card(detail: str, examples: int, seed: dict[str, str] | None = None, name: str | None = None):
+    lim = LIMITS[detail]
+
+    def parse(text: str) -> dict:
+        data = extract_json(text)
+        if isinstance(data, list) and data and isinstance(data[0], dict):
+            data = data[0]
+        if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), dict):
+            data = next(iter(data.values()))  # {"card": {...}}
+        if not isinstance(data, dict):
+            raise ParseError("expected a JSON object with the card's fields")
+        obj = _norm_keys(data)
+        out = {f: text_field(obj, *ALIASES[f], limit=lim[f] * 3) for f in TEXT_FIELDS}
+        out["catchphrases"] = [c[: lim["catchphrase"] * 2] for c in list_field(obj, "catchphrases", "catchphrase",
+                                                                                 "quotes", "sayings")][:5]
+        out["example_dialogues"] = parse_examples(obj.get("example_dialogues", obj.get("examples", obj.get("dialogues"))),
+                                                  lim["char"] * 3)[: max(examples, 1)]
+        if name:
+            out["name"] = name
+        for field, axis in SEEDED.items():
+            if seed and not out[field] and axis in seed:
+                out[field] = seed[axis]
+        if not out["name"]:
+            raise ParseError("card has no name")
+        if not (out["personality"] or out["background"]):
+            raise ParseError("card has neither personality nor background")
+        return out
+    return parse
+
+
+def card_requests(ctx: RunContext, seeds: list[dict[str, str]], rnd: int, avoid: dict[str, Card]) -> list[Request]:
+    cfg, lang = ctx.recipe.cards, ctx.language
+    fields = asked_fields(cfg.detail, cfg.examples, seeded=True)
+    schema, params = card_schema(cfg.detail, cfg.examples, fields), ({"max_tokens": cfg.max_tokens} if cfg.max_tokens else {})
+    out = []
+    for seed in seeds:
+        cid = make_id("card", seed_key(seed), lang)
+        if rnd and cid not in avoid:
+            continue
+        near = avoid.get(cid)
+        hint = ""
+        if near is not None:
+            hint = (f"Make this character clearly different from an existing one: {near.name}, {near.occupation}, "
+                    f"{near.personality[:160]}\n" if _lang(lang) == "en" else
+                    f"这个角色要与已有角色明显不同：{near.name}，{near.occupation}，{near.personality[:160]}\n")
+        rel = seed.get("relationship")
+        rel = ("" if not rel else f", and how they relate to the user ({rel})" if _lang(lang) == "en"
+               else f"，以及与用户的关系（{rel}）")
+        lines, keys = field_lines(fields, _lang(lang), relationship=rel,
+                                  catchphrases=LIMITS[cfg.detail]["catchphrases"], examples=cfg.examples)
+        messages = render("card", _lang(lang), seed="\n".join(f"- {k}: {v}" for k, v in seed.items()),
+                          length=LENGTH[_lang(lang)][cfg.detail], avoid=hint, fields=lines, keys=keys)
+        out.append(Request(id=make_id("req-card", cid, rnd), messages=messages, schema=schema, params=dict(params),
+                           parse=parse_card(cfg.detail, cfg.examples, seed), sample_index=rnd,
+                           meta={"card_id": cid, "seed": seed, "round": rnd, "source": "synthetic", "language": lang}))
+    return out
+
+
+def character_request(ctx: RunContext) -> Request:
+    cfg, lang = ctx.recipe.cards, ctx.language
+    chunks = ctx.extra.get("chunks") or [Chunk.model_validate(o) for o in ctx.run.records("chunks")]
+    budget, parts = (1200 if cfg.detail == "short" else 3000), []
+    for c in chunks:
+        if sum(len(p) for p in parts) >= budget:
+            break
+        parts.append(c.text[: budget - sum(len(p) for p in parts)])
+    timeline = ctx.recipe.character.timeline_point or ("the prime of their life" if _lang(lang) == "en" else "人生的巅峰时期")
+    fields = asked_fields(cfg.detail, cfg.examples, seeded=False)
+    lines, keys = field_lines(fields, _lang(lang), relationship="", catchphrases=LIMITS[cfg.detail]["catchphrases"],
+                              examples=cfg.examples)
+    messages = render("card_profile", _lang(lang), character=ctx.character, profile="\n\n".join(parts),
+                      timeline=timeline, length=LENGTH[_lang(lang)][cfg.detail], fields=lines, keys=keys)
+    cid = make_id("card", "character", ctx.character, lang)
+    return Request(id=make_id("req-card", cid, 0), messages=messages, schema=card_schema(cfg.detail, cfg.examples, fields),
+                   params={"max_tokens": cfg.max_tokens} if cfg.max_tokens else {},
+                   parse=parse_card(cfg.detail, cfg.examples, name=ctx.character),
+                   meta={"card_id": cid, "seed": {}, "round": 0, "source": f"profile:{ctx.recipe.name}",
+                         "language": lang})
+
+
+def to_records(res: Result) -> list[Card]:
+    m = res.request.meta
+    return [Card(id=m["card_id"], seed=m["seed"], source=m["source"], language=m["language"],
+                 extra={"round": m["round"]}, **res.value)]
+
+
+def _drafts(ctx: RunContext) -> dict[tuple[str, int], Card]:
+    out: dict[tuple[str, int], Card] = {}
+    for obj in iter_jsonl(ctx.run.stage_file(DRAFTS)):
+        c = Card.model_validate(obj)
+        out.setdefault((c.id, int(c.extra.get("round", 0))), c)
+    return out
+
+
+async def run(ctx: RunContext) -> list[Card]:
+    cfg, lang = ctx.recipe.cards, ctx.language
+    imported = read_cards(list(cfg.import_)) if cfg.import_ else []
+    seeds = sample_seeds(ctx.recipe.seed, cfg.count, pools(lang, cfg.axes))
+    ids = [make_id("card", seed_key(s), lang) for s in seeds]
+    first = ([character_request(ctx)] if cfg.from_character else []) + card_requests(ctx, seeds, 0, {})
+    await execute(ctx, DRAFTS, first, to_records)
+    char_id = make_id("card", "character", ctx.character, lang)
+    for rnd in range(1, cfg.regenerate + 1):
+        drafts = _drafts(ctx)
+        fixed = imported + ([drafts[(char_id, 0)]] if (char_id, 0) in drafts else [])
+        sel = select(fixed, drafts, ids, rnd - 1, cfg.similarity)
+        if not sel.too_similar:
+            break
+        again = card_requests(ctx, seeds, rnd, {cid: near for cid, (_, near, _) in sel.too_similar.items()})
+        await execute(ctx, DRAFTS, again, to_records)
+    drafts = _drafts(ctx)
+    write_jsonl_atomic(ctx.run.stage_file(DRAFTS), [drafts[k] for k in sorted(drafts)])
+    fixed = imported + ([drafts[(char_id, 0)]] if (char_id, 0) in drafts else [])
+    sel = select(fixed, drafts, ids, cfg.regenerate, cfg.similarity)
+    kept = [Card.model_validate(o) for o in dedupe_sorted(c.model_dump() for c in sel.kept)]
+    write_jsonl_atomic(ctx.run.stage_file(NAME), kept)
+    synthetic = [c for c in kept if c.source == "synthetic"]
+    report = {"requested": cfg.count, "cards": len(kept), "synthetic": len(synthetic), "imported": len(imported),
+              "from_character": int(any(c.id == char_id for c in kept)),
+              "regenerated": sum(1 for c in synthetic if c.extra.get("round", 0) > 0),
+              "dropped_too_similar": len(sel.too_similar), "failed": len(sel.missing),
+              "similarity_threshold": cfg.similarity, **diversity(kept, synthetic)}
+    ctx.extra["report_cards"] = report
+    ctx.extra.setdefault("dropped", {})["cards_too_similar"] = len(sel.too_similar)
+    ctx.log(f"cards: {len(kept)} kept ({len(synthetic)} synthetic, {len(imported)} imported), "
+            f"{len(sel.too_similar)} dropped as too similar, max similarity {report['max_pairwise_similarity']}")
+    return kept

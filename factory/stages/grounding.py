@@ -1,0 +1,120 @@
+"""Stage (optional): does the character say only what its source chunk supports?
+
+A judge model gets the chunk text and the script, with the character's lines in the language's
+markup (「」/（）/（心想：） in Chinese; *action* and (thinking: ...) in English), lists the
+factual claims the character makes, and marks each supported or not. One verdict per
+interaction goes to grounding.jsonl; the samples stage drops interactions with an unsupported
+claim, and the verdict names the claim as the reason. A judge that fails leaves the interaction
+"unchecked" (kept, and labelled so).
+"""
+
+from __future__ import annotations
+
+from factory.context import RunContext
+from factory.engine import ParseError, Request, Result
+from factory.prompts import render
+from factory.records import Chunk, Interaction, make_id
+from factory.stages.base import execute
+from factory.stages.interactions import load_chunks, max_tokens
+from factory.stages.markup import convention
+from factory.stages.markup import render as render_turn
+from factory.stages.parsing import bounded_string, json_items, text_field
+from factory.stages.people import NARRATOR
+
+NAME = "grounding"
+_TRUE = {"true", "yes", "y", "supported", "support", "consistent", "correct", "1", "是", "对", "支持", "符合", "有依据"}
+_FALSE = {"false", "no", "n", "unsupported", "not supported", "contradicted", "contradicts", "incorrect", "0",
+          "否", "不", "不支持", "不符合", "矛盾", "无依据"}
+
+
+def claims_schema(max_claims: int) -> dict:
+    item = {"type": "object", "properties": {"claim": bounded_string(200), "supported": {"type": "boolean"}},
+            "required": ["claim", "supported"]}
+    return {"type": "object", "properties": {"claims": {"type": "array", "items": item, "maxItems": max_claims}},
+            "required": ["claims"]}
+
+
+def _supported(value: object) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return bool(value)
+    if isinstance(value, str):
+        v = value.strip().lower().rstrip(".。")
+        if v in _TRUE:
+            return True
+        if v in _FALSE:
+            return False
+    return None
+
+
+def parse_claims(max_claims: int):
+    def parse(text: str) -> list[dict]:
+        items = json_items(text, "claims")
+        claims = []
+        for it in items[:max_claims]:
+            claim = text_field(it, "claim", "statement", "fact", "text", limit=300)
+            verdict = next((v for v in (_supported(it.get(k)) for k in ("supported", "verdict", "support",
+                                                                         "is_supported", "grounded"))
+                            if v is not None), None)
+            if claim and verdict is not None:
+                claims.append({"claim": claim, "supported": verdict})
+        if items and not claims and any(k for it in items for k in it):
+            raise ParseError("claims without a usable supported/unsupported verdict")
+        return claims
+    return parse
+
+
+def script_text(inter: Interaction, language: str) -> str:
+    colon = "：" if language.startswith("zh") else ": "
+    lines = []
+    for t in inter.turns:
+        who = ("旁白" if language.startswith("zh") else "Narrator") if t.speaker == NARRATOR else t.speaker
+        lines.append(f"{who}{colon}{render_turn(t.mode, t.text, language)}")
+    return "\n".join(lines)
+
+
+def build_requests(ctx: RunContext, interactions: list[Interaction], chunks: dict[str, Chunk]) -> list[Request]:
+    cfg = ctx.recipe.grounding
+    requests = []
+    for inter in interactions:
+        used = [chunks[c] for c in inter.chunk_ids if c in chunks]
+        messages = render("grounding", ctx.language, character=ctx.character,
+                          period=used[0].period if used else "", chunk="\n\n".join(c.text for c in used),
+                          convention=convention(ctx.language), script=script_text(inter, ctx.language),
+                          max_claims=cfg.max_claims)
+        requests.append(Request(id=make_id("req-grd", inter.id, ctx.language), messages=messages,
+                                schema=claims_schema(cfg.max_claims), parse=parse_claims(cfg.max_claims),
+                                params={"max_tokens": max_tokens(ctx, cfg.max_tokens), "temperature": 0.0},
+                                meta={"interaction_id": inter.id, "scene_id": inter.scene_id}))
+    return requests
+
+
+def to_records(res: Result) -> list[dict]:
+    meta = res.request.meta
+    bad = [c["claim"] for c in res.value if not c["supported"]]
+    return [{"id": make_id("grd", meta["interaction_id"]), "interaction_id": meta["interaction_id"],
+             "scene_id": meta["scene_id"], "supported": not bad, "claims": res.value,
+             "reason": f"unsupported claim: {bad[0]}" if bad else None}]
+
+
+def verdicts(ctx: RunContext) -> dict[str, dict]:
+    """interaction id -> verdict, for the samples stage (empty when grounding is off for this recipe)."""
+    cfg = ctx.recipe.grounding
+    if cfg is None or not cfg.enabled:
+        return {}
+    return {o["interaction_id"]: o for o in ctx.run.records(NAME)}
+
+
+async def run(ctx: RunContext) -> list[dict]:
+    chunks = load_chunks(ctx)
+    stages = ["interactions"] + (["protection"] if ctx.recipe.grounding.include_protection else [])
+    interactions = [Interaction.model_validate(o) for st in stages for o in ctx.run.records(st)]
+    outcome = await execute(ctx, NAME, build_requests(ctx, interactions, chunks), to_records)
+    ids = {i.id for i in interactions}
+    kept = ctx.run.finalize(NAME, keep=lambda objs: [o for o in objs if o["interaction_id"] in ids])
+    unsupported = sum(1 for o in kept if not o["supported"])
+    ctx.extra["report_grounding"] = {"checked": len(kept), "unsupported": unsupported,
+                                     "judge_failed": outcome["failed"]}
+    ctx.log(f"grounding: {len(kept)} checked, {unsupported} with an unsupported claim")
+    return kept

@@ -1,0 +1,205 @@
+"""Stage: protection scenes (labelled traps the character must not fall for) and their scripts.
+
+Character-LLM's "protective experiences" teach a model to stay ignorant of what its character
+could not know. Here each trap has a subtype from a fixed taxonomy (anachronism, false_relation,
+out_of_expertise, other_character, break_character, future_spoiler) with recipe weights.
+
+The plan is rooted in chunks, like everything else, so shards and merges agree: a chunk with
+P planned experience scenes gets about `share * P` protection slots; slot g of the whole run
+takes subtype `weighted_cycle(quotas)[g]`, a smooth weighted round robin, so any prefix of the
+plan holds the quotas to within one scene. Protection scenes live in protection_scenes.jsonl
+(Scene, kind="protection", with subtype and question); their scripts in protection.jsonl.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from factory.context import RunContext
+from factory.engine import ParseError, Request, Result
+from factory.prompts import render
+from factory.records import Chunk, Scene, make_id
+from factory.sources.chunking import spread_budget
+from factory.stages.base import execute
+from factory.stages.experience_config import SUBTYPES
+from factory.stages.interactions import (
+    aliases_text,
+    load_chunks,
+    load_scenes,
+    max_tokens,
+    script_request,
+    to_records,
+)
+from factory.stages.parsing import bounded_string, json_items, lower_keys, text_field
+from factory.stages.people import character_names
+from factory.stages.scenes import drop_near_duplicates, scene_from_item
+
+NAME = "protection"
+SCENES = "protection_scenes"
+
+
+@dataclass(frozen=True)
+class Slot:
+    chunk: Chunk
+    m: int  # slot number within the chunk
+    g: int  # slot number in the whole plan
+    subtype: str
+
+    @property
+    def scene_id(self) -> str:
+        return make_id("pscn", self.chunk.id, self.m, self.subtype)
+
+
+def weighted_cycle(weights: dict[str, float], n: int) -> list[str]:
+    """The first n picks of a smooth weighted round robin (nginx style): deterministic, evenly spread."""
+    names = [s for s in SUBTYPES if weights.get(s, 0) > 0]
+    total = sum(weights[s] for s in names)
+    current = dict.fromkeys(names, 0.0)
+    out = []
+    for _ in range(n):
+        for s in names:
+            current[s] += weights[s]
+        best = max(names, key=lambda s: current[s])  # ties: taxonomy order
+        current[best] -= total
+        out.append(best)
+    return out
+
+
+def _half_up(x: float) -> int:
+    return math.floor(x + 0.5 + 1e-9)
+
+
+def plan(ctx: RunContext, chunks: list[Chunk]) -> list[Slot]:
+    """Protection slots, ordered so that `--limit N` takes the first slot of N different chunks."""
+    cfg, scenes = ctx.recipe.protection, ctx.recipe.scenes
+    if cfg.share <= 0 or not chunks:
+        return []
+    if scenes.total:
+        planned = spread_budget(chunks, scenes.total)
+        starts = [sum(planned[:i]) for i in range(len(chunks))]  # position within this run's chunks
+    else:
+        planned = [scenes.per_chunk] * len(chunks)
+        starts = [scenes.per_chunk * c.index for c in chunks]  # global: shards agree with the whole run
+    spans = [(_half_up(cfg.share * s), _half_up(cfg.share * (s + p))) for s, p in zip(starts, planned, strict=True)]
+    cycle = weighted_cycle(cfg.quotas, max((b for _, b in spans), default=0) + len(SUBTYPES))
+    slots = []
+    for chunk, (a, b) in zip(chunks, spans, strict=True):
+        has_future = any(c.index > chunk.index and c.period != chunk.period for c in chunks) \
+            or bool(ctx.recipe.character.timeline_point)
+        for m, g in enumerate(range(a, b)):
+            subtype = cycle[g]
+            if subtype == "future_spoiler" and not has_future:  # nothing later to spoil: next kind in line
+                subtype = next((s for s in cycle[g + 1:] if s != "future_spoiler"), None)
+                if subtype is None:
+                    continue
+            slots.append(Slot(chunk, m, g, subtype))
+    return sorted(slots, key=lambda s: (s.m, s.chunk.index))
+
+
+def future_text(ctx: RunContext, chunk: Chunk, chunks: list[Chunk]) -> str:
+    later = [c for c in chunks if c.index > chunk.index and c.period != chunk.period]
+    if later:
+        pick = later[len(later) // 2]
+        return f"({pick.period}) {pick.text[:500]}"
+    return ctx.recipe.character.timeline_point or ""
+
+
+def question_schema() -> dict:
+    item = {"type": "object",
+            "properties": {"type": bounded_string(40), "location": bounded_string(120), "time": bounded_string(80),
+                           "participants": {"type": "array", "items": bounded_string(60), "minItems": 1,
+                                            "maxItems": 5},
+                           "background": bounded_string(400), "question": bounded_string(300)},
+            "required": ["type", "location", "time", "participants", "background", "question"]}
+    return {"type": "object", "properties": {"scenes": {"type": "array", "items": item, "minItems": 1,
+                                                         "maxItems": 1}}, "required": ["scenes"]}
+
+
+def parse_protection_scene(character: str, aliases: list[str], types: list[str]):
+    names = character_names(character, aliases)
+    known = [t.lower() for t in types]
+
+    def parse(text: str) -> dict:
+        for it in json_items(text, "scenes"):
+            if isinstance(it.get("scene"), dict):  # {"scene": {...}}
+                it = lower_keys(it["scene"])
+            scene = scene_from_item(it, character, names, known)
+            question = text_field(it, "question", "line", "provocation", "challenge", "prompt", "trap", limit=600)
+            if scene is not None and question:
+                scene["question"] = question.strip("\"“”「」")
+                return scene
+        raise ParseError("no usable protection scene (needs location, background and question)")
+    return parse
+
+
+def scene_requests(ctx: RunContext, slots: list[Slot], chunks: list[Chunk]) -> list[Request]:
+    timeline = ctx.recipe.character.timeline_point
+    requests = []
+    for slot in slots:
+        extra = {"character": ctx.character, "future": future_text(ctx, slot.chunk, chunks)}
+        rule = render(f"protection/{slot.subtype}", ctx.language, **extra)[0]["content"]
+        when = (f"；此刻为“{timeline}”" if ctx.language == "zh" else f" (the character's present: {timeline})") \
+            if timeline else ""
+        messages = render("protection_scenes", ctx.language, character=ctx.character, aliases=aliases_text(ctx),
+                          period=slot.chunk.period, timeline=when, chunk=slot.chunk.text, rule=rule)
+        requests.append(Request(
+            id=make_id("req-pscn", slot.chunk.id, slot.m, slot.subtype, ctx.language), messages=messages,
+            schema=question_schema(), sample_index=slot.m,
+            parse=parse_protection_scene(ctx.character, ctx.recipe.character.aliases, ctx.recipe.scenes.types),
+            params={"max_tokens": max_tokens(ctx, 512)},
+            meta={"scene_id": slot.scene_id, "chunk_id": slot.chunk.id, "subtype": slot.subtype}))
+    return requests
+
+
+def scene_record(res: Result) -> list[Scene]:
+    meta = res.request.meta
+    return [Scene(id=meta["scene_id"], chunk_ids=[meta["chunk_id"]], kind="protection", subtype=meta["subtype"],
+                  **res.value)]
+
+
+def interaction_requests(ctx: RunContext, scenes: list[Scene], chunks: dict[str, Chunk]) -> list[Request]:
+    cfg = ctx.recipe.protection
+    out = []
+    for scene in scenes:
+        reaction = render("protection/reaction", ctx.language, character=ctx.character)[0]["content"]
+        out.append(script_request(ctx, request_id=make_id("req-pint", scene.id, ctx.language),
+                                  task="protection_interactions", scene=scene, chunks=chunks,
+                                  min_turns=cfg.min_turns, max_turns=cfg.max_turns, tokens=cfg.max_tokens,
+                                  extra={"question": scene.question or "", "reaction": reaction}))
+    return out
+
+
+def _count(objs: list[dict], key: str = "subtype") -> dict[str, int]:
+    out: dict[str, int] = {}
+    for o in objs:
+        out[o[key]] = out.get(o[key], 0) + 1
+    return dict(sorted(out.items()))
+
+
+async def run(ctx: RunContext) -> list[dict]:
+    chunk_map = load_chunks(ctx)
+    chunks = sorted(chunk_map.values(), key=lambda c: c.index)
+    slots = plan(ctx, chunks)
+    await execute(ctx, SCENES, scene_requests(ctx, slots, chunks), scene_record)
+    planned_ids = {s.scene_id for s in slots}
+    threshold = ctx.recipe.scenes.dedup_threshold
+    current: list[dict] = []
+
+    def keep(objs: list[dict]) -> list[dict]:
+        current.extend(o for o in objs if o["id"] in planned_ids)
+        return drop_near_duplicates(current, threshold)
+
+    kept_scenes = ctx.run.finalize(SCENES, keep=keep)
+    ctx.extra.setdefault("dropped", {})["protection_near_duplicate"] = len(current) - len(kept_scenes)
+    scenes = load_scenes(ctx, SCENES)
+    outcome = await execute(ctx, NAME, interaction_requests(ctx, scenes, chunk_map), to_records("pint"))
+    by_scene = {s.id: s.subtype for s in scenes}
+    kept = ctx.run.finalize(NAME, keep=lambda objs: [o for o in objs if o["scene_id"] in by_scene])
+    report = {"planned": len(slots), "planned_by_subtype": _count([{"subtype": s.subtype} for s in slots]),
+              "scenes_by_subtype": _count(kept_scenes),
+              "interactions_by_subtype": _count([{"subtype": by_scene[o["scene_id"]]} for o in kept])}
+    ctx.extra["report_protection"] = report
+    ctx.log(f"protection: {len(kept_scenes)} scenes, {len(kept)} scripts kept "
+            f"({outcome['failed']} rejected) {report['interactions_by_subtype']}")
+    return kept

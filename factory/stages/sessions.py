@@ -1,0 +1,132 @@
+"""Stage: cards -> multi-turn sessions with a simulated user of a labelled archetype.
+
+One request writes a whole session (both sides, JSON turns of user / action / reply): the
+cheapest shape, and the only one where a plan spanning turns (push back at turn 3, plant a fact
+at turn 1 and ask for it at turn 5) reaches the model in one piece. The plan comes from
+session_plan; the session stores what came back, with the memory probes that survived parsing.
+"""
+
+from __future__ import annotations
+
+import math
+
+from factory.context import RunContext
+from factory.engine import ParseError, Request, Result
+from factory.prompts import render
+from factory.records import Card, Probe, Session, Turn, make_id
+from factory.stages.base import execute
+from factory.stages.card_render import lang_key, render_card, split_action
+from factory.stages.parsing import bounded_string, json_items, text_field
+from factory.stages.session_plan import ARCHETYPES, SessionPlan, plan_text, plans_for
+
+NAME = "sessions"
+LIMITS = {"full": {"user": 300, "action": 160, "reply": 450}, "short": {"user": 120, "action": 60, "reply": 160}}
+LENGTH = {"en": {"full": "Replies are one to four sentences.", "short": "Keep every message to one short sentence."},
+          "zh": {"full": "每次回答一到四句。", "short": "每条消息都只写一句短句。"}}
+USER_KEYS = ("user", "user_message", "message", "question", "input", "用户")
+REPLY_KEYS = ("reply", "response", "answer", "character", "char", "assistant", "speech", "text", "回答", "角色")
+ACTION_KEYS = ("action", "actions", "narration", "gesture", "动作")
+
+
+def session_schema(turns: int, detail: str) -> dict:
+    lim = LIMITS[detail]
+    props = {k: bounded_string(v) | ({"minLength": 1} if k != "action" else {}) for k, v in lim.items()}
+    item = {"type": "object", "properties": props, "required": ["user", "action", "reply"]}
+    # exactly `turns` items with non-empty lines: a grammar-bound server (llama.cpp) then cannot stop early
+    return {"type": "object", "properties": {"turns": {"type": "array", "items": item, "minItems": turns,
+                                                       "maxItems": turns}}, "required": ["turns"]}
+
+
+def _pairs(items: list[dict], name: str) -> list[dict[str, str]]:
+    """Exchanges from either {user, action, reply} items or an alternating list of {role, content}."""
+    reply_keys = (*REPLY_KEYS, name.lower(), name.split()[0].lower())  # {"user": .., "Mira": ..}
+    if any(text_field(it, *USER_KEYS) and text_field(it, *reply_keys) for it in items):
+        return [{"user": text_field(it, *USER_KEYS), "action": text_field(it, *ACTION_KEYS),
+                 "reply": text_field(it, *reply_keys)} for it in items]
+    out: list[dict[str, str]] = []
+    for it in items:
+        who = text_field(it, "role", "speaker", "from", "name").lower()
+        text = text_field(it, "content", "text", "value", "line", "message")
+        if who in ("user", "human", "用户"):
+            out.append({"user": text, "action": "", "reply": ""})
+        elif out and text:
+            last = out[-1]
+            last["reply"] = f"{last['reply']} {text}".strip()
+            last["action"] = last["action"] or text_field(it, *ACTION_KEYS)
+    return out
+
+
+def parse_session(plan: SessionPlan, card: Card, detail: str):
+    lim, name = LIMITS[detail], card.name
+
+    def parse(text: str) -> list[dict[str, str]]:
+        exchanges = []
+        for ex in _pairs(json_items(text, "turns"), name)[: plan.turns]:
+            reply = ex["reply"]
+            for prefix in (f"{name}:", f"{name}：", "Character:", "char:"):
+                if reply.lower().startswith(prefix.lower()):
+                    reply = reply[len(prefix):].strip()
+            action = ex["action"]
+            if not action:
+                action, reply = split_action(reply, card.language)
+            if not (ex["user"] and (reply or action)):
+                break  # keep turn k = plan turn k (pushback and probes are planned by index)
+            exchanges.append({"user": ex["user"][: lim["user"] * 3], "action": action[: lim["action"] * 3],
+                              "reply": reply[: lim["reply"] * 3]})
+        if len(exchanges) < max(1, math.ceil(plan.turns / 2)):
+            raise ParseError(f"session has {len(exchanges)} usable turns, wanted {plan.turns}")
+        return exchanges
+    return parse
+
+
+def build_requests(ctx: RunContext, cards: list[Card]) -> list[Request]:
+    cfg = ctx.recipe.sessions
+    by_id = {c.id: c for c in cards}
+    params = {"max_tokens": cfg.max_tokens} if cfg.max_tokens else {}
+    out = []
+    for plan in plans_for(ctx.recipe.seed, sorted(by_id), cfg, {c.id: c.language for c in cards}):
+        card = by_id[plan.card_id]
+        lang = lang_key(card.language)
+        plan_lines = plan_text(plan, lang)
+        messages = render("session", lang, card=render_card(card, "full", head=False), archetype=ARCHETYPES[plan.archetype][lang],
+                          turns=plan.turns, length=LENGTH[lang][cfg.detail],
+                          plan=("\n" + plan_lines + "\n") if plan_lines else "")
+        out.append(Request(id=make_id("req-ses", plan.session_id), messages=messages,
+                           schema=session_schema(plan.turns, cfg.detail), params=dict(params),
+                           parse=parse_session(plan, card, cfg.detail), meta={"plan": plan, "card": card}))
+    return out
+
+
+def to_session(plan: SessionPlan, card: Card, exchanges: list[dict[str, str]]) -> Session:
+    turns: list[Turn] = []
+    user_at: list[int] = []  # index in `turns` of each exchange's user message
+    for ex in exchanges:
+        user_at.append(len(turns))
+        turns.append(Turn(speaker="user", mode="speech", text=ex["user"]))
+        if ex["action"]:
+            turns.append(Turn(speaker=card.name, mode="action", text=ex["action"]))
+        if ex["reply"]:
+            turns.append(Turn(speaker=card.name, mode="speech", text=ex["reply"]))
+    probes = []
+    p = plan.probe
+    if p is not None and p.asked < len(exchanges):
+        probes.append(Probe(fact=p.fact, planted_turn=user_at[p.planted], asked_turn=user_at[p.asked], answer_hint=p.hint))
+    return Session(id=plan.session_id, card_id=card.id, user_archetype=plan.archetype, turns=turns, probes=probes)
+
+
+def to_records(res: Result) -> list[Session]:
+    return [to_session(res.request.meta["plan"], res.request.meta["card"], res.value)]
+
+
+async def run(ctx: RunContext) -> list[dict]:
+    cards = [Card.model_validate(o) for o in ctx.run.records("cards")]
+    outcome = await execute(ctx, NAME, build_requests(ctx, cards), to_records)
+    kept = ctx.run.finalize(NAME)
+    counts: dict[str, int] = {}
+    for s in kept:
+        counts[s["user_archetype"]] = counts.get(s["user_archetype"], 0) + 1
+    ctx.extra["report_sessions"] = {"sessions": len(kept), "by_archetype": dict(sorted(counts.items())),
+                                    "with_probe": sum(1 for s in kept if s["probes"]),
+                                    "turns": sum(sum(t["speaker"] == "user" for t in s["turns"]) for s in kept)}
+    ctx.log(f"sessions: {len(kept)} from {len(cards)} cards ({outcome['failed']} requests failed)")
+    return kept
