@@ -4,13 +4,16 @@ VENV      := .venv
 BIN       := $(VENV)/bin
 # llama.cpp must not build for the host CPU here: some CPUs advertise AMX but fault on it.
 LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
-LIMIT     ?= 3
+# The embedded 135M model writes ~60 tokens/s here: the demo keeps every reply short.
+LIMIT     ?= 2
+DEMO_SETS ?= --set backend.max_tokens=400 --set scenes.per_request=2 \
+             --set interactions.max_turns=6 --set protection.max_turns=4
 
 .PHONY: demo test setup setup-demo lint bench clean
 
 ## demo: install what the embedded model needs, then run recipes/beethoven.yaml on it (small budget)
 demo: setup-demo
-	$(BIN)/factory run recipes/beethoven.yaml --limit $(LIMIT)
+	$(BIN)/factory run recipes/beethoven.yaml --limit $(LIMIT) $(DEMO_SETS)
 
 ## test: install everything (torch 2.13.0 CPU first), then lint and run the whole test suite
 test: setup

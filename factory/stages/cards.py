@@ -27,9 +27,9 @@ LIMITS = {  # maxLength per field; "short" keeps a card within a few hundred tok
              "catchphrase": 80, "catchphrases": 3, "education_work": 200, "user": 200, "char": 300, "scenario": 400,
              "first_message": 400},
     "short": {"name": 40, "gender": 16, "age": 16, "height": 16, "nickname": 24, "self_reference": 24,
-              "occupation": 48, "personality": 140, "background": 200, "relationships": 120, "speaking_style": 100,
-              "catchphrase": 48, "catchphrases": 2, "education_work": 80, "user": 100, "char": 140, "scenario": 140,
-              "first_message": 140},
+              "occupation": 48, "personality": 100, "background": 160, "relationships": 80, "speaking_style": 60,
+              "catchphrase": 40, "catchphrases": 2, "education_work": 60, "user": 80, "char": 100, "scenario": 100,
+              "first_message": 100},
 }
 TEXT_FIELDS = ("name", "gender", "age", "height", "nickname", "self_reference", "occupation", "personality",
                "background", "relationships", "speaking_style", "education_work", "scenario", "first_message")

@@ -20,7 +20,7 @@ from factory.stages.parsing import bounded_string, json_items, text_field
 from factory.stages.session_plan import ARCHETYPES, SessionPlan, plan_text, plans_for
 
 NAME = "sessions"
-LIMITS = {"full": {"user": 300, "action": 160, "reply": 450}, "short": {"user": 120, "action": 60, "reply": 160}}
+LIMITS = {"full": {"user": 300, "action": 160, "reply": 450}, "short": {"user": 90, "action": 50, "reply": 120}}
 LENGTH = {"en": {"full": "Replies are one to four sentences.", "short": "Keep every message to one short sentence."},
           "zh": {"full": "每次回答一到四句。", "short": "每条消息都只写一句短句。"}}
 USER_KEYS = ("user", "user_message", "message", "question", "input", "用户")
