@@ -105,12 +105,16 @@ def future_text(ctx: RunContext, chunk: Chunk, chunks: list[Chunk]) -> str:
     return ctx.recipe.character.timeline_point or ""
 
 
+def _nonempty(max_length: int) -> dict:
+    return {**bounded_string(max_length), "minLength": 1}
+
+
 def question_schema() -> dict:
     item = {"type": "object",
-            "properties": {"type": bounded_string(40), "location": bounded_string(120), "time": bounded_string(80),
+            "properties": {"type": bounded_string(40), "location": _nonempty(120), "time": bounded_string(80),
                            "participants": {"type": "array", "items": bounded_string(60), "minItems": 1,
                                             "maxItems": 5},
-                           "background": bounded_string(400), "question": bounded_string(300)},
+                           "background": _nonempty(400), "question": _nonempty(300)},
             "required": ["type", "location", "time", "participants", "background", "question"]}
     return {"type": "object", "properties": {"scenes": {"type": "array", "items": item, "minItems": 1,
                                                          "maxItems": 1}}, "required": ["scenes"]}

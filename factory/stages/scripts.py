@@ -51,7 +51,7 @@ def script_schema(speakers: list[str], min_turns: int, max_turns: int, max_chars
     speaker = {"type": "string", "enum": speakers} if speakers else bounded_string(60)
     turn = {"type": "object",
             "properties": {"speaker": speaker, "mode": {"type": "string", "enum": list(MODES)},
-                           "text": bounded_string(max_chars)},
+                           "text": {**bounded_string(max_chars), "minLength": 1}},  # no empty lines to pad with
             "required": ["speaker", "mode", "text"]}
     return {"type": "object",
             "properties": {"turns": {"type": "array", "items": turn, "minItems": min_turns, "maxItems": max_turns}},

@@ -100,7 +100,7 @@ def test_schema_is_bounded_for_llama_cpp():
     schema = script_schema(["A", "narrator"], 4, 12, 300)
     turns_ = schema["properties"]["turns"]
     assert turns_["maxItems"] == 12 and turns_["minItems"] == 4
-    assert turns_["items"]["properties"]["text"]["maxLength"] == 300
+    assert turns_["items"]["properties"]["text"] == {"type": "string", "maxLength": 300, "minLength": 1}
     assert turns_["items"]["properties"]["speaker"]["enum"] == ["A", "narrator"]
     assert turns_["items"]["properties"]["mode"]["enum"] == ["speech", "thought", "action", "narration"]
 
