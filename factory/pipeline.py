@@ -128,6 +128,7 @@ async def _run_stages(ctx: RunContext) -> dict[str, int]:
 
 def _sigterm_to_interrupt() -> None:
     def handler(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: a second one must not break the cleanup
         raise KeyboardInterrupt(f"signal {signum}")
     try:
         signal.signal(signal.SIGTERM, handler)
