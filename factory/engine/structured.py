@@ -8,6 +8,7 @@ from typing import Any
 
 from .types import ParseError
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.S)
 
 
@@ -22,8 +23,29 @@ def response_format(schema: dict[str, Any] | None, mode: str) -> dict[str, Any] 
     return {"type": "json_object"}
 
 
+def scrub_surrogates(value: Any) -> Any:
+    """Replace lone UTF-16 surrogates, which small models emit as `\\ud834` escapes.
+
+    json.loads accepts them, but they cannot be written as UTF-8, so one such reply would
+    otherwise fail the whole stage when its record is saved. Valid pairs are joined.
+    """
+    if isinstance(value, str):
+        if not _SURROGATE.search(value):
+            return value
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [scrub_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {scrub_surrogates(k): scrub_surrogates(v) for k, v in value.items()}
+    return value
+
+
 def extract_json(text: str) -> Any:
     """Find the JSON value in a reply that may carry prose, code fences or control characters."""
+    return scrub_surrogates(_extract_json(text))
+
+
+def _extract_json(text: str) -> Any:
     if text is None:
         raise ParseError("empty reply")
     candidates = [m.group(1) for m in _FENCE.finditer(text)] + [text]

@@ -12,6 +12,7 @@ import asyncio
 import json
 from typing import Any, Protocol
 
+from .structured import scrub_surrogates
 from .types import Reply, TransportError
 
 
@@ -37,7 +38,7 @@ def reply_from_json(data: dict[str, Any]) -> Reply:
         raise TransportError(f"malformed completion body: {exc!r}") from exc
     usage = data.get("usage") or {}
     return Reply(
-        text=text,
+        text=scrub_surrogates(text),
         finish_reason=choice.get("finish_reason"),
         prompt_tokens=int(usage.get("prompt_tokens") or 0),
         completion_tokens=int(usage.get("completion_tokens") or 0),

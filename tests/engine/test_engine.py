@@ -176,3 +176,12 @@ def test_api_key_is_sent_but_never_in_repr(server):
 
 def test_parse_error_type_is_public():
     assert issubclass(ParseError, ValueError)
+
+
+def test_lone_surrogate_in_reply_text_is_replaced(server, transport):
+    # the server JSON-escapes an unpaired surrogate, as llama.cpp does for a broken byte sequence
+    server.script({"content": "half \ud834 of a clef"})
+    engine = Engine(settings(server, transport=transport))
+    [res] = run(engine, [req()])
+    assert res.ok and res.value == "half \ufffd of a clef"
+    res.text.encode("utf-8")

@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from factory.engine import ParseError, extract_json, response_format
@@ -27,3 +29,10 @@ def test_response_format_per_server_kind():
     assert response_format(schema, "json_object") == {"type": "json_object"}
     assert response_format(None, "json_schema") is None
     assert response_format(schema, "none") is None
+
+
+def test_lone_surrogates_become_writable_text():
+    # small models emit half of a surrogate pair as a JSON escape; json.loads keeps it
+    value = extract_json('{"line": "A \\ud834 note", "pair": "\\ud834\\udd1e", "k\\udc00": ["\\udfff"]}')
+    assert value == {"line": "A \ufffd note", "pair": "\U0001d11e", "k\ufffd": ["\ufffd"]}
+    json.dumps(value, ensure_ascii=False).encode("utf-8")  # would raise before the fix
