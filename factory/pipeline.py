@@ -19,6 +19,7 @@ from factory.export import stage as export_stage
 from factory.progress import ProgressDisplay
 from factory.quality import stage as quality_stage
 from factory.recipe import Recipe
+from factory.records import iter_jsonl
 from factory.rundir import RunDir
 from factory.stages import (
     cards,
@@ -122,7 +123,9 @@ async def _run_stages(ctx: RunContext) -> dict[str, int]:
         if not enabled(ctx.recipe):
             continue
         await module.run(ctx)
-        counts[name] = len(ctx.run.records(name)) if ctx.run.stage_file(name).exists() else 0
+        output = getattr(module, "OUTPUT", name)  # the records file a stage is counted by
+        if output is not None:
+            counts[name] = sum(1 for _ in iter_jsonl(ctx.run.stage_file(output)))
     return counts
 
 

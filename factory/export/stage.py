@@ -6,6 +6,7 @@ from factory.context import RunContext
 from factory.export.exporter import NothingToExport, export_run, settings_for
 
 NAME = "export"
+OUTPUT = None  # no records of its own: its rows are in run.json's report_export
 
 
 async def run(ctx: RunContext) -> dict | None:

@@ -16,6 +16,7 @@ from factory.quality.report import write_report
 from factory.records import Sample, iter_jsonl, write_jsonl_atomic
 
 NAME = "quality"
+OUTPUT = "kept"  # run.json counts this stage by the samples it kept
 SOURCE = "samples"
 
 

@@ -89,3 +89,5 @@ def test_factory_run_with_the_quality_block(server, write_recipe, tmp_path):
     q = summary["report_quality"]
     assert q["kept"] + q["rejected"] == q["input"] == summary["counts"].get("samples", 0)
     assert (out / "kept.jsonl").exists() and (out / "quality" / "report.md").exists()
+    kept_lines = (out / "kept.jsonl").read_text().count("\n")
+    assert summary["counts"]["quality"] == q["kept"] == kept_lines and "export" not in summary["counts"]
