@@ -103,6 +103,9 @@ def build_engine(recipe: Recipe, run: RunDir, overrides: Overrides, log: Callabl
             # llama_cpp.server answers one request at a time: a second one would only queue
             # there and run into its timeout.
             settings.concurrency = 1
+        if recipe.backend.seed is None:
+            # reproducible local runs (and tests): each request derives its seed from this one
+            settings.params["seed"] = recipe.seed
         if "timeout" not in recipe.backend.model_fields_set:
             settings.timeout = 900.0  # a CPU generation of a long JSON reply can take minutes
         if target.model_path is None:

@@ -83,7 +83,7 @@ class BackendConfig(Strict):
     temperature: float = Field(0.9, ge=0, le=2)
     top_p: float | None = Field(None, gt=0, le=1)
     max_tokens: int = Field(1536, ge=16)
-    seed: int | None = None
+    seed: int | None = None  # base seed; each request derives its own (embedded default: the recipe seed)
     prices: PricesConfig | None = None
 
 

@@ -143,7 +143,7 @@ class Engine:
             else:
                 all_cached = False
                 try:
-                    reply = await self._call(body, stats)
+                    reply = await self._call(_seeded(body, key), stats)
                 except TransportError as exc:
                     stats.failures[exc.reason] += 1
                     return Result(req, ok=False, error=exc.reason, detail=str(exc)[:300], attempts=attempts + 1)
@@ -207,3 +207,14 @@ class Engine:
         n = retry_state.attempt_number
         cap = min(self.settings.backoff_max, self.settings.backoff_base * (2 ** (n - 1)))
         return random.uniform(0, cap)
+
+
+def _seeded(body: dict[str, Any], key: str) -> dict[str, Any]:
+    """A request's own seed, from the base seed and its cache key.
+
+    Reproducible run to run, yet different per request and per parse retry: one seed for all
+    would make a retry of the same prompt return the same broken reply.
+    """
+    if body.get("seed") is None:
+        return body
+    return {**body, "seed": (int(body["seed"]) + int(key[:8], 16)) % 2**31}

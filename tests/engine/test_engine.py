@@ -185,3 +185,17 @@ def test_lone_surrogate_in_reply_text_is_replaced(server, transport):
     [res] = run(engine, [req()])
     assert res.ok and res.value == "half \ufffd of a clef"
     res.text.encode("utf-8")
+
+
+def test_seed_differs_per_parse_retry_and_repeats_run_to_run(server):
+    server.record = True
+    seeds = []
+    for _ in range(2):
+        server.requests.clear()
+        server.script({"content": "not json"})  # the first try fails to parse, the retry succeeds
+        server.responder = lambda body: '{"v": 1}'
+        engine = Engine(settings(server, params={"seed": 5}))
+        [res] = run(engine, [req(parse=as_json)])
+        assert res.ok and res.attempts == 2
+        seeds.append([b["seed"] for b in server.requests])
+    assert seeds[0] == seeds[1] and len(set(seeds[0])) == 2
