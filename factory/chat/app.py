@@ -9,10 +9,10 @@ from pathlib import Path
 
 from factory.chat.endpoints import Endpoints, Role
 from factory.chat.persona import Retriever, extract_card, load_passages, run_identity
-from factory.chat.quote_format import ME, lang_key, line
 from factory.chat.runtime import ChatSession
 from factory.chat.speaker import Speaker
 from factory.engine import RequestCache
+from factory.quote_style import ME, lang_key, line
 
 QUIT = {"/quit", "/exit", "/q"}
 

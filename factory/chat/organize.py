@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from factory import prompts
-from factory.chat.quote_format import fold, lang_key
 from factory.engine import Engine, Request
+from factory.quote_style import fold, lang_key
 from factory.sources.chunking import estimate_tokens
 
 SUMMARY_HEAD = {"en": "What happened earlier in this conversation:", "zh": "此前对话的经过："}

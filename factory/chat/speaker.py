@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from factory.chat.quote_format import STOP, cut_reply, fold, reply_prefix
 from factory.engine import Engine, Request
+from factory.quote_style import STOP, cut_reply, fold, reply_prefix
 
 # Kinds whose servers are known not to continue a final assistant message (or reject the flag).
 NO_PREFILL_KINDS = {"openai", "deepseek", "ollama", "llamacpp"}

@@ -1,48 +1,17 @@
-"""EGOS quote style: the whole history folded into one user prompt of quoted lines.
-
-    user:      Me: "Are you tired?"\\nKarl: "He has not slept."
-    assistant: Ludwig van Beethoven: "Tired? The music does not let me sleep."
-
-The reply is one quoted line, so generation stops at its closing quote: the chat runtime
-prefills `<Name>: "` and cuts at STOP. Double quotes inside a line become typographic quotes,
-so the first `"` the model writes is always the closing one.
+"""Export rows in EGOS quote style (defined in factory/quote_style.py): one row per training
+reply, its history folded into one user prompt of quoted lines, other speakers under their names.
 """
 
 from __future__ import annotations
 
-from factory.export.convert import OPENER, Dialogue, PairDialogue, Part, Turn
+from factory.export.convert import Dialogue, PairDialogue, Part, Turn
+from factory.quote_style import ME, OPENER, STOP, clean, lang_key, line, reply_prefix
 
-ME = {"en": "Me", "zh": "我"}
-STOP = '"'
-
-
-def _lang(language: str) -> str:
-    return "zh" if language.startswith("zh") else "en"
-
-
-def clean(text: str) -> str:
-    """One line, no ASCII double quote inside (alternating “ ” instead)."""
-    out, opening = [], True
-    for ch in " ".join(text.split()):
-        if ch == '"':
-            out.append("“" if opening else "”")
-            opening = not opening
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def line(label: str, text: str) -> str:
-    return f'{label}: "{clean(text)}"'
-
-
-def reply_prefix(name: str) -> str:
-    """What the runtime prefills before the model writes; generation stops at STOP."""
-    return f'{name}: "'
+__all__ = ["ME", "STOP", "clean", "fold", "fold_pair", "fold_prompt", "line", "reply_prefix", "unquote"]
 
 
 def history_lines(turns: list[Turn], character: str, language: str) -> list[str]:
-    me = ME[_lang(language)]
+    me = ME[lang_key(language)]
     lines: list[str] = []
     for t in turns:
         if t.opener:
@@ -56,7 +25,7 @@ def history_lines(turns: list[Turn], character: str, language: str) -> list[str]
 
 def _prompt(turns: list[Turn], character: str, language: str) -> str:
     lines = history_lines(turns, character, language)
-    return "\n".join(lines) if lines else OPENER[_lang(language)]
+    return "\n".join(lines) if lines else OPENER[lang_key(language)]
 
 
 def fold(d: Dialogue) -> list[Dialogue]:

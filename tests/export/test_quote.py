@@ -38,11 +38,9 @@ def test_chinese_uses_wo_for_the_user():
     assert row.messages() == [("user", '我: "你好"', False), ("assistant", '米拉: "你好呀。"', True)]
 
 
-def test_agrees_with_the_chat_runtime_when_present():
-    try:
-        from factory.chat import quote_format as runtime
-    except ImportError:
-        return
+def test_rows_fold_as_the_chat_runtime_folds():
+    from factory import quote_style as runtime
+
     history = [("user", "Are you tired?"), ("assistant", 'The "music" keeps me up.')]
     s = Sample(id="s", type="experience", character=CHAR, language="en", system="",
                messages=[M("user", t) if r == "user" else M("assistant", t, True) for r, t in history]

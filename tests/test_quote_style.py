@@ -1,10 +1,8 @@
 """Quote style: one folded prompt, one quoted reply cut at its closing quote."""
 
-import importlib.util
-
 import pytest
 
-from factory.chat.quote_format import OPENER, clean, cut_reply, fold, line, reply_prefix
+from factory.quote_style import OPENER, clean, cut_reply, fold, reply_prefix
 
 
 def test_history_folds_into_quoted_lines():
@@ -32,13 +30,3 @@ def test_reply_is_cut_at_the_closing_quote(raw, expected):
 def test_an_echoed_prefix_alone_means_the_prefill_was_ignored():
     assert cut_reply("Anna Keller: ", "Anna Keller") is None
     assert cut_reply('Anna Keller："', "Anna Keller", "zh") is None
-
-
-@pytest.mark.skipif(importlib.util.find_spec("factory.export.quote") is None, reason="export area not present")
-def test_matches_the_export_format():
-    from factory.export import quote
-
-    assert quote.reply_prefix("Anna") == reply_prefix("Anna") and quote.STOP == '"'
-    for text in ['She said "hi" and "bye"', "a\nb  c", "平常的话"]:
-        assert quote.line("Anna", text) == line("Anna", text) and quote.clean(text) == clean(text)
-    assert quote.ME == {"en": "Me", "zh": "我"}

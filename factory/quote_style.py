@@ -1,4 +1,4 @@
-"""EGOS quote style, as the chat runtime speaks it (mirrors factory/export/quote.py byte for byte).
+"""EGOS quote style: the one definition that export (training rows) and chat (the runtime) share.
 
     system:    the persona card (+ scene summary, + remembered passages)
     user:      Me: "Are you tired?"\\nKarl: "He has not slept."
@@ -6,9 +6,8 @@
 
 The whole history is folded into ONE user prompt of quoted lines; the reply is one quoted line,
 so the runtime prefills `<Name>: "` and stops at the closing quote. Double quotes inside a line
-become typographic quotes, so the first `"` the model writes closes its line. The format is
-defined here rather than imported so the runtime does not depend on the export area; a test
-checks both agree.
+become typographic quotes, so the first `"` the model writes closes its line. It lives outside
+both packages so that the runtime needs nothing from export and the two cannot drift apart.
 """
 
 from __future__ import annotations
