@@ -166,6 +166,23 @@ def iter_jsonl(path: Path) -> Iterator[dict]:
                 continue
 
 
+def iter_user_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
+    """(line number, object) per line of a file a user hands us; unlike iter_jsonl, a bad line is
+    an error that names file and line, because here it is a mistake to fix, not a torn write."""
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{n}"
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{where}: not JSON ({exc.msg})") from None
+            if not isinstance(row, dict):
+                raise ValueError(f"{where}: each line must be a JSON object")
+            yield n, row
+
+
 def read_jsonl(path: Path, model: type[R]) -> list[R]:
     return [model.model_validate(obj) for obj in iter_jsonl(path)]
 

@@ -8,7 +8,6 @@ and the card says so.
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from pathlib import Path
 
 from factory.export.config import GeneralSource, MixConfig
 from factory.recipe import Recipe, RecipeError, register_path_hook
-from factory.records import Message, Sample, make_id
+from factory.records import Message, Sample, iter_user_jsonl, make_id
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SHAREGPT_ROLES = {"human": "user", "user": "user", "gpt": "assistant", "assistant": "assistant",
@@ -68,24 +67,14 @@ def _row_messages(row: dict, where: str) -> tuple[str, list[Message]]:
 def load_general(path: Path) -> list[Sample]:
     """Rows of a user's JSONL as `general` samples; a bad line is an error naming file and line."""
     out = []
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{n}"
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{where}: not JSON ({exc.msg})") from None
-            if not isinstance(row, dict):
-                raise ValueError(f"{where}: expected a JSON object per line")
-            system, msgs = _row_messages(row, where)
-            if not any(m.role == "assistant" for m in msgs):
-                continue
-            text = " ".join(m.content for m in msgs)
-            out.append(Sample(id=make_id("gen", path.name, n, text), type="general", character="",
-                              language=_language(text), system=system, messages=msgs,
-                              source_ids=[f"file:{path.name}#{n}"], labels={"source": path.name}))
+    for n, row in iter_user_jsonl(path):
+        system, msgs = _row_messages(row, f"{path}:{n}")
+        if not any(m.role == "assistant" for m in msgs):
+            continue
+        text = " ".join(m.content for m in msgs)
+        out.append(Sample(id=make_id("gen", path.name, n, text), type="general", character="",
+                          language=_language(text), system=system, messages=msgs,
+                          source_ids=[f"file:{path.name}#{n}"], labels={"source": path.name}))
     if not out:
         raise ValueError(f"{path}: no usable rows")
     return out

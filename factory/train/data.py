@@ -9,10 +9,11 @@ the matching `*.eval.jsonl` becomes the eval set unless one is configured.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from factory.records import iter_user_jsonl
 
 SFT_NAMES = ("openai", "sharegpt")
 ROLES = {"system": "system", "user": "user", "human": "user", "assistant": "assistant", "gpt": "assistant",
@@ -49,18 +50,8 @@ def find_files(paths: list[Path], kind: str, split: str = "train") -> list[Path]
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[str, dict]]:
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{n}"
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{where}: not JSON ({exc.msg})") from None
-            if not isinstance(row, dict):
-                raise ValueError(f"{where}: each line must be a JSON object")
-            yield where, row
+    for n, row in iter_user_jsonl(path):
+        yield f"{path}:{n}", row
 
 
 def _text(content: Any, where: str) -> str:
