@@ -121,9 +121,17 @@ async def extract_card(engine: Engine, character: str, language: str, passages: 
                               profile=profile_excerpt(passages))
     [res] = await engine.run([Request(id="extract", messages=messages, stage="extract",
                                       params={"temperature": 0})])
-    if not res.ok or not str(res.value).strip():
+    text = str(res.value) if res.ok else _whole_sentences(res.text or "") if res.error == "truncated" else ""
+    if not text.strip():
         raise ValueError(f"persona extraction failed: {res.error or 'empty reply'} {res.detail or ''}".strip())
-    return str(res.value).strip()
+    return text.strip()
+
+
+def _whole_sentences(text: str) -> str:
+    """A card cut off by max_tokens is still a card: keep it up to its last finished sentence."""
+    ends = [text.rfind(p) for p in (". ", ".\n", "。", "！", "？", "! ", "? ")]
+    end = max(ends)
+    return text[: end + 1] if end > 0 else text
 
 
 def _lang(language: str) -> str:
