@@ -68,7 +68,9 @@ class LazyLocalTransport:
         if self._inner is None:
             async with self._lock:
                 if self._inner is None:
-                    await asyncio.to_thread(self.server.start)
+                    # not asyncio.to_thread(start): the fork must happen on this (main) thread,
+                    # whose death is what PR_SET_PDEATHSIG watches
+                    await self.server.start_async()
                     self._inner = make_transport("aiohttp", self.server.base_url, None, self.timeout,
                                                  self.max_connections)
         return await self._inner.complete(body)

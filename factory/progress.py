@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from factory.engine import Accounting, Result
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 class ProgressDisplay:
     """Callable as the engine's progress hook; one bar per stage with req/s, tokens, cache hits, failures."""
 
-    def __init__(self, accounting: Accounting, enabled: bool | None = None):
+    def __init__(self, accounting: Accounting, enabled: bool | None = None, console: Console | None = None):
+        """`enabled=None`: only on a terminal, so logs and pipes get no control codes.
+
+        `console` says where to draw (stderr by default; tests pass one writing to a buffer).
+        """
         self.accounting = accounting
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.console = console
         self._progress = None
         self._tasks: dict[str, int] = {}
         self._t0: dict[str, float] = {}
@@ -27,7 +36,7 @@ class ProgressDisplay:
                 TextColumn("[bold]{task.description:<14}"), BarColumn(), MofNCompleteColumn(),
                 TextColumn("{task.fields[rate]:>7} req/s"), TextColumn("tok {task.fields[tokens]:>9}"),
                 TextColumn("cache {task.fields[cache]:>5}"), TextColumn("fail {task.fields[fail]:>3}"),
-                TimeRemainingColumn(), console=Console(stderr=True), transient=False)
+                TimeRemainingColumn(), console=self.console or Console(stderr=True), transient=False)
             self._progress.__enter__()
         return self
 

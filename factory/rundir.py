@@ -21,12 +21,17 @@ class RunDir:
         self.path = Path(path)
 
     # -- lifecycle -------------------------------------------------------
-    def prepare(self, fresh: bool = False) -> RunDir:
+    def check(self) -> RunDir:
+        """Refuse a path that is not ours to write into; touches nothing (`factory validate` uses it)."""
         p = self.path
         if p.exists() and not p.is_dir():
             raise RecipeError(f"output_dir: {p} exists and is not a directory")
         if p.exists() and any(p.iterdir()) and not (p / MARKER).exists():
             raise RecipeError(f"output_dir: {p} exists and is not a factory run directory (refusing to overwrite)")
+        return self
+
+    def prepare(self, fresh: bool = False) -> RunDir:
+        p = self.check().path
         if fresh and (p / MARKER).exists():
             for child in p.iterdir():
                 if child.is_dir():

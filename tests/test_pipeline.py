@@ -148,3 +148,16 @@ def test_shards_merge_into_the_unsharded_result(server, write_recipe, tmp_path):
 def test_bad_shard_flag(recipe):
     res = CliRunner().invoke(main, ["run", str(recipe), "--shard", "3/2"])
     assert res.exit_code == 2 and "--shard" in res.output
+
+
+def test_cost_in_run_json_comes_from_recipe_prices(server, write_recipe, tmp_path):
+    server.responder = route
+    recipe = write_recipe(RECIPE + "backend: {prices: {input_per_million: 3.0, output_per_million: 15.0}}\n")
+    out = tmp_path / "r"
+    run_cli(recipe, "--out", out, "--base-url", server.base_url, "--model", "m", "--limit", "2")
+    s = json.loads((out / "run.json").read_text())
+    assert s["tokens_in"] > 0 and s["tokens_out"] > 0
+    assert s["cost_usd"] == pytest.approx((s["tokens_in"] * 3.0 + s["tokens_out"] * 15.0) / 1e6, abs=1e-6)
+    assert s["cost_usd"] > 0
+    run_cli(recipe, "--out", out, "--base-url", server.base_url, "--model", "m", "--limit", "2")
+    assert json.loads((out / "run.json").read_text())["cost_usd"] == 0  # a cached re-run costs nothing

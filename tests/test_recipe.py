@@ -78,6 +78,25 @@ def test_existing_foreign_output_dir_is_never_touched(write_recipe, tmp_path):
     assert sorted(p.name for p in foreign.iterdir()) == ["thesis.tex"]
 
 
+def test_validate_refuses_a_foreign_output_dir_as_run_would(write_recipe, tmp_path):
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "thesis.tex").write_text("precious")
+    path = write_recipe(GOOD + f"output_dir: {foreign}\n")
+    res = invoke("validate", path)
+    assert res.exit_code == 2 and res.output.strip().splitlines() == [
+        f"error: output_dir: {foreign} exists and is not a factory run directory (refusing to overwrite)"]
+    assert sorted(p.name for p in foreign.iterdir()) == ["thesis.tex"]
+    empty, ours = tmp_path / "empty", tmp_path / "ours"
+    empty.mkdir()
+    ours.mkdir()
+    (ours / ".factory-run").write_text("factory run directory\n")
+    (ours / "scenes.jsonl").write_text("")
+    for ok_dir in (empty, ours, tmp_path / "not-yet"):
+        assert invoke("validate", path, "--out", ok_dir).exit_code == 0
+    assert not (tmp_path / "not-yet").exists() and list(empty.iterdir()) == []  # validate writes nothing
+
+
 def test_real_process_prints_no_traceback(write_recipe):
     path = write_recipe(GOOD + "scenes: {per_chunk: 0}\n")
     proc = subprocess.run([sys.executable, "-m", "factory", "validate", str(path)], capture_output=True, text=True)

@@ -14,10 +14,15 @@ from factory.recipe import load_recipe
 
 @click.command("validate")
 @click.argument("recipe", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), help="Run directory to check (as for `factory run`).")
 @one_line_errors
-def validate_cmd(recipe: Path) -> None:
-    """Check RECIPE without running it."""
+def validate_cmd(recipe: Path, out: Path | None) -> None:
+    """Check RECIPE, and that its run directory may be written, without running anything."""
+    from factory.pipeline import run_dir_for
+    from factory.rundir import RunDir
+
     r = load_recipe(recipe)
+    RunDir(run_dir_for(r, out)).check()
     click.echo(f"ok: {recipe} ({r.name}, {r.language}, character {r.character.name})")
 
 

@@ -2,11 +2,15 @@
 
 Started only when nothing else names an endpoint; stopped on exit, on Ctrl-C and on error.
 The child also gets PR_SET_PDEATHSIG so even a `kill -9` of factory leaves no orphan server.
+Linux delivers that signal when the *thread* that forked exits, so the fork must happen on the
+main (event-loop) thread; only the readiness wait may run elsewhere (`start_async`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 import importlib.util
 import os
 import signal
@@ -44,14 +48,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent_pid: int) -> None:
+    """Runs in the child before exec: ask for SIGKILL when the forking thread dies.
+
+    A generation in progress must not keep the server alive. If the parent already died
+    between fork and prctl, the signal would never come, so die now instead.
+    """
     try:
         import ctypes
 
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: a generation in progress must not keep it alive
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except Exception:
-        pass
+        return
+    if os.getppid() != parent_pid:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 class LocalServer:
@@ -78,36 +89,72 @@ class LocalServer:
     def model_name(self) -> str:
         return self.model_path.stem
 
-    def start(self) -> LocalServer:
+    def command(self) -> list[str]:
+        """The server's command line (a seam: tests swap in a stand-in server)."""
         if importlib.util.find_spec("llama_cpp") is None:
             raise LocalServerError("llama-cpp-python is not installed: run `make setup` (extra `local`)")
+        return [sys.executable, "-m", "llama_cpp.server", "--model", str(self.model_path),
+                "--host", "127.0.0.1", "--port", str(self.port), "--n_threads", str(self.n_threads),
+                "--n_ctx", str(self.n_ctx), "--model_alias", self.model_name, "--verbose", "False"]
+
+    def spawn(self) -> None:
+        """Fork the server on the calling thread, which must outlive it (see the module doc)."""
         self.port = free_port()
-        cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(self.model_path),
-               "--host", "127.0.0.1", "--port", str(self.port), "--n_threads", str(self.n_threads),
-               "--n_ctx", str(self.n_ctx), "--model_alias", self.model_name, "--verbose", "False"]
+        cmd = self.command()
         if self.log_path is not None:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
             self._log = self.log_path.open("ab")
         out = self._log or subprocess.DEVNULL
-        self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                     preexec_fn=_die_with_parent if os.name == "posix" else None)
-        self._wait_ready()
+        death = functools.partial(_die_with_parent, os.getpid()) if os.name == "posix" else None
+        self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, preexec_fn=death)
+
+    def start(self) -> LocalServer:
+        """Spawn and block until the server answers (for synchronous callers on a long-lived thread)."""
+        self.spawn()
+        try:
+            deadline = time.monotonic() + self.startup_timeout
+            while not self._ready():
+                if time.monotonic() > deadline:
+                    self._give_up()
+                time.sleep(0.25)
+        except BaseException:
+            self.stop()
+            raise
         return self
 
-    def _wait_ready(self) -> None:
-        deadline = time.monotonic() + self.startup_timeout
-        url = f"http://127.0.0.1:{self.port}/v1/models"
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise LocalServerError(
-                    f"llama.cpp server exited with code {self.proc.returncode} while starting"
-                    + (f" (log: {self.log_path})" if self.log_path else ""))
-            try:
-                with urllib.request.urlopen(url, timeout=2) as resp:
-                    if resp.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.25)
+    async def start_async(self) -> LocalServer:
+        """Spawn on the event-loop thread; poll readiness without blocking the loop.
+
+        Each probe runs in a worker thread for at most 2 s, so a Ctrl-C during startup is
+        not held up by a thread that waits out the whole startup timeout.
+        """
+        self.spawn()
+        try:
+            deadline = time.monotonic() + self.startup_timeout
+            while not await asyncio.to_thread(self._ready):
+                if time.monotonic() > deadline:
+                    self._give_up()
+                await asyncio.sleep(0.25)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _ready(self) -> bool:
+        """One probe of /v1/models; raises if the server process has already exited."""
+        proc = self.proc
+        if proc is None or proc.poll() is not None:
+            code = None if proc is None else proc.returncode
+            raise LocalServerError(f"llama.cpp server exited with code {code} while starting"
+                                   + (f" (log: {self.log_path})" if self.log_path else ""))
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/v1/models", timeout=2) as resp:
+                return resp.status == 200
+        except OSError:
+            return False
+
+    def _give_up(self) -> None:
         self.stop()
         raise LocalServerError(f"llama.cpp server did not answer within {self.startup_timeout:.0f}s")
 

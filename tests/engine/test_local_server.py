@@ -3,7 +3,13 @@
 import asyncio
 import importlib.util
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -65,3 +71,79 @@ def test_factory_run_on_the_embedded_model(write_recipe, tmp_path):
     again = CliRunner().invoke(main, ["run", str(recipe), "--out", str(out), "--limit", "1", "--quiet"])
     assert again.exit_code == 0
     assert json.loads((out / "run.json").read_text())["requests"] == 0
+
+
+TINY = """\
+    name: tiny
+    language: en
+    character: {name: Anna Keller, profile: {file: profile.md}}
+    backend: {max_tokens: 32}
+    scenes: {per_chunk: 1, per_request: 1}
+    interactions: null
+    protection: null
+    """
+
+
+def children(pid: int) -> list[int]:
+    """Pids whose parent is `pid` (from /proc/*/stat; no psutil needed)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running, i.e. neither gone nor a zombie waiting for a reaper that may never come."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_for(predicate, timeout: float):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    return None
+
+
+def start_factory(write_recipe, tmp_path) -> tuple[subprocess.Popen, int]:
+    """`factory run` in its own process, returned once its llama.cpp server child exists."""
+    recipe = write_recipe(TINY)
+    proc = subprocess.Popen([sys.executable, "-m", "factory", "run", str(recipe), "--out", str(tmp_path / "run"),
+                             "--limit", "1", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
+    def server_child() -> int | None:
+        return next((c for c in children(proc.pid)
+                     if b"llama_cpp.server" in Path(f"/proc/{c}/cmdline").read_bytes()), None)
+    server = wait_for(server_child, 120)
+    if server is None:
+        proc.kill()
+        pytest.fail(f"no llama.cpp server child appeared: {proc.communicate()[1][-2000:]}")
+    return proc, server
+
+
+def test_sigterm_stops_factory_and_its_server(write_recipe, tmp_path):
+    proc, server = start_factory(write_recipe, tmp_path)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode != 0
+    assert "Traceback" not in err, err
+    assert len([line for line in err.splitlines() if line.startswith("interrupted")]) == 1, err
+    assert wait_for(lambda: not alive(server), 10), "llama.cpp server outlived factory"
+
+
+def test_kill_9_of_factory_takes_its_server_down(write_recipe, tmp_path):
+    proc, server = start_factory(write_recipe, tmp_path)
+    proc.kill()
+    proc.communicate(timeout=30)
+    assert wait_for(lambda: not alive(server), 10), "llama.cpp server orphaned by kill -9"
