@@ -89,13 +89,17 @@ def _plan(user: str) -> tuple[int, dict[int, str], tuple[str, int, int] | None]:
     m = re.search(r"exactly (\d+) turns|正好 (\d+) 轮", user)
     n = int(m.group(1) or m.group(2))
     pushback = {int(k) - 1: kind for k, kind in re.findall(r"In turn (\d+), the character (refuses|teases|gets)", user)}
-    probe = re.search(r'In turn (\d+), the user mentions in passing: "([^"]+)"\. In turn (\d+)', user)
+    probe = (re.search(r'In turn (\d+), the user mentions in passing: "([^"]+)"\. In turn (\d+)', user)
+             or re.search(r"第 (\d+) 轮：用户顺口提到“([^”]+)”。第 (\d+) 轮", user))
     return n, pushback, ((probe.group(2), int(probe.group(1)) - 1, int(probe.group(3)) - 1) if probe else None)
 
 
-def session_turns(body: dict) -> list[dict]:
+def session_turns(body: dict, plant_if: str = "") -> list[dict]:
+    """The planned session; with `plant_if`, the user plants the probe's fact only in prompts that
+    contain that text (the others forget to, as a real model sometimes does)."""
     user = body["messages"][-1]["content"]
     n, pushback, probe = _plan(user)
+    plant = not plant_if or plant_if in user
     name = re.search(r"^(?:Name: |姓名：)(.+)$", user, re.M).group(1)
     rng = random.Random(zlib.crc32(user.encode()))
     turns = []
@@ -103,7 +107,7 @@ def session_turns(body: dict) -> list[dict]:
         say = f"Tell me about the {rng.choice(WORDS)} and the {rng.choice(WORDS)}, turn {k}."
         reply = f"The {rng.choice(WORDS)}? {_words(rng, 6)}. What about you?"
         if probe and k == probe[1]:
-            say = f"By the way, {probe[0]}."
+            say = f"By the way, {probe[0]}." if plant else "Nothing much to tell about me, really."
         if probe and k == probe[2]:
             say, reply = "Do you remember what I told you?", f"Of course: you said {probe[0]}. I listen."
         if k in pushback:
@@ -113,8 +117,8 @@ def session_turns(body: dict) -> list[dict]:
     return turns
 
 
-def session_reply(body: dict, style: str = "clean") -> str:
-    turns = session_turns(body)
+def session_reply(body: dict, style: str = "clean", plant_if: str = "") -> str:
+    turns = session_turns(body, plant_if)
     if style == "messy":  # an alternating role list, actions inline between asterisks, prose around it
         items = []
         for t in turns:
@@ -124,7 +128,7 @@ def session_reply(body: dict, style: str = "clean") -> str:
     return json.dumps({"turns": turns})
 
 
-def make_route(card_style: str = "clean", session_style: str = "clean"):
+def make_route(card_style: str = "clean", session_style: str = "clean", plant_if: str = ""):
     def route(body: dict) -> str:
         text = " ".join(m.get("content", "") for m in body["messages"])
         if "Seed attributes of the new character" in text or "新角色的种子属性" in text:
@@ -132,7 +136,7 @@ def make_route(card_style: str = "clean", session_style: str = "clean"):
         if "Material about" in text or "的资料" in text:
             return profile_card_reply(body)
         if "Write a session of exactly" in text or "请写一段正好" in text:
-            return session_reply(body, session_style)
+            return session_reply(body, session_style, plant_if)
         if '"scenes"' in text:
             return scenes_reply(body)
         return "{}"

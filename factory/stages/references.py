@@ -1,10 +1,11 @@
 """Post-processor: reference lines (RAG) in the system prompt.
 
-For each sample, the character's own lines from *other* sessions / interactions that best match
-what the user says in this one are put in the system prompt as reference dialogue, so a model
-learns to borrow a voice from retrieved lines without copying them. A line never comes from the
-sample's own session, interaction or scene, and never is (or sits inside) one of the sample's
-trained replies: otherwise the model would learn to copy the answer out of its prompt.
+For each sample, the character's own lines from *other* sessions / interactions (and, for a
+persona card, the card's example dialogue and first message) that best match what the user says
+in this one are put in the system prompt as reference dialogue, so a model learns to borrow a
+voice from retrieved lines without copying them. A line never comes from the sample's own
+session, interaction or scene, and never is (or sits inside) one of the sample's replies:
+otherwise the model would learn to copy the answer out of its prompt.
 Retrieval is BM25 (an inverted index; words for English, characters and bigrams for Chinese) or
 rapidfuzz; no embedding model is needed offline.
 """
@@ -20,7 +21,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from factory.context import RunContext
-from factory.records import Sample, iter_jsonl
+from factory.records import Card, Sample, iter_jsonl
+from factory.stages.card_render import macros, split_action
 
 HEADER = {"en": "Reference dialogue: things {name} has said elsewhere (keep this voice; do not repeat them):",
           "zh": "参考对话：{name}在别处说过的话（保持这种口吻，不要照搬）："}
@@ -76,10 +78,44 @@ def character_names(ctx: RunContext) -> set[str]:
     return {ctx.character, *ctx.recipe.character.aliases}
 
 
+def _spoken(text: str, card: Card) -> str:
+    """The words of a card line (`*tips hat* Hello.` -> `Hello.`), as session lines keep actions apart."""
+    return split_action(macros(text, card), card.language)[1].strip()
+
+
+def card_lines(card: Card) -> list[Line]:
+    """The card's own voice: its example-dialogue replies and its first message.
+
+    They are candidates for every sample of the card, not only a fallback when it has no other
+    sessions: with `sessions.per_card: 1` they are all there is, and with more sessions BM25 ranks
+    them with the session lines, so adding a session never swaps the pool wholesale. They are not
+    left out when the full card (examples included) is the system prompt: the reference block then
+    stays the same across `sessions.system_prompt` modes, which is that ablation's point. The first
+    message opens every persona sample, so `pick` drops it there as a line the sample already has.
+    """
+    out: list[Line] = []
+    for block in card.example_dialogues:
+        before = ""
+        for m in block:
+            words = _spoken(m.get("text", ""), card)
+            if m.get("role") == "user":
+                before = macros(m.get("text", ""), card)
+            elif words:
+                out.append(Line(words, before, "user", frozenset([f"{card.id}#example"])))
+    first = _spoken(card.first_message, card)
+    if first:
+        out.append(Line(first, "", "user", frozenset([f"{card.id}#first_message"])))
+    return out
+
+
 def build_pools(ctx: RunContext, sources: Iterable[str]) -> dict[tuple[str, str], list[Line]]:
-    """("card", card_id) -> that card's lines in sessions; ("char", name) -> the recipe character's in interactions."""
+    """("card", card_id) -> that card's lines in sessions and on the card; ("char", name) -> the recipe
+    character's in interactions."""
     pools: dict[tuple[str, str], list[Line]] = defaultdict(list)
     if "sessions" in sources:
+        for c in iter_jsonl(ctx.run.stage_file("cards")):
+            card = Card.model_validate(c)
+            pools[("card", card.id)].extend(card_lines(card))
         for s in iter_jsonl(ctx.run.stage_file("sessions")):
             before = ""
             for t in s["turns"]:
@@ -133,8 +169,10 @@ def is_target(line: str, targets: list[str]) -> bool:
 
 
 def pick(sample: Sample, retriever: Retriever, k: int) -> list[Line]:
+    """The k best lines that come from elsewhere and say nothing the sample's character already says
+    in it: trained replies (copying the answer) and untrained ones such as the greeting (no news)."""
     excluded = _excluded(sample)
-    targets = [_norm(m.content) for m in sample.messages if m.role == "assistant" and m.train]
+    targets = [_norm(m.content) for m in sample.messages if m.role == "assistant"]
     query = " ".join(m.content for m in sample.messages if m.role == "user")
     out: list[Line] = []
     seen: set[str] = set()

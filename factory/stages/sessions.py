@@ -3,12 +3,15 @@
 One request writes a whole session (both sides, JSON turns of user / action / reply): the
 cheapest shape, and the only one where a plan spanning turns (push back at turn 3, plant a fact
 at turn 1 and ask for it at turn 5) reaches the model in one piece. The plan comes from
-session_plan; the session stores what came back, with the memory probes that survived parsing.
+session_plan; the session stores what came back, with the memory probes that survived parsing
+and whose fact the user really planted (a model often drops or rewords the planted line).
 """
 
 from __future__ import annotations
 
 import math
+
+from rapidfuzz import fuzz
 
 from factory.context import RunContext
 from factory.engine import ParseError, Request, Result
@@ -26,6 +29,7 @@ LENGTH = {"en": {"full": "Replies are one to four sentences.", "short": "Keep ev
 USER_KEYS = ("user", "user_message", "message", "question", "input", "用户")
 REPLY_KEYS = ("reply", "response", "answer", "character", "char", "assistant", "speech", "text", "回答", "角色")
 ACTION_KEYS = ("action", "actions", "narration", "gesture", "动作")
+PLANT_MATCH = 85  # rapidfuzz partial_ratio of the fact against the user's message: reworded but kept
 
 
 def session_schema(turns: int, detail: str) -> dict:
@@ -97,6 +101,18 @@ def build_requests(ctx: RunContext, cards: list[Card]) -> list[Request]:
     return out
 
 
+def planted(fact: str, hint: str, text: str) -> bool:
+    """Did the user's message state the fact? The hint word (what a correct answer names) or a close
+    partial match of the whole fact: tolerant of rewording and of Chinese, where words have no spaces."""
+    low, fact = text.casefold(), fact.casefold()
+    if hint and hint.casefold() in low:
+        return True
+    # partial_ratio slides the shorter string over the longer: a message shorter than the fact
+    # ("I") would match inside it, so such a message has to match the fact as a whole
+    score = fuzz.partial_ratio(fact, low) if len(low) >= len(fact) else fuzz.ratio(fact, low)
+    return score >= PLANT_MATCH
+
+
 def to_session(plan: SessionPlan, card: Card, exchanges: list[dict[str, str]]) -> Session:
     turns: list[Turn] = []
     user_at: list[int] = []  # index in `turns` of each exchange's user message
@@ -109,7 +125,7 @@ def to_session(plan: SessionPlan, card: Card, exchanges: list[dict[str, str]]) -
             turns.append(Turn(speaker=card.name, mode="speech", text=ex["reply"]))
     probes = []
     p = plan.probe
-    if p is not None and p.asked < len(exchanges):
+    if p is not None and p.asked < len(exchanges) and planted(p.fact, p.hint, exchanges[p.planted]["user"]):
         probes.append(Probe(fact=p.fact, planted_turn=user_at[p.planted], asked_turn=user_at[p.asked], answer_hint=p.hint))
     return Session(id=plan.session_id, card_id=card.id, user_archetype=plan.archetype, turns=turns, probes=probes)
 
@@ -118,15 +134,31 @@ def to_records(res: Result) -> list[Session]:
     return [to_session(res.request.meta["plan"], res.request.meta["card"], res.value)]
 
 
+def probes_not_planted(ctx: RunContext, cards: list[Card], kept: list[dict]) -> int:
+    """Sessions long enough for their planned probe that carry none: the user never planted the fact.
+    Counted from the finished file (not while converting), so a resumed run reports the same number."""
+    plans = {p.session_id: p for p in plans_for(ctx.recipe.seed, sorted(c.id for c in cards), ctx.recipe.sessions,
+                                                 {c.id: c.language for c in cards})}
+    n = 0
+    for s in kept:
+        p = plans.get(s["id"])
+        users = sum(t["speaker"] == "user" for t in s["turns"])
+        n += bool(p and p.probe and p.probe.asked < users and not s["probes"])
+    return n
+
+
 async def run(ctx: RunContext) -> list[dict]:
     cards = [Card.model_validate(o) for o in ctx.run.records("cards")]
     outcome = await execute(ctx, NAME, build_requests(ctx, cards), to_records)
     kept = ctx.run.finalize(NAME)
+    unplanted = probes_not_planted(ctx, cards, kept)
+    ctx.extra.setdefault("dropped", {})["sessions_probe_not_planted"] = unplanted
     counts: dict[str, int] = {}
     for s in kept:
         counts[s["user_archetype"]] = counts.get(s["user_archetype"], 0) + 1
     ctx.extra["report_sessions"] = {"sessions": len(kept), "by_archetype": dict(sorted(counts.items())),
                                     "with_probe": sum(1 for s in kept if s["probes"]),
+                                    "probe_not_planted": unplanted,
                                     "turns": sum(sum(t["speaker"] == "user" for t in s["turns"]) for s in kept)}
     ctx.log(f"sessions: {len(kept)} from {len(cards)} cards ({outcome['failed']} requests failed)")
     return kept

@@ -1,5 +1,5 @@
-"""Reference lines: the most related lines of the same character come from other sessions only,
-and never repeat what the sample trains on."""
+"""Reference lines: the most related lines of the same character come from other sessions (or its
+card's example dialogue) only, and never repeat what the sample already says."""
 
 import pytest
 
@@ -42,14 +42,17 @@ SESSIONS = [
 ]
 
 
+def make_ctx(write_recipe, tmp_path, cards, sessions, method="bm25", k=2) -> RunContext:
+    recipe = load_recipe(write_recipe(RECIPE.replace("METHOD", method).replace("k: 2", f"k: {k}")))
+    run = RunDir(tmp_path / "run").prepare()
+    append_jsonl(run.stage_file("cards"), cards)
+    append_jsonl(run.stage_file("sessions"), sessions)
+    return RunContext(recipe=recipe, run=run)
+
+
 @pytest.fixture
 def ctx(write_recipe, tmp_path, request):
-    method = getattr(request, "param", "bm25")
-    recipe = load_recipe(write_recipe(RECIPE.replace("METHOD", method)))
-    run = RunDir(tmp_path / "run").prepare()
-    append_jsonl(run.stage_file("cards"), [MIRA])
-    append_jsonl(run.stage_file("sessions"), SESSIONS)
-    return RunContext(recipe=recipe, run=run)
+    return make_ctx(write_recipe, tmp_path, [MIRA], SESSIONS, getattr(request, "param", "bm25"))
 
 
 def sample_of_ses1():
@@ -106,3 +109,40 @@ def test_bm25_ranks_shared_rare_words_first():
     scores = BM25(docs).scores(tokens("when does the oil boat come"))
     assert max(scores, key=scores.get) == 2 and 1 not in scores
     assert tokens("灯塔的油") == ["灯", "塔", "的", "油", "灯塔", "塔的", "的油"]
+
+
+def test_a_card_with_one_session_quotes_its_own_example_dialogue(write_recipe, tmp_path):
+    """per_card: 1: no other session exists, so the card's examples are the pool, best match first."""
+    examples = [[{"role": "user", "text": "Who are you?"}, {"role": "char", "text": "*tips cap* The keeper, {{user}}."}],
+                [{"role": "user", "text": "Is the lamp hard work?"},
+                 {"role": "char", "text": "The lamp eats oil and sleep, in that order."}],
+                [{"role": "user", "text": "Anything else?"},  # a copy of the trained reply: never offered
+                 {"role": "char", "text": "Lonely? The gulls talk more than you."}]]
+    card = MIRA.model_copy(update={"example_dialogues": examples})
+    ctx = make_ctx(write_recipe, tmp_path, [card], SESSIONS[:1])
+    s = build_sample(card, SESSIONS[0], None, "short")
+    assert s is not None
+    (out,) = reference_lines(ctx, [s])
+    refs = out.labels["references"]
+    assert [r["text"] for r in refs] == ["The lamp eats oil and sleep, in that order.", "The keeper, the user."]
+    assert {r["source"] for r in refs} == {"card-mira#example"}  # never the greeting: it opens the sample
+    assert "User: Is the lamp hard work?\nMira Holt: The lamp eats oil and sleep, in that order." in out.system
+
+
+def test_chinese_retrieval_uses_character_bigrams(write_recipe, tmp_path):
+    docs = [tokens(t) for t in ("塔上的灯", "灯塔很高")]  # the same characters; only the second has the word
+    scores = BM25(docs).scores(tokens("灯塔"))
+    assert scores[1] > scores[0] > 0
+    card = Card(id="card-zh", name="米拉", personality="沉默", language="zh", first_message="（擦着镜片）又迟到了。",
+                example_dialogues=[[{"role": "user", "text": "你喜欢音乐吗？"}, {"role": "char", "text": "起雾时我吹口哨。"}]])
+    sessions = [Session(id=sid, card_id="card-zh", user_archetype="curious_fan",
+                        turns=[Turn(speaker="user", text=u), Turn(speaker="米拉", text=r)])
+                for sid, u, r in (("ses-a", "灯塔的灯怎么一直亮着？", "每晚都要添油。"),
+                                  ("ses-b", "塔上冷吗？", "风大，灯也晃。"),
+                                  ("ses-c", "灯塔用的油从哪里来？", "灯塔的油每周二坐船运来。"))]
+    ctx = make_ctx(write_recipe, tmp_path, [card], sessions, k=1)
+    s = build_sample(card, sessions[0], None, "full")
+    assert s is not None
+    (out,) = reference_lines(ctx, [s])
+    assert out.labels["references"] == [{"source": "ses-c", "text": "灯塔的油每周二坐船运来。"}]
+    assert "参考对话：米拉在别处说过的话" in out.system and "米拉：灯塔的油每周二坐船运来。" in out.system

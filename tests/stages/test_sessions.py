@@ -163,9 +163,12 @@ def test_plans_are_deterministic_and_respect_shares():
 
 def test_chinese_recipe_gets_chinese_cards_sessions_and_prompts(server, write_recipe, tmp_path):
     server.responder = make_route()
-    recipe = write_recipe(RECIPE.replace("language: en", "language: zh") + "sessions: {min_turns: 2, max_turns: 3}\n")
+    recipe = write_recipe(RECIPE.replace("language: en", "language: zh")
+                          + "sessions: {min_turns: 2, max_turns: 3, probe_share: 1}\n")
     out = tmp_path / "run"
-    run(recipe, server, out)
+    summary = run(recipe, server, out)
+    # every session plants a Chinese fact, and the planted check finds it without word boundaries
+    assert summary["report_sessions"]["with_probe"] == 5 and summary["dropped"]["sessions_probe_not_planted"] == 0
     card_prompts = [b for b in server.requests if "新角色的种子属性" in b["messages"][-1]["content"]]
     assert len(card_prompts) == 4 and "你是互动小说的角色设计师" in card_prompts[0]["messages"][0]["content"]
     assert any("请写一段正好" in b["messages"][-1]["content"] for b in server.requests)
@@ -188,3 +191,42 @@ def test_pipeline_writes_persona_samples_with_reference_lines(server, write_reci
         assert "Reference dialogue: things" in s["system"]
         trained = [m["content"] for m in s["messages"] if m["train"]]
         assert not any(r["text"] in t for r in refs for t in trained)
+
+
+def test_probe_is_kept_only_where_the_user_planted_the_fact(server, write_recipe, tmp_path):
+    """Every session plans a probe; the simulated user plants the fact only for memory testers."""
+    server.responder = make_route(plant_if=ARCHETYPES["memory_tester"]["en"])
+    recipe = write_recipe(RECIPE + "sessions: {per_card: 2, min_turns: 4, max_turns: 6, "
+                                   "archetypes: [memory_tester, provoker], probe_share: 1}\n")
+    out = tmp_path / "run"
+    summary = run(recipe, server, out)
+    sessions = sessions_of(out)
+    assert {s.user_archetype for s in sessions} == {"memory_tester", "provoker"}
+    for s in sessions:
+        if s.user_archetype == "memory_tester":
+            (probe,) = s.probes
+            assert probe.fact in s.turns[probe.planted_turn].text
+        else:
+            assert s.probes == []  # planned, but the user never said it: asking about it tests nothing
+    assert summary["dropped"]["sessions_probe_not_planted"] == 5
+    assert summary["report_sessions"]["with_probe"] == 5 and summary["report_sessions"]["probe_not_planted"] == 5
+    samples = list(persona_samples(RunContext(recipe=load_recipe(recipe), run=RunDir(out))))
+    assert sorted(len(s.labels["probes"]) for s in samples) == [0] * 5 + [1] * 5
+
+
+def test_one_session_per_card_still_gets_reference_lines(server, write_recipe, tmp_path):
+    """per_card: 1 leaves no other session to quote: the card's example dialogue is the pool."""
+    server.responder = make_route()
+    recipe = write_recipe(RECIPE + "sessions: {per_card: 1, min_turns: 2, max_turns: 2}\nreferences: {k: 2}\n")
+    out = tmp_path / "run"
+    run(recipe, server, out)
+    cards = {c.id: c for c in (Card.model_validate_json(x) for x in (out / "cards.jsonl").read_text().splitlines())}
+    persona = [s for s in (json.loads(x) for x in (out / "samples.jsonl").read_text().splitlines())
+               if s["type"] == "persona_session"]
+    assert len(persona) == 5
+    for s in persona:
+        card = cards[s["labels"]["card_id"]]
+        (ref,) = s["labels"]["references"]  # the example reply; the greeting already opens the sample
+        assert ref["source"] == f"{card.id}#example" and ref["text"] in card.example_dialogues[0][-1]["text"]
+        assert f"{card.name}: {ref['text']}" in s["system"] and "User: Who are you?" in s["system"]
+        assert not any(ref["text"] in m["content"] for m in s["messages"])
