@@ -45,14 +45,24 @@ def sections_from_markdown(text: str, source_prefix: str) -> list[Section]:
     return sections
 
 
-def load_file_profile(character: str, path: Path) -> Profile:
+def source_label(path: Path, base: Path | None = None) -> str:
+    """`file:` label for a profile: its path relative to `base` (the recipe's folder) when inside it,
+    else the resolved path, so two profiles with the same file name in different folders stay apart."""
+    resolved = Path(path).resolve()
+    if base is not None and resolved.is_relative_to(Path(base).resolve()):
+        return f"file:{resolved.relative_to(Path(base).resolve()).as_posix()}"
+    return f"file:{resolved.as_posix()}"
+
+
+def load_file_profile(character: str, path: Path, base: Path | None = None) -> Profile:
+    """Sections of a local Markdown profile; `base` (the recipe's folder) shortens their source labels."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise RecipeError(f"character.profile.file: no such file: {path}") from None
     except UnicodeDecodeError:
         raise RecipeError(f"character.profile.file: {path} is not UTF-8 text") from None
-    sections = sections_from_markdown(text, f"file:{Path(path).name}")
+    sections = sections_from_markdown(text, source_label(path, base))
     if not sections:
         raise RecipeError(f"character.profile.file: {path} is empty")
     return Profile(character, sections)

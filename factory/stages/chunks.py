@@ -30,7 +30,8 @@ def merge_profiles(base: Profile, override: Profile) -> Profile:
 
 def load_profile(ctx: RunContext) -> Profile:
     prof = ctx.recipe.character.profile
-    local = load_file_profile(ctx.character, prof.file) if prof.file is not None else None
+    base = ctx.recipe.source_path.parent if ctx.recipe.source_path is not None else None
+    local = load_file_profile(ctx.character, prof.file, base) if prof.file is not None else None
     if prof.wikipedia is None:
         return local
     from factory.sources import wikipedia  # only when asked: it needs the network the first time
@@ -54,5 +55,6 @@ async def run(ctx: RunContext) -> list[Chunk]:
     chunks = [c for c in chunks if in_shard(c.id, ctx.shard)]
     write_jsonl_atomic(ctx.run.stage_file(NAME), chunks)
     ctx.extra["chunks"] = chunks
+    ctx.extra["profile"] = profile  # the whole profile, for the persona summary in samples
     ctx.log(f"chunks: {len(chunks)} from {len(profile.sections)} sections")
     return chunks

@@ -8,7 +8,8 @@ Conversion of a scene script (the convention exporters and the gate rely on):
   language's markup for mode (factory.stages.markup: en *action* / (thinking: ...); zh 「」/（）/（心想：）);
 - everyone else's speech and actions -> role "user", name = speaker, not trained;
 - narration before anyone speaks -> the system prompt; later narration -> role "user", name "narrator";
-- system = persona summary + scene setting (prompts/<lang>/sample_system.md).
+- system = persona summary (the profile's opening and character sketch, no model call) + life so far
+  + scene setting (prompts/<lang>/sample_system.md).
 Same-role neighbours are NOT merged here; exporters do that. A sample with no trained assistant
 message is not written. Interactions whose grounding verdict found an unsupported claim are left out.
 """
@@ -21,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from factory.context import RunContext
 from factory.prompts import render
+from factory.recipe import RecipeError
 from factory.records import (
     Chunk,
     Interaction,
@@ -31,7 +33,10 @@ from factory.records import (
     make_id,
     write_jsonl_atomic,
 )
+from factory.sources.chunking import estimate_tokens
+from factory.sources.profile import Profile, Section
 from factory.stages import grounding
+from factory.stages.chunks import load_profile
 from factory.stages.markup import convention
 from factory.stages.markup import render as render_turn
 from factory.stages.people import NARRATOR
@@ -41,18 +46,26 @@ from factory.stages.references import reference_lines
 NAME = "samples"
 _AFTER_LIFE = re.compile(r"death|died|dying|funeral|legacy|posthum|reception|influence|逝世|去世|病逝|身后|死|葬|遗产|影响|评价|纪念",
                          re.I)
+# A profile's character sketch: "Character and habits", "Personality", "性情与才艺", "为人"...
+_TRAITS = re.compile(r"\b(character|personality|temperament|habits|traits)\b|性格|性情|个性|個性|为人|為人|品格|脾气|脾氣",
+                     re.I)
+_SENTENCE = re.compile(r".+?(?:[。！？]+[”’」』]?|[.!?]+[\"”’)]?(?=\s+[A-Z\"“‘(]|\s*$)|$)", re.S)
+_LIFESPAN = re.compile(r"\s*[(（][^()（）]*\d[^()（）]*[–—-][^()（）]*\d[^()（）]*[)）]")  # (1770 – 1827)
+INTRO_TOKENS = 100  # the persona summary's bound: a few hundred tokens at most, whatever the profile
+TRAITS_TOKENS = 150
 
 
 def life_so_far(chunk: Chunk | None, chunks: dict[str, Chunk], language: str) -> str:
-    """Persona summary from the profile's period titles up to this scene: who the character is by
-    now, with nothing later (and no death or legacy section) that the character could not know."""
+    """The profile's period titles up to this scene: who the character is by now, with nothing later
+    (and no death, legacy or character-sketch section) that the character could not know."""
     if chunk is None:
         return ""
     periods: list[str] = []
     for c in sorted(chunks.values(), key=lambda c: c.index):
         if c.index > chunk.index:
             break
-        if c.period and c.period not in periods and c.period != chunk.period and not _AFTER_LIFE.search(c.period):
+        if c.period and c.period not in periods and c.period != chunk.period and \
+                not _AFTER_LIFE.search(c.period) and not _TRAITS.search(c.period):
             periods.append(c.period)
     if language == "zh":
         past = f"你此前的人生：{'；'.join(periods)}。" if periods else ""
@@ -61,15 +74,67 @@ def life_so_far(chunk: Chunk | None, chunks: dict[str, Chunk], language: str) ->
     return f"{past}Now you are in the period \"{chunk.period}\"."
 
 
+def _sentences(text: str) -> list[str]:
+    return [m.group(0).strip() for para in re.split(r"\n\s*\n", text) for m in _SENTENCE.finditer(para.strip())
+            if m.group(0).strip()]
+
+
+def _cut(text: str, max_tokens: int) -> str:
+    while text and estimate_tokens(text) > max_tokens:
+        text = text[: len(text) * 9 // 10]
+    return text.rstrip() + "…" if text else ""
+
+
+def first_sentences(text: str, max_tokens: int, language: str) -> str:
+    """The first sentences of `text` within `max_tokens`, without life-span brackets or sentences on
+    death and legacy: the character speaks from inside their life and cannot know its end."""
+    sentences = [s for s in _sentences(_LIFESPAN.sub("", text)) if not _AFTER_LIFE.search(s)]
+    joiner = "" if language == "zh" else " "
+    kept: list[str] = []
+    for s in sentences:
+        if estimate_tokens(joiner.join([*kept, s])) > max_tokens:
+            break
+        kept.append(s)
+    if not kept and sentences:  # one over-long first sentence: cut it rather than say nothing
+        kept = [_cut(sentences[0], max_tokens)]
+    return joiner.join(kept)
+
+
+def persona_summary(profile: Profile, language: str, min_tokens: int) -> str:
+    """Who the character is, drawn from the profile without a model call: the opening of its first
+    section long enough to carry facts (as the chunks stage counts it), then its character or
+    personality section when it has one. At most INTRO_TOKENS + TRAITS_TOKENS."""
+    sections = [s for s in profile.sections if s.text.strip()]
+    traits = next((s for s in sections if _TRAITS.search(s.title)), None)
+    rest = [s for s in sections if s is not traits]
+    intro = next((s for s in rest if estimate_tokens(s.text) >= min_tokens), rest[0] if rest else None)
+    parts = [first_sentences(intro.text, INTRO_TOKENS, language) if intro else "",
+             first_sentences(traits.text, TRAITS_TOKENS, language) if traits else ""]
+    return ("" if language == "zh" else " ").join(p for p in parts if p)
+
+
+def run_profile(ctx: RunContext, chunks: dict[str, Chunk]) -> Profile:
+    """The profile the chunks stage read (the whole of it: a sharded or filtered chunks.jsonl may miss
+    the introduction); read again when this stage runs alone, else rebuilt from the chunks."""
+    if isinstance(ctx.extra.get("profile"), Profile):
+        return ctx.extra["profile"]
+    try:
+        return load_profile(ctx)
+    except RecipeError:
+        ordered = sorted(chunks.values(), key=lambda c: c.index)
+        return Profile(ctx.character, [Section(c.period, c.text, c.source) for c in ordered])
+
+
 def system_prompt(ctx: RunContext, scene: Scene, chunk: Chunk | None, chunks: dict[str, Chunk],
-                  opening: list[str]) -> str:
+                  opening: list[str], persona: str = "") -> str:
     sep = "、" if ctx.language == "zh" else ", "
     aliases = ctx.recipe.character.aliases
     alias_text = (f"（{sep.join(aliases)}）" if ctx.language == "zh" else f" ({sep.join(aliases)})") if aliases else ""
-    text = render("sample_system", ctx.language, character=ctx.character, aliases=alias_text,
-                  gist=life_so_far(chunk, chunks, ctx.language), period=chunk.period if chunk else scene.time,
+    text = render("sample_system", ctx.language, character=ctx.character, aliases=alias_text, persona=persona,
+                  life=life_so_far(chunk, chunks, ctx.language),
                   convention=convention(ctx.language), type=scene.type, location=scene.location, time=scene.time,
                   participants=sep.join(scene.participants), background=scene.background)[0]["content"]
+    text = re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", text))  # an empty persona or life leaves no gap
     if opening:
         text += "\n" + "\n".join(opening)
     return text.strip()
@@ -94,7 +159,7 @@ def to_messages(inter: Interaction, character: str, language: str) -> tuple[list
 
 
 def build(ctx: RunContext, inter: Interaction, scene: Scene, chunks: dict[str, Chunk],
-          verdict: dict | None) -> Sample | None:
+          verdict: dict | None, persona: str = "") -> Sample | None:
     opening, messages = to_messages(inter, ctx.character, ctx.language)
     if not any(m.role == "assistant" and m.train for m in messages):
         return None
@@ -108,7 +173,7 @@ def build(ctx: RunContext, inter: Interaction, scene: Scene, chunks: dict[str, C
     if scene.kind == "protection":
         labels.update(subtype=scene.subtype, question=scene.question)
     return Sample(id=make_id("smp", inter.id), type=kind, character=ctx.character, language=ctx.language,
-                  system=system_prompt(ctx, scene, chunk, chunks, opening), messages=messages,
+                  system=system_prompt(ctx, scene, chunk, chunks, opening, persona), messages=messages,
                   source_ids=[*inter.chunk_ids, scene.id, inter.id], labels=labels)
 
 
@@ -118,6 +183,7 @@ def _interaction_samples(ctx: RunContext, scene_stage: str, inter_stage: str) ->
         return
     chunks = {o["id"]: Chunk.model_validate(o) for o in ctx.run.records("chunks")}
     verdicts = grounding.verdicts(ctx)
+    persona = persona_summary(run_profile(ctx, chunks), ctx.language, ctx.recipe.chunks.min_tokens)
     dropped = ctx.extra.setdefault("dropped", {})
     for obj in ctx.run.records(inter_stage):
         inter = Interaction.model_validate(obj)
@@ -128,7 +194,7 @@ def _interaction_samples(ctx: RunContext, scene_stage: str, inter_stage: str) ->
         if verdict is not None and not verdict["supported"]:
             dropped["samples_unsupported_claim"] = dropped.get("samples_unsupported_claim", 0) + 1
             continue
-        sample = build(ctx, inter, scene, chunks, verdict)
+        sample = build(ctx, inter, scene, chunks, verdict, persona)
         if sample is None:
             dropped["samples_no_character_turn"] = dropped.get("samples_no_character_turn", 0) + 1
             continue

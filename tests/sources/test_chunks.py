@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from factory.context import RunContext
 from factory.recipe import load_recipe
@@ -19,7 +20,7 @@ def test_chunks_are_bounded_and_keep_their_source(tmp_path):
     path = tmp_path / "p.md"
     path.write_text(f"# Title line\nA note.\n\n# Long years\n{LONG}\n\n# Short\nHe died in 1850 in the city.\n",
                     encoding="utf-8")
-    prof = load_file_profile("C", path)
+    prof = load_file_profile("C", path, base=tmp_path)
     chunks = chunk_profile(prof, max_tokens=120, min_tokens=10)
     long = [c for c in chunks if c.period == "Long years"]
     assert len(long) > 3 and all(estimate_tokens(c.text) <= 120 for c in long)
@@ -37,11 +38,35 @@ def test_chunk_stage_drops_sections_too_small_for_a_scene(write_recipe, tmp_path
 
 
 def test_zh_profile_chunks_by_period():
-    prof = load_file_profile("苏轼", __import__("pathlib").Path(__file__).parents[2] / "recipes/profiles/sushi.md")
+    recipes = Path(__file__).parents[2] / "recipes"
+    prof = load_file_profile("苏轼", recipes / "profiles/sushi.md", base=recipes)
     chunks = chunk_profile(prof, 450, 60)
     assert len(prof.sections) >= 8 and len(chunks) >= len(prof.sections)
     assert chunks[0].period.startswith("眉山") and all(estimate_tokens(c.text) <= 450 * 1.25 for c in chunks)
-    assert all(c.source.startswith("file:sushi.md#") for c in chunks)
+    assert all(c.source.startswith("file:profiles/sushi.md#") for c in chunks)
+
+
+def test_same_named_profiles_in_different_folders_get_different_sources(tmp_path):
+    for folder in ("anna", "ben", "outside"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "profile.md").write_text(f"# Life\n{folder} lived.\n", encoding="utf-8")
+    base = tmp_path / "recipes"
+    base.mkdir()
+    sources = {f: load_file_profile("C", tmp_path / f / "profile.md", base=tmp_path).sections[0].source
+               for f in ("anna", "ben")}
+    assert sources == {"anna": "file:anna/profile.md#Life", "ben": "file:ben/profile.md#Life"}
+    outside = load_file_profile("C", tmp_path / "outside" / "profile.md", base=base).sections[0].source
+    assert outside == f"file:{(tmp_path / 'outside' / 'profile.md').resolve().as_posix()}#Life"
+
+
+def test_chunk_stage_labels_sources_relative_to_the_recipe(write_recipe, tmp_path):
+    (tmp_path / "people").mkdir()
+    (tmp_path / "people" / "profile.md").write_text(f"# Work\n{LONG}\n", encoding="utf-8")
+    recipe = load_recipe(write_recipe(
+        "name: c\ncharacter:\n  name: C\n  profile: {file: people/profile.md}\nchunks: {max_tokens: 200}\n"))
+    ctx = RunContext(recipe=recipe, run=RunDir(tmp_path / "run").prepare())
+    chunks = asyncio.run(chunks_stage.run(ctx))
+    assert chunks and {c.source for c in chunks} == {"file:people/profile.md#Work"}
 
 
 def test_scene_budget_follows_length_and_every_chunk_gets_one(tmp_path):

@@ -10,9 +10,10 @@ from factory.context import RunContext
 from factory.recipe import load_recipe
 from factory.records import Chunk, Interaction, Sample, Scene, Turn, append_jsonl, write_jsonl_atomic
 from factory.rundir import RunDir
+from factory.sources.chunking import estimate_tokens
 from factory.stages import samples as samples_stage
 from factory.stages.markup import split_markup
-from tests.stages.experience_helpers import en_recipe, records, zh_recipe
+from tests.stages.experience_helpers import EN_RECIPE, ZH_RECIPE, en_recipe, records, zh_recipe
 
 
 def _ctx(recipe_path, tmp_path) -> RunContext:
@@ -74,6 +75,37 @@ def test_conversion_convention_zh_and_protection_labels(write_recipe, tmp_path):
     assert s.type == "protection:anachronism" and s.labels["subtype"] == "anachronism"
     assert s.labels["question"] == "Where is your telephone?" and s.source_ids[-2:] == ["pscn-1", "int-1"]
     assert s.system.startswith("你是苏轼（苏东坡、子瞻）。") and "说出的话写在「」里" in s.system
+
+
+EARLY = "Anna Keller (1850–1921) was a clockmaker. " + " ".join(f"In {1851 + i} Anna Keller mended clock number {i} in her father's river-town shop." for i in range(8))
+EN_PROFILE = (f"# Anna Keller\nA note written for the tests.\n\n# Early years (1850–1921)\n{EARLY}\n\n"
+              "# Personality\nAnna was stubborn and generous, and she whistled while she worked. She died in 1921. "
+              + "She kept every broken spring in a tin. " * 40 + "\n")
+ZH_PROFILE = ("## 眉山少年\n苏轼生于眉州眉山，父亲苏洵，母亲程氏。" + "兄弟二人自小一同读书，感情极深。" * 6 + "\n\n"
+              "## 性情与才艺\n苏轼性情旷达，诙谐好客，上至宰相下至农夫都能谈笑。他病逝于常州。" + "他爱吃，也爱下厨。" * 40 + "\n")
+
+
+def _persona_part(system: str) -> str:
+    return system.split("\n\n")[0]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_system_prompt_summarises_the_profile_within_a_bound(write_recipe, tmp_path, lang):
+    body = (EN_RECIPE if lang == "en" else ZH_RECIPE).format(per_chunk=10, protection="null", grounding="null")
+    ctx = _ctx(write_recipe(body, profile=EN_PROFILE if lang == "en" else ZH_PROFILE), tmp_path)
+    _write(ctx, "Anna Keller" if lang == "en" else "苏轼", TURNS if lang == "en" else
+           [Turn(speaker="苏轼", mode="speech", text="何为电话？")])
+    (s,) = asyncio.run(samples_stage.run(ctx))
+    persona = _persona_part(s.system)
+    bound = samples_stage.INTRO_TOKENS + samples_stage.TRAITS_TOKENS
+    if lang == "en":
+        assert "she whistled while she worked" in persona and "In 1851 Anna Keller mended clock" in persona
+        assert "note written for the tests" not in s.system and "died" not in persona
+        assert "1921" not in persona  # neither the life span's end nor her death: she cannot know them
+    else:
+        assert "苏轼性情旷达" in persona and "苏轼生于眉州眉山" in persona and "病逝" not in persona
+    assert estimate_tokens(persona) <= bound + 12  # the bound plus "You are <name> (<aliases>)."
+    assert "Later years" in s.system  # the scene's period is still named after the summary
 
 
 def test_a_script_without_the_character_gives_no_sample(write_recipe, tmp_path):
