@@ -58,6 +58,28 @@ def _load_config(path: Path | None):
         raise RecipeError(f"{path}: quality.{format_validation_error(exc)}") from None
 
 
+DEFAULT_JUDGE_SAMPLE = 200  # lines judged when an endpoint is given and the config asks for none
+
+
+def _judge_sample(cfg, base_url: str | None, n: int | None):
+    """An endpoint on the command line means "measure the heuristic": give the judge lines to see."""
+    if n is not None and base_url is None:
+        raise ValueError("--judge-sample needs --judge-base-url")
+    if base_url is None or cfg.selfname.mode == "judge" or (n is None and cfg.selfname.judge_sample):
+        return cfg
+    sample = DEFAULT_JUDGE_SAMPLE if n is None else n
+    return cfg.model_copy(update={"selfname": cfg.selfname.model_copy(update={"judge_sample": sample})})
+
+
+def _agreement_line(report: dict) -> str | None:
+    """The heuristic's precision/recall against the judge, when the judge was asked."""
+    ag = report.get("selfname", {}).get("agreement")
+    if not ag:
+        return None
+    return (f"self-name heuristic vs judge: precision {ag['precision']}, recall {ag['recall']} "
+            f"({ag['judged']} lines judged, {ag['failed']} failed)")
+
+
 def _judge_engine(base_url: str | None, model: str | None, out: Path):
     if base_url is None:
         return None
@@ -80,14 +102,18 @@ def _judge_engine(base_url: str | None, model: str | None, out: Path):
 @click.option("--alias", "aliases", multiple=True, help="Another name of the character (repeatable).")
 @click.option("--judge-base-url", help="OpenAI-compatible endpoint of a judge model (self-name check).")
 @click.option("--judge-model", help="Judge model name at that endpoint.")
+@click.option("--judge-sample", type=click.IntRange(min=0),
+              help=f"Heuristic mode: lines the judge checks to measure the heuristic (default: the config's "
+                   f"judge_sample, or {DEFAULT_JUDGE_SAMPLE} when that is 0; capped by the number of lines).")
 @one_line_errors
 def gate_cmd(samples: Path, out: Path, character: str | None, language: str | None, config_path: Path | None,
-             aliases: tuple[str, ...], judge_base_url: str | None, judge_model: str | None) -> None:
+             aliases: tuple[str, ...], judge_base_url: str | None, judge_model: str | None,
+             judge_sample: int | None) -> None:
     """Check SAMPLES (JSONL of samples): write what passes, what fails and why, and a report."""
     from factory.quality.gate import run_gate_async
     from factory.quality.report import write_outputs
 
-    cfg = _load_config(config_path)
+    cfg = _judge_sample(_load_config(config_path), judge_base_url, judge_sample)
     good, invalid = _read_samples(samples)
     out.mkdir(parents=True, exist_ok=True)
     judge = _judge_engine(judge_base_url, judge_model, out)
@@ -109,4 +135,7 @@ def gate_cmd(samples: Path, out: Path, character: str | None, language: str | No
     click.echo(f"kept {s['kept']}, rejected {s['rejected']} of {s['input']} samples ({s['flagged']} kept with flags)")
     for rule, n in sorted(s["by_rule"].items(), key=lambda kv: -kv[1]):
         click.echo(f"  {rule}: {n}")
+    agreement = _agreement_line(result.report)
+    if agreement:
+        click.echo(agreement)
     click.echo(f"report: {paths['report.md']}")

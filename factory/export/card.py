@@ -95,16 +95,64 @@ def _table(header: list[str], rows: list[list]) -> list[str]:
 
 
 def _quality(report: dict | None) -> list[str]:
+    """What the gate did, in the numbers a dataset user cares about (no timings, no config dump)."""
     if not report:
         return ["No quality report in this run (quality/report.json); the samples were exported as written."]
-    lines = []
-    for k, v in report.items():
-        if isinstance(v, (int, float, str, bool)):
-            lines.append(f"- {k}: {v}")
-        elif isinstance(v, dict) and v and all(isinstance(x, (int, float, str)) for x in v.values()):
-            items = ", ".join(f"{a} {b}" for a, b in list(v.items())[:12])
-            lines.append(f"- {k}: {items}")
-    return lines[:24] or ["The quality report has no summary numbers."]
+    if not all(isinstance(report.get(k), int) for k in ("input", "kept", "rejected")):
+        return ["quality/report.json is not a report of the quality gate; its numbers are not summarised here."]
+    lines = [f"The gate checked {report['input']} samples: {report['kept']} kept "
+             f"({report.get('flagged', 0)} of them with flags), {report['rejected']} rejected.", ""]
+    lines += _rule_rows(report) + _dedup_lines(report) + _diversity(report) + _selfname(report)
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _rule_rows(report: dict) -> list[str]:
+    """Each sample is counted once, under the first rule that rejected it."""
+    rules = {k: v for k, v in (report.get("rules") or {}).items() if v.get("rejected") or v.get("flagged")}
+    if not rules:
+        return []
+    return [*_table(["rule", "meaning", "rejected", "flagged"],
+                    [[k, v.get("description", ""), v.get("rejected", 0), v.get("flagged", 0)]
+                     for k, v in rules.items()]), ""]
+
+
+def _dedup_lines(report: dict) -> list[str]:
+    d = report.get("dedup") or {}
+    out = []
+    s = d.get("sample") or {}
+    if s.get("enabled"):
+        dup = s.get("duplicates", {})
+        out.append(f"- duplicate samples removed: {dup.get('dedup.exact_sample', 0)} exact, "
+                   f"{dup.get('dedup.near_sample', 0)} near (MinHash LSH, verified by edit ratio)")
+    ln = d.get("line") or {}
+    if ln.get("enabled"):
+        out.append(f"- samples removed because most of their lines repeat kept lines: {ln.get('samples_removed', 0)}")
+    p = report.get("patterns") or {}
+    if "downsampled" in p:
+        out.append(f"- samples downsampled for over-used openers and phrases: {p['downsampled']}")
+    return [*out, ""] if out else []
+
+
+def _diversity(report: dict) -> list[str]:
+    p = report.get("patterns") or {}
+    b, a = p.get("before") or {}, p.get("after") or {}
+    rows = [[k.replace("_", "-"), b[k], a[k]] for k in ("samples", "distinct_1", "distinct_2") if k in b and k in a]
+    if not rows:
+        return []
+    return ["Character lines before and after the gate (distinct-n: unique n-grams / all n-grams):", "",
+            *_table(["", "before", "after"], rows), ""]
+
+
+def _selfname(report: dict) -> list[str]:
+    sn = report.get("selfname") or {}
+    ag = sn.get("agreement")
+    if not ag:
+        return []
+    how = "estimated on a stratified sample" if ag.get("estimated") else "on every line"
+    return [f"Self-name heuristic against a judge model ({how}, {ag.get('judged', 0)} lines): "
+            f"precision {ag.get('precision')}, recall {ag.get('recall')}.", ""]
 
 
 def _tokens(t: dict) -> list[str]:

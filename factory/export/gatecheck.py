@@ -1,70 +1,59 @@
 """The quality gate's line checks, applied to a preference pair's chosen reply.
 
-factory.quality owns the rules; this adapter imports them lazily so preference pairs work
-(without filtering, and saying so) in a tree where the gate does not exist yet.
+A `chosen` reply teaches the model what to prefer, so it must pass what a kept line passes, as the
+recipe configures the gate: its blacklist (entries added and removed), the character's aliases for
+the self-name check, the format checks (truncated, too short, wrong language, ...) and each rule's
+action (only rules that reject block a reply). factory.quality owns the rules; this only applies them.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-NAMES = ("assistant_tone_hits", "self_name_violation")
+from factory.quality.blacklist import Blacklist
+from factory.quality.config import QualityConfig
+from factory.quality.formatting import check_line
+from factory.quality.rules import Finding, primary
+from factory.quality.selfname import self_name_violation
+from factory.quality.text import detect_language, name_variants
 
 
 @dataclass
 class GateCheck:
-    tone: Callable | None
-    self_name: Callable | None
-
-    @property
-    def available(self) -> bool:
-        return self.tone is not None or self.self_name is not None
+    config: QualityConfig
+    blacklist: Blacklist
+    aliases: tuple[str, ...]
 
     @property
     def note(self) -> str:
-        missing = [n for n, f in (("assistant_tone_hits", self.tone), ("self_name_violation", self.self_name))
-                   if f is None]
-        if not missing:
-            return ""
-        return f"factory.quality has no {', '.join(missing)}: chosen replies are not filtered by it"
+        """Why chosen replies go unchecked, or "" when they are checked."""
+        return "" if self.config.enabled else "quality.enabled is false: chosen replies are not gated"
+
+    def findings(self, text: str, character: str, language: str) -> list[Finding]:
+        """Every rule the reply breaks whose action is reject."""
+        if not self.config.enabled:
+            return []
+        lang = language[:2] if language[:2] in ("zh", "en") else detect_language(text)
+        found = list(check_line(text, lang, name_variants(character, self.aliases), self.config.format))
+        found += [Finding(f"blacklist.{h.category}", f"blacklisted phrase (entry {h.pattern!r})", h.span)
+                  for h in self.blacklist.hits(text, lang)]
+        if character:
+            v = self_name_violation(text, character, lang, self.aliases)
+            if v is not None:
+                found.append(Finding(f"selfname.{v.kind}", v.detail, v.span))
+        return [f for f in found if self.config.action(f.rule) == "reject"]
 
     def problem(self, text: str, character: str, language: str) -> str | None:
-        """Why this reply may not be `chosen`, or None."""
-        if self.tone is not None:
-            hits = self.tone(text, language)
-            if hits:
-                return f"assistant_tone: {_short(hits)}"
-        if self.self_name is not None and character:
-            bad = self.self_name(text, character, language)
-            if bad:
-                return f"self_name: {_short(bad)}"
-        return None
+        """Why this reply may not be `chosen` (the first rule by the gate's precedence), or None."""
+        found = self.findings(text, character, language)
+        if not found:
+            return None
+        first = primary(found)
+        return f"{first.rule}: {first.detail}" + (f" ({first.span[:60]!r})" if first.span else "")
 
 
-def _short(value) -> str:
-    if isinstance(value, (list, tuple, set)):
-        value = ", ".join(str(v) for v in list(value)[:3])
-    return str(value)[:80]
-
-
-def load() -> GateCheck:
-    """The functions from factory.quality, or else from its submodules (where the gate may keep them)."""
-    try:
-        quality = importlib.import_module("factory.quality")
-    except ImportError:
-        return GateCheck(None, None)
-    found = {n: getattr(quality, n, None) for n in NAMES}
-    for info in pkgutil.iter_modules(getattr(quality, "__path__", []), "factory.quality."):
-        if all(found.values()):
-            break
-        try:
-            module = importlib.import_module(info.name)
-        except Exception:  # noqa: BLE001 - a half-written sibling module must not stop preference pairs
-            continue
-        for n in NAMES:
-            if found[n] is None and callable(getattr(module, n, None)):
-                found[n] = getattr(module, n)
-    return GateCheck(found["assistant_tone_hits"], found["self_name_violation"])
+def load(config: QualityConfig | None = None, aliases: Sequence[str] = ()) -> GateCheck:
+    """The checks as the recipe's `quality:` block and character aliases configure the gate."""
+    cfg = config or QualityConfig()
+    return GateCheck(cfg, Blacklist.from_config(cfg.blacklist), tuple(aliases) + tuple(cfg.selfname.aliases))

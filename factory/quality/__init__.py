@@ -21,7 +21,8 @@ Stable API (other areas import these; names and signatures do not change):
     RULES: rule name -> meaning, in the precedence order used to pick a sample's reason.
 
 Recipe block: `quality:` (factory/quality/config.py). Pipeline stage: factory/quality/stage.py.
-CLI: `factory gate SAMPLES.jsonl --out DIR [--character NAME] [--language zh|en] [--config quality.yaml]`.
+CLI: `factory gate SAMPLES.jsonl --out DIR [--character NAME] [--language zh|en] [--config quality.yaml]
+[--judge-base-url URL [--judge-sample N]]` (an endpoint alone judges 200 lines to measure the heuristic).
 
 Exports are loaded lazily so that `factory.recipe` (which imports the config) stays light.
 """

@@ -48,6 +48,9 @@ class DedupResult:
     candidates: int = 0
     verified: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    # per input: smallest index it was verified against (-1: none). Clusters are transitive, so a
+    # member may sit below the threshold with its representative; this is what it really matched.
+    partner: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def duplicates(self) -> np.ndarray:
         """Indices that are not their cluster's representative (what a dedup pass removes)."""
@@ -55,6 +58,13 @@ class DedupResult:
 
     def is_exact(self, i: int) -> bool:
         return self.exact_of[i] == self.exact_of[self.labels[i]]
+
+    def match(self, i: int) -> int:
+        """A text that `i` itself duplicates (its exact twin, else a verified neighbour), for reports."""
+        if self.exact_of[i] != i:
+            return int(self.exact_of[i])
+        j = int(self.partner[i]) if len(self.partner) else -1
+        return j if j >= 0 else int(self.labels[i])
 
 
 def _perm_params(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -171,6 +181,15 @@ def verify(norm: Sequence[str], left: np.ndarray, right: np.ndarray, threshold: 
     return scores >= threshold
 
 
+def _partners(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Per index, the smallest index it was verified against (-1: none): deterministic, near the survivor."""
+    out = np.full(n, n, dtype=np.int64)
+    np.minimum.at(out, left, right)
+    np.minimum.at(out, right, left)
+    out[out == n] = -1
+    return out
+
+
 def near_duplicates(texts: Sequence[str], params: LshParams | None = None,
                     normalized: bool = False) -> DedupResult:
     """Cluster texts into exact + near duplicates; see the module docstring for the method."""
@@ -192,10 +211,11 @@ def near_duplicates(texts: Sequence[str], params: LshParams | None = None,
     ok = verify(uniq, left, right, p.threshold, p.workers)
     t4 = time.perf_counter()
     comp = components(len(uniq), left[ok], right[ok])
+    partner = _partners(len(norm), uniq_idx[left[ok]], uniq_idx[right[ok]])
     # unique k is input index uniq_idx[k]; both orders agree, so the smallest unique is the smallest input
     labels = uniq_idx[comp][np.searchsorted(uniq_idx, exact_of)]
     t5 = time.perf_counter()
     return DedupResult(labels=labels, normalized=norm, exact_of=exact_of, candidates=len(left),
-                       verified=int(ok.sum()),
+                       verified=int(ok.sum()), partner=partner,
                        timings={"normalize": t1 - t0, "minhash": t2 - t1, "bands": t3 - t2,
                                 "verify": t4 - t3, "cluster": t5 - t4})

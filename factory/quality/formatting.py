@@ -95,6 +95,21 @@ def check_format(sample: Sample, language: str, names: list[str], cfg: FormatCon
     return out
 
 
+def check_line(text: str, language: str, names: list[str], cfg: FormatConfig) -> list[Finding]:
+    """Format findings for one character line on its own: a DPO `chosen` reply must pass them too."""
+    if not text.strip():
+        return [Finding("format.empty_turn", "the line is empty", "", 0)]
+    labels = {x.lower() for x in cfg.user_labels} - {n.lower() for n in names}
+    out = _line_findings(text, 0, language, labels, cfg, cfg.end_punct_min_length.get(language, 0))
+    min_len = cfg.min_length.get(language, 0)
+    if count_tokens(text) < min_len:
+        out.append(Finding("format.too_short", f"shorter than {min_len} tokens", text.strip()[:80], 0))
+    d = _DEBRIS.search(text)
+    if d:
+        out.append(Finding("format.broken_markup", "template/markup debris", d.group(0), 0))
+    return out
+
+
 def _line_findings(text: str, i: int, language: str, user_labels: set[str], cfg: FormatConfig,
                    end_len: int) -> list[Finding]:
     out = []

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 from factory.engine import Engine
 from factory.quality.blacklist import Blacklist
 from factory.quality.config import QualityConfig
-from factory.quality.dedup import LshParams, near_duplicates
+from factory.quality.dedup import DedupResult, LshParams, near_duplicates
 from factory.quality.formatting import check_format, target_turns
 from factory.quality.judge import Line, agreement, ask_judge, choose_lines
 from factory.quality.patterns import Patterns, cap_patterns
@@ -188,13 +188,20 @@ def _sample_dedup(cfg: QualityConfig, live: list[_Item]) -> dict:
         if cfg.action(rule) == "off":
             continue
         rep = alive[r].sample.id
-        score = fuzz.ratio(res.normalized[j], res.normalized[r])
         detail = (f"same normalised text as {rep}" if rule.endswith("exact_sample")
-                  else f"near-duplicate of {rep} (ratio {score:.0f}, threshold {cfg.dedup.sample_threshold:g})")
+                  else _near_detail(res, j, r, [it.sample.id for it in alive], cfg.dedup.sample_threshold))
         _decide(alive[j], [Finding(rule, detail, _target_text(alive[j].sample).strip()[:80], None, rep)], cfg)
         removed[rule] += 1
     return {"enabled": True, "samples": len(alive), "candidates": res.candidates, "verified": res.verified,
             "duplicates": removed}
+
+
+def _near_detail(res: DedupResult, j: int, r: int, ids: list[str], threshold: float) -> str:
+    """Name the sample `j` really matched: in a chain (A~B, B~C) C may be far from the survivor A."""
+    m = res.match(j)
+    score = fuzz.ratio(res.normalized[j], res.normalized[m])
+    via = "" if m == r else f"; its group is kept as {ids[r]}"
+    return f"near-duplicate of {ids[m]} (ratio {score:.0f}, threshold {threshold:g}){via}"
 
 
 def _line_dedup(cfg: QualityConfig, live: list[_Item]) -> dict:

@@ -7,7 +7,8 @@ Rejected replies come from three labelled sources, recorded as `rejected_kind`:
   judge together with the kept reply; the worst one ranked below the kept reply is rejected
   (DPO on the model's own mistakes works best in practice). A prompt where the judge prefers
   every sample to the kept reply gives no pair.
-The quality gate's line checks also run on each chosen reply (factory.export.gatecheck).
+The quality gate's line checks also run on each chosen reply, configured as the recipe configures
+the gate (factory.export.gatecheck).
 """
 
 from __future__ import annotations
@@ -92,13 +93,20 @@ def era(ctx: RunContext, t: Target) -> str:
     return with_t.format(t=tp) if tp else without
 
 
+def _unquote(body: str) -> str:
+    """Drop one pair of quotes around the whole reply, not the ends of two quoted parts ("「a」b「c」")."""
+    if len(body) >= 2 and body[0] in "\"“「'" and body[-1] in "\"”」'" \
+            and not any(q in body[1:-1] for q in "\"“”「」"):
+        return body[1:-1].strip()
+    return body
+
+
 def clean_reply(chosen: str):
     def parse(text: str) -> str:
         body = text.strip()
         body = re.sub(r"^```\w*\s*|\s*```$", "", body).strip()
         body = _LABEL.sub("", body).strip()
-        if len(body) >= 2 and body[0] in "\"“「'" and body[-1] in "\"”」'":
-            body = body[1:-1].strip()
+        body = _unquote(body)
         if not body:
             raise ParseError("empty rewrite")
         if " ".join(body.split()).lower() == " ".join(chosen.split()).lower():
@@ -262,7 +270,7 @@ async def _self_sampled(ctx: RunContext, targets: list[Target], sc: SelfSampledC
 
 async def run(ctx: RunContext) -> list[dict]:
     cfg = ctx.recipe.preferences or PreferencesConfig()
-    gate = gatecheck.load()
+    gate = gatecheck.load(ctx.recipe.quality, ctx.recipe.character.aliases)
     if gate.note:
         ctx.log(f"preferences: note: {gate.note}")
     targets, gated = select_targets(load_samples(ctx), cfg, gate)

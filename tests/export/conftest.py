@@ -71,6 +71,18 @@ def pairs(ss: list[Sample]) -> list[Pair]:
     return out
 
 
+def gate_report(ss: list[Sample]) -> dict:
+    """A real report of the quality gate over these samples plus three it must reject."""
+    from factory.quality import run_gate
+
+    bad = [Sample(id=f"smp-bad-{i}", type="experience", character=CHAR, language="en", system=SYSTEM,
+                  messages=[M("user", "What do you make of it?", name="Karl"), M("assistant", line, train=True)])
+           for i, line in enumerate(["As an AI language model, I have no opinion on clocks.",
+                                     "Anna Keller smiled and put the spring back in its case.",
+                                     "Smart what? I know springs and gears, sir."])]
+    return run_gate([*ss, *bad]).report
+
+
 @pytest.fixture
 def run_dir(tmp_path) -> Path:
     """A finished run: kept.jsonl, preferences.jsonl, run.json, quality report, recipe."""
@@ -81,8 +93,7 @@ def run_dir(tmp_path) -> Path:
     append_jsonl(run / "kept.jsonl", ss)
     append_jsonl(run / "preferences.jsonl", pairs(ss))
     (run / "quality").mkdir()
-    (run / "quality" / "report.json").write_text(json.dumps(
-        {"total": 40, "kept": len(ss), "rejected": 3, "by_rule": {"blacklist": 2, "self_name": 1}}))
+    (run / "quality" / "report.json").write_text(json.dumps(gate_report(ss)))
     (run / "run.json").write_text(json.dumps({"name": "anna", "recipe_hash": "abc123def456",
                                                "endpoint": {"model": "gen-model-x"}}))
     return run

@@ -8,12 +8,10 @@ import re
 
 import pytest
 
-import factory.quality
 from factory.context import RunContext
-from factory.engine import EndpointSettings, Engine, RequestCache
-from factory.export import gatecheck
+from factory.engine import EndpointSettings, Engine, ParseError, RequestCache
 from factory.recipe import load_recipe
-from factory.records import Pair, append_jsonl, read_jsonl
+from factory.records import Message, Pair, Sample, append_jsonl, read_jsonl
 from factory.rundir import RunDir
 from factory.stages import preferences
 from factory.testing.openai_server import ScriptedServer
@@ -98,24 +96,79 @@ def test_rewrites_are_labelled_and_a_rerun_is_free(tmp_path, server, write_recip
     assert len(_run(_ctx(tmp_path, server, path))) == len(pairs) and server.count == n
 
 
-def test_gate_runs_on_chosen(tmp_path, server, write_recipe, monkeypatch):
+def test_gate_runs_on_chosen_as_the_recipe_configures_it(tmp_path, server, write_recipe):
+    """The real gate, with a recipe-added blacklist entry: every reply containing it is dropped."""
     server.responder = main_responder
-    monkeypatch.setattr(factory.quality, "assistant_tone_hits",
-                        lambda text, language: ["escapement"] if "escapement" in text else [], raising=False)
-    monkeypatch.setattr(factory.quality, "self_name_violation",
-                        lambda text, character, language: "Anna Keller" in text, raising=False)
-    path = write_recipe(RECIPE.format(body="{kinds: [assistant_tone], per_sample: 5}"))
+    path = write_recipe(RECIPE.format(body="{kinds: [assistant_tone], per_sample: 5}\n"
+                                          "    quality: {blacklist: {add: [escapement]}}"))
     ctx = _ctx(tmp_path, server, path)
     pairs = _run(ctx)
     assert pairs and all("escapement" not in p.chosen.content for p in pairs)
     assert ctx.extra["dropped"]["preferences_chosen_gate"] == 24
 
 
-def test_without_the_gate_functions_it_says_so(tmp_path, server, write_recipe, monkeypatch, capsys):
+def test_gate_disabled_in_the_recipe_says_so(tmp_path, server, write_recipe, capsys):
     server.responder = main_responder
-    monkeypatch.setattr(gatecheck, "load", lambda: gatecheck.GateCheck(None, None))  # a tree without the gate
-    _run(_ctx(tmp_path, server, write_recipe(RECIPE.format(body="{kinds: [assistant_tone], max_pairs: 2}"))))
-    assert "chosen replies are not filtered" in capsys.readouterr().out
+    path = write_recipe(RECIPE.format(body="{kinds: [assistant_tone], max_pairs: 2}\n"
+                                          "    quality: {enabled: false, blacklist: {add: [escapement]}}"))
+    ctx = _ctx(tmp_path, server, path)
+    _run(ctx)
+    assert "chosen replies are not gated" in capsys.readouterr().out
+    assert ctx.extra["dropped"]["preferences_chosen_gate"] == 0
+
+
+ZH_RECIPE = """\
+    name: beethoven
+    language: zh
+    character: {name: 贝多芬, timeline_point: "1824年", profile: {file: profile.md}}
+    preferences: {kinds: [assistant_tone, out_of_character]}
+    """
+ZH_TONE = "作为一个AI助手，我很乐意为您提供帮助！"
+ZH_OOC = "我在网上查过，这首交响曲后来成了欧盟的盟歌。"
+
+
+def zh_sample() -> Sample:
+    msgs = [Message(role="user", content="老师，第九交响曲写完了吗？", name="卡尔"),
+            Message(role="assistant", content="（放下羽毛笔）还差最后一个乐章，合唱的部分让我睡不着觉。", train=True)]
+    return Sample(id="smp-zh-1", type="experience", character="贝多芬", language="zh",
+                  system="你要扮演1824年的贝多芬。", messages=msgs, source_ids=["scn-zh"],
+                  labels={"scene_id": "scn-zh"})
+
+
+def zh_responder(body: dict) -> str:
+    """A labelled, 「」-quoted rewrite: what zh models answer despite being told not to."""
+    if "AI 助手的口吻" in body["messages"][0]["content"]:
+        return f"改写：「{ZH_TONE}」"
+    return f"改写后的台词：「{ZH_OOC}」"
+
+
+def test_chinese_rewrites_lose_their_label_and_quotes(tmp_path, server, write_recipe):
+    server.responder = zh_responder
+    run = RunDir(tmp_path / "run").prepare()
+    append_jsonl(run.path / "kept.jsonl", [zh_sample()])
+    pairs = _run(_ctx(tmp_path, server, write_recipe(ZH_RECIPE)))
+    by_kind = {p.rejected_kind: p for p in pairs}
+    assert by_kind["assistant_tone"].rejected.content == ZH_TONE
+    assert by_kind["out_of_character"].rejected.content == ZH_OOC
+    assert by_kind["assistant_tone"].chosen.content == zh_sample().messages[1].content
+    users = [r["messages"][-1]["content"] for r in server.requests]
+    assert all("卡尔: 老师，第九交响曲写完了吗？" in u for u in users)  # the zh prompt, with the context
+    assert any("时间点：1824年" in u for u in users)  # the zh era line for the recipe's character
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("改写：「很高兴为您提供帮助！」", "很高兴为您提供帮助！"),
+    ("改写后的回答：“这是个好问题！”", "这是个好问题！"),
+    ("```\n改写台词： 「作为一个AI，我没有感情。」\n```", "作为一个AI，我没有感情。"),
+    ("「一句。」他停了停，「两句。」", "「一句。」他停了停，「两句。」"),  # two quoted parts: left whole
+])
+def test_clean_reply_strips_zh_labels_and_corner_quotes(raw, clean):
+    assert preferences.clean_reply("原句。")(raw) == clean
+
+
+def test_clean_reply_refuses_an_unchanged_zh_reply():
+    with pytest.raises(ParseError):
+        preferences.clean_reply("还差最后一个乐章。")("改写：「还差最后一个乐章。」")
 
 
 @pytest.fixture

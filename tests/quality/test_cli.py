@@ -89,3 +89,31 @@ def test_judge_endpoint_from_the_command_line(samples_file, tmp_path, server):
     rejected = {r["id"]: r["rule"] for r in map(json.loads, (out / "rejected.jsonl").read_text().splitlines())}
     assert "c" not in rejected  # the judge said inside and decides in judge mode
     assert server.count == 2 and (out / "judge_cache.sqlite").exists()  # b is rejected anyway: not asked
+
+
+def _outside_if_laobei(body):
+    return '{"verdict": "outside"}' if "老贝" in body["messages"][-1]["content"] else '{"verdict": "inside"}'
+
+
+def test_judge_endpoint_measures_the_heuristic_with_the_default_config(samples_file, tmp_path, server):
+    server.responder = _outside_if_laobei
+    out = tmp_path / "o"
+    res = gate(samples_file, "--out", out, "--character", "贝多芬", "--alias", "老贝",
+               "--judge-base-url", server.base_url, "--judge-model", "judge")
+    assert res.exit_code == 0, res.output
+    assert server.count == 3  # judge_sample 0 in the config: the default sample, capped by the 3 lines
+    assert "precision 1.0, recall 1.0 (3 lines judged, 0 failed)" in res.output
+    ag = json.loads((out / "report.json").read_text())["selfname"]["agreement"]
+    assert ag["judged"] == 3 and ag["estimated"] and (ag["tp"], ag["fp"], ag["fn"], ag["tn"]) == (1, 0, 0, 2)
+    rejected = {r["id"]: r["rule"] for r in map(json.loads, (out / "rejected.jsonl").read_text().splitlines())}
+    assert rejected["c"] == "selfname.third_person"  # heuristic mode: the heuristic still decides
+
+
+def test_judge_sample_flag_sets_how_many_lines_are_judged(samples_file, tmp_path, server):
+    server.responder = _outside_if_laobei
+    res = gate(samples_file, "--out", tmp_path / "o", "--character", "贝多芬", "--alias", "老贝",
+               "--judge-base-url", server.base_url, "--judge-sample", "1")
+    assert res.exit_code == 0, res.output
+    assert server.count == 1 and "(1 lines judged" in res.output
+    res = gate(samples_file, "--out", tmp_path / "o2", "--judge-sample", "5")
+    assert res.exit_code == 2 and "--judge-sample needs --judge-base-url" in res.output

@@ -150,3 +150,17 @@ def test_judge_mode_without_a_judge_is_an_error():
 def test_empty_input():
     res = run_gate([])
     assert res.kept == [] and res.rejected == [] and res.report["balanced"] and res.report["input"] == 0
+
+
+def test_near_duplicate_chain_names_the_member_it_matched():
+    """A~B and B~C above the threshold, A~C below: C goes with A's group but is reported against B."""
+    a = "窗外的雪下了一整夜，我一个字也没有写出来，只好坐在炉边发呆。"
+    b = a.replace("一整夜", "一整个晚上")
+    c = b.replace("只好坐在炉边发呆", "只能坐在火炉旁边发呆")
+    res = run_gate([sample("c3", c), sample("a1", a), sample("b2", b)],
+                   QualityConfig(dedup={"sample_threshold": 95}))
+    assert [s.id for s in res.kept] == ["a1"]  # the smallest id survives the whole group
+    rejected = {r["id"]: r for r in res.rejected}
+    assert rejected["b2"]["detail"] == "near-duplicate of a1 (ratio 96, threshold 95)"
+    assert rejected["c3"]["rule"] == "dedup.near_sample" and rejected["c3"]["duplicate_of"] == "a1"
+    assert rejected["c3"]["detail"] == "near-duplicate of b2 (ratio 97, threshold 95); its group is kept as a1"
