@@ -40,6 +40,8 @@ ENDPOINT_HELP = "OpenAI-compatible base URL, `local` (embedded model) or a .gguf
               help="Sampling temperature of the model under test (the judge always uses 0).")
 @click.option("--max-tokens", type=click.IntRange(min=8), default=300, show_default=True,
               help="Reply length limit of the model under test (a cut reply is kept, flagged truncated).")
+@click.option("--judge-max-tokens", type=click.IntRange(min=16), default=700, show_default=True,
+              help="Reply length limit of the judge and interviewer (small for a local judge on CPU).")
 @click.option("--concurrency", type=click.IntRange(min=1), default=8, show_default=True)
 @click.option("--skip", default="", help="Comma-separated dimensions to skip: interviews, rubrics, memory, "
               "consistency, pairwise, offline.")
@@ -49,8 +51,8 @@ def eval_cmd(ctx: click.Context, model: str | None, judge: str | None, reference
              out: Path | None, label: str | None, model_name: str | None, judge_name: str | None,
              reference_name: str | None, model_key_env: str, judge_key_env: str, reference_key_env: str,
              style: str, prefill: str, system_file: Path | None, questions: int, interviews: int, rounds: int,
-             probes: int, exchanges: int, temperature: float, max_tokens: int, concurrency: int,
-             skip: str) -> None:
+             probes: int, exchanges: int, temperature: float, max_tokens: int, judge_max_tokens: int,
+             concurrency: int, skip: str) -> None:
     """Measure a model against a run: interviews, judge rubrics, memory, fool rate, pairwise, offline."""
     if ctx.invoked_subcommand is not None:
         return
@@ -64,7 +66,8 @@ def eval_cmd(ctx: click.Context, model: str | None, judge: str | None, reference
         model_key_env=model_key_env, judge_key_env=judge_key_env, reference_key_env=reference_key_env,
         style=style, prefill=prefill, system=system_file.read_text(encoding="utf-8").strip() if system_file else None,
         questions=questions, interviews=interviews, rounds=rounds, probes=probes, exchanges=exchanges,
-        temperature=temperature, max_tokens=max_tokens, concurrency=concurrency,
+        temperature=temperature, max_tokens=max_tokens, judge_max_tokens=judge_max_tokens,
+        concurrency=concurrency,
         skip=frozenset(s.strip() for s in skip.split(",") if s.strip()))
     result, where = asyncio.run(evaluate(opts, log=lambda m: click.echo(m, err=True)))
     for k, v in result["metrics"].items():

@@ -164,3 +164,12 @@ def test_a_chinese_run_is_asked_and_judged_in_chinese(bare_run, tmp_path):
     assert report["metrics"]["rubric.personality"] == 5.0 and report["metrics"]["rubric.stability"] == 5.0
     assert report["metrics"]["offline.language_consistency"] == 1.0
     assert any("fixed fallback questions" in n for n in report["notes"])
+
+
+def test_judge_reply_limit_is_a_flag(eval_run, endpoints, tmp_path):
+    judge = endpoints[1]
+    judge.record = True
+    res = run_eval(eval_run, endpoints, tmp_path / "eval", "--judge-max-tokens", "123", "--skip",
+                   "interviews,memory,consistency,pairwise")
+    assert res.exit_code == 0, res.output
+    assert judge.requests and {r["max_tokens"] for r in judge.requests} == {123}
