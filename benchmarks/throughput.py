@@ -4,8 +4,9 @@
 
 Prints achieved req/s against the ideal (concurrency / latency), the engine's own CPU time per
 request (the server runs in another process), and the same for a cached re-run, which must make
-zero requests. Goal (issue 2): >= 70 % of ideal, < 1.5 ms CPU/request, re-run < 3 s; each
-row says pass/FAIL and the exit status is 1 when any goal fails.
+zero requests. Goal (issue 2): >= 70 % of ideal, < 1.5 ms CPU/request, re-run < 3 s for the
+default transport (what `factory run` uses); its rows say pass/FAIL and the exit status is 1 when
+any goal fails. Other transports (the openai SDK, opt-in) are printed for reference only.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ async def one_pass(settings: EndpointSettings, cache: RequestCache, n: int) -> d
 
 
 GOAL_PCT, GOAL_CPU_MS, GOAL_RERUN_S = 70.0, 1.5, 3.0
+DEFAULT_TRANSPORT = EndpointSettings(base_url="", model="").transport  # what `factory run` uses
 
 
 def goals(cached: bool, r: dict, pct: float, cpu_ms: float) -> list[tuple[str, bool, str]]:
@@ -60,12 +62,12 @@ def goals(cached: bool, r: dict, pct: float, cpu_ms: float) -> list[tuple[str, b
             (f"< {GOAL_CPU_MS} ms CPU/req", cpu_ms < GOAL_CPU_MS, f"{cpu_ms:.3f} ms")]
 
 
-def row(label: str, cached: bool, r: dict, ideal: float) -> tuple:
+def row(label: str, cached: bool, r: dict, ideal: float, judged: bool) -> tuple:
     rate = r["ok"] / r["wall"]
     pct = rate / ideal * 100 if r["requests"] else float("nan")
     cpu_ms = r["cpu"] / max(r["ok"], 1) * 1000
     return (label, r["ok"], r["requests"], r["cache_hits"], r["wall"], rate, pct, cpu_ms,
-            goals(cached, r, pct, cpu_ms))
+            goals(cached, r, pct, cpu_ms) if judged else None)
 
 
 def measure(args: argparse.Namespace, base_url: str, ideal: float) -> list[tuple]:
@@ -80,8 +82,9 @@ def measure(args: argparse.Namespace, base_url: str, ideal: float) -> list[tuple
             cache.flush()
             second = asyncio.run(one_pass(settings, cache, args.requests))
             cache.close()
-        rows.append(row(f"{transport}: first run", False, first, ideal))
-        rows.append(row(f"{transport}: cached re-run", True, second, ideal))
+        judged = transport == DEFAULT_TRANSPORT
+        rows.append(row(f"{transport}: first run", False, first, ideal, judged))
+        rows.append(row(f"{transport}: cached re-run", True, second, ideal, judged))
     return rows
 
 
@@ -94,13 +97,13 @@ def report(args: argparse.Namespace, ideal: float, rows: list[tuple]) -> bool:
     print(head)
     print("-" * len(head))
     for label, ok, nreq, hits, wall, rate, pct, cpu, checks in rows:
-        verdict = "pass" if all(passed for _, passed, _ in checks) else "FAIL"
+        verdict = "reference" if checks is None else "pass" if all(p for _, p, _ in checks) else "FAIL"
         print(f"{label:<26}{ok:>6}{nreq:>10}{hits:>12}{wall:>9.2f}{rate:>9.0f}{pct:>9.1f}{cpu:>12.3f}  {verdict}")
     print()
     for label, *_, checks in rows:
-        for name, passed, measured in checks:
+        for name, passed, measured in checks or []:
             print(f"goal {name:<22} {label:<26} {'pass' if passed else 'FAIL'} ({measured})")
-    return all(passed for *_, checks in rows for _, passed, _ in checks)
+    return all(passed for *_, checks in rows for _, passed, _ in checks or [])
 
 
 def main() -> None:
