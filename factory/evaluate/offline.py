@@ -1,7 +1,7 @@
 """Metrics that need no judge: diversity, assistant tone, self-naming, refusals, length, language.
 
-Tone and self-name use the quality gate's own checks (through factory.evaluate.gate), so eval
-counts what the gate would have rejected. Diversity is corpus-level distinct-n over all answers
+Tone and self-name are the quality gate's own checks, so eval counts what the gate would have
+rejected. Diversity is corpus-level distinct-n over all answers
 (words for English, characters for Chinese).
 """
 
@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 import statistics
 
-from factory.evaluate import gate
 from factory.evaluate.scoring import rate
+from factory.quality.blacklist import assistant_tone_hits
+from factory.quality.selfname import self_name_violation
 from factory.sources.chunking import estimate_tokens
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -47,8 +48,8 @@ def offline_metrics(answers: list[str], character: str, language: str) -> dict:
     lang = "zh" if language.startswith("zh") else "en"
     texts = [a for a in answers if a and a.strip()]
     n = len(texts)
-    tone = [t for t in texts if gate.assistant_tone_hits(t, language)]
-    selfname = [t for t in texts if gate.self_name_violation(t, character, language)]
+    tone = [t for t in texts if assistant_tone_hits(t, lang)]
+    selfname = [t for t in texts if self_name_violation(t, character, lang) is not None]
     refusals = [t for t in texts if REFUSAL[lang].search(t)]
     detected = [d for d in map(detect_language, texts) if d is not None]
     same = sum(1 for d in detected if d == lang)
@@ -63,6 +64,5 @@ def offline_metrics(answers: list[str], character: str, language: str) -> dict:
         "language_consistency": rate(same, len(detected)),
         "mean_chars": round(statistics.fmean(lengths), 1) if lengths else None,
         "mean_tokens": round(statistics.fmean(map(estimate_tokens, texts)), 1) if texts else None,
-        "checks_from": gate.source(),
         "examples": {"assistant_tone": tone[:3], "self_name": selfname[:3], "refusal": refusals[:3]},
     }

@@ -108,9 +108,6 @@ async def evaluate(opts: EvalOptions, log: Callable[[str], None] = print) -> tup
             log(f"eval: {name}")
             dims[name], rows = await step(ctx)
             details += [{"kind": name, **r} for r in rows]
-        if dims["offline"].get("checks_from", "factory.quality") != "factory.quality":
-            notes.append(f"assistant-tone / self-name checks: {dims['offline']['checks_from']} "
-                         "(the quality gate's functions were not found)")
 
         info = {"label": label, "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 "endpoints": endpoints.described, "style": opts.style, "system": system,

@@ -1,17 +1,8 @@
-"""Offline metrics, and the adapter to the quality gate's checks."""
+"""Offline metrics, counted with the quality gate's own checks."""
 
 import pytest
 
-import factory.quality
-from factory.evaluate import gate
 from factory.evaluate.offline import detect_language, distinct, offline_metrics
-
-
-@pytest.fixture
-def fresh_gate():
-    gate._lookup.cache_clear()
-    yield
-    gate._lookup.cache_clear()
 
 
 def test_distinct_n_is_corpus_level():
@@ -26,7 +17,7 @@ def test_language_detection():
     assert detect_language("...!") is None
 
 
-def test_rates_over_answers(fresh_gate):
+def test_rates_over_answers():
     answers = ["As an AI language model, I cannot help with that.", "Anna Keller thinks the spring is broken.",
                "I am Anna Keller, and the clock is ready.", "我是安娜。", ""]
     m = offline_metrics(answers, "Anna Keller", "en")
@@ -34,13 +25,3 @@ def test_rates_over_answers(fresh_gate):
     assert m["assistant_tone"]["rate"] == 0.25 and m["refusal"]["rate"] == 0.25
     assert m["self_name"]["rate"] == 0.25  # third person counts, "I am Anna Keller" does not
     assert m["language_consistency"]["rate"] == 0.75
-    assert m["checks_from"] == "factory.quality"  # the real gate is installed
-
-
-def test_the_gate_functions_are_used_when_the_quality_area_has_them(monkeypatch, fresh_gate):
-    monkeypatch.setattr(factory.quality, "assistant_tone_hits", lambda t, lang: ["x"] if "zzz" in t else [],
-                        raising=False)
-    monkeypatch.setattr(factory.quality, "self_name_violation", lambda t, c, lang: t.startswith(c), raising=False)
-    m = offline_metrics(["zzz", "As an AI language model...", "Anna said hi"], "Anna", "en")
-    assert m["checks_from"] == "factory.quality"
-    assert m["assistant_tone"]["rate"] == round(1 / 3, 4) and m["self_name"]["rate"] == round(1 / 3, 4)
