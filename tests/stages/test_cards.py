@@ -10,25 +10,10 @@ from factory.recipe import RecipeError
 from factory.records import make_id
 from factory.stages.seeds import pools, sample_seeds, seed_key
 from tests.persona_responders import card_dict, make_route
+from tests.stages.persona_helpers import PERSONA_RECIPE, run_scripted
 
-RECIPE = """\
-name: persona
-language: en
-character: {name: Anna Keller, profile: {file: profile.md}}
-scenes: {per_chunk: 1, per_request: 1}
-interactions: null
-protection: null
-quality: null
-export: null
-split: null
-"""
-
-
-def run(recipe, server, out, *extra):
-    res = CliRunner().invoke(main, ["run", str(recipe), "--out", str(out), "--base-url", server.base_url,
-                                    "--model", "m", "--quiet", *extra])
-    assert res.exit_code == 0, res.output
-    return json.loads((out / "run.json").read_text())
+RECIPE = PERSONA_RECIPE
+run = run_scripted
 
 
 def lines(path):

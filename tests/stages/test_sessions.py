@@ -4,9 +4,7 @@ its labels; messy replies are read; the system prompt follows `sessions.system_p
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from factory.cli import main
 from factory.context import RunContext
 from factory.engine import ParseError
 from factory.recipe import load_recipe
@@ -17,26 +15,10 @@ from factory.stages.persona_samples import persona_samples
 from factory.stages.session_plan import ARCHETYPES, plan_session
 from factory.stages.sessions import parse_session
 from tests.persona_responders import make_route
+from tests.stages.persona_helpers import PERSONA_RECIPE, run_scripted
 
-RECIPE = """\
-name: persona
-language: en
-character: {name: Anna Keller, profile: {file: profile.md}}
-scenes: {per_chunk: 1, per_request: 1}
-interactions: null
-protection: null
-quality: null
-export: null
-split: null
-cards: {count: 4}
-"""
-
-
-def run(recipe, server, out):
-    res = CliRunner().invoke(main, ["run", str(recipe), "--out", str(out), "--base-url", server.base_url,
-                                    "--model", "m", "--quiet"])
-    assert res.exit_code == 0, res.output
-    return json.loads((out / "run.json").read_text())
+RECIPE = PERSONA_RECIPE + "cards: {count: 4}\n"
+run = run_scripted
 
 
 @pytest.fixture
