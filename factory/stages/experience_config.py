@@ -46,6 +46,9 @@ class ProtectionConfig(_Strict):
     min_turns: int = Field(3, ge=2, le=40)
     max_turns: int = Field(8, ge=2, le=40)
     max_tokens: int = Field(1024, ge=64)
+    # judge: one more request per script asks whether the character reacted as someone who cannot
+    # know (kept) or played along / answered as an assistant (left out of the samples)
+    check: Literal["none", "judge"] = "none"
 
     @field_validator("quotas")
     @classmethod

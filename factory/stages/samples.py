@@ -11,7 +11,8 @@ Conversion of a scene script (the convention exporters and the gate rely on):
 - system = persona summary (the profile's opening and character sketch, no model call) + life so far
   + scene setting (prompts/<lang>/sample_system.md).
 Same-role neighbours are NOT merged here; exporters do that. A sample with no trained assistant
-message is not written. Interactions whose grounding verdict found an unsupported claim are left out.
+message is not written. Interactions whose grounding verdict found an unsupported claim are left out,
+and so are protection scripts whose judge (protection.check: judge) found the character playing along.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from factory.records import (
 )
 from factory.sources.chunking import estimate_tokens
 from factory.sources.profile import Profile, Section
-from factory.stages import grounding
+from factory.stages import grounding, protection_check
 from factory.stages.chunks import load_profile
 from factory.stages.markup import convention
 from factory.stages.markup import render as render_turn
@@ -159,7 +160,7 @@ def to_messages(inter: Interaction, character: str, language: str) -> tuple[list
 
 
 def build(ctx: RunContext, inter: Interaction, scene: Scene, chunks: dict[str, Chunk],
-          verdict: dict | None, persona: str = "") -> Sample | None:
+          verdict: dict | None, persona: str = "", reaction: str | None = None) -> Sample | None:
     opening, messages = to_messages(inter, ctx.character, ctx.language)
     if not any(m.role == "assistant" and m.train for m in messages):
         return None
@@ -171,13 +172,14 @@ def build(ctx: RunContext, inter: Interaction, scene: Scene, chunks: dict[str, C
                     "grounding": "unchecked" if verdict is None else ("supported" if verdict["supported"] else
                                                                       "unsupported")}
     if scene.kind == "protection":
-        labels.update(subtype=scene.subtype, question=scene.question)
+        labels.update(subtype=scene.subtype, question=scene.question, reaction=reaction or "unchecked")
     return Sample(id=make_id("smp", inter.id), type=kind, character=ctx.character, language=ctx.language,
                   system=system_prompt(ctx, scene, chunk, chunks, opening, persona), messages=messages,
                   source_ids=[*inter.chunk_ids, scene.id, inter.id], labels=labels)
 
 
-def _interaction_samples(ctx: RunContext, scene_stage: str, inter_stage: str) -> Iterator[Sample]:
+def _interaction_samples(ctx: RunContext, scene_stage: str, inter_stage: str,
+                         reactions: dict[str, dict] | None = None) -> Iterator[Sample]:
     scenes = {o["id"]: Scene.model_validate(o) for o in ctx.run.records(scene_stage)}
     if not scenes:
         return
@@ -194,7 +196,11 @@ def _interaction_samples(ctx: RunContext, scene_stage: str, inter_stage: str) ->
         if verdict is not None and not verdict["supported"]:
             dropped["samples_unsupported_claim"] = dropped.get("samples_unsupported_claim", 0) + 1
             continue
-        sample = build(ctx, inter, scene, chunks, verdict, persona)
+        reaction = (reactions or {}).get(inter.id, {}).get("verdict")
+        if reaction is not None and reaction != "in_character":
+            dropped["samples_protection_plays_along"] = dropped.get("samples_protection_plays_along", 0) + 1
+            continue
+        sample = build(ctx, inter, scene, chunks, verdict, persona, reaction)
         if sample is None:
             dropped["samples_no_character_turn"] = dropped.get("samples_no_character_turn", 0) + 1
             continue
@@ -207,8 +213,13 @@ def experience_samples(ctx: RunContext) -> Iterator[Sample]:
 
 
 def protection_samples(ctx: RunContext) -> Iterator[Sample]:
-    """BUILDERS entry: one sample per protection interaction, typed protection:<subtype>."""
-    yield from _interaction_samples(ctx, "protection_scenes", "protection")
+    """BUILDERS entry: one sample per protection interaction, typed protection:<subtype>.
+
+    A script the judge could not rate (failed or unparsable request) has no verdict and is kept,
+    labelled reaction "unchecked": the parser already refused assistant disclaimers, so an unrated
+    script is more likely fine than not, and a flaky judge must not empty the protection share.
+    """
+    yield from _interaction_samples(ctx, "protection_scenes", "protection", protection_check.verdicts(ctx))
 
 
 BUILDERS: list[Callable[[RunContext], Iterable[Sample]]] = [experience_samples, protection_samples]
