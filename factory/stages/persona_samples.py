@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from factory.context import RunContext
 from factory.records import Card, Message, Sample, Session, make_id
 from factory.stages.card_render import character_content, macros, render_card, split_action
+from factory.stages.pushback import observed as pushback_observed
 from factory.stages.session_plan import SessionPlan, plans_for
 
 TYPE = "persona_session"
@@ -68,7 +69,8 @@ def build_sample(card: Card, session: Session, plan: SessionPlan | None, mode: s
     for k, kind in (plan.pushback.items() if plan else []):
         at = reply_to(k)
         if at is not None:
-            pushback.append({"turn": at, "kind": kind})
+            pushback.append({"turn": at, "kind": kind,
+                             "observed": pushback_observed(msgs[at].content, card.language)})
     labels = {"card_id": card.id, "session_id": session.id, "archetype": session.user_archetype,
               "card_source": card.source, "seed": dict(card.seed), "system_prompt": mode, "probes": probes,
               "refusal_turns": [p["turn"] for p in pushback], "pushback": pushback}

@@ -36,7 +36,7 @@ from factory.records import (
 )
 from factory.sources.chunking import estimate_tokens
 from factory.sources.profile import Profile, Section
-from factory.stages import grounding, protection_check
+from factory.stages import grounding, protection_check, pushback
 from factory.stages.chunks import load_profile
 from factory.stages.markup import convention
 from factory.stages.markup import render as render_turn
@@ -236,5 +236,9 @@ async def run(ctx: RunContext) -> list[Sample]:
     write_jsonl_atomic(ctx.run.stage_file(NAME), objs)
     by_type = Counter(o["type"] for o in objs)
     ctx.extra["report_samples"] = dict(sorted(by_type.items()))
-    ctx.log(f"samples: {len(objs)} ({', '.join(f'{k} {v}' for k, v in sorted(by_type.items())) or 'none'})")
+    seen, planned = pushback.share(objs)
+    if planned:
+        ctx.extra["report_samples"]["pushback_observed"] = {"observed": seen, "planned": planned}
+    ctx.log(f"samples: {len(objs)} ({', '.join(f'{k} {v}' for k, v in sorted(by_type.items())) or 'none'})"
+            + (f"; pushback written in {seen} of {planned} planned turns" if planned else ""))
     return [Sample.model_validate(o) for o in objs]

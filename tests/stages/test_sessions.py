@@ -57,7 +57,7 @@ def test_sessions_follow_the_plan(persona_run):
 
 
 def test_samples_carry_archetype_probe_and_refusal_labels(persona_run):
-    recipe, out, _ = persona_run
+    recipe, out, summary = persona_run
     ctx = RunContext(recipe=load_recipe(recipe), run=RunDir(out))
     samples = list(persona_samples(ctx))
     assert len(samples) == 10
@@ -80,7 +80,10 @@ def test_samples_carry_archetype_probe_and_refusal_labels(persona_run):
             assert s.messages[i].role == "assistant" and "I won't do that" in s.messages[i].content
             refusals += 1
         assert {p["kind"] for p in s.labels["pushback"]} <= {"refuse", "tease", "impatient"}
+        assert all(p["observed"] for p in s.labels["pushback"])  # the scripted character did refuse
     assert refusals >= 5
+    report = summary["report_samples"]["pushback_observed"]
+    assert report == {"observed": refusals, "planned": refusals}
 
 
 @pytest.mark.parametrize("mode", ["short", "none"])
