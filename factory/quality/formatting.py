@@ -10,7 +10,7 @@ import re
 
 from factory.quality.config import FormatConfig
 from factory.quality.rules import Finding
-from factory.quality.text import cjk_share, count_tokens, segments
+from factory.quality.text import count_tokens, script_counts, segments
 from factory.records import Sample
 
 _PAIRS = [("（", "）"), ("(", ")"), ("「", "」"), ("『", "』"), ("【", "】"), ("“", "”")]
@@ -25,6 +25,11 @@ _EN_DANGLING_END = {"the", "a", "an", "and", "or", "but", "to", "of", "with", "m
                     "that", "because", "if", "when", "than", "as", "at", "by", "from", "into", "his", "her"}
 _LAST_WORD = re.compile(r"([A-Za-z']+)\s*$")
 _YOU_ACTION = re.compile(r"^\s*(你|您|you\b)", re.I)
+EXPECTED_SCRIPT = {"zh": "Han", "en": "Latin"}
+_MIN_LETTERS = 6  # fewer letters say nothing about the language ("OK!", "嗯嗯")
+# Japanese shares Han with Chinese; kana tells them apart. Japanese prose is ~60-80% kana (kanji-dense
+# text ~40%); a Chinese line borrows one kana (の) or a short quoted phrase at most.
+_KANA_MAKES_JAPANESE = 0.3
 
 
 def target_turns(sample: Sample) -> list[int]:
@@ -124,13 +129,9 @@ def _line_findings(text: str, i: int, language: str, user_labels: set[str], cfg:
     elif end_len and count_tokens(text) >= end_len and text.rstrip()[-1:] not in _END_OK \
             and not _is_symbol(text.rstrip()[-1:]):
         out.append(Finding("format.truncated", "a long line without closing punctuation", text.strip()[-40:], i))
-    share, letters = cjk_share(text)
-    if letters >= 6:
-        if language == "zh" and share < cfg.min_language_share:
-            out.append(Finding("format.wrong_language", f"only {share:.0%} Chinese characters", text.strip()[:80], i))
-        elif language == "en" and 1 - share < cfg.min_language_share:
-            out.append(Finding("format.wrong_language", f"{share:.0%} Chinese characters in an English line",
-                               text.strip()[:80], i))
+    wrong = wrong_script(text, language, cfg.min_language_share)
+    if wrong:
+        out.append(Finding("format.wrong_language", wrong, text.strip()[:80], i))
     for seg in segments(text):
         if seg.kind == "label" and seg.text.lower() in user_labels:
             out.append(Finding("format.speaks_for_user", f"writes a line for {seg.text!r}", seg.text, i))
@@ -139,6 +140,30 @@ def _line_findings(text: str, i: int, language: str, user_labels: set[str], cfg:
             out.append(Finding("format.speaks_for_user", "acts for the user", seg.text.strip()[:80], i))
             break
     return out
+
+
+def wrong_script(text: str, language: str, min_share: float) -> str | None:
+    """Why a line is not in the dataset's script, naming the script found, or None.
+
+    Letters of every script count, so a Russian, Korean or Arabic line fails as surely as a Chinese one
+    in an English dataset, while a stray foreign name stays under the share that `min_share` allows.
+    """
+    expected = EXPECTED_SCRIPT.get(language)
+    if expected is None:
+        return None
+    counts = script_counts(text)
+    total = sum(counts.values())
+    if total < _MIN_LETTERS:
+        return None
+    kana = counts.get("Kana", 0) / total
+    if language == "zh" and kana >= _KANA_MAKES_JAPANESE:
+        return f"Japanese ({kana:.0%} of letters are kana), expected Han"
+    share = counts.get(expected, 0) / total
+    if share >= min_share:
+        return None
+    found = max((k for k in counts if k != expected), key=counts.__getitem__)
+    name = "Japanese kana" if found == "Kana" else found
+    return f"mostly {name} ({counts[found] / total:.0%} of letters), expected {expected} ({share:.0%})"
 
 
 def _is_symbol(ch: str) -> bool:

@@ -78,3 +78,46 @@ def test_empty_turn_and_no_target_turn():
 
 def test_user_turns_are_not_length_checked():
     assert rules(sample("a", "我今天写了一首新的奏鸣曲。", user="嗯")) == []
+
+
+FOREIGN = {  # line, the script the detail must name
+    "ja": ("私は昨日、友達と一緒に東京へ行きました。とても楽しかったです。", "Japanese"),
+    "ko": ("어제 친구와 함께 비엔나에 갔어요. 정말 즐거웠어요.", "Hangul"),
+    "ru": ("Вчера я ходил в театр с другом, это было прекрасно.", "Cyrillic"),
+    "ar": ("ذهبت إلى المسرح مع صديقي أمس، وكان رائعا جدا.", "Arabic"),
+}
+
+
+def wrong_language(line: str, language: str, **cfg) -> list[str]:
+    s = sample("a", line, language=language)
+    found = check_format(s, language, NAMES, FormatConfig(**cfg))
+    return [f.detail for f in found if f.rule == "format.wrong_language"]
+
+
+@pytest.mark.parametrize("language, expected", [("en", "Latin"), ("zh", "Han")])
+@pytest.mark.parametrize("lang", sorted(FOREIGN))
+def test_a_line_in_another_script_names_it(lang, language, expected):
+    line, script = FOREIGN[lang]
+    [detail] = wrong_language(line, language)
+    assert f"expected {expected}" in detail
+    assert script in detail
+
+
+@pytest.mark.parametrize("line, language", [
+    ("我昨天在剧院见到了Mozart先生，他笑了笑，什么也没说。", "zh"),  # an English name
+    ("我们今天去吃寿司和刺身吧，我请客，顺便拍几张写真。", "zh"),  # Japanese loanwords in kanji
+    ("今天中午吃了一份鳗鱼饭の便当，味道还不错。", "zh"),  # one stray kana
+    ("我在莫斯科认识了一个叫Дмитрий的朋友，他很会下棋。", "zh"),  # a Cyrillic name
+    ("I met Дмитрий at the station yesterday; he only nodded and walked on.", "en"),
+    ("Zoë and Björn played the sonata for Mr. Łukasz in Kraków.", "en"),
+])
+def test_a_foreign_name_or_loanword_is_not_the_wrong_language(line, language):
+    assert wrong_language(line, language) == []
+
+
+def test_mixed_zh_en_keeps_the_share_threshold():
+    line = "Today I went to 维也纳 and met 老朋友 again."
+    assert wrong_language(line, "en") == []
+    [detail] = wrong_language(line, "zh")
+    assert detail.startswith("mostly Latin")
+    assert wrong_language(line, "zh", min_language_share=0.1) == []
