@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,12 +21,27 @@ class RunContext:
     recipe: Recipe
     run: RunDir
     engine: Engine | None = None
+    judge_engine: Engine | None = None  # the recipe's `judge:` endpoint; None: the generation engine judges
     limit: int | None = None  # at most this many requests per stage (demo / smoke runs)
     shard: tuple[int, int] | None = None  # (index, count): this process does one slice
     progress: Any = None  # ProgressDisplay or None
     log: Callable[[str], None] = _quiet
     generator: str = ""  # model name that wrote the data, for the card and run.json
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def judge(self) -> Engine | None:
+        """The engine every judge call goes to: a stronger model when the recipe names one."""
+        return self.judge_engine or self.engine
+
+    def judging(self) -> RunContext:
+        """This context with the judge as its engine, for `execute` (which talks to ctx.engine)."""
+        return dataclasses.replace(self, engine=self.judge)
+
+    def judge_tokens(self, wanted: int) -> int:
+        """A judge request's max_tokens, capped by the judging endpoint's own limit (not the generator's)."""
+        cap = self.judge.settings.params.get("max_tokens") if self.judge else None
+        return min(wanted, cap or self.recipe.backend.max_tokens)
 
     @property
     def language(self) -> str:

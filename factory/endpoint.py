@@ -51,7 +51,7 @@ def _structured_for(kind: str, requested: str) -> str:
             "deepseek": "json_object", "ollama": "json_object"}.get(kind, "json_schema")
 
 
-def _first_model(base_url: str, api_key: str | None) -> str:
+def _first_model(base_url: str, api_key: str | None, block: str = "backend") -> str:
     req = urllib.request.Request(base_url.rstrip("/") + "/models")
     if api_key:
         req.add_header("Authorization", f"Bearer {api_key}")
@@ -60,11 +60,12 @@ def _first_model(base_url: str, api_key: str | None) -> str:
             data = json.loads(resp.read())
         return data["data"][0]["id"]
     except Exception as exc:
-        raise RecipeError(f"backend.model: not given and {base_url}/models did not name one ({exc})") from None
+        raise RecipeError(f"{block}.model: not given and {base_url}/models did not name one ({exc})") from None
 
 
 def resolve(backend: BackendConfig, flags: Overrides | None = None,
-            env: dict[str, str] | None = None) -> EndpointSettings | LocalPlan:
+            env: dict[str, str] | None = None, block: str = "backend") -> EndpointSettings | LocalPlan:
+    """`block` names the recipe block in errors (the judge resolves through here too)."""
     flags = flags or Overrides()
     env = dict(os.environ) if env is None else env
     if flags.local_model is not None:
@@ -83,8 +84,23 @@ def resolve(backend: BackendConfig, flags: Overrides | None = None,
     kind = backend.kind if backend.kind != "auto" else guess_kind(base_url)
     model = flags.model or backend.model or env.get("OPENAI_MODEL") or env.get("FACTORY_MODEL")
     if model is None:
-        model = "gpt-4o-mini" if kind == "openai" else _first_model(base_url, api_key)
+        model = "gpt-4o-mini" if kind == "openai" else _first_model(base_url, api_key, block)
     return settings_from(backend, base_url=base_url, model=model, api_key=api_key, kind=kind, flags=flags)
+
+
+def judge_target(judge: BackendConfig | None, env: dict[str, str] | None = None) -> EndpointSettings | None:
+    """The judge's own endpoint, or None to judge with the generation engine.
+
+    Same precedence as the backend minus flags and the local server: the block, then
+    OPENAI_BASE_URL / OPENAI_API_KEY. Nothing naming an endpoint means "no separate judge",
+    so a run never starts a second llama.cpp server just to judge.
+    """
+    if judge is None:
+        return None
+    if "temperature" not in judge.model_fields_set:
+        judge = judge.model_copy(update={"temperature": 0.0})  # a verdict should not be a dice roll
+    target = resolve(judge.model_copy(update={"local": None}), Overrides(), env, block="judge")
+    return target if isinstance(target, EndpointSettings) else None
 
 
 def _local_args(backend: BackendConfig) -> tuple[int, int | None]:

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from factory.context import RunContext
-from factory.endpoint import LocalPlan, Overrides, resolve, settings_from
-from factory.engine import Accounting, Engine, RequestCache
+from factory.endpoint import LocalPlan, Overrides, judge_target, resolve, settings_from
+from factory.engine import Accounting, CombinedAccounting, EndpointSettings, Engine, RequestCache
 from factory.engine.local_server import EMBEDDED_MODEL_NAME, LocalServer, embedded_gguf, free_port
 from factory.engine.transport import make_transport
 from factory.export import stage as export_stage
@@ -84,7 +84,7 @@ class LazyLocalTransport:
 
 
 def recipe_hash(recipe: Recipe) -> str:
-    data = recipe.model_dump_json(exclude={"backend", "source_path", "output_dir"})
+    data = recipe.model_dump_json(exclude={"backend", "judge", "source_path", "output_dir"})
     return hashlib.sha256(data.encode()).hexdigest()[:12]
 
 
@@ -124,6 +124,21 @@ def build_engine(recipe: Recipe, run: RunDir, overrides: Overrides, log: Callabl
     return engine, {"base_url": target.base_url, "model": target.model, "kind": target.kind, "embedded": False}
 
 
+def build_judge(recipe: Recipe, target: EndpointSettings | None, engine: Engine, endpoint: dict,
+                log: Callable[[str], None]) -> tuple[Engine, dict]:
+    """The judge engine and its run.json entry: the `judge:` endpoint, or the generation engine itself.
+
+    Shares the run's cache (keys name the model) but keeps its own books, priced at its own rates.
+    """
+    if target is None:
+        if recipe.judge is not None:
+            log("judge: no endpoint named (judge.base_url, OPENAI_BASE_URL); the generation model judges")
+        return engine, dict(endpoint)
+    judge = Engine(target, cache=engine.cache, accounting=Accounting(target.prices))
+    log(f"judge: {target.model} at {target.base_url}")
+    return judge, {"base_url": target.base_url, "model": target.model, "kind": target.kind, "embedded": False}
+
+
 async def _run_stages(ctx: RunContext) -> dict[str, int]:
     counts: dict[str, int] = {}
     for name, module, enabled in STAGES:
@@ -153,18 +168,25 @@ def run_recipe(recipe: Recipe, *, out: Path | None = None, fresh: bool = False, 
     started = time.monotonic()
     started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     run = RunDir(run_dir_for(recipe, out)).prepare(fresh=fresh)
+    judge_settings = judge_target(recipe.judge)  # before the cache opens: a bad judge block just fails
     engine, endpoint = build_engine(recipe, run, overrides, log)
-    ctx = RunContext(recipe=recipe, run=run, engine=engine, limit=limit, shard=shard, log=log,
-                     generator=endpoint["model"])
+    judge, judge_endpoint = build_judge(recipe, judge_settings, engine, endpoint, log)
+    accounting = CombinedAccounting(engine.accounting, judge.accounting)
+    ctx = RunContext(recipe=recipe, run=run, engine=engine, judge_engine=judge, limit=limit, shard=shard,
+                     log=log, generator=endpoint["model"])
     _sigterm_to_interrupt()
 
     async def main() -> dict[str, int]:
         try:
-            with ProgressDisplay(engine.accounting, enabled=progress) as display:
+            with ProgressDisplay(accounting, enabled=progress) as display:
                 ctx.progress = display
                 return await _run_stages(ctx)
         finally:
-            await engine.close()
+            try:
+                if judge is not engine:
+                    await judge.close()
+            finally:
+                await engine.close()
 
     try:
         counts = asyncio.run(main())
@@ -177,14 +199,15 @@ def run_recipe(recipe: Recipe, *, out: Path | None = None, fresh: bool = False, 
         "language": recipe.language,
         "character": recipe.character.name,
         "endpoint": endpoint,
+        "judge_endpoint": judge_endpoint,
         "started_at": started_at,
         "wall_time_s": round(time.monotonic() - started, 3),
         "limit": limit,
         "shard": list(shard) if shard else None,
-        **engine.accounting.totals(),
+        **accounting.totals(),
         "counts": counts,
         "dropped": ctx.extra.get("dropped", {}),
-        "stages": {k: v.as_dict() for k, v in engine.accounting.stages.items()},
+        "stages": {k: v.as_dict() for k, v in accounting.stages.items()},
         **{k: v for k, v in ctx.extra.items() if k.startswith("report_")},
     }
     run.write_run_json(summary)

@@ -6,7 +6,7 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
-from factory.engine import Accounting, Result
+from factory.engine import Accounting, CombinedAccounting, Result
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 class ProgressDisplay:
     """Callable as the engine's progress hook; one bar per stage with req/s, tokens, cache hits, failures."""
 
-    def __init__(self, accounting: Accounting, enabled: bool | None = None, console: Console | None = None):
+    def __init__(self, accounting: Accounting | CombinedAccounting, enabled: bool | None = None, console: Console | None = None):
         """`enabled=None`: only on a terminal, so logs and pipes get no control codes.
 
         `console` says where to draw (stderr by default; tests pass one writing to a buffer).

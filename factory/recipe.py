@@ -107,6 +107,7 @@ class Recipe(Strict):
     language: str = "en"
     character: CharacterConfig
     backend: BackendConfig = Field(default_factory=BackendConfig)
+    judge: BackendConfig | None = None  # a separate (stronger) model for judge calls; None: the backend judges
     output_dir: Path | None = None
     seed: int = 0
     chunks: ChunksConfig = Field(default_factory=ChunksConfig)
@@ -130,6 +131,14 @@ class Recipe(Strict):
     def _language(self) -> Recipe:
         if self.language not in LANGUAGES:
             raise ValueError(f"language: unknown language {self.language!r} (use one of {', '.join(LANGUAGES)})")
+        return self
+
+    @model_validator(mode="after")
+    def _judge_is_remote(self) -> Recipe:
+        """A judge is an endpoint: a second llama.cpp server would fight the first one for the CPU."""
+        if self.judge is not None and self.judge.local is not None:
+            raise ValueError("judge.local: a judge needs an endpoint (base_url); leave judge out to judge "
+                             "with the local generation model")
         return self
 
 

@@ -81,13 +81,14 @@ def _agreement_line(report: dict) -> str | None:
 
 
 def _judge_engine(base_url: str | None, model: str | None, out: Path):
+    """The same resolution as a recipe's `judge:` block, from the two flags."""
     if base_url is None:
         return None
-    from factory.endpoint import Overrides, resolve
+    from factory.endpoint import judge_target
     from factory.engine import Engine, RequestCache
     from factory.recipe import BackendConfig
 
-    settings = resolve(BackendConfig(base_url=base_url, model=model, temperature=0.0), Overrides())
+    settings = judge_target(BackendConfig(base_url=base_url, model=model, temperature=0.0))
     return Engine(settings, cache=RequestCache(out / "judge_cache.sqlite"))
 
 

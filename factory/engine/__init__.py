@@ -2,12 +2,12 @@
 
 from .cache import RequestCache, cache_key
 from .core import EndpointSettings, Engine
-from .stats import Accounting, Prices, StageStats
+from .stats import Accounting, CombinedAccounting, Prices, StageStats
 from .structured import extract_json, response_format
 from .types import ParseError, Reply, Request, Result, TransportError
 
 __all__ = [
-    "Accounting", "Engine", "EndpointSettings", "ParseError", "Prices", "Reply", "Request",
+    "Accounting", "CombinedAccounting", "Engine", "EndpointSettings", "ParseError", "Prices", "Reply", "Request",
     "RequestCache", "Result", "StageStats", "TransportError", "cache_key", "extract_json",
     "response_format",
 ]

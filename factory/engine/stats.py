@@ -64,3 +64,47 @@ class Accounting:
             "cost_usd": round(self.prices.cost(tin, tout), 6),
             "failures": dict(failures),
         }
+
+
+def _add(into: StageStats, part: StageStats) -> None:
+    into.total += part.total
+    into.done += part.done
+    into.ok += part.ok
+    into.requests += part.requests
+    into.cache_hits += part.cache_hits
+    into.tokens_in += part.tokens_in
+    into.tokens_out += part.tokens_out
+    into.failures.update(part.failures)
+    into.retries.update(part.retries)
+    into.started = min(into.started, part.started)
+
+
+class CombinedAccounting:
+    """Several engines' books read as one (generation + a separate judge): a stage's numbers are
+    summed, each engine's cost is priced at its own rates. Read-only: engines write to their own."""
+
+    def __init__(self, *parts: Accounting):
+        self.parts = list({id(p): p for p in parts}.values())  # the same books twice count once
+
+    def stage(self, name: str) -> StageStats:
+        merged = StageStats()
+        for p in self.parts:
+            if name in p.stages:
+                _add(merged, p.stages[name])
+        return merged
+
+    @property
+    def stages(self) -> dict[str, StageStats]:
+        names = dict.fromkeys(n for p in self.parts for n in p.stages)
+        return {n: self.stage(n) for n in names}
+
+    def totals(self) -> dict:
+        out: dict = {"requests": 0, "cache_hits": 0, "tokens_in": 0, "tokens_out": 0, "cost_usd": 0.0}
+        failures: Counter = Counter()
+        for p in self.parts:
+            t = p.totals()
+            for k in out:
+                out[k] += t[k]
+            failures.update(t["failures"])
+        out["cost_usd"] = round(out["cost_usd"], 6)
+        return {**out, "failures": dict(failures)}

@@ -39,7 +39,7 @@ async def run(ctx: RunContext) -> GateResult:
     samples, invalid = parse_samples(ctx.run.records(SOURCE))  # no samples.jsonl yet: zero samples
     wants_judge = cfg.selfname.mode == "judge" or cfg.selfname.judge_sample > 0
     result = await run_gate_async(samples, cfg, character=ctx.character, language=ctx.language,
-                                  judge=ctx.engine if wants_judge else None,
+                                  judge=ctx.judge if wants_judge else None,
                                   aliases=ctx.recipe.character.aliases, invalid=invalid, progress=ctx.progress)
     run_path = ctx.run.path
     write_jsonl_atomic(run_path / "kept.jsonl", result.kept)

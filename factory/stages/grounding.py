@@ -15,7 +15,7 @@ from factory.engine import ParseError, Request, Result
 from factory.prompts import render
 from factory.records import Chunk, Interaction, make_id
 from factory.stages.base import execute
-from factory.stages.interactions import load_chunks, max_tokens
+from factory.stages.interactions import load_chunks
 from factory.stages.markup import convention
 from factory.stages.markup import render as render_turn
 from factory.stages.parsing import bounded_string, json_items, text_field
@@ -85,7 +85,7 @@ def build_requests(ctx: RunContext, interactions: list[Interaction], chunks: dic
                           max_claims=cfg.max_claims)
         requests.append(Request(id=make_id("req-grd", inter.id, ctx.language), messages=messages,
                                 schema=claims_schema(cfg.max_claims), parse=parse_claims(cfg.max_claims),
-                                params={"max_tokens": max_tokens(ctx, cfg.max_tokens), "temperature": 0.0},
+                                params={"max_tokens": ctx.judge_tokens(cfg.max_tokens), "temperature": 0.0},
                                 meta={"interaction_id": inter.id, "scene_id": inter.scene_id}))
     return requests
 
@@ -110,7 +110,7 @@ async def run(ctx: RunContext) -> list[dict]:
     chunks = load_chunks(ctx)
     stages = ["interactions"] + (["protection"] if ctx.recipe.grounding.include_protection else [])
     interactions = [Interaction.model_validate(o) for st in stages for o in ctx.run.records(st)]
-    outcome = await execute(ctx, NAME, build_requests(ctx, interactions, chunks), to_records)
+    outcome = await execute(ctx.judging(), NAME, build_requests(ctx, interactions, chunks), to_records)
     ids = {i.id for i in interactions}
     kept = ctx.run.finalize(NAME, keep=lambda objs: [o for o in objs if o["interaction_id"] in ids])
     unsupported = sum(1 for o in kept if not o["supported"])

@@ -264,8 +264,8 @@ async def _self_sampled(ctx: RunContext, targets: list[Target], sc: SelfSampledC
     candidates: dict[tuple[str, int], list[str]] = {}
     for o in ctx.run.finalize(SAMPLES):
         candidates.setdefault((o["sample_id"], o["turn"]), []).append(o["text"])
-    judge = ctx.engine.settings.model if ctx.engine else ""
-    await execute(ctx, NAME, judge_requests(ctx, targets, candidates), judge_records(sc.model, judge))
+    judge = ctx.judge.settings.model if ctx.judge else ""
+    await execute(ctx.judging(), NAME, judge_requests(ctx, targets, candidates), judge_records(sc.model, judge))
 
 
 async def run(ctx: RunContext) -> list[dict]:

@@ -19,7 +19,7 @@ from factory.prompts import render
 from factory.records import Chunk, Interaction, Scene, make_id
 from factory.stages.base import execute
 from factory.stages.grounding import script_text
-from factory.stages.interactions import load_chunks, load_scenes, max_tokens
+from factory.stages.interactions import load_chunks, load_scenes
 from factory.stages.markup import convention
 from factory.stages.parsing import bounded_string, lower_keys, text_field
 
@@ -94,7 +94,7 @@ def build_requests(ctx: RunContext, interactions: list[Interaction], scenes: dic
                           convention=convention(ctx.language), script=script_text(inter, ctx.language))
         requests.append(Request(id=make_id("req-pchk", inter.id, ctx.language), messages=messages,
                                 schema=verdict_schema(), parse=parse_verdict,
-                                params={"max_tokens": max_tokens(ctx, JUDGE_TOKENS), "temperature": 0.0},
+                                params={"max_tokens": ctx.judge_tokens(JUDGE_TOKENS), "temperature": 0.0},
                                 meta={"interaction_id": inter.id, "scene_id": scene.id, "subtype": scene.subtype}))
     return requests
 
@@ -117,7 +117,7 @@ def verdicts(ctx: RunContext) -> dict[str, dict]:
 async def run(ctx: RunContext) -> list[dict]:
     scenes = {s.id: s for s in load_scenes(ctx, "protection_scenes")}
     interactions = [Interaction.model_validate(o) for o in ctx.run.records("protection")]
-    outcome = await execute(ctx, NAME, build_requests(ctx, interactions, scenes, load_chunks(ctx)), to_records)
+    outcome = await execute(ctx.judging(), NAME, build_requests(ctx, interactions, scenes, load_chunks(ctx)), to_records)
     ids = {i.id for i in interactions if i.scene_id in scenes}
     kept = ctx.run.finalize(NAME, keep=lambda objs: [o for o in objs if o["interaction_id"] in ids])
     by_verdict = Counter(o["verdict"] for o in kept)
