@@ -9,7 +9,7 @@ LIMIT     ?= 2
 DEMO_SETS ?= --set backend.max_tokens=400 --set scenes.per_request=2 \
              --set interactions.max_turns=6 --set protection.max_turns=4
 
-.PHONY: demo test setup setup-demo lint bench clean
+.PHONY: demo test setup setup-demo lint bench bench-dedup bench-train clean
 
 ## demo: install what the embedded model needs, then run recipes/beethoven.yaml on it (small budget)
 demo: setup-demo
@@ -42,8 +42,16 @@ $(VENV)/.all-installed: pyproject.toml $(VENV)/.demo-installed
 lint: setup
 	$(BIN)/ruff check factory tests benchmarks
 
+## bench: engine throughput and kill -9 resume (seconds each); dedup at 1M lines and the trainer apart
 bench: setup
 	$(BIN)/python benchmarks/throughput.py
+	$(BIN)/python benchmarks/resume.py
+
+bench-dedup: setup
+	$(BIN)/python benchmarks/dedup.py
+
+bench-train: setup
+	$(BIN)/python benchmarks/train_throughput.py
 
 clean:
 	rm -rf $(VENV) outputs .pytest_cache .ruff_cache
