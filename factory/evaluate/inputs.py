@@ -11,7 +11,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+from pydantic import ValidationError
+
 from factory.chat.persona import run_identity
+from factory.quality.config import QualityConfig
 from factory.records import iter_jsonl
 
 
@@ -46,6 +50,8 @@ class RunInputs:
     exchanges: list[Exchange] = field(default_factory=list)
     exchanges_from: str = ""
     notes: list[str] = field(default_factory=list)
+    quality: QualityConfig = field(default_factory=QualityConfig)  # the run's gate settings, for offline checks
+    aliases: tuple[str, ...] = ()
 
 
 def _samples(run: Path) -> list[dict]:
@@ -144,6 +150,25 @@ def _exchanges(rows: list[dict], character: str) -> list[Exchange]:
     return out
 
 
+def gate_settings(path: Path, notes: list[str]) -> tuple[QualityConfig, tuple[str, ...]]:
+    """The run's `quality:` block and character aliases, from the recipe copy export wrote.
+
+    Eval's tone and self-name rates should count what this run's gate counts (its added and
+    removed blacklist entries, the character's other names), not the defaults.
+    """
+    copy = path / "export" / "recipe.yaml"
+    if not copy.is_file():
+        return QualityConfig(), ()
+    try:
+        data = yaml.safe_load(copy.read_text(encoding="utf-8")) or {}
+        quality = QualityConfig.model_validate(data.get("quality") or {})
+        aliases = tuple(str(a) for a in ((data.get("character") or {}).get("aliases") or []))
+    except (yaml.YAMLError, ValidationError, AttributeError) as exc:
+        notes.append(f"{copy}: unreadable ({type(exc).__name__}); offline checks use the default gate settings")
+        return QualityConfig(), ()
+    return quality, aliases
+
+
 def load_run(path: Path) -> RunInputs:
     path = Path(path)
     if not path.is_dir():
@@ -159,6 +184,7 @@ def load_run(path: Path) -> RunInputs:
     if not character:
         raise ValueError(f"--run: {path} names no character (no run.json, chunks or samples)")
     inputs = RunInputs(path, character, language or "en", chunks=list(iter_jsonl(path / "chunks.jsonl")))
+    inputs.quality, inputs.aliases = gate_settings(path, inputs.notes)
     if not language:
         inputs.notes.append("language not recorded in the run; assumed en")
     inputs.probes = _probes_from_samples(samples, _eval_ids(path), inputs.notes)

@@ -1,7 +1,8 @@
 """Metrics that need no judge: diversity, assistant tone, self-naming, refusals, length, language.
 
-Tone and self-name are the quality gate's own checks, so eval counts what the gate would have
-rejected. Diversity is corpus-level distinct-n over all answers
+Tone and self-name are the quality gate's own checks with the run's own settings (blacklist
+additions and removals, aliases, from export/recipe.yaml), so eval counts what the gate would
+have rejected. Diversity is corpus-level distinct-n over all answers
 (words for English, characters for Chinese).
 """
 
@@ -11,7 +12,8 @@ import re
 import statistics
 
 from factory.evaluate.scoring import rate
-from factory.quality.blacklist import assistant_tone_hits
+from factory.quality.blacklist import Blacklist, assistant_tone_hits
+from factory.quality.config import QualityConfig
 from factory.quality.selfname import self_name_violation
 from factory.sources.chunking import estimate_tokens
 
@@ -43,13 +45,17 @@ def detect_language(text: str) -> str | None:
     return "zh" if cjk / (cjk + latin) > 0.3 else "en"
 
 
-def offline_metrics(answers: list[str], character: str, language: str) -> dict:
+def offline_metrics(answers: list[str], character: str, language: str,
+                    quality: QualityConfig | None = None, aliases: tuple[str, ...] = ()) -> dict:
     """One dict of rates (with Wilson intervals) and summary numbers over the answers given."""
     lang = "zh" if language.startswith("zh") else "en"
     texts = [a for a in answers if a and a.strip()]
     n = len(texts)
-    tone = [t for t in texts if assistant_tone_hits(t, lang)]
-    selfname = [t for t in texts if self_name_violation(t, character, lang) is not None]
+    quality = quality or QualityConfig()
+    blacklist = Blacklist.from_config(quality.blacklist)
+    names = (*aliases, *quality.selfname.aliases)
+    tone = [t for t in texts if assistant_tone_hits(t, lang, blacklist)]
+    selfname = [t for t in texts if self_name_violation(t, character, lang, names) is not None]
     refusals = [t for t in texts if REFUSAL[lang].search(t)]
     detected = [d for d in map(detect_language, texts) if d is not None]
     same = sum(1 for d in detected if d == lang)

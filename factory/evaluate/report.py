@@ -109,7 +109,7 @@ def markdown(result: dict) -> str:
         lines += [f"| {k.replace('_', ' ')} rate | {_f(off[k]['rate'], 3)} | {_ci(off[k]['ci95'])} |" for k in OFFLINE_RATES]
         lines += [f"| mean length (chars) | {_f(off['mean_chars'], 1)} | |",
                   f"| mean length (tokens, est.) | {_f(off['mean_tokens'], 1)} | |", "",
-                  "Tone and self-name are the quality gate's own checks (default lists)."]
+                  "Tone and self-name are the quality gate's own checks, with the run's gate settings."]
     else:
         lines.append(f"Skipped: {off.get('reason')}")
     return "\n".join(lines) + "\n"

@@ -101,7 +101,8 @@ async def pairwise(ctx: Ctx) -> tuple[dict, list[dict]]:
 async def offline(ctx: Ctx) -> tuple[dict, list[dict]]:
     texts = [a.text for a in ctx.answers.values() if a.text]
     texts += [t for iv in ctx.interviews for r, t in iv.turns if r == "assistant"]
-    return {"status": "ok", **offline_metrics(texts, ctx.character, ctx.language)}, []
+    return {"status": "ok", **offline_metrics(texts, ctx.character, ctx.language,
+                                               ctx.inputs.quality, ctx.inputs.aliases)}, []
 
 
 def _needs_judge(reason: str) -> Callable[[Ctx], str | None]:

@@ -42,3 +42,18 @@ def test_identity_and_exchanges_fall_back_to_kept_samples(tmp_path):
     [ex] = inputs.exchanges
     assert ex.turns == [("user", "Karl: 钟修好了吗？")] and ex.real == "还没有。" and ex.system == "S"
     assert inputs.exchanges_from.startswith("kept samples")
+
+
+def test_gate_settings_come_from_the_exported_recipe_copy(bare_run):
+    assert load_run(bare_run).quality.blacklist.add == []  # no copy: the defaults
+    (bare_run / "export").mkdir(exist_ok=True)
+    (bare_run / "export" / "recipe.yaml").write_text(
+        "name: anna\ncharacter: {name: Anna Keller, aliases: [Annie]}\n"
+        "quality: {blacklist: {add: [escapement]}, selfname: {aliases: [Frau Keller]}}\n", encoding="utf-8")
+    inputs = load_run(bare_run)
+    assert inputs.quality.blacklist.add == ["escapement"] and inputs.aliases == ("Annie",)
+    assert inputs.quality.selfname.aliases == ["Frau Keller"]
+
+    (bare_run / "export" / "recipe.yaml").write_text("quality: {blacklist: {add: 3}}\n", encoding="utf-8")
+    inputs = load_run(bare_run)
+    assert inputs.quality.blacklist.add == [] and any("recipe.yaml: unreadable" in n for n in inputs.notes)

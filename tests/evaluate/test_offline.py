@@ -25,3 +25,14 @@ def test_rates_over_answers():
     assert m["assistant_tone"]["rate"] == 0.25 and m["refusal"]["rate"] == 0.25
     assert m["self_name"]["rate"] == 0.25  # third person counts, "I am Anna Keller" does not
     assert m["language_consistency"]["rate"] == 0.75
+
+
+def test_the_runs_own_gate_settings_are_counted():
+    from factory.quality.config import QualityConfig
+
+    answers = ["The escapement is worn.", "Annie thinks the spring is broken.", "I mend clocks."]
+    plain = offline_metrics(answers, "Anna Keller", "en")
+    assert plain["assistant_tone"]["rate"] == 0 and plain["self_name"]["rate"] == 0
+    cfg = QualityConfig.model_validate({"blacklist": {"add": ["escapement"]}})
+    tuned = offline_metrics(answers, "Anna Keller", "en", cfg, aliases=("Annie",))
+    assert tuned["assistant_tone"]["rate"] == round(1 / 3, 4) and tuned["self_name"]["rate"] == round(1 / 3, 4)
