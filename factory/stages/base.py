@@ -48,9 +48,10 @@ async def execute(ctx: RunContext, stage: str, requests: Sequence[Request],
         if res.ok:
             try:
                 recs = to_records(res)
-            except (ParseError, ValueError) as exc:
+            except Exception as exc:  # noqa: BLE001 - one odd reply is a recorded failure, not a dead run
+                detail = str(exc) if isinstance(exc, (ParseError, ValueError)) else f"{type(exc).__name__}: {exc}"
                 stats.failures["convert"] += 1
-                ctx.run.record_failure(stage, res.request.id, "convert", str(exc)[:300])
+                ctx.run.record_failure(stage, res.request.id, "convert", detail[:300])
                 failed += 1
                 continue
             written += ctx.run.append(stage, recs)

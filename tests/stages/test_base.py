@@ -1,0 +1,33 @@
+"""The shared stage loop: a converter that trips on one reply costs that request, not the run."""
+
+import asyncio
+import json
+
+from factory.context import RunContext
+from factory.engine import EndpointSettings, Engine, Request
+from factory.recipe import load_recipe
+from factory.records import Turn
+from factory.rundir import RunDir
+from factory.stages.base import execute
+
+
+def test_a_converter_crash_is_a_recorded_failure(server, minimal_recipe, tmp_path):
+    def to_records(res):
+        if "odd" in res.request.id:
+            return {}["speaker"]  # a converter bug on an odd reply: KeyError
+        return [Turn(speaker="Anna", mode="speech", text=res.value)]
+
+    async def go():
+        engine = Engine(EndpointSettings(base_url=server.base_url, model="m", max_retries=0))
+        ctx = RunContext(recipe=load_recipe(minimal_recipe), run=RunDir(tmp_path / "run").prepare(), engine=engine)
+        try:
+            reqs = [Request(id=i, messages=[{"role": "user", "content": i}]) for i in ("a", "odd", "b")]
+            return ctx, await execute(ctx, "demo", reqs, to_records)
+        finally:
+            await engine.close()
+
+    ctx, outcome = asyncio.run(go())
+    assert outcome["written"] == 2 and outcome["failed"] == 1
+    assert ctx.run.done_ids("demo") == {"a", "b"}  # the odd one is retried on resume
+    [failure] = [json.loads(line) for line in (ctx.run.path / "failures.jsonl").read_text().splitlines()]
+    assert failure["reason"] == "convert" and failure["detail"].startswith("KeyError")
