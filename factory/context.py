@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,10 +32,6 @@ class RunContext:
     def judge(self) -> Engine | None:
         """The engine every judge call goes to: a stronger model when the recipe names one."""
         return self.judge_engine or self.engine
-
-    def judging(self) -> RunContext:
-        """This context with the judge as its engine, for `execute` (which talks to ctx.engine)."""
-        return dataclasses.replace(self, engine=self.judge)
 
     def judge_tokens(self, wanted: int) -> int:
         """A judge request's max_tokens, capped by the judging endpoint's own limit (not the generator's)."""

@@ -110,18 +110,8 @@ class LocalServer:
                                      stdin=subprocess.DEVNULL, preexec_fn=death)
 
     def start(self) -> LocalServer:
-        """Spawn and block until the server answers (for synchronous callers on a long-lived thread)."""
-        self.spawn()
-        try:
-            deadline = time.monotonic() + self.startup_timeout
-            while not self._ready():
-                if time.monotonic() > deadline:
-                    self._give_up()
-                time.sleep(0.25)
-        except BaseException:
-            self.stop()
-            raise
-        return self
+        """Spawn on this thread and block until the server answers (synchronous callers, `with`)."""
+        return asyncio.run(self.start_async())
 
     async def start_async(self) -> LocalServer:
         """Spawn on the event-loop thread; poll readiness without blocking the loop.

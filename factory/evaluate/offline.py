@@ -15,10 +15,10 @@ from factory.evaluate.scoring import rate
 from factory.quality.blacklist import Blacklist, assistant_tone_hits
 from factory.quality.config import QualityConfig
 from factory.quality.selfname import self_name_violation
+from factory.quality.text import cjk_share
+from factory.quality.text import detect_language as gate_language
 from factory.sources.chunking import estimate_tokens
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
 _WORDS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W\d_]+|\d+", re.U)
 
 REFUSAL = {
@@ -39,10 +39,8 @@ def distinct(texts: list[str], n: int) -> float | None:
 
 
 def detect_language(text: str) -> str | None:
-    cjk, latin = len(_CJK.findall(text)), len(_LATIN.findall(text))
-    if cjk + latin == 0:
-        return None
-    return "zh" if cjk / (cjk + latin) > 0.3 else "en"
+    """The gate's language call, or None for a reply with no letters (left out of the rate)."""
+    return gate_language(text) if cjk_share(text)[1] else None
 
 
 def offline_metrics(answers: list[str], character: str, language: str,

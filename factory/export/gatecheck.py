@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from factory.quality.blacklist import Blacklist
 from factory.quality.config import QualityConfig
 from factory.quality.formatting import check_line
+from factory.quality.gate import line_findings
 from factory.quality.rules import Finding, primary
-from factory.quality.selfname import self_name_violation
 from factory.quality.text import detect_language, name_variants
 
 
@@ -35,13 +35,8 @@ class GateCheck:
         if not self.config.enabled:
             return []
         lang = language[:2] if language[:2] in ("zh", "en") else detect_language(text)
-        found = list(check_line(text, lang, name_variants(character, self.aliases), self.config.format))
-        found += [Finding(f"blacklist.{h.category}", f"blacklisted phrase (entry {h.pattern!r})", h.span)
-                  for h in self.blacklist.hits(text, lang)]
-        if character:
-            v = self_name_violation(text, character, lang, self.aliases)
-            if v is not None:
-                found.append(Finding(f"selfname.{v.kind}", v.detail, v.span))
+        found = check_line(text, lang, name_variants(character, self.aliases), self.config.format)
+        found += line_findings(text, character, lang, self.blacklist, self.aliases)
         return [f for f in found if self.config.action(f.rule) == "reject"]
 
     def problem(self, text: str, character: str, language: str) -> str | None:

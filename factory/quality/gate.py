@@ -91,14 +91,10 @@ async def run_gate_async(samples: Sequence[Sample], config: QualityConfig | None
         it.findings.extend(check_format(it.sample, it.language, it.names, cfg.format, others))
         for turn in target_turns(it.sample):
             text = it.sample.messages[turn].content
-            for hit in blacklist.hits(text, it.language):
-                it.findings.append(Finding(f"blacklist.{hit.category}", f"blacklisted phrase (entry {hit.pattern!r})",
-                                           hit.span, turn))
-            v = self_name_violation(text, it.character, it.language, all_aliases)
-            if v is not None:
-                it.findings.append(Finding(f"selfname.{v.kind}", v.detail, v.span, turn))
+            found = line_findings(text, it.character, it.language, blacklist, all_aliases, turn)
+            it.findings.extend(found)
             lines.append(Line(k, turn, text, it.character, it.language))
-            heur.append(v is not None)
+            heur.append(any(f.rule.startswith("selfname.") for f in found))
     timings["checks"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -119,6 +115,17 @@ async def run_gate_async(samples: Sequence[Sample], config: QualityConfig | None
     report = build_report(cfg, state, invalid, kept, rejected, dedup=dedup_report, patterns=pattern_report,
                           selfname=selfname_report, timings=timings, character=character, language=language)
     return GateResult(kept, rejected, report)
+
+
+def line_findings(text: str, character: str, language: str, blacklist: Blacklist, aliases: Sequence[str],
+                  turn: int = 0) -> list[Finding]:
+    """Blacklist and self-name findings for one character line (the gate's, and a DPO `chosen` reply's)."""
+    found = [Finding(f"blacklist.{hit.category}", f"blacklisted phrase (entry {hit.pattern!r})", hit.span, turn)
+             for hit in blacklist.hits(text, language)]
+    v = self_name_violation(text, character, language, aliases) if character else None
+    if v is not None:
+        found.append(Finding(f"selfname.{v.kind}", v.detail, v.span, turn))
+    return found
 
 
 def _target_text(s: Sample) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pydantic import BaseModel
 
 from factory.context import RunContext
-from factory.engine import ParseError, Request, Result
+from factory.engine import Engine, ParseError, Request, Result
 
 
 def in_shard(request_id: str, shard: tuple[int, int] | None) -> bool:
@@ -25,9 +25,13 @@ def in_shard(request_id: str, shard: tuple[int, int] | None) -> bool:
 
 
 async def execute(ctx: RunContext, stage: str, requests: Sequence[Request],
-                  to_records: Callable[[Result], list[BaseModel]]) -> dict[str, int]:
-    """Run the requests not yet done; append their records; log failures with reasons."""
-    if ctx.engine is None:
+                  to_records: Callable[[Result], list[BaseModel]], engine: Engine | None = None) -> dict[str, int]:
+    """Run the requests not yet done; append their records; log failures with reasons.
+
+    `engine`: who answers (default ctx.engine; judge stages pass ctx.judge).
+    """
+    engine = engine or ctx.engine
+    if engine is None:
         raise RuntimeError(f"stage {stage} needs a model endpoint")
     requests = list(requests)
     if ctx.limit is not None:
@@ -36,14 +40,14 @@ async def execute(ctx: RunContext, stage: str, requests: Sequence[Request],
         r.stage = stage
     done = ctx.run.done_ids(stage)
     todo = [r for r in requests if r.id not in done]
-    stats = ctx.engine.accounting.stage(stage)
+    stats = engine.accounting.stage(stage)
     stats.total += len(requests)
     stats.done += len(requests) - len(todo)
     if ctx.progress is not None:
         ctx.progress.begin(stage, len(requests))
         ctx.progress.skip(stage, len(requests) - len(todo))
     written = failed = 0
-    async for res in ctx.engine.stream(todo, ctx.progress):
+    async for res in engine.stream(todo, ctx.progress):
         stats.done += 1
         if res.ok:
             try:

@@ -110,7 +110,7 @@ async def run(ctx: RunContext) -> list[dict]:
     chunks = load_chunks(ctx)
     stages = ["interactions"] + (["protection"] if ctx.recipe.grounding.include_protection else [])
     interactions = [Interaction.model_validate(o) for st in stages for o in ctx.run.records(st)]
-    outcome = await execute(ctx.judging(), NAME, build_requests(ctx, interactions, chunks), to_records)
+    outcome = await execute(ctx, NAME, build_requests(ctx, interactions, chunks), to_records, engine=ctx.judge)
     ids = {i.id for i in interactions}
     kept = ctx.run.finalize(NAME, keep=lambda objs: [o for o in objs if o["interaction_id"] in ids])
     unsupported = sum(1 for o in kept if not o["supported"])

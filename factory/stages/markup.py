@@ -79,39 +79,25 @@ def split_inline(text: str, language: str) -> list[tuple[Mode, str]]:
     return [(mode, strip_wrappers(t)) for mode, t in parts if strip_wrappers(t)]
 
 
+# Per language: the marked spans, and the mode of each capture group in order (text outside
+# every span is speech).
+_MARKED: dict[str, tuple[re.Pattern[str], tuple[Mode, ...]]] = {
+    "zh": (re.compile(r"（心想：([^）]*)）|（([^）]*)）|「([^」]*)」"), ("thought", "action", "speech")),
+    "en": (re.compile(r"\(thinking: ([^)]*)\)|\*([^*]+)\*"), ("thought", "action")),
+}
+
+
 def split_markup(text: str, language: str) -> list[tuple[Mode, str]]:
     """Read a rendered message back into (mode, text) parts; the inverse of `render` per part."""
-    key = lang_key(language)
+    pattern, modes = _MARKED[lang_key(language)]
     parts: list[tuple[Mode, str]] = []
-    if key == "zh":
-        pattern = re.compile(r"（心想：([^）]*)）|（([^）]*)）|「([^」]*)」")
-        pos = 0
-        for m in pattern.finditer(text):
-            loose = text[pos: m.start()].strip()
-            if loose:
-                parts.append(("speech", loose))
-            if m.group(1) is not None:
-                parts.append(("thought", m.group(1).strip()))
-            elif m.group(2) is not None:
-                parts.append(("action", m.group(2).strip()))
-            else:
-                parts.append(("speech", m.group(3).strip()))
-            pos = m.end()
-        loose = text[pos:].strip()
-        if loose:
-            parts.append(("speech", loose))
-        return [p for p in parts if p[1]]
-    pattern = re.compile(r"\(thinking: ([^)]*)\)|\*([^*]+)\*")
     pos = 0
     for m in pattern.finditer(text):
-        loose = text[pos: m.start()].strip()
-        if loose:
-            parts.append(("speech", loose))
-        parts.append(("thought", m.group(1).strip()) if m.group(1) is not None else ("action", m.group(2).strip()))
+        parts.append(("speech", text[pos: m.start()].strip()))
+        k = next(g for g in range(len(modes)) if m.group(g + 1) is not None)
+        parts.append((modes[k], m.group(k + 1).strip()))
         pos = m.end()
-    loose = text[pos:].strip()
-    if loose:
-        parts.append(("speech", loose))
+    parts.append(("speech", text[pos:].strip()))
     return [p for p in parts if p[1]]
 
 

@@ -265,7 +265,8 @@ async def _self_sampled(ctx: RunContext, targets: list[Target], sc: SelfSampledC
     for o in ctx.run.finalize(SAMPLES):
         candidates.setdefault((o["sample_id"], o["turn"]), []).append(o["text"])
     judge = ctx.judge.settings.model if ctx.judge else ""
-    await execute(ctx.judging(), NAME, judge_requests(ctx, targets, candidates), judge_records(sc.model, judge))
+    await execute(ctx, NAME, judge_requests(ctx, targets, candidates), judge_records(sc.model, judge),
+                  engine=ctx.judge)
 
 
 async def run(ctx: RunContext) -> list[dict]:

@@ -117,7 +117,8 @@ def verdicts(ctx: RunContext) -> dict[str, dict]:
 async def run(ctx: RunContext) -> list[dict]:
     scenes = {s.id: s for s in load_scenes(ctx, "protection_scenes")}
     interactions = [Interaction.model_validate(o) for o in ctx.run.records("protection")]
-    outcome = await execute(ctx.judging(), NAME, build_requests(ctx, interactions, scenes, load_chunks(ctx)), to_records)
+    outcome = await execute(ctx, NAME, build_requests(ctx, interactions, scenes, load_chunks(ctx)), to_records,
+                            engine=ctx.judge)
     ids = {i.id for i in interactions if i.scene_id in scenes}
     kept = ctx.run.finalize(NAME, keep=lambda objs: [o for o in objs if o["interaction_id"] in ids])
     by_verdict = Counter(o["verdict"] for o in kept)
