@@ -34,6 +34,11 @@ def one_line_errors(fn):
             sys.exit(130)
         except Exception as exc:  # noqa: BLE001 - the CLI's last line of defence
             from factory.engine.local_server import LocalServerError
+            from factory.engine.types import RunAborted
+
+            if isinstance(exc, RunAborted):
+                click.echo(f"error: {str(exc).splitlines()[0] if str(exc) else 'run aborted'}", err=True)
+                sys.exit(1)
 
             if isinstance(exc, EXPECTED + (LocalServerError,)):
                 raise UserError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None

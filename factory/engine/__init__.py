@@ -4,7 +4,7 @@ from .cache import RequestCache, cache_key
 from .core import EndpointSettings, Engine
 from .stats import Accounting, CombinedAccounting, Prices, StageStats
 from .structured import extract_json, response_format
-from .types import ParseError, Reply, Request, Result, TransportError
+from .types import ParseError, Reply, Request, Result, RunAborted, TransportError
 
 __all__ = [
     "Accounting", "CombinedAccounting", "Engine", "EndpointSettings", "ParseError", "Prices", "Reply", "Request",

@@ -11,6 +11,14 @@ class ParseError(ValueError):
     """The reply arrived but is not usable; the engine retries it on its own small budget."""
 
 
+class RunAborted(RuntimeError):
+    """The run cannot go on (endpoint unreachable, key refused, disk full, damaged cache).
+
+    Raised instead of grinding through every request; the CLI prints its message as one line
+    and exits 1, after run.json records what was done.
+    """
+
+
 class TransportError(Exception):
     """A request failed before a usable reply: HTTP status, timeout, dropped connection."""
 
