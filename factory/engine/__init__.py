@@ -8,6 +8,6 @@ from .types import ParseError, Reply, Request, Result, RunAborted, TransportErro
 
 __all__ = [
     "Accounting", "CombinedAccounting", "Engine", "EndpointSettings", "ParseError", "Prices", "Reply", "Request",
-    "RequestCache", "Result", "StageStats", "TransportError", "cache_key", "extract_json",
+    "RequestCache", "Result", "RunAborted", "StageStats", "TransportError", "cache_key", "extract_json",
     "response_format",
 ]
