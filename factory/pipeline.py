@@ -178,8 +178,9 @@ def run_recipe(recipe: Recipe, *, out: Path | None = None, fresh: bool = False, 
 
     async def main() -> dict[str, int]:
         try:
-            with ProgressDisplay(accounting, enabled=progress) as display:
+            with ProgressDisplay(accounting, enabled=progress, log=log) as display:
                 ctx.progress = display
+                ctx.log = display.log  # above the bars on a terminal, never spliced onto one
                 return await _run_stages(ctx)
         finally:
             try:

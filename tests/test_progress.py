@@ -32,14 +32,48 @@ def plain(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
 
 
-def test_silent_when_stderr_is_not_a_terminal(monkeypatch):
+def test_no_control_codes_when_stderr_is_not_a_terminal(monkeypatch):
     err = io.StringIO()
     monkeypatch.setattr(sys, "stderr", err)
     accounting = Accounting()
-    with ProgressDisplay(accounting) as display:
-        assert display.enabled is False
+    with ProgressDisplay(accounting, interval=0) as display:
+        assert display.enabled is False and display.mode == "lines"
         feed(display, accounting)
-    assert err.getvalue() == ""
+        display.log("scenes: 3 kept")
+    assert err.getvalue() == "scenes: 3 kept\n"
+
+
+def test_plain_line_says_done_planned_rate_tokens_failures_and_eta():
+    accounting = Accounting()
+    display = ProgressDisplay(accounting, enabled=None, interval=0)
+    display.mode = "lines"
+    feed(display, accounting)
+    line = display.line("scenes")
+    assert line.startswith("progress: scenes 3/4, ") and "tokens 240" in line and "failed 1" in line
+    assert "ETA" in line and "\x1b" not in line
+    assert display.line("never-begun") is None
+    display("samples", Result(Request(id="y", messages=[], stage="samples"), ok=True))
+    assert display.line("samples") is None  # finished stages fall silent
+
+
+def test_quiet_is_silent(monkeypatch):
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", err)
+    with ProgressDisplay(Accounting(), enabled=False, interval=0.01) as display:
+        feed(display, Accounting())
+    assert err.getvalue() == "" and display.mode == "off"
+
+
+def test_live_display_prints_log_lines_above_the_bars_once():
+    buf = io.StringIO()
+    accounting = Accounting()
+    console = Console(file=buf, force_terminal=True, width=140)
+    with ProgressDisplay(accounting, enabled=True, console=console) as display:
+        feed(display, accounting)
+        display.log("scenes: 12 kept (0 requests failed)")
+    text = plain(buf.getvalue())
+    assert text.count("scenes: 12 kept (0 requests failed)") == 1
+    assert not re.search(r"\S(scenes: 12 kept)", text)  # not spliced onto a bar
 
 
 def test_renders_one_row_per_stage_with_counts():
