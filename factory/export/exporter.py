@@ -19,18 +19,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from factory.export import mixing, quote
 from factory.export.config import ExportConfig, MixConfig, SplitConfig
 from factory.export.convert import Dialogue, Options, PairDialogue, pair_dialogue, sample_dialogue
+from factory.export.folder import Staged
 from factory.export.formats import FILES, FORMAT_FILES, llamafactory_entry, openai_row, trl_dpo_row
 from factory.export.split import pair_side, side_index, split_samples
 from factory.export.tokens import counter, pair_stats, sft_stats
-from pydantic import ValidationError
-
-from factory.export.folder import Staged
 from factory.quality.config import QualityConfig
 from factory.recipe import Recipe
-from factory.records import R, Pair, Sample, iter_user_jsonl, write_jsonl_atomic
+from factory.records import Pair, R, Sample, iter_user_jsonl, write_jsonl_atomic
 from factory.rundir import MARKER as RUN_MARKER
 
 MANIFEST = "export.json"
