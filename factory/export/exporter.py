@@ -14,6 +14,7 @@ import datetime as dt
 import fnmatch
 import json
 import random
+import shutil
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -109,6 +110,20 @@ def _ours(out: Path, run_dir: Path) -> bool:
         return False
     return all(f.is_file() and any(fnmatch.fnmatch(f.name, pat) for pat in (*OWNED, "*.jsonl.tmp"))
                for f in out.iterdir())
+
+
+def _carry_foreign(old: Path, new: Path) -> None:
+    """What a user put into an export folder of ours (notes, a training config) stays in the new one."""
+    if not (old / MANIFEST).is_file():
+        return
+    for f in old.iterdir():
+        if any(fnmatch.fnmatch(f.name, pat) for pat in (*OWNED, "*.jsonl.tmp")) or (new / f.name).exists():
+            continue
+        with _naming(old / f.name):
+            if f.is_dir() and not f.is_symlink():
+                shutil.copytree(f, new / f.name, symlinks=True)
+            else:
+                shutil.copy2(f, new / f.name, follow_symlinks=False)
 
 
 @contextlib.contextmanager
@@ -280,6 +295,7 @@ def export_run(run_dir: Path, *, recipe: Recipe | None = None, settings: Setting
         except OSError:
             with _naming(out / ("README.md" if (tmp / "README.md").exists() else "recipe.yaml")):
                 raise
+        _carry_foreign(out, tmp)
         _write(tmp, out, MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
     for n in notes:
         log(f"export: note: {n}")

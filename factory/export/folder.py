@@ -90,7 +90,8 @@ class Staged:
     """
 
     def __init__(self, target: Path, owned: Callable[[Path], bool]):
-        self.target = Path(target)
+        target = Path(target)
+        self.target = target.resolve() if target.is_symlink() else target  # replace what it points at
         self.owned = owned
         self.tmp: Path | None = None
         self._fd: int | None = None

@@ -199,3 +199,19 @@ def test_a_torn_tail_of_kept_is_an_error_but_of_samples_it_is_a_kill(run_dir):
     res = factory("export", run_dir, "--ungated")
     assert res.returncode == 0, res.stderr
     assert json.loads((run_dir / "export" / "export.json").read_text())["counts"]["samples"] == n
+
+
+def test_what_the_user_put_into_an_export_stays(run_dir, tmp_path):
+    assert factory("export", run_dir).returncode == 0
+    export = run_dir / "export"
+    (export / "notes.txt").write_text("my notes")
+    (export / "configs").mkdir()
+    (export / "configs" / "sft.yaml").write_text("stage: sft\n")
+    assert factory("export", run_dir, "--format", "openai").returncode == 0
+    assert (export / "notes.txt").read_text() == "my notes"
+    assert (export / "configs" / "sft.yaml").read_text() == "stage: sft\n"
+    assert not (export / "sharegpt.jsonl").exists()  # a file of the old export that the new one lacks
+    linked = tmp_path / "elsewhere"
+    linked.symlink_to(export)
+    assert factory("export", run_dir, "--out", linked).returncode == 0
+    assert linked.is_symlink() and (linked / "sharegpt.jsonl").exists() and (linked / "notes.txt").exists()
