@@ -206,3 +206,10 @@ def test_cards_import_into_a_run_directory_takes_its_lock(tmp_path):
     assert res.returncode == 0, res.stderr
     assert (fresh / "cards.jsonl").exists() and (fresh / ".factory-run").exists()
     assert factory("cards", "import", tmp_path / "card.json", "--out", fresh).returncode == 0
+
+
+def test_a_json_card_with_a_bom_imports(tmp_path):
+    (tmp_path / "card.json").write_bytes(b"\xef\xbb\xbf" + json.dumps(CARD).encode())
+    res = factory("cards", "import", tmp_path / "card.json", "--out", tmp_path / "c.jsonl")
+    assert res.returncode == 0, res.stderr
+    assert json.loads((tmp_path / "c.jsonl").read_text())["name"] == "Seraphina"
