@@ -215,3 +215,15 @@ def test_what_the_user_put_into_an_export_stays(run_dir, tmp_path):
     linked.symlink_to(export)
     assert factory("export", run_dir, "--out", linked).returncode == 0
     assert linked.is_symlink() and (linked / "sharegpt.jsonl").exists() and (linked / "notes.txt").exists()
+
+
+def test_without_an_atomic_swap_the_two_rename_fallback_replaces_the_export(run_dir, monkeypatch):
+    """Where renameat2(RENAME_EXCHANGE) is missing (not Linux, some file systems)."""
+    from factory.export import folder
+    from factory.export.exporter import export_run, settings_for
+
+    export_run(run_dir, settings=settings_for(None, ["openai"]), log=lambda m: None)
+    monkeypatch.setattr(folder, "_exchange", lambda a, b: False)
+    m = export_run(run_dir, log=lambda m: None)
+    assert json.loads((run_dir / "export" / "export.json").read_text())["formats"] == m["formats"] != ["openai"]
+    assert (run_dir / "export" / "sharegpt.jsonl").exists() and siblings(run_dir) == []
