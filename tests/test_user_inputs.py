@@ -22,10 +22,14 @@ from tests.quality.conftest import sample
 CARD = {"spec": "chara_card_v2", "spec_version": "2.0",
         "data": {"name": "Seraphina", "description": "A forest guardian.", "first_mes": "Easy now."}}
 
-# `factory` in a real process that reports its own peak memory (ru_maxrss, KiB) as its last stderr line.
+# `factory` in a real process that reports its own peak memory as its last stderr line: VmHWM, the
+# high-water mark of this program's memory (ru_maxrss would carry over the forking parent's peak).
 PEAK = """
-import atexit, resource, sys
-atexit.register(lambda: sys.stderr.write(f"\\nmaxrss_kib={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n"))
+import atexit, re, sys
+def peak():
+    hwm = re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1)
+    sys.stderr.write(f"\\npeak_kib={hwm}\\n")
+atexit.register(peak)
 from factory.cli import main
 main(sys.argv[1:], prog_name="factory")
 """

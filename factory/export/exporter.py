@@ -1,6 +1,8 @@
 """A run directory -> export/: every format, split and mixed, with dataset_info.json and a card.
 
-Reads kept.jsonl (the gate's survivors) or else samples.jsonl, and preferences.jsonl for pairs.
+Reads kept.jsonl (the gate's survivors; samples.jsonl only for a recipe without a gate, or when
+asked), and preferences.jsonl for pairs. The folder is built beside its place and swapped in whole,
+so an interrupted export leaves the previous one and is simply redone.
 Each SFT format gets the same rows in the same order, so the formats differ only in shape.
 `<format>.jsonl` is the training split (what a trainer picks up by default); `.train.jsonl`
 and `.eval.jsonl` are the split files (eval only when the eval split has rows: an empty JSONL
@@ -20,26 +22,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from factory.export import mixing, quote
 from factory.export.config import ExportConfig, MixConfig, SplitConfig
 from factory.export.convert import Dialogue, Options, PairDialogue, pair_dialogue, sample_dialogue
 from factory.export.folder import Staged
 from factory.export.formats import FILES, FORMAT_FILES, llamafactory_entry, openai_row, trl_dpo_row
+from factory.export.inputs import NothingToExport, has_gate, load_pairs, load_samples
 from factory.export.split import pair_side, side_index, split_samples
 from factory.export.tokens import counter, pair_stats, sft_stats
-from factory.quality.config import QualityConfig
 from factory.recipe import Recipe
-from factory.records import Pair, R, Sample, iter_user_jsonl, write_jsonl_atomic
+from factory.records import Pair, Sample, write_jsonl_atomic
 from factory.rundir import MARKER as RUN_MARKER
 
 MANIFEST = "export.json"
 OWNED = ("*.jsonl", "dataset_info.json", "README.md", MANIFEST, "split.json", "recipe.yaml")
 
 
-class NothingToExport(ValueError):
-    """The run has no samples yet (or none survived the gate)."""
+def _owned_name(name: str) -> bool:
+    """A file an export writes (a `.jsonl.tmp`: one that exports before the atomic folder left behind)."""
+    return any(fnmatch.fnmatch(name, pat) for pat in (*OWNED, "*.jsonl.tmp"))
 
 
 @dataclass
@@ -58,49 +59,6 @@ def settings_for(recipe: Recipe | None, formats: list[str] | None = None, system
     return Settings(chosen, opts, cfg.license, list(cfg.tags))
 
 
-class GateNotRun(ValueError):
-    """The recipe gates its samples but kept.jsonl is not there yet."""
-
-
-def _records(path: Path, model: type[R], torn_tail_ok: bool) -> list[R]:
-    """Every line a record, or an error naming file and line: a corrupt line is never dropped quietly.
-    Only files that stages append to (samples, preferences) may end in a torn line from a kill."""
-    out = []
-    for n, obj in iter_user_jsonl(path, torn_tail_ok=torn_tail_ok):
-        try:
-            out.append(model.model_validate(obj))
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            field = ".".join(str(p) for p in err.get("loc", ())) or "record"
-            raise ValueError(f"{path}:{n}: {field}: {err.get('msg', 'invalid')}") from None
-    return out
-
-
-def has_gate(recipe: Recipe | None) -> bool:
-    """No recipe means the defaults, and the default recipe gates."""
-    cfg = recipe.quality if recipe is not None else QualityConfig()
-    return cfg is not None and cfg.enabled
-
-
-def load_samples(run_dir: Path, gated: bool = True) -> tuple[list[Sample], str]:
-    """kept.jsonl; samples.jsonl only where no gate is expected (`gated=False`)."""
-    kept, raw = run_dir / "kept.jsonl", run_dir / "samples.jsonl"
-    if kept.exists():
-        return _records(kept, Sample, torn_tail_ok=False), kept.name  # written whole by the gate
-    if raw.exists():
-        if gated:
-            raise GateNotRun(f"{kept}: missing: the recipe has a quality gate and it has not run on this run's "
-                             "samples; run the gate (`factory run RECIPE` resumes the run and gates it), "
-                             "or pass --ungated to export the samples as they are")
-        return _records(raw, Sample, torn_tail_ok=True), raw.name
-    raise NothingToExport(f"{run_dir}: no kept.jsonl or samples.jsonl to export (run `factory run` first)")
-
-
-def load_pairs(run_dir: Path) -> list[Pair]:
-    path = run_dir / "preferences.jsonl"
-    return _records(path, Pair, torn_tail_ok=True) if path.exists() else []
-
-
 def _ours(out: Path, run_dir: Path) -> bool:
     """An export folder we wrote: it has our manifest; or it is the run's own export/ holding only our
     files (what an export killed before this version wrote its manifest left behind)."""
@@ -108,8 +66,7 @@ def _ours(out: Path, run_dir: Path) -> bool:
         return True
     if out.resolve() != (run_dir / "export").resolve() or not (run_dir / RUN_MARKER).exists():
         return False
-    return all(f.is_file() and any(fnmatch.fnmatch(f.name, pat) for pat in (*OWNED, "*.jsonl.tmp"))
-               for f in out.iterdir())
+    return all(f.is_file() and _owned_name(f.name) for f in out.iterdir())
 
 
 def _carry_foreign(old: Path, new: Path) -> None:
@@ -117,7 +74,7 @@ def _carry_foreign(old: Path, new: Path) -> None:
     if not (old / MANIFEST).is_file():
         return
     for f in old.iterdir():
-        if any(fnmatch.fnmatch(f.name, pat) for pat in (*OWNED, "*.jsonl.tmp")) or (new / f.name).exists():
+        if _owned_name(f.name) or (new / f.name).exists():
             continue
         with _naming(old / f.name):
             if f.is_dir() and not f.is_symlink():
