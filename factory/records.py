@@ -166,20 +166,41 @@ def iter_jsonl(path: Path) -> Iterator[dict]:
                 continue
 
 
-def iter_user_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
+MAX_LINE = 64 * 1024 * 1024  # one JSONL record; past this a "line" is a binary blob, not a mistake to show
+
+
+def iter_user_jsonl(path: Path, *, torn_tail_ok: bool = False) -> Iterator[tuple[int, dict]]:
     """(line number, object) per line of a file a user hands us; unlike iter_jsonl, a bad line is
-    an error that names file and line, because here it is a mistake to fix, not a torn write."""
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
+    an error that names file and line, because here it is a mistake to fix, not a torn write.
+
+    A UTF-8 BOM is accepted; bytes that are not UTF-8 and over-long lines are errors (memory stays
+    bounded). `torn_tail_ok`: a last line without its newline (a kill mid-append) is skipped.
+    """
+    with path.open("rb") as fh:
+        n = 0
+        while raw := fh.readline(MAX_LINE + 1):
+            n += 1
+            where = f"{path}:{n}"
+            if len(raw) > MAX_LINE:
+                raise ValueError(f"{where}: line longer than {MAX_LINE // 2**20} MiB (not a JSONL file?)")
+            torn = not raw.endswith(b"\n")
+            if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ValueError(f"{where}: not UTF-8 text (byte {exc.start + 1}); is this a JSONL file?") from None
             if not line.strip():
                 continue
-            where = f"{path}:{n}"
             try:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise ValueError(f"{where}: not JSON ({exc.msg})") from None
+                if torn and torn_tail_ok:
+                    return
+                cut = "; the last line has no newline (cut short?)" if torn else ""
+                raise ValueError(f"{where}: not JSON ({exc.msg}){cut}") from None
             if not isinstance(row, dict):
-                raise ValueError(f"{where}: each line must be a JSON object")
+                raise ValueError(f"{where}: each line must be a JSON object, got {type(row).__name__}")
             yield n, row
 
 

@@ -21,13 +21,12 @@ def cards_cmd() -> None:
 @one_line_errors
 def export_cmd(run_dir: Path, out: Path) -> None:
     """Write one chara_card_v2 JSON per card of RUN_DIR (its cards.jsonl)."""
-    from factory.records import Card, read_jsonl
-    from factory.stages.card_v2 import write_cards
+    from factory.stages.card_v2 import card_records, write_cards
 
     src = run_dir / "cards.jsonl" if run_dir.is_dir() else run_dir
     if not src.is_file():
         raise UserError(f"{run_dir}: no cards.jsonl here (run a recipe with a `cards:` block first)")
-    cards = read_jsonl(src, Card)
+    cards = [c for _, c in card_records(src, torn_tail_ok=run_dir.is_dir())]  # a run's file: a kill tears its tail
     written = write_cards(cards, out)
     click.echo(f"exported {len(written)} cards to {out}")
 
@@ -39,16 +38,30 @@ def export_cmd(run_dir: Path, out: Path) -> None:
 @one_line_errors
 def import_cmd(sources: tuple[Path, ...], out: Path) -> None:
     """Read Character Card V2 files (.json, SillyTavern .png) or folders of them into card records."""
-    from factory.records import dedupe_sorted, iter_jsonl, write_jsonl_atomic
-    from factory.rundir import RunDir
     from factory.stages.card_v2 import read_cards
 
     cards = read_cards(list(sources))
     if out.suffix == ".jsonl":
         out.parent.mkdir(parents=True, exist_ok=True)
-        target = out
-    else:
-        target = RunDir(out).prepare().stage_file("cards")
-    objs = dedupe_sorted([*iter_jsonl(target), *(c.model_dump() for c in cards)])
+        _merge_into(out, cards)
+        return
+    from factory.lock import RunLock
+    from factory.rundir import MARKER, RunDir
+
+    run = RunDir(out).check()
+    if not (out / MARKER).exists():
+        run.prepare()  # empty or new: nothing in it to repair, and the marker must come before the lock file
+    with RunLock(out, "factory cards import"):
+        _merge_into(run.prepare().stage_file("cards"), cards)
+
+
+def _merge_into(target: Path, cards) -> None:
+    """The file's lines as they are plus the new cards; a line that is not a card stops us (file:line),
+    so a user's file is never rewritten with a line of theirs missing."""
+    from factory.records import dedupe_sorted, write_jsonl_atomic
+    from factory.stages.card_v2 import card_records
+
+    kept = [obj for obj, _ in card_records(target)] if target.exists() else []
+    objs = dedupe_sorted([*kept, *(c.model_dump() for c in cards)])
     write_jsonl_atomic(target, objs)
     click.echo(f"imported {len(cards)} cards into {target} ({len(objs)} in all)")

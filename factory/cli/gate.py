@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import json
+import contextlib
 from pathlib import Path
 
 import click
@@ -13,27 +13,23 @@ from factory.cli.common import one_line_errors
 
 
 def _read_samples(path: Path):
-    """Samples plus (id, why) for every line that is not one: nothing in the file goes unreported."""
-    from factory.quality.stage import parse_samples
+    """Every line must be a sample: a file the user hands us with a bad line is a mistake to fix, so
+    the first one is an error naming file and line (not a silent "kept 0")."""
+    from pydantic import ValidationError
+
+    from factory.records import Sample, iter_user_jsonl
 
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such samples file")
-    objs, bad = [], []
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                bad.append((f"line-{n}", f"{path.name} line {n}: not JSON ({exc.msg})"))
-                continue
-            if not isinstance(obj, dict):
-                bad.append((f"line-{n}", f"{path.name} line {n}: not a JSON object"))
-                continue
-            objs.append(obj)
-    samples, invalid = parse_samples(objs)
-    return samples, bad + invalid
+    samples = []
+    for n, obj in iter_user_jsonl(path):
+        try:
+            samples.append(Sample.model_validate(obj))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = ".".join(str(p) for p in err.get("loc", ())) or "record"
+            raise ValueError(f"{path}:{n}: {field}: {err.get('msg', 'invalid')} (not a sample)") from None
+    return samples
 
 
 def _load_config(path: Path | None):
@@ -111,11 +107,24 @@ def gate_cmd(samples: Path, out: Path, character: str | None, language: str | No
              aliases: tuple[str, ...], judge_base_url: str | None, judge_model: str | None,
              judge_sample: int | None) -> None:
     """Check SAMPLES (JSONL of samples): write what passes, what fails and why, and a report."""
+    cfg = _judge_sample(_load_config(config_path), judge_base_url, judge_sample)
+    good = _read_samples(samples)
+    with _run_lock(out):
+        _gate(good, out, cfg, character, language, aliases, judge_base_url, judge_model)
+
+
+def _run_lock(out: Path):
+    """A run directory as --out: one process at a time, like `factory run` on it."""
+    from factory.lock import RunLock
+    from factory.rundir import MARKER
+
+    return RunLock(out, "factory gate") if (out / MARKER).is_file() else contextlib.nullcontext()
+
+
+def _gate(good, out: Path, cfg, character, language, aliases, judge_base_url, judge_model) -> None:
     from factory.quality.gate import run_gate_async
     from factory.quality.report import write_outputs
 
-    cfg = _judge_sample(_load_config(config_path), judge_base_url, judge_sample)
-    good, invalid = _read_samples(samples)
     out.mkdir(parents=True, exist_ok=True)
     judge = _judge_engine(judge_base_url, judge_model, out)
     if judge is None and cfg.selfname.mode == "judge":
@@ -124,7 +133,7 @@ def gate_cmd(samples: Path, out: Path, character: str | None, language: str | No
     async def main():
         try:
             return await run_gate_async(good, cfg, character=character, language=language, judge=judge,
-                                        aliases=aliases, invalid=invalid)
+                                        aliases=aliases)
         finally:
             if judge is not None:
                 await judge.close()

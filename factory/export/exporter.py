@@ -1,6 +1,8 @@
 """A run directory -> export/: every format, split and mixed, with dataset_info.json and a card.
 
-Reads kept.jsonl (the gate's survivors) or else samples.jsonl, and preferences.jsonl for pairs.
+Reads kept.jsonl (the gate's survivors; samples.jsonl only for a recipe without a gate, or when
+asked), and preferences.jsonl for pairs. The folder is built beside its place and swapped in whole,
+so an interrupted export leaves the previous one and is simply redone.
 Each SFT format gets the same rows in the same order, so the formats differ only in shape.
 `<format>.jsonl` is the training split (what a trainer picks up by default); `.train.jsonl`
 and `.eval.jsonl` are the split files (eval only when the eval split has rows: an empty JSONL
@@ -9,9 +11,12 @@ does not load with `datasets`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fnmatch
 import json
 import random
+import shutil
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,18 +25,22 @@ from pathlib import Path
 from factory.export import mixing, quote
 from factory.export.config import ExportConfig, MixConfig, SplitConfig
 from factory.export.convert import Dialogue, Options, PairDialogue, pair_dialogue, sample_dialogue
+from factory.export.folder import Staged
 from factory.export.formats import FILES, FORMAT_FILES, llamafactory_entry, openai_row, trl_dpo_row
+from factory.export.inputs import NothingToExport, has_gate, load_pairs, load_samples
 from factory.export.split import pair_side, side_index, split_samples
 from factory.export.tokens import counter, pair_stats, sft_stats
 from factory.recipe import Recipe
-from factory.records import Pair, Sample, iter_jsonl, write_jsonl_atomic
+from factory.records import Pair, Sample, write_jsonl_atomic
+from factory.rundir import MARKER as RUN_MARKER
 
 MANIFEST = "export.json"
 OWNED = ("*.jsonl", "dataset_info.json", "README.md", MANIFEST, "split.json", "recipe.yaml")
 
 
-class NothingToExport(ValueError):
-    """The run has no samples yet (or none survived the gate)."""
+def _owned_name(name: str) -> bool:
+    """A file an export writes (a `.jsonl.tmp`: one that exports before the atomic folder left behind)."""
+    return any(fnmatch.fnmatch(name, pat) for pat in (*OWNED, "*.jsonl.tmp"))
 
 
 @dataclass
@@ -50,26 +59,42 @@ def settings_for(recipe: Recipe | None, formats: list[str] | None = None, system
     return Settings(chosen, opts, cfg.license, list(cfg.tags))
 
 
-def load_samples(run_dir: Path) -> tuple[list[Sample], str]:
-    for name in ("kept.jsonl", "samples.jsonl"):
-        path = run_dir / name
-        if path.exists():
-            return [Sample.model_validate(o) for o in iter_jsonl(path)], name
-    raise NothingToExport(f"{run_dir}: no kept.jsonl or samples.jsonl to export (run `factory run` first)")
+def _ours(out: Path, run_dir: Path) -> bool:
+    """An export folder we wrote: it has our manifest; or it is the run's own export/ holding only our
+    files (what an export killed before this version wrote its manifest left behind)."""
+    if (out / MANIFEST).exists():
+        return True
+    if out.resolve() != (run_dir / "export").resolve() or not (run_dir / RUN_MARKER).exists():
+        return False
+    return all(f.is_file() and _owned_name(f.name) for f in out.iterdir())
 
 
-def load_pairs(run_dir: Path) -> list[Pair]:
-    return [Pair.model_validate(o) for o in iter_jsonl(run_dir / "preferences.jsonl")]
+def _carry_foreign(old: Path, new: Path) -> None:
+    """What a user put into an export folder of ours (notes, a training config) stays in the new one."""
+    if not (old / MANIFEST).is_file():
+        return
+    for f in old.iterdir():
+        if _owned_name(f.name) or (new / f.name).exists():
+            continue
+        with _naming(old / f.name):
+            if f.is_dir() and not f.is_symlink():
+                shutil.copytree(f, new / f.name, symlinks=True)
+            else:
+                shutil.copy2(f, new / f.name, follow_symlinks=False)
 
 
-def prepare_out(out: Path) -> None:
-    """Clear what an earlier export wrote; refuse a foreign non-empty folder."""
-    if out.exists() and any(out.iterdir()) and not (out / MANIFEST).exists():
-        raise ValueError(f"{out}: not empty and not a factory export folder (refusing to overwrite)")
-    out.mkdir(parents=True, exist_ok=True)
-    for pattern in OWNED:
-        for f in out.glob(pattern):
-            f.unlink()
+@contextlib.contextmanager
+def _naming(path: Path):
+    """A failed write (a full disk above all) says which file it was writing."""
+    try:
+        yield
+    except OSError as exc:
+        why = (exc.strerror or type(exc).__name__).lower() if exc.errno else str(exc)
+        raise ExportWriteError(f"{path}: {why}") from None
+
+
+class ExportWriteError(ValueError):
+    """Writing the export failed (disk full, permissions); the previous export is still in place."""
 
 
 def _subtype_counts(samples: list[Sample], eval_ids: set[str]) -> tuple[dict, dict]:
@@ -106,8 +131,10 @@ def _pairs(pairs: list[Pair], opts: Options) -> tuple[list[PairDialogue], int]:
 
 
 def write_formats(out: Path, name: str, formats: list[str], sft: dict[str, list[Dialogue]],
-                  pairs: dict[str, list[PairDialogue]]) -> dict[str, dict]:
-    """`<stem>.jsonl` (= train), `.train.jsonl`, `.eval.jsonl` (if any rows) and dataset_info.json."""
+                  pairs: dict[str, list[PairDialogue]], shown: Path | None = None) -> dict[str, dict]:
+    """`<stem>.jsonl` (= train), `.train.jsonl`, `.eval.jsonl` (if any rows) and dataset_info.json.
+    `shown`: the folder errors name (the final one, while `out` is its build folder)."""
+    shown = shown or out
     files: dict[str, dict] = {}
     info: dict[str, dict] = {}
     for fmt in formats:
@@ -117,24 +144,33 @@ def write_formats(out: Path, name: str, formats: list[str], sft: dict[str, list[
             variants = [("", "train"), (".train", "train")] + ([(".eval", "eval")] if rows["eval"] else [])
             for suffix, side in variants:
                 fname = f"{stem}{suffix}.jsonl"
-                write_jsonl_atomic(out / fname, rows[side])
+                with _naming(shown / fname):
+                    write_jsonl_atomic(out / fname, rows[side])
                 files[fname] = {"stem": stem, "format": fmt, "split": side, "rows": len(rows[side])}
                 entry = llamafactory_entry(stem, fname)
                 if entry is not None:
                     info[f"{name}_{stem}{suffix.replace('.', '_')}"] = entry
-    (out / "dataset_info.json").write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    _write(out, shown, "dataset_info.json", json.dumps(info, ensure_ascii=False, indent=2) + "\n")
     return files
+
+
+def _write(out: Path, shown: Path, name: str, text: str) -> None:
+    with _naming(shown / name):
+        (out / name).write_text(text, encoding="utf-8")
 
 
 def export_run(run_dir: Path, *, recipe: Recipe | None = None, settings: Settings | None = None,
                out: Path | None = None, generators: list[str] | None = None, strict: bool = False,
-               log: Callable[[str], None] = print) -> dict:
-    """Write the export folder; returns its manifest (also written as export/export.json)."""
+               ungated: bool = False, log: Callable[[str], None] = print) -> dict:
+    """Write the export folder; returns its manifest (also written as export/export.json).
+
+    The folder is built beside `out` and swapped in whole: `out` is the old export or the new one.
+    `ungated`: export samples.jsonl although the recipe gates and the gate has not run."""
     run_dir = Path(run_dir)
     settings = settings or settings_for(recipe)
     opts = settings.options
     out = Path(out) if out else run_dir / "export"
-    samples, source = load_samples(run_dir)
+    samples, source = load_samples(run_dir, gated=has_gate(recipe) and not ungated)
     if not samples:
         raise NothingToExport(f"{run_dir / source}: no samples to export")
     split_cfg = (recipe.split if recipe is not None else None) or SplitConfig()
@@ -171,15 +207,11 @@ def export_run(run_dir: Path, *, recipe: Recipe | None = None, settings: Setting
     for p in pairs:
         pair_split[pair_side(raw_pairs[p.id], by_group)].append(p)
 
-    prepare_out(out)
     name = recipe.name if recipe else run_dir.name
-    files = write_formats(out, name, formats, {"train": train_d, "eval": eval_d}, pair_split)
     split_doc = {"train": sorted({d.id.split("#")[0] for d in train_d if d.type != "general"}),
                  "eval": sorted({d.id.split("#")[0] for d in eval_d}),
                  "pairs": {k: sorted(p.id for p in v) for k, v in pair_split.items()},
                  "held_out_characters": split.held_out}
-    (out / "split.json").write_text(json.dumps(split_doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-
     by_type, protection = _subtype_counts(roleplay, split.eval_ids)
     pair_models = {str(p.labels.get(k)) for p in raw_pairs.values() for k in ("generator", "judge") if p.labels.get(k)}
     _, tokenizer = counter()
@@ -188,7 +220,7 @@ def export_run(run_dir: Path, *, recipe: Recipe | None = None, settings: Setting
         "character": recipe.character.name if recipe else (roleplay[0].character if roleplay else ""),
         "languages": sorted({d.language for d in train_d + eval_d}),
         "source": source, "style": opts.style, "system": opts.system, "others": opts.others,
-        "formats": formats, "files": files, "license": settings.license, "tags": settings.tags,
+        "formats": formats, "files": {}, "license": settings.license, "tags": settings.tags,
         "counts": {
             "samples": len(samples), "by_type": by_type, "protection": protection,
             "rows": {"train": len(train_d), "eval": len(eval_d)},
@@ -211,8 +243,17 @@ def export_run(run_dir: Path, *, recipe: Recipe | None = None, settings: Setting
     }
     from factory.export.card import finish  # recipe copy, provenance and README.md
 
-    finish(out, run_dir, recipe, manifest)
-    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    with _naming(out), Staged(out, lambda o: _ours(o, run_dir)) as tmp:
+        manifest["files"] = write_formats(tmp, name, formats, {"train": train_d, "eval": eval_d}, pair_split,
+                                          shown=out)
+        _write(tmp, out, "split.json", json.dumps(split_doc, ensure_ascii=False, indent=1) + "\n")
+        try:
+            finish(tmp, run_dir, recipe, manifest)
+        except OSError:
+            with _naming(out / ("README.md" if (tmp / "README.md").exists() else "recipe.yaml")):
+                raise
+        _carry_foreign(out, tmp)
+        _write(tmp, out, MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
     for n in notes:
         log(f"export: note: {n}")
     return manifest

@@ -3,7 +3,8 @@
 Every format is its own config through the card's `configs:` metadata, so the files go up as
 they are (what was checked locally is what the Hub serves). The token comes from HF_TOKEN only,
 is passed to the client in memory, and is scrubbed from any error we print; every failure is
-one line, and nothing under the run directory is written.
+one line, and nothing under the run directory is written. No file holding a secret value (any key
+or token `factory.secrets` knows) goes up.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from factory.export.card import redact
 from factory.export.exporter import MANIFEST
 from factory.export.runinfo import read_run_json
+from factory.secrets import find_secret, known
 
 REPO_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*/[A-Za-z0-9][\w.\-]*$")
 TOKEN_HELP = "HF_TOKEN is not set: create a write token at https://huggingface.co/settings/tokens and export HF_TOKEN"
@@ -38,6 +40,22 @@ def files_to_push(run_dir: Path) -> list[tuple[Path | bytes, str]]:
     return files
 
 
+def holds_secret(content: Path | bytes, block: int = 1 << 20) -> bool:
+    """Does the file hold any secret value in play (`factory.secrets`)? Read in blocks that overlap by
+    the longest secret, so memory stays bounded and no value is missed at a block's edge."""
+    if isinstance(content, bytes):
+        return find_secret(content.decode("utf-8", "replace")) is not None
+    overlap = max((len(v.encode()) for v in known()), default=0)
+    tail = b""
+    with content.open("rb") as fh:
+        while data := fh.read(block):
+            buf = tail + data
+            if find_secret(buf.decode("utf-8", "replace")) is not None:
+                return True
+            tail = buf[-overlap:] if overlap else b""
+    return False
+
+
 def _scrub(text: str, token: str) -> str:
     return text.replace(token, "***") if token else text
 
@@ -58,8 +76,9 @@ def push_run(run_dir: Path, repo: str, *, private: bool = False, revision: str |
     run_dir = Path(run_dir)
     files = files_to_push(run_dir)
     for content, name in files:
-        if token.encode() in (content if isinstance(content, bytes) else content.read_bytes()):
-            raise PushError(f"{name}: contains the HF token; refusing to upload it")
+        if holds_secret(content):
+            raise PushError(f"{name}: contains a secret (the value of an API key or token set here, "
+                            "e.g. HF_TOKEN); refusing to upload it")
     if check:
         from factory.export.check import check_loadable
 

@@ -10,16 +10,16 @@ Files: .json (V2, or V1 flat), .png (SillyTavern: base64 JSON in a `chara` text 
 
 from __future__ import annotations
 
-import base64
 import json
 import re
-import struct
-import zlib
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from factory.recipe import Recipe, RecipeError, register_path_hook
-from factory.records import Card, iter_jsonl, make_id
+from factory.records import Card, iter_user_jsonl, make_id
+from factory.stages.card_png import png_text
 
 SPEC, SPEC_VERSION = "chara_card_v2", "2.0"
 STRING_FIELDS = ("name", "description", "personality", "scenario", "first_mes", "mes_example", "creator_notes",
@@ -28,7 +28,6 @@ OWN_FIELDS = ("gender", "age", "height", "nickname", "self_reference", "occupati
               "speaking_style", "catchphrases", "education_work", "language", "seed", "source", "id")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SPEAKER = re.compile(r"^\s*(\{\{user\}\}|\{\{char\}\}|<USER>|<BOT>)\s*:\s?", re.I)
-_PNG = b"\x89PNG\r\n\x1a\n"
 SUFFIXES = (".json", ".png", ".jsonl")
 
 
@@ -163,44 +162,31 @@ def v2_to_card(obj: Any, where: str) -> Card:
         raise ValueError(f"{where}: data.extensions.factory: {str(exc).splitlines()[0]}") from None
 
 
-def png_text(blob: bytes, where: str) -> str:
-    """The `chara` text chunk of a PNG card (tEXt, zTXt or iTXt)."""
-    if not blob.startswith(_PNG):
-        raise ValueError(f"{where}: not a PNG file")
-    pos, found = 8, {}
-    while pos + 8 <= len(blob):
-        (length,) = struct.unpack(">I", blob[pos:pos + 4])
-        kind, body = blob[pos + 4:pos + 8], blob[pos + 8:pos + 8 + length]
-        pos += 12 + length
-        key, _, rest = body.partition(b"\0")
-        if kind == b"tEXt":
-            found[key] = rest
-        elif kind == b"zTXt":
-            found[key] = zlib.decompress(rest[1:])
-        elif kind == b"iTXt":
-            comp, rest = rest[0], rest[2:]
-            rest = rest.split(b"\0", 2)[-1]
-            found[key] = zlib.decompress(rest) if comp else rest
-    if b"chara" not in found:
-        raise ValueError(f"{where}: no `chara` text chunk (not a character card PNG)")
-    try:
-        return base64.b64decode(found[b"chara"]).decode("utf-8")
-    except (ValueError, UnicodeDecodeError):
-        raise ValueError(f"{where}: chara chunk: not base64-encoded UTF-8 JSON") from None
+MAX_JSON_CARD = 64 * 2**20  # a .json card bigger than this is not a card
+
+
+def card_records(path: Path, torn_tail_ok: bool = False) -> list[tuple[dict, Card]]:
+    """(line as written, Card) per line of a Card-records JSONL: a bad line is an error naming file:line."""
+    out = []
+    for n, obj in iter_user_jsonl(path, torn_tail_ok=torn_tail_ok):
+        try:
+            out.append((obj, Card.model_validate(obj)))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = ".".join(str(p) for p in err.get("loc", ())) or "record"
+            raise ValueError(f"{path}:{n}: not a card record: {field}: {err.get('msg', 'invalid')}") from None
+    return out
 
 
 def read_card_file(path: Path) -> list[Card]:
     where = str(path)
     if path.suffix.lower() == ".jsonl":
-        out = []
-        for i, obj in enumerate(iter_jsonl(path)):
-            try:
-                out.append(Card.model_validate(obj))
-            except Exception as exc:
-                raise ValueError(f"{where}: line {i + 1}: not a card record: {str(exc).splitlines()[0]}") from None
-        return out
+        return [c for _, c in card_records(path)]
+    if path.suffix.lower() != ".png" and path.stat().st_size > MAX_JSON_CARD:
+        raise ValueError(f"{where}: {path.stat().st_size} bytes, more than a card file may have "
+                         f"({MAX_JSON_CARD // 2**20} MiB)")
     try:
-        text = png_text(path.read_bytes(), where) if path.suffix.lower() == ".png" else path.read_text("utf-8")
+        text = png_text(path, where) if path.suffix.lower() == ".png" else path.read_text("utf-8-sig")
     except UnicodeDecodeError:
         raise ValueError(f"{where}: not UTF-8 text") from None
     try:

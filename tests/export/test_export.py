@@ -116,4 +116,4 @@ def test_kept_wins_over_samples(run_dir):
     m = export_run(run_dir, log=lambda x: None)
     assert m["source"] == "kept.jsonl" and m["counts"]["samples"] > 1
     (run_dir / "kept.jsonl").unlink()
-    assert export_run(run_dir, log=lambda x: None)["source"] == "samples.jsonl"
+    assert export_run(run_dir, ungated=True, log=lambda x: None)["source"] == "samples.jsonl"

@@ -125,8 +125,29 @@ def test_a_file_holding_the_token_is_never_uploaded(exported, hub):
     srv = hub()
     (exported / "run.json").write_text(json.dumps({"oops": TOKEN}))
     res = _push(exported, "--repo", "anna/x", "--no-check")
-    assert res.exit_code == 2 and "run.json: contains the HF token" in res.output and TOKEN not in res.output
+    assert res.exit_code == 2 and "run.json: contains a secret" in res.output and TOKEN not in res.output
     assert srv.requests == []
+
+
+API_KEY = "sk-live-0123456789abcdef0123"
+
+
+@pytest.mark.parametrize("where", ["export/README.md", "export/openai.train.jsonl", "run.json"])
+def test_a_file_holding_any_secret_is_never_uploaded(exported, hub, monkeypatch, where):
+    """Any secret value in play (here an API key in the environment), in any file, stops the push."""
+    srv = hub()
+    monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
+    path = exported / where
+    pad = (1 << 20) - path.stat().st_size - 5  # the key straddles the 1 MiB block edge of the scan
+    with path.open("a") as fh:
+        fh.write("x" * pad + f"{API_KEY}\n")
+    before = _snapshot(exported)
+    res = _push(exported, "--repo", "anna/x", "--no-check")
+    assert res.exit_code == 2 and res.output.strip().splitlines() == [
+        f"error: {path.name}: contains a secret (the value of an API key or token set here, e.g. HF_TOKEN); "
+        "refusing to upload it"]
+    assert API_KEY not in res.output and TOKEN not in res.output
+    assert srv.requests == [] and _snapshot(exported) == before
 
 
 def test_the_token_is_written_nowhere_in_the_run_dir(exported, hub):

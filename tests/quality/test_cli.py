@@ -18,8 +18,6 @@ def samples_file(tmp_path):
     append_jsonl(path, [sample("a", "我今天写了一首新的奏鸣曲，你想听听吗？"),
                         sample("b", "作为一个AI，我没有个人观点。"),
                         sample("c", "老贝觉得这首曲子还不够好。")])
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write('{"id": "half a line\n')
     return path
 
 
@@ -31,17 +29,16 @@ def test_gate_writes_kept_rejected_and_reports(samples_file, tmp_path):
     out = tmp_path / "out"
     res = gate(samples_file, "--out", out, "--character", "贝多芬", "--language", "zh", "--alias", "老贝")
     assert res.exit_code == 0, res.output
-    assert "kept 1, rejected 3 of 4 samples" in res.output
+    assert "kept 1, rejected 2 of 3 samples" in res.output
     kept = [json.loads(x) for x in (out / "kept.jsonl").read_text().splitlines()]
     rejected = {r["id"]: r for r in map(json.loads, (out / "rejected.jsonl").read_text().splitlines())}
     assert [k["id"] for k in kept] == ["a"]
     assert rejected["b"]["rule"] == "blacklist.assistant_tone" and rejected["b"]["span"] == "作为一个AI"
     assert rejected["c"]["rule"] == "selfname.third_person"
-    assert rejected["line-4"]["rule"] == "format.invalid_record" and "not JSON" in rejected["line-4"]["detail"]
     report = json.loads((out / "report.json").read_text())
-    assert report["balanced"] and report["input"] == 4
+    assert report["balanced"] and report["input"] == 3
     md = (out / "report.md").read_text()
-    assert re.search(r"\| 4 \| 1 \| 3 \| 0 \| yes \|", md)
+    assert re.search(r"\| 3 \| 1 \| 2 \| 0 \| yes \|", md)
 
 
 def test_config_file_can_be_a_recipe_or_the_block(samples_file, tmp_path):
@@ -49,9 +46,9 @@ def test_config_file_can_be_a_recipe_or_the_block(samples_file, tmp_path):
     cfg.write_text("name: x\nquality:\n  rules: {blacklist.assistant_tone: flag}\n", encoding="utf-8")
     res = gate(samples_file, "--out", tmp_path / "o1", "--config", cfg)
     assert res.exit_code == 0, res.output
-    assert "kept 3, rejected 1 of 4 samples (1 kept with flags)" in res.output  # b flagged; 老贝 no alias
+    assert "kept 3, rejected 0 of 3 samples (1 kept with flags)" in res.output  # b flagged; 老贝 no alias
     cfg.write_text("rules: {blacklist.assistant_tone: off}\n", encoding="utf-8")  # YAML's off is false
-    assert "kept 3, rejected 1 of 4 samples (0 kept" in gate(samples_file, "--out", tmp_path / "o2",
+    assert "kept 3, rejected 0 of 3 samples (0 kept" in gate(samples_file, "--out", tmp_path / "o2",
                                                              "--config", cfg).output
 
 
