@@ -14,6 +14,7 @@ import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from factory.context import RunContext, StageOutcome
 from factory.endpoint import LocalPlan, Overrides, judge_target, resolve, settings_from
@@ -27,7 +28,7 @@ from factory.quality import stage as quality_stage
 from factory.recipe import Recipe
 from factory.records import iter_jsonl
 from factory.rundir import RunDir
-from factory.secrets import scrub_obj, strip_credentials
+from factory.secrets import register, scrub_obj, strip_credentials
 from factory.stages import (
     cards,
     chunks,
@@ -242,6 +243,8 @@ def _run_locked(recipe: Recipe, run: RunDir, *, limit: int | None, overrides: Ov
     judge_settings = judge_target(recipe.judge)  # before the cache opens: a bad judge block just fails
     engine, endpoint = build_engine(recipe, run, overrides, log)
     judge, judge_endpoint = build_judge(recipe, judge_settings, engine, endpoint, log)
+    for url in (endpoint["base_url"], judge_endpoint["base_url"]):
+        register(_password(url))  # so an error that quotes the URL is scrubbed wherever it goes
     accounting = CombinedAccounting(engine.accounting, judge.accounting)
     ctx = RunContext(recipe=recipe, run=run, engine=engine, judge_engine=judge, limit=limit, shard=shard,
                      log=log, generator=endpoint["model"])
@@ -300,6 +303,13 @@ def _run_locked(recipe: Recipe, run: RunDir, *, limit: int | None, overrides: Ov
     result = scrub_obj(summary("ok", None))
     run.write_run_json(result)
     return result
+
+
+def _password(url: str | None) -> str | None:
+    try:
+        return urlsplit(url or "").password
+    except ValueError:
+        return None
 
 
 def _standing(run: RunDir) -> int:
