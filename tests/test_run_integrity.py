@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from factory.cli import main
-from factory.lock import RunLock
 from factory.testing.openai_server import last_user
 from tests.responders import route
+from tests.test_lock import held_elsewhere
 
 RECIPE = """\
 name: anna
@@ -147,9 +147,9 @@ def test_merge_refuses_a_run_dir_in_use(server, write_recipe, tmp_path):
                                     server.base_url, "--model", "m", "--quiet"])
     assert res.exit_code == 0, res.output
     merged = tmp_path / "m"
-    with RunLock(merged, "factory run"):
+    with held_elsewhere(merged) as holder:
         res = CliRunner().invoke(main, ["merge", str(tmp_path / "s0"), "--out", str(merged)])
-        assert res.exit_code == 2 and f"{merged}: in use by factory run (pid {os.getpid()}" in res.output
+        assert res.exit_code == 2 and f"{merged}: in use by factory run (pid {holder.pid}" in res.output
         assert not (merged / "scenes.jsonl").exists()
     res = CliRunner().invoke(main, ["merge", str(tmp_path / "s0"), "--out", str(merged)])
     assert res.exit_code == 0, res.output

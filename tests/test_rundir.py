@@ -6,11 +6,12 @@ import errno
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from factory.lock import LOCK_NAME, LockHeld, RunLock
+from factory.lock import LOCK_NAME, RunLock
 from factory.recipe import RecipeError
 from factory.records import DiskFull, write_jsonl_atomic
 from factory.rundir import RunDir
@@ -109,8 +110,9 @@ def test_fresh_keeps_the_lock_it_runs_under(tmp_path):
         rd.append("scenes", [{"id": "a"}])
         RunDir(out).prepare(fresh=True)
         assert not rd.stage_file("scenes").exists() and (out / LOCK_NAME).exists()
-        with pytest.raises(LockHeld, match=f"pid {os.getpid()}"):
-            RunLock(out, "factory run").acquire()  # still the same lock, still held
+        other = subprocess.run([sys.executable, "-c", f"from factory.lock import RunLock; RunLock({str(out)!r}).acquire()"],
+                               capture_output=True, text=True, timeout=60)
+        assert other.returncode != 0 and f"pid {os.getpid()}" in other.stderr  # the same lock, still held
 
 
 def test_prepare_removes_our_stale_temp_files_only(tmp_path):
