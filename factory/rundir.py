@@ -152,7 +152,8 @@ class RunDir:
     def compact_failures(self) -> list[dict]:
         """Rewrite failures.jsonl atomically to one line per failure that is still a failure."""
         standing = self.failures()
-        write_jsonl_atomic(self.failures_file, standing)
+        if standing != list(iter_jsonl(self.failures_file)):  # nothing to fold: leave the file be
+            write_jsonl_atomic(self.failures_file, standing)
         return standing
 
     def write_run_json(self, data: dict) -> None:

@@ -98,9 +98,11 @@ def test_failures_hold_one_line_per_id_after_kill_9_and_reruns(server, write_rec
     proc.wait()
 
     for _ in range(2):  # resume, then re-run a finished run: each retries the failed requests
-        rc, err = finish(start(recipe, out, server.base_url))
-        assert rc == 0, err  # a third failing is not a dead stage
+        proc = start(recipe, out, server.base_url)
+        stdout, err = proc.communicate(timeout=180)
+        assert proc.returncode == 0, err  # a third failing is not a dead stage
         fails = assert_one_line_per_id(out)
+        assert f"failures {len(fails)} ({len(fails)} requests still failed: {out / 'failures.jsonl'})" in stdout
         summary = json.loads((out / "run.json").read_text())
         assert summary["status"] == "ok" and summary["failures_standing"] == len(fails) > 0
         assert summary["failures"] == {"server_error": len(fails)}  # this run retried each one once
