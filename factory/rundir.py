@@ -51,7 +51,9 @@ class RunDir:
         killed process are removed here, which would be wrong while another one is writing)."""
         p = self.check().path
         if fresh and (p / MARKER).exists():
-            for child in p.iterdir():
+            # the marker goes last: a second process looking in meanwhile still sees a run dir
+            # (and is refused by the lock, naming us) rather than "foreign content"
+            for child in sorted(p.iterdir(), key=lambda c: c.name == MARKER):
                 if child.name in NOT_CONTENT:
                     continue  # the lock we hold
                 if child.is_dir():

@@ -159,3 +159,16 @@ def test_failures_compact_to_the_latest_standing_one_per_id(tmp_path):
     assert len(text.splitlines()) == 2 and "secret-value-0123456789" not in text and "***" in text
     RunDir(rd.path).prepare()  # idempotent
     assert rd.failures_file.read_text() == text
+
+
+def test_merge_keeps_one_line_per_standing_failure(tmp_path):
+    from factory.merge import merge_runs
+
+    shards = [RunDir(tmp_path / f"s{i}").prepare() for i in range(2)]
+    for rd in shards:
+        rd.record_failure("scenes", "req-1", "timeout", None)  # failed in both shards...
+        rd.record_failure("scenes", "req-2", "parse", None)
+    shards[1].mark_done("scenes", "req-2")  # ...but req-2 was done in the second one
+    merge_runs([rd.path for rd in shards], tmp_path / "m")
+    merged = [json.loads(x) for x in (tmp_path / "m" / "failures.jsonl").read_text().splitlines()]
+    assert [(f["stage"], f["id"]) for f in merged] == [("scenes", "req-1")]
