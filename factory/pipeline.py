@@ -64,6 +64,7 @@ STAGES: list[tuple[str, object, Callable[[Recipe], bool]]] = [
     ("export", export_stage, lambda r: r.export is not None),
 ]
 
+
 class LazyLocalTransport:
     """Starts the local llama.cpp server on the first request only, so a fully cached re-run needs none."""
 
