@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,19 @@ def _quiet(_: str) -> None:
 
 
 @dataclass
+class StageOutcome:
+    """What a stage's requests came to in this run, so the pipeline can tell a dead stage."""
+
+    requests: int = 0  # asked for, done before included
+    done: int = 0  # done now or before
+    reasons: Counter = field(default_factory=Counter)  # failures of this run, by reason
+
+    @property
+    def failed(self) -> int:
+        return sum(self.reasons.values())
+
+
+@dataclass
 class RunContext:
     recipe: Recipe
     run: RunDir
@@ -27,6 +41,10 @@ class RunContext:
     log: Callable[[str], None] = _quiet
     generator: str = ""  # model name that wrote the data, for the card and run.json
     extra: dict[str, Any] = field(default_factory=dict)
+    outcomes: dict[str, StageOutcome] = field(default_factory=dict)  # by execute()'s stage name
+
+    def outcome(self, stage: str) -> StageOutcome:
+        return self.outcomes.setdefault(stage, StageOutcome())
 
     @property
     def judge(self) -> Engine | None:

@@ -3,6 +3,11 @@
 The kernel drops a `flock` when its holder dies (kill -9 included), so a stale lock can never
 block the next run, and no pid-liveness guessing is needed. The file also names the holder
 (pid, host, start time, command) so the refusal can say who has it.
+
+Re-entrant within one process: `factory run` may call code that takes the same directory's
+lock again (its export stage, say); that nests instead of refusing itself. The descriptor is
+not inherited by child processes (os.open's default), so a llama.cpp server outliving us
+cannot keep the directory locked.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from pathlib import Path
 from factory.recipe import RecipeError
 
 LOCK_NAME = ".factory-lock"
+_held: dict[str, list[int]] = {}  # real path of a lock file -> [fd, depth], for this process
 
 
 class LockHeld(RecipeError):
@@ -30,6 +36,7 @@ class RunLock:
         self.directory = Path(directory)
         self.command = command
         self._fd: int | None = None
+        self._key = ""
 
     @property
     def path(self) -> Path:
@@ -39,6 +46,11 @@ class RunLock:
         if self._fd is not None:
             return self
         self.directory.mkdir(parents=True, exist_ok=True)
+        key = os.path.realpath(self.path)
+        if key in _held:  # this process holds it already: nest
+            _held[key][1] += 1
+            self._fd, self._key = _held[key][0], key
+            return self
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -52,13 +64,20 @@ class RunLock:
                 "command": self.command}
         os.ftruncate(fd, 0)
         os.pwrite(fd, (json.dumps(info) + "\n").encode(), 0)
-        self._fd = fd
+        self._fd, self._key = fd, key
+        _held[key] = [fd, 1]
         return self
 
     def release(self) -> None:
         if self._fd is None:
             return
         fd, self._fd = self._fd, None
+        entry = _held.get(self._key)
+        if entry is not None:
+            entry[1] -= 1
+            if entry[1] > 0:
+                return  # an outer holder in this process still has it
+            del _held[self._key]
         try:
             os.ftruncate(fd, 0)
         except OSError:

@@ -10,8 +10,9 @@ import json
 import sqlite3
 from pathlib import Path
 
+from factory.lock import RunLock
 from factory.recipe import RecipeError
-from factory.records import dedupe_sorted, iter_jsonl, write_jsonl_atomic
+from factory.records import dedupe_sorted, iter_jsonl, write_atomic, write_jsonl_atomic
 from factory.rundir import MARKER, RunDir
 
 # files rebuilt from the merged inputs by later stages, never unioned
@@ -19,10 +20,16 @@ _DERIVED = {"kept.jsonl", "rejected.jsonl"}
 
 
 def merge_runs(sources: list[Path], out: Path) -> dict[str, int]:
+    """Holds `out`'s RunLock throughout, so a `factory run` there cannot interleave with it."""
     for src in sources:
         if not (src / MARKER).exists():
             raise RecipeError(f"{src}: not a factory run directory")
-    target = RunDir(out).prepare()
+    target = RunDir(out).check()
+    with RunLock(target.path, "factory merge"):
+        return _merge_into(sources, target.prepare())
+
+
+def _merge_into(sources: list[Path], target: RunDir) -> dict[str, int]:
     counts: dict[str, int] = {}
     names = sorted({p.name for s in sources for p in s.glob("*.jsonl")} - _DERIVED)
     for name in names:
@@ -37,7 +44,8 @@ def merge_runs(sources: list[Path], out: Path) -> dict[str, int]:
     done_dir.mkdir(exist_ok=True)
     for stage in sorted({p.stem for s in sources for p in (s / ".progress").glob("*.done")}):
         ids = set().union(*(RunDir(s).done_ids(stage) for s in sources))
-        (done_dir / f"{stage}.done").write_text("".join(f"{i}\n" for i in sorted(ids)), encoding="utf-8")
+        write_atomic(done_dir / f"{stage}.done", "".join(f"{i}\n" for i in sorted(ids)))
+    target.compact_failures()  # one line per (stage, id); a shard's failure another shard did is gone
     _merge_caches([s / "cache.sqlite" for s in sources], target.cache_file)
     target.write_run_json({"merged_from": [str(s) for s in sources], "counts": counts})
     return counts

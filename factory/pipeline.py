@@ -1,4 +1,9 @@
-"""`factory run`: recipe -> run directory, stage by stage, resumable, with run.json at the end."""
+"""`factory run`: recipe -> run directory, stage by stage, resumable, with run.json at the end.
+
+One process per run directory (RunLock). A stage that comes to nothing (every request failed,
+or no records where records are needed) ends the run with exit 1 instead of exporting an
+empty dataset; run.json is written however the run ends, with its `status`.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +14,22 @@ import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from factory.context import RunContext
 from factory.endpoint import LocalPlan, Overrides, judge_target, resolve, settings_from
-from factory.engine import Accounting, CombinedAccounting, EndpointSettings, Engine, RequestCache
+from factory.engine import Accounting, CombinedAccounting, EndpointSettings, Engine, RequestCache, RunAborted
 from factory.engine.local_server import EMBEDDED_MODEL_NAME, LocalServer, embedded_gguf, free_port
 from factory.engine.transport import make_transport
 from factory.export import stage as export_stage
+from factory.lock import RunLock
 from factory.progress import ProgressDisplay
 from factory.quality import stage as quality_stage
 from factory.recipe import Recipe
 from factory.records import iter_jsonl
 from factory.rundir import RunDir
+from factory.secrets import register, scrub_obj, strip_credentials
+from factory.stage_check import StageFailed, stage_failure
 from factory.stages import (
     cards,
     chunks,
@@ -139,16 +148,22 @@ def build_judge(recipe: Recipe, target: EndpointSettings | None, engine: Engine,
     return judge, {"base_url": target.base_url, "model": target.model, "kind": target.kind, "embedded": False}
 
 
-async def _run_stages(ctx: RunContext) -> dict[str, int]:
-    counts: dict[str, int] = {}
+async def _run_stages(ctx: RunContext, counts: dict[str, int]) -> None:
+    """Run the recipe's stages in order into `counts` (filled as they finish, so an aborted
+    run still reports what it got); stop at the first stage that came to nothing."""
     for name, module, enabled in STAGES:
         if not enabled(ctx.recipe):
             continue
+        before = {k: (v.requests, v.done, v.failed) for k, v in ctx.outcomes.items()}
         await module.run(ctx)
         output = getattr(module, "OUTPUT", name)  # the records file a stage is counted by
-        if output is not None:
-            counts[name] = sum(1 for _ in iter_jsonl(ctx.run.stage_file(output)))
-    return counts
+        if output is None:
+            continue
+        counts[name] = sum(1 for _ in iter_jsonl(ctx.run.stage_file(output)))
+        touched = {k: v for k, v in ctx.outcomes.items() if before.get(k) != (v.requests, v.done, v.failed)}
+        why = stage_failure(ctx, name, counts[name], touched, counts)
+        if why:
+            raise StageFailed(why)
 
 
 def _sigterm_to_interrupt() -> None:
@@ -164,24 +179,35 @@ def _sigterm_to_interrupt() -> None:
 def run_recipe(recipe: Recipe, *, out: Path | None = None, fresh: bool = False, limit: int | None = None,
                overrides: Overrides | None = None, shard: tuple[int, int] | None = None,
                progress: bool | None = None, log: Callable[[str], None] = print) -> dict:
-    overrides = overrides or Overrides()
+    """Refuse a foreign directory (touching nothing), take the lock, then prepare and run."""
+    run = RunDir(run_dir_for(recipe, out)).check()
+    with RunLock(run.path, "factory run"):
+        run.prepare(fresh=fresh)
+        return _run_locked(recipe, run, limit=limit, overrides=overrides or Overrides(), shard=shard,
+                           progress=progress, log=log)
+
+
+def _run_locked(recipe: Recipe, run: RunDir, *, limit: int | None, overrides: Overrides,
+                shard: tuple[int, int] | None, progress: bool | None, log: Callable[[str], None]) -> dict:
     started = time.monotonic()
     started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    run = RunDir(run_dir_for(recipe, out)).prepare(fresh=fresh)
     judge_settings = judge_target(recipe.judge)  # before the cache opens: a bad judge block just fails
     engine, endpoint = build_engine(recipe, run, overrides, log)
     judge, judge_endpoint = build_judge(recipe, judge_settings, engine, endpoint, log)
+    for url in (endpoint["base_url"], judge_endpoint["base_url"]):
+        register(_password(url))  # so an error that quotes the URL is scrubbed wherever it goes
     accounting = CombinedAccounting(engine.accounting, judge.accounting)
     ctx = RunContext(recipe=recipe, run=run, engine=engine, judge_engine=judge, limit=limit, shard=shard,
                      log=log, generator=endpoint["model"])
     _sigterm_to_interrupt()
+    counts: dict[str, int] = {}
 
-    async def main() -> dict[str, int]:
+    async def main() -> None:
         try:
             with ProgressDisplay(accounting, enabled=progress, log=log) as display:
                 ctx.progress = display
                 ctx.log = display.log  # above the bars on a terminal, never spliced onto one
-                return await _run_stages(ctx)
+                await _run_stages(ctx, counts)
         finally:
             try:
                 if judge is not engine:
@@ -189,27 +215,58 @@ def run_recipe(recipe: Recipe, *, out: Path | None = None, fresh: bool = False, 
             finally:
                 await engine.close()
 
+    def summary(status: str, error: str | None) -> dict:
+        return {
+            "name": recipe.name,
+            "status": status,  # ok | failed | aborted | interrupted
+            "error": error,
+            "recipe": str(recipe.source_path) if recipe.source_path else None,
+            "recipe_hash": recipe_hash(recipe),
+            "language": recipe.language,
+            "character": recipe.character.name,
+            "endpoint": {**endpoint, "base_url": strip_credentials(endpoint["base_url"])},
+            "judge_endpoint": {**judge_endpoint, "base_url": strip_credentials(judge_endpoint["base_url"])},
+            "started_at": started_at,
+            "wall_time_s": round(time.monotonic() - started, 3),
+            "limit": limit,
+            "shard": list(shard) if shard else None,
+            **accounting.totals(),
+            "failures_standing": _standing(run),
+            "counts": counts,
+            "dropped": ctx.extra.get("dropped", {}),
+            "stages": {k: v.as_dict() for k, v in accounting.stages.items()},
+            **{k: v for k, v in ctx.extra.items() if k.startswith("report_")},
+        }
+
     try:
-        counts = asyncio.run(main())
-    finally:
-        engine.cache.close()
-    summary = {
-        "name": recipe.name,
-        "recipe": str(recipe.source_path) if recipe.source_path else None,
-        "recipe_hash": recipe_hash(recipe),
-        "language": recipe.language,
-        "character": recipe.character.name,
-        "endpoint": endpoint,
-        "judge_endpoint": judge_endpoint,
-        "started_at": started_at,
-        "wall_time_s": round(time.monotonic() - started, 3),
-        "limit": limit,
-        "shard": list(shard) if shard else None,
-        **accounting.totals(),
-        "counts": counts,
-        "dropped": ctx.extra.get("dropped", {}),
-        "stages": {k: v.as_dict() for k, v in accounting.stages.items()},
-        **{k: v for k, v in ctx.extra.items() if k.startswith("report_")},
-    }
-    run.write_run_json(summary)
-    return summary
+        try:
+            asyncio.run(main())
+        finally:
+            engine.cache.close()
+    except BaseException as exc:
+        status = ("interrupted" if isinstance(exc, KeyboardInterrupt) else
+                  "failed" if isinstance(exc, StageFailed) or not isinstance(exc, RunAborted) else "aborted")
+        error = None if isinstance(exc, KeyboardInterrupt) else (str(exc).splitlines() or [type(exc).__name__])[0]
+        try:
+            run.write_run_json(scrub_obj(summary(status, error)))
+        except (OSError, RunAborted) as again:  # e.g. the disk that ended the run is still full
+            log(f"run.json not written: {again}")
+        raise
+    result = scrub_obj(summary("ok", None))
+    run.write_run_json(result)
+    return result
+
+
+def _password(url: str | None) -> str | None:
+    try:
+        return urlsplit(url or "").password
+    except ValueError:
+        return None
+
+
+def _standing(run: RunDir) -> int:
+    """Failures that are still failures (failures.jsonl, compacted), for run.json."""
+    try:
+        return len(run.failures())
+    except OSError:
+        return -1

@@ -6,14 +6,18 @@ what exists and a reader can trace any sample back to its profile text.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from factory.engine.types import RunAborted
 
 Mode = Literal["speech", "thought", "action", "narration"]
 Role = Literal["system", "user", "assistant"]
@@ -132,20 +136,55 @@ class Pair(Record):
 R = TypeVar("R", bound=BaseModel)
 
 
-def append_jsonl(path: Path, records: Iterable[BaseModel | dict]) -> int:
-    """Append whole lines and flush, so a killed process leaves at most one torn last line."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lines = []
+class DiskFull(RunAborted):
+    """A write hit ENOSPC: what was written before stays whole, and a later run resumes from it."""
+
+
+def disk_full(path: Path) -> DiskFull:
+    return DiskFull(f"{path}: no space left on device; free space and run again to resume")
+
+
+def _lines(records: Iterable[BaseModel | dict]) -> list[str]:
+    out = []
     for rec in records:
         if isinstance(rec, BaseModel):
-            lines.append(rec.model_dump_json(exclude_none=False))
+            out.append(rec.model_dump_json(exclude_none=False))
         else:
-            lines.append(json.dumps(rec, ensure_ascii=False))
+            out.append(json.dumps(rec, ensure_ascii=False))
+    return out
+
+
+def append_text(path: Path, text: str) -> None:
+    """Append in whole: on a failed write (disk full) the file is cut back to where it was, so
+    no torn line is left behind, and ENOSPC becomes a one-line DiskFull naming the file."""
+    data = text.encode("utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise disk_full(path) if exc.errno == errno.ENOSPC else exc from None
+    try:
+        start = os.lseek(fd, 0, os.SEEK_END)
+        view = memoryview(data)
+        try:
+            while view:
+                view = view[os.write(fd, view):]
+        except OSError as exc:
+            try:
+                os.ftruncate(fd, start)
+            except OSError:
+                pass  # prepare() cuts a torn tail on the next run anyway
+            raise disk_full(path) if exc.errno == errno.ENOSPC else exc from None
+    finally:
+        os.close(fd)
+
+
+def append_jsonl(path: Path, records: Iterable[BaseModel | dict]) -> int:
+    """Append whole lines, so a killed process leaves at most one torn last line."""
+    lines = _lines(records)
     if not lines:
         return 0
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
-        fh.flush()
+    append_text(path, "\n".join(lines) + "\n")
     return len(lines)
 
 
@@ -219,16 +258,47 @@ def repair_jsonl(path: Path) -> None:
             fh.truncate(cut)
 
 
+TMP_SUFFIX = ".tmp"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace a file in one step through a temp file of our own (unique per process, same
+    directory), so readers never see half of it and two writers never share a temp name.
+
+    On disk full the old file stays as it was and the temp file is removed."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
+    except OSError as exc:
+        raise disk_full(path) if exc.errno == errno.ENOSPC else exc from None
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # mkstemp's 0600 would change the file's mode on every rewrite
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            raise disk_full(path) from None
+        raise
+
+
 def write_jsonl_atomic(path: Path, records: Iterable[BaseModel | dict]) -> int:
-    """Rewrite a file in one step (temp file + rename) so readers never see half of it."""
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    if tmp.exists():
-        tmp.unlink()
-    n = append_jsonl(tmp, records)
-    if n == 0:
-        tmp.write_text("", encoding="utf-8")
-    os.replace(tmp, path)
-    return n
+    """Rewrite a JSONL file in one step (see write_atomic)."""
+    lines = _lines(records)
+    write_atomic(path, "".join(line + "\n" for line in lines))
+    return len(lines)
+
+
+def is_own_temp(path: Path) -> bool:
+    """A temp file write_atomic (or an older factory) left behind when its process was killed."""
+    name = path.name
+    return name.endswith(TMP_SUFFIX) and (name.startswith(".") or name.endswith(".jsonl.tmp") or name == "run.tmp")
 
 
 def dedupe_sorted(objs: Iterable[dict]) -> list[dict]:

@@ -2,6 +2,9 @@
 
 A directory becomes a run directory only through us (marker file), and we refuse to write
 into a non-empty directory without that marker, so a user's files are never overwritten.
+Every file obeys one rule after a finished run, however often it was interrupted: one line
+per id. Appends are the crash-safe log while a stage runs; a finished stage rewrites its
+files atomically (stage file, done-log, failures) to that one-line-per-id form.
 """
 
 from __future__ import annotations
@@ -10,10 +13,23 @@ import json
 import shutil
 from pathlib import Path
 
+from factory.lock import LOCK_NAME
 from factory.recipe import RecipeError
-from factory.records import append_jsonl, dedupe_sorted, iter_jsonl, repair_jsonl, write_jsonl_atomic
+from factory.records import (
+    append_jsonl,
+    append_text,
+    dedupe_sorted,
+    is_own_temp,
+    iter_jsonl,
+    repair_jsonl,
+    write_atomic,
+    write_jsonl_atomic,
+)
+from factory.secrets import scrub
 
 MARKER = ".factory-run"
+# what may be in a directory before it is ours: the lock is taken before prepare() writes the marker
+NOT_CONTENT = {LOCK_NAME}
 
 
 class RunDir:
@@ -26,24 +42,36 @@ class RunDir:
         p = self.path
         if p.exists() and not p.is_dir():
             raise RecipeError(f"output_dir: {p} exists and is not a directory")
-        if p.exists() and any(p.iterdir()) and not (p / MARKER).exists():
+        if p.exists() and not (p / MARKER).exists() and any(c.name not in NOT_CONTENT for c in p.iterdir()):
             raise RecipeError(f"output_dir: {p} exists and is not a factory run directory (refusing to overwrite)")
         return self
 
     def prepare(self, fresh: bool = False) -> RunDir:
+        """Make the directory ours and consistent; call it holding the RunLock (temp files of a
+        killed process are removed here, which would be wrong while another one is writing)."""
         p = self.check().path
         if fresh and (p / MARKER).exists():
-            for child in p.iterdir():
+            # the marker goes last: a second process looking in meanwhile still sees a run dir
+            # (and is refused by the lock, naming us) rather than "foreign content"
+            for child in sorted(p.iterdir(), key=lambda c: c.name == MARKER):
+                if child.name in NOT_CONTENT:
+                    continue  # the lock we hold
                 if child.is_dir():
                     shutil.rmtree(child)
                 else:
                     child.unlink()
         p.mkdir(parents=True, exist_ok=True)
-        (p / MARKER).write_text("factory run directory\n", encoding="utf-8")
+        if not (p / MARKER).exists():
+            write_atomic(p / MARKER, "factory run directory\n")
+        for f in p.rglob("*.tmp"):
+            if f.is_file() and is_own_temp(f):
+                f.unlink()
         for f in p.glob("*.jsonl"):
             repair_jsonl(f)
         for f in (p / ".progress").glob("*.done") if (p / ".progress").exists() else []:
             repair_jsonl(f)
+        if self.failures_file.exists():
+            self.compact_failures()
         return self
 
     # -- paths -----------------------------------------------------------
@@ -78,11 +106,17 @@ class RunDir:
         return {x for x in lines[:-1] if x}  # last piece is "" or a torn line
 
     def mark_done(self, stage: str, request_id: str) -> None:
+        append_text(self._done_file(stage), request_id + "\n")
+
+    def compact_done(self, stage: str) -> None:
+        """One line per id in the done-log (a request redone after a kill may be marked twice)."""
         f = self._done_file(stage)
-        f.parent.mkdir(parents=True, exist_ok=True)
-        with f.open("a", encoding="utf-8") as fh:
-            fh.write(request_id + "\n")
-            fh.flush()
+        if not f.exists():
+            return
+        lines = f.read_text(encoding="utf-8").split("\n")[:-1]
+        ids = sorted({x for x in lines if x})
+        if lines != ids:
+            write_atomic(f, "".join(f"{i}\n" for i in ids))
 
     def append(self, stage: str, records) -> int:
         return append_jsonl(self.stage_file(stage), records)
@@ -98,11 +132,31 @@ class RunDir:
         write_jsonl_atomic(self.stage_file(stage), objs)
         return objs
 
+    # -- failures --------------------------------------------------------
     def record_failure(self, stage: str, request_id: str, reason: str, detail: str | None) -> None:
+        """Append now (a kill keeps it); compact_failures() later folds repeats into one line."""
         append_jsonl(self.failures_file, [{"stage": stage, "id": request_id, "reason": reason,
-                                            "detail": detail or ""}])
+                                            "detail": scrub(detail or "")}])
+
+    def failures(self) -> list[dict]:
+        """The failures that still stand: the latest per (stage, id), minus ids done since."""
+        latest: dict[tuple[str, str], dict] = {}
+        for obj in iter_jsonl(self.failures_file):
+            if isinstance(obj, dict) and "stage" in obj and "id" in obj:
+                latest[(str(obj["stage"]), str(obj["id"]))] = obj
+        done: dict[str, set[str]] = {}
+        out = []
+        for (stage, rid), obj in sorted(latest.items()):
+            if rid not in done.setdefault(stage, self.done_ids(stage)):
+                out.append(obj)
+        return out
+
+    def compact_failures(self) -> list[dict]:
+        """Rewrite failures.jsonl atomically to one line per failure that is still a failure."""
+        standing = self.failures()
+        if standing != list(iter_jsonl(self.failures_file)):  # nothing to fold: leave the file be
+            write_jsonl_atomic(self.failures_file, standing)
+        return standing
 
     def write_run_json(self, data: dict) -> None:
-        tmp = self.run_json.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        tmp.replace(self.run_json)
+        write_atomic(self.run_json, json.dumps(data, ensure_ascii=False, indent=2) + "\n")

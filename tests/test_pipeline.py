@@ -70,9 +70,13 @@ def test_limit_caps_requests_per_stage(server, recipe, tmp_path):
 def test_failures_are_recorded_with_reasons(server, recipe, tmp_path):
     server.responder = lambda body: "I cannot produce JSON today."
     out = tmp_path / "r"
-    run_cli(recipe, "--out", out, "--base-url", server.base_url, "--model", "m", "--limit", "1")
+    res = CliRunner().invoke(main, ["run", str(recipe), "--out", str(out), "--base-url", server.base_url,
+                                    "--model", "m", "--limit", "1", "--quiet"])
+    assert res.exit_code == 1  # the only scenes request failed: nothing can come of this run
+    assert res.output.strip().splitlines()[-1] == (
+        f"error: stage scenes: 1 of 1 requests failed (parse 1); see {out / 'failures.jsonl'}")
     summary = json.loads((out / "run.json").read_text())
-    assert summary["failures"] == {"parse": 1}
+    assert summary["failures"] == {"parse": 1} and summary["status"] == "failed"
     fail = json.loads((out / "failures.jsonl").read_text().splitlines()[0])
     assert fail["stage"] == "scenes" and fail["reason"] == "parse" and fail["id"].startswith("req-scn")
 

@@ -56,8 +56,10 @@ def run_cmd(recipe: Path, out: Path | None, fresh: bool, limit: int | None, base
     fails = sum(summary["failures"].values())
     where = out or r.output_dir or Path("outputs") / r.name
     click.echo(f"done in {summary['wall_time_s']:.1f}s: {counts}")
+    standing = summary.get("failures_standing", 0)
     click.echo(f"requests {summary['requests']}, cache hits {summary['cache_hits']}, "
-               f"tokens {summary['tokens_in']}+{summary['tokens_out']}, failures {fails}")
+               f"tokens {summary['tokens_in']}+{summary['tokens_out']}, failures {fails}"
+               + (f" ({standing} requests still failed: {Path(where) / 'failures.jsonl'})" if standing else ""))
     click.echo(f"run directory: {where}")
     sys.stdout.flush()
 

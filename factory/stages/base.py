@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pydantic import BaseModel
 
 from factory.context import RunContext
-from factory.engine import Engine, ParseError, Request, Result
+from factory.engine import Engine, ParseError, Request, Result, RunAborted
 
 
 def in_shard(request_id: str, shard: tuple[int, int] | None) -> bool:
@@ -46,22 +46,46 @@ async def execute(ctx: RunContext, stage: str, requests: Sequence[Request],
     if ctx.progress is not None:
         ctx.progress.begin(stage, len(requests))
         ctx.progress.skip(stage, len(requests) - len(todo))
+    outcome = ctx.outcome(stage)
+    outcome.requests += len(requests)
+    outcome.done += len(requests) - len(todo)
     written = failed = 0
-    async for res in engine.stream(todo, ctx.progress):
-        stats.done += 1
-        if res.ok:
-            try:
-                recs = to_records(res)
-            except Exception as exc:  # noqa: BLE001 - one odd reply is a recorded failure, not a dead run
-                detail = str(exc) if isinstance(exc, (ParseError, ValueError)) else f"{type(exc).__name__}: {exc}"
-                stats.failures["convert"] += 1
-                ctx.run.record_failure(stage, res.request.id, "convert", detail[:300])
+    try:
+        async for res in engine.stream(todo, ctx.progress):
+            stats.done += 1
+            if res.ok:
+                try:
+                    recs = to_records(res)
+                except Exception as exc:  # noqa: BLE001 - one odd reply is a recorded failure, not a dead run
+                    detail = str(exc) if isinstance(exc, (ParseError, ValueError)) else f"{type(exc).__name__}: {exc}"
+                    stats.failures["convert"] += 1
+                    ctx.run.record_failure(stage, res.request.id, "convert", detail[:300])
+                    outcome.reasons["convert"] += 1
+                    failed += 1
+                    continue
+                written += ctx.run.append(stage, recs)
+                ctx.run.mark_done(stage, res.request.id)
+                outcome.done += 1
+            else:
                 failed += 1
-                continue
-            written += ctx.run.append(stage, recs)
-            ctx.run.mark_done(stage, res.request.id)
-        else:
-            failed += 1
-            ctx.run.record_failure(stage, res.request.id, res.error or "unknown", res.detail)
+                reason = res.error or "unknown"
+                if reason == "internal":  # the engine's pool catches these without counting them
+                    stats.failures["internal"] += 1
+                outcome.reasons[reason] += 1
+                ctx.run.record_failure(stage, res.request.id, reason, res.detail)
+    except BaseException:
+        _compact(ctx, stage, quiet=True)  # a kill or disk full must not hide behind a second error
+        raise
+    _compact(ctx, stage)
     return {"requests": len(requests), "skipped": len(requests) - len(todo), "written": written,
             "failed": failed}
+
+
+def _compact(ctx: RunContext, stage: str, quiet: bool = False) -> None:
+    """The stage's done-log and failures.jsonl back to one line per id (see RunDir)."""
+    try:
+        ctx.run.compact_done(stage)
+        ctx.run.compact_failures()
+    except (OSError, RunAborted):
+        if not quiet:
+            raise

@@ -34,6 +34,7 @@ def test_run_makes_pairs_and_exports(tmp_path, server, write_recipe):
         character: {{name: Anna Keller, profile: {{file: profile.md}}}}
         backend: {{base_url: "{server.base_url}", model: gen-model, max_retries: 0}}
         scenes: {{per_chunk: 1, per_request: 1}}
+        interactions: null
         quality: null
         preferences: {{kinds: [assistant_tone], max_pairs: 3}}
         export: {{formats: [openai, dpo], system: short}}
@@ -56,6 +57,7 @@ def test_run_without_samples_exports_nothing(tmp_path, server, write_recipe):
         character: {{name: Anna Keller, profile: {{file: profile.md}}}}
         backend: {{base_url: "{server.base_url}", model: gen-model, max_retries: 0}}
         scenes: {{per_chunk: 1, per_request: 1}}
+        interactions: null
         """)
     messages = []
     run_recipe(load_recipe(path), out=tmp_path / "out", progress=False, log=messages.append)

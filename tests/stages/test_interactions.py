@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 
+from click.testing import CliRunner
+
+from factory.cli import main
 from tests.responders import route, script_turns
 from tests.stages.experience_helpers import en_recipe, failures, records, run_cli
 
@@ -63,8 +66,10 @@ def test_unparseable_script_is_retried_then_rejected_never_kept(server, write_re
                   {"match": MATCH, "content": '{"turns": [{"speaker": "Anna Keller", "text": "Hello'},
                   {"match": MATCH, "content": json.dumps({"turns": [{"speaker": "the mayor", "text": "Hi"}]})})
     out = tmp_path / "r"
-    run_cli(en_recipe(write_recipe, per_chunk=1, protection="null"), out, server.base_url, "--concurrency", "1",
-            "--limit", "1")
+    res = CliRunner().invoke(main, ["run", str(en_recipe(write_recipe, per_chunk=1, protection="null")), "--out",
+                                    str(out), "--base-url", server.base_url, "--model", "m", "--quiet",
+                                    "--concurrency", "1", "--limit", "1"])
+    assert res.exit_code == 1 and "stage interactions: 1 of 1 requests failed (parse 1)" in res.output
     assert records(out, "interactions") == []
     (fail,) = failures(out, "interactions")
     assert fail["reason"] == "parse" and "no spoken line by Anna Keller" in fail["detail"]
