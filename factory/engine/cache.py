@@ -64,6 +64,8 @@ class RequestCache:
             self._read.commit()
         except sqlite3.DatabaseError as exc:
             self._read.close()
+            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+                raise RunAborted(_write_failed(path, exc)) from None
             raise CacheDamaged(_damaged(path, exc)) from None
         self._pending: dict[str, Reply] = {}
         self._lock = threading.Lock()

@@ -123,7 +123,7 @@ class LocalServer:
         cmd = self.command()
         if self.log_path is not None:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
-            self._log = self.log_path.open("ab")
+            self._log = self.log_path.open("a+b")  # read back if the server dies
         else:  # still kept, to quote it if the server dies while starting
             self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
         self._log_start = self._log.seek(0, os.SEEK_END)
