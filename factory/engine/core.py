@@ -118,6 +118,7 @@ class Engine:
                     await outbox.put(done_marker)
                     return
                 except Exception as exc:  # a bug in a parse hook must not kill the pool
+                    self.accounting.stage(req.stage).failures["internal"] += 1
                     res = Result(req, ok=False, error="internal", detail=f"{type(exc).__name__}: {exc}")
                 await outbox.put(res)
 
@@ -164,7 +165,7 @@ class Engine:
         budget = self.settings.parse_retries + 1
         last_error, last_detail, text = "parse", "", None
         attempts = 0
-        tried = 0
+        failed: str | None = None  # why the previous attempt failed: the next call is a retry
         round_end: int | None = None
         for attempt in range(budget * PARSE_ROUNDS):
             key = cache_key(self.settings.model, self.settings.kind, req.messages, params,
@@ -177,6 +178,8 @@ class Engine:
                     round_end = (attempt // budget + 1) * budget
                 if attempt >= round_end:
                     break
+                if failed is not None:
+                    stats.retries[failed] += 1
                 try:
                     reply = await self._call(_seeded(body, key), stats)
                 except TransportError as exc:
@@ -198,10 +201,7 @@ class Engine:
                                   attempts=attempts)
                 except (ParseError, ValueError) as exc:
                     last_error, last_detail = "parse", str(exc)[:300]
-            tried += 1
-            stats.retries[last_error] += 1
-        if tried:
-            stats.retries[last_error] -= 1  # the last try was not a retry
+            failed = last_error
         stats.failures[last_error] += 1
         return Result(req, ok=False, error=last_error, detail=last_detail, text=text,
                       cached=attempts == 0, attempts=attempts)

@@ -71,6 +71,7 @@ def test_a_rerun_retries_exactly_the_requests_that_failed(server, tmp_path, bad)
     assert all(r.ok for r in second.values())
     assert server.count == 5 + 2  # one new call for each of the two failures, none for r0
     assert second["r0"].cached and second["r1"].attempts == 1 and second["r2"].attempts == 1
+    assert engine.accounting.stage("default").retries == {first["r1"].error: 2}  # one per healed request
     assert sorted(last_user(b) for b in server.requests[5:]) == ["question 1", "question 2"]
 
     engine = Engine(settings(server), cache=cache)
