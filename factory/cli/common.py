@@ -34,13 +34,15 @@ def one_line_errors(fn):
             sys.exit(130)
         except Exception as exc:  # noqa: BLE001 - the CLI's last line of defence
             from factory.engine.local_server import LocalServerError
-            from factory.engine.types import RunAborted
+            from factory.engine.types import CacheDamaged, RunAborted
 
-            if isinstance(exc, RunAborted):
+            # a LocalServerError is also a RunAborted (the engine must not retry it), but it is
+            # about the user's model file or setup: bad input, exit 2
+            if isinstance(exc, RunAborted) and not isinstance(exc, LocalServerError):
                 click.echo(f"error: {str(exc).splitlines()[0] if str(exc) else 'run aborted'}", err=True)
                 sys.exit(1)
 
-            if isinstance(exc, EXPECTED + (LocalServerError,)):
+            if isinstance(exc, EXPECTED + (LocalServerError, CacheDamaged)):
                 raise UserError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
             raise UserError(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
 

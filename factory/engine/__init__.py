@@ -4,10 +4,10 @@ from .cache import RequestCache, cache_key
 from .core import EndpointSettings, Engine
 from .stats import Accounting, CombinedAccounting, Prices, StageStats
 from .structured import extract_json, response_format
-from .types import ParseError, Reply, Request, Result, RunAborted, TransportError
+from .types import CacheDamaged, ParseError, Reply, Request, Result, RunAborted, TransportError
 
 __all__ = [
-    "Accounting", "CombinedAccounting", "Engine", "EndpointSettings", "ParseError", "Prices", "Reply", "Request",
+    "Accounting", "CacheDamaged", "CombinedAccounting", "Engine", "EndpointSettings", "ParseError", "Prices", "Reply", "Request",
     "RequestCache", "Result", "RunAborted", "StageStats", "TransportError", "cache_key", "extract_json",
     "response_format",
 ]

@@ -3,8 +3,11 @@
 A bounded pool of workers pulls requests from a queue and yields results as they finish
 (no gather over everything, no batch barriers). Transport failures retry with jittered
 exponential backoff (honouring Retry-After); 429s also halve the concurrency. Parse failures
-and truncated replies have their own small budget. A request that runs out of budget comes
-back as a failed Result with its reason: never dropped, never half-kept.
+and truncated replies have their own small budget, spent on fresh calls only: a re-run replays
+a request's cached bad replies for free and then asks anew, so a transient bad reply heals.
+A request that runs out of budget comes back as a failed Result with its reason: never
+dropped, never half-kept. An endpoint that refuses every connection or key stops the run
+(RunAborted) after a few tries in a row, instead of failing every request one by one.
 """
 
 from __future__ import annotations
@@ -17,12 +20,20 @@ from typing import Any
 
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
+from factory.secrets import register, strip_credentials
+
 from .cache import RequestCache, cache_key
 from .limits import AdaptiveLimit, TokenBucket
 from .stats import Accounting, Prices
 from .structured import response_format
 from .transport import Transport, make_transport
-from .types import ParseError, Reply, Request, Result, TransportError
+from .types import ParseError, Reply, Request, Result, RunAborted, TransportError
+
+# Rounds of the parse budget a request may spend over successive runs; past that a re-run
+# replays its cached failures (a bounded scan) and asks no more, until --fresh.
+PARSE_ROUNDS = 5
+_HINTS = {"connection refused": "is the server running, and is the URL right?",
+          "key refused": "check the API key (OPENAI_API_KEY or backend.api_key)"}
 
 
 @dataclass
@@ -41,6 +52,8 @@ class EndpointSettings:
     timeout: float = 120.0
     max_retries: int = 6
     parse_retries: int = 2
+    # stop the run after this many connection-refused / 401 / 403 answers in a row, across requests
+    abort_after: int = 6
     backoff_base: float = 0.5
     backoff_max: float = 30.0
     params: dict[str, Any] = field(default_factory=dict)
@@ -70,6 +83,9 @@ class Engine:
         self.rpm = TokenBucket(settings.requests_per_minute) if settings.requests_per_minute else None
         self.tpm = TokenBucket(settings.tokens_per_minute) if settings.tokens_per_minute else None
         self._rf_mode = settings.structured_mode()
+        register(settings.api_key)  # so a server echoing it in an error body cannot leak it to disk
+        self._fatal_streak = 0
+        self._aborted: str | None = None
 
     async def close(self) -> None:
         await self.transport.close()
@@ -81,6 +97,7 @@ class Engine:
         inbox: asyncio.Queue = asyncio.Queue(maxsize=n_workers * 2)
         outbox: asyncio.Queue = asyncio.Queue()
         done_marker = object()
+        aborted: list[RunAborted] = []
 
         async def feed() -> None:
             for req in requests:
@@ -96,7 +113,12 @@ class Engine:
                     return
                 try:
                     res = await self.process(req)
+                except RunAborted as exc:  # the run cannot go on: the consumer raises it
+                    aborted.append(exc)
+                    await outbox.put(done_marker)
+                    return
                 except Exception as exc:  # a bug in a parse hook must not kill the pool
+                    self.accounting.stage(req.stage).failures["internal"] += 1
                     res = Result(req, ok=False, error="internal", detail=f"{type(exc).__name__}: {exc}")
                 await outbox.put(res)
 
@@ -105,6 +127,8 @@ class Engine:
         try:
             while finished < n_workers:
                 item = await outbox.get()
+                if aborted:
+                    raise aborted[0]
                 if item is done_marker:
                     finished += 1
                     continue
@@ -128,20 +152,34 @@ class Engine:
         return body
 
     async def process(self, req: Request) -> Result:
+        """One request through cache, transport and parse budget.
+
+        Attempt n has its own cache key (and seed). Cached attempts replay for free; fresh calls
+        may go on to the end of the budget round the first fresh call falls in, so a resumed run
+        finishes the round a killed one started (the same replies as an uninterrupted run) and a
+        re-run of a failed request gets one new round.
+        """
         stats = self.accounting.stage(req.stage)
         body = self.body(req)
         params = {k: v for k, v in body.items() if k not in ("model", "messages", "response_format")}
+        budget = self.settings.parse_retries + 1
         last_error, last_detail, text = "parse", "", None
         attempts = 0
-        all_cached = True
-        for attempt in range(self.settings.parse_retries + 1):
+        failed: str | None = None  # why the previous attempt failed: the next call is a retry
+        round_end: int | None = None
+        for attempt in range(budget * PARSE_ROUNDS):
             key = cache_key(self.settings.model, self.settings.kind, req.messages, params,
                             req.schema, req.sample_index, attempt)
             reply = self.cache.get(key) if self.cache is not None else None
             if reply is not None:
                 stats.cache_hits += 1
             else:
-                all_cached = False
+                if round_end is None:
+                    round_end = (attempt // budget + 1) * budget
+                if attempt >= round_end:
+                    break
+                if failed is not None:
+                    stats.retries[failed] += 1
                 try:
                     reply = await self._call(_seeded(body, key), stats)
                 except TransportError as exc:
@@ -159,27 +197,32 @@ class Engine:
                 try:
                     value = req.parse(reply.text) if req.parse else reply.text
                     stats.ok += 1
-                    return Result(req, ok=True, value=value, text=reply.text, cached=all_cached,
+                    return Result(req, ok=True, value=value, text=reply.text, cached=attempts == 0,
                                   attempts=attempts)
                 except (ParseError, ValueError) as exc:
                     last_error, last_detail = "parse", str(exc)[:300]
-            stats.retries[last_error] += 1
-        stats.retries[last_error] -= 1  # the last try was not a retry
+            failed = last_error
         stats.failures[last_error] += 1
         return Result(req, ok=False, error=last_error, detail=last_detail, text=text,
-                      cached=all_cached, attempts=attempts)
+                      cached=attempts == 0, attempts=attempts)
 
     async def _call(self, body: dict[str, Any], stats) -> Reply:
+        """The first try goes straight out: building a tenacity loop per request costs ~40 us."""
+        try:
+            return await self._once(body, stats)
+        except TransportError as exc:
+            if not exc.retryable or self.settings.max_retries < 1:
+                raise
+            await asyncio.sleep(self._backoff(1, exc))
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.settings.max_retries + 1),
-            wait=self._wait,
+            stop=stop_after_attempt(self.settings.max_retries),
+            wait=lambda rs: self._backoff(rs.attempt_number + 1, rs.outcome.exception() if rs.outcome else None),
             retry=retry_if_exception(lambda e: isinstance(e, TransportError) and e.retryable),
             reraise=True,
         )
         async for attempt in retrying:
             with attempt:
-                if attempt.retry_state.attempt_number > 1:
-                    stats.retries["transport"] += 1
+                stats.retries["transport"] += 1
                 return await self._once(body, stats)
         raise AssertionError("unreachable")
 
@@ -192,20 +235,44 @@ class Engine:
         await self.limit.acquire()
         throttled = False
         try:
+            if self._aborted is not None:  # another request found the endpoint dead meanwhile
+                raise RunAborted(self._aborted)
             stats.requests += 1
-            return await self.transport.complete(body)
+            reply = await self.transport.complete(body)
         except TransportError as exc:
             throttled = exc.status == 429
+            self._count_fatal(exc)
             raise
         finally:
             await self.limit.release(throttled)
+        self._fatal_streak = 0
+        return reply
 
-    def _wait(self, retry_state) -> float:
-        exc = retry_state.outcome.exception() if retry_state.outcome else None
+    def _count_fatal(self, exc: TransportError) -> None:
+        """Refused connections and keys, in a row across requests, mean the endpoint is unusable."""
+        cause = exc.fatal
+        if cause is None:
+            self._fatal_streak = 0
+            return
+        self._fatal_streak += 1
+        if self._fatal_streak >= max(1, self.settings.abort_after) and self._aborted is None:
+            hint = _HINTS["key refused" if cause.startswith("key") else cause]
+            self._aborted = (f"{strip_credentials(self.settings.base_url)}: {cause}, "
+                             f"{self._fatal_streak} times in a row; {hint}")
+        if self._aborted is not None:
+            raise RunAborted(self._aborted) from exc
+
+    def _backoff(self, n: int, exc: BaseException | None) -> float:
+        """Wait before try n+1: Retry-After if the server says so, else jittered exponential.
+
+        A refused connection answers at once, so it waits at most 2 s: a dead server is
+        noticed (RunAborted) in seconds, not after minutes of backoff.
+        """
         if isinstance(exc, TransportError) and exc.retry_after is not None:
             return min(exc.retry_after, 300.0)  # honour the server, within reason
-        n = retry_state.attempt_number
         cap = min(self.settings.backoff_max, self.settings.backoff_base * (2 ** (n - 1)))
+        if isinstance(exc, TransportError) and exc.refused:
+            cap = min(cap, 2.0)
         return random.uniform(0, cap)
 
 

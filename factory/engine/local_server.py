@@ -4,6 +4,8 @@ Started only when nothing else names an endpoint; stopped on exit, on Ctrl-C and
 The child also gets PR_SET_PDEATHSIG so even a `kill -9` of factory leaves no orphan server.
 Linux delivers that signal when the *thread* that forked exits, so the fork must happen on the
 main (event-loop) thread; only the readiness wait may run elsewhere (`start_async`).
+A server that dies while starting (an unloadable GGUF) fails once, quoting the log line that
+says why; the failure is remembered, so no caller can restart it in a loop.
 """
 
 from __future__ import annotations
@@ -13,19 +15,35 @@ import contextlib
 import functools
 import importlib.util
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
+from .types import RunAborted
+
 EMBEDDED_MODEL_NAME = "SmolLM2-135M-Instruct"
+_EXC_LINE = re.compile(r"^[\w.]*(Error|Exception)\b.*:")
+_BAD_LINE = re.compile(r"error|fail|cannot|unable|invalid", re.I)
 
 
-class LocalServerError(RuntimeError):
-    pass
+class LocalServerError(RunAborted):
+    """The local server cannot serve; a RunAborted, so the engine stops instead of retrying."""
+
+
+def telling_line(log: str) -> str:
+    """The log line that says why a server died: the exception, else an error line, else the last."""
+    lines = [x.strip() for x in log.splitlines() if x.strip()]
+    for pattern in (_EXC_LINE, _BAD_LINE):
+        found = [x for x in lines if pattern.search(x)]
+        if found:
+            return found[-1][:300]
+    return lines[-1][:300] if lines else "no output"
 
 
 def embedded_gguf() -> Path:
@@ -80,6 +98,8 @@ class LocalServer:
         self.port = 0
         self.proc: subprocess.Popen | None = None
         self._log = None
+        self._log_start = 0
+        self.failed: LocalServerError | None = None  # a start that failed is not tried again
 
     @property
     def base_url(self) -> str:
@@ -103,8 +123,11 @@ class LocalServer:
         cmd = self.command()
         if self.log_path is not None:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
-            self._log = self.log_path.open("ab")
-        out = self._log or subprocess.DEVNULL
+            self._log = self.log_path.open("a+b")  # read back if the server dies
+        else:  # still kept, to quote it if the server dies while starting
+            self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
+        self._log_start = self._log.seek(0, os.SEEK_END)
+        out = self._log
         death = functools.partial(_die_with_parent, os.getpid()) if os.name == "posix" else None
         self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, preexec_fn=death)
@@ -119,6 +142,8 @@ class LocalServer:
         Each probe runs in a worker thread for at most 2 s, so a Ctrl-C during startup is
         not held up by a thread that waits out the whole startup timeout.
         """
+        if self.failed is not None:
+            raise self.failed
         self.spawn()
         try:
             deadline = time.monotonic() + self.startup_timeout
@@ -126,6 +151,10 @@ class LocalServer:
                 if time.monotonic() > deadline:
                     self._give_up()
                 await asyncio.sleep(0.25)
+        except LocalServerError as exc:
+            self.failed = exc
+            self.stop()
+            raise
         except BaseException:
             self.stop()
             raise
@@ -136,13 +165,26 @@ class LocalServer:
         proc = self.proc
         if proc is None or proc.poll() is not None:
             code = None if proc is None else proc.returncode
-            raise LocalServerError(f"llama.cpp server exited with code {code} while starting"
+            raise LocalServerError(f"{self.model_path}: llama.cpp server exited with code {code} while starting: "
+                                   f"{telling_line(self._log_tail())}"
                                    + (f" (log: {self.log_path})" if self.log_path else ""))
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/v1/models", timeout=2) as resp:
                 return resp.status == 200
         except OSError:
             return False
+
+    def _log_tail(self, limit: int = 65536) -> str:
+        """What the server wrote since this start (its last `limit` bytes)."""
+        if self._log is None:
+            return ""
+        try:
+            self._log.flush()
+            end = self._log.seek(0, os.SEEK_END)
+            self._log.seek(max(self._log_start, end - limit))
+            return self._log.read().decode("utf-8", "replace")
+        except (OSError, ValueError):
+            return ""
 
     def _give_up(self) -> None:
         self.stop()

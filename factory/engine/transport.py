@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from typing import Any, Protocol
 
 from .structured import scrub_surrogates
@@ -28,6 +29,21 @@ def _retry_after(value: str | None) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         return None
+
+
+def _refused(exc: BaseException) -> bool:
+    """Nothing listens there (refused, unknown host): somewhere in the chain of causes."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, (ConnectionRefusedError, socket.gaierror)):
+            return True
+        todo += [e.__cause__, e.__context__, getattr(e, "os_error", None)]
+    return False
 
 
 def reply_from_json(data: dict[str, Any]) -> Reply:
@@ -82,7 +98,7 @@ class AiohttpTransport:
         except TransportError:
             raise
         except (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError) as exc:
-            raise TransportError(f"{type(exc).__name__}: {exc}") from exc
+            raise TransportError(f"{type(exc).__name__}: {exc}", refused=_refused(exc)) from exc
         try:
             data = json.loads(raw)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -117,7 +133,7 @@ class OpenAITransport:
             raise TransportError(str(exc), status=exc.status_code,
                                  retry_after=_retry_after(exc.response.headers.get("retry-after"))) from exc
         except (openai.APIConnectionError, openai.APITimeoutError) as exc:
-            raise TransportError(f"{type(exc).__name__}: {exc}") from exc
+            raise TransportError(f"{type(exc).__name__}: {exc}", refused=_refused(exc)) from exc
         try:
             data = json.loads(raw.http_response.text)
         except json.JSONDecodeError as exc:

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from factory.secrets import scrub
+
 
 class ParseError(ValueError):
     """The reply arrived but is not usable; the engine retries it on its own small budget."""
@@ -19,17 +21,37 @@ class RunAborted(RuntimeError):
     """
 
 
-class TransportError(Exception):
-    """A request failed before a usable reply: HTTP status, timeout, dropped connection."""
+class CacheDamaged(RuntimeError):
+    """The request cache on disk cannot be read: bad input, reported when the cache opens (exit 2)."""
 
-    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None):
-        super().__init__(message)
+
+class TransportError(Exception):
+    """A request failed before a usable reply: HTTP status, timeout, dropped connection.
+
+    The message is scrubbed of every known secret: servers echo keys in error bodies, and
+    this text ends up in failures.jsonl. `refused`: nothing listens at the endpoint
+    (connection refused, unknown host), as opposed to a slow or flaky server.
+    """
+
+    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None,
+                 refused: bool = False):
+        super().__init__(scrub(message))
         self.status = status
         self.retry_after = retry_after
+        self.refused = refused
 
     @property
     def retryable(self) -> bool:
         return self.status is None or self.status in (408, 409, 425, 429) or self.status >= 500
+
+    @property
+    def fatal(self) -> str | None:
+        """Why the endpoint as a whole is unusable ("connection refused", "key refused (401)"), or None."""
+        if self.refused:
+            return "connection refused"
+        if self.status in (401, 403):
+            return f"key refused ({self.status})"
+        return None
 
     @property
     def reason(self) -> str:

@@ -3,7 +3,9 @@
 Real sockets, real HTTP. By default it answers every chat completion with `responder(body)`
 (a callable in-process, or an echo). A script of behaviours is consumed first, in order, by
 the requests that match it: HTTP errors (429 with Retry-After, 500), slow replies, dropped
-connections, malformed bodies, truncation (finish_reason=length), fixed content.
+connections, malformed bodies, truncation (finish_reason=length), fixed content, error bodies
+that echo the caller's Authorization header (`echo_auth`, as careless proxies do). With
+`api_key` set, every request without that key gets a 401 (whose body echoes what it got).
 
     with ScriptedServer(responder=lambda body: '{"ok": 1}') as srv:
         srv.script({"status": 429, "retry_after": 0.1}, {"drop": True})
@@ -50,8 +52,9 @@ def completion(content: str, model: str, finish_reason: str = "stop", prompt_tok
 
 class ScriptedServer:
     def __init__(self, responder: Responder | None = None, latency: float = 0.0, host: str = "127.0.0.1",
-                 port: int = 0, model: str = "scripted-model", record: bool = True):
+                 port: int = 0, model: str = "scripted-model", record: bool = True, api_key: str | None = None):
         self.responder = responder or echo
+        self.api_key = api_key
         self.latency = latency
         self.host = host
         self.port = port
@@ -121,6 +124,10 @@ class ScriptedServer:
     async def _answer(self, request: web.Request, body: dict[str, Any]) -> web.StreamResponse:
         if self.record:
             self.requests.append(body)
+        auth = request.headers.get("Authorization", "")
+        if self.api_key is not None and auth != f"Bearer {self.api_key}":
+            return web.json_response({"error": {"message": f"Incorrect API key provided: {auth[7:]}"}},
+                                     status=401)
         b = self._take(body) or {}
         delay = b.get("delay", self.latency)
         if delay:
@@ -130,8 +137,8 @@ class ScriptedServer:
             raise asyncio.CancelledError()
         if "status" in b:
             headers = {"Retry-After": str(b["retry_after"])} if "retry_after" in b else {}
-            return web.json_response({"error": {"message": f"scripted {b['status']}"}}, status=b["status"],
-                                     headers=headers)
+            message = f"scripted {b['status']}" + (f" (you sent {auth})" if b.get("echo_auth") else "")
+            return web.json_response({"error": {"message": message}}, status=b["status"], headers=headers)
         if b.get("malformed"):
             return web.Response(text='{"choices": [ {"message": ', content_type="application/json")
         content = b.get("content")
@@ -156,7 +163,7 @@ class ScriptedServer:
     def _serve(self) -> None:
         self._loop = asyncio.new_event_loop()
         asyncio.set_event_loop(self._loop)
-        self._runner = web.AppRunner(self.app(), access_log=None)
+        self._runner = web.AppRunner(self.app(), access_log=None, shutdown_timeout=1.0)  # a test ends now
         self._loop.run_until_complete(self._runner.setup())
         site = web.TCPSite(self._runner, self.host, self.port, backlog=4096)
         self._loop.run_until_complete(site.start())
@@ -164,6 +171,10 @@ class ScriptedServer:
         self._ready.set()
         self._loop.run_forever()
         self._loop.run_until_complete(self._runner.cleanup())
+        pending = asyncio.all_tasks(self._loop)  # replies still sleeping out a scripted delay
+        for task in pending:
+            task.cancel()
+        self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         self._loop.close()
 
     def stop(self) -> None:

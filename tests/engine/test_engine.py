@@ -113,6 +113,7 @@ def test_parse_hook_bug_does_not_kill_the_pool(server):
     results = run(engine, [req(0, parse=boom), req(1)])
     by_id = {r.request.id: r for r in results}
     assert by_id["r0"].error == "internal" and by_id["r1"].ok
+    assert engine.accounting.stage("default").failures["internal"] == 1  # counted, not just logged
 
 
 def test_concurrency_is_bounded(server):

@@ -147,3 +147,17 @@ def test_kill_9_of_factory_takes_its_server_down(write_recipe, tmp_path):
     proc.kill()
     proc.communicate(timeout=30)
     assert wait_for(lambda: not alive(server), 10), "llama.cpp server orphaned by kill -9"
+
+
+def test_an_unloadable_gguf_fails_the_run_once_with_the_reason(write_recipe, tmp_path):
+    bad = tmp_path / "broken.gguf"
+    bad.write_bytes(b"GGUF but not really" * 200)
+    out = tmp_path / "run"
+    res = subprocess.run([sys.executable, "-m", "factory", "run", str(write_recipe(TINY)), "--out", str(out),
+                          "--local-model", str(bad), "--quiet"], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 2, res.stderr
+    [line] = [x for x in res.stderr.splitlines() if x.startswith("error:")]
+    assert line.startswith(f"error: {bad}: llama.cpp server exited with code 1 while starting: "), line
+    assert "Failed to load model" in line and "Traceback" not in res.stderr
+    log = (out / "llama_server.log").read_text()
+    assert log.count("Traceback") == 1  # started once, never restarted
