@@ -167,7 +167,7 @@ def langid() -> None:
     rows = [(c.language, c.text) for s in ("dev", "heldout") for c in load(s)
             if not (c.verdict == "bad" and c.family == "wrong_language")]
     rows += [(lang, t) for lang, t in json.loads((DATA / "langid_extra.json").read_text(encoding="utf-8"))]
-    detect("warm up")
+    detect("This sentence loads the model first.")
     t = time.perf_counter()
     got = [detect(text) for _, text in rows]
     dt = time.perf_counter() - t
