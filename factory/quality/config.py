@@ -49,8 +49,9 @@ class SelfNameConfig(_Strict):
 
 
 class FormatConfig(_Strict):
-    # a character line needs this many tokens (zh: Han characters, en: words)
-    min_length: dict[str, int] = Field(default_factory=lambda: {"zh": 3, "en": 2})
+    # a character line needs this many tokens (zh: Han characters, en: words); a reply that is only a
+    # backchannel ("嗯。", "Yes.") is short whatever its length, so a terse "不可！" or "Never!" can stay
+    min_length: dict[str, int] = Field(default_factory=lambda: {"zh": 2, "en": 1})
     max_short_share: float = Field(0.34, ge=0, le=1)  # reject when more of the lines are short
     # lines at least this long must end in punctuation or closing markup (0: do not check)
     end_punct_min_length: dict[str, int] = Field(default_factory=lambda: {"zh": 15, "en": 8})

@@ -124,7 +124,7 @@ def _zh_clause_subject(ws: list[zh.Word], names: frozenset[str], prev_last: str 
         return False  # the name alone: a vocative or an answer ("孔明。")
     nxt = rest[0]
     if nxt.text == "的":
-        return len(rest) > 2 and rest[1].tag.startswith("n")  # X的眼圈又红了 (not: X的诗)
+        return len(rest) > 2 and rest[1].tag.startswith(("n", "s"))  # X的眼圈又红了, X的心里… (not: X的诗)
     if nxt.text in names or nxt.tag.startswith(_ZH_NOT_PREDICATE):
         return False
     return any(w.tag.startswith(_ZH_PREDICATE) for w in rest)  # only nouns: a noun phrase (X二字, X文集)
