@@ -202,11 +202,11 @@ def _resolve_paths(recipe: Recipe, base: Path) -> None:
         if not local.model_path.is_file():
             raise RecipeError(f"backend.local.model_path: no such file: {local.model_path}")
     if recipe.quality is not None:  # quality.blacklist.files: relative to the recipe, and must exist
-        files = [f if f.is_absolute() else (base / f).resolve() for f in recipe.quality.blacklist.files]
-        missing = [f for f in files if not f.is_file()]
-        if missing:
-            raise RecipeError(f"quality.blacklist.files: no such file: {missing[0]}")
-        recipe.quality.blacklist.files = files
+        from factory.quality.blacklist import resolve_files
+        try:
+            resolve_files(recipe.quality.blacklist, base)
+        except ValueError as exc:
+            raise RecipeError(str(exc)) from None
     for hook in _PATH_HOOKS:
         hook(recipe, base)
 

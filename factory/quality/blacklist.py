@@ -63,6 +63,15 @@ def default_entries() -> list[BlacklistEntry]:
     return list(_shipped())
 
 
+def resolve_files(cfg: BlacklistConfig, base: Path, where: str = "quality.blacklist.files") -> None:
+    """Make the recipe's blacklist files absolute (relative to `base`, the recipe's folder) and check them."""
+    files = [f if f.is_absolute() else (base / f).resolve() for f in cfg.files]
+    missing = [f for f in files if not f.is_file()]
+    if missing:
+        raise ValueError(f"{where}: no such file: {missing[0]}")
+    cfg.files = files
+
+
 def _file_language(path: Path) -> str:
     stem = path.stem.split(".")[0].lower()
     return stem if stem in ("zh", "en") else "any"

@@ -36,6 +36,7 @@ class GateResult:
     kept: list[Sample]
     rejected: list[dict]  # {"id", "stage", "rule", "detail", "span", "turn", "also", "sample", ...}
     report: dict
+    findings: dict[str, list[Finding]] = field(default_factory=dict)  # sample id -> every rule that fired
 
     @property
     def summary(self) -> dict:
@@ -114,13 +115,18 @@ async def run_gate_async(samples: Sequence[Sample], config: QualityConfig | None
     kept, rejected = _assemble(state, invalid)
     report = build_report(cfg, state, invalid, kept, rejected, dedup=dedup_report, patterns=pattern_report,
                           selfname=selfname_report, timings=timings, character=character, language=language)
-    return GateResult(kept, rejected, report)
+    findings: dict[str, list[Finding]] = {}
+    for it in state:  # a repeated id keeps the first sample's findings
+        extra = [it.reason] if it.reason is not None and it.reason not in it.findings else []
+        findings.setdefault(it.sample.id, [*it.findings, *extra])
+    return GateResult(kept, rejected, report, findings)
 
 
 def line_findings(text: str, character: str, language: str, blacklist: Blacklist, aliases: Sequence[str],
                   turn: int = 0) -> list[Finding]:
     """Blacklist and self-name findings for one character line (the gate's, and a DPO `chosen` reply's)."""
-    found = [Finding(f"blacklist.{hit.category}", f"blacklisted phrase (entry {hit.pattern!r})", hit.span, turn)
+    found = [Finding(f"blacklist.{hit.category}", f"blacklisted phrase (entry {hit.pattern!r}"
+                     + (f", {hit.source})" if hit.source else ")"), hit.span, turn)
              for hit in blacklist.hits(text, language)]
     v = self_name_violation(text, character, language, aliases) if character else None
     if v is not None:

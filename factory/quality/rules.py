@@ -35,6 +35,19 @@ RULES: dict[str, str] = {
     "pattern.ngram": "downsampled: phrase over its share cap",
 }
 ORDER = {name: i for i, name in enumerate(RULES)}
+# The failure family of each rule (what a reader of the report asks: how much assistant tone?).
+FAMILY: dict[str, str] = {
+    "format.invalid_record": "record", "format.duplicate_id": "record", "format.empty_turn": "record",
+    "format.no_target_turn": "record", "format.broken_markup": "markup", "format.markdown": "list/markdown formatting",
+    "format.truncated": "truncation", "format.wrong_language": "wrong language",
+    "format.speaks_for_user": "speaks for the user", "blacklist.assistant_tone": "assistant tone",
+    "blacklist.refusal": "refusal", "blacklist.hedging": "hedging / preaching", "blacklist.preachy": "hedging / preaching",
+    "blacklist.custom": "recipe blacklist", "selfname.role_announce": "role announcement",
+    "selfname.third_person": "third-person self-reference", "selfname.narrator": "narrator voice",
+    "selfname.judge": "third-person self-reference", "format.too_short": "too short",
+    "dedup.exact_sample": "duplicates", "dedup.near_sample": "duplicates", "dedup.line": "duplicates",
+    "pattern.opener": "over-frequent patterns", "pattern.ngram": "over-frequent patterns",
+}
 ALWAYS_REJECT = ("format.invalid_record", "format.duplicate_id")
 
 
