@@ -25,8 +25,8 @@ class BlacklistEntry(_Strict):
     regex: bool = False
     language: Literal["zh", "en", "any"] = "any"
     category: Literal["assistant_tone", "refusal", "hedging", "preachy", "custom"] = "custom"
-    source: str = Field("", description="Where the entry is written (file:line); filled in for entries read "
-                                        "from blacklist files, shown by `factory gate --explain`.")
+    source: str = Field("", exclude=True, description="Where the entry is written (file:line): filled in for "
+                        "entries read from blacklist files, shown by `factory gate --explain`; not a recipe key.")
 
 
 class BlacklistConfig(_Strict):

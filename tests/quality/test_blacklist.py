@@ -94,7 +94,7 @@ def test_recipe_paths_resolve_from_the_recipe(tmp_path):
     (tmp_path / "profile.md").write_text("A clockmaker.", encoding="utf-8")
     (tmp_path / "en.mine.txt").write_text("custom\tclockwork heart\n", encoding="utf-8")
     text = (root / "recipes" / "beethoven.yaml").read_text(encoding="utf-8").replace(
-        "file: profiles/beethoven.md", "file: profile.md")
+        "file: profiles/beethoven.md", "file: profile.md").split("\nquality:")[0]
     (tmp_path / "r.yaml").write_text(text + "\nquality:\n  blacklist:\n    files: [en.mine.txt]\n", encoding="utf-8")
     recipe = load_recipe(tmp_path / "r.yaml")
     assert recipe.quality.blacklist.files == [tmp_path / "en.mine.txt"]
