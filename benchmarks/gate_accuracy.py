@@ -13,6 +13,7 @@ at while tuning; `dev` is what tuning looks at. Report both.
     .venv/bin/python benchmarks/gate_accuracy.py --split dev --json out.json
     .venv/bin/python benchmarks/gate_accuracy.py --config recipes/sushi.yaml   # a recipe's quality block
     .venv/bin/python benchmarks/gate_accuracy.py --langid        # language detection accuracy and speed
+    .venv/bin/python benchmarks/gate_accuracy.py --speed 20000   # the gate's line checks, lines/s
 
 Dataset-level rules (dedup, pattern caps) are switched off: every line here is one sample.
 """
@@ -184,6 +185,23 @@ def langid() -> None:
             print(f"  expected {lang}, got {g}: {text[:60]}")
 
 
+def speed(n: int) -> None:
+    """Per-line cost of the gate's line checks (dataset steps off) on `n` distinct lines per language."""
+    chars = json.loads((DATA / "characters.json").read_text(encoding="utf-8"))
+    cases = load("dev") + load("heldout")
+    cfg = QualityConfig().model_copy(update={"rules": {r: "off" for r in DATASET_RULES}})
+    for lang, key in (("zh", "su"), ("en", "bee")):
+        texts = [c.text for c in cases if c.language == lang]
+        samples = [Sample(id=f"s{k}", type="experience", character=chars[key]["name"], language=lang, system="",
+                          messages=[Message(role="user", content=USER[lang]), Message(
+                              role="assistant", content=f"{texts[k % len(texts)]} {k}", train=True)])
+                   for k in range(n)]  # the number makes every line distinct (no cache helps)
+        t = time.perf_counter()
+        run_gate(samples, cfg, character=chars[key]["name"], language=lang, aliases=chars[key]["aliases"])
+        dt = time.perf_counter() - t
+        print(f"{lang}: {n} lines in {dt:.1f} s = {n / dt:,.0f} lines/s (1M lines ~{1e6 / (n / dt) / 60:.0f} min)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--split", choices=["dev", "heldout", "both"], default="both")
@@ -191,9 +209,13 @@ def main() -> None:
     ap.add_argument("--json", type=Path, help="write the figures here")
     ap.add_argument("--quiet", action="store_true", help="no confusion list")
     ap.add_argument("--langid", action="store_true", help="measure language detection instead")
+    ap.add_argument("--speed", type=int, metavar="N", help="measure the gate's speed on N lines per language")
     args = ap.parse_args()
     if args.langid:
         langid()
+        return
+    if args.speed:
+        speed(args.speed)
         return
     cfg = QualityConfig()
     if args.config:

@@ -52,6 +52,14 @@ _FILLERS = {
 _FILLER_SPLIT = re.compile(r"[\W_]+")
 MODEL_MIN_CONFIDENCE = 0.8  # a Latin-script line the language model gives another language with this much
 MODEL_MIN_WORDS = 4
+# English function words: a line where they are a quarter of the words is English without asking the
+# model (the common case, and the model is a third of the format checks' time)
+_EN_FUNCTION = frozenset({"the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for",
+    "with", "from", "by", "is", "are", "was", "were", "be", "been", "am", "i", "you", "he", "she", "it",
+    "we", "they", "my", "your", "his", "her", "our", "their", "me", "him", "us", "them", "this", "that",
+    "not", "no", "do", "does", "did", "have", "has", "had", "will", "would", "can", "could", "shall",
+    "should", "what", "who"})
+_EN_WORD = re.compile(r"[A-Za-z']+")
 EXPECTED_SCRIPT = {"zh": "Han", "en": "Latin"}
 _MIN_LETTERS = 6  # fewer letters say nothing about the language ("OK!", "嗯嗯")
 # Japanese shares Han with Chinese; kana tells them apart. Japanese prose is ~60-80% kana (kanji-dense
@@ -248,10 +256,11 @@ def wrong_language(text: str, language: str) -> str | None:
     if language != "en":
         return None  # Chinese: script decides (Han, kana, hangul), see wrong_script
     speech = spoken_text(text) or text
+    words = [w.lower() for w in _EN_WORD.findall(speech)]
+    if len(words) < MODEL_MIN_WORDS or sum(w in _EN_FUNCTION for w in words) * 4 >= len(words):
+        return None
     g = lang.guess(speech)
     if g is None or g.by != "model" or g.language == "en" or g.confidence < MODEL_MIN_CONFIDENCE:
-        return None
-    if len(speech.split()) < MODEL_MIN_WORDS:
         return None
     return f"reads as {g.language} ({g.confidence:.0%} sure), expected en"
 

@@ -96,6 +96,8 @@ def _patterns(character: str, aliases: tuple[str, ...]) -> dict:
 
 def _zh_subject(text: str, names: frozenset[str]) -> str | None:
     """The clause of `text` whose subject is one of `names`, or None."""
+    if not any(n in text for n in names):
+        return None  # the tagger runs only on lines that name the character
     prev_last = None
     for clause in zh.clauses(text):
         ws = [w for w in zh.words(clause) if w.text.strip()]
@@ -150,6 +152,8 @@ def _third_person(seg: Segment, pats: dict, is_zh: bool) -> Violation | None:
 
 def _zh_stage(text: str) -> bool:
     """他/她 opening a speech line, then a predicate: a stage direction in the third person."""
+    if not text.lstrip().startswith(tuple(_ZH_THIRD)):
+        return False
     ws = [w for w in zh.words(text.strip()) if w.text.strip()]
     if len(ws) < 2 or ws[0].text not in _ZH_THIRD:
         return False

@@ -4,8 +4,9 @@ The self-name and truncation checks ask grammatical questions of a Chinese line 
 the subject of a clause, does the line stop on a word that needs a continuation — that a list of
 example phrases cannot answer for lines it has not seen. jieba's HMM and dictionary (shipped in
 the package) give words and ICTCLAS tags (v verb, d adverb, p preposition, c conjunction, r pronoun,
-nr person name, x punctuation, ...). The character's names are added to a private dictionary at
-run time so that 黛玉 or 东坡居士 come out as one `nr` word (东坡肉 stays a dish).
+nr person name, x punctuation, ...). The character's names are added to jieba's dictionary (the
+process-wide one; nothing else here uses jieba) at run time so that 黛玉 or 东坡居士 come out as one
+`nr` word (东坡肉 stays a dish).
 """
 
 from __future__ import annotations
@@ -31,10 +32,10 @@ class Word:
 @functools.cache
 def _tokenizer():
     import jieba
-    import jieba.posseg
+    import jieba.posseg  # its module-level tagger: a second one would load the dictionary again (~3 s)
 
     jieba.setLogLevel(logging.WARNING)
-    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
+    return jieba.posseg.dt
 
 
 _known: set[str] = set()
