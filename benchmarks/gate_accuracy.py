@@ -1,13 +1,14 @@
 """How well the quality gate (default config, no judge) sorts labelled character replies.
 
-The data (benchmarks/data/{dev,heldout}_{zh,en}.tsv) are replies written for this benchmark,
+The data (benchmarks/data/{dev,heldout,heldout2}_{zh,en}.tsv) are replies written for this benchmark,
 each one line of a named character in a scene, with the verdict a careful reader would give
 (`bad`: the gate should drop it, `ok`: it should keep it) and, for a bad line, the family of
 the failure. Many `ok` lines are hard negatives: in-character lines a naive rule would flag
 (the character naming itself, quoting others, refusing or being rude in character, lists
 spoken in prose, classical Chinese, code-switching); their family column names the family
 they could be mistaken for. `heldout` was written before the gate was tuned and is not looked
-at while tuning; `dev` is what tuning looks at. Report both.
+at while tuning; `dev` is what tuning looks at. Report both. `heldout2` (hedging / preaching only)
+was written after the first held-out figures and before the generic-statement check was built.
 
     .venv/bin/python benchmarks/gate_accuracy.py                 # both splits, summary + confusions
     .venv/bin/python benchmarks/gate_accuracy.py --split dev --json out.json
@@ -40,7 +41,7 @@ GOAL_DETECTION, GOAL_FP = 0.95, 0.05
 USER = {"zh": "你怎么看？", "en": "What do you make of it?"}
 FAMILY_OF_RULE = {
     "blacklist.assistant_tone": "assistant_tone", "blacklist.hedging": "hedging", "blacklist.preachy": "hedging",
-    "blacklist.refusal": "refusal", "selfname.role_announce": "role_announce",
+    "blacklist.refusal": "refusal", "tone.generic": "hedging", "selfname.role_announce": "role_announce",
     "selfname.third_person": "third_person", "selfname.narrator": "narrator", "selfname.judge": "third_person",
     "format.speaks_for_user": "speaks_for_user", "format.truncated": "truncated", "format.too_short": "too_short",
     "format.wrong_language": "wrong_language", "format.markdown": "formatting", "format.broken_markup": "formatting",
@@ -121,9 +122,10 @@ def score(cases: list[Case], found: dict[str, list[dict]]) -> dict:
             fp = sum(1 for c in sel if c.family != fam or c.verdict == "ok"
                      if fam in _fams(found[c.id]) and not (c.verdict == "bad" and c.family == fam))
             fams[fam] = _prf(tp, fp, fn)
-        out[lang] = {"lines": len(sel), "bad": len(bad), "ok": len(ok), "detection": caught / len(bad),
-                     "false_positive_rate": fps / len(ok), "families": fams,
-                     "goal_met": caught / len(bad) >= GOAL_DETECTION and fps / len(ok) <= GOAL_FP}
+        det, fpr = caught / max(len(bad), 1), fps / max(len(ok), 1)
+        out[lang] = {"lines": len(sel), "bad": len(bad), "ok": len(ok), "detection": det,
+                     "false_positive_rate": fpr, "families": {k: v for k, v in fams.items() if v["tp"] + v["fn"]},
+                     "goal_met": det >= GOAL_DETECTION and fpr <= GOAL_FP}
     return out
 
 
@@ -204,7 +206,8 @@ def speed(n: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--split", choices=["dev", "heldout", "both"], default="both")
+    ap.add_argument("--split", choices=["dev", "heldout", "heldout2", "both", "all"], default="both",
+                    help="both: heldout + dev; all: also heldout2 (hedging / preaching only)")
     ap.add_argument("--config", type=Path, help="a recipe (its quality block) or a quality YAML")
     ap.add_argument("--json", type=Path, help="write the figures here")
     ap.add_argument("--quiet", action="store_true", help="no confusion list")
@@ -221,7 +224,7 @@ def main() -> None:
     if args.config:
         from factory.cli.gate import _load_config
         cfg = _load_config(args.config)
-    splits = ["heldout", "dev"] if args.split == "both" else [args.split]
+    splits = {"both": ["heldout", "dev"], "all": ["heldout", "heldout2", "dev"]}.get(args.split, [args.split])
     results = {}
     for split in splits:
         cases = load(split)

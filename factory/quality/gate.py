@@ -21,6 +21,7 @@ from factory.quality.blacklist import Blacklist
 from factory.quality.config import QualityConfig
 from factory.quality.dedup import DedupResult, LshParams, near_duplicates
 from factory.quality.formatting import check_format, target_turns
+from factory.quality.generic import generic_statement
 from factory.quality.judge import Line, agreement, ask_judge, choose_lines
 from factory.quality.patterns import Patterns, cap_patterns
 from factory.quality.report import build_report
@@ -128,6 +129,10 @@ def line_findings(text: str, character: str, language: str, blacklist: Blacklist
     found = [Finding(f"blacklist.{hit.category}", f"blacklisted phrase (entry {hit.pattern!r}"
                      + (f", {hit.source})" if hit.source else ")"), hit.span, turn)
              for hit in blacklist.hits(text, language)]
+    generic = generic_statement(text, language)
+    if generic and not any(f.rule in ("blacklist.hedging", "blacklist.preachy") for f in found):
+        found.append(Finding("tone.generic", "a generic statement: generic person, norm or relativity, no one "
+                             "in the scene", generic, turn))
     v = self_name_violation(text, character, language, aliases) if character else None
     if v is not None:
         found.append(Finding(f"selfname.{v.kind}", v.detail, v.span, turn))
