@@ -14,6 +14,7 @@ from factory.quality.config import BlacklistConfig
     ("Well, that depends on the individual.", "en", "hedging"),
     ("抱歉，我无法回答这个问题。", "zh", "refusal"),
     ("I'm sorry, but I cannot fulfill that request.", "en", "refusal"),
+    ("I'm unable to help with that.", "en", "refusal"),  # the contraction once slipped through the regex
     ("It's important to remember that everyone matters.", "en", "preachy"),
     ("I asked ChatGPT about it.", "zh", "assistant_tone"),  # language-neutral entries apply everywhere
 ])
