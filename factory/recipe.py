@@ -201,6 +201,12 @@ def _resolve_paths(recipe: Recipe, base: Path) -> None:
             local.model_path = (base / local.model_path).resolve()
         if not local.model_path.is_file():
             raise RecipeError(f"backend.local.model_path: no such file: {local.model_path}")
+    if recipe.quality is not None:  # quality.blacklist.files: relative to the recipe, and must exist
+        from factory.quality.blacklist import resolve_files
+        try:
+            resolve_files(recipe.quality.blacklist, base)
+        except ValueError as exc:
+            raise RecipeError(str(exc)) from None
     for hook in _PATH_HOOKS:
         hook(recipe, base)
 

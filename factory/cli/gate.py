@@ -49,9 +49,12 @@ def _load_config(path: Path | None):
     from pydantic import ValidationError
 
     try:
-        return QualityConfig.model_validate(data)
+        cfg = QualityConfig.model_validate(data)
     except ValidationError as exc:
         raise RecipeError(f"{path}: quality.{format_validation_error(exc)}") from None
+    from factory.quality.blacklist import resolve_files
+    resolve_files(cfg.blacklist, path.parent, f"{path}: quality.blacklist.files")
+    return cfg
 
 
 DEFAULT_JUDGE_SAMPLE = 200  # lines judged when an endpoint is given and the config asks for none
@@ -102,15 +105,20 @@ def _judge_engine(base_url: str | None, model: str | None, out: Path):
 @click.option("--judge-sample", type=click.IntRange(min=0),
               help=f"Heuristic mode: lines the judge checks to measure the heuristic (default: the config's "
                    f"judge_sample, or {DEFAULT_JUDGE_SAMPLE} when that is 0; capped by the number of lines).")
+@click.option("--explain", "explain_id", metavar="ID", help="Also print why sample ID was kept or dropped, "
+              "with every rule that fired and the matched span.")
 @one_line_errors
 def gate_cmd(samples: Path, out: Path, character: str | None, language: str | None, config_path: Path | None,
              aliases: tuple[str, ...], judge_base_url: str | None, judge_model: str | None,
-             judge_sample: int | None) -> None:
+             judge_sample: int | None, explain_id: str | None) -> None:
     """Check SAMPLES (JSONL of samples): write what passes, what fails and why, and a report."""
     cfg = _judge_sample(_load_config(config_path), judge_base_url, judge_sample)
     good = _read_samples(samples)
+    if explain_id is not None:
+        from factory.quality.explain import check_id
+        check_id(explain_id, good, [])
     with _run_lock(out):
-        _gate(good, out, cfg, character, language, aliases, judge_base_url, judge_model)
+        _gate(good, out, cfg, character, language, aliases, judge_base_url, judge_model, explain_id)
 
 
 def _run_lock(out: Path):
@@ -121,7 +129,8 @@ def _run_lock(out: Path):
     return RunLock(out, "factory gate") if (out / MARKER).is_file() else contextlib.nullcontext()
 
 
-def _gate(good, out: Path, cfg, character, language, aliases, judge_base_url, judge_model) -> None:
+def _gate(good, out: Path, cfg, character, language, aliases, judge_base_url, judge_model,
+          explain_id: str | None) -> None:
     from factory.quality.gate import run_gate_async
     from factory.quality.report import write_outputs
 
@@ -149,3 +158,6 @@ def _gate(good, out: Path, cfg, character, language, aliases, judge_base_url, ju
     if agreement:
         click.echo(agreement)
     click.echo(f"report: {paths['report.md']}")
+    if explain_id is not None:
+        from factory.quality.explain import explain
+        click.echo(explain(result, explain_id))

@@ -12,11 +12,10 @@ import re
 import statistics
 
 from factory.evaluate.scoring import rate
+from factory.lang import detect
 from factory.quality.blacklist import Blacklist, assistant_tone_hits
 from factory.quality.config import QualityConfig
 from factory.quality.selfname import self_name_violation
-from factory.quality.text import cjk_share
-from factory.quality.text import detect_language as gate_language
 from factory.sources.chunking import estimate_tokens
 
 _WORDS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W\d_]+|\d+", re.U)
@@ -39,8 +38,8 @@ def distinct(texts: list[str], n: int) -> float | None:
 
 
 def detect_language(text: str) -> str | None:
-    """The gate's language call, or None for a reply with no letters (left out of the rate)."""
-    return gate_language(text) if cjk_share(text)[1] else None
+    """factory/lang.py's call (zh, en, fr, ja, ...), or None for a reply with no letters (left out of the rate)."""
+    return detect(text)
 
 
 def offline_metrics(answers: list[str], character: str, language: str,

@@ -9,15 +9,14 @@ and the card says so.
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from factory.export.config import GeneralSource, MixConfig
+from factory.lang import zh_or_en
 from factory.recipe import Recipe, RecipeError, register_path_hook
 from factory.records import Message, Sample, iter_user_jsonl, make_id
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _SHAREGPT_ROLES = {"human": "user", "user": "user", "gpt": "assistant", "assistant": "assistant",
                    "system": "system"}
 
@@ -36,7 +35,8 @@ register_path_hook(_resolve)
 
 
 def _language(text: str) -> str:
-    return "zh" if _CJK.search(text) else "en"
+    """zh for a Chinese row, en for the rest (factory/lang.py decides; a stray Han name no longer makes it zh)."""
+    return zh_or_en(text)
 
 
 def _row_messages(row: dict, where: str) -> tuple[str, list[Message]]:

@@ -22,7 +22,10 @@ Stable API (other areas import these; names and signatures do not change):
 
 Recipe block: `quality:` (factory/quality/config.py). Pipeline stage: factory/quality/stage.py.
 CLI: `factory gate SAMPLES.jsonl --out DIR [--character NAME] [--language zh|en] [--config quality.yaml]
-[--judge-base-url URL [--judge-sample N]]` (an endpoint alone judges 200 lines to measure the heuristic).
+[--judge-base-url URL [--judge-sample N]] [--explain ID]` (an endpoint alone judges 200 lines to measure
+the heuristic; --explain prints every rule that fired on one sample, spans marked: quality/explain.py).
+Blacklists are data (quality/blacklists/*.txt); Chinese grammar comes from jieba (quality/zh.py);
+languages and scripts from factory/lang.py. Accuracy: benchmarks/gate_accuracy.py.
 
 Exports are loaded lazily so that `factory.recipe` (which imports the config) stays light.
 """

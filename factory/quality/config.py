@@ -6,6 +6,7 @@ or off. Rule names are listed in factory/quality/rules.py.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -23,14 +24,20 @@ class BlacklistEntry(_Strict):
     pattern: str = Field(min_length=1)
     regex: bool = False
     language: Literal["zh", "en", "any"] = "any"
-    category: Literal["assistant_tone", "hedging", "preachy", "custom"] = "custom"
+    category: Literal["assistant_tone", "refusal", "hedging", "preachy", "custom"] = "custom"
+    source: str = Field("", exclude=True, description="Where the entry is written (file:line): filled in for "
+                        "entries read from blacklist files, shown by `factory gate --explain`; not a recipe key.")
 
 
 class BlacklistConfig(_Strict):
     defaults: bool = True  # start from the built-in zh/en lists
     add: list[BlacklistEntry | str] = Field(default_factory=list)  # a bare string is a literal
-    # default entries to drop: the pattern as written in factory/quality/blacklist.py, or "category:NAME"
+    # default entries to drop: the pattern as written in factory/quality/blacklists/*.txt, or "category:NAME"
     remove: list[str] = Field(default_factory=list)
+    files: list[Path] = Field(default_factory=list, description=(
+        "More blacklist files, read after the shipped ones (with `defaults: false`, instead of them): one "
+        "FAMILY<tab>PATTERN a line, `re:` before a regex (format: factory/quality/blacklists/README.txt). A file "
+        "named zh*.txt or en*.txt applies to that language, any other to all; relative paths are from the recipe."))
 
 
 class SelfNameConfig(_Strict):
@@ -42,8 +49,9 @@ class SelfNameConfig(_Strict):
 
 
 class FormatConfig(_Strict):
-    # a character line needs this many tokens (zh: Han characters, en: words)
-    min_length: dict[str, int] = Field(default_factory=lambda: {"zh": 3, "en": 2})
+    # a character line needs this many tokens (zh: Han characters, en: words); a reply that is only a
+    # backchannel ("嗯。", "Yes.") is short whatever its length, so a terse "不可！" or "Never!" can stay
+    min_length: dict[str, int] = Field(default_factory=lambda: {"zh": 2, "en": 1})
     max_short_share: float = Field(0.34, ge=0, le=1)  # reject when more of the lines are short
     # lines at least this long must end in punctuation or closing markup (0: do not check)
     end_punct_min_length: dict[str, int] = Field(default_factory=lambda: {"zh": 15, "en": 8})

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 
+from factory import lang
+from factory.quality import zh
 from factory.quality.config import FormatConfig
 from factory.quality.rules import Finding
-from factory.quality.text import count_tokens, script_counts, segments
+from factory.quality.text import count_tokens, script_counts, segments, spoken_text
 from factory.records import Sample
 
 _PAIRS = [("（", "）"), ("(", ")"), ("「", "」"), ("『", "』"), ("【", "】"), ("“", "”")]
@@ -25,6 +27,39 @@ _EN_DANGLING_END = {"the", "a", "an", "and", "or", "but", "to", "of", "with", "m
                     "that", "because", "if", "when", "than", "as", "at", "by", "from", "into", "his", "her"}
 _LAST_WORD = re.compile(r"([A-Za-z']+)\s*$")
 _YOU_ACTION = re.compile(r"^\s*(你|您|you\b)", re.I)
+# The character writing the user's words: 你…说： / "You nod and say, ..."
+_YOU_SAY = re.compile(r"^\s*(?:你|您)[^。！？「“\n]{0,30}?(?:说|道|问|答|喊)道?[：:]"
+                      r"|^\s*you\s+[^.!?\"“\n]{0,40}?\b(?:say|said|ask|asked|reply|replied)\b[,:]?\s*[\"“]", re.I)
+# Assistant formatting: markdown headings, bold labels, list items on their own lines
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S", re.M)
+_MD_BOLD = re.compile(r"\*\*[^*\n]{1,60}\*\*")
+_MD_ITEM = re.compile(r"^\s*(?:[-*•+]\s+|\d{1,2}[.、)）]\s*|[一二三四五六七八九十]{1,3}[、．]\s*|[（(][一二三四五六七八九十\d]{1,2}[)）]\s*)\S",
+                      re.M)
+# Chinese words after which a clause cannot stop (ICTCLAS: preposition, conjunction, adverb,
+# structural particle 的/地/得/着), and, on longer lines, a verb or pronoun left without its object.
+_ZH_OPEN_TAGS = ("p", "c", "d", "uj", "uv", "ud", "uz")
+_ZH_OPEN_TAGS_LONG = ("v", "r")
+_ZH_FINAL = ("了", "吧", "呢", "啊", "呀", "嘛", "罢", "哦", "啦", "么", "吗", "哉", "矣", "也", "耳", "乎")
+_ZH_OPEN_MIN_HAN = 4  # shorter lines say too little ("算了", "也罢")
+_ZH_OPEN_LONG_HAN = 8
+# Backchannels: replies that only acknowledge, a closed class (not "Never!" or "准奏。")
+_FILLERS = {
+    "zh": {"嗯", "嗯嗯", "哦", "噢", "喔", "哈", "哈哈", "呵呵", "好", "好的", "是", "是的", "对", "对的", "行", "唔", "啊",
+           "哎", "诶", "好吧", "嗯哼"},
+    "en": {"yes", "no", "ok", "okay", "hm", "hmm", "oh", "ah", "aye", "indeed", "yeah", "yep", "nope", "sure", "right",
+           "mm", "uh", "um", "oui", "alright", "fine"},
+}
+_FILLER_SPLIT = re.compile(r"[\W_]+")
+MODEL_MIN_CONFIDENCE = 0.8  # a Latin-script line the language model gives another language with this much
+MODEL_MIN_WORDS = 4
+# English function words: a line where they are a quarter of the words is English without asking the
+# model (the common case, and the model is a third of the format checks' time)
+_EN_FUNCTION = frozenset({"the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for",
+    "with", "from", "by", "is", "are", "was", "were", "be", "been", "am", "i", "you", "he", "she", "it",
+    "we", "they", "my", "your", "his", "her", "our", "their", "me", "him", "us", "them", "this", "that",
+    "not", "no", "do", "does", "did", "have", "has", "had", "will", "would", "can", "could", "shall",
+    "should", "what", "who"})
+_EN_WORD = re.compile(r"[A-Za-z']+")
 EXPECTED_SCRIPT = {"zh": "Han", "en": "Latin"}
 _MIN_LETTERS = 6  # fewer letters say nothing about the language ("OK!", "嗯嗯")
 # Japanese shares Han with Chinese; kana tells them apart. Japanese prose is ~60-80% kana (kanji-dense
@@ -59,9 +94,46 @@ def _ends_open(text: str, language: str) -> str | None:
         for w in _ZH_DANGLING_END:
             if t.endswith(w):
                 return f"ends with the connective {w!r}"
+        why = _zh_open_end(t)
+        if why:
+            return why
     m = _LAST_WORD.search(t)
     if m and m.group(1).lower() in _EN_DANGLING_END:
         return f"ends with {m.group(1)!r}"
+    return None
+
+
+def _zh_open_end(t: str) -> str | None:
+    """A Chinese line without final punctuation that stops on a word needing a continuation."""
+    if t[-1] in _END_OK or not lang.HAN_RE.match(t[-1]) or t.endswith(_ZH_FINAL):
+        return None
+    han = len(lang.HAN_RE.findall(t))
+    if han < _ZH_OPEN_MIN_HAN:
+        return None
+    last = zh.words(zh.clauses(t)[-1])[-1]
+    tags = _ZH_OPEN_TAGS + (_ZH_OPEN_TAGS_LONG if han >= _ZH_OPEN_LONG_HAN else ())
+    if last.tag.startswith(tags) or last.text in ("是", "在"):
+        return f"stops on {last.text!r} ({last.tag}) without punctuation"
+    return None
+
+
+def is_filler(text: str, language: str) -> bool:
+    """A reply that only acknowledges ("嗯。", "Hm.", "Yes"): too short whatever its length."""
+    words = [w.lower() for w in _FILLER_SPLIT.split(text) if w]
+    fillers = _FILLERS.get(language, set())
+    if language == "zh" and len(words) == 1 and words[0] not in fillers:
+        words = [w.text for w in zh.words(words[0])]
+    return bool(words) and all(w in fillers for w in words)
+
+
+def markdown(text: str) -> str | None:
+    """Why a line is formatted like an assistant's answer (markdown structure), or None."""
+    m = _MD_HEADING.search(text) or _MD_BOLD.search(text)
+    if m:
+        return m.group(0).strip()
+    items = _MD_ITEM.findall(text)
+    if len(items) >= 2 and "\n" in text:
+        return f"{len(items)} list items"
     return None
 
 
@@ -91,7 +163,7 @@ def check_format(sample: Sample, language: str, names: list[str], cfg: FormatCon
         if not text.strip():
             continue
         out.extend(_line_findings(text, i, language, labels - own, cfg, end_len))
-        if count_tokens(text) < min_len:
+        if count_tokens(text) < min_len or is_filler(text, language):
             short.append(i)
     if short and len(short) / len(targets) > cfg.max_short_share:
         i = short[0]
@@ -107,8 +179,9 @@ def check_line(text: str, language: str, names: list[str], cfg: FormatConfig) ->
     labels = {x.lower() for x in cfg.user_labels} - {n.lower() for n in names}
     out = _line_findings(text, 0, language, labels, cfg, cfg.end_punct_min_length.get(language, 0))
     min_len = cfg.min_length.get(language, 0)
-    if count_tokens(text) < min_len:
-        out.append(Finding("format.too_short", f"shorter than {min_len} tokens", text.strip()[:80], 0))
+    if count_tokens(text) < min_len or is_filler(text, language):
+        out.append(Finding("format.too_short", f"shorter than {min_len} tokens or only a backchannel",
+                           text.strip()[:80], 0))
     d = _DEBRIS.search(text)
     if d:
         out.append(Finding("format.broken_markup", "template/markup debris", d.group(0), 0))
@@ -118,18 +191,23 @@ def check_line(text: str, language: str, names: list[str], cfg: FormatConfig) ->
 def _line_findings(text: str, i: int, language: str, user_labels: set[str], cfg: FormatConfig,
                    end_len: int) -> list[Finding]:
     out = []
+    md = markdown(text)
+    if md:
+        out.append(Finding("format.markdown", "formatted like an assistant's answer", md, i))
     bad = _unbalanced(text)
     why = _ends_open(text, language)
-    if bad and bad[0] > 0 and text.rstrip()[-1:] not in _END_OK - {'"', "*"}:
+    if md and (bad or why):  # a list item ends without a full stop; it is the list that is wrong
+        bad = why = None
+    elif bad and bad[0] > 0 and text.rstrip()[-1:] not in _END_OK - {'"', "*"}:
         out.append(Finding("format.truncated", f"unclosed {bad[1]} at the end", text.strip()[-40:], i))
     elif bad:
         out.append(Finding("format.broken_markup", f"unbalanced {bad[1]}", text.strip()[:80], i))
     elif why:
         out.append(Finding("format.truncated", why, text.strip()[-40:], i))
-    elif end_len and count_tokens(text) >= end_len and text.rstrip()[-1:] not in _END_OK \
+    elif not md and end_len and count_tokens(text) >= end_len and text.rstrip()[-1:] not in _END_OK \
             and not _is_symbol(text.rstrip()[-1:]):
         out.append(Finding("format.truncated", "a long line without closing punctuation", text.strip()[-40:], i))
-    wrong = wrong_script(text, language, cfg.min_language_share)
+    wrong = wrong_script(text, language, cfg.min_language_share) or wrong_language(text, language)
     if wrong:
         out.append(Finding("format.wrong_language", wrong, text.strip()[:80], i))
     for seg in segments(text):
@@ -138,6 +216,9 @@ def _line_findings(text: str, i: int, language: str, user_labels: set[str], cfg:
             break
         if seg.kind == "action" and _YOU_ACTION.match(seg.text):
             out.append(Finding("format.speaks_for_user", "acts for the user", seg.text.strip()[:80], i))
+            break
+        if seg.kind == "speech" and _YOU_SAY.match(seg.text):
+            out.append(Finding("format.speaks_for_user", "writes the user's words", seg.text.strip()[:80], i))
             break
     return out
 
@@ -164,6 +245,24 @@ def wrong_script(text: str, language: str, min_share: float) -> str | None:
     found = max((k for k in counts if k != expected), key=counts.__getitem__)
     name = "Japanese kana" if found == "Kana" else found
     return f"mostly {name} ({counts[found] / total:.0%} of letters), expected {expected} ({share:.0%})"
+
+
+def wrong_language(text: str, language: str) -> str | None:
+    """A line in the right script but another language (French in an English set), or None.
+
+    The language model (factory/lang.py) must be sure and the line long enough: a character's
+    "Ach, Gott im Himmel!" inside English speech stays English.
+    """
+    if language != "en":
+        return None  # Chinese: script decides (Han, kana, hangul), see wrong_script
+    speech = spoken_text(text) or text
+    words = [w.lower() for w in _EN_WORD.findall(speech)]
+    if len(words) < MODEL_MIN_WORDS or sum(w in _EN_FUNCTION for w in words) * 4 >= len(words):
+        return None
+    g = lang.guess(speech)
+    if g is None or g.by != "model" or g.language == "en" or g.confidence < MODEL_MIN_CONFIDENCE:
+        return None
+    return f"reads as {g.language} ({g.confidence:.0%} sure), expected en"
 
 
 def _is_symbol(ch: str) -> bool:

@@ -21,6 +21,7 @@ from factory.quality.blacklist import Blacklist
 from factory.quality.config import QualityConfig
 from factory.quality.dedup import DedupResult, LshParams, near_duplicates
 from factory.quality.formatting import check_format, target_turns
+from factory.quality.generic import generic_statement
 from factory.quality.judge import Line, agreement, ask_judge, choose_lines
 from factory.quality.patterns import Patterns, cap_patterns
 from factory.quality.report import build_report
@@ -36,6 +37,7 @@ class GateResult:
     kept: list[Sample]
     rejected: list[dict]  # {"id", "stage", "rule", "detail", "span", "turn", "also", "sample", ...}
     report: dict
+    findings: dict[str, list[Finding]] = field(default_factory=dict)  # sample id -> every rule that fired
 
     @property
     def summary(self) -> dict:
@@ -114,14 +116,23 @@ async def run_gate_async(samples: Sequence[Sample], config: QualityConfig | None
     kept, rejected = _assemble(state, invalid)
     report = build_report(cfg, state, invalid, kept, rejected, dedup=dedup_report, patterns=pattern_report,
                           selfname=selfname_report, timings=timings, character=character, language=language)
-    return GateResult(kept, rejected, report)
+    findings: dict[str, list[Finding]] = {}
+    for it in state:  # a repeated id keeps the first sample's findings
+        extra = [it.reason] if it.reason is not None and it.reason not in it.findings else []
+        findings.setdefault(it.sample.id, [*it.findings, *extra])
+    return GateResult(kept, rejected, report, findings)
 
 
 def line_findings(text: str, character: str, language: str, blacklist: Blacklist, aliases: Sequence[str],
                   turn: int = 0) -> list[Finding]:
     """Blacklist and self-name findings for one character line (the gate's, and a DPO `chosen` reply's)."""
-    found = [Finding(f"blacklist.{hit.category}", f"blacklisted phrase (entry {hit.pattern!r})", hit.span, turn)
+    found = [Finding(f"blacklist.{hit.category}", f"blacklisted phrase (entry {hit.pattern!r}"
+                     + (f", {hit.source})" if hit.source else ")"), hit.span, turn)
              for hit in blacklist.hits(text, language)]
+    generic = generic_statement(text, language)
+    if generic and not any(f.rule in ("blacklist.hedging", "blacklist.preachy") for f in found):
+        found.append(Finding("tone.generic", "a generic statement: generic person, norm or relativity, no one "
+                             "in the scene", generic, turn))
     v = self_name_violation(text, character, language, aliases) if character else None
     if v is not None:
         found.append(Finding(f"selfname.{v.kind}", v.detail, v.span, turn))

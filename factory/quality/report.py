@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from factory.quality.rules import RULES
+from factory.quality.rules import FAMILY, RULES
 from factory.records import write_jsonl_atomic
 
 if TYPE_CHECKING:
@@ -38,6 +38,11 @@ def build_report(cfg, state, invalid, kept, rejected, *, dedup: dict, patterns: 
     rules = {name: {"description": desc, "rejected": rejected_by[name], "flagged": flagged_by[name],
                     "hits": hits[name], "action": cfg.action(name), "examples": examples.get(name, [])}
              for name, desc in RULES.items() if hits[name] or rejected_by[name] or flagged_by[name]}
+    families: dict[str, dict[str, int]] = {}
+    for name, v in rules.items():  # a sample counts once per family (under its first rule), as in `rules`
+        fam = families.setdefault(FAMILY.get(name, name), {"rejected": 0, "flagged": 0})
+        fam["rejected"] += v["rejected"]
+        fam["flagged"] += v["flagged"]
     n_in = len(state) + len(invalid)
     return {
         "input": n_in, "kept": len(kept), "rejected": len(rejected),
@@ -45,7 +50,7 @@ def build_report(cfg, state, invalid, kept, rejected, *, dedup: dict, patterns: 
         "balanced": n_in == len(kept) + len(rejected) and sum(rejected_by.values()) == len(rejected),
         "by_rule": dict(rejected_by.most_common()),
         "character": character, "language": language,
-        "rules": rules, "dedup": dedup, "patterns": patterns, "selfname": selfname,
+        "rules": rules, "by_family": families, "dedup": dedup, "patterns": patterns, "selfname": selfname,
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
         "config": cfg.model_dump(mode="json"),
     }
@@ -75,6 +80,11 @@ def render_markdown(report: dict) -> str:
         md += [f"Character/language: {who}", ""]
     md += _table([[r["input"], r["kept"], r["rejected"], r["flagged"], "yes" if r["balanced"] else "NO"]],
                  ["input", "kept", "rejected", "kept with flags", "kept + rejected = input"])
+    if r.get("by_family"):
+        md += ["", "## Failure families", ""]
+        md += _table([[k, v["rejected"], v["flagged"]] for k, v in
+                      sorted(r["by_family"].items(), key=lambda kv: (-kv[1]["rejected"], kv[0]))],
+                     ["family", "rejected", "flagged"])
     md += ["", "## Rules", ""]
     md += _table([[k, v["description"], v["action"], v["rejected"], v["flagged"], v["hits"]]
                   for k, v in r["rules"].items()],

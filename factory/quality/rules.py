@@ -14,13 +14,16 @@ RULES: dict[str, str] = {
     "format.empty_turn": "a turn has no text",
     "format.no_target_turn": "no trainable line of the target character",
     "format.broken_markup": "unbalanced brackets/quotes, template or chat-template debris",
+    "format.markdown": "assistant formatting: markdown headings, bold labels or list items on their own lines",
     "format.truncated": "a character line stops mid-sentence",
     "format.wrong_language": "a character line is not in the dataset's language",
     "format.speaks_for_user": "the character writes the user's lines or actions",
     "blacklist.assistant_tone": "assistant/AI tone in a character line",
+    "blacklist.refusal": "a content-policy refusal instead of the character's own answer",
     "blacklist.hedging": "hedging filler in a character line",
     "blacklist.preachy": "preaching in a character line",
     "blacklist.custom": "a recipe-added blacklist entry",
+    "tone.generic": "a generic hedge or sermon addressed to everyone, anchored in no one in the scene",
     "selfname.role_announce": "announces the role ('As <name>, I ...')",
     "selfname.third_person": "talks about the character by name, from outside",
     "selfname.narrator": "narrator voice in a speech turn",
@@ -33,6 +36,19 @@ RULES: dict[str, str] = {
     "pattern.ngram": "downsampled: phrase over its share cap",
 }
 ORDER = {name: i for i, name in enumerate(RULES)}
+# The failure family of each rule (what a reader of the report asks: how much assistant tone?).
+FAMILY: dict[str, str] = {
+    "format.invalid_record": "record", "format.duplicate_id": "record", "format.empty_turn": "record",
+    "format.no_target_turn": "record", "format.broken_markup": "markup", "format.markdown": "list/markdown formatting",
+    "format.truncated": "truncation", "format.wrong_language": "wrong language",
+    "format.speaks_for_user": "speaks for the user", "blacklist.assistant_tone": "assistant tone",
+    "blacklist.refusal": "refusal", "blacklist.hedging": "hedging / preaching", "blacklist.preachy": "hedging / preaching",
+    "blacklist.custom": "recipe blacklist", "tone.generic": "hedging / preaching", "selfname.role_announce": "role announcement",
+    "selfname.third_person": "third-person self-reference", "selfname.narrator": "narrator voice",
+    "selfname.judge": "third-person self-reference", "format.too_short": "too short",
+    "dedup.exact_sample": "duplicates", "dedup.near_sample": "duplicates", "dedup.line": "duplicates",
+    "pattern.opener": "over-frequent patterns", "pattern.ngram": "over-frequent patterns",
+}
 ALWAYS_REJECT = ("format.invalid_record", "format.duplicate_id")
 
 

@@ -1,15 +1,22 @@
-"""Is a line spoken from inside the character? The self-name check, as heuristics.
+"""Is a line spoken from inside the character? The self-name check, without a model.
 
 The field's test: replace every first-person 我 / I / me / my in the line with the character's
-name; if the sentence still reads naturally, it was not spoken from inside the character. These
-heuristics catch the shapes that test exposes, without a model:
+name; if the sentence still reads naturally, it was not spoken from inside the character. The
+shapes that test exposes:
 
-- role_announce: "作为贝多芬，我…", "As Beethoven, I …", "以贝多芬的身份", "in character".
-- third_person: the character's name as the subject of speech ("贝多芬觉得…", "Beethoven smiled"),
-  unless the line is naming itself ("我叫贝多芬", "I am Beethoven", "they say Beethoven is mad").
-- narrator: narration around quoted speech that speaks of 他/她/he/she or a speech verb
-  ("他低声说：「…」"), or a speech line that is a stage direction in the third person
-  ("He turns to the window." with no I/you anywhere).
+- role_announce: the role named as a role — "作为贝多芬，我…", "我扮演的X会说", "以下是X的回答",
+  "As Beethoven, I …", "playing the role of X", "here is how X might respond", "in character".
+- third_person: the character's name as the *subject of a clause*. Chinese is read with jieba's
+  part-of-speech tagger (factory/quality/zh.py), the names added to its dictionary: a name that
+  opens a clause and is followed by a predicate (anything but a pronoun, measure, particle or the
+  end of the clause; 的 + noun + more) is a subject; one that follows a verb (我叫X, 人家叫我X, 都说X…), follows 我
+  (我诸葛亮), is followed by a demonstrative or a measure (X这个号, X二字), or shares its clause
+  with a first-person pronoun (X是我的笔名) is the character naming itself. English: the name
+  followed by a verb form (auxiliary, -ed, -s, irregular past) or by a possessive body part,
+  unless the words before it name or report ("I am", "call me", "they say", "that").
+- narrator: narration around quoted speech in the third person (他/她/he/she), when the narration
+  has no first person ("他低声说：「…」" but not "我父亲常说：「…」他走了。"), or a speech line
+  that is a stage direction (他/she + a verb) with no I/you anywhere.
 Actions in （…） / *…* are exempt: describing the character from outside is what they are for.
 """
 
@@ -19,45 +26,38 @@ import functools
 import re
 from dataclasses import dataclass
 
-from factory.quality.text import Segment, name_variants, segments
+from factory.lang import HAN_RE, LATIN_RE, name_variants
+from factory.quality import zh
+from factory.quality.text import Segment, segments
 
-_ZH_PRED = (
-    "觉得|认为|想着|想到|想|心想|说道|说|知道|明白|感到|感觉|看着|望着|看向|望向|走向|走到|走|站起|站|坐|"
-    "笑着|笑了|微笑|笑|点头|摇头|低头|抬头|叹|皱眉|皱|沉默|停顿|转身|回答|回应|相信|希望|喜欢|讨厌|从不|"
-    "从来|一直|总是|曾经|正在|已经|不会|不想|不能|不愿|是个|是一个|的心|的脸|的眼|的手|的声音|的目光|的内心")
-_ZH_SELF_BEFORE = re.compile(r"(我叫|我是|我就是|我便是|叫我|称我|名叫|我乃|本人|在下|咱|我|说|认为|觉得|以为|称|骂|叫|喊)\s*$")
-_EN_VERBS = (
-    r"is|was|has|had|does|did|will|would|can|could|must|never|always|thinks?|thought|feels?|felt|knows?|"
-    r"knew|believes?|believed|says?|said|smiles?|smiled|nods?|nodded|looks?|looked|turns?|turned|sighs?|"
-    r"sighed|laughs?|laughed|walks?|walked|stands?|stood|sits?|sat|wants?|wanted|doesn'?t|didn'?t|won'?t|"
-    r"isn'?t|wasn'?t|hates?|hated|loves?|loved|likes?|liked|wonders?|wondered|pauses?|paused|frowns?|"
-    r"frowned|shrugs?|shrugged|replies|replied|answers?|answered|leans?|leaned|glances?|glanced|gazes?|"
-    r"gazed|whispers?|whispered|murmurs?|murmured|raises?|raised|clenches|clenched|grins?|grinned")
-_EN_BODY = r"heart|mind|eyes|face|hands|voice|thoughts|gaze|lips|brow|fingers|expression"
+# Chinese: tags (ICTCLAS) after a clause-opening name that make it no subject (a demonstrative, a
+# measure, a particle, punctuation), and those that may stand before the subject in its clause
+# (conjunction, adverb, time word).
+_ZH_NOT_PREDICATE = ("r", "x", "m", "q", "y", "e", "u", "w")  # X这个号, X二字, X啊
+_ZH_BEFORE_SUBJECT = ("c", "d", "t")
+_ZH_PREDICATE = ("v", "d", "a", "p", "l", "i", "z")
+_ZH_FIRST = {"我", "朕", "吾", "本人", "在下", "咱", "俺", "老夫", "本宫", "孤", "我们", "咱们", "余", "鄙人"}
+_ZH_THIRD = {"他", "她"}
+_ZH_PERSON = re.compile(r"[我你您咱俺朕吾]")
+_NARR_ZH = re.compile(r"他|她")
+_ZH_FIRST_RE = re.compile(r"[我朕吾咱俺]|本人|在下|老夫|本宫")
+
+_EN_AUX = (r"is|was|has|had|does|did|will|would|can|could|must|shall|should|may|might|never|always|"
+           r"isn'?t|wasn'?t|doesn'?t|didn'?t|won'?t|can'?t|couldn'?t|hasn'?t|hadn'?t")
+_EN_IRREGULAR = (r"sat|stood|took|held|threw|went|came|fell|began|felt|knew|thought|said|left|put|set|got|gave|"
+                 r"ran|shook|drew|rose|spoke|wrote|ate|drank|saw|met|kept|lay|led|hung|struck|bit|hid|caught|"
+                 r"brought|bought|sank|sang|swung|wore|tore|made|found|heard|told|sent|grew|blew|stole|froze")
+_EN_VERB = rf"(?:{_EN_AUX}|{_EN_IRREGULAR}|[a-z]+ed|[a-z]*[^su'\W]s)"  # -s, not -ss / -us / -'s
+_EN_BODY = r"heart|mind|eyes?|face|hands?|voice|thoughts|gaze|lips|brow|fingers|expression|jaw|cheeks|shoulders"
 _EN_SELF_BEFORE = re.compile(
     r"(\b(i am|i'm|i’m|me|call me|named|name is|am|as|of|say|says|said|think|thinks|call|calls|called|that|"
-    r"know|knows|the)\s*,?\s*)$", re.I)
+    r"know|knows|the|write|writes|wrote|tell|tells|told)\s*,?\s*)$", re.I)
 _EN_SELF_AFTER = re.compile(r"^\s*(is my name|is me|here|speaking|at your service)\b", re.I)
-_ZH_SELF_AFTER = re.compile(r"^(就是我|便是我|是我|本人|我)")
-
-_ZH_STAGE = re.compile(
-    r"^(他|她)(缓缓|慢慢|轻轻|默默|微微|静静|忽然|突然|猛地|不禁|又|再次|沉默片刻后?)?地?"
-    r"(抬起|抬头|低下|低头|转身|转过|看着|望着|看向|望向|笑|微笑|点头|摇头|叹|皱|走|站|坐|握|拿起|放下|闭上|"
-    r"睁开|沉默|停顿|说|开口|回答|喃喃|凝视|注视)")
-_EN_STAGE = re.compile(
-    r"^(he|she)\s+(\w+ly\s+)?(turns|looks|smiles|sighs|nods|shakes|walks|stands|sits|leans|glances|gazes|"
-    r"frowns|shrugs|laughs|pauses|whispers|says|replies|murmurs|raises|lowers|closes|opens|takes|puts|picks|"
-    r"steps|reaches|clenches|folds|crosses|stares|grins|chuckles|turned|looked|smiled|sighed|nodded|shook|"
-    r"walked|stood|sat|leaned|glanced|gazed|frowned|shrugged|laughed|paused|whispered|said|replied|"
-    r"murmured|raised|lowered|closed|opened|took|put|picked|stepped|reached|clenched|folded|crossed|stared|"
-    r"grinned|chuckled)\b", re.I)
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_LATIN = re.compile(r"[A-Za-z]{2}")
-_ZH_PERSON = re.compile(r"[我你您咱俺]")
+_EN_NOT_VERB_AFTER = re.compile(r"^\s+(are|were|have|of)\b", re.I)  # "Beethoven sonatas are ...": a plural noun
+_EN_STAGE = re.compile(rf"^(he|she)\s+(\w+ly\s+)?({_EN_IRREGULAR}|[a-z]+ed|[a-z]*[^su'\W]s)\b", re.I)
 _EN_PERSON = re.compile(r"\b(I|I'm|I've|I'll|I'd|me|my|mine|myself|we|us|our|you|your|yours)\b", re.I)
-_NARR_ZH = re.compile(r"(他|她)|(说道|问道|答道|喊道|叹道|笑道|说：|道：|说:|道:)")
-_NARR_EN = re.compile(r"\b(he|she|his|her|him)\b|\b(said|says|asked|asks|replied|replies|whispered|"
-                      r"murmured|muttered|exclaimed)\b", re.I)
+_EN_FIRST = re.compile(r"\b(I|I'm|I've|I'll|I'd|(?i:me|my|mine|myself|we|us|our))\b")
+_NARR_EN = re.compile(r"\b(he|she|his|her|him)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -68,34 +68,96 @@ class Violation:
 
 
 @functools.lru_cache(maxsize=256)
-def _patterns(character: str, aliases: tuple[str, ...]) -> dict[str, re.Pattern]:
+def _patterns(character: str, aliases: tuple[str, ...]) -> dict:
     names = name_variants(character, aliases)
+    zh.add_names(names)
     alt = "|".join(re.escape(n) for n in names)
+    role = r"(?:role|part|persona|character|voice)"
     return {
-        "announce_zh": re.compile(rf"(作为|身为|以)\s*({alt})\s*(本人|自己)?\s*(的身份|这个角色|的角色|[，,:：]|\s*我)"
-                                  rf"|扮演\s*({alt})|(进入|保持|跳出)角色"),
+        "names": frozenset(names),
+        "announce_zh": re.compile(
+            rf"(作为|身为|以)\s*({alt})\s*(本人|自己)?\s*(的身份|这个角色|的角色|[，,:：]|\s*我)"
+            rf"|扮演的?\s*({alt})|(以|用)\s*({alt})\s*的?(身份|口吻|语气|角度|视角)|化身\s*({alt})"
+            rf"|以下是\s*({alt})|(如果|假如|倘若|若)我是\s*({alt})|(现在|此刻|接下来)我(就)?是\s*({alt})"
+            rf"|保持\s*({alt})\s*的?角色|({alt})的角色|(模仿|模拟)\s*({alt})|(进入|保持|跳出)角色"),
         "announce_en": re.compile(
-            rf"\bas (?:{alt})\s*,|\b(speaking|answering|responding|replying|acting|writing) as (?:{alt})\b"
-            rf"|\b(i am|i'm|i’m) (playing|role-?playing|portraying) (?:{alt})\b|\b(?:{alt}) would (say|respond|reply)\b"
+            rf"\bas (?:{alt})\s*[,:*]|\b(speaking|answering|responding|replying|acting|writing) as (?:{alt})\b"
+            rf"|\b(i am|i'm|i’m) (playing|role-?playing|portraying) (?:{alt})\b"
+            rf"|\b(?:{alt}) (would|might|could) (say|respond|reply|answer)\b"
+            rf"|\b(playing|portraying|in|taking on|assuming|adopting) (the )?{role} (of|as) (?:{alt})\b"
+            rf"|\bin character as\b|\b(respond|answer|reply|speak)(ing)? as (?:{alt})( would)?\b"
+            rf"|\bas (?:{alt}) (would|might)\b|\bif i were (?:{alt})\b|\bin the role of\b"
             rf"|\b(stay|staying|remain|break|breaking|out of) (in )?character\b|\bas the character\b"
             rf"|\brole-?play(ing)? as\b", re.I),
-        "name_zh": re.compile(rf"({alt})(先生|大人|老师)?\s*({_ZH_PRED})"),
-        "name_en": re.compile(rf"\b({alt})\b(?:\s+(?:\w+ly)\s+|\s+)(?i:({_EN_VERBS}))\b|\b({alt})['’]s (?i:{_EN_BODY})\b"),
+        "name_en": re.compile(
+            rf"\b({alt})\b(?:\s+(?:\w+ly)\s+|\s+)({_EN_VERB})\b|\b({alt})['’]s (?:\w+ )?(?:{_EN_BODY})\b"),
     }
 
 
-def _third_person(seg: Segment, pats: dict[str, re.Pattern], zh: bool) -> Violation | None:
-    rx = pats["name_zh" if zh else "name_en"]
-    for m in rx.finditer(seg.text):
+def _zh_subject(text: str, names: frozenset[str]) -> str | None:
+    """The clause of `text` whose subject is one of `names`, or None."""
+    if not any(n in text for n in names):
+        return None  # the tagger runs only on lines that name the character
+    prev_last = None
+    for clause in zh.clauses(text):
+        ws = [w for w in zh.words(clause) if w.text.strip()]
+        hit = _zh_clause_subject(ws, names, prev_last)
+        if hit:
+            return clause.strip()
+        prev_last = ws[-1].text if ws else None
+    return None
+
+
+def _zh_clause_subject(ws: list[zh.Word], names: frozenset[str], prev_last: str | None) -> bool:
+    if any(w.text in _ZH_FIRST for w in ws):
+        return False  # "鲁迅是我的笔名", "我诸葛亮岂能…": the character speaks of its name
+    i = 0
+    while i < len(ws) and ws[i].text not in names and ws[i].tag.startswith(_ZH_BEFORE_SUBJECT):
+        i += 1  # 当年 / 其实 / 而 may open the clause before its subject
+    if i == len(ws) or ws[i].text not in names or ws[i].text == prev_last:
+        return False  # no name opens the clause, or it is picked up from the clause before (称卧龙，卧龙…)
+    rest = ws[i + 1:]
+    if rest and rest[0].tag.startswith(("s", "f")):
+        return True  # X心中 / X心里: the inside of the character, seen from outside
+    for _ in range(2):  # a title or a span of time between: X先生…, X一生…
+        if len(rest) > 1 and rest[0].tag in ("n", "m", "t") and rest[0].text not in names:
+            rest = rest[1:]
+    if not rest:
+        return False  # the name alone: a vocative or an answer ("孔明。")
+    nxt = rest[0]
+    if nxt.text == "的":
+        return len(rest) > 2 and rest[1].tag.startswith(("n", "s"))  # X的眼圈又红了, X的心里… (not: X的诗)
+    if nxt.text in names or nxt.tag.startswith(_ZH_NOT_PREDICATE):
+        return False
+    return any(w.tag.startswith(_ZH_PREDICATE) for w in rest)  # only nouns: a noun phrase (X二字, X文集)
+
+
+def _third_person(seg: Segment, pats: dict, is_zh: bool) -> Violation | None:
+    if is_zh:
+        clause = _zh_subject(seg.text, pats["names"])
+        if clause:
+            return Violation("third_person", f"the character's name is the subject of a clause in a {seg.kind} part",
+                             clause[:80])
+        return None
+    for m in pats["name_en"].finditer(seg.text):
         before = seg.text[:m.start()]
-        if zh:
-            if _ZH_SELF_BEFORE.search(before[-4:]) or _ZH_SELF_AFTER.match(seg.text[m.end(1):]):
-                continue
-        else:
-            if _EN_SELF_BEFORE.search(before[-24:]) or _EN_SELF_AFTER.match(seg.text[m.end(1):]):
-                continue
+        name_end = m.end(1) if m.group(1) else m.end(3)
+        if _EN_SELF_BEFORE.search(before[-24:]) or _EN_SELF_AFTER.match(seg.text[name_end:]):
+            continue
+        if m.group(2) and m.group(2).endswith("s") and _EN_NOT_VERB_AFTER.match(seg.text[m.end(2):]):
+            continue
         return Violation("third_person", f"speaks of the character by name in a {seg.kind} part", m.group(0))
     return None
+
+
+def _zh_stage(text: str) -> bool:
+    """他/她 opening a speech line, then a predicate: a stage direction in the third person."""
+    if not text.lstrip().startswith(tuple(_ZH_THIRD)):
+        return False
+    ws = [w for w in zh.words(text.strip()) if w.text.strip()]
+    if len(ws) < 2 or ws[0].text not in _ZH_THIRD:
+        return False
+    return ws[1].tag.startswith(("v", "d", "l", "i", "p", "a", "q"))
 
 
 def self_name_violation(text: str, character: str, language: str | None = None,
@@ -109,26 +171,26 @@ def self_name_violation(text: str, character: str, language: str | None = None,
     pats = _patterns(character, tuple(aliases))
     segs = segments(text)
     spoken = [s for s in segs if s.kind in ("speech", "narration")]
-    has_cjk, has_latin = bool(_CJK.search(text)), bool(_LATIN.search(text))
+    has_cjk, has_latin = bool(HAN_RE.search(text)), bool(re.search(r"[A-Za-z]{2}", text))
     for rx, needed in ((pats["announce_zh"], has_cjk), (pats["announce_en"], has_latin)):
         m = rx.search(text) if needed else None
         if m:
             return Violation("role_announce", "announces the role instead of speaking from it", m.group(0))
     for seg in spoken:
-        zh = _is_zh(seg.text, language)
-        found = _third_person(seg, pats, zh)
+        found = _third_person(seg, pats, _is_zh(seg.text, language))
         if found:
             return found
+    speech_all = " ".join(s.text for s in spoken)
+    narration = " ".join(s.text for s in spoken if s.kind == "narration")
     for seg in spoken:
-        zh = _is_zh(seg.text, language)
+        is_zh = _is_zh(seg.text, language)
         if seg.kind == "narration":
-            m = (_NARR_ZH if zh else _NARR_EN).search(seg.text)
-            if m:
+            first = _ZH_FIRST_RE if is_zh else _EN_FIRST
+            if (_NARR_ZH if is_zh else _NARR_EN).search(seg.text) and not first.search(narration):
                 return Violation("narrator", "narration outside the quoted speech", seg.text.strip()[:80])
         else:
-            m = (_ZH_STAGE if zh else _EN_STAGE).match(seg.text.strip())
-            speech_all = " ".join(s.text for s in spoken)
-            if m and not (_ZH_PERSON if zh else _EN_PERSON).search(speech_all):
+            stage = _zh_stage(seg.text) if is_zh else bool(_EN_STAGE.match(seg.text.strip()))
+            if stage and not (_ZH_PERSON if is_zh else _EN_PERSON).search(speech_all):
                 return Violation("narrator", "a third-person stage direction as speech", seg.text.strip()[:80])
     return None
 
@@ -136,4 +198,4 @@ def self_name_violation(text: str, character: str, language: str | None = None,
 def _is_zh(text: str, language: str | None) -> bool:
     if language in ("zh", "en"):
         return language == "zh"
-    return bool(_CJK.search(text))
+    return bool(HAN_RE.search(text)) and len(HAN_RE.findall(text)) >= len(LATIN_RE.findall(text)) * 0.3

@@ -12,7 +12,8 @@ def test_distinct_n_is_corpus_level():
 
 
 def test_language_detection():
-    assert detect_language("Ich bin Anna, the clockmaker.") == "en"
+    assert detect_language("Guten Morgen! I am Anna, the clockmaker of this town.") == "en"
+    assert detect_language("Ich bin Anna, die Uhrmacherin aus Bern.") == "de"  # Latin script is not English
     assert detect_language("我是安娜，一个钟表匠 (Anna).") == "zh"
     assert detect_language("...!") is None
 

@@ -114,3 +114,34 @@ def test_judge_sample_flag_sets_how_many_lines_are_judged(samples_file, tmp_path
     assert server.count == 1 and "(1 lines judged" in res.output
     res = gate(samples_file, "--out", tmp_path / "o2", "--judge-sample", "5")
     assert res.exit_code == 2 and "--judge-sample needs --judge-base-url" in res.output
+
+
+def test_explain_prints_why_with_the_matched_span(samples_file, tmp_path):
+    res = gate(samples_file, "--out", tmp_path / "out", "--character", "贝多芬", "--language", "zh",
+               "--alias", "老贝", "--explain", "b")
+    assert res.exit_code == 0, res.output
+    text = res.output.split("report: ", 1)[1]
+    assert "b: rejected by blacklist.assistant_tone" in text
+    assert "turn 1: «作为一个AI»，我没有个人观点。" in text and "zh.txt:" in text  # the entry's file and line
+    assert "blacklist.assistant_tone" in text.splitlines()[2]
+    kept = gate(samples_file, "--out", tmp_path / "out2", "--character", "贝多芬", "--explain", "a")
+    assert "a: kept" in kept.output and "no rule fired" in kept.output
+
+
+def test_explain_an_unknown_id_fails_before_any_output(samples_file, tmp_path):
+    res = gate(samples_file, "--out", tmp_path / "out", "--explain", "nope")
+    assert res.exit_code == 2 and res.output.strip().splitlines() == [
+        "error: --explain: no sample with id 'nope' in the input (4 samples)"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_config_blacklist_files_are_relative_to_the_config(samples_file, tmp_path):
+    (tmp_path / "zh.extra.txt").write_text("custom\t奏鸣曲\n", encoding="utf-8")
+    cfg = tmp_path / "q.yaml"
+    cfg.write_text("blacklist:\n  files: [zh.extra.txt]\n", encoding="utf-8")
+    res = gate(samples_file, "--out", tmp_path / "out", "--config", cfg, "--explain", "a")
+    assert res.exit_code == 0, res.output
+    assert "a: rejected by blacklist.custom" in res.output and "«奏鸣曲»" in res.output
+    cfg.write_text("blacklist:\n  files: [missing.txt]\n", encoding="utf-8")
+    res = gate(samples_file, "--out", tmp_path / "out3", "--config", cfg)
+    assert res.exit_code == 2 and "quality.blacklist.files: no such file" in res.output

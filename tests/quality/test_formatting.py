@@ -121,3 +121,54 @@ def test_mixed_zh_en_keeps_the_share_threshold():
     [detail] = wrong_language(line, "zh")
     assert detail.startswith("mostly Latin")
     assert wrong_language(line, "zh", min_language_share=0.1) == []
+
+
+@pytest.mark.parametrize("line, language", [
+    ("关于养生，我有以下几点建议：\n1. 早睡早起\n2. 多吃蔬菜", "zh"),
+    ("治国方略：\n一、严明法纪\n二、发展农桑", "zh"),
+    ("**我的诗作**\n《葬花吟》", "zh"),
+    ("## My research\n\nI discovered radium.", "en"),
+    ("Key facts:\n- White\n- Huge", "en"),
+])
+def test_markdown_is_assistant_formatting(line, language):
+    found = check_format(sample("a", line, language=language), language, NAMES, FormatConfig())
+    assert found[0].rule == "format.markdown" and "format.truncated" not in [f.rule for f in found]
+
+
+@pytest.mark.parametrize("line, language", [
+    ("我有三怕：一怕秋风，二怕冷雨，三怕人散。", "zh"),  # a list spoken in character
+    ("Three rules for you: practise, listen, and never play for fools.", "en"),
+    ("*bows* At your service.", "en"),  # single asterisks are an action
+])
+def test_lists_in_speech_are_not_markdown(line, language):
+    assert "format.markdown" not in rules(sample("a", line, language=language), language)
+
+
+@pytest.mark.parametrize("line", ["我这身子一向不好，每到秋天就", "你若想学琴，先练音阶，然后再", "那年我离开维也纳，一路向东，走到了一个叫"])
+def test_zh_line_stopping_on_an_open_word(line):
+    assert "format.truncated" in rules(sample("a", line))
+
+
+@pytest.mark.parametrize("line", ["罢了罢了", "随便你吧", "知道了", "也无风雨也无晴", "明月何曾是两乡"])
+def test_zh_complete_lines_without_punctuation(line):
+    assert "format.truncated" not in rules(sample("a", line))
+
+
+def test_backchannels_are_too_short_terse_lines_are_not():
+    assert "format.too_short" in rules(sample("a", "嗯嗯"))
+    assert "format.too_short" in rules(sample("a", "好的。"))
+    assert "format.too_short" in rules(sample("a", "Okay.", language="en"), "en")
+    assert "format.too_short" not in rules(sample("a", "不可！"))
+    assert "format.too_short" not in rules(sample("a", "Never!", language="en"), "en")
+
+
+def test_another_latin_language_is_wrong_code_switching_is_not():
+    assert "format.wrong_language" in rules(sample("a", "Je ne sais pas pourquoi vous me parlez ainsi.",
+                                                   language="en"), "en")
+    assert "format.wrong_language" not in rules(sample("a", "Ach, Gott im Himmel! You have ruined the andante.",
+                                                       language="en"), "en")
+
+
+def test_writing_the_users_words_in_speech():
+    assert "format.speaks_for_user" in rules(sample("a", "你点了点头，说：先生说得对。"))
+    assert "format.speaks_for_user" not in rules(sample("a", "你坐下，听我慢慢说。"))

@@ -164,3 +164,16 @@ def test_near_duplicate_chain_names_the_member_it_matched():
     assert rejected["b2"]["detail"] == "near-duplicate of a1 (ratio 96, threshold 95)"
     assert rejected["c3"]["rule"] == "dedup.near_sample" and rejected["c3"]["duplicate_of"] == "a1"
     assert rejected["c3"]["detail"] == "near-duplicate of b2 (ratio 97, threshold 95); its group is kept as a1"
+
+
+def test_report_counts_rejections_per_failure_family(dataset):
+    from factory.quality.report import render_markdown
+
+    res = run_gate(dataset + [sample("b6", "抱歉，我无法回答这个问题。"), sample("b7", "以下是建议：\n1. 早睡\n2. 早起")])
+    fam = res.report["by_family"]
+    assert fam["assistant tone"]["rejected"] == 1 and fam["refusal"]["rejected"] == 1
+    assert fam["third-person self-reference"]["rejected"] == 1 and fam["narrator voice"]["rejected"] == 1
+    assert fam["list/markdown formatting"]["rejected"] == 1 and fam["duplicates"]["rejected"] == 2
+    assert sum(v["rejected"] for v in fam.values()) == res.report["rejected"]
+    assert "## Failure families" in render_markdown(res.report) and "| refusal | 1 | 0 |" in render_markdown(res.report)
+    assert {f.rule for f in res.findings["b7"]} == {"format.markdown"}  # every finding kept per sample

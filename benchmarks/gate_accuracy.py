@@ -1,0 +1,246 @@
+"""How well the quality gate (default config, no judge) sorts labelled character replies.
+
+The data (benchmarks/data/{dev,heldout,heldout2}_{zh,en}.tsv) are replies written for this benchmark,
+each one line of a named character in a scene, with the verdict a careful reader would give
+(`bad`: the gate should drop it, `ok`: it should keep it) and, for a bad line, the family of
+the failure. Many `ok` lines are hard negatives: in-character lines a naive rule would flag
+(the character naming itself, quoting others, refusing or being rude in character, lists
+spoken in prose, classical Chinese, code-switching); their family column names the family
+they could be mistaken for. `heldout` was written before the gate was tuned and is not looked
+at while tuning; `dev` is what tuning looks at. Report both. `heldout2` (hedging / preaching only)
+was written after the first held-out figures and before the generic-statement check was built.
+
+    .venv/bin/python benchmarks/gate_accuracy.py                 # both splits, summary + confusions
+    .venv/bin/python benchmarks/gate_accuracy.py --split dev --json out.json
+    .venv/bin/python benchmarks/gate_accuracy.py --config recipes/sushi.yaml   # a recipe's quality block
+    .venv/bin/python benchmarks/gate_accuracy.py --langid        # language detection accuracy and speed
+    .venv/bin/python benchmarks/gate_accuracy.py --speed 20000   # the gate's line checks, lines/s
+
+Dataset-level rules (dedup, pattern caps) are switched off: every line here is one sample.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from factory.quality.config import QualityConfig  # noqa: E402
+from factory.quality.gate import run_gate  # noqa: E402
+from factory.records import Message, Sample  # noqa: E402
+
+DATA = ROOT / "benchmarks" / "data"
+GOAL_DETECTION, GOAL_FP = 0.95, 0.05
+USER = {"zh": "你怎么看？", "en": "What do you make of it?"}
+FAMILY_OF_RULE = {
+    "blacklist.assistant_tone": "assistant_tone", "blacklist.hedging": "hedging", "blacklist.preachy": "hedging",
+    "blacklist.refusal": "refusal", "tone.generic": "hedging", "selfname.role_announce": "role_announce",
+    "selfname.third_person": "third_person", "selfname.narrator": "narrator", "selfname.judge": "third_person",
+    "format.speaks_for_user": "speaks_for_user", "format.truncated": "truncated", "format.too_short": "too_short",
+    "format.wrong_language": "wrong_language", "format.markdown": "formatting", "format.broken_markup": "formatting",
+}
+FAMILIES = ["assistant_tone", "hedging", "refusal", "role_announce", "third_person", "narrator",
+            "speaks_for_user", "truncated", "too_short", "wrong_language", "formatting"]
+DATASET_RULES = ("dedup.exact_sample", "dedup.near_sample", "dedup.line", "pattern.opener", "pattern.ngram")
+
+
+@dataclass
+class Case:
+    id: str
+    split: str
+    language: str
+    verdict: str  # bad | ok
+    family: str  # for bad: the failure; for ok: the family it could be mistaken for, or "-"
+    character: str
+    text: str
+
+
+def load(split: str) -> list[Case]:
+    chars = json.loads((DATA / "characters.json").read_text(encoding="utf-8"))
+    out = []
+    for lang in ("zh", "en"):
+        path = DATA / f"{split}_{lang}.tsv"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            verdict, family, key, text = line.split("\t")
+            if verdict not in ("bad", "ok") or (verdict == "bad" and family not in FAMILIES) or key not in chars:
+                raise SystemExit(f"error: {path.name}:{n}: bad row")
+            out.append(Case(f"{split}-{lang}-{n:03d}", split, lang, verdict, family, key, text.replace("\\n", "\n")))
+    return out
+
+
+def gate_cases(cases: list[Case], cfg: QualityConfig) -> dict[str, list[dict]]:
+    """case id -> the findings of the gate for its sample ([] when kept)."""
+    chars = json.loads((DATA / "characters.json").read_text(encoding="utf-8"))
+    cfg = cfg.model_copy(update={"rules": {**cfg.rules, **{r: "off" for r in DATASET_RULES}}})
+    by_char: dict[str, list[Case]] = defaultdict(list)
+    for c in cases:
+        by_char[c.character].append(c)
+    found: dict[str, list[dict]] = {}
+    for key, group in by_char.items():
+        ch = chars[key]
+        samples = [Sample(id=c.id, type="experience", character=ch["name"], language=c.language,
+                          system=f"You are {ch['name']}.", messages=[
+                              Message(role="user", content=USER[c.language]),
+                              Message(role="assistant", content=c.text, train=True)]) for c in group]
+        res = run_gate(samples, cfg, character=ch["name"], language=ch["language"], aliases=ch["aliases"])
+        for s in res.kept:
+            found[s.id] = []
+        for r in res.rejected:
+            found[r["id"]] = [{"rule": r["rule"], "span": r["span"], "detail": r["detail"]},
+                              *({"rule": a, "span": "", "detail": ""} for a in r["also"])]
+    return found
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict:
+    p = tp / (tp + fp) if tp + fp else None
+    r = tp / (tp + fn) if tp + fn else None
+    f = 2 * p * r / (p + r) if p and r else (0.0 if p is not None and r is not None else None)
+    return {"precision": p, "recall": r, "f1": f, "tp": tp, "fp": fp, "fn": fn}
+
+
+def score(cases: list[Case], found: dict[str, list[dict]]) -> dict:
+    out: dict = {}
+    for lang in ("zh", "en"):
+        sel = [c for c in cases if c.language == lang]
+        bad = [c for c in sel if c.verdict == "bad"]
+        ok = [c for c in sel if c.verdict == "ok"]
+        caught = sum(1 for c in bad if found[c.id])
+        fps = sum(1 for c in ok if found[c.id])
+        fams = {}
+        for fam in FAMILIES:
+            tp = sum(1 for c in bad if c.family == fam and _fams(found[c.id]) & {fam})
+            fn = sum(1 for c in bad if c.family == fam) - tp
+            fp = sum(1 for c in sel if c.family != fam or c.verdict == "ok"
+                     if fam in _fams(found[c.id]) and not (c.verdict == "bad" and c.family == fam))
+            fams[fam] = _prf(tp, fp, fn)
+        det, fpr = caught / max(len(bad), 1), fps / max(len(ok), 1)
+        out[lang] = {"lines": len(sel), "bad": len(bad), "ok": len(ok), "detection": det,
+                     "false_positive_rate": fpr, "families": {k: v for k, v in fams.items() if v["tp"] + v["fn"]},
+                     "goal_met": det >= GOAL_DETECTION and fpr <= GOAL_FP}
+    return out
+
+
+def _fams(findings: list[dict]) -> set[str]:
+    return {FAMILY_OF_RULE.get(f["rule"], "other") for f in findings}
+
+
+def confusions(cases: list[Case], found: dict[str, list[dict]]) -> list[str]:
+    lines = []
+    for c in cases:
+        f = found[c.id]
+        text = c.text.replace("\n", "\\n")
+        if c.verdict == "bad" and not f:
+            lines.append(f"MISS   {c.id} [{c.family}] {text}")
+        elif c.verdict == "ok" and f:
+            lines.append(f"FALSE+ {c.id} [{f[0]['rule']}: «{f[0]['span']}»] {text}")
+        elif c.verdict == "bad" and c.family not in _fams(f):
+            lines.append(f"OTHER  {c.id} [{c.family} -> {f[0]['rule']}] {text}")
+    return lines
+
+
+def _fmt(x: float | None) -> str:
+    return "   - " if x is None else f"{x:5.2f}"
+
+
+def print_report(split: str, result: dict) -> None:
+    for lang, r in result.items():
+        mark = "met" if r["goal_met"] else "NOT met"
+        print(f"\n[{split}] {lang}: {r['lines']} lines ({r['bad']} bad, {r['ok']} ok): detection {r['detection']:.3f}, "
+              f"false positives {r['false_positive_rate']:.3f}   goal: detection >= {GOAL_DETECTION}, "
+              f"false positives <= {GOAL_FP}: {mark}")
+        print(f"  {'family':16} precision recall    f1   tp  fp  fn")
+        for fam, m in r["families"].items():
+            print(f"  {fam:16} {_fmt(m['precision'])}   {_fmt(m['recall'])} {_fmt(m['f1'])} "
+                  f"{m['tp']:4} {m['fp']:3} {m['fn']:3}")
+
+
+def langid() -> None:
+    """Accuracy and speed of factory.lang.detect on short lines (benchmark lines + ja/ko)."""
+    from factory.lang import detect
+
+    rows = [(c.language, c.text) for s in ("dev", "heldout") for c in load(s)
+            if not (c.verdict == "bad" and c.family == "wrong_language")]
+    rows += [(lang, t) for lang, t in json.loads((DATA / "langid_extra.json").read_text(encoding="utf-8"))]
+    detect("This sentence loads the model first.")
+    t = time.perf_counter()
+    got = [detect(text) for _, text in rows]
+    dt = time.perf_counter() - t
+    by: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for (lang, _), g in zip(rows, got, strict=True):
+        by[lang][0] += g == lang
+        by[lang][1] += 1
+    ok = sum(v[0] for v in by.values())
+    print(f"factory.lang.detect: {ok}/{len(rows)} = {ok / len(rows):.3f} "
+          + ", ".join(f"{k} {a}/{n}" for k, (a, n) in sorted(by.items()))
+          + f"; {len(rows) / dt:,.0f} lines/s (1M lines ~{1e6 / (len(rows) / dt) / 60:.1f} min on one core)")
+    for (lang, text), g in zip(rows, got, strict=True):
+        if g != lang:
+            print(f"  expected {lang}, got {g}: {text[:60]}")
+
+
+def speed(n: int) -> None:
+    """Per-line cost of the gate's line checks (dataset steps off) on `n` distinct lines per language."""
+    chars = json.loads((DATA / "characters.json").read_text(encoding="utf-8"))
+    cases = load("dev") + load("heldout")
+    cfg = QualityConfig().model_copy(update={"rules": {r: "off" for r in DATASET_RULES}})
+    for lang, key in (("zh", "su"), ("en", "bee")):
+        texts = [c.text for c in cases if c.language == lang]
+        samples = [Sample(id=f"s{k}", type="experience", character=chars[key]["name"], language=lang, system="",
+                          messages=[Message(role="user", content=USER[lang]), Message(
+                              role="assistant", content=f"{texts[k % len(texts)]} {k}", train=True)])
+                   for k in range(n)]  # the number makes every line distinct (no cache helps)
+        t = time.perf_counter()
+        run_gate(samples, cfg, character=chars[key]["name"], language=lang, aliases=chars[key]["aliases"])
+        dt = time.perf_counter() - t
+        print(f"{lang}: {n} lines in {dt:.1f} s = {n / dt:,.0f} lines/s (1M lines ~{1e6 / (n / dt) / 60:.0f} min)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--split", choices=["dev", "heldout", "heldout2", "both", "all"], default="both",
+                    help="both: heldout + dev; all: also heldout2 (hedging / preaching only)")
+    ap.add_argument("--config", type=Path, help="a recipe (its quality block) or a quality YAML")
+    ap.add_argument("--json", type=Path, help="write the figures here")
+    ap.add_argument("--quiet", action="store_true", help="no confusion list")
+    ap.add_argument("--langid", action="store_true", help="measure language detection instead")
+    ap.add_argument("--speed", type=int, metavar="N", help="measure the gate's speed on N lines per language")
+    args = ap.parse_args()
+    if args.langid:
+        langid()
+        return
+    if args.speed:
+        speed(args.speed)
+        return
+    cfg = QualityConfig()
+    if args.config:
+        from factory.cli.gate import _load_config
+        cfg = _load_config(args.config)
+    splits = {"both": ["heldout", "dev"], "all": ["heldout", "heldout2", "dev"]}.get(args.split, [args.split])
+    results = {}
+    for split in splits:
+        cases = load(split)
+        t = time.perf_counter()
+        found = gate_cases(cases, cfg)
+        dt = time.perf_counter() - t
+        results[split] = score(cases, found)
+        print_report(split, results[split])
+        print(f"  ({len(cases)} lines gated in {dt:.1f} s)")
+        if not args.quiet:
+            print(f"\n[{split}] confusions (MISS: bad kept; FALSE+: ok dropped; OTHER: dropped under another family):")
+            for line in confusions(cases, found):
+                print("  " + line)
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

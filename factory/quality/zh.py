@@ -1,0 +1,69 @@
+"""Chinese words and parts of speech (jieba's posseg, offline), with the character's names known.
+
+The self-name and truncation checks ask grammatical questions of a Chinese line — is the name
+the subject of a clause, does the line stop on a word that needs a continuation — that a list of
+example phrases cannot answer for lines it has not seen. jieba's HMM and dictionary (shipped in
+the package) give words and ICTCLAS tags (v verb, d adverb, p preposition, c conjunction, r pronoun,
+nr person name, x punctuation, ...). The character's names are added to jieba's dictionary (the
+process-wide one; nothing else here uses jieba) at run time so that 黛玉 or 东坡居士 come out as one
+`nr` word (东坡肉 stays a dish).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+CLAUSE_END = re.compile(r"[，,。！？!?；;：:\n…]+")
+_NAME_FREQ = 200_000  # high enough that jieba keeps a name whole, low enough that a dictionary word wins
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    tag: str  # ICTCLAS tag; "x" for punctuation and spaces
+
+
+@functools.cache
+def _tokenizer():
+    import jieba
+    import jieba.posseg  # its module-level tagger: a second one would load the dictionary again (~3 s)
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.posseg.dt
+
+
+_known: set[str] = set()
+
+
+def add_names(names: Iterable[str]) -> None:
+    """Teach the tokenizer the character's names (Han ones; once each)."""
+    new = [n for n in names if n not in _known and re.search(r"[\u3400-\u9fff]", n)]
+    if not new:
+        return
+    tok = _tokenizer()
+    with _lock:
+        for n in new:
+            tok.tokenizer.add_word(n, _NAME_FREQ, "nr")
+            _known.add(n)
+    _cut.cache_clear()
+
+
+@functools.lru_cache(maxsize=8192)
+def _cut(text: str) -> tuple[Word, ...]:
+    with _lock:
+        return tuple(Word(w.word, w.flag) for w in _tokenizer().cut(text))
+
+
+def words(text: str) -> list[Word]:
+    return list(_cut(text))
+
+
+def clauses(text: str) -> list[str]:
+    """Pieces between commas, stops and colons (dashes and quotes do not end a clause)."""
+    return [c for c in CLAUSE_END.split(text) if c.strip()]
