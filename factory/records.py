@@ -141,7 +141,9 @@ class DiskFull(RunAborted):
 
 
 def disk_full(path: Path) -> DiskFull:
-    return DiskFull(f"{path}: no space left on device; free space and run again to resume")
+    exc = DiskFull(f"{path}: no space left on device; free space and run again to resume")
+    exc.path = Path(path)
+    return exc
 
 
 def _lines(records: Iterable[BaseModel | dict]) -> list[str]:

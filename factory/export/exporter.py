@@ -31,7 +31,7 @@ from factory.export.inputs import NothingToExport, has_gate, load_pairs, load_sa
 from factory.export.split import pair_side, side_index, split_samples
 from factory.export.tokens import counter, pair_stats, sft_stats
 from factory.recipe import Recipe
-from factory.records import Pair, Sample, write_jsonl_atomic
+from factory.records import DiskFull, Pair, Sample, write_jsonl_atomic
 from factory.rundir import MARKER as RUN_MARKER
 
 MANIFEST = "export.json"
@@ -88,6 +88,8 @@ def _naming(path: Path):
     """A failed write (a full disk above all) says which file it was writing."""
     try:
         yield
+    except DiskFull as exc:  # written in the hidden build folder: name the file as it will be
+        raise ExportWriteError(f"{path}: no space left on device") from None
     except OSError as exc:
         why = (exc.strerror or type(exc).__name__).lower() if exc.errno else str(exc)
         raise ExportWriteError(f"{path}: {why}") from None

@@ -69,8 +69,6 @@ async def execute(ctx: RunContext, stage: str, requests: Sequence[Request],
             else:
                 failed += 1
                 reason = res.error or "unknown"
-                if reason == "internal":  # the engine's pool catches these without counting them
-                    stats.failures["internal"] += 1
                 outcome.reasons[reason] += 1
                 ctx.run.record_failure(stage, res.request.id, reason, res.detail)
     except BaseException:
