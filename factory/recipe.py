@@ -222,6 +222,7 @@ def register_path_hook(fn) -> None:
 
 def _register_keys(recipe: Recipe) -> None:
     """Every key the recipe brings is masked in logs and files from here on."""
+    secrets.register_environment()
     blocks = [recipe.backend, recipe.judge, recipe.preferences.self_sampled if recipe.preferences else None]
     for block in blocks:
         if block is not None and block.api_key is not None:
