@@ -57,6 +57,9 @@ CASES: list[tuple[str, str, dict, str]] = [
     ("profile-missing", _profile("missing.md"), {}, "character.profile.file:"),
     # counts without a bound
     ("scenes-total-1e9", _with("scenes: {total: 1000000000}\n"), {}, "scenes.total: must be <= 1000000"),
+    ("scenes-per-chunk-times-chunks", _with("scenes: {per_chunk: 10000}\n"),
+     {"profile.md": "".join(f"# Year {i}\nAnna worked on clock number {i} all year.\n" for i in range(200))},
+     "scenes.per_chunk: 10000 scenes for each of the profile's 200 chunks is 2000000, over the 1000000"),
     ("scenes-per-chunk-huge", _with("scenes: {per_chunk: 100000000}\n"), {}, "scenes.per_chunk: must be <="),
     ("max-tokens-int-1e23", _with("backend: {max_tokens: 100000000000000000000000}\n"), {},
      "backend.max_tokens: must be <="),

@@ -73,3 +73,11 @@ def spread_budget(chunks: list[Chunk], total: int) -> list[int]:
     for i in order[:left]:
         base[i] += 1
     return [1 + b for b in base]
+
+
+def planned_scenes(text: str, max_tokens: int, min_tokens: int, per_chunk: int, total: int | None) -> tuple[int, int]:
+    """(chunks, scenes) a file profile plans for, so a recipe can be refused before it writes anything."""
+    from factory.sources.profile import sections_from_markdown
+
+    chunks = chunk_profile(Profile("c", sections_from_markdown(text, "file:")), max_tokens, min_tokens)
+    return len(chunks), (max(total, len(chunks)) if total else per_chunk * len(chunks))

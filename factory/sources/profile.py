@@ -54,7 +54,7 @@ def source_label(path: Path, base: Path | None = None) -> str:
     return f"file:{resolved.as_posix()}"
 
 
-MAX_PROFILE_BYTES = 64 << 20  # a long biography is a few MB; more is not a profile
+MAX_PROFILE_BYTES = 16 << 20  # a long biography is a few MB; more is not a profile
 
 
 def read_profile_text(path: Path, field: str = "character.profile.file") -> str:
