@@ -202,25 +202,14 @@ def _resolve_paths(recipe: Recipe, base: Path, user_keys: set[str] = frozenset()
         raise RecipeError(str(exc)) from None
     prof = recipe.character.profile
     if prof.file is not None:
-        _check_profile(recipe, prof.file)
+        from factory.sources.chunking import check_file_profile  # it imports RecipeError from here
+
+        check_file_profile(prof.file, recipe.chunks, recipe.scenes)
     local = recipe.backend.local
     if local is not None and local.model_path is not None and not local.model_path.is_file():
         raise RecipeError(f"backend.local.model_path: no such file: {local.model_path}")
     for hook in _PATH_HOOKS:
         hook(recipe, base)
-
-
-def _check_profile(recipe: Recipe, path: Path) -> None:
-    """The profile is text, and the scenes it plans fit the bound (per_chunk x chunks can be huge)."""
-    from factory.sources.chunking import planned_scenes  # they import RecipeError from here
-    from factory.sources.profile import read_profile_text
-
-    text = read_profile_text(path)
-    s = recipe.scenes
-    chunks, scenes = planned_scenes(text, recipe.chunks.max_tokens, recipe.chunks.min_tokens, s.per_chunk, s.total)
-    if scenes > MAX_COUNT:
-        raise RecipeError(f"scenes.per_chunk: {s.per_chunk} scenes for each of the profile's {chunks} chunks is "
-                          f"{scenes}, over the {MAX_COUNT} a run may plan (set scenes.total or a smaller per_chunk)")
 
 
 # Other areas (mix inputs, imported cards...) register how their paths are checked.
