@@ -28,7 +28,7 @@ from factory.export.config import ExportConfig, MixConfig, PreferencesConfig, Sp
 from factory.quality.config import QualityConfig
 from factory.recipe_env import EnvNotAllowed, interpolate
 from factory.recipe_paths import PathOutside, confine_paths
-from factory.recipe_yaml import RecipeYAMLError, parse_yaml, read_yaml_file
+from factory.recipe_yaml import RecipeYAMLError, first_content_line, parse_yaml, read_yaml_file
 from factory.stages.experience_config import GroundingConfig, InteractionsConfig, ProtectionConfig
 from factory.stages.persona_config import CardsConfig, ReferencesConfig, SessionsConfig
 from factory.urls import check_base_url
@@ -286,7 +286,10 @@ def read_recipe_data(path: Path) -> Any:
 def load_recipe(path: Path | str, overrides: list[str] | None = None) -> Recipe:
     path = Path(path)
     data = read_recipe_data(path)
+    if data is None:
+        raise RecipeError(f"{path}: top level must be a mapping of keys (the file holds none)")
     if not isinstance(data, dict):
-        raise RecipeError(f"{path}: top level must be a mapping of keys")
+        raise RecipeError(f"{path}:{first_content_line(path)}: top level must be a mapping of keys, "
+                          f"not a {'list' if isinstance(data, list) else 'single value'}")
     user_keys = {item.partition("=")[0].strip() for item in overrides or []}
     return parse_recipe(apply_overrides(data, overrides or []), path.parent.resolve(), path.resolve(), user_keys)

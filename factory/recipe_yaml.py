@@ -93,3 +93,10 @@ def read_yaml_file(path: Path) -> Any:
     except UnicodeDecodeError:
         raise RecipeYAMLError(0, "not a UTF-8 text file") from None
     return parse_yaml(text)
+
+
+def first_content_line(path: Path) -> int:
+    """1-based line of the document's first content (where a wrong top level shows), for errors."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    skip = ("#", "---", "%")
+    return next((i + 1 for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith(skip)), 1)
