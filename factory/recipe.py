@@ -47,7 +47,7 @@ class Strict(BaseModel):
 class WikipediaSource(Strict):
     title: str = Field(min_length=1, max_length=300)
     # goes into the host name (LANG.wikipedia.org): a language code, nothing else
-    lang: str = Field("en", pattern=r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
+    lang: str = Field("en", pattern=r"^[a-z]{2,12}(-[a-z0-9]{1,12}){0,3}$")
     user_agent: str = Field("factory-roleplay-data/0.1 (https://github.com/; offline-friendly)", max_length=300)
 
 

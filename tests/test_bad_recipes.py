@@ -92,6 +92,9 @@ CASES: list[tuple[str, str, dict, str]] = [
      {}, "preferences.self_sampled.base_url:"),
     ("wikipedia-lang-host", HEAD + "character:\n  name: Anna\n  profile: {wikipedia: {title: Anna, lang: 'evil.com/#'}}\n",
      {}, "character.profile.wikipedia.lang:"),
+    ("wikipedia-lang-traversal",  # the language names the cache file under <run>/sources/
+     HEAD + "character:\n  name: Anna\n  profile: {wikipedia: {title: Anna, lang: '../../../x'}}\n", {},
+     "character.profile.wikipedia.lang:"),
     # blocks that do nothing
     ("sessions-without-cards", _with("sessions: {per_card: 2}\n"), {}, "sessions:"),
     # YAML itself
@@ -226,6 +229,12 @@ def test_the_error_says_how_to_pass_an_outside_path(tmp_path):
     path.write_text(_with("output_dir: /tmp/elsewhere\n"), encoding="utf-8")
     with pytest.raises(RecipeError, match="--out"):
         load_recipe(path)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh", "simple", "zh-yue", "be-x-old", "zh-min-nan"])
+def test_real_wikipedia_language_codes_are_accepted(tmp_path, lang):
+    body = HEAD + f"character:\n  name: Anna\n  profile: {{wikipedia: {{title: Anna, lang: {lang}}}}}\n"
+    assert load_recipe(_materialise(tmp_path, body, {})).character.profile.wikipedia.lang == lang
 
 
 def test_large_but_real_runs_still_fit(tmp_path):
