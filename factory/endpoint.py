@@ -2,6 +2,10 @@
 
 Returns either settings for a remote OpenAI-compatible endpoint, or a plan to start the local
 llama.cpp server (the embedded SmolLM2, or any GGUF the user names).
+
+Every base URL, whichever source gave it, must be http(s) without credentials in it (the key
+goes in `api_key`, sent as a header), and every key in use is registered with factory.secrets,
+so neither can reach run.json, a log line or an upload.
 """
 
 from __future__ import annotations
@@ -12,8 +16,10 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from factory import secrets
 from factory.engine import EndpointSettings, Prices
 from factory.recipe import BackendConfig, RecipeError
+from factory.urls import check_base_url
 
 
 @dataclass
@@ -68,14 +74,16 @@ def resolve(backend: BackendConfig, flags: Overrides | None = None,
     """`block` names the recipe block in errors (the judge resolves through here too)."""
     flags = flags or Overrides()
     env = dict(os.environ) if env is None else env
+    secrets.register_environment(env)
     if flags.local_model is not None:
         return LocalPlan(flags.local_model, *_local_args(backend))
-    base_url = flags.base_url or backend.base_url
+    base_url = _checked(flags.base_url, "--base-url") or backend.base_url
     api_key = backend.api_key.get_secret_value() if backend.api_key else None
+    secrets.register(api_key)
     if base_url is None and backend.local is not None:
         return LocalPlan(backend.local.model_path, backend.local.n_ctx, backend.local.n_threads)
     if base_url is None:
-        base_url = env.get("OPENAI_BASE_URL")
+        base_url = _checked(env.get("OPENAI_BASE_URL"), "OPENAI_BASE_URL")
         if base_url is None and env.get("OPENAI_API_KEY"):
             base_url = "https://api.openai.com/v1"
     if base_url is None:
@@ -86,6 +94,16 @@ def resolve(backend: BackendConfig, flags: Overrides | None = None,
     if model is None:
         model = "gpt-4o-mini" if kind == "openai" else _first_model(base_url, api_key, block)
     return settings_from(backend, base_url=base_url, model=model, api_key=api_key, kind=kind, flags=flags)
+
+
+def _checked(url: str | None, where: str) -> str | None:
+    """A URL from a flag or the environment passes the same check as one in a recipe."""
+    if url is None:
+        return None
+    try:
+        return check_base_url(url)
+    except ValueError as exc:
+        raise RecipeError(f"{where}: {exc}") from None
 
 
 def judge_target(judge: BackendConfig | None, env: dict[str, str] | None = None) -> EndpointSettings | None:

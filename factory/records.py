@@ -141,9 +141,7 @@ class DiskFull(RunAborted):
 
 
 def disk_full(path: Path) -> DiskFull:
-    exc = DiskFull(f"{path}: no space left on device; free space and run again to resume")
-    exc.path = Path(path)
-    return exc
+    return DiskFull(f"{path}: no space left on device; free space and run again to resume")
 
 
 def _lines(records: Iterable[BaseModel | dict]) -> list[str]:

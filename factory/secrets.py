@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 MASK = "***"
 MIN_LEN = 8  # shorter values are not secrets worth masking (and would mask ordinary words)
@@ -53,16 +53,52 @@ def find_secret(text: str) -> str | None:
     return next((v for v in known() if v in text), None)
 
 
+def register_environment(env: dict[str, str] | None = None) -> None:
+    """Register the keys factory itself reads (OpenAI, Hugging Face), whatever their env names say."""
+    env = dict(os.environ) if env is None else env
+    for name in ENV_KEYS:
+        register(env.get(name))
+    register(_hf_stored_token(env))
+
+
+ENV_KEYS = ("OPENAI_API_KEY", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN")
+
+
+def _hf_stored_token(env: dict[str, str]) -> str | None:
+    """The token `huggingface-cli login` saved (pushes use it when HF_TOKEN is unset)."""
+    home = env.get("HF_HOME") or os.path.join(os.path.expanduser("~"), ".cache", "huggingface")
+    path = env.get("HF_TOKEN_PATH") or os.path.join(home, "token")
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read().strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+_SECRET_PARAM = re.compile(r"(key|token|secret|password|passwd|sig|auth)", re.I)
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)?[^/@\s]*@")
+
+
 def strip_credentials(url: str | None) -> str | None:
-    """`https://user:pw@host/v1?key=…` -> `https://host/v1` (query dropped when it holds a secret)."""
+    """`https://user:pw@host/v1?key=…&v=1` -> `https://host/v1?v=1`: for writing a URL anywhere.
+
+    The password (and any dropped query value) is registered, so `scrub` masks it elsewhere too.
+    """
     if not url:
         return url
     try:
         parts = urlsplit(url)
+        register(parts.password)
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
     except ValueError:
-        return scrub(url)
+        return scrub(_USERINFO.sub(r"\1", url))
+    kept = []
+    for k, v in pairs:
+        if _SECRET_PARAM.search(k):
+            register(v)
+        else:
+            kept.append((k, v))
     netloc = parts.netloc.rsplit("@", 1)[-1]
-    query = parts.query
-    if query and re.search(r"(key|token|secret|password|sig)", query, re.I):
-        query = ""
-    return scrub(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)))
+    query = urlencode(kept) if kept != pairs else parts.query
+    out = urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    return scrub(_USERINFO.sub(r"\1", out))

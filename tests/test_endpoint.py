@@ -2,8 +2,12 @@
 
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from factory.cli import main
 from factory.endpoint import LocalPlan, Overrides, resolve
-from factory.recipe import BackendConfig, LocalBackend
+from factory.recipe import BackendConfig, LocalBackend, RecipeError
 
 
 def test_nothing_configured_means_embedded():
@@ -51,3 +55,19 @@ def test_kinds_pick_structured_output():
 def test_model_is_discovered_from_the_server(server):
     s = resolve(BackendConfig(base_url=server.base_url), env={})
     assert s.model == "scripted-model"
+
+
+def test_a_url_from_a_flag_or_the_environment_is_checked_like_the_recipes():
+    for flags, env, where in [(Overrides(base_url="not-a-url"), {}, "--base-url"),
+                              (Overrides(), {"OPENAI_BASE_URL": "localhost:8000/v1"}, "OPENAI_BASE_URL")]:
+        with pytest.raises(RecipeError, match=rf"^{where}: not an http\(s\) URL"):
+            resolve(BackendConfig(), flags, env=env)
+
+
+def test_factory_run_refuses_a_bad_base_url_flag_in_one_line(minimal_recipe, tmp_path):
+    res = CliRunner().invoke(main, ["run", str(minimal_recipe), "--quiet", "--out", str(tmp_path / "run"),
+                                    "--base-url", "https://me:pw-1234567@h.example/v1", "--model", "m"])
+    assert res.exit_code == 2 and "pw-1234567" not in res.output
+    assert res.stderr.strip().splitlines() == [
+        "error: --base-url: holds credentials (user:password@): put the key in api_key (e.g. api_key: "
+        "${MY_API_KEY}) and give the URL without them"]

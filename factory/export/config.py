@@ -11,6 +11,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
+from factory.bounds import MAX_COUNT, MAX_TOKENS
+from factory.urls import check_base_url
+
 FORMATS = ("sharegpt", "alpaca", "openai", "dpo")
 Format = Literal["sharegpt", "alpaca", "openai", "dpo", "all"]
 RejectedKind = Literal["assistant_tone", "out_of_character", "self_sampled"]
@@ -30,7 +33,7 @@ class ExportConfig(_Strict):
     style: Literal["standard", "quote"] = "standard"  # quote: EGOS `Me: "..."` / `Name: "..."`
     others: Literal["user", "system"] = "user"  # where the scene's other characters go
     license: str = "cc-by-sa-4.0"  # profiles from Wikipedia are CC BY-SA; change for other sources
-    tags: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list, max_length=100)
 
     def resolved_formats(self) -> list[str]:
         return expand_formats(self.formats)
@@ -53,16 +56,21 @@ class SelfSampledConfig(_Strict):
     api_key: SecretStr | None = None
     samples: int = Field(4, ge=1, le=16)  # candidates per prompt, ranked by the judge
     temperature: float = Field(1.0, ge=0, le=2)
-    max_tokens: int = Field(400, ge=16)
+    max_tokens: int = Field(400, ge=16, le=MAX_TOKENS)
     concurrency: int = Field(8, ge=1, le=1024)
-    timeout: float = Field(120.0, gt=0)
+    timeout: float = Field(120.0, gt=0, le=86_400)
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        return check_base_url(v)
 
 
 class PreferencesConfig(_Strict):
     enabled: bool = True
     kinds: list[RejectedKind] = Field(default_factory=lambda: ["assistant_tone", "out_of_character"])
     per_sample: int = Field(1, ge=1, le=50)  # chosen turns per sample; each gets one pair per kind
-    max_pairs: int | None = Field(None, ge=1)
+    max_pairs: int | None = Field(None, ge=1, le=10 * MAX_COUNT)
     variants: list[OocVariant] = Field(
         default_factory=lambda: ["knowledge_leak", "modern_knowledge", "flat_style"], min_length=1)
     self_sampled: SelfSampledConfig | None = None

@@ -88,7 +88,7 @@ def _naming(path: Path):
     """A failed write (a full disk above all) says which file it was writing."""
     try:
         yield
-    except DiskFull as exc:  # written in the hidden build folder: name the file as it will be
+    except DiskFull:  # written in the hidden build folder: name the file as it will be
         raise ExportWriteError(f"{path}: no space left on device") from None
     except OSError as exc:
         why = (exc.strerror or type(exc).__name__).lower() if exc.errno else str(exc)

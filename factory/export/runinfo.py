@@ -11,9 +11,7 @@ import json
 import re
 from pathlib import Path
 
-import yaml
-
-from factory.recipe import Recipe, RecipeError, load_recipe, parse_recipe
+from factory.recipe import Recipe, RecipeError, parse_recipe, read_recipe_data
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
@@ -39,10 +37,7 @@ def _placeholders(value, env: dict):
 def load_lenient(path: Path) -> Recipe:
     import os
 
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
-        return load_recipe(path)  # its error message is the good one
+    data = read_recipe_data(path)  # no aliases, no duplicate keys: the same reader as `factory run`
     return parse_recipe(_placeholders(data, dict(os.environ)), path.parent.resolve(), path.resolve())
 
 

@@ -6,6 +6,7 @@ or off. Rule names are listed in factory/quality/rules.py.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -28,6 +29,16 @@ class BlacklistEntry(_Strict):
     source: str = Field("", exclude=True, description="Where the entry is written (file:line): filled in for "
                         "entries read from blacklist files, shown by `factory gate --explain`; not a recipe key.")
 
+    @model_validator(mode="after")
+    def _compiles(self) -> BlacklistEntry:
+        """A bad regex fails when the recipe loads, not when the gate first meets it."""
+        if self.regex:
+            try:
+                re.compile(self.pattern, re.IGNORECASE)
+            except re.error as exc:
+                raise ValueError(f"bad regex {self.pattern!r}: {exc}") from None
+        return self
+
 
 class BlacklistConfig(_Strict):
     defaults: bool = True  # start from the built-in zh/en lists
@@ -44,7 +55,7 @@ class SelfNameConfig(_Strict):
     mode: Literal["heuristic", "judge"] = "heuristic"
     aliases: list[str] = Field(default_factory=list)  # other names the character goes by
     # heuristic mode + a judge endpoint: ask the judge about this many lines and report agreement
-    judge_sample: int = Field(0, ge=0)
+    judge_sample: int = Field(0, ge=0, le=1_000_000)
     seed: int = 0
 
 
@@ -62,19 +73,19 @@ class FormatConfig(_Strict):
     @field_validator("min_length", "end_punct_min_length")
     @classmethod
     def _languages(cls, v: dict[str, int]) -> dict[str, int]:
-        bad = [k for k, n in v.items() if k not in ("zh", "en") or n < 0]
+        bad = [k for k, n in v.items() if k not in ("zh", "en") or not 0 <= n <= 10_000]
         if bad:
-            raise ValueError(f"keys must be zh/en with values >= 0, got {bad[0]!r}")
+            raise ValueError(f"keys must be zh/en with values from 0 to 10000, got {bad[0]!r}")
         return v
 
 
 class DedupConfig(_Strict):
     sample_threshold: float = Field(90.0, ge=0, le=100)  # rapidfuzz ratio for whole samples
     line_threshold: float = Field(85.0, ge=0, le=100)  # ... and for single character lines
-    line_min_length: int = Field(5, ge=1)  # shorter lines are left to the length and pattern rules
+    line_min_length: int = Field(5, ge=1, le=10_000)  # shorter lines are left to the length and pattern rules
     line_max_share: float = Field(0.5, ge=0, le=1)  # reject when more of a sample's lines repeat
     num_perm: int = Field(128, ge=8, le=1024)
-    bands: int = Field(32, ge=1)
+    bands: int = Field(32, ge=1, le=1024)
     shingle: int = Field(2, ge=1, le=8)
     workers: int = Field(1, ge=1, le=64)
 
@@ -86,12 +97,12 @@ class DedupConfig(_Strict):
 
 
 class PatternConfig(_Strict):
-    opener_length: int = Field(4, ge=1)  # tokens that make a line's opener
+    opener_length: int = Field(4, ge=1, le=100)  # tokens that make a line's opener
     opener_max_share: float = Field(0.02, gt=0, le=1)  # of samples
-    ngram_length: int = Field(6, ge=2)  # tokens of a repeated phrase (catchphrase)
+    ngram_length: int = Field(6, ge=2, le=100)  # tokens of a repeated phrase (catchphrase)
     ngram_max_share: float = Field(0.05, gt=0, le=1)
-    min_keep: int = Field(2, ge=1)  # a cap never goes below this many samples (small datasets)
-    top: int = Field(10, ge=1)  # patterns listed in the report
+    min_keep: int = Field(2, ge=1, le=1_000_000)  # a cap never goes below this many samples (small datasets)
+    top: int = Field(10, ge=1, le=1000)  # patterns listed in the report
     seed: int = 0
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from factory.bounds import MAX_COUNT
+from factory.recipe import RecipeError
 from factory.records import Chunk, make_id
-from factory.sources.profile import Profile
+from factory.sources.profile import Profile, read_profile_text, sections_from_markdown
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -73,3 +76,13 @@ def spread_budget(chunks: list[Chunk], total: int) -> list[int]:
     for i in order[:left]:
         base[i] += 1
     return [1 + b for b in base]
+
+
+def check_file_profile(path: Path, chunks_cfg, scenes_cfg) -> None:  # noqa: ANN001 - recipe blocks
+    """At load: the profile is text, and the scenes it plans fit the bound (per_chunk x chunks can be huge)."""
+    profile = Profile("c", sections_from_markdown(read_profile_text(path), "file:"))
+    n = len(chunk_profile(profile, chunks_cfg.max_tokens, chunks_cfg.min_tokens))
+    scenes = max(scenes_cfg.total, n) if scenes_cfg.total else scenes_cfg.per_chunk * n
+    if scenes > MAX_COUNT:
+        raise RecipeError(f"scenes.per_chunk: {scenes_cfg.per_chunk} scenes for each of the profile's {n} chunks is "
+                          f"{scenes}, over the {MAX_COUNT} a run may plan (set scenes.total or a smaller per_chunk)")

@@ -54,15 +54,39 @@ def source_label(path: Path, base: Path | None = None) -> str:
     return f"file:{resolved.as_posix()}"
 
 
+MAX_PROFILE_BYTES = 16 << 20  # a long biography is a few MB; more is not a profile
+
+
+def read_profile_text(path: Path, field: str = "character.profile.file") -> str:
+    """The profile's text, refused in one line when it is no text at all (binary, empty, a folder).
+
+    Checked when the recipe loads, so `factory validate` says so before any request is made.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise RecipeError(f"{field}: {path} is a directory, not a text file")
+    if not path.exists():
+        raise RecipeError(f"{field}: no such file: {path}")
+    if not path.is_file():
+        raise RecipeError(f"{field}: {path} is not a regular file")
+    size = path.stat().st_size
+    if size > MAX_PROFILE_BYTES:
+        raise RecipeError(f"{field}: {path} is {size} bytes, over the {MAX_PROFILE_BYTES} bytes a profile may have")
+    raw = path.read_bytes()
+    if b"\x00" in raw:
+        raise RecipeError(f"{field}: {path} is a binary file, not UTF-8 text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecipeError(f"{field}: {path} is not UTF-8 text (byte {exc.start})") from None
+    if not text.strip():
+        raise RecipeError(f"{field}: {path} is empty")
+    if not sections_from_markdown(text, "file:"):
+        raise RecipeError(f"{field}: {path} is empty (headings with no text under them)")
+    return text
+
+
 def load_file_profile(character: str, path: Path, base: Path | None = None) -> Profile:
     """Sections of a local Markdown profile; `base` (the recipe's folder) shortens their source labels."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RecipeError(f"character.profile.file: no such file: {path}") from None
-    except UnicodeDecodeError:
-        raise RecipeError(f"character.profile.file: {path} is not UTF-8 text") from None
-    sections = sections_from_markdown(text, source_label(path, base))
-    if not sections:
-        raise RecipeError(f"character.profile.file: {path} is empty")
-    return Profile(character, sections)
+    text = read_profile_text(path)
+    return Profile(character, sections_from_markdown(text, source_label(path, base)))

@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from factory.bounds import MAX_TOKENS
+
 Subtype = Literal["anachronism", "false_relation", "out_of_expertise", "other_character",
                   "break_character", "future_spoiler"]
 SUBTYPES: tuple[str, ...] = ("anachronism", "false_relation", "out_of_expertise", "other_character",
@@ -30,7 +32,7 @@ class InteractionsConfig(_Strict):
     max_turns: int = Field(12, ge=2, le=40)
     max_turn_chars: int | None = Field(None, ge=20, le=2000)  # default: 300 (en) / 100 (zh)
     per_scene: int = Field(1, ge=1, le=20)  # scripts per scene (sample_index separates them)
-    max_tokens: int = Field(1536, ge=64)  # per request; never above backend.max_tokens
+    max_tokens: int = Field(1536, ge=64, le=MAX_TOKENS)  # per request; never above backend.max_tokens
 
     @model_validator(mode="after")
     def _order(self) -> InteractionsConfig:
@@ -45,7 +47,7 @@ class ProtectionConfig(_Strict):
     quotas: dict[Subtype, float] = Field(default_factory=lambda: dict.fromkeys(SUBTYPES, 1.0))
     min_turns: int = Field(3, ge=2, le=40)
     max_turns: int = Field(8, ge=2, le=40)
-    max_tokens: int = Field(1024, ge=64)
+    max_tokens: int = Field(1024, ge=64, le=MAX_TOKENS)
     # judge: one more request per script asks whether the character reacted as someone who cannot
     # know (kept) or played along / answered as an assistant (left out of the samples)
     check: Literal["none", "judge"] = "none"
@@ -70,4 +72,4 @@ class GroundingConfig(_Strict):
     enabled: bool = True
     include_protection: bool = False  # protection replies are refusals; checking them adds little
     max_claims: int = Field(6, ge=1, le=20)
-    max_tokens: int = Field(512, ge=64)
+    max_tokens: int = Field(512, ge=64, le=MAX_TOKENS)

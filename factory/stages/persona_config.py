@@ -11,6 +11,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from factory.bounds import MAX_TOKENS
+
+MAX_CARDS = 100_000  # x 20 sessions per card: two million sessions
+
 ARCHETYPES = ("curious_fan", "lonely", "provoker", "flirt", "knowledge_seeker", "homework",
               "character_breaker", "memory_tester")
 Detail = Literal["full", "short"]
@@ -21,15 +25,15 @@ class _Strict(BaseModel):
 
 
 class CardsConfig(_Strict):
-    count: int = Field(10, ge=0)  # synthetic cards from distinct seed tuples
-    import_: list[Path] = Field(default_factory=list, alias="import")  # CCv2 .json/.png, dirs, cards .jsonl
+    count: int = Field(10, ge=0, le=MAX_CARDS)  # synthetic cards from distinct seed tuples
+    import_: list[Path] = Field(default_factory=list, alias="import", max_length=10_000)  # CCv2 .json/.png, dirs, cards .jsonl
     from_character: bool = True  # the recipe's own character also gets a card (from its profile)
     detail: Detail = "full"  # short: tight field lengths, for small/local models
     examples: int = Field(2, ge=0, le=4)  # example dialogues per card
     similarity: float = Field(85.0, ge=0, le=100)  # rapidfuzz token_sort_ratio; at or above = too similar
     regenerate: int = Field(1, ge=0, le=5)  # rounds of regenerating too-similar cards before dropping them
     axes: dict[str, list[str]] = Field(default_factory=dict)  # replace/add seed attribute pools
-    max_tokens: int | None = Field(None, ge=64)  # beats backend.max_tokens for this stage
+    max_tokens: int | None = Field(None, ge=64, le=MAX_TOKENS)  # beats backend.max_tokens for this stage
 
     @field_validator("axes")
     @classmethod
@@ -37,6 +41,8 @@ class CardsConfig(_Strict):
         for axis, values in v.items():
             if not values:
                 raise ValueError(f"axes.{axis}: give at least one value")
+            if len(values) > 10_000:
+                raise ValueError(f"axes.{axis}: {len(values)} values, over the 10000 an axis may have")
             if len(set(values)) != len(values):
                 raise ValueError(f"axes.{axis}: values repeat")
         return v
@@ -51,7 +57,7 @@ class SessionsConfig(_Strict):
     probe_share: float = Field(0.25, ge=0, le=1)  # other archetypes' sessions that also carry a memory probe
     system_prompt: Literal["full", "short", "none"] = "full"  # the card in the sample's system prompt
     detail: Detail = "full"
-    max_tokens: int | None = Field(None, ge=64)
+    max_tokens: int | None = Field(None, ge=64, le=MAX_TOKENS)
 
     @field_validator("archetypes")
     @classmethod
@@ -73,4 +79,4 @@ class ReferencesConfig(_Strict):
     method: Literal["bm25", "fuzz"] = "bm25"
     sources: list[Literal["sessions", "interactions"]] = Field(
         default_factory=lambda: ["sessions", "interactions"], min_length=1)
-    max_chars: int = Field(300, ge=20)  # a longer reference line is cut
+    max_chars: int = Field(300, ge=20, le=100_000)  # a longer reference line is cut
