@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import webbrowser
 from pathlib import Path
 
@@ -11,8 +12,8 @@ from factory.cli.common import one_line_errors
 
 
 def viewer_command(run: Path) -> str:
-    """The line `factory run` prints at its end."""
-    return f"factory view {run}"
+    """The line `factory run` prints at its end: a command that pastes into a shell as it is."""
+    return f"factory view {shlex.quote(str(run))}"
 
 
 @click.command("view")

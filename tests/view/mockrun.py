@@ -76,8 +76,9 @@ def recipe_text(base_url: str, language: str = "en", cards: bool = True) -> str:
         scenes: {{per_chunk: 6, per_request: 3}}
         preferences: {{kinds: [assistant_tone, out_of_character], max_pairs: 6}}
 """
-    if cards:
+    if cards:  # a custom entry flagged, not rejected: kept samples carry a flag to show
         body += """\
+        quality: {rules: {blacklist.custom: flag}, blacklist: {add: ["What about you?"]}}
         cards: {count: 4, detail: short, examples: 1}
         sessions: {per_card: 1, min_turns: 4, max_turns: 4, pushback_share: 0.25}
 """

@@ -57,6 +57,11 @@ def test_a_rejected_line_shows_its_span_marked_and_the_rule_explained(pages):
         assert s["marks"] == ["It really depends"]
         assert "rejected by blacklist.hedging — hedging filler in a character line" in s["text"]
         assert "It really depends. In conclusion" in s["text"]
+    flagged = shown(pages["en"], "rule=blacklist.custom")
+    assert flagged.samples and {s["data-status"] for s in flagged.samples} == {"kept"}
+    for s in flagged.samples:
+        assert s["marks"] and set(s["marks"]) == {"What about you?"}
+        assert "flagged (kept) by blacklist.custom" in s["text"]
 
 
 async def _controls(page: Path, profile: Path, shot: Path) -> dict:

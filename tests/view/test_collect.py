@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 
 from click.testing import CliRunner
 
 from factory.cli import main
+from factory.cli.view import viewer_command
 from factory.view.page import collect, embed, render
 from factory.view.samples import _locate
 
@@ -49,6 +51,12 @@ def test_every_sample_once_with_its_verdict_and_the_span_located(runs):
         m = s["mark"]
         assert s["messages"][m["message"]]["content"][m["start"]:m["end"]] == s["span"] == "It really depends"
         assert s["explanation"] == "hedging filler in a character line"
+    flagged = [s for s in data["samples"] if s.get("flags")]
+    assert flagged and {s["status"] for s in flagged} == {"kept"}
+    for s in flagged:
+        for f in s["flags"]:
+            m = f["mark"]
+            assert s["messages"][m["message"]]["content"][m["start"]:m["end"]] == "What about you?"
     # pattern caps report the phrase normalised ("no i won t do that"): matched word by word
     ngram = next(s for s in data["samples"] if s.get("rule") == "pattern.ngram")
     m = ngram["mark"]
@@ -129,3 +137,12 @@ def test_a_run_cut_short_still_has_a_page(runs, tmp_path):
     assert data["run"]["has_run_json"] is False and data["rules"] == [] and data["evals"] == []
     assert {s["status"] for s in data["samples"]} == {"not gated"}
     assert [r["stage"] for r in data["funnel"]] == ["samples"]
+
+
+def test_the_viewer_command_pastes_into_a_shell(runs, tmp_path):
+    run = shutil.copytree(runs["zh"], tmp_path / "a run dir")
+    line = viewer_command(run)
+    assert line == f"factory view '{run}'"
+    res = CliRunner().invoke(main, shlex.split(line)[1:])
+    assert res.exit_code == 0, res.output
+    assert (run / "view.html").exists()
