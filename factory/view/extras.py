@@ -47,7 +47,7 @@ def cards(run: Path, cap: int) -> tuple[list[dict], int]:
     for c in iter_jsonl(run / "cards.jsonl"):
         n += 1
         if len(out) < cap:
-            out.append({"id": c.get("id"), "sessions": sessions.get(c.get("id"), 0),
+            out.append({"id": c.get("id"), "sessions": sessions.get(c.get("id"), 0), "language": c.get("language") or "",
                         **{k: _clip(c.get(k)) for k in CARD_FIELDS if c.get(k) not in (None, "", [])}})
     return out, n
 

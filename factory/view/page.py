@@ -9,6 +9,7 @@ from pathlib import Path
 
 from factory.recipe import RecipeError
 from factory.rundir import MARKER
+from factory.secrets import scrub_obj
 from factory.view import extras
 from factory.view.funnel import funnel
 from factory.view.samples import collect_samples
@@ -69,7 +70,7 @@ def build_view(run: Path, out: Path | None = None, cap: int = DEFAULT_CAP) -> Pa
     """Write the page (atomically: a reader never sees half a file); returns its path."""
     run = Path(run)
     out = Path(out) if out is not None else run / "view.html"
-    html = render(collect(run, cap))
+    html = render(scrub_obj(collect(run, cap)))  # a key that slipped into a reply stays off the page
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(html, encoding="utf-8")

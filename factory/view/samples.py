@@ -81,12 +81,16 @@ def collect_samples(run: Path, explain: dict[str, str], cap: int) -> tuple[list[
 
     for obj in iter_jsonl(run / "kept.jsonl"):
         add(obj, "kept")
+    unreadable = []  # the gate's format.invalid_record: no sample to show, only why
     for rej in iter_jsonl(run / "rejected.jsonl"):
         if isinstance(rej.get("sample"), dict):
             add(rej["sample"], "rejected", rej)
+        elif len(unreadable) < cap:
+            unreadable.append({"id": rej.get("id"), "rule": rej.get("rule"), "detail": rej.get("detail")})
     gated = (run / "kept.jsonl").exists() or (run / "rejected.jsonl").exists()
     for obj in iter_jsonl(run / "samples.jsonl"):
         add(obj, "not gated" if not gated else "not in gate output")
     counts = {"total": sum(total.values()), "shown": len(shown), "cap": cap,
+              "unreadable": unreadable,
               "capped": sorted(f"{t} {s}: {taken[(t, s)]} of {n}" for (t, s), n in total.items() if n > taken[(t, s)])}
     return shown, counts

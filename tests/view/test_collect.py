@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from factory.cli import main
 from factory.cli.view import viewer_command
+from factory.view import build_view
 from factory.view.page import collect, embed, render
 from factory.view.samples import _locate
 
@@ -146,3 +147,24 @@ def test_the_viewer_command_pastes_into_a_shell(runs, tmp_path):
     res = CliRunner().invoke(main, shlex.split(line)[1:])
     assert res.exit_code == 0, res.output
     assert (run / "view.html").exists()
+
+
+def test_a_secret_in_the_data_stays_off_the_page(runs, tmp_path, monkeypatch):
+    run = shutil.copytree(runs["zh"], tmp_path / "leaky")
+    secret = "sk-view-test-0123456789abcdef"
+    monkeypatch.setenv("VIEW_TEST_API_KEY", secret)
+    kept = lines(run / "kept.jsonl")
+    kept[0]["messages"][-1]["content"] = f"my key is {secret}"
+    (run / "kept.jsonl").write_text("".join(json.dumps(k, ensure_ascii=False) + "\n" for k in kept), encoding="utf-8")
+    page = build_view(run).read_text(encoding="utf-8")
+    assert secret not in page and "my key is ***" in page
+
+
+def test_records_that_were_not_samples_are_counted_with_why(runs, tmp_path):
+    run = shutil.copytree(runs["zh"], tmp_path / "bad-lines")
+    with (run / "rejected.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"id": "line-7", "stage": "quality", "rule": "format.invalid_record",
+                             "detail": "samples.jsonl line 7: not JSON", "sample": None}) + "\n")
+    counts = collect(run)["sample_counts"]
+    assert counts["unreadable"] == [{"id": "line-7", "rule": "format.invalid_record",
+                                     "detail": "samples.jsonl line 7: not JSON"}]
