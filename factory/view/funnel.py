@@ -33,12 +33,29 @@ def _drops(dropped: dict, stage: str) -> list[dict]:
             for k, v in sorted(dropped.items()) if k.startswith(stage + "_") and v]
 
 
+def _in_progress(run: Path, details: dict[tuple[str, str], Counter]) -> list[dict]:
+    """No run.json yet (a run going on, or killed): what each stage has done so far, in the order
+    the stages started."""
+    progress = run / ".progress"
+    done = sorted(progress.glob("*.done"), key=lambda p: p.stat().st_mtime_ns) if progress.is_dir() else []
+    rows = []
+    for path in done:
+        name = path.stem
+        failures = [{"reason": reason, "count": sum(c.values()),
+                     "examples": [{"detail": d, "count": n} for d, n in c.most_common(_EXAMPLES)]}
+                    for (stage, reason), c in sorted(details.items()) if stage == name]
+        rows.append({"stage": name, "planned": None, "produced": _lines(path),
+                     "records": _lines(run / f"{name}.jsonl"), "failures": failures, "dropped": [],
+                     "note": "in progress or interrupted: no run.json yet"})
+    return rows
+
+
 def funnel(run: Path, info: dict) -> list[dict]:
     """One row per stage in run order, then the cards selection and the quality gate."""
     stages: dict = info.get("stages") or {}
     dropped: dict = info.get("dropped") or {}
     details = _failure_details(run)
-    rows = []
+    rows = [] if stages else _in_progress(run, details)
     for name, st in stages.items():
         failures = []
         for reason, n in sorted((st.get("failures") or {}).items(), key=lambda kv: -kv[1]):

@@ -132,12 +132,20 @@ def test_a_run_cut_short_still_has_a_page(runs, tmp_path):
     run = tmp_path / "partial"
     run.mkdir()
     (run / ".factory-run").write_text("factory run directory\n")
-    shutil.copy(runs["en"] / "scenes.jsonl", run / "scenes.jsonl")
+    (run / ".progress").mkdir()
+    for name in ("scenes", "interactions"):
+        shutil.copy(runs["en"] / f"{name}.jsonl", run / f"{name}.jsonl")
+        shutil.copy(runs["en"] / ".progress" / f"{name}.done", run / ".progress" / f"{name}.done")
+    shutil.copy(runs["en"] / "failures.jsonl", run / "failures.jsonl")
     shutil.copy(runs["en"] / "samples.jsonl", run / "samples.jsonl")
     data = collect(run)
     assert data["run"]["has_run_json"] is False and data["rules"] == [] and data["evals"] == []
     assert {s["status"] for s in data["samples"]} == {"not gated"}
-    assert [r["stage"] for r in data["funnel"]] == ["samples"]
+    rows = data["funnel"]
+    assert [r["stage"] for r in rows] == ["scenes", "interactions", "samples"]
+    done = (run / ".progress" / "interactions.done").read_text().splitlines()
+    assert rows[1]["produced"] == len(done) and rows[1]["records"] == len(lines(run / "interactions.jsonl"))
+    assert rows[1]["failures"][0]["reason"] == "parse" and rows[1]["failures"][0]["count"] >= 1
 
 
 def test_the_viewer_command_pastes_into_a_shell(runs, tmp_path):
