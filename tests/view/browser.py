@@ -89,8 +89,14 @@ class Browser:
             await asyncio.sleep(0.1)
         port = int(port_file.read_text().split()[0])
         self.http = aiohttp.ClientSession()
-        async with self.http.get(f"http://127.0.0.1:{port}/json/list") as r:
-            target = next(t for t in await r.json() if t["type"] == "page")
+        target = None
+        for _ in range(TIMEOUT * 10):  # the first tab can show up a moment after the port
+            async with self.http.get(f"http://127.0.0.1:{port}/json/list") as r:
+                target = next((t for t in await r.json() if t["type"] == "page"), None)
+            if target:
+                break
+            await asyncio.sleep(0.1)
+        assert target, "chromium opened no tab"
         self.ws = await self.http.ws_connect(target["webSocketDebuggerUrl"], max_msg_size=0)
         await self.send("Page.enable")
         return self
