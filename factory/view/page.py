@@ -62,8 +62,12 @@ def embed(data: dict) -> str:
 
 
 def render(data: dict) -> str:
-    template = resources.files("factory.view").joinpath("template.html").read_text(encoding="utf-8")
-    return template.replace(_SLOT, embed(data), 1)
+    """The template with its stylesheet, script and data inlined: one file, nothing to fetch."""
+    files = resources.files("factory.view")
+    page = files.joinpath("template.html").read_text(encoding="utf-8")
+    for slot, name in (("__FACTORY_VIEW_CSS__", "view.css"), ("__FACTORY_VIEW_JS__", "view.js")):
+        page = page.replace(slot, files.joinpath(name).read_text(encoding="utf-8"), 1)
+    return page.replace(_SLOT, embed(data), 1)  # last: the data may contain the other slots' names
 
 
 def build_view(run: Path, out: Path | None = None, cap: int = DEFAULT_CAP) -> Path:

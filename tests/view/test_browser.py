@@ -79,6 +79,10 @@ async def _controls(page: Path, profile: Path, shot: Path) -> dict:
         await b.set_hash("status=kept")
         seen["kept"] = await b.js("[...document.querySelectorAll('article.sample')].map(a => a.dataset.status)")
         seen["query"] = await b.js("document.getElementById('f-q').value")
+        await b.set_hash("type=protection")
+        await b.js("document.querySelector('nav a[data-go=gate]').click()")
+        seen["after_menu"] = await b.js("[location.hash, new Set([...document.querySelectorAll('article.sample')]"
+                                        ".map(a => a.dataset.type)).size, window.scrollY > 0]")
         await b.set_hash("")
         seen["charts"] = await b.js("[...document.querySelectorAll('img.chart')].map(i => i.naturalWidth)")
         seen["cards"] = await b.js("document.querySelectorAll('#cards .card').length")
@@ -100,6 +104,7 @@ def test_the_controls_filter_as_a_person_clicks_them(pages, runs, tmp_path, arti
     assert seen["flirt"] == ["flirt"] * len(flirt) and flirt
     assert seen["hash"] == "#type=persona_session&archetype=flirt"
     assert seen["searched"] == "0 samples match"
+    assert seen["after_menu"] == ["#type=protection", 1, True]  # the menu scrolls, the filter stays
     assert seen["kept"] == ["kept"] * sum(s["status"] == "kept" for s in data["samples"]) and seen["query"] == ""
     assert len(seen["charts"]) == 3 and all(w > 100 for w in seen["charts"])  # base, sft, compare: decoded PNGs
     assert seen["cards"] == data["cards_total"] > 0
