@@ -112,8 +112,11 @@ def test_cli_writes_the_page_and_refuses_what_is_not_a_run(runs, tmp_path):
     assert "written: " in res.output and str(run / "view.html") in res.output
     data = json.loads(re.search(r'id="factory-data">(.*?)</script>', page, re.S).group(1))
     assert data["run"]["character"] == "苏轼" and data["samples"]
-    res = CliRunner().invoke(main, ["view", str(run), "--out", str(tmp_path / "elsewhere" / "v.html")])
-    assert res.exit_code == 0 and (tmp_path / "elsewhere" / "v.html").exists()
+    res = CliRunner().invoke(main, ["view", str(run), "--out", str(tmp_path / "elsewhere" / "v.html"), "--cap", "1"])
+    assert res.exit_code == 0 and not (run / "view.html.tmp").exists()
+    small = (tmp_path / "elsewhere" / "v.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'id="factory-data">(.*?)</script>', small, re.S).group(1))
+    assert data["sample_counts"]["cap"] == 1 and data["sample_counts"]["shown"] < data["sample_counts"]["total"]
 
     res = CliRunner().invoke(main, ["view", str(tmp_path / "missing")])
     assert res.exit_code == 2 and res.output.strip() == f"error: {tmp_path / 'missing'}: no such run directory"
