@@ -12,6 +12,7 @@ from factory.cli.export import export_cmd, push_cmd
 from factory.cli.gate import gate_cmd
 from factory.cli.run import merge_cmd, run_cmd, validate_cmd
 from factory.cli.train import train_group
+from factory.cli.view import view_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,3 +31,4 @@ main.add_command(eval_cmd)
 main.add_command(chat_cmd)
 main.add_command(cards_cmd)
 main.add_command(gate_cmd)
+main.add_command(view_cmd)
