@@ -9,16 +9,24 @@ LIMIT     ?= 2
 DEMO_SETS ?= --set backend.max_tokens=400 --set scenes.per_request=2 \
              --set interactions.max_turns=6 --set protection.max_turns=4
 
-.PHONY: demo test setup setup-demo lint bench bench-dedup bench-train clean
+.PHONY: demo test setup setup-demo setup-browser lint bench bench-dedup bench-train clean
 
 ## demo: install what the embedded model needs, then run recipes/beethoven.yaml on it (small budget)
 demo: setup-demo
 	$(BIN)/factory run recipes/beethoven.yaml --limit $(LIMIT) $(DEMO_SETS)
 
 ## test: install everything (torch 2.13.0 CPU first), then lint and run the whole test suite
-test: setup
+test: setup setup-browser
 	$(BIN)/ruff check factory tests benchmarks
 	HF_HUB_OFFLINE=1 $(BIN)/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
+
+## setup-browser: Debian's headless Chromium and CJK fonts for the viewer's browser tests (skipped without them)
+setup-browser:
+	@if command -v chromium >/dev/null && fc-list :lang=zh | grep -q .; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing chromium + fonts-noto-cjk (Debian packages) for the viewer's browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	else echo "note: no chromium / CJK fonts and not root: the viewer's browser tests will be skipped"; fi
 
 setup-demo: $(VENV)/.demo-installed
 setup: $(VENV)/.all-installed

@@ -142,4 +142,5 @@ def settings_from(backend: BackendConfig, *, base_url: str, model: str, api_key:
         concurrency=flags.concurrency or backend.concurrency,
         requests_per_minute=backend.requests_per_minute, tokens_per_minute=backend.tokens_per_minute,
         timeout=backend.timeout, max_retries=backend.max_retries, parse_retries=backend.parse_retries,
+        abort_after=backend.abort_after,
         params=params, prices=prices)

@@ -94,6 +94,8 @@ class BackendConfig(Strict):
     timeout: float = Field(180.0, gt=0, le=86_400)
     max_retries: int = Field(6, ge=0, le=100)
     parse_retries: int = Field(2, ge=0, le=20)
+    abort_after: int = Field(6, ge=1, le=10_000, description="Stop the run after this many refused connections, "
+                             "unknown hosts, 401s or 403s in a row (across requests) instead of failing every request.")
     temperature: float = Field(0.9, ge=0, le=2)
     top_p: float | None = Field(None, gt=0, le=1)
     max_tokens: int = Field(1536, ge=16, le=MAX_TOKENS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 
@@ -61,7 +62,23 @@ def run_cmd(recipe: Path, out: Path | None, fresh: bool, limit: int | None, base
                f"tokens {summary['tokens_in']}+{summary['tokens_out']}, failures {fails}"
                + (f" ({standing} requests still failed: {Path(where) / 'failures.jsonl'})" if standing else ""))
     click.echo(f"run directory: {where}")
+    for line in next_steps(Path(where)):
+        click.echo(line)
     sys.stdout.flush()
+
+
+def next_steps(where: Path) -> list[str]:
+    """What a user does after a run: read the dataset card, look at the data, train on it."""
+    from factory.cli.view import viewer_command
+
+    steps = []
+    if (where / "export" / "README.md").is_file():
+        steps.append(f"dataset card (what is in it, how to load it): {where / 'export' / 'README.md'}")
+    steps.append(f"look at it: {viewer_command(where)}")
+    if (where / "export").is_dir():
+        steps.append(f"train on it: factory train sft --config examples/train.yaml --data {shlex.quote(str(where))} "
+                     f"--output-dir {shlex.quote(str(where / 'sft'))} (then `factory train dpo`; docs/train.md)")
+    return ["next:"] + [f"  {s}" for s in steps]
 
 
 @click.command("merge")
