@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 
 import click
@@ -43,6 +44,10 @@ ENDPOINT_HELP = "OpenAI-compatible base URL, `local` (embedded model) or a .gguf
 @click.option("--judge-max-tokens", type=click.IntRange(min=16), default=700, show_default=True,
               help="Reply length limit of the judge and interviewer (small for a local judge on CPU).")
 @click.option("--concurrency", type=click.IntRange(min=1), default=8, show_default=True)
+@click.option("--max-unreadable", type=click.FloatRange(0, 1), default=0.2, show_default=True,
+              help="Fail (exit 1) when more than this share of a dimension's judgments has no readable verdict.")
+@click.option("--allow-partial", is_flag=True,
+              help="Accept results where a dimension failed --max-unreadable: warn and exit 0.")
 @click.option("--skip", default="", help="Comma-separated dimensions to skip: interviews, rubrics, memory, "
               "consistency, pairwise, offline.")
 @click.pass_context
@@ -52,7 +57,7 @@ def eval_cmd(ctx: click.Context, model: str | None, judge: str | None, reference
              reference_name: str | None, model_key_env: str, judge_key_env: str, reference_key_env: str,
              style: str, prefill: str, system_file: Path | None, questions: int, interviews: int, rounds: int,
              probes: int, exchanges: int, temperature: float, max_tokens: int, judge_max_tokens: int,
-             concurrency: int, skip: str) -> None:
+             concurrency: int, max_unreadable: float, allow_partial: bool, skip: str) -> None:
     """Measure a model against a run: interviews, judge rubrics, memory, fool rate, pairwise, offline."""
     if ctx.invoked_subcommand is not None:
         return
@@ -67,14 +72,25 @@ def eval_cmd(ctx: click.Context, model: str | None, judge: str | None, reference
         style=style, prefill=prefill, system=system_file.read_text(encoding="utf-8").strip() if system_file else None,
         questions=questions, interviews=interviews, rounds=rounds, probes=probes, exchanges=exchanges,
         temperature=temperature, max_tokens=max_tokens, judge_max_tokens=judge_max_tokens,
-        concurrency=concurrency,
+        concurrency=concurrency, max_unreadable=max_unreadable,
         skip=frozenset(s.strip() for s in skip.split(",") if s.strip()))
     result, where = asyncio.run(evaluate(opts, log=lambda m: click.echo(m, err=True)))
     for k, v in result["metrics"].items():
-        click.echo(f"{k:32s} {'–' if v is None else round(v, 3)}")
+        ci = result["intervals"].get(k)
+        span = f"  95% CI [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else ""
+        click.echo(f"{k:32s} {'–' if v is None else round(v, 3)}{span}")
     for note in result["notes"]:
         click.echo(f"note: {note}")
     click.echo(f"written: {where / 'eval.md'}, {where / 'eval.json'}, {where / 'eval.png'}")
+    if not result["trust"].get("ok", True):
+        from factory.evaluate.trust import one_line
+
+        if allow_partial:
+            click.echo(f"warning: {one_line(result['trust'])}; kept (--allow-partial)", err=True)
+        else:
+            click.echo(f"error: {one_line(result['trust'])}; see {where / 'eval.md'}, or accept with --allow-partial",
+                       err=True)
+            sys.exit(1)
 
 
 @eval_cmd.command("compare")

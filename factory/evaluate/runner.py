@@ -23,6 +23,7 @@ from factory.evaluate import report
 from factory.evaluate.inputs import describe, load_run
 from factory.evaluate.questions import lang, write_questions
 from factory.evaluate.steps import STEPS, Ctx
+from factory.evaluate.trust import DEFAULT_LIMIT, check
 
 DIMENSIONS = tuple(name for name, _, _ in STEPS)
 
@@ -55,6 +56,7 @@ class EvalOptions:
     judge_max_tokens: int = 700
     concurrency: int = 8
     skip: frozenset[str] = field(default_factory=frozenset)
+    max_unreadable: float = DEFAULT_LIMIT  # share of a dimension's judgments allowed without a verdict
 
 
 def slug(text: str) -> str:
@@ -116,7 +118,8 @@ async def evaluate(opts: EvalOptions, log: Callable[[str], None] = print) -> tup
                 "requests": {role: e.accounting.totals() for role, e in
                              (("model", model), ("judge", judge_e), ("reference", ref_e)) if e is not None},
                 "wall_time_s": round(time.monotonic() - started, 2)}
-        result = report.write_all(out, info, dims, notes, details)
+        trust = check(dims, opts.max_unreadable)
+        result = report.write_all(out, info, dims, notes, details, trust)
         return result, out
     finally:
         await endpoints.close()

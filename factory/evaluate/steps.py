@@ -62,6 +62,7 @@ async def rubrics(ctx: Ctx) -> tuple[dict, list[dict]]:
     c, lg = ctx.character, ctx.language
     reqs = [rubric_request(d, q.id, lg, c, q.excerpt, q.text, ctx.answers[q.id].text)
             for q in ctx.questions if ctx.answers[q.id].text for d in SINGLE]
+    unanswered = sum(not ctx.answers[q.id].text for q in ctx.questions)  # the model failed: no judgment possible
     reqs += [rubric_request(d, iv.id, lg, c, iv.excerpt, transcript=iv.transcript(c, lg))
              for iv in ctx.interviews if sum(r == "assistant" for r, _ in iv.turns) >= 2 for d in MULTI]
     judgments = await judge(ctx.judge, reqs)
@@ -70,11 +71,13 @@ async def rubrics(ctx: Ctx) -> tuple[dict, list[dict]]:
     for d in SINGLE + MULTI:
         js = [j for j in judgments if j.dimension == d]
         summary[d] = score_stats([j.value for j in js if j.status == "ok"],
-                                 sum(j.status == "unparsable" for j in js), sum(j.status == "failed" for j in js))
+                                 sum(j.status == "unparsable" for j in js),
+                                 sum(j.status == "failed" for j in js) + (unanswered if d in SINGLE else 0),
+                                 sum(j.read == "json" for j in js))
         if d in SINGLE:
             summary[d]["by_topic"] = report.topic_means([(topic[j.id], j.value) for j in js if j.status == "ok"])
-    rows = [{"id": j.id, "dimension": j.dimension, "value": j.value, "status": j.status, "reasoning": j.reasoning}
-            for j in judgments]
+    rows = [{"id": j.id, "dimension": j.dimension, "value": j.value, "status": j.status, "read": j.read,
+             "reasoning": j.reasoning} for j in judgments]
     return summary, rows
 
 
