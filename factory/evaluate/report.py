@@ -107,8 +107,8 @@ def markdown(result: dict) -> str:
                       ("accuracy", "accuracy"), ("95% CI", "ci95"), ("unparsable", "unparsable"),
                       ("failed", "failed")])
     if mem.get("by_distance"):
-        lines += ["", "| turns between plant and question | accuracy | n |", "|---|---|---|"]
-        lines += [f"| {b} | {_f(v['rate'])} | {v['n']} |" for b, v in mem["by_distance"].items()]
+        lines += ["", "| turns between plant and question | accuracy | 95% CI | n |", "|---|---|---|---|"]
+        lines += [f"| {b} | {_f(v['rate'])} | {_ci(v['ci95'])} | {v['n']} |" for b, v in mem["by_distance"].items()]
     lines += _section("Consistency (fool rate; 0.5 = indistinguishable)", dims.get("consistency", {}),
                       [("source", "source"), ("fool rate", "fool_rate"), ("95% CI", "ci95"),
                        ("verdicts (both orders agree)", "n"), ("order disagreement", "disagreement"),
@@ -121,12 +121,14 @@ def markdown(result: dict) -> str:
     off = dims.get("offline", {})
     lines += ["", "## Offline metrics (no judge)", ""]
     if off.get("status") == "ok":
+        ci = off.get("ci95", {})
         lines += ["| metric | value | 95% CI |", "|---|---|---|",
-                  f"| answers | {off['answers']} | |", f"| distinct-1 | {_f(off['distinct_1'], 3)} | |",
-                  f"| distinct-2 | {_f(off['distinct_2'], 3)} | |"]
+                  f"| answers | {off['answers']} | |",
+                  f"| distinct-1 | {_f(off['distinct_1'], 3)} | {_ci(ci.get('distinct_1'))} (bootstrap) |",
+                  f"| distinct-2 | {_f(off['distinct_2'], 3)} | {_ci(ci.get('distinct_2'))} (bootstrap) |"]
         lines += [f"| {k.replace('_', ' ')} rate | {_f(off[k]['rate'], 3)} | {_ci(off[k]['ci95'])} |" for k in OFFLINE_RATES]
-        lines += [f"| mean length (chars) | {_f(off['mean_chars'], 1)} | |",
-                  f"| mean length (tokens, est.) | {_f(off['mean_tokens'], 1)} | |", "",
+        lines += [f"| mean length (chars) | {_f(off['mean_chars'], 1)} | {_ci(ci.get('mean_chars'))} |",
+                  f"| mean length (tokens, est.) | {_f(off['mean_tokens'], 1)} | {_ci(ci.get('mean_tokens'))} |", "",
                   "Tone and self-name are the quality gate's own checks, with the run's gate settings."]
     else:
         lines.append(f"Skipped: {off.get('reason')}")

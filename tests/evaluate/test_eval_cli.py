@@ -78,6 +78,12 @@ def test_every_dimension_measured_and_reported(eval_run, endpoints, tmp_path):
     assert off["answers"] == 8 + 6
     assert off["assistant_tone"]["rate"] == round(2 / 14, 4) and off["refusal"]["rate"] == round(2 / 14, 4)
     assert off["language_consistency"]["rate"] == 1.0
+    # every rate and mean carries an interval, in the dimension and in the flat map compare reads
+    lo, hi = off["ci95"]["distinct_1"]
+    assert lo <= off["distinct_1"] <= hi and lo < hi
+    assert report["intervals"]["offline.mean_chars"][0] < off["mean_chars"] < report["intervals"]["offline.mean_chars"][1]
+    assert rub["memorization"]["by_topic"]["temptation"] == {"mean": 1.0, "sd": 0.0, "ci95": [1.0, 1.0], "n": 2}
+    assert all(report["intervals"][k] is not None for k in m if m[k] is not None)
 
     md = (out / "eval.md").read_text()
     for head in ("Judge rubrics", "Memory", "Consistency", "Pairwise", "Offline metrics"):
