@@ -48,6 +48,8 @@ ENDPOINT_HELP = "OpenAI-compatible base URL, `local` (embedded model) or a .gguf
               help="Fail (exit 1) when more than this share of a dimension's judgments has no readable verdict.")
 @click.option("--allow-partial", is_flag=True,
               help="Accept results where a dimension failed --max-unreadable: warn and exit 0.")
+@click.option("--calibration", help="Judge calibration to record: a calibration.json from `factory eval calibrate`, "
+              "or `run` to calibrate the judge first (about 100 small judge calls).")
 @click.option("--skip", default="", help="Comma-separated dimensions to skip: interviews, rubrics, memory, "
               "consistency, pairwise, offline.")
 @click.pass_context
@@ -57,7 +59,7 @@ def eval_cmd(ctx: click.Context, model: str | None, judge: str | None, reference
              reference_name: str | None, model_key_env: str, judge_key_env: str, reference_key_env: str,
              style: str, prefill: str, system_file: Path | None, questions: int, interviews: int, rounds: int,
              probes: int, exchanges: int, temperature: float, max_tokens: int, judge_max_tokens: int,
-             concurrency: int, max_unreadable: float, allow_partial: bool, skip: str) -> None:
+             concurrency: int, max_unreadable: float, allow_partial: bool, calibration: str | None, skip: str) -> None:
     """Measure a model against a run: interviews, judge rubrics, memory, fool rate, pairwise, offline."""
     if ctx.invoked_subcommand is not None:
         return
@@ -72,7 +74,7 @@ def eval_cmd(ctx: click.Context, model: str | None, judge: str | None, reference
         style=style, prefill=prefill, system=system_file.read_text(encoding="utf-8").strip() if system_file else None,
         questions=questions, interviews=interviews, rounds=rounds, probes=probes, exchanges=exchanges,
         temperature=temperature, max_tokens=max_tokens, judge_max_tokens=judge_max_tokens,
-        concurrency=concurrency, max_unreadable=max_unreadable,
+        concurrency=concurrency, max_unreadable=max_unreadable, calibration=calibration,
         skip=frozenset(s.strip() for s in skip.split(",") if s.strip()))
     result, where = asyncio.run(evaluate(opts, log=lambda m: click.echo(m, err=True)))
     for k, v in result["metrics"].items():
@@ -106,3 +108,35 @@ def compare_cmd(evals: tuple[Path, ...], out: Path | None) -> None:
     click.echo(md, nl=False)
     if out is not None:
         click.echo(f"written: {out / 'compare.md'}, {out / 'compare.png'}")
+
+
+@eval_cmd.command("calibrate")
+@click.option("--judge", required=True, help=f"The judge to measure: {ENDPOINT_HELP}")
+@click.option("--judge-name", help="Model name at --judge.")
+@click.option("--judge-key-env", default="OPENAI_API_KEY", show_default=True, help="Env var with --judge's key.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output directory (default judge-calibration/<model>): calibration.json, details.jsonl.")
+@click.option("--questions", type=click.IntRange(min=1), help="Use only the first N questions per language.")
+@click.option("--judge-max-tokens", type=click.IntRange(min=16), default=700, show_default=True)
+@click.option("--concurrency", type=click.IntRange(min=1), default=8, show_default=True)
+@one_line_errors
+def calibrate_cmd(judge: str, judge_name: str | None, judge_key_env: str, out: Path | None, questions: int | None,
+                  judge_max_tokens: int, concurrency: int) -> None:
+    """Measure a judge on the shipped labelled set: agreement with the labels and test-retest agreement."""
+    from factory.evaluate.calibrate_run import run_calibration
+
+    summary, where = asyncio.run(run_calibration(judge, judge_name, judge_key_env, out, questions, judge_max_tokens,
+                                                 concurrency, log=lambda m: click.echo(m, err=True)))
+    pw = summary["pairwise"]
+    click.echo(f"label agreement     {summary['agreement']}  95% CI {summary['agreement_ci95']}  n={summary['n']}")
+    for label, r in summary["by_label"].items():
+        click.echo(f"  {label:18s} {r['rate']}  n={r['n']}")
+    click.echo(f"pairwise agreement  {pw['agreement']['rate']}  95% CI {pw['agreement']['ci95']}  "
+               f"order disagreement {pw['disagreement']['rate']}")
+    click.echo(f"test-retest         {summary['retest']}  95% CI {summary['retest_ci95']}")
+    click.echo(f"parsed              {summary['parsed']['share']} ({summary['parsed']['as_json']} as JSON)")
+    click.echo(f"written: {where / 'calibration.json'}")
+    if summary["verdict"] != "fit":
+        click.echo(f"judge not fit: {'; '.join(summary['reasons'])}", err=True)
+        sys.exit(1)
+    click.echo("judge fit")
