@@ -37,6 +37,8 @@ ENDPOINT_HELP = "OpenAI-compatible base URL, `local` (embedded model) or a .gguf
 @click.option("--probes", type=click.IntRange(min=0), default=40, show_default=True, help="Memory probes at most.")
 @click.option("--exchanges", type=click.IntRange(min=0), default=30, show_default=True,
               help="Held-out lines for the fool-rate test at most.")
+@click.option("--knowledge", type=click.IntRange(min=0), default=40, show_default=True,
+              help="Knowledge-boundary cases (held-out protection scenes) at most.")
 @click.option("--temperature", type=click.FloatRange(0, 2), default=0.0, show_default=True,
               help="Sampling temperature of the model under test (the judge always uses 0).")
 @click.option("--max-tokens", type=click.IntRange(min=8), default=300, show_default=True,
@@ -51,14 +53,14 @@ ENDPOINT_HELP = "OpenAI-compatible base URL, `local` (embedded model) or a .gguf
 @click.option("--calibration", help="Judge calibration to record: a calibration.json from `factory eval calibrate`, "
               "or `run` to calibrate the judge first (about 100 small judge calls).")
 @click.option("--skip", default="", help="Comma-separated dimensions to skip: interviews, rubrics, memory, "
-              "consistency, pairwise, offline.")
+              "knowledge, consistency, pairwise, offline.")
 @click.pass_context
 @one_line_errors
 def eval_cmd(ctx: click.Context, model: str | None, judge: str | None, reference: str | None, run_dir: Path | None,
              out: Path | None, label: str | None, model_name: str | None, judge_name: str | None,
              reference_name: str | None, model_key_env: str, judge_key_env: str, reference_key_env: str,
              style: str, prefill: str, system_file: Path | None, questions: int, interviews: int, rounds: int,
-             probes: int, exchanges: int, temperature: float, max_tokens: int, judge_max_tokens: int,
+             probes: int, exchanges: int, knowledge: int, temperature: float, max_tokens: int, judge_max_tokens: int,
              concurrency: int, max_unreadable: float, allow_partial: bool, calibration: str | None, skip: str) -> None:
     """Measure a model against a run: interviews, judge rubrics, memory, fool rate, pairwise, offline."""
     if ctx.invoked_subcommand is not None:
@@ -72,7 +74,7 @@ def eval_cmd(ctx: click.Context, model: str | None, judge: str | None, reference
         model_name=model_name, judge_name=judge_name, reference_name=reference_name,
         model_key_env=model_key_env, judge_key_env=judge_key_env, reference_key_env=reference_key_env,
         style=style, prefill=prefill, system=system_file.read_text(encoding="utf-8").strip() if system_file else None,
-        questions=questions, interviews=interviews, rounds=rounds, probes=probes, exchanges=exchanges,
+        questions=questions, interviews=interviews, rounds=rounds, probes=probes, exchanges=exchanges, knowledge=knowledge,
         temperature=temperature, max_tokens=max_tokens, judge_max_tokens=judge_max_tokens,
         concurrency=concurrency, max_unreadable=max_unreadable, calibration=calibration,
         skip=frozenset(s.strip() for s in skip.split(",") if s.strip()))

@@ -15,7 +15,7 @@ from pathlib import Path
 from factory.evaluate.chart import draw
 
 LOWER_IS_BETTER = {"offline.assistant_tone", "offline.self_name", "offline.refusal", "interviews.dodge_rate",
-                   "consistency.order_disagreement", "pairwise.order_disagreement"}
+                   "consistency.order_disagreement", "pairwise.order_disagreement", "knowledge.obvious_violations"}
 
 
 def load_eval(path: Path) -> dict:
@@ -72,7 +72,7 @@ def _better(key: str) -> str:
 
 
 def _order(key: str) -> tuple[int, str]:
-    prefix = ("rubric.", "memory.", "consistency.", "pairwise.", "interviews.", "offline.")
+    prefix = ("rubric.", "memory.", "knowledge.", "consistency.", "pairwise.", "interviews.", "offline.")
     return next((i for i, p in enumerate(prefix) if key.startswith(p)), len(prefix)), key
 
 

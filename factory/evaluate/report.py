@@ -53,7 +53,9 @@ def measured(dims: dict) -> dict[str, dict]:
     if dims.get("interviews", {}).get("status") == "ok":
         put("interviews.dodge_rate", dims["interviews"], "dodge_rate")
     if dims.get("knowledge", {}).get("status") == "ok":
-        put("knowledge.within_bounds", dims["knowledge"], "within_bounds")
+        if dims["knowledge"].get("within_bounds") is not None:
+            put("knowledge.within_bounds", dims["knowledge"], "within_bounds")
+        put("knowledge.obvious_violations", dims["knowledge"]["offline_beyond"], "rate")
     off = dims.get("offline", {})
     if off.get("status") == "ok":
         for k in ("distinct_1", "distinct_2", "mean_chars"):
@@ -109,6 +111,14 @@ def markdown(result: dict) -> str:
     if mem.get("by_distance"):
         lines += ["", "| turns between plant and question | accuracy | 95% CI | n |", "|---|---|---|---|"]
         lines += [f"| {b} | {_f(v['rate'])} | {_ci(v['ci95'])} | {v['n']} |" for b, v in mem["by_distance"].items()]
+    kn = dims.get("knowledge", {})
+    lines += _section("Knowledge boundary (held-out protection scenes)", kn,
+                      [("method", "method"), ("cases", "cases"), ("within bounds", "within_bounds"), ("95% CI", "ci95"),
+                       ("verdicts", "n"), ("obvious violations (offline)", "offline_beyond"),
+                       ("unparsable", "unparsable"), ("failed", "failed")])
+    if kn.get("by_subtype"):
+        lines += ["", "| subtype | within bounds | 95% CI | n |", "|---|---|---|---|"]
+        lines += [f"| {k} | {_f(v['rate'])} | {_ci(v['ci95'])} | {v['n']} |" for k, v in kn["by_subtype"].items()]
     lines += _section("Consistency (fool rate; 0.5 = indistinguishable)", dims.get("consistency", {}),
                       [("source", "source"), ("fool rate", "fool_rate"), ("95% CI", "ci95"),
                        ("verdicts (both orders agree)", "n"), ("order disagreement", "disagreement"),

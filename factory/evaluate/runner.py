@@ -53,6 +53,7 @@ class EvalOptions:
     rounds: int = 5
     probes: int = 40
     exchanges: int = 30
+    knowledge: int = 40  # knowledge-boundary cases at most
     temperature: float = 0.0
     max_tokens: int = 300
     judge_max_tokens: int = 700

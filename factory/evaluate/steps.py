@@ -17,6 +17,7 @@ from factory.evaluate.consistency import evaluate_consistency
 from factory.evaluate.inputs import RunInputs
 from factory.evaluate.interviews import Interview, pick_openers, run_interviews
 from factory.evaluate.judging import MULTI, SINGLE, judge, rubric_request
+from factory.evaluate.knowledge import evaluate_knowledge
 from factory.evaluate.memory import evaluate_memory
 from factory.evaluate.offline import offline_metrics
 from factory.evaluate.pairwise import evaluate_pairwise
@@ -85,6 +86,11 @@ async def memory(ctx: Ctx) -> tuple[dict, list[dict]]:
     return await evaluate_memory(ctx.speaker, ctx.judge, ctx.inputs.probes[: ctx.opts.probes], ctx.language)
 
 
+async def knowledge(ctx: Ctx) -> tuple[dict, list[dict]]:
+    return await evaluate_knowledge(ctx.speaker, ctx.judge, ctx.inputs.knowledge[: ctx.opts.knowledge],
+                                    ctx.character, ctx.language, ctx.system)
+
+
 async def consistency(ctx: Ctx) -> tuple[dict, list[dict]]:
     summary, rows = await evaluate_consistency(ctx.speaker, ctx.judge, ctx.inputs.exchanges[: ctx.opts.exchanges],
                                                ctx.character, ctx.language)
@@ -118,6 +124,9 @@ STEPS = [
     ("rubrics", rubrics, _needs_judge("rubrics need --judge")),
     ("memory", memory, lambda ctx: None if ctx.inputs.probes else
      "no planted-fact probes in the run (sessions.jsonl / persona samples with labels.probes)"),
+    ("knowledge", knowledge, lambda ctx: None if ctx.inputs.knowledge and ctx.opts.knowledge else
+     "no knowledge-boundary scenes in the run (protection samples or scenes: anachronism, future_spoiler, "
+     "out_of_expertise)"),
     ("consistency", consistency, lambda ctx: _needs_judge("the fool-rate test needs --judge")(ctx) or (
         None if ctx.inputs.exchanges else "no held-out dialogues (export/*.eval.jsonl or kept samples)")),
     ("pairwise", pairwise, lambda ctx: None if ctx.reference is not None and ctx.judge is not None

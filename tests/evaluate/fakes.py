@@ -31,6 +31,12 @@ def model(body: dict) -> str:
         recent = " ".join(str(m["content"]) for m in msgs[-6:])
         m = re.search(r"name is (\w+)", recent)
         return f"{m.group(1)}, of course." if m else "I do not recall, forgive me."
+    if "smartphone" in user:
+        return "A smart... phone? I read the time from my own clocks, Karl, as any honest person does."
+    if "great war" in user:
+        return "The Allies win, of course; it ends in November 1918."
+    if "broken leg" in user:
+        return "I am a clockmaker, not a surgeon. I would send the boy running for Dr. Weber."
     if "AI" in user or "Python" in user:
         return AI_LINE
     if user == "Who was your closest friend?":
@@ -118,6 +124,10 @@ def judge(body: dict) -> str:
         answer = text.split("answered:", 1)[1]
         return _verdict(body, "Recalled." if hint in answer else "Not recalled.", "choice",
                         "yes" if hint in answer else "no", "Verdict:")
+    if '"choice": "within"' in text:
+        answer = _between(text, "in the role of Anna Keller:")
+        inside = "clocks" in answer or "not a surgeon" in answer
+        return _verdict(body, "Judged by what she could know.", "choice", "within" if inside else "beyond", "Verdict:")
     if '"choice": "1"' in text:
         return _fool(body, text)
     if '"choice": "A"' in text:

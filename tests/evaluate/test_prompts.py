@@ -15,10 +15,12 @@ TASKS = {
     "judge_memory": ("character", "fact", "hint", "question", "answer"),
     "judge_pairwise": ("character", "reference", "question", "answer_a", "answer_b"),
     "judge_fool": ("character", "context", "line_1", "line_2"),
+    "judge_knowledge": ("character", "timeline", "test", "question", "answer"),
     "egos_extract": ("character", "profile"),
     "egos_summarize": ("character", "summary", "lines"),
 }
-MARKER = {"judge_memory": '"choice": "yes"', "judge_pairwise": '"choice": "A"', "judge_fool": '"choice": "1"'}
+MARKER = {"judge_memory": '"choice": "yes"', "judge_pairwise": '"choice": "A"', "judge_fool": '"choice": "1"',
+          "judge_knowledge": '"choice": "within"'}
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
