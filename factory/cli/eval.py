@@ -83,6 +83,9 @@ def eval_cmd(ctx: click.Context, model: str | None, judge: str | None, reference
         ci = result["intervals"].get(k)
         span = f"  95% CI [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else ""
         click.echo(f"{k:32s} {'–' if v is None else round(v, 3)}{span}")
+    shares = result["trust"].get("parsed_share") or {}
+    if shares:
+        click.echo("verdicts parsed: " + ", ".join(f"{k} {v['parsed']}/{v['total']}" for k, v in shares.items()))
     for note in result["notes"]:
         click.echo(f"note: {note}")
     click.echo(f"written: {where / 'eval.md'}, {where / 'eval.json'}, {where / 'eval.png'}")

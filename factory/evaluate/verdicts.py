@@ -16,7 +16,7 @@ from typing import Any
 from factory.engine import ParseError, extract_json
 from factory.evaluate.scoring import parse_choice, parse_score
 
-REASONING = {"type": "string", "minLength": 1, "maxLength": 800}
+REASONING = {"type": "string", "minLength": 1, "maxLength": 400}  # fits --judge-max-tokens in zh too
 
 
 @dataclass(frozen=True)
