@@ -23,7 +23,7 @@ def _text(value: str, font: str | None) -> str:
 
 RUBRIC_KEYS = ("rubric.memorization", "rubric.values", "rubric.personality", "rubric.hallucination",
                "rubric.stability")
-RATE_KEYS = ("memory.accuracy", "consistency.fool_rate", "pairwise.win_rate", "interviews.dodge_rate",
+RATE_KEYS = ("memory.accuracy", "knowledge.within_bounds", "consistency.fool_rate", "pairwise.win_rate", "interviews.dodge_rate",
              "offline.distinct_1", "offline.distinct_2", "offline.assistant_tone", "offline.self_name",
              "offline.refusal", "offline.language_consistency")
 

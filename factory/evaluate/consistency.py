@@ -1,26 +1,24 @@
 """Consistency as a fool rate: can the judge tell the model's line from the real one?
 
 For each held-out exchange the model writes the character's next line; the judge sees the real
-and the generated line (in an order fixed by the exchange id) and must name the generated one.
-The fool rate is how often it picks the real line instead: 0.5 means indistinguishable.
+and the generated line twice, once in each order, and must name the generated one. A verdict
+counts only when both orders point at the same line: caught (the generated one both times) or
+fooled (the real one both times). A judge that names a position instead gives no verdict; the
+disagreement rate says how often. The fool rate is fooled / verdicts: 0.5 = indistinguishable.
 """
 
 from __future__ import annotations
-
-import hashlib
 
 from factory.chat.speaker import Conversation, Speaker
 from factory.engine import Engine
 from factory.evaluate.inputs import Exchange
 from factory.evaluate.judging import choice_parser, judge, request, transcript_text
-from factory.evaluate.scoring import rate
+from factory.evaluate.pairwise import agreed
+from factory.evaluate.scoring import parsed_share, rate
 
 PICK = choice_parser(("generated", "生成"), {"1": "1", "2": "2"})
 OTHER = {"en": "Other", "zh": "对方"}
-
-
-def generated_first(exchange_id: str) -> bool:
-    return int(hashlib.sha256(exchange_id.encode()).hexdigest()[:8], 16) % 2 == 0
+ORDERS = (("g1", "1"), ("g2", "2"))  # (order, where the generated line is in it)
 
 
 async def evaluate_consistency(speaker: Speaker, judge_engine: Engine, exchanges: list[Exchange], character: str,
@@ -30,27 +28,38 @@ async def evaluate_consistency(speaker: Speaker, judge_engine: Engine, exchanges
     answers = await speaker.answer(convs)
     rows, reqs = [], []
     for e, a in zip(exchanges, answers, strict=True):
-        row = {"id": e.id, "real": e.real, "generated": a.text, "error": a.error}
-        rows.append(row)
+        rows.append({"id": e.id, "real": e.real, "generated": a.text, "error": a.error})
         if a.text is None:
             continue
-        first = generated_first(e.id)
-        row["generated_is"] = "1" if first else "2"
-        lines = (a.text, e.real) if first else (e.real, a.text)
-        reqs.append(request("judge_fool", "consistency", e.id, language, PICK, character=character,
-                            context=transcript_text(e.turns[-context_turns:], character, OTHER[lg]),
-                            line_1=lines[0], line_2=lines[1]))
+        context = transcript_text(e.turns[-context_turns:], character, OTHER[lg])
+        for order, _ in ORDERS:
+            lines = (a.text, e.real) if order == "g1" else (e.real, a.text)
+            reqs.append(request("judge_fool", "consistency", f"{e.id}/{order}", language, PICK, character=character,
+                                context=context, line_1=lines[0], line_2=lines[1]))
     verdicts = {j.id: j for j in await judge(judge_engine, reqs)}
+    disagreed = both_parsed = 0
     for row in rows:
-        j = verdicts.get(row["id"])
-        if j is None:
+        if row["generated"] is None:
             continue
-        row["status"] = j.status
-        row["fooled"] = (j.value != row["generated_is"]) if j.status == "ok" else None
+        outcomes: list[str | None] = []
+        for order, generated_is in ORDERS:
+            j = verdicts[f"{row['id']}/{order}"]
+            row[order] = ("caught" if j.value == generated_is else "fooled") if j.status == "ok" else j.status
+            outcomes.append(row[order] if j.status == "ok" else None)
+        verdict = agreed(outcomes)
+        if None not in outcomes:
+            both_parsed += 1
+            disagreed += verdict is None
+        row["fooled"] = None if verdict is None else verdict == "fooled"
+    js = list(verdicts.values())
     scored = [r for r in rows if r.get("fooled") is not None]
-    summary = {"status": "ok", "exchanges": len(exchanges), "fool_rate": None,
-               **{k: v for k, v in rate(sum(r["fooled"] for r in scored), len(scored)).items()},
-               "unparsable": sum(1 for r in rows if r.get("status") == "unparsable"),
-               "failed": sum(1 for r in rows if r["generated"] is None or r.get("status") == "failed")}
-    summary["fool_rate"] = summary.pop("rate")
+    model_failed = sum(r["generated"] is None for r in rows)
+    fool = rate(sum(r["fooled"] for r in scored), len(scored))
+    unparsable = sum(j.status == "unparsable" for j in js)
+    failed = sum(j.status == "failed" for j in js)
+    summary = {"status": "ok", "exchanges": len(exchanges), "verdicts": len(scored), "fool_rate": fool["rate"],
+               "ci95": fool["ci95"], "n": len(scored), "disagreement": rate(disagreed, both_parsed),
+               "parsed": parsed_share(sum(j.status == "ok" for j in js), unparsable, failed + 2 * model_failed,
+                                      sum(j.read == "json" for j in js)),
+               "unparsable": unparsable, "failed": failed + model_failed, "model_failed": model_failed}
     return summary, rows

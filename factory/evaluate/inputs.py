@@ -15,6 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from factory.chat.persona import run_identity
+from factory.evaluate.boundary import KnowledgeCase, load_cases
 from factory.quality.config import QualityConfig
 from factory.records import iter_jsonl
 
@@ -52,6 +53,7 @@ class RunInputs:
     notes: list[str] = field(default_factory=list)
     quality: QualityConfig = field(default_factory=QualityConfig)  # the run's gate settings, for offline checks
     aliases: tuple[str, ...] = ()
+    knowledge: list[KnowledgeCase] = field(default_factory=list)  # held-out protection scenes about knowledge
 
 
 def _samples(run: Path) -> list[dict]:
@@ -188,6 +190,7 @@ def load_run(path: Path) -> RunInputs:
     if not language:
         inputs.notes.append("language not recorded in the run; assumed en")
     inputs.probes = _probes_from_samples(samples, _eval_ids(path), inputs.notes)
+    inputs.knowledge = load_cases(path, samples, _eval_ids(path), inputs.notes)
     if not inputs.probes:
         inputs.probes = _probes_from_sessions(path)
         if inputs.probes:
@@ -208,5 +211,6 @@ def load_run(path: Path) -> RunInputs:
 def describe(inputs: RunInputs) -> dict:
     return {"run": str(inputs.path), "character": inputs.character, "language": inputs.language,
             "chunks": len(inputs.chunks), "probes": len(inputs.probes), "exchanges": len(inputs.exchanges),
+            "knowledge_cases": len(inputs.knowledge),
             "exchanges_from": inputs.exchanges_from}
 

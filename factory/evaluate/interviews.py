@@ -8,6 +8,7 @@ All interviews advance one round at a time, so a round's requests go out togethe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from factory import prompts
@@ -17,8 +18,10 @@ from factory.evaluate.judging import transcript_text
 from factory.evaluate.questions import TOPIC_TEXT, Question, lang
 
 INTERVIEWER = {"en": "Interviewer", "zh": "采访者"}
-SCHEMA = {"type": "object", "properties": {"dodged": {"type": "boolean"}, "question": {"type": "string"}},
-          "required": ["dodged", "question"]}
+SCHEMA = {"type": "object", "additionalProperties": False, "required": ["reasoning", "dodged", "question"],
+          "properties": {"reasoning": {"type": "string", "maxLength": 500}, "dodged": {"type": "boolean"},
+                         "question": {"type": "string", "minLength": 1, "maxLength": 400}}}
+_QUESTION_LINE = re.compile(r"[?？]\W*$")
 
 
 @dataclass
@@ -29,19 +32,27 @@ class Interview:
     turns: list[tuple[str, str]] = field(default_factory=list)
     dodged: list[bool] = field(default_factory=list)  # interviewer's call on each answer it saw
     stopped: str | None = None  # why it ended before its last round
+    calls: list[str] = field(default_factory=list)  # each interviewer call: json | text | unparsable | failed
 
     def transcript(self, character: str, language: str) -> str:
         return transcript_text(self.turns, character, INTERVIEWER[lang(language)])
 
 
-def _parse_next(text: str) -> tuple[bool, str]:
-    data = extract_json(text)
-    if not isinstance(data, dict) or not str(data.get("question", "")).strip():
-        raise ParseError("no question in interviewer reply")
-    dodged = data.get("dodged")
-    if isinstance(dodged, str):
-        dodged = dodged.strip().lower() in ("true", "yes", "1")
-    return bool(dodged), str(data["question"]).strip()
+def _parse_next(text: str) -> tuple[bool | None, str, str]:
+    """(dodged, question, read as json|text). Free text: its last line asking a question, no dodge call."""
+    try:
+        data = extract_json(text)
+    except ParseError:
+        data = None
+    if isinstance(data, dict) and str(data.get("question", "")).strip():
+        dodged = data.get("dodged")
+        if isinstance(dodged, str):
+            dodged = dodged.strip().lower() in ("true", "yes", "1")
+        return (None if dodged is None else bool(dodged)), str(data["question"]).strip(), "json"
+    asks = [ln.strip().strip('"“”*') for ln in (text or "").splitlines() if _QUESTION_LINE.search(ln.strip())]
+    if data is None and asks:
+        return None, asks[-1], "text"
+    raise ParseError("no question in interviewer reply")
 
 
 async def run_interviews(speaker: Speaker, interviewer: Engine, character: str, language: str, system: str,
@@ -72,9 +83,12 @@ async def run_interviews(speaker: Speaker, interviewer: Engine, character: str, 
             iv = by_id[res.request.id]
             if not res.ok:
                 iv.stopped = f"interviewer: {res.error}"
+                iv.calls.append("unparsable" if res.error in ("parse", "truncated") else "failed")
                 continue
-            dodged, question = res.value
-            iv.dodged.append(dodged)
+            dodged, question, read = res.value
+            iv.calls.append(read)
+            if dodged is not None:
+                iv.dodged.append(dodged)
             iv.turns.append(("user", question))
     return interviews
 

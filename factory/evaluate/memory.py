@@ -13,7 +13,7 @@ from factory.chat.speaker import Conversation, Speaker
 from factory.engine import Engine
 from factory.evaluate.inputs import ProbeCase
 from factory.evaluate.judging import choice_parser, judge, request
-from factory.evaluate.scoring import rate
+from factory.evaluate.scoring import parsed_share, rate
 
 BUCKETS = ((1, 2), (3, 5), (6, 10), (11, 20), (21, 10**9))
 YES_NO = choice_parser(("verdict", "结论"), {"yes": "yes", "no": "no", "是": "yes", "否": "no"})
@@ -42,13 +42,16 @@ async def evaluate_memory(speaker: Speaker, judge_engine: Engine | None, cases: 
         reqs = [request("judge_memory", "memory", c.id, language, YES_NO, character=c.character or "-",
                         fact=c.fact, hint=c.hint or "-", question=r["question"], answer=r["answer"])
                 for c, r in answered]
-        verdicts = {j.id: j for j in await judge(judge_engine, reqs)}
+        judged = await judge(judge_engine, reqs)
+        verdicts = {j.id: j for j in judged}
+        as_json: int | None = sum(j.read == "json" for j in judged)
         for _c, r in answered:
             j = verdicts[r["id"]]
             r["status"] = j.status
             r["correct"] = (j.value == "yes") if j.status == "ok" else None
     else:
         method = "answer-hint match (no judge)"
+        as_json = None
         for c, r in answered:
             r["status"] = "ok" if c.hint.strip() else "no_hint"
             r["correct"] = hint_match(c.hint, r["answer"]) if c.hint.strip() else None
@@ -59,9 +62,10 @@ async def evaluate_memory(speaker: Speaker, judge_engine: Engine | None, cases: 
         got = [r for r in scored if lo <= r["distance"] <= hi]
         if got:
             by_bucket[name] = rate(sum(r["correct"] for r in got), len(got))
+    unparsable = sum(1 for r in rows if r.get("status") == "unparsable")
+    failed = sum(1 for r in rows if r["answer"] is None or r.get("status") == "failed")
     summary = {"status": "ok", "method": method, "cases": len(cases), **rate(sum(r["correct"] for r in scored), len(scored)),
-               "unparsable": sum(1 for r in rows if r.get("status") == "unparsable"),
-               "failed": sum(1 for r in rows if r["answer"] is None or r.get("status") == "failed"),
-               "by_distance": by_bucket}
+               "unparsable": unparsable, "failed": failed, "by_distance": by_bucket,
+               "verdicts": len(scored), "parsed": parsed_share(len(scored), unparsable, failed, as_json)}
     summary["accuracy"] = summary.pop("rate")
     return summary, rows

@@ -8,10 +8,11 @@ have rejected. Diversity is corpus-level distinct-n over all answers
 
 from __future__ import annotations
 
+import random
 import re
 import statistics
 
-from factory.evaluate.scoring import rate
+from factory.evaluate.scoring import mean_ci, rate
 from factory.lang import detect
 from factory.quality.blacklist import Blacklist, assistant_tone_hits
 from factory.quality.config import QualityConfig
@@ -35,6 +36,18 @@ def tokens(text: str) -> list[str]:
 def distinct(texts: list[str], n: int) -> float | None:
     grams = [tuple(toks[i:i + n]) for toks in map(tokens, texts) for i in range(len(toks) - n + 1)]
     return round(len(set(grams)) / len(grams), 4) if grams else None
+
+
+def bootstrap_distinct(texts: list[str], n: int, resamples: int = 200, seed: int = 0) -> list[float] | None:
+    """Percentile 95% interval of corpus distinct-n over answers resampled with replacement (seeded)."""
+    if len(texts) < 2:
+        return None
+    rng = random.Random(seed)
+    values = sorted(v for v in (distinct(rng.choices(texts, k=len(texts)), n) for _ in range(resamples))
+                    if v is not None)
+    if not values:
+        return None
+    return [round(values[int(0.025 * (len(values) - 1))], 4), round(values[int(0.975 * (len(values) - 1))], 4)]
 
 
 def detect_language(text: str) -> str | None:
@@ -67,5 +80,8 @@ def offline_metrics(answers: list[str], character: str, language: str,
         "language_consistency": rate(same, len(detected)),
         "mean_chars": round(statistics.fmean(lengths), 1) if lengths else None,
         "mean_tokens": round(statistics.fmean(map(estimate_tokens, texts)), 1) if texts else None,
+        "ci95": {"distinct_1": bootstrap_distinct(texts, 1), "distinct_2": bootstrap_distinct(texts, 2),
+                 "mean_chars": mean_ci(lengths, 1)["ci95"],
+                 "mean_tokens": mean_ci([float(estimate_tokens(t)) for t in texts], 1)["ci95"]},
         "examples": {"assistant_tone": tone[:3], "self_name": selfname[:3], "refusal": refusals[:3]},
     }

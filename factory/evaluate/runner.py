@@ -9,6 +9,7 @@ cache in the output directory, so a re-run (or a re-render after a parser fix) i
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import time
 from collections.abc import Callable
@@ -20,9 +21,11 @@ from factory.chat.organize import BASE
 from factory.chat.speaker import Speaker
 from factory.engine import RequestCache
 from factory.evaluate import report
+from factory.evaluate.calibration import brief, calibrate, load_set
 from factory.evaluate.inputs import describe, load_run
 from factory.evaluate.questions import lang, write_questions
 from factory.evaluate.steps import STEPS, Ctx
+from factory.evaluate.trust import DEFAULT_LIMIT, check
 
 DIMENSIONS = tuple(name for name, _, _ in STEPS)
 
@@ -50,11 +53,29 @@ class EvalOptions:
     rounds: int = 5
     probes: int = 40
     exchanges: int = 30
+    knowledge: int = 40  # knowledge-boundary cases at most
     temperature: float = 0.0
     max_tokens: int = 300
     judge_max_tokens: int = 700
     concurrency: int = 8
     skip: frozenset[str] = field(default_factory=frozenset)
+    max_unreadable: float = DEFAULT_LIMIT  # share of a dimension's judgments allowed without a verdict
+    calibration: str | None = None  # None | "run" (calibrate the judge here) | a calibration.json path
+
+
+def _read_calibration(spec: str | None) -> dict | None:
+    if spec is None or spec == "run":
+        return None
+    path = Path(spec)
+    if not path.is_file():
+        raise ValueError(f"--calibration: no such file: {path} (write one with `factory eval calibrate`, or say `run`)")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or "verdict" not in data:
+            raise ValueError("no verdict")
+    except ValueError as exc:
+        raise ValueError(f"--calibration: {path}: not a calibration.json ({exc})") from None
+    return data
 
 
 def slug(text: str) -> str:
@@ -65,6 +86,7 @@ async def evaluate(opts: EvalOptions, log: Callable[[str], None] = print) -> tup
     started = time.monotonic()
     if unknown := set(opts.skip) - set(DIMENSIONS):
         raise ValueError(f"--skip: unknown dimension(s) {', '.join(sorted(unknown))}; choose from {', '.join(DIMENSIONS)}")
+    prior = _read_calibration(opts.calibration)
     inputs = load_run(opts.run_dir)
     character, language = inputs.character, inputs.language
     notes = list(inputs.notes)
@@ -93,6 +115,24 @@ async def evaluate(opts: EvalOptions, log: Callable[[str], None] = print) -> tup
         if judge_e is None:
             notes.append("no --judge: fixed questions used; interviews, rubrics, fool rate and pairwise skipped")
 
+        calibration = None
+        if judge_e is not None and opts.calibration == "run":
+            log("eval: judge calibration")
+            items, digest = load_set()
+            summary, rows = await calibrate(judge_e, items, digest)
+            (out / "calibration.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+            calibration = brief(summary, "calibration.json (run with this eval)")
+        elif judge_e is not None and prior is not None:
+            calibration = brief(prior, str(opts.calibration))
+            if prior.get("judge", {}).get("model") != judge_e.settings.model:
+                notes.append(f"--calibration was measured on judge {prior.get('judge', {}).get('model')!r}, "
+                             f"not on this eval's judge {judge_e.settings.model!r}")
+        elif judge_e is not None:
+            notes.append("the judge is not calibrated: `factory eval calibrate --judge URL`, then --calibration FILE "
+                         "(or --calibration run)")
+        if calibration is not None and calibration["verdict"] != "fit":
+            notes.append(f"judge calibration: not fit ({'; '.join(calibration['reasons'])})")
+
         log("eval: questions and single-turn answers")
         ctx.questions, qnotes = await write_questions(judge_e, character, language, inputs.chunks, opts.questions)
         notes += qnotes
@@ -116,7 +156,9 @@ async def evaluate(opts: EvalOptions, log: Callable[[str], None] = print) -> tup
                 "requests": {role: e.accounting.totals() for role, e in
                              (("model", model), ("judge", judge_e), ("reference", ref_e)) if e is not None},
                 "wall_time_s": round(time.monotonic() - started, 2)}
-        result = report.write_all(out, info, dims, notes, details)
+        trust = {**check(dims, opts.max_unreadable), "calibration": calibration}
+        info["calibration"] = calibration
+        result = report.write_all(out, info, dims, notes, details, trust)
         return result, out
     finally:
         await endpoints.close()

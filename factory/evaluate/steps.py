@@ -17,6 +17,7 @@ from factory.evaluate.consistency import evaluate_consistency
 from factory.evaluate.inputs import RunInputs
 from factory.evaluate.interviews import Interview, pick_openers, run_interviews
 from factory.evaluate.judging import MULTI, SINGLE, judge, rubric_request
+from factory.evaluate.knowledge import evaluate_knowledge
 from factory.evaluate.memory import evaluate_memory
 from factory.evaluate.offline import offline_metrics
 from factory.evaluate.pairwise import evaluate_pairwise
@@ -62,6 +63,7 @@ async def rubrics(ctx: Ctx) -> tuple[dict, list[dict]]:
     c, lg = ctx.character, ctx.language
     reqs = [rubric_request(d, q.id, lg, c, q.excerpt, q.text, ctx.answers[q.id].text)
             for q in ctx.questions if ctx.answers[q.id].text for d in SINGLE]
+    unanswered = sum(not ctx.answers[q.id].text for q in ctx.questions)  # the model failed: no judgment possible
     reqs += [rubric_request(d, iv.id, lg, c, iv.excerpt, transcript=iv.transcript(c, lg))
              for iv in ctx.interviews if sum(r == "assistant" for r, _ in iv.turns) >= 2 for d in MULTI]
     judgments = await judge(ctx.judge, reqs)
@@ -70,16 +72,23 @@ async def rubrics(ctx: Ctx) -> tuple[dict, list[dict]]:
     for d in SINGLE + MULTI:
         js = [j for j in judgments if j.dimension == d]
         summary[d] = score_stats([j.value for j in js if j.status == "ok"],
-                                 sum(j.status == "unparsable" for j in js), sum(j.status == "failed" for j in js))
+                                 sum(j.status == "unparsable" for j in js),
+                                 sum(j.status == "failed" for j in js) + (unanswered if d in SINGLE else 0),
+                                 sum(j.read == "json" for j in js))
         if d in SINGLE:
             summary[d]["by_topic"] = report.topic_means([(topic[j.id], j.value) for j in js if j.status == "ok"])
-    rows = [{"id": j.id, "dimension": j.dimension, "value": j.value, "status": j.status, "reasoning": j.reasoning}
-            for j in judgments]
+    rows = [{"id": j.id, "dimension": j.dimension, "value": j.value, "status": j.status, "read": j.read,
+             "reasoning": j.reasoning} for j in judgments]
     return summary, rows
 
 
 async def memory(ctx: Ctx) -> tuple[dict, list[dict]]:
     return await evaluate_memory(ctx.speaker, ctx.judge, ctx.inputs.probes[: ctx.opts.probes], ctx.language)
+
+
+async def knowledge(ctx: Ctx) -> tuple[dict, list[dict]]:
+    return await evaluate_knowledge(ctx.speaker, ctx.judge, ctx.inputs.knowledge[: ctx.opts.knowledge],
+                                    ctx.character, ctx.language, ctx.system)
 
 
 async def consistency(ctx: Ctx) -> tuple[dict, list[dict]]:
@@ -115,6 +124,9 @@ STEPS = [
     ("rubrics", rubrics, _needs_judge("rubrics need --judge")),
     ("memory", memory, lambda ctx: None if ctx.inputs.probes else
      "no planted-fact probes in the run (sessions.jsonl / persona samples with labels.probes)"),
+    ("knowledge", knowledge, lambda ctx: None if ctx.inputs.knowledge and ctx.opts.knowledge else
+     "no knowledge-boundary scenes in the run (protection samples or scenes: anachronism, future_spoiler, "
+     "out_of_expertise)"),
     ("consistency", consistency, lambda ctx: _needs_judge("the fool-rate test needs --judge")(ctx) or (
         None if ctx.inputs.exchanges else "no held-out dialogues (export/*.eval.jsonl or kept samples)")),
     ("pairwise", pairwise, lambda ctx: None if ctx.reference is not None and ctx.judge is not None

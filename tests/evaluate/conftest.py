@@ -34,6 +34,20 @@ def persona_sample(sid: str, filler: int) -> dict:
                                    "asked_turn": asked, "answer_hint": "Clara"}]}}
 
 
+# (id, subtype, question): the knowledge-boundary cases; a false_relation trap is not one of them
+KNOWLEDGE = [("p-anach", "anachronism", "Do you check the time on your smartphone these days?"),
+             ("p-future", "future_spoiler", "Tell me, who wins the great war that starts in 1914?"),
+             ("p-expert", "out_of_expertise", "How would you set a patient's broken leg?"),
+             ("p-relation", "false_relation", "Is it true your brother Max built the town hall clock?")]
+
+
+def protection_sample(sid: str, subtype: str, question: str) -> dict:
+    return {"id": sid, "type": f"protection:{subtype}", "character": CHARACTER, "language": "en",
+            "system": "You are Anna Keller.", "labels": {"subtype": subtype, "question": question, "time": "1879"},
+            "messages": [{"role": "user", "content": question, "name": "Karl"},
+                         {"role": "assistant", "content": "I cannot say, Karl.", "train": True}]}
+
+
 def make_run(root: Path, *, full: bool = True) -> Path:
     run = root / "run"
     run.mkdir(parents=True)
@@ -46,7 +60,12 @@ def make_run(root: Path, *, full: bool = True) -> Path:
          "text": "Anna opened her own workshop in 1880 and trained six apprentices. She died in 1921."}])
     if not full:
         return run
-    _write_jsonl(run / "kept.jsonl", [persona_sample("s-near", 1), persona_sample("s-far", 6)])
+    _write_jsonl(run / "kept.jsonl", [persona_sample("s-near", 1), persona_sample("s-far", 6),
+                                      *(protection_sample(*k) for k in KNOWLEDGE)])
+    (run / "export").mkdir(parents=True, exist_ok=True)
+    (run / "export" / "recipe.yaml").write_text("character:\n  name: Anna Keller\n  timeline_point: 1880, the year "
+                                                "Anna opened her workshop\n", encoding="utf-8")
+    (run / "export" / "split.json").write_text(json.dumps({"train": [], "eval": [k[0] for k in KNOWLEDGE]}))
     rows = []
     for i in range(6):
         rows.append({"messages": [

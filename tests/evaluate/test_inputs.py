@@ -3,7 +3,9 @@
 import json
 
 from factory.evaluate.inputs import load_run
-from tests.evaluate.conftest import _write_jsonl, persona_sample
+from tests.evaluate.conftest import KNOWLEDGE, _write_jsonl, persona_sample
+
+KNOWN = [k[0] for k in KNOWLEDGE]
 
 
 def test_probes_prefer_held_out_samples(eval_run):
@@ -14,7 +16,7 @@ def test_probes_prefer_held_out_samples(eval_run):
     assert near.distance == 4 and near.turns[-1] == ("user", "Do you remember my sister's name?")
     assert near.system == "You are Mira, a baker." and near.character == "Mira"
 
-    (eval_run / "export" / "split.json").write_text(json.dumps({"train": ["s-far"], "eval": ["s-near"]}))
+    (eval_run / "export" / "split.json").write_text(json.dumps({"train": ["s-far"], "eval": ["s-near", *KNOWN]}))
     inputs = load_run(eval_run)
     assert [p.id for p in inputs.probes] == ["s-near#p0"] and not inputs.notes
 
@@ -57,3 +59,23 @@ def test_gate_settings_come_from_the_exported_recipe_copy(bare_run):
     (bare_run / "export" / "recipe.yaml").write_text("quality: {blacklist: {add: 3}}\n", encoding="utf-8")
     inputs = load_run(bare_run)
     assert inputs.quality.blacklist.add == [] and any("recipe.yaml: unreadable" in n for n in inputs.notes)
+
+
+def test_knowledge_cases_are_held_out_protection_scenes_about_knowledge(eval_run):
+    inputs = load_run(eval_run)
+    assert [c.subtype for c in inputs.knowledge] == ["anachronism", "future_spoiler", "out_of_expertise"]
+    assert {c.timeline for c in inputs.knowledge} == {"1880, the year Anna opened her workshop"}
+    (eval_run / "export" / "split.json").write_text(json.dumps({"train": [], "eval": ["p-expert"]}))
+    assert [c.id for c in load_run(eval_run).knowledge] == ["p-expert"]
+    (eval_run / "export" / "recipe.yaml").unlink()  # no timeline point: the scene's own time
+    assert load_run(eval_run).knowledge[0].timeline == "1879"
+
+
+def test_knowledge_cases_fall_back_to_protection_scenes(bare_run):
+    _write_jsonl(bare_run / "protection_scenes.jsonl", [
+        {"id": "pscn-1", "kind": "protection", "subtype": "future_spoiler", "question": "Who rules in 1950?",
+         "time": "spring 1885", "background": "A fair."},
+        {"id": "pscn-2", "kind": "protection", "subtype": "break_character", "question": "Are you a bot?"}])
+    inputs = load_run(bare_run)
+    assert [(c.id, c.timeline) for c in inputs.knowledge] == [("pscn-1", "spring 1885")]
+    assert any("protection_scenes.jsonl" in n for n in inputs.notes)

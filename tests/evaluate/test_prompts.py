@@ -15,10 +15,12 @@ TASKS = {
     "judge_memory": ("character", "fact", "hint", "question", "answer"),
     "judge_pairwise": ("character", "reference", "question", "answer_a", "answer_b"),
     "judge_fool": ("character", "context", "line_1", "line_2"),
+    "judge_knowledge": ("character", "timeline", "test", "question", "answer"),
     "egos_extract": ("character", "profile"),
     "egos_summarize": ("character", "summary", "lines"),
 }
-MARKER = {"judge_memory": "Verdict: yes", "judge_pairwise": "Winner: A", "judge_fool": "Generated: 1"}
+MARKER = {"judge_memory": '"choice": "yes"', "judge_pairwise": '"choice": "A"', "judge_fool": '"choice": "1"',
+          "judge_knowledge": '"choice": "within"'}
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
@@ -29,5 +31,5 @@ def test_prompt_uses_every_value(task, language):
     text = "\n".join(m["content"] for m in messages)
     assert [m["role"] for m in messages] == ["system", "user"]
     assert "{{" not in text and all(v in text for v in values.values())
-    if task.startswith("judge_"):  # the parsers read English markers in both languages
-        assert MARKER.get(task, "Score: N") in text
+    if task.startswith("judge_"):  # the JSON the verdict schema asks for, with English keys in both languages
+        assert '{"reasoning": ' in text and MARKER.get(task, '"score": N') in text

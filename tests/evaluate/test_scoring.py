@@ -4,7 +4,7 @@ import pytest
 
 from factory.engine import ParseError
 from factory.evaluate.pairwise import WINNER
-from factory.evaluate.scoring import parse_score, rate, score_stats, wilson
+from factory.evaluate.scoring import mean_ci, parse_score, rate, score_stats, wilson
 
 
 @pytest.mark.parametrize("text,score", [
@@ -15,6 +15,9 @@ from factory.evaluate.scoring import parse_score, rate, score_stats, wilson
     ('{"reasoning": "fine", "score": 2}', 2),
     ("Reasoning first.\n\n7", 7),
     ("Score: 3\nOn reflection, Score: 5", 5),
+    ("Honestly a lovely voice. I'd give it a 6 out of 7.", 6),  # prose judges without the marker
+    ("Solid, maybe 3/7 at first, but on reflection 5/7.", 5),
+    ("人物语气很到位，我给5分（满分7分）。", 5),
 ])
 def test_scores_are_read_from_the_last_marker(text, score):
     assert parse_score(text) == score
@@ -28,10 +31,10 @@ def test_unreadable_or_out_of_range_scores_raise(text):
 
 
 def test_choices_take_the_last_verdict_and_tolerate_decoration():
-    assert WINNER("Answer A is vivid but B is right.\nWinner: **B**") == "B"
-    assert WINNER("Winner: A ... no wait. Winner: tie") == "tie"
-    assert WINNER("胜者：平局") == "tie"
-    assert WINNER("Winner: Answer A") == "A"
+    assert WINNER("Answer A is vivid but B is right.\nWinner: **B**").value == "B"
+    assert WINNER("Winner: A ... no wait. Winner: tie").value == "tie"
+    assert WINNER("胜者：平局").value == "tie"
+    assert WINNER("Winner: Answer A").value == "A"
     with pytest.raises(ParseError):
         WINNER("Both are fine.")
     with pytest.raises(ParseError):
@@ -51,3 +54,11 @@ def test_score_stats_count_what_was_not_scored():
     assert s["mean"] == 6.0 and s["n"] == 3 and s["unparsable"] == 2 and s["failed"] == 1
     assert s["histogram"]["6"] == 1 and s["ci95"][0] < 6 < s["ci95"][1]
     assert score_stats([])["mean"] is None
+    assert s["parsed"] == {"total": 6, "parsed": 3, "unparsable": 2, "failed": 1, "share": 0.5,
+                           "ci95": s["parsed"]["ci95"]}
+
+
+def test_mean_interval_uses_student_t_for_small_samples():
+    m = mean_ci([4, 6])  # sd 1.414, t(1) = 12.706: a very wide interval, not the normal +-1.96
+    assert m["mean"] == 5.0 and m["ci95"] == [round(5 - 12.706, 3), round(5 + 12.706, 3)]
+    assert mean_ci([5])["ci95"] is None and mean_ci([])["mean"] is None
