@@ -54,6 +54,7 @@ lint: setup
 bench: setup
 	$(BIN)/python benchmarks/throughput.py
 	$(BIN)/python benchmarks/resume.py
+	$(BIN)/python benchmarks/faults.py
 
 bench-dedup: setup
 	$(BIN)/python benchmarks/dedup.py
