@@ -39,7 +39,7 @@ def test_a_judge_that_ignores_the_schema_is_read_as_prose_and_flagged(eval_run, 
 
 def test_a_judge_that_always_fails_gives_no_number_and_a_non_zero_exit(eval_run, tmp_path):
     with ScriptedServer(responder=fakes.model) as model, ScriptedServer(responder=fakes.judge) as judge:
-        judge.script(*[{"status": 403}] * 400)
+        judge.script(*[{"status": 404}] * 400)  # final, but not a refused key (that aborts the run)
         out = tmp_path / "eval"
         res = run_eval(eval_run, model, judge, out, "--exchanges", "3")
         assert res.exit_code == 1, res.output

@@ -131,7 +131,7 @@ def test_explain_prints_why_with_the_matched_span(samples_file, tmp_path):
 def test_explain_an_unknown_id_fails_before_any_output(samples_file, tmp_path):
     res = gate(samples_file, "--out", tmp_path / "out", "--explain", "nope")
     assert res.exit_code == 2 and res.output.strip().splitlines() == [
-        "error: --explain: no sample with id 'nope' in the input (4 samples)"]
+        "error: --explain: no sample with id 'nope' in the input (3 samples)"]
     assert not (tmp_path / "out").exists()
 
 

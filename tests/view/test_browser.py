@@ -20,6 +20,8 @@ from tests.view.browser import Browser, Dom, dump_dom
 pytestmark = pytest.mark.skipif(browser.CHROMIUM is None,
                                 reason="needs Debian's chromium package (apt-get install -y chromium)")
 
+LINE = "It really depends. In conclusion, it's important to remember the craft."  # mockrun.py's hedging line
+
 
 @pytest.fixture(scope="module")
 def pages(runs):
@@ -54,9 +56,9 @@ def test_a_rejected_line_shows_its_span_marked_and_the_rule_explained(pages):
     dom = shown(pages["en"], "status=rejected&rule=blacklist.hedging")
     assert dom.samples and {s["data-rule"] for s in dom.samples} == {"blacklist.hedging"}
     for s in dom.samples:
-        assert s["marks"] == ["It really depends"]
+        assert len(s["marks"]) == 1 and s["marks"][0] in LINE  # whichever hedging entry matched first
         assert "rejected by blacklist.hedging — hedging filler in a character line" in s["text"]
-        assert "It really depends. In conclusion" in s["text"]
+        assert LINE in s["text"]
     flagged = shown(pages["en"], "rule=blacklist.custom")
     assert flagged.samples and {s["data-status"] for s in flagged.samples} == {"kept"}
     for s in flagged.samples:
