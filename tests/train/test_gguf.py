@@ -68,3 +68,22 @@ def test_llama_cpp_server_and_factory_chat_answer(ggufs, tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert 'Me: "Hello, who are you?"' in proc.stdout
     assert 'Anna Keller: "' in proc.stdout  # llama.cpp's server loaded the GGUF and answered
+
+
+def test_factory_eval_runs_on_the_gguf(ggufs, tmp_path):
+    from factory.records import append_jsonl
+
+    from ..export.conftest import samples
+
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / ".factory-run").write_text("factory run directory\n")
+    append_jsonl(run / "kept.jsonl", samples())
+    proc = subprocess.run([sys.executable, "-m", "factory", "eval", "--model", str(ggufs["q4_k_m"]), "--run", str(run),
+                           "--max-tokens", "8", "--questions", "1", "--interviews", "0", "--probes", "0",
+                           "--exchanges", "0", "--label", "anna-q4"], capture_output=True, text=True, env=ENV,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    details = (run / "eval" / "anna-q4" / "details.jsonl").read_text().splitlines()
+    assert len(details) >= 4  # one fixed question per topic, each sent to llama.cpp serving the GGUF
+    assert "POST /v1/chat/completions" in (run / "eval" / "anna-q4" / "llama_server.log").read_text()
