@@ -38,19 +38,28 @@ def test_sft_drops_are_counted_by_reason(qwen_tok):
     assert "2 without an assistant turn to train" in line and f"longest system prompt {card_tokens} tokens" in line
 
 
-def test_dpo_pairs_whose_prompt_fills_max_length_are_dropped(qwen_tok):
-    from factory.train.checks import check_dpo
+@pytest.fixture
+def chatml_tok(qwen_tok):
+    """The session tokenizer with the ChatML template training sets (restored after: it is shared)."""
     from factory.train.templates import CHATML_TEMPLATE
 
+    before = qwen_tok.chat_template
     qwen_tok.chat_template = CHATML_TEMPLATE
+    yield qwen_tok
+    qwen_tok.chat_template = before
+
+
+def test_dpo_pairs_whose_prompt_fills_max_length_are_dropped(chatml_tok):
+    from factory.train.checks import check_dpo
+
     pair = {"chosen": [{"role": "assistant", "content": "A song."}],
             "rejected": [{"role": "assistant", "content": "As an AI, I cannot sing."}]}
     rows = [{"prompt": conv(CARD, reply=None), **pair}, {"prompt": conv("You are Mira.", reply=None), **pair}]
-    kept, rep = check_dpo(rows, qwen_tok, 48)
+    kept, rep = check_dpo(rows, chatml_tok, 48)
     assert [r["prompt"][0]["content"] for r in kept] == ["You are Mira."]
     assert rep.dropped == {"too_long": 1} and "1 too long: the prompt alone fills max_length" in rep.line()
     with pytest.raises(ValueError, match=r"max_length: 8 tokens leave nothing to train in x: 2 of 2 pairs"):
-        check_dpo(rows, qwen_tok, 8)[1].require_rows(["x"])
+        check_dpo(rows, chatml_tok, 8)[1].require_rows(["x"])
 
 
 def test_nothing_left_is_one_line_that_names_max_length(tmp_path, tiny_base):
