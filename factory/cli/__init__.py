@@ -10,6 +10,7 @@ from factory.cli.chat import chat_cmd
 from factory.cli.eval import eval_cmd
 from factory.cli.export import export_cmd, push_cmd
 from factory.cli.gate import gate_cmd
+from factory.cli.model import model_group
 from factory.cli.run import merge_cmd, run_cmd, validate_cmd
 from factory.cli.train import train_group
 from factory.cli.view import view_cmd
@@ -32,3 +33,4 @@ main.add_command(chat_cmd)
 main.add_command(cards_cmd)
 main.add_command(gate_cmd)
 main.add_command(view_cmd)
+main.add_command(model_group)

@@ -193,8 +193,10 @@ def _training(m: dict) -> list[str]:
                 'pairs = load_dataset("json", data_files={"train": "dpo.train.jsonl"})["train"]',
                 'DPOTrainer(model="path/to/sft-model", train_dataset=pairs, args=DPOConfig(beta=0.1)).train()']
     out += ["```", "", "From the Hub, each format is a config: `load_dataset(\"OWNER/NAME\", \"openai\")`.", "",
-            "TRL trains every assistant turn; the `weight: 0` marks in `openai.jsonl` are honoured by OpenAI "
-            "fine-tuning and by `factory train`.", "", "### factory train", "", "```bash",
+            "Every assistant turn in these files is a reply to learn: context (a card's greeting, other "
+            "characters' lines) sits in the system prompt or on the user side, so LLaMA-Factory, TRL's "
+            "`assistant_only_loss` and OpenAI fine-tuning all train the same replies. Tested with trl 1.16 "
+            "(from 1.1 on it adds the `{% generation %}` markers to Qwen2.5's template itself).", "", "### factory train", "", "```bash",
             "factory train sft --model Qwen/Qwen2.5-0.5B-Instruct --data RUN_DIR --output-dir out/sft",
             "factory train dpo --model out/sft --data RUN_DIR --output-dir out/dpo", "```", "",
             "`sft` reads `openai.train.jsonl` (or `openai.jsonl`), `dpo` reads `dpo.train.jsonl`; both evaluate "

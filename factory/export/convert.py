@@ -4,6 +4,12 @@ Trainers want user/assistant/user/assistant...; scenes have several speakers. He
 character's lines become the assistant side and everyone else's lines (prefixed with their
 names) the user side, or, for the lines that open a scene, the system prompt. Consecutive
 same-side turns are merged, so the alternation holds whatever the scene looked like.
+
+The character's own context lines (`train: false`, e.g. a persona card's greeting) never reach the
+assistant side: trainers that read ShareGPT / Alpaca / messages (LLaMA-Factory, TRL's
+assistant_only_loss) train every assistant turn and ignore a `weight`. Opening the dialogue, they
+go into the system prompt under "The scene so far:" (standard style, a system prompt on); anywhere
+else onto the user side, under the character's name, like another speaker's line.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ class Turn:
     parts: list[Part]
     train: bool = False
     opener: bool = False  # a placeholder user turn, added because the character spoke first
+    context: bool = False  # the character's own line, given as context (not a training target)
 
     def content(self, language: str) -> str:
         colon = COLON.get(language, ": ")
@@ -72,6 +79,13 @@ def _lang(language: str) -> str:
     return "zh" if language.startswith("zh") else "en"
 
 
+def _to_system(t: Turn, opts: Options) -> bool:
+    """A line opening the dialogue that goes into the system prompt (quote style folds context itself)."""
+    if not (t.role == "user" and t.parts[0].speaker):
+        return False
+    return (t.context and opts.style == "standard") or (opts.others == "system" and not t.context)
+
+
 def system_text(system: str, character: str, language: str, opts: Options, kind: str) -> str:
     if opts.system == "none":
         return ""
@@ -95,8 +109,10 @@ def build(system: str, messages: list[Message], *, id: str, type: str, character
             if opts.system != "none" and m.content.strip():
                 sys_parts.append(m.content.strip())
             continue
-        if is_character(m, character):
-            items.append(Turn("assistant", [Part(None, m.content)], train=m.train))
+        if is_character(m, character) and m.train:
+            items.append(Turn("assistant", [Part(None, m.content)], train=True))
+        elif is_character(m, character):
+            items.append(Turn("user", [Part(m.name or character or None, m.content)], context=True))
         else:
             items.append(Turn("user", [Part(m.name or None, m.content)]))
     if target:
@@ -104,9 +120,9 @@ def build(system: str, messages: list[Message], *, id: str, type: str, character
         if last is None:
             return None
         items = items[: last + 1]
-    if opts.others == "system" and opts.system != "none":
+    if opts.system != "none":
         lead = 0
-        while lead < len(items) and items[lead].role == "user" and items[lead].parts[0].speaker:
+        while lead < len(items) and _to_system(items[lead], opts):
             lead += 1
         if lead:
             colon = COLON[lang]

@@ -30,7 +30,8 @@ def alpaca_row(d: Dialogue) -> dict:
 
 
 def openai_row(d: Dialogue) -> dict:
-    """Every assistant message has `weight`: 1 for a training target, 0 for context."""
+    """Every assistant message has `weight` (OpenAI reads it); convert.build leaves context off the assistant
+    side, so it is 1 in every role-play row: LLaMA-Factory and TRL read this file too and ignore it."""
     messages: list[dict] = [{"role": "system", "content": d.system}] if d.system else []
     for role, content, train in d.messages():
         m = {"role": role, "content": content}

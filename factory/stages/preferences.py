@@ -8,7 +8,8 @@ Rejected replies come from three labelled sources, recorded as `rejected_kind`:
   (DPO on the model's own mistakes works best in practice). A prompt where the judge prefers
   every sample to the kept reply gives no pair.
 The quality gate's line checks also run on each chosen reply, configured as the recipe configures
-the gate (factory.export.gatecheck).
+the gate (factory.export.gatecheck). A `self_sampled:` block that names a model turns that kind on
+unless the recipe lists `kinds` itself.
 """
 
 from __future__ import annotations
@@ -58,6 +59,14 @@ def load_samples(ctx: RunContext) -> list[Sample]:
 
 def _h(*parts: object) -> str:
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
+
+
+def kinds(cfg: PreferencesConfig) -> list[str]:
+    """The configured kinds; with no `kinds:` written, a `self_sampled:` block adds its own."""
+    out = list(cfg.kinds)
+    if cfg.self_sampled is not None and "kinds" not in cfg.model_fields_set and "self_sampled" not in out:
+        out.append("self_sampled")
+    return out
 
 
 def select_targets(samples: list[Sample], cfg: PreferencesConfig, gate: gatecheck.GateCheck) -> tuple[list[Target], int]:
@@ -276,7 +285,8 @@ async def run(ctx: RunContext) -> list[dict]:
         ctx.log(f"preferences: note: {gate.note}")
     targets, gated = select_targets(load_samples(ctx), cfg, gate)
     ctx.extra.setdefault("dropped", {})["preferences_chosen_gate"] = gated
-    jobs = sorted(((t, k) for t in targets for k in cfg.kinds), key=lambda j: _h(j[0].sample.id, j[0].index, j[1]))
+    wanted = kinds(cfg)
+    jobs = sorted(((t, k) for t in targets for k in wanted), key=lambda j: _h(j[0].sample.id, j[0].index, j[1]))
     if cfg.max_pairs is not None:
         jobs = jobs[: cfg.max_pairs]
     rewrites = [j for j in jobs if j[1] != "self_sampled"]
@@ -286,7 +296,7 @@ async def run(ctx: RunContext) -> list[dict]:
     if sampled and cfg.self_sampled is not None:
         await _self_sampled(ctx, sampled, cfg.self_sampled)
     pairs = ctx.run.finalize(NAME) if ctx.run.stage_file(NAME).exists() else []
-    kinds = {k: sum(1 for p in pairs if p["rejected_kind"] == k) for k in cfg.kinds}
-    ctx.log(f"preferences: {len(pairs)} pairs ({', '.join(f'{k} {v}' for k, v in kinds.items())}); "
+    by_kind = {k: sum(1 for p in pairs if p["rejected_kind"] == k) for k in wanted}
+    ctx.log(f"preferences: {len(pairs)} pairs ({', '.join(f'{k} {v}' for k, v in by_kind.items())}); "
             f"{gated} chosen replies dropped by the gate")
     return pairs

@@ -16,6 +16,7 @@ from typing import Any
 
 from factory.train.args import common_args, resume_from
 from factory.train.artifacts import save_outputs
+from factory.train.checks import DataReport, check_dpo
 from factory.train.config import DPOTrainConfig
 from factory.train.data import find_files, load_dpo
 from factory.train.model import (
@@ -29,10 +30,12 @@ from factory.train.model import (
 from factory.train.sft import log_stderr
 
 
-def pairs_dataset(files: list) -> Any:
+def pairs_dataset(files: list, tok: Any, max_length: int, stage: str = "dpo") -> tuple[Any, DataReport]:
+    """The pairs whose prompt leaves room for a reply at max_length, and what was dropped (checks.py)."""
     from datasets import Dataset
 
-    return Dataset.from_list(load_dpo(files))
+    kept, report = check_dpo(load_dpo(files), tok, max_length, stage)
+    return Dataset.from_list(kept), report
 
 
 def run_dpo(cfg: DPOTrainConfig, log: Callable[[str], None] = log_stderr) -> dict[str, Any]:
@@ -42,10 +45,15 @@ def run_dpo(cfg: DPOTrainConfig, log: Callable[[str], None] = log_stderr) -> dic
     tok, template = load_tokenizer(src, cfg)
     train_files = find_files(cfg.data, "dpo")
     eval_files = find_files(cfg.eval_data, "dpo") if cfg.eval_data else find_files(cfg.data, "dpo", "eval")
-    train_ds = pairs_dataset(train_files)
-    if len(train_ds) == 0:
+    train_ds, report = pairs_dataset(train_files, tok, cfg.max_length)
+    if not report.total:
         raise ValueError(f"data: no preference pairs in {', '.join(map(str, train_files))}")
-    eval_ds = pairs_dataset(eval_files) if eval_files else None
+    log(report.line())
+    report.require_rows(train_files)
+    eval_ds = None
+    if eval_files:
+        eval_ds, eval_report = pairs_dataset(eval_files, tok, cfg.max_length, "dpo eval")
+        log(eval_report.line())
     eval_ds = eval_ds if eval_ds is not None and len(eval_ds) else None
     log(f"dpo: {len(train_ds)} pairs from {', '.join(map(str, train_files))}"
         + (f"; eval {len(eval_ds)}" if eval_ds is not None else "") + f"; template {template}")

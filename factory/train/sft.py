@@ -8,9 +8,9 @@ from typing import Any
 
 from factory.train.args import common_args, resume_from
 from factory.train.artifacts import save_outputs
+from factory.train.checks import DataReport, check_sft
 from factory.train.config import SFTTrainConfig
 from factory.train.data import find_files, load_sft
-from factory.train.masks import encode_conversation
 from factory.train.model import align_special_tokens, load_policy, load_tokenizer, resolve_model, use_bf16
 
 
@@ -18,19 +18,14 @@ def log_stderr(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def tokenize_conversations(convs: list[list[dict[str, Any]]], tok: Any, template: str) -> tuple[Any, int]:
-    """A datasets.Dataset of input_ids + assistant_masks; conversations with nothing to train are dropped."""
+def tokenize_conversations(convs: list[list[dict[str, Any]]], tok: Any, template: str,
+                           max_length: int = 10**9, stage: str = "sft") -> tuple[Any, DataReport]:
+    """A datasets.Dataset of input_ids + assistant_masks cut to max_length; rows left with nothing to
+    train are dropped and counted (factory.train.checks)."""
     from datasets import Dataset
 
-    ids, masks, dropped = [], [], 0
-    for conv in convs:
-        enc = encode_conversation(tok, conv, template)
-        if not enc.trained:
-            dropped += 1
-            continue
-        ids.append(enc.input_ids)
-        masks.append(enc.assistant_masks)
-    return Dataset.from_dict({"input_ids": ids, "assistant_masks": masks}), dropped
+    ids, masks, report = check_sft(convs, tok, template, max_length, stage)
+    return Dataset.from_dict({"input_ids": ids, "assistant_masks": masks}), report
 
 
 def sft_args(cfg: SFTTrainConfig, tok: Any, bf16: bool, has_eval: bool) -> Any:
@@ -56,13 +51,15 @@ def run_sft(cfg: SFTTrainConfig, log: Callable[[str], None] = log_stderr) -> dic
     tok, template = load_tokenizer(src, cfg)
     train_files = find_files(cfg.data, "sft")
     eval_files = find_files(cfg.eval_data, "sft") if cfg.eval_data else find_files(cfg.data, "sft", "eval")
-    train_ds, dropped = tokenize_conversations(load_sft(train_files), tok, template)
-    if len(train_ds) == 0:
-        raise ValueError(f"data: no conversation with a trainable assistant turn in {', '.join(map(str, train_files))}")
-    eval_ds = tokenize_conversations(load_sft(eval_files), tok, template)[0] if eval_files else None
+    train_ds, report = tokenize_conversations(load_sft(train_files), tok, template, cfg.max_length)
+    log(report.line())
+    report.require_rows(train_files)
+    eval_ds = None
+    if eval_files:
+        eval_ds, eval_report = tokenize_conversations(load_sft(eval_files), tok, template, cfg.max_length, "sft eval")
+        log(eval_report.line())
     eval_ds = eval_ds if eval_ds is not None and len(eval_ds) else None
     log(f"sft: {len(train_ds)} conversations from {', '.join(map(str, train_files))}"
-        + (f" ({dropped} without a trainable turn skipped)" if dropped else "")
         + (f"; eval {len(eval_ds)}" if eval_ds is not None else "") + f"; template {template}")
     bf16 = use_bf16(cfg)
     args = sft_args(cfg, tok, bf16, eval_ds is not None)

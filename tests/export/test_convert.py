@@ -70,11 +70,39 @@ def test_system_modes():
     assert sample_dialogue(zh, Options(system="short")).system == "你是Anna Keller。请始终以Anna Keller的身份说话。"
 
 
-def test_openai_weight_marks_replies_that_are_not_targets():
+def test_a_greeting_is_context_in_the_system_prompt_not_an_assistant_turn():
     persona = next(s for s in samples() if s.type == "persona_session")
     msgs = openai_row(sample_dialogue(persona, Options()))["messages"]
-    assert [m.get("weight") for m in msgs if m["role"] == "assistant"] == [0, 1]
-    assert msgs[1] == {"role": "user", "content": "(The scene begins.)"}
+    assert msgs == [{"role": "system", "content": "You are Mira, a bard.\n\nThe scene so far:\nMira: Welcome, traveller!"},
+                    {"role": "user", "content": "Sing for me?"},
+                    {"role": "assistant", "content": "A song about the sea, then.", "weight": 1}]
+    row = sharegpt_row(sample_dialogue(persona, Options()))
+    assert [c["from"] for c in row["conversations"]] == ["human", "gpt"]
+    assert "Welcome, traveller!" in row["system"]
+
+
+def test_without_a_system_prompt_a_greeting_goes_to_the_user_side():
+    persona = next(s for s in samples() if s.type == "persona_session")
+    d = sample_dialogue(persona, Options(system="none"))
+    assert d.messages() == [("user", "Mira: Welcome, traveller!\nSing for me?", False),
+                            ("assistant", "A song about the sea, then.", True)]
+
+
+def test_the_characters_own_context_line_mid_dialogue_is_on_the_user_side():
+    d = sample_dialogue(_sample([M("user", "Hello", name="Karl"), M("assistant", "Yes?", name=CHAR),
+                                 M("user", "The clock.", name="Karl"), M("assistant", "Tomorrow.", True)]), Options())
+    assert d.messages() == [("user", f"Karl: Hello\n{CHAR}: Yes?\nKarl: The clock.", False),
+                            ("assistant", "Tomorrow.", True)]
+    assert all(m.get("weight", 1) == 1 for m in openai_row(d)["messages"])
+
+
+def test_quote_style_keeps_the_greeting_in_the_folded_history():
+    from factory.export import quote
+
+    persona = next(s for s in samples() if s.type == "persona_session")
+    [d] = quote.fold(sample_dialogue(persona, Options(style="quote")))
+    assert d.system == "You are Mira, a bard."
+    assert d.messages()[0][1] == 'Mira: "Welcome, traveller!"\nMe: "Sing for me?"'
 
 
 def test_alpaca_history_holds_the_earlier_pairs():

@@ -227,3 +227,33 @@ def test_no_pair_when_the_judge_prefers_every_sample(tmp_path, server, sampler, 
     body = (f"{{kinds: [self_sampled], max_pairs: 2, self_sampled: {{base_url: '{sampler.base_url}', "
             "model: policy, samples: 2}}")
     assert _run(_ctx(tmp_path, server, write_recipe(RECIPE.format(body=body)))) == []
+
+
+def test_a_self_sampled_block_adds_its_kind_when_kinds_are_not_written(tmp_path, server, sampler, write_recipe):
+    server.responder = main_responder
+    body = f"{{self_sampled: {{base_url: '{sampler.base_url}', model: policy, samples: 2}}}}"
+    pairs = _run(_ctx(tmp_path, server, write_recipe(RECIPE.format(body=body))))
+    assert {p.rejected_kind for p in pairs} == {"assistant_tone", "out_of_character", "self_sampled"}
+    assert sampler.count > 0
+
+
+def test_written_kinds_win_over_the_self_sampled_block():
+    from factory.export.config import PreferencesConfig
+
+    block = {"base_url": "http://127.0.0.1:9/v1", "model": "policy"}
+    assert preferences.kinds(PreferencesConfig(self_sampled=block)) == \
+        ["assistant_tone", "out_of_character", "self_sampled"]
+    assert preferences.kinds(PreferencesConfig(kinds=["assistant_tone"], self_sampled=block)) == ["assistant_tone"]
+    assert preferences.kinds(PreferencesConfig()) == ["assistant_tone", "out_of_character"]
+
+
+def test_every_shipped_recipe_makes_preference_pairs():
+    from pathlib import Path
+
+    from factory.pipeline import STAGES
+
+    enabled = dict((name, on) for name, _, on in STAGES)
+    for path in sorted(Path(__file__).resolve().parents[2].glob("recipes/*.yaml")):
+        recipe = load_recipe(path)
+        assert enabled["preferences"](recipe), path.name
+        assert {"assistant_tone", "out_of_character"} <= set(preferences.kinds(recipe.preferences)), path.name

@@ -77,8 +77,8 @@ def test_labels_reach_the_trainer(qwen_tok, tmp_path):
     from .conftest import FAST
 
     cfg = SFTTrainConfig(model="x", data=[tmp_path], output_dir=tmp_path / "o", finetune="full", **FAST)
-    ds, dropped = tokenize_conversations([KNOWN, KNOWN[:2]], qwen_tok, "chatml")
-    assert dropped == 1 and len(ds) == 1
+    ds, report = tokenize_conversations([KNOWN, KNOWN[:2]], qwen_tok, "chatml")
+    assert report.dropped == {"no_target": 1} and len(ds) == 1
     trainer = make_sft_trainer(sft_args(cfg, qwen_tok, False, False), random_qwen2(), None, qwen_tok, ds)
     row = trainer.train_dataset[0]
     enc = encode_conversation(qwen_tok, KNOWN)
