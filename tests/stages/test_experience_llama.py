@@ -37,11 +37,18 @@ def test_recipe_on_the_embedded_model(name, tmp_path):
     started = time.monotonic()
     sets = [a for s in SHORT for a in ("--set", s)]
     res = CliRunner().invoke(main, ["run", str(recipe), "--out", str(out), "--limit", "1", "--quiet", *sets])
-    assert res.exit_code == 0, res.output
+    # the tiny model's text is nonsense: a stage may come to nothing (every script truncated, the
+    # gate keeps none); then the run must say so in one line, exit 1 and record it, never pass
+    assert res.exit_code in (0, 1), res.output
     summary = json.loads((out / "run.json").read_text())
     assert summary["endpoint"]["embedded"] is True
     stages = STAGES + (("grounding",) if load_recipe(recipe).grounding else ())
-    assert all((out / f"{s}.jsonl").exists() for s in stages)
+    if res.exit_code == 1:
+        assert summary["status"] == "failed" and summary["error"].startswith("stage "), summary["error"]
+        assert res.output.strip().splitlines()[-1] == f"error: {summary['error']}"
+        assert (out / "chunks.jsonl").exists() and (out / "scenes.jsonl").exists()
+    else:
+        assert summary["status"] == "ok" and all((out / f"{s}.jsonl").exists() for s in stages)
     failures = [json.loads(x) for x in (out / "failures.jsonl").read_text().splitlines()] \
         if (out / "failures.jsonl").exists() else []
     for stage in ("scenes", "interactions", "protection_scenes", "protection"):
@@ -49,7 +56,8 @@ def test_recipe_on_the_embedded_model(name, tmp_path):
         answered = len((out / ".progress" / f"{stage}.done").read_text().splitlines()) \
             if (out / ".progress" / f"{stage}.done").exists() else 0
         assert answered + len([f for f in failures if f["stage"] == stage]) == asked  # kept or failed with a reason
-    for line in (out / "samples.jsonl").read_text(encoding="utf-8").splitlines():
+    samples = (out / "samples.jsonl").read_text(encoding="utf-8") if (out / "samples.jsonl").exists() else ""
+    for line in samples.splitlines():
         sample = json.loads(line)
         assert sample["language"] == load_recipe(recipe).language and any(m["train"] for m in sample["messages"])
     print(f"{name}: {time.monotonic() - started:.1f}s {summary['counts']}")
