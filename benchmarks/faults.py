@@ -186,6 +186,7 @@ class Bench:
         self.rows: list[dict] = []
         self.clean: dict[str, bytes] = {}
         self.clean_requests = 0
+        self.clean_wall = 1.0
 
     def row(self, name: str, run: Path | None, codes: list[int], wall: float, requests: int | None,
             logs: list[str], compare: bool = True, **extra) -> dict:
@@ -204,33 +205,36 @@ class Bench:
         out, logs = self.root / "clean", []
         t0, n0 = time.monotonic(), self.srv.count
         code = finish(start(self.recipe, out, self.srv.base_url), logs)
+        self.clean_wall = time.monotonic() - t0
         self.clean_requests = self.srv.count - n0
         self.clean = data_files(out)
         self.row("clean", out, [code], time.monotonic() - t0, self.clean_requests, logs, compare=False,
                  files=len(self.clean))
 
     def kills(self) -> None:
+        """Kill -9 at random moments of the clean run's length (the last two once the export is next)."""
         out, logs, codes = self.root / "killed", [], []
         rng = random.Random(self.args.seed)
         t0, n0 = time.monotonic(), self.srv.count
         for k in range(self.args.kills):
             during_export = k >= self.args.kills - 2
-            target = rng.randint(1, max(1, self.clean_requests - 1))
             since = time.time()
             proc = start(self.recipe, out, self.srv.base_url)
-            base = self.srv.count
+            deadline = time.monotonic() + rng.uniform(0.2, 1.0) * self.clean_wall
             while proc.poll() is None:
                 if during_export and export_running(out, since):
                     time.sleep(rng.uniform(0, 0.05))
                     break
-                if not during_export and self.srv.count - base >= target:
+                if not during_export and time.monotonic() >= deadline:
                     break
                 time.sleep(0.002)
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
             codes.append(finish(proc, logs))
         codes.append(finish(start(self.recipe, out, self.srv.base_url), logs))
-        self.row(f"kill -9 x {self.args.kills}", out, codes, time.monotonic() - t0, self.srv.count - n0, logs)
+        landed = sum(c == -9 for c in codes)
+        self.row(f"kill -9 x {self.args.kills}", out, codes, time.monotonic() - t0, self.srv.count - n0, logs,
+                 note=f"{landed} kills landed (the others found the run already done); last exit {codes[-1]}")
 
     def two_processes(self) -> None:
         out, logs = self.root / "two", []
