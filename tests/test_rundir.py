@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import subprocess
@@ -16,35 +15,13 @@ from factory.recipe import RecipeError
 from factory.records import DiskFull, write_jsonl_atomic
 from factory.rundir import RunDir
 from factory.secrets import register
+from tests.disks import fill, tmpfs
 
 
 @pytest.fixture
 def tiny_disk(tmp_path):
-    """A real 512 KiB tmpfs (needs root / CAP_SYS_ADMIN; skipped where mounting is not allowed)."""
-    mnt = tmp_path / "disk"
-    mnt.mkdir()
-    res = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mnt)],
-                         capture_output=True, text=True)
-    if res.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {res.stderr.strip() or res.returncode}")
-    try:
-        yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], check=False)
-
-
-def fill(disk: Path) -> Path:
-    """Write a filler file until the disk says ENOSPC; removing it frees the space again."""
-    filler = disk / "filler"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
-    try:
-        while True:
-            os.write(fd, b"\0" * 4096)
-    except OSError as exc:
-        assert exc.errno == errno.ENOSPC
-    finally:
-        os.close(fd)
-    return filler
+    with tmpfs(tmp_path / "disk", "512k") as disk:
+        yield disk
 
 
 def whole_lines(path: Path) -> list[str]:

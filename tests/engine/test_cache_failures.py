@@ -12,21 +12,9 @@ from pathlib import Path
 import pytest
 
 from factory.engine import EndpointSettings, Engine, Request, RequestCache, RunAborted
+from tests.disks import fill, tmpfs
 from tests.responders import route
-
-RECIPE = """\
-name: anna
-language: en
-character:
-  name: Anna Keller
-  profile: {file: profile.md}
-scenes: {per_chunk: 6, per_request: 2}
-interactions: null
-protection: null
-quality: null
-export: null
-split: null
-"""
+from tests.test_pipeline import RECIPE  # the scenes-only recipe the pipeline tests use
 
 
 def factory_run(recipe: Path, out: Path, server) -> subprocess.CompletedProcess:
@@ -69,28 +57,8 @@ def test_a_damaged_cache_is_one_line_naming_the_file(server, write_recipe, tmp_p
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A real 1 MiB tmpfs (needs root, as in the dev container)."""
-    mnt = tmp_path / "disk"
-    mnt.mkdir()
-    res = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)],
-                         capture_output=True, text=True)
-    if res.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {res.stderr.strip() or res.returncode}")
-    try:
-        yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], check=False)
-
-
-def fill(disk: Path) -> Path:
-    filler = disk / "filler"
-    with filler.open("wb", buffering=0) as f:
-        try:
-            while True:
-                f.write(b"\0" * 4096)
-        except OSError:
-            pass
-    return filler
+    with tmpfs(tmp_path / "disk", "1m") as disk:
+        yield disk
 
 
 def within(seconds: float, fn):

@@ -14,6 +14,7 @@ import sys
 import pytest
 
 from factory.lock import RunLock
+from tests.disks import tmpfs
 
 # A real `factory export` that kill -9s itself at its Nth data file, with half that file written.
 DIES_AT = """
@@ -106,13 +107,8 @@ def test_a_folder_the_user_owns_is_still_refused(run_dir, tmp_path):
 @pytest.fixture
 def small_disk(tmp_path):
     """A real 8 MiB tmpfs (needs root, as on the project's machines)."""
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(disk)],
-                      capture_output=True).returncode != 0:
-        pytest.skip("cannot mount a tmpfs here (not root?)")
-    yield disk
-    subprocess.run(["umount", "-l", str(disk)], check=True)
+    with tmpfs(tmp_path / "disk", "8m") as disk:
+        yield disk
 
 
 def fill(disk, leave: int):
