@@ -15,16 +15,21 @@ DEMO_SETS ?= --set backend.max_tokens=400 --set scenes.per_request=2 \
 demo: setup-demo
 	$(BIN)/factory run recipes/beethoven.yaml --limit $(LIMIT) $(DEMO_SETS)
 
-## loop: close the loop on the CPU: demo data -> SFT -> DPO (examples/train.yaml on a tiny random
-## Qwen2 instead of the 7B) -> GGUF (f16 + Q4_K_M) -> factory chat on it. Proves the plumbing, not quality.
-LOOP_SETS ?= --cpu --max-steps 2 --batch-size 1 --gradient-accumulation-steps 1 --no-gradient-checkpointing
+## loop: close the loop on the CPU: demo data -> SFT -> DPO of SmolLM2-135M-Instruct (the embedded GGUF,
+## dequantized; examples/train.yaml with the model swapped) -> GGUF (f16 + Q4_K_M) -> eval of the base and
+## the trained model on the same questions (offline metrics) -> compare.md / compare.png.
+## Proves the plumbing, not quality; the A100 version of the same commands is in docs/train.md.
+LOOP_SETS ?= --cpu --max-steps 4 --batch-size 1 --gradient-accumulation-steps 1 --no-gradient-checkpointing
+LOOP_EVAL ?= --questions 2 --interviews 0 --probes 0 --exchanges 0 --knowledge 0 --max-tokens 48
 loop: setup demo
-	$(BIN)/python -c "from pathlib import Path; from factory.train.tiny import save_random_qwen2 as s; s(Path('outputs/tiny-qwen2'))"
-	HF_HUB_OFFLINE=1 $(BIN)/factory train sft --config examples/train.yaml --model outputs/tiny-qwen2 $(LOOP_SETS)
+	test -d outputs/smollm2 || $(BIN)/factory model import --out outputs/smollm2
+	HF_HUB_OFFLINE=1 $(BIN)/factory train sft --config examples/train.yaml --model outputs/smollm2 $(LOOP_SETS)
 	HF_HUB_OFFLINE=1 $(BIN)/factory train dpo --config examples/train.yaml $(LOOP_SETS)
 	$(BIN)/factory model export outputs/beethoven/dpo --out outputs/beethoven/gguf --name beethoven
-	$(BIN)/factory chat --model outputs/beethoven/gguf/beethoven-q4_k_m.gguf --run outputs/beethoven \
-	  --persona dynamic --no-summary --max-tokens 32 --script examples/loop_lines.txt
+	$(BIN)/factory eval --model local --label base --run outputs/beethoven $(LOOP_EVAL)
+	$(BIN)/factory eval --model outputs/beethoven/gguf/beethoven-q4_k_m.gguf --label dpo --run outputs/beethoven $(LOOP_EVAL)
+	$(BIN)/factory eval compare outputs/beethoven/eval/base outputs/beethoven/eval/dpo --out outputs/beethoven/eval/compare
+	cat outputs/beethoven/eval/compare/compare.md
 
 ## test: install everything (torch 2.13.0 CPU first), then lint and run the whole test suite
 test: setup setup-browser

@@ -1,4 +1,4 @@
-"""`factory model export MODEL --out DIR`: a trained model as GGUF (f16 + quantizations) for llama.cpp / Ollama."""
+"""`factory model export|import`: a trained model as GGUF for llama.cpp / Ollama, and a GGUF as a model to train."""
 
 from __future__ import annotations
 
@@ -27,6 +27,17 @@ def export_cmd(model: Path, out: Path | None, quants: tuple[str, ...], name: str
 
     for path in export_gguf(str(model), out or model / "gguf", quants, name):
         click.echo(f"wrote {path} ({path.stat().st_size / 2**20:.1f} MiB)")
+
+
+@model_group.command("import")
+@click.argument("gguf", required=False, type=click.Path(path_type=Path))
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder for the Hugging Face model.")
+@one_line_errors
+def import_cmd(gguf: Path | None, out: Path) -> None:
+    """GGUF (default: the embedded SmolLM2-135M-Instruct) as a Hugging Face folder `factory train` can tune."""
+    from factory.train.gguf_import import embedded_gguf_path, import_gguf
+
+    click.echo(f"wrote {import_gguf(gguf or embedded_gguf_path(), out)}")
 
 
 @model_group.command("install-converter")
