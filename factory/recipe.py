@@ -16,6 +16,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     SecretStr,
     ValidationError,
     field_validator,
@@ -149,6 +150,8 @@ class Recipe(Strict):
 
     # where the recipe came from; set by load_recipe, not by the YAML
     source_path: Path | None = Field(None, exclude=True)
+    # the `--set` items applied on top of the file (not settable from YAML): run.json, export/recipe.yaml
+    _sets: list[str] = PrivateAttr(default_factory=list)
 
     @model_validator(mode="after")
     def _language(self) -> Recipe:
@@ -300,4 +303,6 @@ def load_recipe(path: Path | str, overrides: list[str] | None = None) -> Recipe:
         raise RecipeError(f"{path}:{first_content_line(path)}: top level must be a mapping of keys, "
                           f"not a {'list' if isinstance(data, list) else 'single value'}")
     user_keys = {item.partition("=")[0].strip() for item in overrides or []}
-    return parse_recipe(apply_overrides(data, overrides or []), path.parent.resolve(), path.resolve(), user_keys)
+    recipe = parse_recipe(apply_overrides(data, overrides or []), path.parent.resolve(), path.resolve(), user_keys)
+    recipe._sets = list(overrides or [])
+    return recipe
