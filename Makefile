@@ -10,10 +10,11 @@ DEMO_SETS ?= --set backend.max_tokens=400 --set scenes.per_request=2 \
              --set interactions.max_turns=6 --set protection.max_turns=4
 # Chinese is ~10x slower per character on that model (its tokenizer splits Han characters into
 # several byte tokens, and the prompts are Chinese too): one request per stage, short replies,
-# no grounding judge.
+# no grounding judge, no preference pairs (its Chinese rewrites run past any short reply limit).
 ZH_LIMIT  ?= 1
 ZH_SETS   ?= --set backend.max_tokens=500 --set scenes.per_request=3 --set interactions.min_turns=2 \
-             --set interactions.max_turns=4 --set protection.max_turns=4 --set grounding.enabled=false
+             --set interactions.max_turns=4 --set protection.max_turns=4 --set grounding.enabled=false \
+             --set preferences.enabled=false
 
 .PHONY: demo demo-zh loop test setup setup-demo setup-browser lint bench bench-dedup bench-train clean
 
