@@ -22,6 +22,7 @@ from factory.engine import Accounting, CombinedAccounting, EndpointSettings, Eng
 from factory.engine.local_server import EMBEDDED_MODEL_NAME, LocalServer, embedded_gguf, free_port
 from factory.engine.transport import make_transport
 from factory.export import stage as export_stage
+from factory.export.runinfo import cli_record
 from factory.lock import RunLock
 from factory.progress import ProgressDisplay
 from factory.quality import stage as quality_stage
@@ -230,6 +231,7 @@ def _run_locked(recipe: Recipe, run: RunDir, *, limit: int | None, overrides: Ov
             "wall_time_s": round(time.monotonic() - started, 3),
             "limit": limit,
             "shard": list(shard) if shard else None,
+            "cli": cli_record(recipe._sets, limit, shard, overrides),  # what the command line changed
             **accounting.totals(),
             "failures_standing": _standing(run),
             "counts": counts,

@@ -9,6 +9,7 @@ count has an upper bound, and the YAML reader refuses aliases and duplicate keys
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -16,6 +17,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     SecretStr,
     ValidationError,
     field_validator,
@@ -37,7 +39,15 @@ LANGUAGES = ("en", "zh")
 
 
 class RecipeError(ValueError):
-    """A one-line, user-facing problem with a recipe or its inputs."""
+    """A one-line, user-facing problem with a recipe or its inputs.
+
+    `also`: further problems found at the same time (pydantic reports every bad field at once);
+    the CLI prints each on its own `error:` line, everything else sees the first one only.
+    """
+
+    def __init__(self, message: str = "", also: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.also = list(also or [])
 
 
 class Strict(BaseModel):
@@ -149,6 +159,8 @@ class Recipe(Strict):
 
     # where the recipe came from; set by load_recipe, not by the YAML
     source_path: Path | None = Field(None, exclude=True)
+    # the `--set` items applied on top of the file (not settable from YAML): run.json, export/recipe.yaml
+    _sets: list[str] = PrivateAttr(default_factory=list)
 
     @model_validator(mode="after")
     def _language(self) -> Recipe:
@@ -189,7 +201,35 @@ def _message(err: dict) -> str:
 
 
 def format_validation_error(exc: ValidationError) -> str:
-    err = exc.errors()[0]
+    return format_validation_errors(exc)[0]
+
+
+_TYPE_TAGS = {"str", "int", "float", "bool", "list", "dict", "none"}
+
+
+def _union_parent(loc: tuple) -> tuple | None:
+    """The field above a union member's tag (`str`, `function-after[...]`, a class name), if any."""
+    for i, part in enumerate(loc):
+        if isinstance(part, str) and (part in _TYPE_TAGS or not re.fullmatch(r"[a-z_][a-z0-9_]*", part)):
+            return tuple(loc[:i])
+    return None
+
+
+def format_validation_errors(exc: ValidationError) -> list[str]:
+    """Every problem, one `field: what` line each, in pydantic's order; for a field that may take
+    several forms (a union), only the first form's complaint, not one per form."""
+    lines, unions = [], set()
+    for err in exc.errors():
+        parent = _union_parent(tuple(err.get("loc", ())))
+        if parent is not None:
+            if parent in unions:
+                continue
+            unions.add(parent)
+        lines.append(_format_one(err))
+    return list(dict.fromkeys(lines))
+
+
+def _format_one(err) -> str:
     loc = ".".join(str(p) for p in err.get("loc", ()) if not str(p).startswith("function-after"))
     msg = _message(err)
     if ": " in msg and not loc:
@@ -248,7 +288,8 @@ def parse_recipe(data: Any, base: Path, source: Path | None = None, user_keys: s
     try:
         recipe = Recipe.model_validate(data)
     except ValidationError as exc:
-        raise RecipeError(format_validation_error(exc)) from None
+        lines = format_validation_errors(exc)
+        raise RecipeError(lines[0], also=lines[1:]) from None
     _register_keys(recipe)
     recipe.source_path = source
     _resolve_paths(recipe, base, user_keys)
@@ -300,4 +341,6 @@ def load_recipe(path: Path | str, overrides: list[str] | None = None) -> Recipe:
         raise RecipeError(f"{path}:{first_content_line(path)}: top level must be a mapping of keys, "
                           f"not a {'list' if isinstance(data, list) else 'single value'}")
     user_keys = {item.partition("=")[0].strip() for item in overrides or []}
-    return parse_recipe(apply_overrides(data, overrides or []), path.parent.resolve(), path.resolve(), user_keys)
+    recipe = parse_recipe(apply_overrides(data, overrides or []), path.parent.resolve(), path.resolve(), user_keys)
+    recipe._sets = list(overrides or [])
+    return recipe

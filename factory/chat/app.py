@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,12 +68,43 @@ async def build_session(opts: ChatOptions, endpoints: Endpoints, log: Callable[[
                        budget=opts.budget, keep_recent=opts.keep_recent, summarize=opts.summarize, log=log)
 
 
+def loading_note(opts: ChatOptions) -> str:
+    """What the first half minute of silence is (the local server loads, the card is extracted)."""
+    local = [s for s in {opts.model_spec, opts.helper_spec} if s == "local" or s.endswith(".gguf")]
+    steps = (["starting the local model (llama.cpp, about half a minute on 2 CPU cores)"] if local else [])
+    if opts.persona == "static":
+        steps.append("reading the profile into a persona card")
+    return f"Getting ready: {' and '.join(steps) or 'connecting'}..."
+
+
+def read_line(ask: Callable[[str], str | None], prompt: str) -> str | None:
+    """The user's line, read on the main thread with Python's own Ctrl-C handling.
+
+    asyncio.run's SIGINT handler only cancels the main task, and a line read in a worker thread
+    keeps waiting for Enter; here Ctrl-C interrupts the read itself and ends the chat (None).
+    Nothing else runs between turns, so blocking the event loop for the read costs nothing.
+    """
+    try:
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    except ValueError:  # not the main thread (tests calling run_chat from a thread)
+        previous = None
+    try:
+        return ask(prompt)
+    except KeyboardInterrupt:
+        return None
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
 async def run_chat(opts: ChatOptions, script: list[str] | None, echo: Callable[[str], None],
                    ask: Callable[[str], str | None], log: Callable[[str], None] = print) -> ChatSession:
     """Answer every script line (or terminal line until /quit or EOF); prints quote-style lines."""
     cache = RequestCache(opts.cache) if opts.cache else None
     endpoints = Endpoints(cache, log_dir=opts.cache.parent if opts.cache else None, log=log)
     try:
+        if script is None:
+            log(loading_note(opts))
         session = await build_session(opts, endpoints, log)
         me = ME[lang_key(session.language)]
         if script is None:
@@ -86,8 +117,10 @@ async def run_chat(opts: ChatOptions, script: list[str] | None, echo: Callable[[
                 text = pending.pop(0)
                 echo(line(me, text))
             else:
-                text = await asyncio.to_thread(ask, f"{me}: ")
+                text = read_line(ask, f"{me}: ")
                 if text is None or text.strip() in QUIT:
+                    if text is None:
+                        log(f"\n(the chat with {session.character} is over)")
                     break
                 if not text.strip():
                     continue

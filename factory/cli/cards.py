@@ -23,6 +23,8 @@ def export_cmd(run_dir: Path, out: Path) -> None:
     """Write one chara_card_v2 JSON per card of RUN_DIR (its cards.jsonl)."""
     from factory.stages.card_v2 import card_records, write_cards
 
+    if not run_dir.exists():
+        raise UserError(f"{run_dir}: no such folder (give a run directory, or its cards.jsonl)")
     src = run_dir / "cards.jsonl" if run_dir.is_dir() else run_dir
     if not src.is_file():
         raise UserError(f"{run_dir}: no cards.jsonl here (run a recipe with a `cards:` block first)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 
 import click
@@ -65,7 +66,11 @@ def chat_cmd(model_spec: str, model_name: str | None, model_key_env: str, helper
         budget=context_budget, keep_recent=keep_recent, summarize=not no_summary, temperature=temperature,
         max_tokens=max_tokens, cache=cache or (run_dir / "chat" / "cache.sqlite" if run_dir else None))
     lines = _script_lines(script) if script else None
-    asyncio.run(run_chat(opts, lines, echo=click.echo, ask=_ask, log=lambda m: click.echo(m, err=True)))
+    try:
+        asyncio.run(run_chat(opts, lines, echo=click.echo, ask=_ask, log=lambda m: click.echo(m, err=True)))
+    except KeyboardInterrupt:  # Ctrl-C while the character was answering: not a run to resume
+        click.echo("\n(chat interrupted)", err=True)
+        sys.exit(130)
 
 
 def _ask(prompt: str) -> str | None:

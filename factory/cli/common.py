@@ -42,6 +42,10 @@ def one_line_errors(fn):
                 click.echo(f"error: {str(exc).splitlines()[0] if str(exc) else 'run aborted'}", err=True)
                 sys.exit(1)
 
+            if isinstance(exc, RecipeError) and exc.also:  # several bad fields: one line each
+                for line in [str(exc), *exc.also]:
+                    click.echo(f"error: {line.splitlines()[0] if line else 'invalid'}", err=True)
+                sys.exit(2)
             if isinstance(exc, EXPECTED + (LocalServerError, CacheDamaged)):
                 raise UserError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
             raise UserError(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None

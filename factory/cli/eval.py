@@ -25,14 +25,18 @@ ENDPOINT_HELP = "OpenAI-compatible base URL, `local` (embedded model) or a .gguf
 @click.option("--reference-name", help="Model name at --reference.")
 @click.option("--model-key-env", default="OPENAI_API_KEY", show_default=True, help="Env var with --model's key.")
 @click.option("--judge-key-env", default="OPENAI_API_KEY", show_default=True, help="Env var with --judge's key.")
-@click.option("--reference-key-env", default="OPENAI_API_KEY", show_default=True)
+@click.option("--reference-key-env", default="OPENAI_API_KEY", show_default=True,
+              help="Env var with --reference's key.")
 @click.option("--style", type=click.Choice(["standard", "quote"]), default="standard", show_default=True,
               help="How the model under test is prompted (quote: EGOS quote style).")
-@click.option("--prefill", type=click.Choice(["auto", "continue", "none"]), default="auto", show_default=True)
+@click.option("--prefill", type=click.Choice(["auto", "continue", "none"]), default="auto", show_default=True,
+              help="Quote style: start the reply with `<Name>: \"` for the model (continue), or not (none); "
+              "auto: not on servers known to ignore it (OpenAI, DeepSeek, Ollama, llama.cpp).")
 @click.option("--system-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="System prompt for the model under test (default: a short 'You are <name>').")
 @click.option("--questions", type=click.IntRange(min=1), default=5, show_default=True, help="Questions per topic.")
-@click.option("--interviews", type=click.IntRange(min=0), default=4, show_default=True)
+@click.option("--interviews", type=click.IntRange(min=0), default=4, show_default=True,
+              help="Multi-turn interviews in which the judge presses when an answer dodges (0: none).")
 @click.option("--rounds", type=click.IntRange(min=1), default=5, show_default=True, help="Answers per interview.")
 @click.option("--probes", type=click.IntRange(min=0), default=40, show_default=True, help="Memory probes at most.")
 @click.option("--exchanges", type=click.IntRange(min=0), default=30, show_default=True,
@@ -45,7 +49,8 @@ ENDPOINT_HELP = "OpenAI-compatible base URL, `local` (embedded model) or a .gguf
               help="Reply length limit of the model under test (a cut reply is kept, flagged truncated).")
 @click.option("--judge-max-tokens", type=click.IntRange(min=16), default=700, show_default=True,
               help="Reply length limit of the judge and interviewer (small for a local judge on CPU).")
-@click.option("--concurrency", type=click.IntRange(min=1), default=8, show_default=True)
+@click.option("--concurrency", type=click.IntRange(min=1), default=8, show_default=True,
+              help="Requests in flight at most, per endpoint.")
 @click.option("--max-unreadable", type=click.FloatRange(0, 1), default=0.2, show_default=True,
               help="Fail (exit 1) when more than this share of a dimension's judgments has no readable verdict.")
 @click.option("--allow-partial", is_flag=True,
@@ -122,8 +127,10 @@ def compare_cmd(evals: tuple[Path, ...], out: Path | None) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output directory (default judge-calibration/<model>): calibration.json, details.jsonl.")
 @click.option("--questions", type=click.IntRange(min=1), help="Use only the first N questions per language.")
-@click.option("--judge-max-tokens", type=click.IntRange(min=16), default=700, show_default=True)
-@click.option("--concurrency", type=click.IntRange(min=1), default=8, show_default=True)
+@click.option("--judge-max-tokens", type=click.IntRange(min=16), default=700, show_default=True,
+              help="Reply length limit of the judge.")
+@click.option("--concurrency", type=click.IntRange(min=1), default=8, show_default=True,
+              help="Judge requests in flight at most.")
 @one_line_errors
 def calibrate_cmd(judge: str, judge_name: str | None, judge_key_env: str, out: Path | None, questions: int | None,
                   judge_max_tokens: int, concurrency: int) -> None:

@@ -52,7 +52,10 @@ def finish(out: Path, run_dir: Path, recipe: Recipe | None, manifest: dict) -> N
     if src is None and run_json.get("recipe") and Path(run_json["recipe"]).is_file():
         src = Path(run_json["recipe"])
     if src is not None and src.is_file():
-        (out / "recipe.yaml").write_text(redact(src.read_text(encoding="utf-8")), encoding="utf-8")
+        from factory.export.runinfo import recipe_as_run  # with the `--set` items that ran
+
+        sets = recipe._sets if recipe is not None else (run_json.get("cli") or {}).get("set") or []
+        (out / "recipe.yaml").write_text(redact(recipe_as_run(src, sets)), encoding="utf-8")
     if recipe is not None:
         from factory.pipeline import recipe_hash  # the pipeline imports us: import late
 

@@ -114,5 +114,7 @@ class MixConfig(_Strict):
 
 class SplitConfig(_Strict):
     eval_share: float = Field(0.05, ge=0, lt=1)
+    min_train: int = Field(20, ge=0, description="No sample goes to eval unless train keeps at least this "
+                           "many: a tiny run stays whole for training (held-out characters still go to eval)")
     held_out_characters: list[str] = Field(default_factory=list)  # whole characters only in eval
     seed: int | None = None  # default: the recipe's seed

@@ -178,7 +178,8 @@ def export_run(run_dir: Path, *, recipe: Recipe | None = None, settings: Setting
     split_cfg = (recipe.split if recipe is not None else None) or SplitConfig()
     seed = split_cfg.seed if split_cfg.seed is not None else (recipe.seed if recipe else 0)
     roleplay = [s for s in samples if s.type != "general"]
-    split = split_samples(roleplay, split_cfg.eval_share, seed, split_cfg.held_out_characters)
+    split = split_samples(roleplay, split_cfg.eval_share, seed, split_cfg.held_out_characters,
+                          split_cfg.min_train)
     train_d, skipped = _dialogues([s for s in samples if split.side(s.id) == "train"], opts)
     eval_d, skipped_eval = _dialogues([s for s in roleplay if split.side(s.id) == "eval"], opts)
     notes = [split.note] if split.note else []

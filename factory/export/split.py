@@ -2,7 +2,9 @@
 
 Samples that share any scene_id, session_id or card_id label (or, lacking labels, a source
 record other than a profile chunk) are one group; whole groups go to eval in a seeded hash
-order until the eval share is reached. Held-out characters go to eval entirely, so eval can
+order until the eval share is reached, and only while train keeps `min_train` samples: a tiny
+run (a demo, a smoke test) would otherwise lose half its samples to an eval set too small to
+say anything. Held-out characters go to eval entirely, so eval can
 measure a character the model never trained on.
 """
 
@@ -54,7 +56,7 @@ class Split:
 
 
 def split_samples(samples: list[Sample], eval_share: float, seed: int,
-                  held_out_characters: list[str] | None = None) -> Split:
+                  held_out_characters: list[str] | None = None, min_train: int = 0) -> Split:
     held = set(held_out_characters or [])
     uf = _Union()
     for s in samples:
@@ -79,6 +81,8 @@ def split_samples(samples: list[Sample], eval_share: float, seed: int,
         if taken >= target:
             break
         size = len(members[g])
+        if len(samples) - taken - size < min_train:  # train must keep its minimum
+            continue
         if taken == 0 or taken + size <= max(target * 1.5, target + 1):
             chosen.append(g)
             taken += size
@@ -86,7 +90,9 @@ def split_samples(samples: list[Sample], eval_share: float, seed: int,
         out.eval_ids.update(m.id for m in members[g])
     out.eval_groups = len(forced) + len(chosen)
     if target and not chosen and not forced:
-        out.note = "eval split is empty: all samples form one scene/session/card group"
+        out.note = ("eval split is empty: all samples form one scene/session/card group" if len(rest) <= 1 else
+                    f"eval split is empty: {len(samples)} samples, and train keeps at least "
+                    f"split.min_train ({min_train})")
     return out
 
 

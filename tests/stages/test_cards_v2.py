@@ -130,7 +130,10 @@ def test_png_without_card_and_empty_folder_and_missing_run(tmp_path):
     res = invoke("cards", "import", tmp_path / "empty", "--out", tmp_path / "c.jsonl")
     assert res.exit_code == 2 and "no card files" in res.output
     res = invoke("cards", "export", tmp_path / "nothing", "--out", tmp_path / "o")
-    assert res.exit_code == 2 and "no cards.jsonl" in res.output
+    assert res.exit_code == 2 and f"error: {tmp_path / 'nothing'}: no such folder" in res.output
+    assert not (tmp_path / "o").exists()
+    res = invoke("cards", "export", tmp_path / "empty", "--out", tmp_path / "o")  # a folder, but no run
+    assert res.exit_code == 2 and "empty: no cards.jsonl here" in res.output
 
 
 def test_import_to_jsonl_merges_and_feeds_a_recipe(tmp_path):
