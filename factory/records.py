@@ -243,6 +243,23 @@ def iter_user_jsonl(path: Path, *, torn_tail_ok: bool = False) -> Iterator[tuple
             yield n, row
 
 
+def read_user_records(path: Path, model: type[R], *, torn_tail_ok: bool = False, what: str | None = None) -> list[R]:
+    """Every line of a user's (or a run's) JSONL as `model`; the first invalid one is an error naming
+    file, line and field (`what`, e.g. "sample", is added as "(not a sample)")."""
+    from pydantic import ValidationError
+
+    out = []
+    for n, obj in iter_user_jsonl(path, torn_tail_ok=torn_tail_ok):
+        try:
+            out.append(model.model_validate(obj))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = ".".join(str(p) for p in err.get("loc", ())) or "record"
+            tail = f" (not a {what})" if what else ""
+            raise ValueError(f"{path}:{n}: {field}: {err.get('msg', 'invalid')}{tail}") from None
+    return out
+
+
 def read_jsonl(path: Path, model: type[R]) -> list[R]:
     return [model.model_validate(obj) for obj in iter_jsonl(path)]
 

@@ -15,21 +15,11 @@ from factory.cli.common import one_line_errors
 def _read_samples(path: Path):
     """Every line must be a sample: a file the user hands us with a bad line is a mistake to fix, so
     the first one is an error naming file and line (not a silent "kept 0")."""
-    from pydantic import ValidationError
-
-    from factory.records import Sample, iter_user_jsonl
+    from factory.records import Sample, read_user_records
 
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such samples file")
-    samples = []
-    for n, obj in iter_user_jsonl(path):
-        try:
-            samples.append(Sample.model_validate(obj))
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            field = ".".join(str(p) for p in err.get("loc", ())) or "record"
-            raise ValueError(f"{path}:{n}: {field}: {err.get('msg', 'invalid')} (not a sample)") from None
-    return samples
+    return read_user_records(path, Sample, what="sample")
 
 
 def _load_config(path: Path | None):

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from factory.quality.config import QualityConfig
 from factory.recipe import Recipe
-from factory.records import Pair, R, Sample, iter_user_jsonl
+from factory.records import Pair, Sample, read_user_records
 
 __all__ = ["GateNotRun", "NothingToExport", "has_gate", "load_pairs", "load_samples"]
 
@@ -25,18 +23,6 @@ class GateNotRun(ValueError):
     """The recipe gates its samples but kept.jsonl is not there yet."""
 
 
-def _records(path: Path, model: type[R], torn_tail_ok: bool) -> list[R]:
-    out = []
-    for n, obj in iter_user_jsonl(path, torn_tail_ok=torn_tail_ok):
-        try:
-            out.append(model.model_validate(obj))
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            field = ".".join(str(p) for p in err.get("loc", ())) or "record"
-            raise ValueError(f"{path}:{n}: {field}: {err.get('msg', 'invalid')}") from None
-    return out
-
-
 def has_gate(recipe: Recipe | None) -> bool:
     """No recipe means the defaults, and the default recipe gates."""
     cfg = recipe.quality if recipe is not None else QualityConfig()
@@ -47,16 +33,16 @@ def load_samples(run_dir: Path, gated: bool = True) -> tuple[list[Sample], str]:
     """kept.jsonl; samples.jsonl only where no gate is expected (`gated=False`)."""
     kept, raw = run_dir / "kept.jsonl", run_dir / "samples.jsonl"
     if kept.exists():
-        return _records(kept, Sample, torn_tail_ok=False), kept.name  # written whole by the gate
+        return read_user_records(kept, Sample), kept.name  # written whole by the gate
     if raw.exists():
         if gated:
             raise GateNotRun(f"{kept}: missing: the recipe has a quality gate and it has not run on this run's "
                              "samples; run the gate (`factory run RECIPE` resumes the run and gates it), "
                              "or pass --ungated to export the samples as they are")
-        return _records(raw, Sample, torn_tail_ok=True), raw.name
+        return read_user_records(raw, Sample, torn_tail_ok=True), raw.name
     raise NothingToExport(f"{run_dir}: no kept.jsonl or samples.jsonl to export (run `factory run` first)")
 
 
 def load_pairs(run_dir: Path) -> list[Pair]:
     path = run_dir / "preferences.jsonl"
-    return _records(path, Pair, torn_tail_ok=True) if path.exists() else []
+    return read_user_records(path, Pair, torn_tail_ok=True) if path.exists() else []
