@@ -15,10 +15,11 @@ def settings(server, **kw) -> EndpointSettings:
     return EndpointSettings(**base)
 
 
-def run(engine: Engine, requests):
+def run(engine: Engine, requests, limit: float = 120.0):
+    """All results; a generous limit turns a hang into a failure instead of a stuck suite."""
     async def go():
         try:
-            return await engine.run(requests)
+            return await asyncio.wait_for(engine.run(requests), limit)
         finally:
             await engine.close()
     return asyncio.run(go())

@@ -7,36 +7,11 @@ import json
 
 import pytest
 
-from factory.engine import EndpointSettings, Engine, Request, RequestCache, RunAborted
+from factory.engine import EndpointSettings, Engine, RequestCache, RunAborted
 from factory.engine.core import PARSE_ROUNDS
 from factory.engine.local_server import free_port
 from factory.testing.openai_server import ScriptedServer, completion, last_user
-
-
-def settings(server, **kw) -> EndpointSettings:
-    base = dict(base_url=server.base_url, model="scripted-model", concurrency=4, max_retries=3,
-                parse_retries=1, backoff_base=0.01, backoff_max=0.05, timeout=5.0)
-    base.update(kw)
-    return EndpointSettings(**base)
-
-
-def run(engine: Engine, requests, limit: float = 120.0):
-    """All results; a generous limit turns a hang (the bugs these tests pin) into a failure."""
-    async def go():
-        try:
-            return await asyncio.wait_for(engine.run(requests), limit)
-        finally:
-            await engine.close()
-    return asyncio.run(go())
-
-
-def req(i=0, parse=None, **kw):
-    return Request(id=f"r{i}", messages=[{"role": "user", "content": f"question {i}"}], parse=parse, **kw)
-
-
-def as_json(text):
-    return json.loads(text)
-
+from tests.engine.test_engine import as_json, req, run, settings
 
 # -- 1. a transient bad reply is not cached for good ---------------------------------------
 
