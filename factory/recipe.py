@@ -31,8 +31,8 @@ from factory.quality.config import QualityConfig
 from factory.recipe_env import EnvNotAllowed, interpolate
 from factory.recipe_paths import PathOutside, confine_paths
 from factory.recipe_yaml import RecipeYAMLError, first_content_line, parse_yaml, read_yaml_file
-from factory.stages.experience_config import GroundingConfig, InteractionsConfig, ProtectionConfig
-from factory.stages.persona_config import CardsConfig, ReferencesConfig, SessionsConfig
+from factory.stages.experience.experience_config import GroundingConfig, InteractionsConfig, ProtectionConfig
+from factory.stages.persona.persona_config import CardsConfig, ReferencesConfig, SessionsConfig
 from factory.urls import check_base_url
 
 LANGUAGES = ("en", "zh")

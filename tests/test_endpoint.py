@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from factory.cli import main
-from factory.endpoint import LocalPlan, Overrides, resolve
 from factory.recipe import BackendConfig, LocalBackend, RecipeError
+from factory.run.endpoint import LocalPlan, Overrides, resolve
 
 
 def test_nothing_configured_means_embedded():

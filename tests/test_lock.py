@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from factory.lock import LOCK_NAME, LockHeld, RunLock
+from factory.run.lock import LOCK_NAME, LockHeld, RunLock
 
 HOLD = """\
 import sys, time
-from factory.lock import RunLock
+from factory.run.lock import RunLock
 RunLock(sys.argv[1], sys.argv[2]).acquire()
 print("held", flush=True)
 time.sleep(600)

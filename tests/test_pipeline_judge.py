@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from factory.cli import main
-from factory.context import RunContext
 from factory.engine import Accounting, CombinedAccounting, EndpointSettings, Engine, Prices, RequestCache
 from factory.recipe import RecipeError, load_recipe
 from factory.records import Pair, append_jsonl, read_jsonl
-from factory.rundir import RunDir
+from factory.run.context import RunContext
+from factory.run.rundir import RunDir
 from factory.stages import preferences
 from factory.testing.openai_server import ScriptedServer
 from tests.export.conftest import samples

@@ -9,7 +9,7 @@ import sys
 from rich.console import Console
 
 from factory.engine import Accounting, Request, Result
-from factory.progress import ProgressDisplay
+from factory.run.progress import ProgressDisplay
 
 
 def feed(display: ProgressDisplay, accounting: Accounting) -> None:

@@ -233,8 +233,8 @@ def test_sigterm_writes_run_json_with_status_interrupted(server, write_recipe, t
 
 def test_run_aborted_writes_run_json_and_exits_1(server, write_recipe, tmp_path, monkeypatch):
     """The engine raises RunAborted when an endpoint is gone for good; run_recipe records it."""
-    from factory import pipeline
     from factory.engine import RunAborted
+    from factory.run import pipeline
 
     class Unreachable:
         @staticmethod

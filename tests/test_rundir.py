@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from factory.lock import LOCK_NAME, RunLock
 from factory.recipe import RecipeError
 from factory.records import DiskFull, write_jsonl_atomic
-from factory.rundir import RunDir
+from factory.run.lock import LOCK_NAME, RunLock
+from factory.run.rundir import RunDir
 from factory.secrets import register
 from tests.disks import fill, tmpfs
 
@@ -87,7 +87,7 @@ def test_fresh_keeps_the_lock_it_runs_under(tmp_path):
         rd.append("scenes", [{"id": "a"}])
         RunDir(out).prepare(fresh=True)
         assert not rd.stage_file("scenes").exists() and (out / LOCK_NAME).exists()
-        other = subprocess.run([sys.executable, "-c", f"from factory.lock import RunLock; RunLock({str(out)!r}).acquire()"],
+        other = subprocess.run([sys.executable, "-c", f"from factory.run.lock import RunLock; RunLock({str(out)!r}).acquire()"],
                                capture_output=True, text=True, timeout=60)
         assert other.returncode != 0 and f"pid {os.getpid()}" in other.stderr  # the same lock, still held
 
@@ -139,7 +139,7 @@ def test_failures_compact_to_the_latest_standing_one_per_id(tmp_path):
 
 
 def test_merge_keeps_one_line_per_standing_failure(tmp_path):
-    from factory.merge import merge_runs
+    from factory.run.merge import merge_runs
 
     shards = [RunDir(tmp_path / f"s{i}").prepare() for i in range(2)]
     for rd in shards:

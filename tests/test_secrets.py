@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from factory import secrets
-from factory.endpoint import Overrides, resolve
 from factory.recipe import BackendConfig, RecipeError, load_recipe
 from factory.recipe_env import interpolate
+from factory.run.endpoint import Overrides, resolve
 
 GOOD = "name: anna\ncharacter:\n  name: Anna Keller\n  profile: {file: profile.md}\n"
 

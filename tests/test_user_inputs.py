@@ -15,8 +15,8 @@ import zlib
 
 import pytest
 
-from factory.lock import RunLock
 from factory.records import append_jsonl
+from factory.run.lock import RunLock
 from tests.quality.conftest import sample
 
 CARD = {"spec": "chara_card_v2", "spec_version": "2.0",

@@ -14,10 +14,10 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from factory.endpoint import guess_kind
 from factory.engine import EndpointSettings, Engine, RequestCache
 from factory.engine.local_server import EMBEDDED_MODEL_NAME, LocalServer, embedded_gguf, free_port
 from factory.recipe import RecipeError
+from factory.run.endpoint import guess_kind
 
 
 @dataclass
@@ -95,7 +95,7 @@ class Endpoints:
         return path.resolve()
 
     def _local_transport(self, path: Path):
-        from factory.pipeline import LazyLocalTransport  # the lead's lazy starter, reused as is
+        from factory.run.pipeline import LazyLocalTransport  # the lead's lazy starter, reused as is
 
         log_path = self.log_dir / "llama_server.log" if self.log_dir else None
         server = LocalServer(path, n_ctx=4096, log_path=log_path)

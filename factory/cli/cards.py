@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-import factory.stages.card_v2  # noqa: F401 - registers the check of cards.import paths
+import factory.stages.persona.card_v2  # noqa: F401 - registers the check of cards.import paths
 from factory.cli.common import UserError, one_line_errors
 
 
@@ -21,7 +21,7 @@ def cards_cmd() -> None:
 @one_line_errors
 def export_cmd(run_dir: Path, out: Path) -> None:
     """Write one chara_card_v2 JSON per card of RUN_DIR (its cards.jsonl)."""
-    from factory.stages.card_v2 import card_records, write_cards
+    from factory.stages.persona.card_v2 import card_records, write_cards
 
     if not run_dir.exists():
         raise UserError(f"{run_dir}: no such folder (give a run directory, or its cards.jsonl)")
@@ -40,15 +40,15 @@ def export_cmd(run_dir: Path, out: Path) -> None:
 @one_line_errors
 def import_cmd(sources: tuple[Path, ...], out: Path) -> None:
     """Read Character Card V2 files (.json, SillyTavern .png) or folders of them into card records."""
-    from factory.stages.card_v2 import read_cards
+    from factory.stages.persona.card_v2 import read_cards
 
     cards = read_cards(list(sources))
     if out.suffix == ".jsonl":
         out.parent.mkdir(parents=True, exist_ok=True)
         _merge_into(out, cards)
         return
-    from factory.lock import RunLock
-    from factory.rundir import MARKER, RunDir
+    from factory.run.lock import RunLock
+    from factory.run.rundir import MARKER, RunDir
 
     run = RunDir(out).check()
     if not (out / MARKER).exists():
@@ -61,7 +61,7 @@ def _merge_into(target: Path, cards) -> None:
     """The file's lines as they are plus the new cards; a line that is not a card stops us (file:line),
     so a user's file is never rewritten with a line of theirs missing."""
     from factory.records import dedupe_sorted, write_jsonl_atomic
-    from factory.stages.card_v2 import card_records
+    from factory.stages.persona.card_v2 import card_records
 
     kept = [obj for obj, _ in card_records(target)] if target.exists() else []
     objs = dedupe_sorted([*kept, *(c.model_dump() for c in cards)])

@@ -35,7 +35,7 @@ def export_cmd(run_dir: Path, formats: tuple[str, ...], system: str | None, styl
     """Write RUN_DIR/export/: ShareGPT, Alpaca, OpenAI, DPO files, dataset_info.json and a dataset card."""
     from factory.export.exporter import export_run, settings_for
     from factory.export.runinfo import read_run_json, recipe_for_run
-    from factory.lock import RunLock
+    from factory.run.lock import RunLock
 
     r = recipe_for_run(run_dir, recipe, log=_log)
     settings = settings_for(r, list(formats) or None, system, style, others)

@@ -73,9 +73,9 @@ def _judge_engine(base_url: str | None, model: str | None, out: Path):
     """The same resolution as a recipe's `judge:` block, from the two flags."""
     if base_url is None:
         return None
-    from factory.endpoint import judge_target
     from factory.engine import Engine, RequestCache
     from factory.recipe import BackendConfig
+    from factory.run.endpoint import judge_target
 
     settings = judge_target(BackendConfig(base_url=base_url, model=model, temperature=0.0))
     return Engine(settings, cache=RequestCache(out / "judge_cache.sqlite"))
@@ -113,8 +113,8 @@ def gate_cmd(samples: Path, out: Path, character: str | None, language: str | No
 
 def _run_lock(out: Path):
     """A run directory as --out: one process at a time, like `factory run` on it."""
-    from factory.lock import RunLock
-    from factory.rundir import MARKER
+    from factory.run.lock import RunLock
+    from factory.run.rundir import MARKER
 
     return RunLock(out, "factory gate") if (out / MARKER).is_file() else contextlib.nullcontext()
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from factory.cli.common import one_line_errors, parse_shard
-from factory.endpoint import Overrides
 from factory.recipe import load_recipe
+from factory.run.endpoint import Overrides
 
 
 @click.command("validate")
@@ -19,8 +19,8 @@ from factory.recipe import load_recipe
 @one_line_errors
 def validate_cmd(recipe: Path, out: Path | None) -> None:
     """Check RECIPE, and that its run directory may be written, without running anything."""
-    from factory.pipeline import run_dir_for
-    from factory.rundir import RunDir
+    from factory.run.pipeline import run_dir_for
+    from factory.run.rundir import RunDir
 
     r = load_recipe(recipe)
     RunDir(run_dir_for(r, out)).check()
@@ -46,7 +46,7 @@ def run_cmd(recipe: Path, out: Path | None, fresh: bool, limit: int | None, base
             model: str | None, local_model: Path | None, concurrency: int | None, shard: str | None,
             sets: tuple[str, ...], quiet: bool) -> None:
     """Generate the dataset RECIPE describes into a run directory (resumable)."""
-    from factory.pipeline import run_recipe
+    from factory.run.pipeline import run_recipe
 
     r = load_recipe(recipe, list(sets))
     overrides = Overrides(base_url=base_url, model=model, local_model=local_model, concurrency=concurrency)
@@ -87,7 +87,7 @@ def next_steps(where: Path) -> list[str]:
 @one_line_errors
 def merge_cmd(shards: tuple[Path, ...], out: Path) -> None:
     """Union shard run directories; then `factory run RECIPE --out OUT` finishes gate and export."""
-    from factory.merge import merge_runs
+    from factory.run.merge import merge_runs
 
     counts = merge_runs(list(shards), out)
     click.echo("merged: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

@@ -57,7 +57,7 @@ def finish(out: Path, run_dir: Path, recipe: Recipe | None, manifest: dict) -> N
         sets = recipe._sets if recipe is not None else (run_json.get("cli") or {}).get("set") or []
         (out / "recipe.yaml").write_text(redact(recipe_as_run(src, sets)), encoding="utf-8")
     if recipe is not None:
-        from factory.pipeline import recipe_hash  # the pipeline imports us: import late
+        from factory.run.pipeline import recipe_hash  # the pipeline imports us: import late
 
         rhash = recipe_hash(recipe)
     else:

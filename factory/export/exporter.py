@@ -32,7 +32,7 @@ from factory.export.split import pair_side, side_index, split_samples
 from factory.export.tokens import counter, pair_stats, sft_stats
 from factory.recipe import Recipe
 from factory.records import DiskFull, Pair, Sample, write_jsonl_atomic
-from factory.rundir import MARKER as RUN_MARKER
+from factory.run.rundir import MARKER as RUN_MARKER
 
 MANIFEST = "export.json"
 OWNED = ("*.jsonl", "dataset_info.json", "README.md", MANIFEST, "split.json", "recipe.yaml")

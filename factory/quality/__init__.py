@@ -20,7 +20,7 @@ Stable API (other areas import these; names and signatures do not change):
         MinHash LSH + rapidfuzz clusters over many short texts (labels = smallest index).
     RULES: rule name -> meaning, in the precedence order used to pick a sample's reason.
 
-Recipe block: `quality:` (factory/quality/config.py). Pipeline stage: factory/quality/stage.py.
+Recipe block: `quality:` (factory/quality/config.py). Pipeline stage: factory/stages/quality.py.
 CLI: `factory gate SAMPLES.jsonl --out DIR [--character NAME] [--language zh|en] [--config quality.yaml]
 [--judge-base-url URL [--judge-sample N]] [--explain ID]` (an endpoint alone judges 200 lines to measure
 the heuristic; --explain prints every rule that fired on one sample, spans marked: quality/explain.py).

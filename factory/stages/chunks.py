@@ -10,12 +10,12 @@ scene and is dropped, unless the profile has nothing longer.
 
 from __future__ import annotations
 
-from factory.context import RunContext
 from factory.recipe import RecipeError
 from factory.records import Chunk, write_jsonl_atomic
+from factory.run.context import RunContext
+from factory.run.execute import in_shard
 from factory.sources.chunking import chunk_profile, estimate_tokens
 from factory.sources.profile import Profile, load_file_profile
-from factory.stages.base import in_shard
 
 NAME = "chunks"
 

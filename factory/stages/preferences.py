@@ -19,7 +19,6 @@ import hashlib
 import re
 import string
 
-from factory.context import RunContext
 from factory.engine import Engine, ParseError, Request, Result, extract_json
 from factory.export import gatecheck, quote
 from factory.export.config import ExportConfig, PreferencesConfig, SelfSampledConfig
@@ -27,7 +26,8 @@ from factory.export.convert import Options, build, is_character
 from factory.export.split import GROUP_LABELS
 from factory.prompts import render
 from factory.records import Message, Pair, Sample, iter_jsonl, make_id
-from factory.stages.base import execute
+from factory.run.context import RunContext
+from factory.run.execute import execute
 
 NAME = "preferences"
 SAMPLES = "preferences_samples"  # the self-sampled candidates, kept so a resume never re-samples
@@ -176,8 +176,8 @@ def export_options(ctx: RunContext) -> Options:
 
 
 def sampler_engine(ctx: RunContext, sc: SelfSampledConfig) -> Engine:
-    from factory.endpoint import guess_kind, settings_from
     from factory.recipe import BackendConfig
+    from factory.run.endpoint import guess_kind, settings_from
 
     backend = BackendConfig(base_url=sc.base_url, model=sc.model, temperature=sc.temperature,
                             max_tokens=sc.max_tokens, concurrency=sc.concurrency, timeout=sc.timeout,

@@ -5,7 +5,7 @@ run in order over everything built. Another area adds itself with one `append` l
 
 Conversion of a scene script (the convention exporters and the gate rely on):
 - the target character's turns -> role "assistant", train=True, one message per turn, with the
-  language's markup for mode (factory.stages.markup: en *action* / (thinking: ...); zh 「」/（）/（心想：）);
+  language's markup for mode (factory.stages.shared.markup: en *action* / (thinking: ...); zh 「」/（）/（心想：）);
 - everyone else's speech and actions -> role "user", name = speaker, not trained;
 - narration before anyone speaks -> the system prompt; later narration -> role "user", name "narrator";
 - system = persona summary (the profile's opening and character sketch, no model call) + life so far
@@ -21,7 +21,6 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
-from factory.context import RunContext
 from factory.prompts import render
 from factory.recipe import RecipeError
 from factory.records import (
@@ -34,15 +33,17 @@ from factory.records import (
     make_id,
     write_jsonl_atomic,
 )
+from factory.run.context import RunContext
 from factory.sources.chunking import estimate_tokens
 from factory.sources.profile import Profile, Section
-from factory.stages import grounding, protection_check, pushback
 from factory.stages.chunks import load_profile
-from factory.stages.markup import convention
-from factory.stages.markup import render as render_turn
-from factory.stages.people import NARRATOR
-from factory.stages.persona_samples import persona_samples
-from factory.stages.references import reference_lines
+from factory.stages.experience import grounding, protection_check
+from factory.stages.persona import pushback
+from factory.stages.persona.persona_samples import persona_samples
+from factory.stages.persona.references import reference_lines
+from factory.stages.shared.markup import convention
+from factory.stages.shared.markup import render as render_turn
+from factory.stages.shared.people import NARRATOR
 
 NAME = "samples"
 _AFTER_LIFE = re.compile(r"death|died|dying|funeral|legacy|posthum|reception|influence|逝世|去世|病逝|身后|死|葬|遗产|影响|评价|纪念",

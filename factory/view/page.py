@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from factory.recipe import RecipeError
-from factory.rundir import MARKER
+from factory.run.rundir import MARKER
 from factory.secrets import scrub_obj
 from factory.view import extras
 from factory.view.funnel import funnel

@@ -11,10 +11,10 @@ import yaml
 from factory.engine import EndpointSettings, Engine
 from factory.export.card import redact, render
 from factory.export.exporter import export_run
-from factory.pipeline import recipe_hash
 from factory.quality import run_gate_async
 from factory.quality.config import QualityConfig
 from factory.recipe import load_recipe
+from factory.run.pipeline import recipe_hash
 
 from .conftest import samples
 

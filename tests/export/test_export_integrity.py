@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from factory.lock import RunLock
+from factory.run.lock import RunLock
 from tests.disks import tmpfs
 
 # A real `factory export` that kill -9s itself at its Nth data file, with half that file written.

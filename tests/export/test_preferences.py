@@ -8,11 +8,11 @@ import re
 
 import pytest
 
-from factory.context import RunContext
 from factory.engine import EndpointSettings, Engine, ParseError, RequestCache
 from factory.recipe import load_recipe
 from factory.records import Message, Pair, Sample, append_jsonl, read_jsonl
-from factory.rundir import RunDir
+from factory.run.context import RunContext
+from factory.run.rundir import RunDir
 from factory.stages import preferences
 from factory.testing.openai_server import ScriptedServer
 
@@ -250,7 +250,7 @@ def test_written_kinds_win_over_the_self_sampled_block():
 def test_every_shipped_recipe_makes_preference_pairs():
     from pathlib import Path
 
-    from factory.pipeline import STAGES
+    from factory.run.pipeline import STAGES
 
     enabled = dict((name, on) for name, _, on in STAGES)
     for path in sorted(Path(__file__).resolve().parents[2].glob("recipes/*.yaml")):

@@ -7,9 +7,9 @@ import json
 from click.testing import CliRunner
 
 from factory.cli import main
-from factory.pipeline import run_recipe
 from factory.recipe import load_recipe
 from factory.records import append_jsonl
+from factory.run.pipeline import run_recipe
 
 from .conftest import samples
 from .test_preferences import main_responder

@@ -7,12 +7,12 @@ import pytest
 from click.testing import CliRunner
 
 from factory.cli import main
-from factory.context import RunContext
-from factory.pipeline import STAGES
-from factory.quality import stage
 from factory.recipe import load_recipe
 from factory.records import append_jsonl
-from factory.rundir import RunDir
+from factory.run.context import RunContext
+from factory.run.pipeline import STAGES
+from factory.run.rundir import RunDir
+from factory.stages import quality as stage
 from tests.responders import route
 
 from .conftest import sample
@@ -95,7 +95,7 @@ def test_factory_run_with_the_quality_block(server, write_recipe, tmp_path):
 
 def test_unset_gate_seeds_follow_the_recipe_seed():
     from factory.quality.config import QualityConfig
-    from factory.quality.stage import with_recipe_seed
+    from factory.stages.quality import with_recipe_seed
 
     cfg = with_recipe_seed(QualityConfig(), 7)
     assert cfg.patterns.seed == 7 and cfg.selfname.seed == 7

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from factory.context import RunContext
 from factory.recipe import load_recipe
-from factory.rundir import RunDir
+from factory.run.context import RunContext
+from factory.run.rundir import RunDir
 from factory.sources.chunking import chunk_profile, estimate_tokens, spread_budget
 from factory.sources.profile import load_file_profile
 from factory.stages import chunks as chunks_stage

@@ -3,12 +3,12 @@
 import asyncio
 import json
 
-from factory.context import RunContext
 from factory.engine import EndpointSettings, Engine, Request
 from factory.recipe import load_recipe
 from factory.records import Turn
-from factory.rundir import RunDir
-from factory.stages.base import execute
+from factory.run.context import RunContext
+from factory.run.execute import execute
+from factory.run.rundir import RunDir
 
 
 def test_a_converter_crash_is_a_recorded_failure(server, minimal_recipe, tmp_path):

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from factory.cli import main
 from factory.recipe import RecipeError
 from factory.records import make_id
-from factory.stages.seeds import pools, sample_seeds, seed_key
+from factory.stages.persona.seeds import pools, sample_seeds, seed_key
 from tests.persona_responders import card_dict, make_route
 from tests.stages.persona_helpers import PERSONA_RECIPE, run_scripted
 
@@ -40,7 +40,7 @@ def test_small_product_is_exhausted_then_refused():
 
 def test_zh_seeds_use_chinese_values():
     assert sample_seeds(0, 1, pools("zh"))[0]["occupation"] in {v[1] for v in __import__(
-        "factory.stages.seeds", fromlist=["AXES"]).AXES["occupation"]}
+        "factory.stages.persona.seeds", fromlist=["AXES"]).AXES["occupation"]}
 
 
 def test_cards_stage_writes_cards_and_diversity_figures(server, write_recipe, tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from factory.stages.grounding import parse_claims
+from factory.stages.experience.grounding import parse_claims
 from tests.responders import route
 from tests.stages.experience_helpers import en_recipe, records, run_cli, zh_recipe
 

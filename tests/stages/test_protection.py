@@ -7,12 +7,12 @@ from collections import Counter
 
 import pytest
 
-from factory.context import RunContext
 from factory.recipe import RecipeError, load_recipe
 from factory.records import Chunk
-from factory.rundir import RunDir
-from factory.stages.experience_config import SUBTYPES
-from factory.stages.protection import plan, weighted_cycle
+from factory.run.context import RunContext
+from factory.run.rundir import RunDir
+from factory.stages.experience.experience_config import SUBTYPES
+from factory.stages.experience.protection import plan, weighted_cycle
 from tests.responders import route
 from tests.stages.experience_helpers import en_recipe, failures, records, run_cli, zh_recipe
 
@@ -125,7 +125,7 @@ def test_zh_protection_prompts_are_chinese_and_future_spoiler_uses_later_periods
 
 def test_protection_scene_reply_is_read_leniently():
     from factory.engine import ParseError
-    from factory.stages.protection import parse_protection_scene
+    from factory.stages.experience.protection import parse_protection_scene
 
     parse = parse_protection_scene("Anna Keller", ["Anna"], ["conversation"])
     reply = 'Sure:\n```json\n{"scene": {"Type": "chat", "Place": "Market", "When": "1870", "People": "Anna, a boy",' \

@@ -10,7 +10,7 @@ import pytest
 
 from factory.engine import ParseError
 from factory.recipe import RecipeError, load_recipe
-from factory.stages.protection_check import parse_verdict
+from factory.stages.experience.protection_check import parse_verdict
 from tests.responders import route
 from tests.stages.experience_helpers import en_recipe, failures, records, run_cli, zh_recipe
 

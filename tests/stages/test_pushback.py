@@ -2,7 +2,7 @@
 
 import pytest
 
-from factory.stages.pushback import observed, share
+from factory.stages.persona.pushback import observed, share
 
 
 @pytest.mark.parametrize("text,language", [

@@ -3,12 +3,12 @@ card's example dialogue) only, and never repeat what the sample already says."""
 
 import pytest
 
-from factory.context import RunContext
 from factory.recipe import load_recipe
 from factory.records import Card, Interaction, Message, Probe, Sample, Session, Turn, append_jsonl
-from factory.rundir import RunDir
-from factory.stages.persona_samples import build_sample
-from factory.stages.references import BM25, reference_lines, tokens
+from factory.run.context import RunContext
+from factory.run.rundir import RunDir
+from factory.stages.persona.persona_samples import build_sample
+from factory.stages.persona.references import BM25, reference_lines, tokens
 
 RECIPE = """\
 name: refs

@@ -6,13 +6,13 @@ import asyncio
 
 import pytest
 
-from factory.context import RunContext
 from factory.recipe import load_recipe
 from factory.records import Chunk, Interaction, Sample, Scene, Turn, append_jsonl, write_jsonl_atomic
-from factory.rundir import RunDir
+from factory.run.context import RunContext
+from factory.run.rundir import RunDir
 from factory.sources.chunking import estimate_tokens
 from factory.stages import samples as samples_stage
-from factory.stages.markup import split_markup
+from factory.stages.shared.markup import split_markup
 from tests.stages.experience_helpers import EN_RECIPE, ZH_RECIPE, en_recipe, records, zh_recipe
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from factory.stages.scenes import drop_near_duplicates, normalize_type, parse_scenes, type_list
+from factory.stages.experience.scenes import drop_near_duplicates, normalize_type, parse_scenes, type_list
 
 TYPES = ["conversation", "debate", "letter", "quarrel"]
 

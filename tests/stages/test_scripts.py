@@ -7,8 +7,8 @@ import json
 import pytest
 
 from factory.engine import ParseError
-from factory.stages.markup import render, split_inline, split_markup, strip_wrappers
-from factory.stages.scripts import ScriptRules, read_turns, script_schema
+from factory.stages.experience.scripts import ScriptRules, read_turns, script_schema
+from factory.stages.shared.markup import render, split_inline, split_markup, strip_wrappers
 
 EN = ScriptRules("Ludwig van Beethoven", "en", ["Ludwig van Beethoven", "Karl van Beethoven", "Anton Schindler"],
                  aliases=["Beethoven", "Ludwig"], min_turns=3, max_turns=12, max_chars=300)

@@ -12,8 +12,8 @@ import textwrap
 import zlib
 from pathlib import Path
 
-from factory.pipeline import run_recipe
 from factory.recipe import load_recipe
+from factory.run.pipeline import run_recipe
 from tests import persona_responders, responders
 
 TONE = "Great question! As an AI assistant, I'd be happy to help."

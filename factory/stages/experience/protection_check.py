@@ -13,15 +13,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from factory.context import RunContext
 from factory.engine import ParseError, Request, Result, extract_json
 from factory.prompts import render
 from factory.records import Chunk, Interaction, Scene, make_id
-from factory.stages.base import execute
-from factory.stages.grounding import script_text
-from factory.stages.interactions import load_chunks, load_scenes
-from factory.stages.markup import convention
-from factory.stages.parsing import bounded_string, lower_keys, text_field
+from factory.run.context import RunContext
+from factory.run.execute import execute
+from factory.stages.experience.grounding import script_text
+from factory.stages.experience.interactions import load_chunks, load_scenes
+from factory.stages.shared.markup import convention
+from factory.stages.shared.parsing import bounded_string, lower_keys, text_field
 
 NAME = "protection_check"
 VERDICTS = ("in_character", "plays_along", "assistant")

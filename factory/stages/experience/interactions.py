@@ -8,14 +8,14 @@ and then written to failures.jsonl with its reason: never kept.
 
 from __future__ import annotations
 
-from factory.context import RunContext
 from factory.engine import Request, Result
 from factory.prompts import render
 from factory.records import Chunk, Interaction, Scene, make_id
-from factory.stages.base import execute
-from factory.stages.experience_config import default_turn_chars
-from factory.stages.people import NARRATOR
-from factory.stages.scripts import ScriptRules, script_parser, script_schema
+from factory.run.context import RunContext
+from factory.run.execute import execute
+from factory.stages.experience.experience_config import default_turn_chars
+from factory.stages.experience.scripts import ScriptRules, script_parser, script_schema
+from factory.stages.shared.people import NARRATOR
 
 NAME = "interactions"
 

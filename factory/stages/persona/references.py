@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from factory.context import RunContext
 from factory.records import Card, Sample, iter_jsonl
-from factory.stages.card_render import macros, split_action
+from factory.run.context import RunContext
+from factory.stages.persona.card_render import macros, split_action
 
 HEADER = {"en": "Reference dialogue: things {name} has said elsewhere (keep this voice; do not repeat them):",
           "zh": "参考对话：{name}在别处说过的话（保持这种口吻，不要照搬）："}

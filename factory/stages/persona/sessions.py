@@ -13,14 +13,14 @@ import math
 
 from rapidfuzz import fuzz
 
-from factory.context import RunContext
 from factory.engine import ParseError, Request, Result
 from factory.prompts import render
 from factory.records import Card, Probe, Session, Turn, make_id
-from factory.stages.base import execute
-from factory.stages.card_render import lang_key, render_card, split_action
-from factory.stages.parsing import bounded_string, json_items, text_field
-from factory.stages.session_plan import ARCHETYPES, SessionPlan, plan_text, plans_for
+from factory.run.context import RunContext
+from factory.run.execute import execute
+from factory.stages.persona.card_render import lang_key, render_card, split_action
+from factory.stages.persona.session_plan import ARCHETYPES, SessionPlan, plan_text, plans_for
+from factory.stages.shared.parsing import bounded_string, json_items, text_field
 
 NAME = "sessions"
 LIMITS = {"full": {"user": 300, "action": 160, "reply": 450}, "short": {"user": 90, "action": 50, "reply": 120}}

@@ -9,15 +9,15 @@ pure function of the drafts, a killed run resumes to the same cards.
 
 from __future__ import annotations
 
-from factory.context import RunContext
 from factory.engine import ParseError, Request, Result, extract_json
 from factory.prompts import render
 from factory.records import Card, Chunk, dedupe_sorted, iter_jsonl, make_id, write_jsonl_atomic
-from factory.stages.base import execute
-from factory.stages.card_similarity import diversity, select
-from factory.stages.card_v2 import read_cards
-from factory.stages.parsing import bounded_string, list_field, lower_keys, text_field
-from factory.stages.seeds import pools, sample_seeds, seed_key
+from factory.run.context import RunContext
+from factory.run.execute import execute
+from factory.stages.persona.card_similarity import diversity, select
+from factory.stages.persona.card_v2 import read_cards
+from factory.stages.persona.seeds import pools, sample_seeds, seed_key
+from factory.stages.shared.parsing import bounded_string, list_field, lower_keys, text_field
 
 NAME, DRAFTS = "cards", "card_drafts"
 

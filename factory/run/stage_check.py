@@ -6,8 +6,8 @@ process happened to make, so a resumed, cached or --limit run whose work was don
 
 from __future__ import annotations
 
-from factory.context import RunContext, StageOutcome
 from factory.engine import RunAborted
+from factory.run.context import RunContext, StageOutcome
 
 # Model-free stages whose empty output, from non-empty inputs, means nothing can come of the run
 # (a scenes-only recipe makes no samples, and that is fine). Stages that ask a model are judged

@@ -10,14 +10,14 @@ import re
 
 from rapidfuzz import fuzz
 
-from factory.context import RunContext
 from factory.engine import ParseError, Request, Result
 from factory.prompts import render
 from factory.records import Chunk, Scene, make_id
+from factory.run.context import RunContext
+from factory.run.execute import execute
 from factory.sources.chunking import spread_budget
-from factory.stages.base import execute
-from factory.stages.parsing import bounded_string, json_items, list_field, text_field
-from factory.stages.people import character_names, is_character
+from factory.stages.shared.parsing import bounded_string, json_items, list_field, text_field
+from factory.stages.shared.people import character_names, is_character
 
 NAME = "scenes"
 _WORDLIKE = re.compile(r"[^\W\d_]{2,}")

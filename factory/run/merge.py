@@ -10,10 +10,10 @@ import json
 import sqlite3
 from pathlib import Path
 
-from factory.lock import RunLock
 from factory.recipe import RecipeError
 from factory.records import dedupe_sorted, iter_jsonl, write_atomic, write_jsonl_atomic
-from factory.rundir import MARKER, RunDir
+from factory.run.lock import RunLock
+from factory.run.rundir import MARKER, RunDir
 
 # files rebuilt from the merged inputs by later stages, never unioned
 _DERIVED = {"kept.jsonl", "rejected.jsonl"}

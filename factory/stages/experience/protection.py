@@ -16,14 +16,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from factory.context import RunContext
 from factory.engine import ParseError, Request, Result
 from factory.prompts import render
 from factory.records import Chunk, Scene, make_id
+from factory.run.context import RunContext
+from factory.run.execute import execute
 from factory.sources.chunking import spread_budget
-from factory.stages.base import execute
-from factory.stages.experience_config import SUBTYPES
-from factory.stages.interactions import (
+from factory.stages.experience.experience_config import SUBTYPES
+from factory.stages.experience.interactions import (
     aliases_text,
     load_chunks,
     load_scenes,
@@ -31,9 +31,9 @@ from factory.stages.interactions import (
     script_request,
     to_records,
 )
-from factory.stages.parsing import bounded_string, json_items, lower_keys, text_field
-from factory.stages.people import character_names
-from factory.stages.scenes import drop_near_duplicates, scene_from_item
+from factory.stages.experience.scenes import drop_near_duplicates, scene_from_item
+from factory.stages.shared.parsing import bounded_string, json_items, lower_keys, text_field
+from factory.stages.shared.people import character_names
 
 NAME = "protection"
 SCENES = "protection_scenes"

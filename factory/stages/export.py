@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from factory.context import RunContext
 from factory.export.exporter import NothingToExport, export_run, settings_for
+from factory.run.context import RunContext
 
 NAME = "export"
 OUTPUT = None  # no records of its own: its rows are in run.json's report_export

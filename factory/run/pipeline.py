@@ -16,33 +16,24 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from factory.context import RunContext
-from factory.endpoint import LocalPlan, Overrides, judge_target, resolve, settings_from
 from factory.engine import Accounting, CombinedAccounting, EndpointSettings, Engine, RequestCache, RunAborted
 from factory.engine.local_server import EMBEDDED_MODEL_NAME, LocalServer, embedded_gguf, free_port
 from factory.engine.transport import make_transport
-from factory.export import stage as export_stage
 from factory.export.runinfo import cli_record
-from factory.lock import RunLock
-from factory.progress import ProgressDisplay
-from factory.quality import stage as quality_stage
 from factory.recipe import Recipe
 from factory.records import iter_jsonl
-from factory.rundir import RunDir
+from factory.run.context import RunContext
+from factory.run.endpoint import LocalPlan, Overrides, judge_target, resolve, settings_from
+from factory.run.lock import RunLock
+from factory.run.progress import ProgressDisplay
+from factory.run.rundir import RunDir
+from factory.run.stage_check import StageFailed, stage_failure
 from factory.secrets import register, scrub_obj, strip_credentials
-from factory.stage_check import StageFailed, stage_failure
-from factory.stages import (
-    cards,
-    chunks,
-    grounding,
-    interactions,
-    preferences,
-    protection,
-    protection_check,
-    samples,
-    scenes,
-    sessions,
-)
+from factory.stages import chunks, preferences, samples
+from factory.stages import export as export_stage
+from factory.stages import quality as quality_stage
+from factory.stages.experience import grounding, interactions, protection, protection_check, scenes
+from factory.stages.persona import cards, sessions
 
 EMBEDDED_WARNING = (
     "Using the embedded {model} on CPU. It only proves that the pipeline runs offline: its text is "

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from factory.context import RunContext
 from factory.records import Card, Message, Sample, Session, make_id
-from factory.stages.card_render import character_content, macros, render_card, split_action
-from factory.stages.pushback import observed as pushback_observed
-from factory.stages.session_plan import SessionPlan, plans_for
+from factory.run.context import RunContext
+from factory.stages.persona.card_render import character_content, macros, render_card, split_action
+from factory.stages.persona.pushback import observed as pushback_observed
+from factory.stages.persona.session_plan import SessionPlan, plans_for
 
 TYPE = "persona_session"
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from factory.context import RunContext
 from factory.quality.config import QualityConfig
 from factory.quality.gate import GateResult, run_gate_async
 from factory.quality.report import write_report
 from factory.records import Sample, iter_jsonl, write_jsonl_atomic
+from factory.run.context import RunContext
 
 NAME = "quality"
 OUTPUT = "kept"  # run.json counts this stage by the samples it kept

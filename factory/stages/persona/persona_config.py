@@ -1,7 +1,7 @@
 """Recipe blocks of the persona-card route: cards, sessions, reference lines.
 
 Loaded by factory.recipe, so nothing here may import it back; the check that `cards.import`
-paths exist lives in factory/stages/card_v2.py (a path hook).
+paths exist lives in factory/stages/persona/card_v2.py (a path hook).
 """
 
 from __future__ import annotations

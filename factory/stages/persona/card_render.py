@@ -1,7 +1,7 @@
 """A card as text: the system prompt of a persona sample (full / short / none) and the card shown
 to the model that writes sessions; and the character's turn as one message (action + words).
 
-Character turns use the samples' markup (factory.stages.markup), the same as experience samples:
+Character turns use the samples' markup (factory.stages.shared.markup), the same as experience samples:
 en `*waves* Hello.`, zh `（挥手）「你好。」`; the action is the narration channel.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from factory.records import Card
-from factory.stages.markup import convention, split_inline
-from factory.stages.markup import render as mark
+from factory.stages.shared.markup import convention, split_inline
+from factory.stages.shared.markup import render as mark
 
 HEAD = {"en": "You are {name}. Stay in character: speak and act as {name} would, never as an AI assistant.",
         "zh": "你是{name}。请始终保持角色：像{name}那样说话和行动，绝不以人工智能助手的身份回答。"}
@@ -75,7 +75,7 @@ def render_card(card: Card, mode: str = "full", head: bool = True) -> str:
 
 
 def character_content(action: str, words: str, language: str) -> str:
-    """One assistant message in the samples' markup (factory.stages.markup): en `*sighs* Fine.`, zh `（叹气）「好吧。」`."""
+    """One assistant message in the samples' markup (factory.stages.shared.markup): en `*sighs* Fine.`, zh `（叹气）「好吧。」`."""
     parts = [mark("action", action, language)] if action.strip() else []
     if words.strip():
         parts.append(mark("speech", words, language))

@@ -13,7 +13,6 @@ import json
 import shutil
 from pathlib import Path
 
-from factory.lock import LOCK_NAME
 from factory.recipe import RecipeError
 from factory.records import (
     append_jsonl,
@@ -25,6 +24,7 @@ from factory.records import (
     write_atomic,
     write_jsonl_atomic,
 )
+from factory.run.lock import LOCK_NAME
 from factory.secrets import scrub
 
 MARKER = ".factory-run"

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 from factory.engine import ParseError, extract_json
 from factory.records import Mode, Turn
-from factory.stages.markup import split_inline, strip_wrappers
-from factory.stages.parsing import bounded_string, lower_keys, text_field
-from factory.stages.people import NARRATOR, canonical, character_names
+from factory.stages.shared.markup import split_inline, strip_wrappers
+from factory.stages.shared.parsing import bounded_string, lower_keys, text_field
+from factory.stages.shared.people import NARRATOR, canonical, character_names
 
 MODES: tuple[Mode, ...] = ("speech", "thought", "action", "narration")
 _MODE_WORDS: dict[str, Mode] = {}

@@ -10,16 +10,16 @@ claim, and the verdict names the claim as the reason. A judge that fails leaves 
 
 from __future__ import annotations
 
-from factory.context import RunContext
 from factory.engine import ParseError, Request, Result
 from factory.prompts import render
 from factory.records import Chunk, Interaction, make_id
-from factory.stages.base import execute
-from factory.stages.interactions import load_chunks
-from factory.stages.markup import convention
-from factory.stages.markup import render as render_turn
-from factory.stages.parsing import bounded_string, json_items, text_field
-from factory.stages.people import NARRATOR
+from factory.run.context import RunContext
+from factory.run.execute import execute
+from factory.stages.experience.interactions import load_chunks
+from factory.stages.shared.markup import convention
+from factory.stages.shared.markup import render as render_turn
+from factory.stages.shared.parsing import bounded_string, json_items, text_field
+from factory.stages.shared.people import NARRATOR
 
 NAME = "grounding"
 _TRUE = {"true", "yes", "y", "supported", "support", "consistent", "correct", "1", "是", "对", "支持", "符合", "有依据"}

@@ -13,7 +13,7 @@ import zlib
 from dataclasses import asdict, dataclass, field
 
 from factory.records import make_id
-from factory.stages.persona_config import SessionsConfig
+from factory.stages.persona.persona_config import SessionsConfig
 
 ARCHETYPES: dict[str, dict[str, str]] = {
     "curious_fan": {"en": "a curious fan who wants to know everything about the character's life, habits and opinions.",

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from factory.recipe import Recipe, RecipeError, register_path_hook
 from factory.records import Card, iter_user_jsonl, make_id
-from factory.stages.card_png import png_text
+from factory.stages.persona.card_png import png_text
 
 SPEC, SPEC_VERSION = "chara_card_v2", "2.0"
 STRING_FIELDS = ("name", "description", "personality", "scenario", "first_mes", "mes_example", "creator_notes",

@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel
 
-from factory.context import RunContext
 from factory.engine import Engine, ParseError, Request, Result, RunAborted
+from factory.run.context import RunContext
 
 
 def in_shard(request_id: str, shard: tuple[int, int] | None) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 
 from factory.engine import Engine
 from factory.recipe import Recipe
-from factory.rundir import RunDir
+from factory.run.rundir import RunDir
 
 
 def _quiet(_: str) -> None:

@@ -1,0 +1,1 @@
+"""The persona route: synthetic persona cards and multi-turn sessions with them."""
