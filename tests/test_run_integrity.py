@@ -233,15 +233,20 @@ def test_sigterm_writes_run_json_with_status_interrupted(server, write_recipe, t
 
 def test_run_aborted_writes_run_json_and_exits_1(server, write_recipe, tmp_path, monkeypatch):
     """The engine raises RunAborted when an endpoint is gone for good; run_recipe records it."""
+    import dataclasses
+
     from factory.engine import RunAborted
     from factory.run import pipeline
+    from factory.run.stage import active
 
-    class Unreachable:
-        @staticmethod
-        async def run(ctx):
-            raise RunAborted(f"{ctx.engine.settings.base_url}: connection refused (is the server running?)")
+    async def unreachable(ctx):
+        raise RunAborted(f"{ctx.engine.settings.base_url}: connection refused (is the server running?)")
 
-    monkeypatch.setattr(pipeline, "STAGES", [pipeline.STAGES[0], ("scenes", Unreachable, lambda r: True)])
+    def chunks_then_unreachable(recipe):
+        first, second = active(recipe)[:2]
+        return [first, dataclasses.replace(second, run=unreachable)]
+
+    monkeypatch.setattr(pipeline, "active", chunks_then_unreachable)
     server.responder = route
     out = tmp_path / "run"
     res = CliRunner().invoke(main, ["run", str(write_recipe(RECIPE)), "--out", str(out), "--base-url",

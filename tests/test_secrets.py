@@ -6,7 +6,7 @@ import pytest
 
 from factory import secrets
 from factory.recipe import BackendConfig, RecipeError, load_recipe
-from factory.recipe_env import interpolate
+from factory.recipe.env import interpolate
 from factory.run.endpoint import Overrides, resolve
 
 GOOD = "name: anna\ncharacter:\n  name: Anna Keller\n  profile: {file: profile.md}\n"

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-import factory.stages.persona.card_v2  # noqa: F401 - registers the check of cards.import paths
 from factory.cli.common import UserError, one_line_errors
 
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-import factory.export.mixing  # noqa: F401 - registers the check of mix.general paths
 from factory.cli.common import UserError, one_line_errors
 from factory.export.config import FORMATS
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
-from factory.recipe import Recipe
+if TYPE_CHECKING:  # the Recipe is assembled from the stages, which import this module
+    from factory.recipe import Recipe
+
 
 _SECRET_KEY = r"(?:api_key|apikey|api-key|token|hf_token|secret|password)"
 _SECRET_LINE = re.compile(rf"^(\s*-?\s*{_SECRET_KEY}\s*:\s*)(?!\$\{{)(?![\"']?\$\{{)(\S.*)$", re.M | re.I)
@@ -56,12 +59,7 @@ def finish(out: Path, run_dir: Path, recipe: Recipe | None, manifest: dict) -> N
 
         sets = recipe._sets if recipe is not None else (run_json.get("cli") or {}).get("set") or []
         (out / "recipe.yaml").write_text(redact(recipe_as_run(src, sets)), encoding="utf-8")
-    if recipe is not None:
-        from factory.run.pipeline import recipe_hash  # the pipeline imports us: import late
-
-        rhash = recipe_hash(recipe)
-    else:
-        rhash = run_json.get("recipe_hash")
+    rhash = recipe.hash if recipe is not None else run_json.get("recipe_hash")
     manifest["recipe"] = {"name": manifest["name"], "file": src.name if src else None, "hash": rhash,
                           "copied": (out / "recipe.yaml").exists()}
     manifest["quality"] = _read_json(run_dir / "quality" / "report.json")

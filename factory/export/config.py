@@ -9,10 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from factory.bounds import MAX_COUNT, MAX_TOKENS
-from factory.urls import check_base_url
+from factory.recipe.errors import Strict
 
 FORMATS = ("sharegpt", "alpaca", "openai", "dpo")
 Format = Literal["sharegpt", "alpaca", "openai", "dpo", "all"]
@@ -23,11 +22,9 @@ GENERAL_SHARE_WHY = ("role-play must stay the majority of the set: general data 
                      f"general skills, so use at most {MAX_GENERAL_SHARE}")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
-class ExportConfig(_Strict):
+class ExportConfig(Strict):
     formats: list[Format] = Field(default_factory=lambda: list(FORMATS))
     system: Literal["full", "short", "none"] = "full"  # the sample's prompt, "You are X.", or none
     style: Literal["standard", "quote"] = "standard"  # quote: EGOS `Me: "..."` / `Name: "..."`
@@ -48,44 +45,7 @@ def expand_formats(formats: list[str]) -> list[str]:
     return [f for f in FORMATS if f in wanted]
 
 
-class SelfSampledConfig(_Strict):
-    """The endpoint serving the model being trained; its own replies become `rejected`."""
-
-    base_url: str
-    model: str
-    api_key: SecretStr | None = None
-    samples: int = Field(4, ge=1, le=16)  # candidates per prompt, ranked by the judge
-    temperature: float = Field(1.0, ge=0, le=2)
-    max_tokens: int = Field(400, ge=16, le=MAX_TOKENS)
-    concurrency: int = Field(8, ge=1, le=1024)
-    timeout: float = Field(120.0, gt=0, le=86_400)
-
-    @field_validator("base_url")
-    @classmethod
-    def _url(cls, v: str) -> str:
-        return check_base_url(v)
-
-
-class PreferencesConfig(_Strict):
-    enabled: bool = True
-    kinds: list[RejectedKind] = Field(default_factory=lambda: ["assistant_tone", "out_of_character"])
-    per_sample: int = Field(1, ge=1, le=50)  # chosen turns per sample; each gets one pair per kind
-    max_pairs: int | None = Field(None, ge=1, le=10 * MAX_COUNT)
-    variants: list[OocVariant] = Field(
-        default_factory=lambda: ["knowledge_leak", "modern_knowledge", "flat_style"], min_length=1)
-    self_sampled: SelfSampledConfig | None = None
-
-    @model_validator(mode="after")
-    def _endpoint_for_self_sampled(self) -> PreferencesConfig:
-        if "self_sampled" in self.kinds and self.self_sampled is None:
-            raise ValueError("self_sampled: required when kinds include self_sampled "
-                             "(base_url and model of the endpoint serving the model being trained)")
-        if not self.kinds:
-            raise ValueError("kinds: name at least one source of rejected replies")
-        return self
-
-
-class GeneralSource(_Strict):
+class GeneralSource(Strict):
     path: Path  # Alpaca / ShareGPT / OpenAI-messages JSONL; relative to the recipe's folder
     ratio: float = Field(gt=0, le=1)  # share of the final training set
 
@@ -97,7 +57,7 @@ class GeneralSource(_Strict):
         return v
 
 
-class MixConfig(_Strict):
+class MixConfig(Strict):
     general: list[GeneralSource] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -111,10 +71,23 @@ class MixConfig(_Strict):
     def total_ratio(self) -> float:
         return sum(s.ratio for s in self.general)
 
+    def check_paths(self, base: Path, key: str = "mix") -> None:
+        from factory.recipe.errors import RecipeError
 
-class SplitConfig(_Strict):
+        for i, src in enumerate(self.general):
+            if not src.path.is_absolute():
+                src.path = (base / src.path).resolve()
+            if not src.path.is_file():
+                raise RecipeError(f"{key}.general[{i}].path: no such file: {src.path}")
+
+
+class SplitConfig(Strict):
     eval_share: float = Field(0.05, ge=0, lt=1)
     min_train: int = Field(20, ge=0, description="No sample goes to eval unless train keeps at least this "
                            "many: a tiny run stays whole for training (held-out characters still go to eval)")
     held_out_characters: list[str] = Field(default_factory=list)  # whole characters only in eval
     seed: int | None = None  # default: the recipe's seed
+
+    def follow_seed(self, seed: int) -> None:
+        if self.seed is None:
+            self.seed = seed

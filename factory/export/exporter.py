@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from factory.export import mixing, quote
 from factory.export.config import ExportConfig, MixConfig, SplitConfig
@@ -30,9 +31,11 @@ from factory.export.formats import FILES, FORMAT_FILES, llamafactory_entry, open
 from factory.export.inputs import NothingToExport, has_gate, load_pairs, load_samples
 from factory.export.split import pair_side, side_index, split_samples
 from factory.export.tokens import counter, pair_stats, sft_stats
-from factory.recipe import Recipe
 from factory.records import DiskFull, Pair, Sample, write_jsonl_atomic
 from factory.run.rundir import MARKER as RUN_MARKER
+
+if TYPE_CHECKING:  # the Recipe is assembled from the stages, which import this module
+    from factory.recipe import Recipe
 
 MANIFEST = "export.json"
 OWNED = ("*.jsonl", "dataset_info.json", "README.md", MANIFEST, "split.json", "recipe.yaml")

@@ -7,10 +7,13 @@ quietly. Only the files stages append to (samples, preferences) may end in a tor
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from factory.quality.config import QualityConfig
-from factory.recipe import Recipe
 from factory.records import Pair, Sample, read_user_records
+
+if TYPE_CHECKING:  # the Recipe is assembled from the stages, which import this module
+    from factory.recipe import Recipe
 
 __all__ = ["GateNotRun", "NothingToExport", "has_gate", "load_pairs", "load_samples"]
 

@@ -11,27 +11,18 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from factory.export.config import GeneralSource, MixConfig
 from factory.lang import zh_or_en
-from factory.recipe import Recipe, RecipeError, register_path_hook
+from factory.recipe import RecipeError
 from factory.records import Message, Sample, iter_user_jsonl, make_id
+
+if TYPE_CHECKING:  # the Recipe is assembled from the stages, which import this module
+    from factory.recipe import Recipe
 
 _SHAREGPT_ROLES = {"human": "user", "user": "user", "gpt": "assistant", "assistant": "assistant",
                    "system": "system"}
-
-
-def _resolve(recipe: Recipe, base: Path) -> None:
-    if recipe.mix is None:
-        return
-    for i, src in enumerate(recipe.mix.general):
-        if not src.path.is_absolute():
-            src.path = (base / src.path).resolve()
-        if not src.path.is_file():
-            raise RecipeError(f"mix.general[{i}].path: no such file: {src.path}")
-
-
-register_path_hook(_resolve)
 
 
 def _language(text: str) -> str:

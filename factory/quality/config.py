@@ -10,18 +10,17 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from factory.quality.rules import ALWAYS_REJECT, RULES
+from factory.recipe.errors import Strict
 
 Action = Literal["reject", "flag", "off"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
-class BlacklistEntry(_Strict):
+class BlacklistEntry(Strict):
     pattern: str = Field(min_length=1)
     regex: bool = False
     language: Literal["zh", "en", "any"] = "any"
@@ -40,7 +39,7 @@ class BlacklistEntry(_Strict):
         return self
 
 
-class BlacklistConfig(_Strict):
+class BlacklistConfig(Strict):
     defaults: bool = True  # start from the built-in zh/en lists
     add: list[BlacklistEntry | str] = Field(default_factory=list)  # a bare string is a literal
     # default entries to drop: the pattern as written in factory/quality/blacklists/*.txt, or "category:NAME"
@@ -51,7 +50,7 @@ class BlacklistConfig(_Strict):
         "named zh*.txt or en*.txt applies to that language, any other to all; relative paths are from the recipe."))
 
 
-class SelfNameConfig(_Strict):
+class SelfNameConfig(Strict):
     mode: Literal["heuristic", "judge"] = "heuristic"
     aliases: list[str] = Field(default_factory=list)  # other names the character goes by
     # heuristic mode + a judge endpoint: ask the judge about this many lines and report agreement
@@ -59,7 +58,7 @@ class SelfNameConfig(_Strict):
     seed: int = 0
 
 
-class FormatConfig(_Strict):
+class FormatConfig(Strict):
     # a character line needs this many tokens (zh: Han characters, en: words); a reply that is only a
     # backchannel ("嗯。", "Yes.") is short whatever its length, so a terse "不可！" or "Never!" can stay
     min_length: dict[str, int] = Field(default_factory=lambda: {"zh": 2, "en": 1})
@@ -79,7 +78,7 @@ class FormatConfig(_Strict):
         return v
 
 
-class DedupConfig(_Strict):
+class DedupConfig(Strict):
     sample_threshold: float = Field(90.0, ge=0, le=100)  # rapidfuzz ratio for whole samples
     line_threshold: float = Field(85.0, ge=0, le=100)  # ... and for single character lines
     line_min_length: int = Field(5, ge=1, le=10_000)  # shorter lines are left to the length and pattern rules
@@ -96,7 +95,7 @@ class DedupConfig(_Strict):
         return self
 
 
-class PatternConfig(_Strict):
+class PatternConfig(Strict):
     opener_length: int = Field(4, ge=1, le=100)  # tokens that make a line's opener
     opener_max_share: float = Field(0.02, gt=0, le=1)  # of samples
     ngram_length: int = Field(6, ge=2, le=100)  # tokens of a repeated phrase (catchphrase)
@@ -106,7 +105,7 @@ class PatternConfig(_Strict):
     seed: int = 0
 
 
-class QualityConfig(_Strict):
+class QualityConfig(Strict):
     enabled: bool = True
     rules: dict[str, Action] = Field(default_factory=dict)  # e.g. {"format.too_short": "flag"}
     blacklist: BlacklistConfig = Field(default_factory=BlacklistConfig)
@@ -115,6 +114,22 @@ class QualityConfig(_Strict):
     dedup: DedupConfig = Field(default_factory=DedupConfig)
     patterns: PatternConfig = Field(default_factory=PatternConfig)
     examples: int = Field(3, ge=0, le=50)  # examples per rule in the report
+
+    def check_paths(self, base: Path, key: str = "quality") -> None:
+        """The recipe's own blacklist files exist (made absolute against the recipe's folder)."""
+        from factory.quality.blacklist import resolve_files  # it imports this module
+        from factory.recipe.errors import RecipeError
+
+        try:
+            resolve_files(self.blacklist, base, f"{key}.blacklist.files")
+        except ValueError as exc:
+            raise RecipeError(str(exc)) from None
+
+    def follow_seed(self, seed: int) -> None:
+        """The gate's sampled checks follow the recipe's seed unless the recipe seeds them itself."""
+        for sub in (self.patterns, self.selfname):
+            if "seed" not in sub.model_fields_set:
+                sub.seed = seed
 
     @field_validator("rules", mode="before")
     @classmethod

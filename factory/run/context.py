@@ -1,15 +1,22 @@
-"""What every stage gets: the recipe, the run directory, the engine and the run's switches."""
+"""What every stage gets: the recipe, the run directory, the engines and the run's switches.
+
+Stages hand each other records on disk only (the run directory), never objects in memory, so a
+stage can run alone, after a kill, or in another process; what they report goes back to the
+pipeline as the typed report `run()` returns, and records they removed are counted in `dropped`.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from factory.engine import Engine
-from factory.recipe import Recipe
 from factory.run.rundir import RunDir
+
+if TYPE_CHECKING:  # the recipe is assembled from the stage modules, which import this one
+    from factory.recipe import Recipe
 
 
 def _quiet(_: str) -> None:
@@ -40,8 +47,12 @@ class RunContext:
     progress: Any = None  # ProgressDisplay or None
     log: Callable[[str], None] = _quiet
     generator: str = ""  # model name that wrote the data, for the card and run.json
-    extra: dict[str, Any] = field(default_factory=dict)
+    dropped: dict[str, int] = field(default_factory=dict)  # records stages removed, by "<stage>_<reason>"
     outcomes: dict[str, StageOutcome] = field(default_factory=dict)  # by execute()'s stage name
+
+    def drop(self, reason: str, n: int = 1, *, set_to: bool = False) -> None:
+        """Count `n` records removed for `reason` (run.json `dropped`); `set_to`: the stage's final figure."""
+        self.dropped[reason] = n if set_to else self.dropped.get(reason, 0) + n
 
     def outcome(self, stage: str) -> StageOutcome:
         return self.outcomes.setdefault(stage, StageOutcome())

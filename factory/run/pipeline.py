@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hashlib
 import signal
 import time
 from collections.abc import Callable
@@ -27,35 +26,14 @@ from factory.run.endpoint import LocalPlan, Overrides, judge_target, resolve, se
 from factory.run.lock import RunLock
 from factory.run.progress import ProgressDisplay
 from factory.run.rundir import RunDir
+from factory.run.stage import active
 from factory.run.stage_check import StageFailed, stage_failure
 from factory.secrets import register, scrub_obj, strip_credentials
-from factory.stages import chunks, preferences, samples
-from factory.stages import export as export_stage
-from factory.stages import quality as quality_stage
-from factory.stages.experience import grounding, interactions, protection, protection_check, scenes
-from factory.stages.persona import cards, sessions
 
 EMBEDDED_WARNING = (
     "Using the embedded {model} on CPU. It only proves that the pipeline runs offline: its text is "
     "nonsense. For real data, point factory at a real model: set OPENAI_BASE_URL / OPENAI_API_KEY, "
     "pass --base-url/--model, or add a `backend:` block to the recipe (see README).")
-
-# (name, module, is it on for this recipe?) in data-flow order; each module has `async run(ctx)`.
-STAGES: list[tuple[str, object, Callable[[Recipe], bool]]] = [
-    ("chunks", chunks, lambda r: True),
-    ("scenes", scenes, lambda r: True),
-    ("interactions", interactions, lambda r: r.interactions is not None),
-    ("protection", protection, lambda r: r.protection is not None),
-    ("protection_check", protection_check, lambda r: r.protection is not None and r.protection.check == "judge"),
-    ("grounding", grounding, lambda r: r.grounding is not None and r.grounding.enabled),
-    ("cards", cards, lambda r: r.cards is not None),
-    ("sessions", sessions, lambda r: r.sessions is not None and r.cards is not None),
-    ("samples", samples, lambda r: True),
-    ("quality", quality_stage, lambda r: r.quality is not None and r.quality.enabled),
-    ("preferences", preferences, lambda r: r.preferences is not None and r.preferences.enabled),
-    ("export", export_stage, lambda r: r.export is not None),
-]
-
 
 class LazyLocalTransport:
     """Starts the local llama.cpp server on the first request only, so a fully cached re-run needs none."""
@@ -82,11 +60,6 @@ class LazyLocalTransport:
         if self._inner is not None:
             await self._inner.close()
         self.server.stop()
-
-
-def recipe_hash(recipe: Recipe) -> str:
-    data = recipe.model_dump_json(exclude={"backend", "judge", "source_path", "output_dir"})
-    return hashlib.sha256(data.encode()).hexdigest()[:12]
 
 
 def run_dir_for(recipe: Recipe, out: Path | None) -> Path:
@@ -140,20 +113,22 @@ def build_judge(recipe: Recipe, target: EndpointSettings | None, engine: Engine,
     return judge, {"base_url": target.base_url, "model": target.model, "kind": target.kind, "embedded": False}
 
 
-async def _run_stages(ctx: RunContext, counts: dict[str, int]) -> None:
-    """Run the recipe's stages in order into `counts` (filled as they finish, so an aborted
-    run still reports what it got); stop at the first stage that came to nothing."""
-    for name, module, enabled in STAGES:
-        if not enabled(ctx.recipe):
-            continue
+async def _run_stages(ctx: RunContext, counts: dict[str, int], reports: dict[str, dict]) -> None:
+    """Run the recipe's stages in order into `counts` and `reports` (filled as they finish, so an
+    aborted run still reports what it got); stop at the first stage that came to nothing."""
+    made: dict[str, int] = {}  # records on disk per record set, for the stages run so far
+    for stage in active(ctx.recipe):
         before = {k: (v.requests, v.done, v.failed) for k, v in ctx.outcomes.items()}
-        await module.run(ctx)
-        output = getattr(module, "OUTPUT", name)  # the records file a stage is counted by
-        if output is None:
+        report = await stage.run(ctx)
+        if report is not None:
+            reports[f"report_{stage.name}"] = report.run_json()
+        if stage.counted_by is None:
             continue
-        counts[name] = sum(1 for _ in iter_jsonl(ctx.run.stage_file(output)))
+        for records in stage.makes:
+            made[records] = sum(1 for _ in iter_jsonl(ctx.run.stage_file(records)))
+        counts[stage.name] = made[stage.counted_by]
         touched = {k: v for k, v in ctx.outcomes.items() if before.get(k) != (v.requests, v.done, v.failed)}
-        why = stage_failure(ctx, name, counts[name], touched, counts)
+        why = stage_failure(ctx, stage, counts[stage.name], touched, made)
         if why:
             raise StageFailed(why)
 
@@ -193,13 +168,14 @@ def _run_locked(recipe: Recipe, run: RunDir, *, limit: int | None, overrides: Ov
                      log=log, generator=endpoint["model"])
     _sigterm_to_interrupt()
     counts: dict[str, int] = {}
+    reports: dict[str, dict] = {}
 
     async def main() -> None:
         try:
             with ProgressDisplay(accounting, enabled=progress, log=log) as display:
                 ctx.progress = display
                 ctx.log = display.log  # above the bars on a terminal, never spliced onto one
-                await _run_stages(ctx, counts)
+                await _run_stages(ctx, counts, reports)
         finally:
             try:
                 if judge is not engine:
@@ -213,7 +189,7 @@ def _run_locked(recipe: Recipe, run: RunDir, *, limit: int | None, overrides: Ov
             "status": status,  # ok | failed | aborted | interrupted
             "error": error,
             "recipe": str(recipe.source_path) if recipe.source_path else None,
-            "recipe_hash": recipe_hash(recipe),
+            "recipe_hash": recipe.hash,
             "language": recipe.language,
             "character": recipe.character.name,
             "endpoint": {**endpoint, "base_url": strip_credentials(endpoint["base_url"])},
@@ -226,9 +202,9 @@ def _run_locked(recipe: Recipe, run: RunDir, *, limit: int | None, overrides: Ov
             **accounting.totals(),
             "failures_standing": _standing(run),
             "counts": counts,
-            "dropped": ctx.extra.get("dropped", {}),
+            "dropped": ctx.dropped,
             "stages": {k: v.as_dict() for k, v in accounting.stages.items()},
-            **{k: v for k, v in ctx.extra.items() if k.startswith("report_")},
+            **reports,
         }
 
     try:

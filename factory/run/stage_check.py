@@ -8,14 +8,7 @@ from __future__ import annotations
 
 from factory.engine import RunAborted
 from factory.run.context import RunContext, StageOutcome
-
-# Model-free stages whose empty output, from non-empty inputs, means nothing can come of the run
-# (a scenes-only recipe makes no samples, and that is fine). Stages that ask a model are judged
-# by their requests instead (see stage_failure); `preferences` may legitimately find no honest
-# pair, so only "every request failed" ends a run there.
-INPUTS: dict[str, tuple[str, ...]] = {"chunks": (), "samples": ("interactions", "protection", "sessions"),
-                                      "quality": ("samples",)}
-EMPTY_OK = {"preferences"}
+from factory.run.stage import Stage
 
 
 class StageFailed(RunAborted):
@@ -30,31 +23,35 @@ def _reasons(outcomes: list[StageOutcome]) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
 
 
-def stage_failure(ctx: RunContext, name: str, records: int, touched: dict[str, StageOutcome],
-                  counts: dict[str, int]) -> str | None:
-    """Why stage `name` came to nothing, or None. Judged by what is on disk after the stage, so a
+def stage_failure(ctx: RunContext, stage: Stage, records: int, touched: dict[str, StageOutcome],
+                  made: dict[str, int]) -> str | None:
+    """Why `stage` came to nothing, or None. Judged by what is on disk after the stage, so a
     resumed, cached or --limit run whose work was done before is fine; under --shard an empty
-    slice is fine too (a small profile may leave a shard nothing), a dead endpoint is not."""
-    failures = ctx.run.failures_file
+    slice is fine too (a small profile may leave a shard nothing), a dead endpoint is not.
+
+    `made`: records on disk per record set, for the stages run so far. A stage asking a model is
+    judged by its requests; a model-free one by its declaration (`fails_empty`, `empty_ok`).
+    """
+    name, failures = stage.name, ctx.run.failures_file
     for sub, o in touched.items():
         if o.requests and not o.done and o.failed:
             label = name if sub == name else f"{name} ({sub})"
             return (f"stage {label}: {o.requests} of {o.requests} requests failed ({_reasons([o])}); "
                     f"see {failures}")
-    if records or ctx.shard is not None or name in EMPTY_OK:
+    if records or ctx.shard is not None or stage.empty_ok:
         return None
     asked = [o for o in touched.values() if o.requests]
     if asked:
         failed = sum(o.failed for o in asked)
         tail = f"; {failed} requests failed ({_reasons(asked)}), see {failures}" if failed else ""
         return f"stage {name}: {sum(o.requests for o in asked)} requests made no records{tail}"
-    if name not in INPUTS:
+    if stage.fails_empty is None:
         return None
-    inputs = {k: counts.get(k, 0) for k in INPUTS[name]}
+    inputs = {k: made.get(k, 0) for k in stage.fails_empty}
     if inputs and not any(inputs.values()):
         return None  # nothing came in (a recipe without those stages): nothing to make
-    if name == "quality":
-        return (f"stage quality: the gate kept 0 of {inputs['samples']} samples, so there is nothing to "
-                f"export; see {ctx.run.path / 'quality' / 'report.md'}")
+    if stage.empty_message:
+        return f"stage {name}: " + stage.empty_message.format(
+            **inputs, run=ctx.run.path)
     got = ", ".join(f"{k} {v}" for k, v in inputs.items() if v)
     return f"stage {name}: produced no records" + (f" from {got}" if got else "")

@@ -10,14 +10,23 @@ scene and is dropped, unless the profile has nothing longer.
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from factory.recipe import RecipeError
+from factory.recipe.errors import Strict
 from factory.records import Chunk, write_jsonl_atomic
 from factory.run.context import RunContext
 from factory.run.execute import in_shard
+from factory.run.stage import Block, Stage
 from factory.sources.chunking import chunk_profile, estimate_tokens
 from factory.sources.profile import Profile, load_file_profile
 
 NAME = "chunks"
+
+
+class ChunksConfig(Strict):
+    max_tokens: int = Field(600, ge=50, le=100_000)
+    min_tokens: int = Field(60, ge=1, le=100_000)
 
 
 def merge_profiles(base: Profile, override: Profile) -> Profile:
@@ -46,7 +55,12 @@ def load_profile(ctx: RunContext) -> Profile:
     return merge_profiles(wiki, local) if local is not None else wiki
 
 
-async def run(ctx: RunContext) -> list[Chunk]:
+def load_chunks(ctx: RunContext) -> list[Chunk]:
+    """The chunks this run wrote (every stage reads them from disk: a stage may run alone)."""
+    return [Chunk.model_validate(o) for o in ctx.run.records(NAME)]
+
+
+async def run(ctx: RunContext) -> None:
     profile = load_profile(ctx)
     cfg = ctx.recipe.chunks
     chunks = chunk_profile(profile, cfg.max_tokens, cfg.min_tokens)
@@ -54,7 +68,8 @@ async def run(ctx: RunContext) -> list[Chunk]:
         chunks = [c for c in chunks if estimate_tokens(c.text) >= cfg.min_tokens]
     chunks = [c for c in chunks if in_shard(c.id, ctx.shard)]
     write_jsonl_atomic(ctx.run.stage_file(NAME), chunks)
-    ctx.extra["chunks"] = chunks
-    ctx.extra["profile"] = profile  # the whole profile, for the persona summary in samples
     ctx.log(f"chunks: {len(chunks)} from {len(profile.sections)} sections")
-    return chunks
+
+
+STAGE = Stage(NAME, run, blocks=(Block("chunks", ChunksConfig, default_on=True, nullable=False),), makes=(NAME,), order=10,
+              fails_empty=(), help="the profile cut into life-period chunks (no model)")

@@ -19,17 +19,60 @@ import hashlib
 import re
 import string
 
+from pydantic import Field, SecretStr, field_validator, model_validator
+
+from factory.bounds import MAX_COUNT, MAX_TOKENS
 from factory.engine import Engine, ParseError, Request, Result, extract_json
 from factory.export import gatecheck, quote
-from factory.export.config import ExportConfig, PreferencesConfig, SelfSampledConfig
+from factory.export.config import ExportConfig, OocVariant, RejectedKind
 from factory.export.convert import Options, build, is_character
 from factory.export.split import GROUP_LABELS
 from factory.prompts import render
+from factory.recipe.errors import Strict
 from factory.records import Message, Pair, Sample, iter_jsonl, make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
+from factory.run.stage import Block, Stage
+from factory.urls import check_base_url
 
 NAME = "preferences"
+
+
+class SelfSampledConfig(Strict):
+    """The endpoint serving the model being trained; its own replies become `rejected`."""
+
+    base_url: str
+    model: str
+    api_key: SecretStr | None = None
+    samples: int = Field(4, ge=1, le=16)  # candidates per prompt, ranked by the judge
+    temperature: float = Field(1.0, ge=0, le=2)
+    max_tokens: int = Field(400, ge=16, le=MAX_TOKENS)
+    concurrency: int = Field(8, ge=1, le=1024)
+    timeout: float = Field(120.0, gt=0, le=86_400)
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        return check_base_url(v)
+
+
+class PreferencesConfig(Strict):
+    enabled: bool = True
+    kinds: list[RejectedKind] = Field(default_factory=lambda: ["assistant_tone", "out_of_character"])
+    per_sample: int = Field(1, ge=1, le=50)  # chosen turns per sample; each gets one pair per kind
+    max_pairs: int | None = Field(None, ge=1, le=10 * MAX_COUNT)
+    variants: list[OocVariant] = Field(
+        default_factory=lambda: ["knowledge_leak", "modern_knowledge", "flat_style"], min_length=1)
+    self_sampled: SelfSampledConfig | None = None
+
+    @model_validator(mode="after")
+    def _endpoint_for_self_sampled(self) -> PreferencesConfig:
+        if "self_sampled" in self.kinds and self.self_sampled is None:
+            raise ValueError("self_sampled: required when kinds include self_sampled "
+                             "(base_url and model of the endpoint serving the model being trained)")
+        if not self.kinds:
+            raise ValueError("kinds: name at least one source of rejected replies")
+        return self
 SAMPLES = "preferences_samples"  # the self-sampled candidates, kept so a resume never re-samples
 USER = {"en": "User", "zh": "用户"}
 ERA = {"en": ("as of {t}", "in their own time"), "zh": ("时间点：{t}", "在其所处的时代")}
@@ -278,13 +321,13 @@ async def _self_sampled(ctx: RunContext, targets: list[Target], sc: SelfSampledC
                   engine=ctx.judge)
 
 
-async def run(ctx: RunContext) -> list[dict]:
+async def run(ctx: RunContext) -> None:
     cfg = ctx.recipe.preferences or PreferencesConfig()
     gate = gatecheck.load(ctx.recipe.quality, ctx.recipe.character.aliases)
     if gate.note:
         ctx.log(f"preferences: note: {gate.note}")
     targets, gated = select_targets(load_samples(ctx), cfg, gate)
-    ctx.extra.setdefault("dropped", {})["preferences_chosen_gate"] = gated
+    ctx.drop("preferences_chosen_gate", gated, set_to=True)
     wanted = kinds(cfg)
     jobs = sorted(((t, k) for t in targets for k in wanted), key=lambda j: _h(j[0].sample.id, j[0].index, j[1]))
     if cfg.max_pairs is not None:
@@ -299,4 +342,10 @@ async def run(ctx: RunContext) -> list[dict]:
     by_kind = {k: sum(1 for p in pairs if p["rejected_kind"] == k) for k in wanted}
     ctx.log(f"preferences: {len(pairs)} pairs ({', '.join(f'{k} {v}' for k, v in by_kind.items())}); "
             f"{gated} chosen replies dropped by the gate")
-    return pairs
+
+
+# may find no honest pair (every chosen reply gated out): only "every request failed" ends a run here
+STAGE = Stage(NAME, run, blocks=(Block("preferences", PreferencesConfig),), switch="preferences",
+              needs=("samples",), uses=("kept",), makes=(NAME, SAMPLES), order=100, empty_ok=True,
+              when=lambda recipe: recipe.preferences.enabled,
+              help="DPO pairs: a kept reply (chosen) against it rewritten as an assistant or out of character")

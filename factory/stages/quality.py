@@ -7,17 +7,20 @@ stages: this stage replaces only its own lines (stage == "quality") and keeps ev
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import ValidationError
 
 from factory.quality.config import QualityConfig
-from factory.quality.gate import GateResult, run_gate_async
+from factory.quality.gate import run_gate_async
 from factory.quality.report import write_report
 from factory.records import Sample, iter_jsonl, write_jsonl_atomic
 from factory.run.context import RunContext
+from factory.run.stage import Block, Stage, StageReport
 
 NAME = "quality"
-OUTPUT = "kept"  # run.json counts this stage by the samples it kept
 SOURCE = "samples"
+KEPT = "kept"  # run.json counts this stage by the samples it kept
 
 
 def parse_samples(objs: list[dict]) -> tuple[list[Sample], list[tuple[str, str]]]:
@@ -44,7 +47,14 @@ def with_recipe_seed(cfg: QualityConfig, seed: int) -> QualityConfig:
     return cfg.model_copy(update=update) if update else cfg
 
 
-async def run(ctx: RunContext) -> GateResult:
+class QualityReport(StageReport):
+    summary: dict[str, Any]  # the gate's own summary (factory.quality.gate): kept, rejected, per family
+
+    def run_json(self) -> dict[str, Any]:
+        return self.summary
+
+
+async def run(ctx: RunContext) -> QualityReport:
     cfg = with_recipe_seed(ctx.recipe.quality or QualityConfig(), ctx.recipe.seed)
     samples, invalid = parse_samples(ctx.run.records(SOURCE))  # no samples.jsonl yet: zero samples
     wants_judge = cfg.selfname.mode == "judge" or cfg.selfname.judge_sample > 0
@@ -52,13 +62,19 @@ async def run(ctx: RunContext) -> GateResult:
                                   judge=ctx.judge if wants_judge else None,
                                   aliases=ctx.recipe.character.aliases, invalid=invalid, progress=ctx.progress)
     run_path = ctx.run.path
-    write_jsonl_atomic(run_path / "kept.jsonl", result.kept)
+    write_jsonl_atomic(ctx.run.stage_file(KEPT), result.kept)
     rejected_file = run_path / "rejected.jsonl"
     others = [o for o in iter_jsonl(rejected_file) if o.get("stage") != NAME]
     write_jsonl_atomic(rejected_file, others + result.rejected)
     write_report(result.report, run_path / "quality" / "report.md", run_path / "quality" / "report.json")
-    ctx.extra["report_quality"] = result.summary
     s = result.summary
     ctx.log(f"quality: {s['kept']} kept, {s['rejected']} rejected of {s['input']} samples "
             f"(report: {run_path / 'quality' / 'report.md'})")
-    return result
+    return QualityReport(summary=result.summary)
+
+
+STAGE = Stage(NAME, run, blocks=(Block("quality", QualityConfig, default_on=True),), switch="quality",
+              needs=(SOURCE,), makes=(KEPT,), order=90, fails_empty=(SOURCE,),
+              empty_message="the gate kept 0 of {samples} samples, so there is nothing to export; see {run}/quality/report.md",
+              when=lambda recipe: recipe.quality.enabled,
+              help="the quality gate: assistant tone, self-naming, near-duplicates, over-frequent patterns")

@@ -34,13 +34,14 @@ from factory.records import (
     write_jsonl_atomic,
 )
 from factory.run.context import RunContext
+from factory.run.stage import Block, Stage, StageReport
 from factory.sources.chunking import estimate_tokens
 from factory.sources.profile import Profile, Section
 from factory.stages.chunks import load_profile
 from factory.stages.experience import grounding, protection_check
 from factory.stages.persona import pushback
 from factory.stages.persona.persona_samples import persona_samples
-from factory.stages.persona.references import reference_lines
+from factory.stages.persona.references import ReferencesConfig, reference_lines
 from factory.stages.shared.markup import convention
 from factory.stages.shared.markup import render as render_turn
 from factory.stages.shared.people import NARRATOR
@@ -118,8 +119,6 @@ def persona_summary(profile: Profile, language: str, min_tokens: int) -> str:
 def run_profile(ctx: RunContext, chunks: dict[str, Chunk]) -> Profile:
     """The profile the chunks stage read (the whole of it: a sharded or filtered chunks.jsonl may miss
     the introduction); read again when this stage runs alone, else rebuilt from the chunks."""
-    if isinstance(ctx.extra.get("profile"), Profile):
-        return ctx.extra["profile"]
     try:
         return load_profile(ctx)
     except RecipeError:
@@ -187,7 +186,6 @@ def _interaction_samples(ctx: RunContext, scene_stage: str, inter_stage: str,
     chunks = {o["id"]: Chunk.model_validate(o) for o in ctx.run.records("chunks")}
     verdicts = grounding.verdicts(ctx)
     persona = persona_summary(run_profile(ctx, chunks), ctx.language, ctx.recipe.chunks.min_tokens)
-    dropped = ctx.extra.setdefault("dropped", {})
     for obj in ctx.run.records(inter_stage):
         inter = Interaction.model_validate(obj)
         scene = scenes.get(inter.scene_id)
@@ -195,15 +193,15 @@ def _interaction_samples(ctx: RunContext, scene_stage: str, inter_stage: str,
             continue
         verdict = verdicts.get(inter.id)
         if verdict is not None and not verdict["supported"]:
-            dropped["samples_unsupported_claim"] = dropped.get("samples_unsupported_claim", 0) + 1
+            ctx.drop("samples_unsupported_claim")
             continue
         reaction = (reactions or {}).get(inter.id, {}).get("verdict")
         if reaction is not None and reaction != "in_character":
-            dropped["samples_protection_plays_along"] = dropped.get("samples_protection_plays_along", 0) + 1
+            ctx.drop("samples_protection_plays_along")
             continue
         sample = build(ctx, inter, scene, chunks, verdict, persona, reaction)
         if sample is None:
-            dropped["samples_no_character_turn"] = dropped.get("samples_no_character_turn", 0) + 1
+            ctx.drop("samples_no_character_turn")
             continue
         yield sample
 
@@ -229,17 +227,36 @@ BUILDERS.append(persona_samples)
 POSTPROCESS.append(reference_lines)
 
 
-async def run(ctx: RunContext) -> list[Sample]:
+class SamplesReport(StageReport):
+    by_type: dict[str, int]
+    pushback_observed: dict[str, int] | None = None  # pushback turns written / planned, persona sessions
+
+    def run_json(self) -> dict:
+        """run.json keeps its flat shape: one key per sample type (and pushback_observed)."""
+        out: dict = dict(self.by_type)
+        if self.pushback_observed is not None:
+            out["pushback_observed"] = self.pushback_observed
+        return out
+
+
+async def run(ctx: RunContext) -> SamplesReport:
     samples: list[Sample] = [s for builder in BUILDERS for s in builder(ctx)]
     for hook in POSTPROCESS:
         samples = list(hook(ctx, samples))
     objs = dedupe_sorted(s.model_dump(mode="json") for s in samples)
     write_jsonl_atomic(ctx.run.stage_file(NAME), objs)
     by_type = Counter(o["type"] for o in objs)
-    ctx.extra["report_samples"] = dict(sorted(by_type.items()))
     seen, planned = pushback.share(objs)
-    if planned:
-        ctx.extra["report_samples"]["pushback_observed"] = {"observed": seen, "planned": planned}
     ctx.log(f"samples: {len(objs)} ({', '.join(f'{k} {v}' for k, v in sorted(by_type.items())) or 'none'})"
             + (f"; pushback written in {seen} of {planned} planned turns" if planned else ""))
+    return SamplesReport(by_type=dict(sorted(by_type.items())),
+                         pushback_observed={"observed": seen, "planned": planned} if planned else None)
     return [Sample.model_validate(o) for o in objs]
+
+
+# model-free: no samples from interactions, protection scripts or sessions means the run came to nothing
+STAGE = Stage(NAME, run, blocks=(Block("references", ReferencesConfig),), needs=("chunks",),
+              uses=("scenes", "interactions", "protection", "protection_scenes", "protection_check", "grounding",
+                    "cards", "sessions"),
+              makes=(NAME,), order=80, fails_empty=("interactions", "protection", "sessions"),
+              help="training samples (system prompt, turns, labels) from every script and session")

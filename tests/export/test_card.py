@@ -13,8 +13,7 @@ from factory.export.card import redact, render
 from factory.export.exporter import export_run
 from factory.quality import run_gate_async
 from factory.quality.config import QualityConfig
-from factory.recipe import load_recipe
-from factory.run.pipeline import recipe_hash
+from factory.recipe import load_recipe, recipe_hash
 
 from .conftest import samples
 

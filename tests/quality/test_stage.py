@@ -10,8 +10,8 @@ from factory.cli import main
 from factory.recipe import load_recipe
 from factory.records import append_jsonl
 from factory.run.context import RunContext
-from factory.run.pipeline import STAGES
 from factory.run.rundir import RunDir
+from factory.run.stage import active, registry
 from factory.stages import quality as stage
 from tests.responders import route
 
@@ -29,11 +29,11 @@ def lines(path):
 
 
 def test_missing_samples_file_is_zero_samples(ctx):
-    asyncio.run(stage.run(ctx))
+    report = asyncio.run(stage.run(ctx))
     assert (ctx.run.path / "kept.jsonl").read_text() == ""
-    report = json.loads((ctx.run.path / "quality" / "report.json").read_text())
-    assert report["input"] == 0 and report["balanced"]
-    assert ctx.extra["report_quality"]["input"] == 0
+    on_disk = json.loads((ctx.run.path / "quality" / "report.json").read_text())
+    assert on_disk["input"] == 0 and on_disk["balanced"]
+    assert report.run_json()["input"] == 0
 
 
 def test_stage_gates_samples_and_keeps_other_stages_rejections(ctx):
@@ -44,23 +44,22 @@ def test_stage_gates_samples_and_keeps_other_stages_rejections(ctx):
     append_jsonl(ctx.run.stage_file("samples"), samples + [{"id": "broken", "type": "experience"}])
     append_jsonl(ctx.run.path / "rejected.jsonl", [{"id": "scn-1", "stage": "scenes", "rule": "x", "detail": ""}])
     asyncio.run(stage.run(ctx))
-    asyncio.run(stage.run(ctx))  # a re-run replaces its own lines, never duplicates them
+    report = asyncio.run(stage.run(ctx))  # a re-run replaces its own lines, never duplicates them
     assert [s["id"] for s in lines(ctx.run.path / "kept.jsonl")] == ["a"]
     rejected = lines(ctx.run.path / "rejected.jsonl")
     assert [(r["id"], r["rule"]) for r in rejected] == [
         ("scn-1", "x"), ("broken", "format.invalid_record"), ("b", "blacklist.assistant_tone"),
         ("c", "selfname.third_person")]
-    assert ctx.extra["report_quality"] == {"input": 4, "kept": 1, "rejected": 3, "flagged": 0, "by_rule": {
+    assert report.run_json() == {"input": 4, "kept": 1, "rejected": 3, "flagged": 0, "by_rule": {
         "format.invalid_record": 1, "blacklist.assistant_tone": 1, "selfname.third_person": 1}}
     assert "# Quality gate report" in (ctx.run.path / "quality" / "report.md").read_text()
 
 
 def test_registered_after_samples_and_switched_by_the_recipe(ctx):
-    names = [name for name, _, _ in STAGES]
+    names = [s.name for s in registry()]
     assert names.index("quality") == names.index("samples") + 1
-    enabled = dict((n, f) for n, _, f in STAGES)["quality"]
-    assert enabled(ctx.recipe)
-    assert not enabled(ctx.recipe.model_copy(update={"quality": None}))
+    assert "quality" in [s.name for s in active(ctx.recipe)]
+    assert "quality" not in [s.name for s in active(ctx.recipe.model_copy(update={"quality": None}))]
 
 
 def test_factory_run_with_the_quality_block(server, write_recipe, tmp_path):

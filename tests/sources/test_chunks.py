@@ -33,7 +33,8 @@ def test_chunk_stage_drops_sections_too_small_for_a_scene(write_recipe, tmp_path
         "name: c\ncharacter:\n  name: C\n  profile: {file: profile.md}\nchunks: {max_tokens: 200, min_tokens: 30}\n",
         profile=f"# C\nA profile written for the tests.\n\n# Work\n{LONG}\n"))
     ctx = RunContext(recipe=recipe, run=RunDir(tmp_path / "run").prepare())
-    chunks = asyncio.run(chunks_stage.run(ctx))
+    asyncio.run(chunks_stage.run(ctx))
+    chunks = chunks_stage.load_chunks(ctx)
     assert chunks and {c.period for c in chunks} == {"Work"}
 
 
@@ -65,7 +66,8 @@ def test_chunk_stage_labels_sources_relative_to_the_recipe(write_recipe, tmp_pat
     recipe = load_recipe(write_recipe(
         "name: c\ncharacter:\n  name: C\n  profile: {file: people/profile.md}\nchunks: {max_tokens: 200}\n"))
     ctx = RunContext(recipe=recipe, run=RunDir(tmp_path / "run").prepare())
-    chunks = asyncio.run(chunks_stage.run(ctx))
+    asyncio.run(chunks_stage.run(ctx))
+    chunks = chunks_stage.load_chunks(ctx)
     assert chunks and {c.source for c in chunks} == {"file:people/profile.md#Work"}
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from factory.recipe import RecipeError, load_recipe
-from factory.stages.experience.experience_config import SUBTYPES, default_turn_chars
+from factory.stages.experience.interactions import default_turn_chars
+from factory.stages.experience.protection import SUBTYPES
 
 BASE = "name: a\ncharacter:\n  name: A\n  profile: {file: profile.md}\n"
 

@@ -11,8 +11,7 @@ from factory.recipe import RecipeError, load_recipe
 from factory.records import Chunk
 from factory.run.context import RunContext
 from factory.run.rundir import RunDir
-from factory.stages.experience.experience_config import SUBTYPES
-from factory.stages.experience.protection import plan, weighted_cycle
+from factory.stages.experience.protection import SUBTYPES, plan, weighted_cycle
 from tests.responders import route
 from tests.stages.experience_helpers import en_recipe, failures, records, run_cli, zh_recipe
 

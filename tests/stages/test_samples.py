@@ -16,6 +16,12 @@ from factory.stages.shared.markup import split_markup
 from tests.stages.experience_helpers import EN_RECIPE, ZH_RECIPE, en_recipe, records, zh_recipe
 
 
+def _samples(ctx: RunContext) -> list[Sample]:
+    """Run the stage; the samples it wrote (stages hand records on through the run directory)."""
+    asyncio.run(samples_stage.run(ctx))
+    return [Sample.model_validate(o) for o in ctx.run.records("samples")]
+
+
 def _ctx(recipe_path, tmp_path) -> RunContext:
     return RunContext(recipe=load_recipe(recipe_path), run=RunDir(tmp_path / "run").prepare())
 
@@ -50,7 +56,7 @@ TURNS = [Turn(speaker="narrator", mode="narration", text="Rain."),
 def test_conversion_convention_en(write_recipe, tmp_path):
     ctx = _ctx(en_recipe(write_recipe), tmp_path)
     _write(ctx, "Anna Keller", TURNS)
-    (s,) = asyncio.run(samples_stage.run(ctx))
+    (s,) = _samples(ctx)
     assert [(m.role, m.name, m.content, m.train) for m in s.messages] == [
         ("user", "Karl", "Pay me.", False), ("user", "Karl", "*slams the table*", False),
         ("assistant", "Anna Keller", "*stands up*", True), ("assistant", "Anna Keller", "Never.", True),
@@ -70,7 +76,7 @@ def test_conversion_convention_zh_and_protection_labels(write_recipe, tmp_path):
              Turn(speaker="苏轼", mode="action", text="皱眉"), Turn(speaker="苏轼", mode="speech", text="何为电话？"),
              Turn(speaker="苏轼", mode="thought", text="此人胡言")]
     _write(ctx, "苏轼", turns, kind="protection")
-    (s,) = asyncio.run(samples_stage.run(ctx))
+    (s,) = _samples(ctx)
     assert [m.content for m in s.messages] == ["「先生的电话在哪里？」", "（皱眉）", "「何为电话？」", "（心想：此人胡言）"]
     assert s.type == "protection:anachronism" and s.labels["subtype"] == "anachronism"
     assert s.labels["question"] == "Where is your telephone?" and s.source_ids[-2:] == ["pscn-1", "int-1"]
@@ -95,7 +101,7 @@ def test_system_prompt_summarises_the_profile_within_a_bound(write_recipe, tmp_p
     ctx = _ctx(write_recipe(body, profile=EN_PROFILE if lang == "en" else ZH_PROFILE), tmp_path)
     _write(ctx, "Anna Keller" if lang == "en" else "苏轼", TURNS if lang == "en" else
            [Turn(speaker="苏轼", mode="speech", text="何为电话？")])
-    (s,) = asyncio.run(samples_stage.run(ctx))
+    (s,) = _samples(ctx)
     persona = _persona_part(s.system)
     bound = samples_stage.INTRO_TOKENS + samples_stage.TRAITS_TOKENS
     if lang == "en":
@@ -111,8 +117,8 @@ def test_system_prompt_summarises_the_profile_within_a_bound(write_recipe, tmp_p
 def test_a_script_without_the_character_gives_no_sample(write_recipe, tmp_path):
     ctx = _ctx(en_recipe(write_recipe), tmp_path)
     _write(ctx, "Anna Keller", [t for t in TURNS if t.speaker != "Anna Keller"])
-    assert asyncio.run(samples_stage.run(ctx)) == []
-    assert ctx.extra["dropped"]["samples_no_character_turn"] == 1
+    assert _samples(ctx) == []
+    assert ctx.dropped["samples_no_character_turn"] == 1
 
 
 def test_builders_and_postprocess_hooks(write_recipe, tmp_path, monkeypatch):
@@ -124,7 +130,7 @@ def test_builders_and_postprocess_hooks(write_recipe, tmp_path, monkeypatch):
     monkeypatch.setattr(samples_stage, "BUILDERS", [*samples_stage.BUILDERS, lambda ctx: [extra]])
     monkeypatch.setattr(samples_stage, "POSTPROCESS", [
         lambda ctx, samples: [s.model_copy(update={"system": s.system + "\n[ref]"}) for s in samples]])
-    out = asyncio.run(samples_stage.run(ctx))
+    out = _samples(ctx)
     assert sorted(s.type for s in out) == ["experience", "persona_session"]
     assert all(s.system.endswith("[ref]") for s in out)
     assert [o["id"] for o in records(ctx.run.path, "samples")] == sorted(s.id for s in out)

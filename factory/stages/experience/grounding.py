@@ -10,11 +10,16 @@ claim, and the verdict names the claim as the reason. A judge that fails leaves 
 
 from __future__ import annotations
 
+from pydantic import Field
+
+from factory.bounds import MAX_TOKENS
 from factory.engine import ParseError, Request, Result
 from factory.prompts import render
+from factory.recipe.errors import Strict
 from factory.records import Chunk, Interaction, make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
+from factory.run.stage import Block, Stage, StageReport
 from factory.stages.experience.interactions import load_chunks
 from factory.stages.shared.markup import convention
 from factory.stages.shared.markup import render as render_turn
@@ -22,6 +27,13 @@ from factory.stages.shared.parsing import bounded_string, json_items, text_field
 from factory.stages.shared.people import NARRATOR
 
 NAME = "grounding"
+
+
+class GroundingConfig(Strict):
+    enabled: bool = True
+    include_protection: bool = False  # protection replies are refusals; checking them adds little
+    max_claims: int = Field(6, ge=1, le=20)
+    max_tokens: int = Field(512, ge=64, le=MAX_TOKENS)
 _TRUE = {"true", "yes", "y", "supported", "support", "consistent", "correct", "1", "是", "对", "支持", "符合", "有依据"}
 _FALSE = {"false", "no", "n", "unsupported", "not supported", "contradicted", "contradicts", "incorrect", "0",
           "否", "不", "不支持", "不符合", "矛盾", "无依据"}
@@ -106,7 +118,13 @@ def verdicts(ctx: RunContext) -> dict[str, dict]:
     return {o["interaction_id"]: o for o in ctx.run.records(NAME)}
 
 
-async def run(ctx: RunContext) -> list[dict]:
+class GroundingReport(StageReport):
+    checked: int
+    unsupported: int
+    judge_failed: int
+
+
+async def run(ctx: RunContext) -> GroundingReport:
     chunks = load_chunks(ctx)
     stages = ["interactions"] + (["protection"] if ctx.recipe.grounding.include_protection else [])
     interactions = [Interaction.model_validate(o) for st in stages for o in ctx.run.records(st)]
@@ -114,7 +132,11 @@ async def run(ctx: RunContext) -> list[dict]:
     ids = {i.id for i in interactions}
     kept = ctx.run.finalize(NAME, keep=lambda objs: [o for o in objs if o["interaction_id"] in ids])
     unsupported = sum(1 for o in kept if not o["supported"])
-    ctx.extra["report_grounding"] = {"checked": len(kept), "unsupported": unsupported,
-                                     "judge_failed": outcome["failed"]}
     ctx.log(f"grounding: {len(kept)} checked, {unsupported} with an unsupported claim")
-    return kept
+    return GroundingReport(checked=len(kept), unsupported=unsupported, judge_failed=outcome["failed"])
+
+
+STAGE = Stage(NAME, run, blocks=(Block("grounding", GroundingConfig),), switch="grounding",
+              needs=("interactions", "chunks"), uses=("protection",), makes=(NAME,), order=50,
+              when=lambda recipe: recipe.grounding.enabled,
+              help="a judge checks the character's factual claims against the profile chunks")

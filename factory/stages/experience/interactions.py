@@ -8,23 +8,44 @@ and then written to failures.jsonl with its reason: never kept.
 
 from __future__ import annotations
 
+from pydantic import Field, model_validator
+
+from factory.bounds import MAX_TOKENS
 from factory.engine import Request, Result
 from factory.prompts import render
+from factory.recipe.errors import Strict
 from factory.records import Chunk, Interaction, Scene, make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
-from factory.stages.experience.experience_config import default_turn_chars
+from factory.run.stage import Block, Stage
+from factory.stages.chunks import load_chunks as chunk_records
 from factory.stages.experience.scripts import ScriptRules, script_parser, script_schema
 from factory.stages.shared.people import NARRATOR
 
 NAME = "interactions"
 
 
+def default_turn_chars(language: str) -> int:
+    """One turn's text bound: a CJK character carries about as much as four Latin ones."""
+    return 100 if language.startswith("zh") else 300
+
+
+class InteractionsConfig(Strict):
+    min_turns: int = Field(4, ge=2, le=40)
+    max_turns: int = Field(12, ge=2, le=40)
+    max_turn_chars: int | None = Field(None, ge=20, le=2000)  # default: 300 (en) / 100 (zh)
+    per_scene: int = Field(1, ge=1, le=20)  # scripts per scene (sample_index separates them)
+    max_tokens: int = Field(1536, ge=64, le=MAX_TOKENS)  # per request; never above backend.max_tokens
+
+    @model_validator(mode="after")
+    def _order(self) -> InteractionsConfig:
+        if self.min_turns > self.max_turns:
+            raise ValueError("interactions.min_turns: must be <= max_turns")
+        return self
+
+
 def load_chunks(ctx: RunContext) -> dict[str, Chunk]:
-    chunks = ctx.extra.get("chunks")
-    if chunks is None:
-        chunks = [Chunk.model_validate(o) for o in ctx.run.records("chunks")]
-    return {c.id: c for c in chunks}
+    return {c.id: c for c in chunk_records(ctx)}
 
 
 def load_scenes(ctx: RunContext, stage: str) -> list[Scene]:
@@ -91,11 +112,15 @@ def to_records(prefix: str):
     return convert
 
 
-async def run(ctx: RunContext) -> list[dict]:
+async def run(ctx: RunContext) -> None:
     chunks = load_chunks(ctx)
     scenes = load_scenes(ctx, "scenes")
     outcome = await execute(ctx, NAME, build_requests(ctx, scenes, chunks), to_records("int"))
     ids = {s.id for s in scenes}
     kept = ctx.run.finalize(NAME, keep=lambda objs: [o for o in objs if o["scene_id"] in ids])
     ctx.log(f"interactions: {len(kept)} kept ({outcome['failed']} rejected, reasons in failures.jsonl)")
-    return kept
+
+
+STAGE = Stage(NAME, run, blocks=(Block("interactions", InteractionsConfig, default_on=True),), switch="interactions",
+              needs=("scenes", "chunks"), makes=(NAME,), order=30,
+              help="each scene played out as a script: speech, thoughts, actions of every speaker")

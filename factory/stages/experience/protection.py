@@ -15,14 +15,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
+from pydantic import Field, field_validator, model_validator
+
+from factory.bounds import MAX_TOKENS
 from factory.engine import ParseError, Request, Result
 from factory.prompts import render
+from factory.recipe.errors import Strict
 from factory.records import Chunk, Scene, make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
+from factory.run.stage import Block, Stage, StageReport
 from factory.sources.chunking import spread_budget
-from factory.stages.experience.experience_config import SUBTYPES
 from factory.stages.experience.interactions import (
     aliases_text,
     load_chunks,
@@ -36,6 +41,41 @@ from factory.stages.shared.parsing import bounded_string, json_items, lower_keys
 from factory.stages.shared.people import character_names
 
 NAME = "protection"
+
+
+Subtype = Literal["anachronism", "false_relation", "out_of_expertise", "other_character",
+                  "break_character", "future_spoiler"]
+
+
+SUBTYPES: tuple[str, ...] = ("anachronism", "false_relation", "out_of_expertise", "other_character",
+                             "break_character", "future_spoiler")
+
+
+class ProtectionConfig(Strict):
+    share: float = Field(0.1, ge=0, le=1)  # of the planned experience scenes, chunk by chunk
+    # relative weights per subtype (normalised); a subtype left out gets none
+    quotas: dict[Subtype, float] = Field(default_factory=lambda: dict.fromkeys(SUBTYPES, 1.0))
+    min_turns: int = Field(3, ge=2, le=40)
+    max_turns: int = Field(8, ge=2, le=40)
+    max_tokens: int = Field(1024, ge=64, le=MAX_TOKENS)
+    # judge: one more request per script asks whether the character reacted as someone who cannot
+    # know (kept) or played along / answered as an assistant (left out of the samples)
+    check: Literal["none", "judge"] = "none"
+
+    @field_validator("quotas")
+    @classmethod
+    def _weights(cls, v: dict[str, float]) -> dict[str, float]:
+        if any(w < 0 for w in v.values()):
+            raise ValueError("weights must be >= 0")
+        if v and sum(v.values()) <= 0:
+            raise ValueError("at least one weight must be > 0")
+        return v
+
+    @model_validator(mode="after")
+    def _order(self) -> ProtectionConfig:
+        if self.min_turns > self.max_turns:
+            raise ValueError("protection.min_turns: must be <= max_turns")
+        return self
 SCENES = "protection_scenes"
 
 
@@ -181,7 +221,14 @@ def _count(objs: list[dict], key: str = "subtype") -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
-async def run(ctx: RunContext) -> list[dict]:
+class ProtectionReport(StageReport):
+    planned: int
+    planned_by_subtype: dict[str, int]
+    scenes_by_subtype: dict[str, int]
+    interactions_by_subtype: dict[str, int]
+
+
+async def run(ctx: RunContext) -> ProtectionReport:
     chunk_map = load_chunks(ctx)
     chunks = sorted(chunk_map.values(), key=lambda c: c.index)
     slots = plan(ctx, chunks)
@@ -195,15 +242,19 @@ async def run(ctx: RunContext) -> list[dict]:
         return drop_near_duplicates(current, threshold)
 
     kept_scenes = ctx.run.finalize(SCENES, keep=keep)
-    ctx.extra.setdefault("dropped", {})["protection_near_duplicate"] = len(current) - len(kept_scenes)
+    ctx.drop("protection_near_duplicate", len(current) - len(kept_scenes), set_to=True)
     scenes = load_scenes(ctx, SCENES)
     outcome = await execute(ctx, NAME, interaction_requests(ctx, scenes, chunk_map), to_records("pint"))
     by_scene = {s.id: s.subtype for s in scenes}
     kept = ctx.run.finalize(NAME, keep=lambda objs: [o for o in objs if o["scene_id"] in by_scene])
-    report = {"planned": len(slots), "planned_by_subtype": _count([{"subtype": s.subtype} for s in slots]),
-              "scenes_by_subtype": _count(kept_scenes),
-              "interactions_by_subtype": _count([{"subtype": by_scene[o["scene_id"]]} for o in kept])}
-    ctx.extra["report_protection"] = report
+    report = ProtectionReport(planned=len(slots), planned_by_subtype=_count([{"subtype": s.subtype} for s in slots]),
+                              scenes_by_subtype=_count(kept_scenes),
+                              interactions_by_subtype=_count([{"subtype": by_scene[o["scene_id"]]} for o in kept]))
     ctx.log(f"protection: {len(kept_scenes)} scenes, {len(kept)} scripts kept "
-            f"({outcome['failed']} rejected) {report['interactions_by_subtype']}")
-    return kept
+            f"({outcome['failed']} rejected) {report.interactions_by_subtype}")
+    return report
+
+
+STAGE = Stage(NAME, run, blocks=(Block("protection", ProtectionConfig, default_on=True),), switch="protection",
+              needs=("chunks",), makes=(NAME, SCENES), order=40,
+              help="protection scenes: the character meets what it cannot know, and answers in character")

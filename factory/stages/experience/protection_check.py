@@ -18,6 +18,7 @@ from factory.prompts import render
 from factory.records import Chunk, Interaction, Scene, make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
+from factory.run.stage import Stage, StageReport
 from factory.stages.experience.grounding import script_text
 from factory.stages.experience.interactions import load_chunks, load_scenes
 from factory.stages.shared.markup import convention
@@ -114,7 +115,15 @@ def verdicts(ctx: RunContext) -> dict[str, dict]:
     return {o["interaction_id"]: o for o in ctx.run.records(NAME)}
 
 
-async def run(ctx: RunContext) -> list[dict]:
+class ProtectionCheckReport(StageReport):
+    checked: int
+    in_character: int
+    plays_along: int
+    assistant: int
+    judge_failed: int
+
+
+async def run(ctx: RunContext) -> ProtectionCheckReport:
     scenes = {s.id: s for s in load_scenes(ctx, "protection_scenes")}
     interactions = [Interaction.model_validate(o) for o in ctx.run.records("protection")]
     outcome = await execute(ctx, NAME, build_requests(ctx, interactions, scenes, load_chunks(ctx)), to_records,
@@ -122,8 +131,13 @@ async def run(ctx: RunContext) -> list[dict]:
     ids = {i.id for i in interactions if i.scene_id in scenes}
     kept = ctx.run.finalize(NAME, keep=lambda objs: [o for o in objs if o["interaction_id"] in ids])
     by_verdict = Counter(o["verdict"] for o in kept)
-    ctx.extra["report_protection_check"] = {"checked": len(kept), **{v: by_verdict[v] for v in VERDICTS},
-                                            "judge_failed": outcome["failed"]}
+    report = ProtectionCheckReport(checked=len(kept), **{v: by_verdict[v] for v in VERDICTS},
+                                   judge_failed=outcome["failed"])
     ctx.log(f"protection check: {len(kept)} judged, {by_verdict['in_character']} in character, "
             f"{by_verdict['plays_along']} playing along, {by_verdict['assistant']} as an assistant")
-    return kept
+    return report
+
+
+STAGE = Stage(NAME, run, needs=("protection", "protection_scenes"), makes=(NAME,), order=45,
+              when=lambda recipe: recipe.protection is not None and recipe.protection.check == "judge",
+              help="a judge rates each protection script: in character, playing along, or an assistant")

@@ -7,19 +7,35 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Annotated
 
+from pydantic import Field
 from rapidfuzz import fuzz
 
+from factory.bounds import MAX_COUNT
 from factory.engine import ParseError, Request, Result
 from factory.prompts import render
+from factory.recipe.errors import Strict
 from factory.records import Chunk, Scene, make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
+from factory.run.stage import Block, Stage
 from factory.sources.chunking import spread_budget
+from factory.stages.chunks import load_chunks
 from factory.stages.shared.parsing import bounded_string, json_items, list_field, text_field
 from factory.stages.shared.people import character_names, is_character
 
 NAME = "scenes"
+
+
+class ScenesConfig(Strict):
+    total: int | None = Field(None, ge=1, le=MAX_COUNT)  # spread over chunks by length; else per_chunk each
+    per_chunk: int = Field(20, ge=1, le=10_000)
+    per_request: int = Field(5, ge=1, le=20)
+    types: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(max_length=1000, default_factory=lambda: [
+        "conversation", "debate", "lecture", "letter", "rehearsal", "quarrel", "negotiation",
+        "confession", "lesson", "celebration"])
+    dedup_threshold: float = Field(88.0, ge=0, le=100)
 _WORDLIKE = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -144,13 +160,14 @@ def drop_near_duplicates(objs: list[dict], threshold: float) -> list[dict]:
     return kept
 
 
-async def run(ctx: RunContext) -> list[dict]:
-    chunks = ctx.extra.get("chunks")
-    if chunks is None:
-        chunks = [Chunk.model_validate(o) for o in ctx.run.records("chunks")]
+async def run(ctx: RunContext) -> None:
+    chunks = load_chunks(ctx)
     outcome = await execute(ctx, NAME, build_requests(ctx, chunks), to_records)
     before = len({o["id"] for o in ctx.run.records(NAME)})
     kept = ctx.run.finalize(NAME, keep=lambda objs: drop_near_duplicates(objs, ctx.recipe.scenes.dedup_threshold))
-    ctx.extra.setdefault("dropped", {})["scenes_near_duplicate"] = before - len(kept)
+    ctx.drop("scenes_near_duplicate", before - len(kept), set_to=True)
     ctx.log(f"scenes: {len(kept)} kept ({outcome['failed']} requests failed)")
-    return kept
+
+
+STAGE = Stage(NAME, run, blocks=(Block("scenes", ScenesConfig, default_on=True, nullable=False),), needs=("chunks",), makes=(NAME,),
+              order=20, help="scenes imagined from each chunk (Character-LLM's scene extraction)")

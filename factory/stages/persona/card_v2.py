@@ -17,7 +17,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from factory.recipe import Recipe, RecipeError, register_path_hook
 from factory.records import Card, iter_user_jsonl, make_id
 from factory.stages.persona.card_png import png_text
 
@@ -233,16 +232,3 @@ def write_cards(cards: list[Card], out: Path) -> list[Path]:
         p.write_text(json.dumps(card_to_v2(c), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         written.append(p)
     return written
-
-
-def _resolve(recipe: Recipe, base: Path) -> None:
-    if recipe.cards is None:
-        return
-    for i, p in enumerate(recipe.cards.import_):
-        if not p.is_absolute():
-            p = recipe.cards.import_[i] = (base / p).resolve()
-        if not p.exists():
-            raise RecipeError(f"cards.import[{i}]: no such file or directory: {p}")
-
-
-register_path_hook(_resolve)

@@ -9,17 +9,65 @@ pure function of the drafts, a killed run resumes to the same cards.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Literal
+
+from pydantic import ConfigDict, Field, field_validator
+
+from factory.bounds import MAX_TOKENS
 from factory.engine import ParseError, Request, Result, extract_json
 from factory.prompts import render
-from factory.records import Card, Chunk, dedupe_sorted, iter_jsonl, make_id, write_jsonl_atomic
+from factory.recipe.errors import RecipeError, Strict
+from factory.records import Card, dedupe_sorted, iter_jsonl, make_id, write_jsonl_atomic
 from factory.run.context import RunContext
 from factory.run.execute import execute
+from factory.run.stage import Block, Stage, StageReport
+from factory.stages.chunks import load_chunks
 from factory.stages.persona.card_similarity import diversity, select
 from factory.stages.persona.card_v2 import read_cards
 from factory.stages.persona.seeds import pools, sample_seeds, seed_key
 from factory.stages.shared.parsing import bounded_string, list_field, lower_keys, text_field
 
 NAME, DRAFTS = "cards", "card_drafts"
+
+
+MAX_CARDS = 100_000  # x 20 sessions per card: two million sessions
+
+
+Detail = Literal["full", "short"]
+
+
+class CardsConfig(Strict):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)  # `import` is a keyword: import_
+
+    count: int = Field(10, ge=0, le=MAX_CARDS)  # synthetic cards from distinct seed tuples
+    import_: list[Path] = Field(default_factory=list, alias="import", max_length=10_000)  # CCv2 .json/.png, dirs, cards .jsonl
+    from_character: bool = True  # the recipe's own character also gets a card (from its profile)
+    detail: Detail = "full"  # short: tight field lengths, for small/local models
+    examples: int = Field(2, ge=0, le=4)  # example dialogues per card
+    similarity: float = Field(85.0, ge=0, le=100)  # rapidfuzz token_sort_ratio; at or above = too similar
+    regenerate: int = Field(1, ge=0, le=5)  # rounds of regenerating too-similar cards before dropping them
+    axes: dict[str, list[str]] = Field(default_factory=dict)  # replace/add seed attribute pools
+    max_tokens: int | None = Field(None, ge=64, le=MAX_TOKENS)  # beats backend.max_tokens for this stage
+
+    def check_paths(self, base: Path, key: str = "cards") -> None:
+        for i, p in enumerate(self.import_):
+            if not p.is_absolute():
+                p = self.import_[i] = (base / p).resolve()
+            if not p.exists():
+                raise RecipeError(f"{key}.import[{i}]: no such file or directory: {p}")
+
+    @field_validator("axes")
+    @classmethod
+    def _pools(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        for axis, values in v.items():
+            if not values:
+                raise ValueError(f"axes.{axis}: give at least one value")
+            if len(values) > 10_000:
+                raise ValueError(f"axes.{axis}: {len(values)} values, over the 10000 an axis may have")
+            if len(set(values)) != len(values):
+                raise ValueError(f"axes.{axis}: values repeat")
+        return v
 
 LIMITS = {  # maxLength per field; "short" keeps a card within a few hundred tokens for small models
     "full": {"name": 60, "gender": 20, "age": 30, "height": 30, "nickname": 40, "self_reference": 40,
@@ -203,7 +251,7 @@ def card_requests(ctx: RunContext, seeds: list[dict[str, str]], rnd: int, avoid:
 
 def character_request(ctx: RunContext) -> Request:
     cfg, lang = ctx.recipe.cards, ctx.language
-    chunks = ctx.extra.get("chunks") or [Chunk.model_validate(o) for o in ctx.run.records("chunks")]
+    chunks = load_chunks(ctx)
     budget, parts = (1200 if cfg.detail == "short" else 3000), []
     for c in chunks:
         if sum(len(p) for p in parts) >= budget:
@@ -237,7 +285,24 @@ def _drafts(ctx: RunContext) -> dict[tuple[str, int], Card]:
     return out
 
 
-async def run(ctx: RunContext) -> list[Card]:
+class CardsReport(StageReport):
+    requested: int
+    cards: int
+    synthetic: int
+    imported: int
+    from_character: int
+    regenerated: int
+    dropped_too_similar: int
+    failed: int
+    similarity_threshold: float
+    distinct_seed_tuples: int
+    distinct_values_per_axis: dict[str, int]
+    max_pairwise_similarity: float | None
+    mean_pairwise_similarity: float | None
+    most_similar_pair: list[str] | None
+
+
+async def run(ctx: RunContext) -> CardsReport:
     cfg, lang = ctx.recipe.cards, ctx.language
     imported = read_cards(list(cfg.import_)) if cfg.import_ else []
     seeds = sample_seeds(ctx.recipe.seed, cfg.count, pools(lang, cfg.axes))
@@ -260,13 +325,17 @@ async def run(ctx: RunContext) -> list[Card]:
     kept = [Card.model_validate(o) for o in dedupe_sorted(c.model_dump() for c in sel.kept)]
     write_jsonl_atomic(ctx.run.stage_file(NAME), kept)
     synthetic = [c for c in kept if c.source == "synthetic"]
-    report = {"requested": cfg.count, "cards": len(kept), "synthetic": len(synthetic), "imported": len(imported),
-              "from_character": int(any(c.id == char_id for c in kept)),
-              "regenerated": sum(1 for c in synthetic if c.extra.get("round", 0) > 0),
-              "dropped_too_similar": len(sel.too_similar), "failed": len(sel.missing),
-              "similarity_threshold": cfg.similarity, **diversity(kept, synthetic)}
-    ctx.extra["report_cards"] = report
-    ctx.extra.setdefault("dropped", {})["cards_too_similar"] = len(sel.too_similar)
+    report = CardsReport(requested=cfg.count, cards=len(kept), synthetic=len(synthetic), imported=len(imported),
+                         from_character=int(any(c.id == char_id for c in kept)),
+                         regenerated=sum(1 for c in synthetic if c.extra.get("round", 0) > 0),
+                         dropped_too_similar=len(sel.too_similar), failed=len(sel.missing),
+                         similarity_threshold=cfg.similarity, **diversity(kept, synthetic))
+    ctx.drop("cards_too_similar", len(sel.too_similar), set_to=True)
     ctx.log(f"cards: {len(kept)} kept ({len(synthetic)} synthetic, {len(imported)} imported), "
-            f"{len(sel.too_similar)} dropped as too similar, max similarity {report['max_pairwise_similarity']}")
-    return kept
+            f"{len(sel.too_similar)} dropped as too similar, max similarity {report.max_pairwise_similarity}")
+    return report
+
+
+STAGE = Stage(NAME, run, blocks=(Block("cards", CardsConfig),), switch="cards", needs=("chunks",),
+              makes=(NAME, DRAFTS), order=60,
+              help="synthetic persona cards from seed attributes, the character's own card, imported CCv2 cards")

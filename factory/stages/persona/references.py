@@ -17,12 +17,24 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Literal
 
+from pydantic import Field
 from rapidfuzz import fuzz, process
 
+from factory.recipe.errors import Strict
 from factory.records import Card, Sample, iter_jsonl
 from factory.run.context import RunContext
 from factory.stages.persona.card_render import macros, split_action
+
+
+class ReferencesConfig(Strict):
+    k: int = Field(3, ge=1, le=20)
+    method: Literal["bm25", "fuzz"] = "bm25"
+    sources: list[Literal["sessions", "interactions"]] = Field(
+        default_factory=lambda: ["sessions", "interactions"], min_length=1)
+    max_chars: int = Field(300, ge=20, le=100_000)  # a longer reference line is cut
+
 
 HEADER = {"en": "Reference dialogue: things {name} has said elsewhere (keep this voice; do not repeat them):",
           "zh": "参考对话：{name}在别处说过的话（保持这种口吻，不要照搬）："}

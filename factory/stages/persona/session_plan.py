@@ -11,9 +11,12 @@ from __future__ import annotations
 import random
 import zlib
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from factory.records import make_id
-from factory.stages.persona.persona_config import SessionsConfig
+
+if TYPE_CHECKING:  # the config sits beside its stage, which imports this module
+    from factory.stages.persona.sessions import SessionsConfig
 
 ARCHETYPES: dict[str, dict[str, str]] = {
     "curious_fan": {"en": "a curious fan who wants to know everything about the character's life, habits and opinions.",

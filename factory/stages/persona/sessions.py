@@ -10,19 +10,54 @@ and whose fact the user really planted (a model often drops or rewords the plant
 from __future__ import annotations
 
 import math
+from typing import Literal
 
+from pydantic import Field, field_validator, model_validator
 from rapidfuzz import fuzz
 
+from factory.bounds import MAX_TOKENS
 from factory.engine import ParseError, Request, Result
 from factory.prompts import render
+from factory.recipe.errors import Strict
 from factory.records import Card, Probe, Session, Turn, make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
+from factory.run.stage import Block, Stage, StageReport
 from factory.stages.persona.card_render import lang_key, render_card, split_action
+from factory.stages.persona.cards import Detail
 from factory.stages.persona.session_plan import ARCHETYPES, SessionPlan, plan_text, plans_for
 from factory.stages.shared.parsing import bounded_string, json_items, text_field
 
 NAME = "sessions"
+
+ARCHETYPE_NAMES = ("curious_fan", "lonely", "provoker", "flirt", "knowledge_seeker", "homework",
+              "character_breaker", "memory_tester")
+
+
+class SessionsConfig(Strict):
+    per_card: int = Field(1, ge=1, le=20)
+    min_turns: int = Field(4, ge=1, le=40)  # a turn = one user message + the character's reply
+    max_turns: int = Field(8, ge=1, le=40)
+    archetypes: list[str] = Field(default_factory=lambda: list(ARCHETYPE_NAMES), min_length=1)
+    pushback_share: float = Field(0.2, ge=0, le=1)  # character turns that refuse, tease or get impatient
+    probe_share: float = Field(0.25, ge=0, le=1)  # other archetypes' sessions that also carry a memory probe
+    system_prompt: Literal["full", "short", "none"] = "full"  # the card in the sample's system prompt
+    detail: Detail = "full"
+    max_tokens: int | None = Field(None, ge=64, le=MAX_TOKENS)
+
+    @field_validator("archetypes")
+    @classmethod
+    def _known(cls, v: list[str]) -> list[str]:
+        for a in v:
+            if a not in ARCHETYPE_NAMES:
+                raise ValueError(f"archetypes: unknown archetype {a!r} (use {', '.join(ARCHETYPE_NAMES)})")
+        return v
+
+    @model_validator(mode="after")
+    def _range(self) -> SessionsConfig:
+        if self.min_turns > self.max_turns:
+            raise ValueError(f"min_turns: {self.min_turns} is more than max_turns {self.max_turns}")
+        return self
 LIMITS = {"full": {"user": 300, "action": 160, "reply": 450}, "short": {"user": 90, "action": 50, "reply": 120}}
 LENGTH = {"en": {"full": "Replies are one to four sentences.", "short": "Keep every message to one short sentence."},
           "zh": {"full": "每次回答一到四句。", "short": "每条消息都只写一句短句。"}}
@@ -147,18 +182,28 @@ def probes_not_planted(ctx: RunContext, cards: list[Card], kept: list[dict]) -> 
     return n
 
 
-async def run(ctx: RunContext) -> list[dict]:
+class SessionsReport(StageReport):
+    sessions: int
+    by_archetype: dict[str, int]
+    with_probe: int
+    probe_not_planted: int
+    turns: int
+
+
+async def run(ctx: RunContext) -> SessionsReport:
     cards = [Card.model_validate(o) for o in ctx.run.records("cards")]
     outcome = await execute(ctx, NAME, build_requests(ctx, cards), to_records)
     kept = ctx.run.finalize(NAME)
     unplanted = probes_not_planted(ctx, cards, kept)
-    ctx.extra.setdefault("dropped", {})["sessions_probe_not_planted"] = unplanted
+    ctx.drop("sessions_probe_not_planted", unplanted, set_to=True)
     counts: dict[str, int] = {}
     for s in kept:
         counts[s["user_archetype"]] = counts.get(s["user_archetype"], 0) + 1
-    ctx.extra["report_sessions"] = {"sessions": len(kept), "by_archetype": dict(sorted(counts.items())),
-                                    "with_probe": sum(1 for s in kept if s["probes"]),
-                                    "probe_not_planted": unplanted,
-                                    "turns": sum(sum(t["speaker"] == "user" for t in s["turns"]) for s in kept)}
     ctx.log(f"sessions: {len(kept)} from {len(cards)} cards ({outcome['failed']} requests failed)")
-    return kept
+    return SessionsReport(sessions=len(kept), by_archetype=dict(sorted(counts.items())),
+                          with_probe=sum(1 for s in kept if s["probes"]), probe_not_planted=unplanted,
+                          turns=sum(sum(t["speaker"] == "user" for t in s["turns"]) for s in kept))
+
+
+STAGE = Stage(NAME, run, blocks=(Block("sessions", SessionsConfig),), switch="sessions", needs=("cards",),
+              makes=(NAME,), order=70, help="multi-turn sessions between a persona card's user and the character")
