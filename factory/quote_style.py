@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import re
 
+from factory.lang import lang_key
+
 ME = {"en": "Me", "zh": "我"}
 OPENER = {"en": "(The scene begins.)", "zh": "（场景开始。）"}
 STOP = '"'
-
-
-def lang_key(language: str) -> str:
-    return "zh" if language.startswith("zh") else "en"
 
 
 def clean(text: str) -> str:

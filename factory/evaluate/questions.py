@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from factory import prompts
 from factory.engine import Engine, ParseError, Request, extract_json
+from factory.lang import lang_key as lang  # the name eval modules use
 from factory.records import make_id
 
 TOPICS = ("history", "relationships", "values", "temptation")
@@ -53,10 +54,6 @@ class Question:
     topic: str
     text: str
     excerpt: str  # the profile text it was written from ("" for fixed questions)
-
-
-def lang(language: str) -> str:
-    return "zh" if language.startswith("zh") else "en"
 
 
 def excerpt_for(chunks: list[dict], topic: str, max_chars: int = 3000, pieces: int = 4) -> str:

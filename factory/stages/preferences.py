@@ -24,6 +24,7 @@ from factory.export import gatecheck, quote
 from factory.export.config import ExportConfig, PreferencesConfig, SelfSampledConfig
 from factory.export.convert import Options, build, is_character
 from factory.export.split import GROUP_LABELS
+from factory.lang import lang_key
 from factory.prompts import render
 from factory.records import Message, Pair, Sample, iter_jsonl, make_id
 from factory.run.context import RunContext
@@ -47,7 +48,7 @@ class Target:
 
     @property
     def lang(self) -> str:
-        return "zh" if self.sample.language.startswith("zh") else "en"
+        return lang_key(self.sample.language)
 
 
 def load_samples(ctx: RunContext) -> list[Sample]:

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from factory.bounds import MAX_TOKENS
+from factory.lang import is_zh
 
 Subtype = Literal["anachronism", "false_relation", "out_of_expertise", "other_character",
                   "break_character", "future_spoiler"]
@@ -24,7 +25,7 @@ class _Strict(BaseModel):
 
 def default_turn_chars(language: str) -> int:
     """One turn's text bound: a CJK character carries about as much as four Latin ones."""
-    return 100 if language.startswith("zh") else 300
+    return 100 if is_zh(language) else 300
 
 
 class InteractionsConfig(_Strict):

@@ -11,6 +11,7 @@ claim, and the verdict names the claim as the reason. A judge that fails leaves 
 from __future__ import annotations
 
 from factory.engine import ParseError, Request, Result
+from factory.lang import punctuation, word
 from factory.prompts import render
 from factory.records import Chunk, Interaction, make_id
 from factory.run.context import RunContext
@@ -66,10 +67,10 @@ def parse_claims(max_claims: int):
 
 
 def script_text(inter: Interaction, language: str) -> str:
-    colon = "：" if language.startswith("zh") else ": "
+    colon = punctuation(language).colon
     lines = []
     for t in inter.turns:
-        who = ("旁白" if language.startswith("zh") else "Narrator") if t.speaker == NARRATOR else t.speaker
+        who = word("narrator", language) if t.speaker == NARRATOR else t.speaker
         lines.append(f"{who}{colon}{render_turn(t.mode, t.text, language)}")
     return "\n".join(lines)
 

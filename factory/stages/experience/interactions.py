@@ -9,6 +9,7 @@ and then written to failures.jsonl with its reason: never kept.
 from __future__ import annotations
 
 from factory.engine import Request, Result
+from factory.lang import aside, join_list, word
 from factory.prompts import render
 from factory.records import Chunk, Interaction, Scene, make_id
 from factory.run.context import RunContext
@@ -35,19 +36,17 @@ def aliases_text(ctx: RunContext) -> str:
     aliases = ctx.recipe.character.aliases
     if not aliases:
         return ""
-    sep = "、" if ctx.language == "zh" else ", "
-    return f"（{sep.join(aliases)}）" if ctx.language == "zh" else f" (also called {sep.join(aliases)})"
+    return aside(word("also_called", ctx.language) + join_list(aliases, ctx.language), ctx.language)
 
 
 def scene_values(ctx: RunContext, scene: Scene, chunks: dict[str, Chunk]) -> dict[str, object]:
     """The placeholders every scene-script prompt shares."""
     used = [chunks[c] for c in scene.chunk_ids if c in chunks]
-    sep = "、" if ctx.language == "zh" else ", "
     return {
         "character": ctx.character, "aliases": aliases_text(ctx),
         "period": used[0].period if used else "", "chunk": "\n\n".join(c.text for c in used),
         "type": scene.type, "location": scene.location, "time": scene.time,
-        "participants": sep.join(scene.participants), "background": scene.background,
+        "participants": join_list(scene.participants, ctx.language), "background": scene.background,
     }
 
 

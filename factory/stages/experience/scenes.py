@@ -11,13 +11,14 @@ import re
 from rapidfuzz import fuzz
 
 from factory.engine import ParseError, Request, Result
+from factory.lang import character_names, is_zh, join_list
 from factory.prompts import render
 from factory.records import Chunk, Scene, make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
 from factory.sources.chunking import spread_budget
 from factory.stages.shared.parsing import bounded_string, json_items, list_field, text_field
-from factory.stages.shared.people import character_names, is_character
+from factory.stages.shared.people import is_character
 
 NAME = "scenes"
 _WORDLIKE = re.compile(r"[^\W\d_]{2,}")
@@ -53,9 +54,7 @@ ZH_NAMES = {"conversation": "对话", "debate": "辩论", "lecture": "讲学", "
 
 def type_list(types: list[str], language: str) -> str:
     """The recipe's type words as the prompt shows them (Chinese words in Chinese prompts)."""
-    if language.startswith("zh"):
-        return "、".join(ZH_NAMES.get(t.lower(), t) for t in types)
-    return ", ".join(types)
+    return join_list([ZH_NAMES.get(t.lower(), t) for t in types] if is_zh(language) else types, language)
 
 
 def normalize_type(raw: str, known: list[str]) -> str:

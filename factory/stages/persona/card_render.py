@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from factory.lang import lang_key
 from factory.records import Card
 from factory.stages.shared.markup import convention, split_inline
 from factory.stages.shared.markup import render as mark
@@ -26,10 +27,6 @@ FIELDS = {  # system-prompt order: who, then what they are like, then where the 
 }
 EXAMPLES = {"en": ("Example dialogue:", "User"), "zh": ("对话示例：", "用户")}
 SHORT = {"en": "You are {name}{what}. {personality} Stay in character.", "zh": "你是{name}{what}。{personality}请始终保持角色。"}
-
-
-def lang_key(language: str) -> str:
-    return "zh" if language.startswith("zh") else "en"
 
 
 USER_MACRO = {"en": "the user", "zh": "用户"}

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from factory.lang import HAN_RE, character_names, lang_key, punctuation
 from factory.records import Card, Sample, iter_jsonl
 from factory.run.context import RunContext
 from factory.stages.persona.card_render import macros, split_action
@@ -28,7 +29,6 @@ HEADER = {"en": "Reference dialogue: things {name} has said elsewhere (keep this
           "zh": "参考对话：{name}在别处说过的话（保持这种口吻，不要照搬）："}
 USER = {"en": "User", "zh": "用户"}
 _WORD = re.compile(r"[a-z0-9']+")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _STOPWORDS = ("a an the and or but of to in on at for with is are was were be been i you he she it we they me my "
               "your his her its our their this that what do does did not no so as by from have has had")
 STOP = frozenset(_STOPWORDS.split(" "))
@@ -45,7 +45,7 @@ class Line:
 def tokens(text: str) -> list[str]:
     low = text.lower()
     out = [w for w in _WORD.findall(low) if w not in STOP]
-    cjk = _CJK.findall(low)
+    cjk = HAN_RE.findall(low)
     return out + cjk + [a + b for a, b in zip(cjk, cjk[1:], strict=False)]
 
 
@@ -72,10 +72,6 @@ class BM25:
 
 def _norm(text: str) -> str:
     return " ".join(re.sub(r"[*（）()\"“”'‘’]", " ", text).lower().split())
-
-
-def character_names(ctx: RunContext) -> set[str]:
-    return {ctx.character, *ctx.recipe.character.aliases}
 
 
 def _spoken(text: str, card: Card) -> str:
@@ -124,7 +120,7 @@ def build_pools(ctx: RunContext, sources: Iterable[str]) -> dict[tuple[str, str]
                 elif t["mode"] == "speech":
                     pools[("card", s["card_id"])].append(Line(t["text"], before, "user", frozenset([s["id"]])))
     if "interactions" in sources:
-        names = character_names(ctx)
+        names = character_names(ctx.character, ctx.recipe.character.aliases)
         for it in iter_jsonl(ctx.run.stage_file("interactions")):
             before, who = "", ""
             origins = frozenset(x for x in (it.get("id"), it.get("scene_id")) if x)
@@ -188,8 +184,8 @@ def pick(sample: Sample, retriever: Retriever, k: int) -> list[Line]:
 
 
 def render(lines: list[Line], name: str, language: str, max_chars: int) -> str:
-    lang = "zh" if language.startswith("zh") else "en"
-    colon = ": " if lang == "en" else "："
+    lang = lang_key(language)
+    colon = punctuation(lang).colon
     blocks = []
     for ln in lines:
         who = USER[lang] if ln.before_speaker in ("", "user") else ln.before_speaker
@@ -208,7 +204,7 @@ def reference_lines(ctx: RunContext, samples: list[Sample]) -> list[Sample]:
     out = []
     for s in samples:
         key = ("card", s.labels["card_id"]) if s.labels.get("card_id") else ("char", ctx.character)
-        if key[0] == "char" and s.character not in character_names(ctx):
+        if key[0] == "char" and s.character not in character_names(ctx.character, ctx.recipe.character.aliases):
             out.append(s)
             continue
         if key not in retrievers:

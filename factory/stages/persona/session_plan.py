@@ -12,6 +12,7 @@ import random
 import zlib
 from dataclasses import asdict, dataclass, field
 
+from factory.lang import lang_key
 from factory.records import make_id
 from factory.stages.persona.persona_config import SessionsConfig
 
@@ -53,10 +54,6 @@ FACTS: dict[str, list[tuple[str, str]]] = {  # (what the user says, the word a c
            ("我星期五有考试", "星期五"), ("外婆教会了我织毛衣", "织毛衣"), ("我家的门是红色的", "红色"),
            ("我在面包店上夜班", "面包店"), ("我的猫叫胡椒", "胡椒")],
 }
-
-
-def lang_key(language: str) -> str:
-    return "zh" if language.startswith("zh") else "en"
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from factory.lang import lang_key
 from factory.records import Mode
 
 _MARKS: dict[str, dict[str, tuple[str, str]]] = {
@@ -25,10 +26,6 @@ _WRAPPERS = [("「", "」"), ("『", "』"), ("“", "”"), ('"', '"'), ("*", "
 _THOUGHT_PREFIX = re.compile(r"^\s*(?:thinking|thought|thinks|inner thoughts?|心想|内心|心里想|暗想)\s*[:：]\s*",
                              re.I)
 _INLINE = re.compile(r"\*([^*\n]+)\*|（([^（）\n]+)）|\(([^()\n]+)\)")
-
-
-def lang_key(language: str) -> str:
-    return "zh" if language.startswith("zh") else "en"
 
 
 def strip_wrappers(text: str) -> str:
