@@ -27,6 +27,7 @@ import unicodedata
 from dataclasses import dataclass
 
 LANGUAGES = ("en", "zh")  # the dataset languages a recipe can ask for; the first is the default
+SCRIPTS = {"en": "Latin", "zh": "Han"}  # the script each dataset language is written in
 # The one Han range: Ext-A (3400-4DBF) and the unified block (4E00-9FFF), the compatibility
 # ideographs (F900-FAFF) and the supplementary planes (Ext-B..H and the compatibility supplement,
 # 20000-3FFFF), as script_of's block table has them. A character class body, to embed in patterns.
@@ -186,6 +187,8 @@ class Punctuation:
 
 PUNCTUATION = {"en": Punctuation(": ", ", ", "; ", " ", (" (", ")")),
                "zh": Punctuation("：", "、", "；", "", ("（", "）"))}
+# Quote marks that open and close speech, Chinese corner brackets and curly and straight quotes.
+QUOTE_PAIRS = {"「": "」", "『": "』", "“": "”", '"': '"'}
 # Small words the dataset writes in both languages (labels of people in a transcript).
 WORDS: dict[str, dict[str, str]] = {
     "user": {"en": "User", "zh": "用户"},

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 
-from factory.lang import lang_key
+from factory.lang import WORDS, lang_key
 
-ME = {"en": "Me", "zh": "我"}
+ME = WORDS["me"]
 OPENER = {"en": "(The scene begins.)", "zh": "（场景开始。）"}
 STOP = '"'
 

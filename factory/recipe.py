@@ -27,6 +27,7 @@ from pydantic import (
 from factory import secrets
 from factory.bounds import MAX_COUNT, MAX_CTX, MAX_SEED, MAX_TOKENS
 from factory.export.config import ExportConfig, MixConfig, PreferencesConfig, SplitConfig
+from factory.lang import LANGUAGES
 from factory.quality.config import QualityConfig
 from factory.recipe_env import EnvNotAllowed, interpolate
 from factory.recipe_paths import PathOutside, confine_paths
@@ -34,8 +35,6 @@ from factory.recipe_yaml import RecipeYAMLError, first_content_line, parse_yaml,
 from factory.stages.experience.experience_config import GroundingConfig, InteractionsConfig, ProtectionConfig
 from factory.stages.persona.persona_config import CardsConfig, ReferencesConfig, SessionsConfig
 from factory.urls import check_base_url
-
-LANGUAGES = ("en", "zh")
 
 
 class RecipeError(ValueError):

@@ -17,13 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from factory.lang import lang_key
+from factory.lang import PUNCTUATION, lang_key
 from factory.records import Message, Pair, Sample
 
 SHORT_SYSTEM = {"en": "You are {name}. Stay in character.", "zh": "你是{name}。请始终以{name}的身份说话。"}
 OPENER = {"en": "(The scene begins.)", "zh": "（场景开始。）"}
 SCENE_HEADER = {"en": "The scene so far:", "zh": "此前的情景："}
-COLON = {"en": ": ", "zh": "："}
+COLON = {lg: p.colon for lg, p in PUNCTUATION.items()}
 
 
 @dataclass

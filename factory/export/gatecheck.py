@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from factory.lang import LANGUAGES
 from factory.quality.blacklist import Blacklist
 from factory.quality.config import QualityConfig
 from factory.quality.formatting import check_line
@@ -34,7 +35,7 @@ class GateCheck:
         """Every rule the reply breaks whose action is reject."""
         if not self.config.enabled:
             return []
-        lang = language[:2] if language[:2] in ("zh", "en") else detect_language(text)
+        lang = language[:2] if language[:2] in LANGUAGES else detect_language(text)
         found = check_line(text, lang, name_variants(character, self.aliases), self.config.format)
         found += line_findings(text, character, lang, self.blacklist, self.aliases)
         return [f for f in found if self.config.action(f.rule) == "reject"]

@@ -17,6 +17,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from factory.engine import Engine
+from factory.lang import LANGUAGES
 from factory.quality.blacklist import Blacklist
 from factory.quality.config import QualityConfig
 from factory.quality.dedup import DedupResult, LshParams, near_duplicates
@@ -77,7 +78,7 @@ async def run_gate_async(samples: Sequence[Sample], config: QualityConfig | None
     seen: set[str] = set()
     for s in items:
         char = character or s.character
-        lang = language or (s.language if s.language in ("zh", "en") else detect_language(_target_text(s)))
+        lang = language or (s.language if s.language in LANGUAGES else detect_language(_target_text(s)))
         it = _Item(s, char, lang, name_variants(char, all_aliases))
         if s.id in seen:
             it.reason = Finding("format.duplicate_id", f"id {s.id} appears earlier in the input")

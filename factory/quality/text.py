@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from factory import lang
 from factory.lang import HAN, cjk_share, name_variants, script_counts, script_of, zh_or_en
 
 __all__ = ["cjk_share", "count_tokens", "detect_language", "name_variants", "script_counts", "script_of",
@@ -24,7 +25,7 @@ detect_language = zh_or_en  # the gate's name for it; factory/lang.py decides
 Kind = Literal["speech", "action", "narration", "label"]
 
 ACTION_PAIRS = {"（": "）", "(": ")", "*": "*", "【": "】", "[": "]"}
-QUOTE_PAIRS = {"「": "」", "『": "』", "“": "”", '"': '"'}
+QUOTE_PAIRS = lang.QUOTE_PAIRS
 _LABEL = re.compile(
     r"^\s*([A-Z][\w'’.\-]*(?: [A-Z][\w'’.\-]*){0,2}|(?i:user|human|you|player|assistant|bot|char|narrator)"
     r"|\{\{\w+\}\}|<\w+>|[" + HAN + r"·]{1,6})\s*(?:（[^）]*）|\([^)]*\))?\s*[:：]\s*")

@@ -24,7 +24,7 @@ from factory.export import gatecheck, quote
 from factory.export.config import ExportConfig, PreferencesConfig, SelfSampledConfig
 from factory.export.convert import Options, build, is_character
 from factory.export.split import GROUP_LABELS
-from factory.lang import lang_key
+from factory.lang import WORDS, lang_key
 from factory.prompts import render
 from factory.records import Message, Pair, Sample, iter_jsonl, make_id
 from factory.run.context import RunContext
@@ -32,7 +32,7 @@ from factory.run.execute import execute
 
 NAME = "preferences"
 SAMPLES = "preferences_samples"  # the self-sampled candidates, kept so a resume never re-samples
-USER = {"en": "User", "zh": "用户"}
+USER = WORDS["user"]
 ERA = {"en": ("as of {t}", "in their own time"), "zh": ("时间点：{t}", "在其所处的时代")}
 _LABEL = re.compile(r"^\s*(?:rewritten( reply| line)?|reply|改写(后的)?(回答|台词)?)\s*[:：]\s*", re.I)
 

@@ -20,14 +20,14 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from factory.lang import HAN_RE, character_names, lang_key, punctuation
+from factory.lang import HAN_RE, WORDS, character_names, lang_key, punctuation
 from factory.records import Card, Sample, iter_jsonl
 from factory.run.context import RunContext
 from factory.stages.persona.card_render import macros, split_action
 
 HEADER = {"en": "Reference dialogue: things {name} has said elsewhere (keep this voice; do not repeat them):",
           "zh": "参考对话：{name}在别处说过的话（保持这种口吻，不要照搬）："}
-USER = {"en": "User", "zh": "用户"}
+USER = WORDS["user"]
 _WORD = re.compile(r"[a-z0-9']+")
 _STOPWORDS = ("a an the and or but of to in on at for with is are was were be been i you he she it we they me my "
               "your his her its our their this that what do does did not no so as by from have has had")
