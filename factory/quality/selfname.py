@@ -26,7 +26,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from factory.lang import HAN_RE, LANGUAGES, LATIN_RE, is_zh, name_variants
+from factory.lang import HAN_RE, LANGUAGES, LATIN_RE, character_names, is_zh
 from factory.quality import zh
 from factory.quality.text import Segment, segments
 
@@ -69,7 +69,7 @@ class Violation:
 
 @functools.lru_cache(maxsize=256)
 def _patterns(character: str, aliases: tuple[str, ...]) -> dict:
-    names = name_variants(character, aliases)
+    names = character_names(character, aliases, mentions=True)
     zh.add_names(names)
     alt = "|".join(re.escape(n) for n in names)
     role = r"(?:role|part|persona|character|voice)"
