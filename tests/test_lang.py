@@ -1,4 +1,4 @@
-"""factory/lang.py: script first, the shipped fastText model for Latin-script lines, names."""
+"""factory/lang/: script first, the shipped fastText model for Latin-script lines, names."""
 
 from factory.lang import detect, guess, name_variants, script_counts, zh_or_en
 

@@ -35,7 +35,7 @@ register_path_hook(_resolve)
 
 
 def _language(text: str) -> str:
-    """zh for a Chinese row, en for the rest (factory/lang.py decides; a stray Han name no longer makes it zh)."""
+    """zh for a Chinese row, en for the rest (factory/lang/ decides; a stray Han name no longer makes it zh)."""
     return zh_or_en(text)
 
 

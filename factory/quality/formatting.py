@@ -250,7 +250,7 @@ def wrong_script(text: str, language: str, min_share: float) -> str | None:
 def wrong_language(text: str, language: str) -> str | None:
     """A line in the right script but another language (French in an English set), or None.
 
-    The language model (factory/lang.py) must be sure and the line long enough: a character's
+    The language model (factory/lang/) must be sure and the line long enough: a character's
     "Ach, Gott im Himmel!" inside English speech stays English.
     """
     if language != "en":

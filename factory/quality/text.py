@@ -20,7 +20,7 @@ from factory.lang import HAN, cjk_share, name_variants, script_counts, script_of
 
 __all__ = ["cjk_share", "count_tokens", "detect_language", "name_variants", "script_counts", "script_of",
            "segments", "spoken_text", "Segment"]
-detect_language = zh_or_en  # the gate's name for it; factory/lang.py decides
+detect_language = zh_or_en  # the gate's name for it; factory/lang/ decides
 
 Kind = Literal["speech", "action", "narration", "label"]
 
