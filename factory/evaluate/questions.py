@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from factory import prompts
 from factory.engine import Engine, ParseError, Request, extract_json
 from factory.lang import lang_key as lang  # the name eval modules use
+from factory.lang import pick
 from factory.records import make_id
 
 TOPICS = ("history", "relationships", "values", "temptation")
@@ -99,7 +100,7 @@ async def write_questions(judge: Engine | None, character: str, language: str, c
     reqs = [Request(id=t, stage="questions", schema=SCHEMA, parse=_parse(per_topic),
                     messages=prompts.render("eval_questions", lg, character=character, k=per_topic,
                                             topic=TOPIC_TEXT[lg][t],
-                                            excerpt=excerpts[t] or ("(no profile text)" if lg == "en" else "（无资料）")))
+                                            excerpt=excerpts[t] or pick(lg, "(no profile text)", "（无资料）")))
             for t in TOPICS]
     got = {r.request.id: r for r in await judge.run(reqs)}
     out: list[Question] = []

@@ -24,7 +24,7 @@ from factory.export import gatecheck, quote
 from factory.export.config import ExportConfig, PreferencesConfig, SelfSampledConfig
 from factory.export.convert import Options, build, is_character
 from factory.export.split import GROUP_LABELS
-from factory.lang import WORDS, lang_key
+from factory.lang import WORDS, lang_key, pick
 from factory.prompts import render
 from factory.records import Message, Pair, Sample, iter_jsonl, make_id
 from factory.run.context import RunContext
@@ -94,7 +94,7 @@ def context_text(t: Target, limit: int = 10) -> str:
             continue
         who = t.sample.character if is_character(m, t.sample.character) else (m.name or USER[t.lang])
         lines.append(f"{who}: {m.content[:600]}")
-    return "\n".join(lines) or ("(The conversation begins.)" if t.lang == "en" else "（对话开始。）")
+    return "\n".join(lines) or pick(t.lang, "(The conversation begins.)", "（对话开始。）")
 
 
 def era(ctx: RunContext, t: Target) -> str:

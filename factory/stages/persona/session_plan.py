@@ -12,7 +12,7 @@ import random
 import zlib
 from dataclasses import asdict, dataclass, field
 
-from factory.lang import lang_key
+from factory.lang import lang_key, pick
 from factory.records import make_id
 from factory.stages.persona.persona_config import SessionsConfig
 
@@ -101,15 +101,15 @@ def plan_text(plan: SessionPlan, language: str) -> str:
     lang = lang_key(language)
     lines = []
     for t, kind in plan.pushback.items():
-        lines.append(f"- In turn {t + 1}, {PUSHBACK_TEXT[lang][kind]}." if lang == "en"
-                     else f"- 第 {t + 1} 轮：{PUSHBACK_TEXT[lang][kind]}。")
+        lines.append(pick(lang, f"- In turn {t + 1}, {PUSHBACK_TEXT[lang][kind]}.",
+                          f"- 第 {t + 1} 轮：{PUSHBACK_TEXT[lang][kind]}。"))
     if plan.probe is not None:
         p = plan.probe
-        lines.append(f'- In turn {p.planted + 1}, the user mentions in passing: "{p.fact}". In turn {p.asked + 1}, '
-                     "the user asks the character about it, and the character remembers it correctly."
-                     if lang == "en" else
-                     f"- 第 {p.planted + 1} 轮：用户顺口提到“{p.fact}”。第 {p.asked + 1} 轮：用户问角色是否记得这件事，"
-                     "角色准确地记得。")
+        lines.append(pick(lang, f'- In turn {p.planted + 1}, the user mentions in passing: "{p.fact}". In turn '
+                                f"{p.asked + 1}, the user asks the character about it, and the character remembers "
+                                "it correctly.",
+                          f"- 第 {p.planted + 1} 轮：用户顺口提到“{p.fact}”。第 {p.asked + 1} 轮：用户问角色是否记得这件事，"
+                          "角色准确地记得。"))
     return "\n".join(lines)
 
 
