@@ -12,6 +12,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from factory.lang import lang_key
+
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}")
 _PART = re.compile(r"^<!--\s*(system|user|assistant)\s*-->\s*$", re.M)
 
@@ -31,7 +33,9 @@ def _load(path: Path) -> tuple[tuple[str, str], ...]:
 
 
 def render(task: str, language: str, **values: object) -> list[dict[str, str]]:
-    """Messages for `task` in `language`, with placeholders filled; a missing value is a bug."""
+    """Messages for `task` in `language` (any code: zh-CN reads prompts/zh, fr reads prompts/en, as
+    lang.lang_key maps it), with placeholders filled; a missing value is a bug."""
+    language = lang_key(language)
     path = prompts_root() / language / f"{task}.md"
     if not path.is_file():
         raise FileNotFoundError(f"prompt template missing: {path}")

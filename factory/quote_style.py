@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import re
 
-ME = {"en": "Me", "zh": "我"}
+from factory.lang import WORDS, lang_key
+
+ME = WORDS["me"]
 OPENER = {"en": "(The scene begins.)", "zh": "（场景开始。）"}
 STOP = '"'
-
-
-def lang_key(language: str) -> str:
-    return "zh" if language.startswith("zh") else "en"
 
 
 def clean(text: str) -> str:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from factory import prompts
 from factory.engine import Engine, Request
-from factory.quote_style import fold, lang_key
+from factory.lang import lang_key, pick
+from factory.quote_style import fold
 from factory.sources.chunking import estimate_tokens
 
 SUMMARY_HEAD = {"en": "What happened earlier in this conversation:", "zh": "此前对话的经过："}
@@ -58,7 +59,7 @@ class Window:
     async def _summarize(self, helper: Engine, old: list[tuple[str, str]]) -> str:
         lang = lang_key(self.language)
         messages = prompts.render("egos_summarize", lang, character=self.character,
-                                  summary=self.summary or ("(none)" if lang == "en" else "（无）"),
+                                  summary=self.summary or pick(lang, "(none)", "（无）"),
                                   lines=fold(old, self.character, self.language))
         [res] = await helper.run([Request(id="summary", messages=messages, stage="summarize",
                                           params={"temperature": 0})])

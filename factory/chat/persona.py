@@ -16,11 +16,11 @@ from pathlib import Path
 
 from factory import prompts
 from factory.engine import Engine, Request
+from factory.lang import HAN_RE, has_han, lang_key
 from factory.records import iter_jsonl
 from factory.sources.chunking import estimate_tokens
 from factory.sources.profile import load_file_profile
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[a-z0-9]{3,}")
 _STOP_WORDS = ("the and for with that this was were are you your his her him she they them from have had "
                "what when where who why how not but all any can did does into its our out than then there")
@@ -51,7 +51,7 @@ def _pieces(para: str, max_tokens: int) -> list[str]:
         if buf and estimate_tokens(buf + s) > max_tokens:
             out.append(buf.strip())
             buf = ""
-        buf += s + ("" if _CJK.search(s[-1:] or "a") else " ")
+        buf += s + ("" if has_han(s[-1:]) else " ")
     if buf.strip():
         out.append(buf.strip())
     return out
@@ -68,7 +68,7 @@ def _stem(word: str) -> str:
 def terms(text: str) -> list[str]:
     low = text.lower()
     words = [_stem(w) for w in _WORD.findall(low) if w not in _STOP]
-    cjk = "".join(_CJK.findall(low))
+    cjk = "".join(HAN_RE.findall(low))
     return words + [cjk[i:i + 2] for i in range(len(cjk) - 1)]
 
 
@@ -117,7 +117,7 @@ async def extract_card(engine: Engine, character: str, language: str, passages: 
     """The static persona card (second person, plain text) from the profile."""
     if not passages:
         raise ValueError("--persona static: no profile text (give --run with chunks.jsonl or --profile FILE)")
-    messages = prompts.render("egos_extract", _lang(language), character=character,
+    messages = prompts.render("egos_extract", lang_key(language), character=character,
                               profile=profile_excerpt(passages))
     [res] = await engine.run([Request(id="extract", messages=messages, stage="extract",
                                       params={"temperature": 0})])
@@ -132,10 +132,6 @@ def _whole_sentences(text: str) -> str:
     ends = [text.rfind(p) for p in (". ", ".\n", "。", "！", "？", "! ", "? ")]
     end = max(ends)
     return text[: end + 1] if end > 0 else text
-
-
-def _lang(language: str) -> str:
-    return "zh" if language.startswith("zh") else "en"
 
 
 def run_identity(run_dir: Path) -> tuple[str | None, str | None]:

@@ -15,6 +15,7 @@ from factory.evaluate.inputs import Exchange
 from factory.evaluate.judging import choice_parser, judge, request, transcript_text
 from factory.evaluate.pairwise import agreed
 from factory.evaluate.scoring import parsed_share, rate
+from factory.lang import lang_key
 
 PICK = choice_parser(("generated", "生成"), {"1": "1", "2": "2"})
 OTHER = {"en": "Other", "zh": "对方"}
@@ -23,7 +24,7 @@ ORDERS = (("g1", "1"), ("g2", "2"))  # (order, where the generated line is in it
 
 async def evaluate_consistency(speaker: Speaker, judge_engine: Engine, exchanges: list[Exchange], character: str,
                                language: str, context_turns: int = 8) -> tuple[dict, list[dict]]:
-    lg = "zh" if language.startswith("zh") else "en"
+    lg = lang_key(language)
     convs = [Conversation(e.id, character, language, e.system, e.turns) for e in exchanges]
     answers = await speaker.answer(convs)
     rows, reqs = [], []

@@ -18,6 +18,7 @@ from typing import Any
 from factory import prompts
 from factory.engine import Engine, Request
 from factory.evaluate.verdicts import ChoiceTask, Verdict, score_reader, score_schema
+from factory.lang import lang_key
 
 SINGLE = ("memorization", "values", "personality", "hallucination")
 MULTI = ("stability",)
@@ -35,22 +36,18 @@ class Judgment:
     read: str | None = None  # json | text, when parsed
 
 
-def _lang(language: str) -> str:
-    return "zh" if language.startswith("zh") else "en"
-
-
 def request(task: str, dimension: str, item_id: str, language: str, reader: ChoiceTask | None = None,
             sample_index: int = 0, **values: object) -> Request:
     """A judge request; `reader` None means a 1-7 score."""
     parse, schema = (reader, reader.schema) if reader is not None else (score_reader(), score_schema())
     return Request(id=f"{dimension}:{item_id}", stage=f"judge:{dimension}", parse=parse, schema=schema,
-                   messages=prompts.render(task, _lang(language), **values), meta={"dimension": dimension},
+                   messages=prompts.render(task, lang_key(language), **values), meta={"dimension": dimension},
                    sample_index=sample_index)
 
 
 def rubric_request(dimension: str, item_id: str, language: str, character: str, reference: str,
                    question: str = "", answer: str = "", transcript: str = "", sample_index: int = 0) -> Request:
-    ref = reference.strip() or NO_REFERENCE[_lang(language)]
+    ref = reference.strip() or NO_REFERENCE[lang_key(language)]
     if dimension in MULTI:
         return request(f"judge_{dimension}", dimension, item_id, language, sample_index=sample_index,
                        character=character, reference=ref, transcript=transcript)

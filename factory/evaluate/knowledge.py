@@ -14,6 +14,7 @@ from factory.engine import Engine
 from factory.evaluate.boundary import SUBTYPES, KnowledgeCase, obvious
 from factory.evaluate.judging import choice_parser, judge, request
 from factory.evaluate.scoring import parsed_share, rate
+from factory.lang import lang_key
 
 BOUNDS = choice_parser(("verdict", "结论"), {"within": "within", "beyond": "beyond", "守住": "within", "越界": "beyond"})
 NOW = {"en": "It is now {t}; you know nothing of what came after.", "zh": "此刻是{t}，你对此后的事一无所知。"}
@@ -29,7 +30,7 @@ TEST = {
 
 async def evaluate_knowledge(speaker: Speaker, judge_engine: Engine | None, cases: list[KnowledgeCase],
                              character: str, language: str, system: str) -> tuple[dict, list[dict]]:
-    lg = "zh" if language.startswith("zh") else "en"
+    lg = lang_key(language)
     convs = [Conversation(c.id, character, language,
                           f"{system}\n\n{NOW[lg].format(t=c.timeline)}" if c.timeline else system,
                           [("user", c.question)]) for c in cases]

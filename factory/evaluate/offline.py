@@ -13,13 +13,13 @@ import re
 import statistics
 
 from factory.evaluate.scoring import mean_ci, rate
-from factory.lang import detect
+from factory.lang import HAN, detect_language, lang_key
 from factory.quality.blacklist import Blacklist, assistant_tone_hits
 from factory.quality.config import QualityConfig
 from factory.quality.selfname import self_name_violation
 from factory.sources.chunking import estimate_tokens
 
-_WORDS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W\d_]+|\d+", re.U)
+_WORDS = re.compile(f"[{HAN}]|[^\\W\\d_]+|\\d+", re.U)  # a Latin run may run on into Han, as it always has
 
 REFUSAL = {
     "en": re.compile(r"\b(?:i(?:'m| am) (?:sorry|afraid),? but i (?:can(?:'|no)t|won't|am unable)|"
@@ -50,15 +50,10 @@ def bootstrap_distinct(texts: list[str], n: int, resamples: int = 200, seed: int
     return [round(values[int(0.025 * (len(values) - 1))], 4), round(values[int(0.975 * (len(values) - 1))], 4)]
 
 
-def detect_language(text: str) -> str | None:
-    """factory/lang.py's call (zh, en, fr, ja, ...), or None for a reply with no letters (left out of the rate)."""
-    return detect(text)
-
-
 def offline_metrics(answers: list[str], character: str, language: str,
                     quality: QualityConfig | None = None, aliases: tuple[str, ...] = ()) -> dict:
     """One dict of rates (with Wilson intervals) and summary numbers over the answers given."""
-    lang = "zh" if language.startswith("zh") else "en"
+    lang = lang_key(language)
     texts = [a for a in answers if a and a.strip()]
     n = len(texts)
     quality = quality or QualityConfig()
@@ -67,7 +62,7 @@ def offline_metrics(answers: list[str], character: str, language: str,
     tone = [t for t in texts if assistant_tone_hits(t, lang, blacklist)]
     selfname = [t for t in texts if self_name_violation(t, character, lang, names) is not None]
     refusals = [t for t in texts if REFUSAL[lang].search(t)]
-    detected = [d for d in map(detect_language, texts) if d is not None]
+    detected = [d for d in map(detect_language, texts) if d is not None]  # no letters: left out of the rate
     same = sum(1 for d in detected if d == lang)
     lengths = [len(t) for t in texts]
     return {

@@ -12,6 +12,7 @@ from factory.engine import Engine
 from factory.evaluate.judging import NO_REFERENCE, choice_parser, judge, request
 from factory.evaluate.questions import Question
 from factory.evaluate.scoring import parsed_share, rate
+from factory.lang import lang_key
 
 WINNER = choice_parser(("winner", "胜者", "获胜者"), {"a": "A", "b": "B", "tie": "tie", "平局": "tie", "平手": "tie"})
 ORDERS = (("mr", "A"), ("rm", "B"))  # (order, the model's position in it)
@@ -28,7 +29,7 @@ def agreed(outcomes: list[str | None]) -> str | None:
 
 async def evaluate_pairwise(judge_engine: Engine, questions: list[Question], model: dict[str, str | None],
                             reference: dict[str, str | None], character: str, language: str) -> tuple[dict, list[dict]]:
-    lg = "zh" if language.startswith("zh") else "en"
+    lg = lang_key(language)
     both = [q for q in questions if model.get(q.id) and reference.get(q.id)]
     reqs = []
     for q in both:

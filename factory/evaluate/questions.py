@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from factory import prompts
 from factory.engine import Engine, ParseError, Request, extract_json
+from factory.lang import lang_key as lang  # the name eval modules use
+from factory.lang import pick
 from factory.records import make_id
 
 TOPICS = ("history", "relationships", "values", "temptation")
@@ -53,10 +55,6 @@ class Question:
     topic: str
     text: str
     excerpt: str  # the profile text it was written from ("" for fixed questions)
-
-
-def lang(language: str) -> str:
-    return "zh" if language.startswith("zh") else "en"
 
 
 def excerpt_for(chunks: list[dict], topic: str, max_chars: int = 3000, pieces: int = 4) -> str:
@@ -102,7 +100,7 @@ async def write_questions(judge: Engine | None, character: str, language: str, c
     reqs = [Request(id=t, stage="questions", schema=SCHEMA, parse=_parse(per_topic),
                     messages=prompts.render("eval_questions", lg, character=character, k=per_topic,
                                             topic=TOPIC_TEXT[lg][t],
-                                            excerpt=excerpts[t] or ("(no profile text)" if lg == "en" else "（无资料）")))
+                                            excerpt=excerpts[t] or pick(lg, "(no profile text)", "（无资料）")))
             for t in TOPICS]
     got = {r.request.id: r for r in await judge.run(reqs)}
     out: list[Question] = []

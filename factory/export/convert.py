@@ -17,12 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from factory.lang import PUNCTUATION, lang_key
 from factory.records import Message, Pair, Sample
 
 SHORT_SYSTEM = {"en": "You are {name}. Stay in character.", "zh": "你是{name}。请始终以{name}的身份说话。"}
 OPENER = {"en": "(The scene begins.)", "zh": "（场景开始。）"}
 SCENE_HEADER = {"en": "The scene so far:", "zh": "此前的情景："}
-COLON = {"en": ": ", "zh": "："}
+COLON = {lg: p.colon for lg, p in PUNCTUATION.items()}
 
 
 @dataclass
@@ -75,10 +76,6 @@ def _prefixed(p: Part) -> bool:
     return bool(p.speaker) and p.text.startswith((f"{p.speaker}:", f"{p.speaker}："))
 
 
-def _lang(language: str) -> str:
-    return "zh" if language.startswith("zh") else "en"
-
-
 def _to_system(t: Turn, opts: Options) -> bool:
     """A line opening the dialogue that goes into the system prompt (quote style folds context itself)."""
     if not (t.role == "user" and t.parts[0].speaker):
@@ -90,7 +87,7 @@ def system_text(system: str, character: str, language: str, opts: Options, kind:
     if opts.system == "none":
         return ""
     if opts.system == "short" and kind != "general" and character:
-        return SHORT_SYSTEM[_lang(language)].format(name=character)
+        return SHORT_SYSTEM[lang_key(language)].format(name=character)
     return system
 
 
@@ -101,7 +98,7 @@ def is_character(m: Message, character: str) -> bool:
 def build(system: str, messages: list[Message], *, id: str, type: str, character: str, language: str,
           opts: Options, labels: dict | None = None, target: bool = True) -> Dialogue | None:
     """The alternating dialogue; with `target`, cut after the last training turn (None if there is none)."""
-    lang = _lang(language)
+    lang = lang_key(language)
     sys_parts = [system_text(system, character, language, opts, type)]
     items: list[Turn] = []
     for m in messages:

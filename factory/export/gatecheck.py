@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from factory.lang import LANGUAGES, character_names
 from factory.quality.blacklist import Blacklist
 from factory.quality.config import QualityConfig
 from factory.quality.formatting import check_line
 from factory.quality.gate import line_findings
 from factory.quality.rules import Finding, primary
-from factory.quality.text import detect_language, name_variants
+from factory.quality.text import detect_language
 
 
 @dataclass
@@ -34,8 +35,8 @@ class GateCheck:
         """Every rule the reply breaks whose action is reject."""
         if not self.config.enabled:
             return []
-        lang = language[:2] if language[:2] in ("zh", "en") else detect_language(text)
-        found = check_line(text, lang, name_variants(character, self.aliases), self.config.format)
+        lang = language[:2] if language[:2] in LANGUAGES else detect_language(text)
+        found = check_line(text, lang, character_names(character, self.aliases, mentions=True), self.config.format)
         found += line_findings(text, character, lang, self.blacklist, self.aliases)
         return [f for f in found if self.config.action(f.rule) == "reject"]
 

@@ -26,7 +26,7 @@ _SHAREGPT_ROLES = {"human": "user", "user": "user", "gpt": "assistant", "assista
 
 
 def _language(text: str) -> str:
-    """zh for a Chinese row, en for the rest (factory/lang.py decides; a stray Han name no longer makes it zh)."""
+    """zh for a Chinese row, en for the rest (factory/lang/ decides; a stray Han name no longer makes it zh)."""
     return zh_or_en(text)
 
 

@@ -25,7 +25,7 @@ CLI: `factory gate SAMPLES.jsonl --out DIR [--character NAME] [--language zh|en]
 [--judge-base-url URL [--judge-sample N]] [--explain ID]` (an endpoint alone judges 200 lines to measure
 the heuristic; --explain prints every rule that fired on one sample, spans marked: quality/explain.py).
 Blacklists are data (quality/blacklists/*.txt); Chinese grammar comes from jieba (quality/zh.py);
-languages and scripts from factory/lang.py. Accuracy: benchmarks/gate_accuracy.py.
+languages and scripts from factory/lang/. Accuracy: benchmarks/gate_accuracy.py.
 
 Exports are loaded lazily so that `factory.recipe` (which imports the config) stays light.
 """

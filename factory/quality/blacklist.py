@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from factory.lang import LANGUAGES
 from factory.quality.config import BlacklistConfig, BlacklistEntry
 
 BLACKLIST_DIR = Path(__file__).with_name("blacklists")
@@ -74,7 +75,7 @@ def resolve_files(cfg: BlacklistConfig, base: Path, where: str = "quality.blackl
 
 def _file_language(path: Path) -> str:
     stem = path.stem.split(".")[0].lower()
-    return stem if stem in ("zh", "en") else "any"
+    return stem if stem in LANGUAGES else "any"
 
 
 def _compile(entry: BlacklistEntry) -> re.Pattern:

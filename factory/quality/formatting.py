@@ -60,7 +60,7 @@ _EN_FUNCTION = frozenset({"the", "a", "an", "and", "or", "but", "of", "to", "in"
     "not", "no", "do", "does", "did", "have", "has", "had", "will", "would", "can", "could", "shall",
     "should", "what", "who"})
 _EN_WORD = re.compile(r"[A-Za-z']+")
-EXPECTED_SCRIPT = {"zh": "Han", "en": "Latin"}
+EXPECTED_SCRIPT = lang.SCRIPTS
 _MIN_LETTERS = 6  # fewer letters say nothing about the language ("OK!", "嗯嗯")
 # Japanese shares Han with Chinese; kana tells them apart. Japanese prose is ~60-80% kana (kanji-dense
 # text ~40%); a Chinese line borrows one kana (の) or a short quoted phrase at most.
@@ -90,7 +90,7 @@ def _ends_open(text: str, language: str) -> str | None:
         return None
     if t[-1] in _DANGLING:
         return f"ends with {t[-1]!r}"
-    if language == "zh":
+    if lang.is_zh(language):
         for w in _ZH_DANGLING_END:
             if t.endswith(w):
                 return f"ends with the connective {w!r}"
@@ -121,7 +121,7 @@ def is_filler(text: str, language: str) -> bool:
     """A reply that only acknowledges ("嗯。", "Hm.", "Yes"): too short whatever its length."""
     words = [w.lower() for w in _FILLER_SPLIT.split(text) if w]
     fillers = _FILLERS.get(language, set())
-    if language == "zh" and len(words) == 1 and words[0] not in fillers:
+    if lang.is_zh(language) and len(words) == 1 and words[0] not in fillers:
         words = [w.text for w in zh.words(words[0])]
     return bool(words) and all(w in fillers for w in words)
 
@@ -237,7 +237,7 @@ def wrong_script(text: str, language: str, min_share: float) -> str | None:
     if total < _MIN_LETTERS:
         return None
     kana = counts.get("Kana", 0) / total
-    if language == "zh" and kana >= _KANA_MAKES_JAPANESE:
+    if lang.is_zh(language) and kana >= _KANA_MAKES_JAPANESE:
         return f"Japanese ({kana:.0%} of letters are kana), expected Han"
     share = counts.get(expected, 0) / total
     if share >= min_share:
@@ -250,7 +250,7 @@ def wrong_script(text: str, language: str, min_share: float) -> str | None:
 def wrong_language(text: str, language: str) -> str | None:
     """A line in the right script but another language (French in an English set), or None.
 
-    The language model (factory/lang.py) must be sure and the line long enough: a character's
+    The language model (factory/lang/) must be sure and the line long enough: a character's
     "Ach, Gott im Himmel!" inside English speech stays English.
     """
     if language != "en":

@@ -17,6 +17,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from factory.engine import Engine
+from factory.lang import LANGUAGES, character_names
 from factory.quality.blacklist import Blacklist
 from factory.quality.config import QualityConfig
 from factory.quality.dedup import DedupResult, LshParams, near_duplicates
@@ -27,7 +28,7 @@ from factory.quality.patterns import Patterns, cap_patterns
 from factory.quality.report import build_report
 from factory.quality.rules import Finding, primary
 from factory.quality.selfname import self_name_violation
-from factory.quality.text import detect_language, name_variants
+from factory.quality.text import detect_language
 from factory.quality.tokens import normalize_many, tokenize
 from factory.records import Sample
 
@@ -77,8 +78,8 @@ async def run_gate_async(samples: Sequence[Sample], config: QualityConfig | None
     seen: set[str] = set()
     for s in items:
         char = character or s.character
-        lang = language or (s.language if s.language in ("zh", "en") else detect_language(_target_text(s)))
-        it = _Item(s, char, lang, name_variants(char, all_aliases))
+        lang = language or (s.language if s.language in LANGUAGES else detect_language(_target_text(s)))
+        it = _Item(s, char, lang, character_names(char, all_aliases, mentions=True))
         if s.id in seen:
             it.reason = Finding("format.duplicate_id", f"id {s.id} appears earlier in the input")
         seen.add(s.id)

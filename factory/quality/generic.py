@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from factory.lang import is_zh
+
 _ZH_PERSON = re.compile(r"每个人|每一个人|人人都|大家(都|要|应该|一定)|我们(每个人|大家|都应该|都要|应该|要|必须|一定要)"
                         r"|任何人|不同的人|有的人|别人的看法|身边的(人|朋友)|自己的(心态|生活|梦想|选择|价值|感受)")
 _ZH_NORM = re.compile(r"应该|应当|必须|一定要|学会|重要的是|非常重要|关键(在于|是)|不必太|千万(不要|别)|希望(每个人|大家)"
@@ -34,7 +36,7 @@ _SENTENCES = re.compile(r"[^。！？!?.;；]+[。！？!?.;；]*")
 
 def generic_statement(text: str, language: str) -> str | None:
     """The first generic sentence of `text`, or None."""
-    zh = language == "zh"
+    zh = is_zh(language)
     person, norm, relative, anchor = ((_ZH_PERSON, _ZH_NORM, _ZH_RELATIVE, _ZH_ANCHOR) if zh else
                                       (_EN_PERSON, _EN_NORM, _EN_RELATIVE, _EN_ANCHOR))
     for sentence in _SENTENCES.findall(text):

@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass
 
 from factory.engine import Engine, ParseError, Request, extract_json
+from factory.lang import LANGUAGES
 from factory.prompts import render
 from factory.records import make_id
 
@@ -47,7 +48,7 @@ async def ask_judge(engine: Engine, lines: list[Line], progress=None) -> list[bo
         rid = make_id("req-qj", ln.character, ln.language, ln.text)
         keys.append(rid)
         if rid not in requests:
-            language = ln.language if ln.language in ("zh", "en") else "en"
+            language = ln.language if ln.language in LANGUAGES else "en"
             requests[rid] = Request(id=rid, stage=STAGE, schema=SCHEMA, parse=parse_verdict,
                                     params={"temperature": 0.0},
                                     messages=render("selfname_judge", language, character=ln.character,

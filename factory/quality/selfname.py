@@ -26,7 +26,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from factory.lang import HAN_RE, LATIN_RE, name_variants
+from factory.lang import HAN_RE, LANGUAGES, LATIN_RE, character_names, is_zh
 from factory.quality import zh
 from factory.quality.text import Segment, segments
 
@@ -69,7 +69,7 @@ class Violation:
 
 @functools.lru_cache(maxsize=256)
 def _patterns(character: str, aliases: tuple[str, ...]) -> dict:
-    names = name_variants(character, aliases)
+    names = character_names(character, aliases, mentions=True)
     zh.add_names(names)
     alt = "|".join(re.escape(n) for n in names)
     role = r"(?:role|part|persona|character|voice)"
@@ -196,6 +196,6 @@ def self_name_violation(text: str, character: str, language: str | None = None,
 
 
 def _is_zh(text: str, language: str | None) -> bool:
-    if language in ("zh", "en"):
-        return language == "zh"
+    if language in LANGUAGES:
+        return is_zh(language)
     return bool(HAN_RE.search(text)) and len(HAN_RE.findall(text)) >= len(LATIN_RE.findall(text)) * 0.3

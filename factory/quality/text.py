@@ -15,22 +15,23 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from factory.lang import cjk_share, name_variants, script_counts, script_of, zh_or_en
+from factory import lang
+from factory.lang import HAN, cjk_share, name_variants, script_counts, script_of, zh_or_en
 
 __all__ = ["cjk_share", "count_tokens", "detect_language", "name_variants", "script_counts", "script_of",
            "segments", "spoken_text", "Segment"]
-detect_language = zh_or_en  # the gate's name for it; factory/lang.py decides
+detect_language = zh_or_en  # the gate's name for it; factory/lang/ decides
 
 Kind = Literal["speech", "action", "narration", "label"]
 
 ACTION_PAIRS = {"（": "）", "(": ")", "*": "*", "【": "】", "[": "]"}
-QUOTE_PAIRS = {"「": "」", "『": "』", "“": "”", '"': '"'}
+QUOTE_PAIRS = lang.QUOTE_PAIRS
 _LABEL = re.compile(
     r"^\s*([A-Z][\w'’.\-]*(?: [A-Z][\w'’.\-]*){0,2}|(?i:user|human|you|player|assistant|bot|char|narrator)"
-    r"|\{\{\w+\}\}|<\w+>|[\u3400-\u9fff·]{1,6})\s*(?:（[^）]*）|\([^)]*\))?\s*[:：]\s*")
+    r"|\{\{\w+\}\}|<\w+>|[" + HAN + r"·]{1,6})\s*(?:（[^）]*）|\([^)]*\))?\s*[:：]\s*")
 _NOT_LABEL = re.compile(r"^(?:Note|Look|Listen|Remember|Well|See|Now|Here|PS|P\.S\.|Answer|Reason|Example)$"
-                        r"|^[\u3400-\u9fff·]*[我他她说道想觉问答讲注例][\u3400-\u9fff·]*$")
-_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W\d_\u3400-\u9fff\uf900-\ufaff]+|\d+")
+                        r"|^[" + HAN + r"·]*[我他她说道想觉问答讲注例][" + HAN + r"·]*$")
+_TOKEN = re.compile(f"[{HAN}]|[^\\W\\d_{HAN}]+|\\d+")
 _WORDY = re.compile(r"[^\W_]")
 _OPEN = re.compile("[" + re.escape("".join(ACTION_PAIRS) + "".join(QUOTE_PAIRS)) + "]")
 _SENTENCE_END = re.compile(r"[.!?…。！？~～,，]\s*$")

@@ -18,6 +18,8 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from factory.lang import has_han
+
 CLAUSE_END = re.compile(r"[，,。！？!?；;：:\n…]+")
 _NAME_FREQ = 200_000  # high enough that jieba keeps a name whole, low enough that a dictionary word wins
 _lock = threading.Lock()
@@ -43,7 +45,7 @@ _known: set[str] = set()
 
 def add_names(names: Iterable[str]) -> None:
     """Teach the tokenizer the character's names (Han ones; once each)."""
-    new = [n for n in names if n not in _known and re.search(r"[\u3400-\u9fff]", n)]
+    new = [n for n in names if n not in _known and has_han(n)]
     if not new:
         return
     tok = _tokenizer()

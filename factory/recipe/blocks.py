@@ -11,8 +11,6 @@ from factory.bounds import MAX_CTX, MAX_SEED, MAX_TOKENS
 from factory.recipe.errors import Strict
 from factory.urls import check_base_url
 
-LANGUAGES = ("en", "zh")
-
 
 class WikipediaSource(Strict):
     title: str = Field(min_length=1, max_length=300)

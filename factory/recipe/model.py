@@ -17,7 +17,8 @@ from typing import Any, Optional
 from pydantic import Field, PrivateAttr, ValidationInfo, create_model, model_validator
 
 from factory.bounds import MAX_SEED
-from factory.recipe.blocks import LANGUAGES, BackendConfig, CharacterConfig
+from factory.lang import LANGUAGES
+from factory.recipe.blocks import BackendConfig, CharacterConfig
 from factory.recipe.errors import RecipeError, Strict
 from factory.recipe.paths import PathOutside, confine_paths
 from factory.run import stage as stages

@@ -6,17 +6,16 @@ import re
 from pathlib import Path
 
 from factory.bounds import MAX_COUNT
+from factory.lang import HAN_RE, has_han
 from factory.recipe import RecipeError
 from factory.records import Chunk, make_id
 from factory.sources.profile import Profile, read_profile_text, sections_from_markdown
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
 
 def estimate_tokens(text: str) -> int:
     """Cheap, tokenizer-free estimate: ~1 token per CJK character, ~0.75 words per token otherwise."""
-    cjk = len(_CJK.findall(text))
-    rest = _CJK.sub(" ", text)
+    cjk = len(HAN_RE.findall(text))
+    rest = HAN_RE.sub(" ", text)
     return cjk + int(len(rest.split()) * 1.33)
 
 
@@ -29,7 +28,7 @@ def _split_long(paragraph: str, max_tokens: int) -> list[str]:
         if buf and estimate_tokens(buf + s) > max_tokens:
             out.append(buf.strip())
             buf = ""
-        buf += s + (" " if not _CJK.search(s[-1:] or "a") else "")
+        buf += s + (" " if not has_han(s[-1:]) else "")
     if buf.strip():
         out.append(buf.strip())
     return out

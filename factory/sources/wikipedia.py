@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from factory.lang import pick
 from factory.recipe import RecipeError
 from factory.sources.profile import Profile, Section
 
@@ -102,7 +103,7 @@ def fetch_page(title: str, lang: str, user_agent: str, transport: Any = None) ->
 
 def page_to_profile(character: str, data: dict) -> Profile:
     prefix = f"wikipedia:{data['lang']}:{data['title']}"
-    overview = "概述" if data["lang"].startswith("zh") else "Overview"
+    overview = pick(data["lang"], "Overview", "概述")
     sections = []
     if data.get("summary"):
         sections.append(Section(overview, data["summary"], f"{prefix}#{overview}"))

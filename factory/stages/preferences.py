@@ -27,6 +27,7 @@ from factory.export import gatecheck, quote
 from factory.export.config import ExportConfig, OocVariant, RejectedKind
 from factory.export.convert import Options, build, is_character
 from factory.export.split import GROUP_LABELS
+from factory.lang import WORDS, lang_key, pick
 from factory.prompts import render
 from factory.recipe.errors import Strict
 from factory.records import Message, Pair, Sample, iter_jsonl, make_id
@@ -74,7 +75,7 @@ class PreferencesConfig(Strict):
             raise ValueError("kinds: name at least one source of rejected replies")
         return self
 SAMPLES = "preferences_samples"  # the self-sampled candidates, kept so a resume never re-samples
-USER = {"en": "User", "zh": "用户"}
+USER = WORDS["user"]
 ERA = {"en": ("as of {t}", "in their own time"), "zh": ("时间点：{t}", "在其所处的时代")}
 _LABEL = re.compile(r"^\s*(?:rewritten( reply| line)?|reply|改写(后的)?(回答|台词)?)\s*[:：]\s*", re.I)
 
@@ -90,7 +91,7 @@ class Target:
 
     @property
     def lang(self) -> str:
-        return "zh" if self.sample.language.startswith("zh") else "en"
+        return lang_key(self.sample.language)
 
 
 def load_samples(ctx: RunContext) -> list[Sample]:
@@ -136,7 +137,7 @@ def context_text(t: Target, limit: int = 10) -> str:
             continue
         who = t.sample.character if is_character(m, t.sample.character) else (m.name or USER[t.lang])
         lines.append(f"{who}: {m.content[:600]}")
-    return "\n".join(lines) or ("(The conversation begins.)" if t.lang == "en" else "（对话开始。）")
+    return "\n".join(lines) or pick(t.lang, "(The conversation begins.)", "（对话开始。）")
 
 
 def era(ctx: RunContext, t: Target) -> str:

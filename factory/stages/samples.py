@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
+from factory.lang import aside, is_zh, join_list, punctuation
 from factory.prompts import render
 from factory.recipe import RecipeError
 from factory.records import (
@@ -70,7 +71,7 @@ def life_so_far(chunk: Chunk | None, chunks: dict[str, Chunk], language: str) ->
         if c.period and c.period not in periods and c.period != chunk.period and \
                 not _AFTER_LIFE.search(c.period) and not _TRAITS.search(c.period):
             periods.append(c.period)
-    if language == "zh":
+    if is_zh(language):
         past = f"你此前的人生：{'；'.join(periods)}。" if periods else ""
         return f"{past}此刻你正处在“{chunk.period}”这一时期。"
     past = f"Your life so far: {'; '.join(periods)}. " if periods else ""
@@ -92,7 +93,7 @@ def first_sentences(text: str, max_tokens: int, language: str) -> str:
     """The first sentences of `text` within `max_tokens`, without life-span brackets or sentences on
     death and legacy: the character speaks from inside their life and cannot know its end."""
     sentences = [s for s in _sentences(_LIFESPAN.sub("", text)) if not _AFTER_LIFE.search(s)]
-    joiner = "" if language == "zh" else " "
+    joiner = punctuation(language).space
     kept: list[str] = []
     for s in sentences:
         if estimate_tokens(joiner.join([*kept, s])) > max_tokens:
@@ -113,7 +114,7 @@ def persona_summary(profile: Profile, language: str, min_tokens: int) -> str:
     intro = next((s for s in rest if estimate_tokens(s.text) >= min_tokens), rest[0] if rest else None)
     parts = [first_sentences(intro.text, INTRO_TOKENS, language) if intro else "",
              first_sentences(traits.text, TRAITS_TOKENS, language) if traits else ""]
-    return ("" if language == "zh" else " ").join(p for p in parts if p)
+    return punctuation(language).space.join(p for p in parts if p)
 
 
 def run_profile(ctx: RunContext, chunks: dict[str, Chunk]) -> Profile:
@@ -128,13 +129,11 @@ def run_profile(ctx: RunContext, chunks: dict[str, Chunk]) -> Profile:
 
 def system_prompt(ctx: RunContext, scene: Scene, chunk: Chunk | None, chunks: dict[str, Chunk],
                   opening: list[str], persona: str = "") -> str:
-    sep = "、" if ctx.language == "zh" else ", "
-    aliases = ctx.recipe.character.aliases
-    alias_text = (f"（{sep.join(aliases)}）" if ctx.language == "zh" else f" ({sep.join(aliases)})") if aliases else ""
+    alias_text = aside(join_list(ctx.recipe.character.aliases, ctx.language), ctx.language)
     text = render("sample_system", ctx.language, character=ctx.character, aliases=alias_text, persona=persona,
                   life=life_so_far(chunk, chunks, ctx.language),
                   convention=convention(ctx.language), type=scene.type, location=scene.location, time=scene.time,
-                  participants=sep.join(scene.participants), background=scene.background)[0]["content"]
+                  participants=join_list(scene.participants, ctx.language), background=scene.background)[0]["content"]
     text = re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", text))  # an empty persona or life leaves no gap
     if opening:
         text += "\n" + "\n".join(opening)

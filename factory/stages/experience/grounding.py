@@ -14,6 +14,7 @@ from pydantic import Field
 
 from factory.bounds import MAX_TOKENS
 from factory.engine import ParseError, Request, Result
+from factory.lang import punctuation, word
 from factory.prompts import render
 from factory.recipe.errors import Strict
 from factory.records import Chunk, Interaction, make_id
@@ -78,10 +79,10 @@ def parse_claims(max_claims: int):
 
 
 def script_text(inter: Interaction, language: str) -> str:
-    colon = "：" if language.startswith("zh") else ": "
+    colon = punctuation(language).colon
     lines = []
     for t in inter.turns:
-        who = ("旁白" if language.startswith("zh") else "Narrator") if t.speaker == NARRATOR else t.speaker
+        who = word("narrator", language) if t.speaker == NARRATOR else t.speaker
         lines.append(f"{who}{colon}{render_turn(t.mode, t.text, language)}")
     return "\n".join(lines)
 

@@ -12,6 +12,7 @@ from pydantic import Field, model_validator
 
 from factory.bounds import MAX_TOKENS
 from factory.engine import Request, Result
+from factory.lang import aside, is_zh, join_list, word
 from factory.prompts import render
 from factory.recipe.errors import Strict
 from factory.records import Chunk, Interaction, Scene, make_id
@@ -27,7 +28,7 @@ NAME = "interactions"
 
 def default_turn_chars(language: str) -> int:
     """One turn's text bound: a CJK character carries about as much as four Latin ones."""
-    return 100 if language.startswith("zh") else 300
+    return 100 if is_zh(language) else 300
 
 
 class InteractionsConfig(Strict):
@@ -56,19 +57,17 @@ def aliases_text(ctx: RunContext) -> str:
     aliases = ctx.recipe.character.aliases
     if not aliases:
         return ""
-    sep = "、" if ctx.language == "zh" else ", "
-    return f"（{sep.join(aliases)}）" if ctx.language == "zh" else f" (also called {sep.join(aliases)})"
+    return aside(word("also_called", ctx.language) + join_list(aliases, ctx.language), ctx.language)
 
 
 def scene_values(ctx: RunContext, scene: Scene, chunks: dict[str, Chunk]) -> dict[str, object]:
     """The placeholders every scene-script prompt shares."""
     used = [chunks[c] for c in scene.chunk_ids if c in chunks]
-    sep = "、" if ctx.language == "zh" else ", "
     return {
         "character": ctx.character, "aliases": aliases_text(ctx),
         "period": used[0].period if used else "", "chunk": "\n\n".join(c.text for c in used),
         "type": scene.type, "location": scene.location, "time": scene.time,
-        "participants": sep.join(scene.participants), "background": scene.background,
+        "participants": join_list(scene.participants, ctx.language), "background": scene.background,
     }
 
 

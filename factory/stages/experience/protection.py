@@ -21,6 +21,7 @@ from pydantic import Field, field_validator, model_validator
 
 from factory.bounds import MAX_TOKENS
 from factory.engine import ParseError, Request, Result
+from factory.lang import character_names, pick
 from factory.prompts import render
 from factory.recipe.errors import Strict
 from factory.records import Chunk, Scene, make_id
@@ -38,7 +39,6 @@ from factory.stages.experience.interactions import (
 )
 from factory.stages.experience.scenes import drop_near_duplicates, scene_from_item
 from factory.stages.shared.parsing import bounded_string, json_items, lower_keys, text_field
-from factory.stages.shared.people import character_names
 
 NAME = "protection"
 
@@ -183,7 +183,7 @@ def scene_requests(ctx: RunContext, slots: list[Slot], chunks: list[Chunk]) -> l
     for slot in slots:
         extra = {"character": ctx.character, "future": future_text(ctx, slot.chunk, chunks)}
         rule = render(f"protection/{slot.subtype}", ctx.language, **extra)[0]["content"]
-        when = (f"；此刻为“{timeline}”" if ctx.language == "zh" else f" (the character's present: {timeline})") \
+        when = pick(ctx.language, f" (the character's present: {timeline})", f"；此刻为“{timeline}”") \
             if timeline else ""
         messages = render("protection_scenes", ctx.language, character=ctx.character, aliases=aliases_text(ctx),
                           period=slot.chunk.period, timeline=when, chunk=slot.chunk.text, rule=rule)

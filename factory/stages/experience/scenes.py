@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 
 from factory.bounds import MAX_COUNT
 from factory.engine import ParseError, Request, Result
+from factory.lang import character_names, is_zh, join_list
 from factory.prompts import render
 from factory.recipe.errors import Strict
 from factory.records import Chunk, Scene, make_id
@@ -23,7 +24,7 @@ from factory.run.stage import Block, Stage
 from factory.sources.chunking import spread_budget
 from factory.stages.chunks import load_chunks
 from factory.stages.shared.parsing import bounded_string, json_items, list_field, text_field
-from factory.stages.shared.people import character_names, is_character
+from factory.stages.shared.people import is_character
 
 NAME = "scenes"
 
@@ -69,9 +70,7 @@ ZH_NAMES = {"conversation": "对话", "debate": "辩论", "lecture": "讲学", "
 
 def type_list(types: list[str], language: str) -> str:
     """The recipe's type words as the prompt shows them (Chinese words in Chinese prompts)."""
-    if language.startswith("zh"):
-        return "、".join(ZH_NAMES.get(t.lower(), t) for t in types)
-    return ", ".join(types)
+    return join_list([ZH_NAMES.get(t.lower(), t) for t in types] if is_zh(language) else types, language)
 
 
 def normalize_type(raw: str, known: list[str]) -> str:

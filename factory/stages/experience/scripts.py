@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass, field
 
 from factory.engine import ParseError, extract_json
+from factory.lang import HAN_RE, character_names, is_zh
 from factory.records import Mode, Turn
 from factory.stages.shared.markup import split_inline, strip_wrappers
 from factory.stages.shared.parsing import bounded_string, lower_keys, text_field
-from factory.stages.shared.people import NARRATOR, canonical, character_names
+from factory.stages.shared.people import NARRATOR, canonical
 
 MODES: tuple[Mode, ...] = ("speech", "thought", "action", "narration")
 _MODE_WORDS: dict[str, Mode] = {}
@@ -34,7 +35,6 @@ for _m, _words in {
     for _w in _words:
         _MODE_WORDS[_w] = _m  # type: ignore[assignment]
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _DISCLAIMER = re.compile(
     r"\bas an? (?:ai|a\.i\.|artificial intelligence|language model|assistant|chatbot)\b"
@@ -64,9 +64,9 @@ def mode_word(raw: str) -> Mode | None:
 
 def in_language(text: str, language: str) -> bool:
     """zh text must carry Chinese; en text must not be mostly Chinese. Punctuation-only text passes."""
-    cjk = len(_CJK.findall(text))
+    cjk = len(HAN_RE.findall(text))
     latin = sum(len(w) for w in _LATIN_WORD.findall(text))
-    if language.startswith("zh"):
+    if is_zh(language):
         return cjk > 0 or latin < 8
     return cjk <= max(2, latin // 3)
 

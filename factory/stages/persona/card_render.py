@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from factory.lang import aside, lang_key, punctuation
 from factory.records import Card
 from factory.stages.shared.markup import convention, split_inline
 from factory.stages.shared.markup import render as mark
@@ -26,10 +27,6 @@ FIELDS = {  # system-prompt order: who, then what they are like, then where the 
 }
 EXAMPLES = {"en": ("Example dialogue:", "User"), "zh": ("对话示例：", "用户")}
 SHORT = {"en": "You are {name}{what}. {personality} Stay in character.", "zh": "你是{name}{what}。{personality}请始终保持角色。"}
-
-
-def lang_key(language: str) -> str:
-    return "zh" if language.startswith("zh") else "en"
 
 
 USER_MACRO = {"en": "the user", "zh": "用户"}
@@ -56,10 +53,10 @@ def render_card(card: Card, mode: str = "full", head: bool = True) -> str:
         return ""
     lang = lang_key(card.language)
     if mode == "short":
-        what = (f" ({card.occupation})" if lang == "en" else f"（{card.occupation}）") if card.occupation else ""
+        what = aside(card.occupation, lang)
         text = SHORT[lang].format(name=card.name, what=what, personality=first_sentence(card.personality))
         return macros(text.replace("  ", " "), card)
-    colon = ": " if lang == "en" else "："
+    colon = punctuation(lang).colon
     lines = []
     for field, label in FIELDS[lang].items():
         value = getattr(card, field)
@@ -79,7 +76,7 @@ def character_content(action: str, words: str, language: str) -> str:
     parts = [mark("action", action, language)] if action.strip() else []
     if words.strip():
         parts.append(mark("speech", words, language))
-    return (" " if lang_key(language) == "en" else "").join(parts)
+    return punctuation(language).space.join(parts)
 
 
 def split_action(text: str, language: str) -> tuple[str, str]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from factory.lang import has_han, lang_key, pick
 from factory.records import Card, iter_user_jsonl, make_id
 from factory.stages.persona.card_png import png_text
 
@@ -25,7 +26,6 @@ STRING_FIELDS = ("name", "description", "personality", "scenario", "first_mes", 
                  "system_prompt", "post_history_instructions", "creator", "character_version")
 OWN_FIELDS = ("gender", "age", "height", "nickname", "self_reference", "occupation", "relationships",
               "speaking_style", "catchphrases", "education_work", "language", "seed", "source", "id")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _SPEAKER = re.compile(r"^\s*(\{\{user\}\}|\{\{char\}\}|<USER>|<BOT>)\s*:\s?", re.I)
 SUFFIXES = (".json", ".png", ".jsonl")
 
@@ -66,10 +66,10 @@ _DESC = {"en": {"nickname": "Nickname", "gender": "Gender", "age": "Age", "heigh
 
 
 def describe(card: Card) -> str:
-    labels = _DESC["zh" if card.language.startswith("zh") else "en"]
+    labels = _DESC[lang_key(card.language)]
     lines = [f"{label}: {getattr(card, f)}" for f, label in labels.items() if getattr(card, f)]
     if card.catchphrases:
-        lines.append(("口头禅" if card.language.startswith("zh") else "Catchphrases") + ": "
+        lines.append(pick(card.language, "Catchphrases", "口头禅") + ": "
                      + " / ".join(card.catchphrases))
     return "\n".join(lines)
 
@@ -114,7 +114,7 @@ def card_fields(data: dict) -> dict[str, Any]:
         "name": str(data.get("name", "")).strip(), "background": data.get("description", ""),
         "personality": data.get("personality", ""), "scenario": data.get("scenario", ""),
         "first_message": data.get("first_mes", ""), "example_dialogues": parse_examples(data.get("mes_example", "")),
-        "language": "zh" if _CJK.search(text) else "en",
+        "language": "zh" if has_han(text) else "en",
     }
     for f in (*OWN_FIELDS, "background"):
         if f in own and f not in ("id", "source"):

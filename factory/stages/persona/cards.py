@@ -16,6 +16,7 @@ from pydantic import ConfigDict, Field, field_validator
 
 from factory.bounds import MAX_TOKENS
 from factory.engine import ParseError, Request, Result, extract_json
+from factory.lang import lang_key, pick
 from factory.prompts import render
 from factory.recipe.errors import RecipeError, Strict
 from factory.records import Card, dedupe_sorted, iter_jsonl, make_id, write_jsonl_atomic
@@ -141,10 +142,6 @@ LENGTH = {"en": {"full": "Be specific: personality and background two to four se
           "zh": {"full": "要具体：性格和背景各写两到四句。", "short": "每个字段都要简短：最多一句话，能用几个词就用几个词。"}}
 
 
-def _lang(language: str) -> str:
-    return "zh" if language.startswith("zh") else "en"
-
-
 def card_schema(detail: str, examples: int, fields: list[str] | None = None) -> dict:
     lim = LIMITS[detail]
     fields = fields or asked_fields(detail, examples, seeded=False)
@@ -233,16 +230,15 @@ def card_requests(ctx: RunContext, seeds: list[dict[str, str]], rnd: int, avoid:
         near = avoid.get(cid)
         hint = ""
         if near is not None:
-            hint = (f"Make this character clearly different from an existing one: {near.name}, {near.occupation}, "
-                    f"{near.personality[:160]}\n" if _lang(lang) == "en" else
-                    f"这个角色要与已有角色明显不同：{near.name}，{near.occupation}，{near.personality[:160]}\n")
+            hint = pick(lang, f"Make this character clearly different from an existing one: {near.name}, "
+                              f"{near.occupation}, {near.personality[:160]}\n",
+                        f"这个角色要与已有角色明显不同：{near.name}，{near.occupation}，{near.personality[:160]}\n")
         rel = seed.get("relationship")
-        rel = ("" if not rel else f", and how they relate to the user ({rel})" if _lang(lang) == "en"
-               else f"，以及与用户的关系（{rel}）")
-        lines, keys = field_lines(fields, _lang(lang), relationship=rel,
+        rel = pick(lang, f", and how they relate to the user ({rel})", f"，以及与用户的关系（{rel}）") if rel else ""
+        lines, keys = field_lines(fields, lang_key(lang), relationship=rel,
                                   catchphrases=LIMITS[cfg.detail]["catchphrases"], examples=cfg.examples)
-        messages = render("card", _lang(lang), seed="\n".join(f"- {k}: {v}" for k, v in seed.items()),
-                          length=LENGTH[_lang(lang)][cfg.detail], avoid=hint, fields=lines, keys=keys)
+        messages = render("card", lang, seed="\n".join(f"- {k}: {v}" for k, v in seed.items()),
+                          length=LENGTH[lang_key(lang)][cfg.detail], avoid=hint, fields=lines, keys=keys)
         out.append(Request(id=make_id("req-card", cid, rnd), messages=messages, schema=schema, params=dict(params),
                            parse=parse_card(cfg.detail, cfg.examples, seed), sample_index=rnd,
                            meta={"card_id": cid, "seed": seed, "round": rnd, "source": "synthetic", "language": lang}))
@@ -257,12 +253,12 @@ def character_request(ctx: RunContext) -> Request:
         if sum(len(p) for p in parts) >= budget:
             break
         parts.append(c.text[: budget - sum(len(p) for p in parts)])
-    timeline = ctx.recipe.character.timeline_point or ("the prime of their life" if _lang(lang) == "en" else "人生的巅峰时期")
+    timeline = ctx.recipe.character.timeline_point or pick(lang, "the prime of their life", "人生的巅峰时期")
     fields = asked_fields(cfg.detail, cfg.examples, seeded=False)
-    lines, keys = field_lines(fields, _lang(lang), relationship="", catchphrases=LIMITS[cfg.detail]["catchphrases"],
+    lines, keys = field_lines(fields, lang_key(lang), relationship="", catchphrases=LIMITS[cfg.detail]["catchphrases"],
                               examples=cfg.examples)
-    messages = render("card_profile", _lang(lang), character=ctx.character, profile="\n\n".join(parts),
-                      timeline=timeline, length=LENGTH[_lang(lang)][cfg.detail], fields=lines, keys=keys)
+    messages = render("card_profile", lang, character=ctx.character, profile="\n\n".join(parts),
+                      timeline=timeline, length=LENGTH[lang_key(lang)][cfg.detail], fields=lines, keys=keys)
     cid = make_id("card", "character", ctx.character, lang)
     return Request(id=make_id("req-card", cid, 0), messages=messages, schema=card_schema(cfg.detail, cfg.examples, fields),
                    params={"max_tokens": cfg.max_tokens} if cfg.max_tokens else {},

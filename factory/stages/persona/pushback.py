@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from factory.lang import lang_key
+
 MARKERS = {
     "en": re.compile(
         r"\b(?:no|nope|never|won't|will not|shan't|refuse|not going to|not doing|certainly not|"
@@ -24,7 +26,7 @@ MARKERS = {
 
 def observed(text: str, language: str) -> bool:
     """True when the reply carries a refusal, teasing or impatience marker of its language."""
-    return MARKERS["zh" if language.startswith("zh") else "en"].search(text) is not None
+    return MARKERS[lang_key(language)].search(text) is not None
 
 
 def share(samples: list[dict]) -> tuple[int, int]:

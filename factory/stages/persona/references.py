@@ -22,6 +22,7 @@ from typing import Literal
 from pydantic import Field
 from rapidfuzz import fuzz, process
 
+from factory.lang import HAN_RE, WORDS, character_names, lang_key, punctuation
 from factory.recipe.errors import Strict
 from factory.records import Card, Sample, iter_jsonl
 from factory.run.context import RunContext
@@ -38,9 +39,8 @@ class ReferencesConfig(Strict):
 
 HEADER = {"en": "Reference dialogue: things {name} has said elsewhere (keep this voice; do not repeat them):",
           "zh": "参考对话：{name}在别处说过的话（保持这种口吻，不要照搬）："}
-USER = {"en": "User", "zh": "用户"}
+USER = WORDS["user"]
 _WORD = re.compile(r"[a-z0-9']+")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _STOPWORDS = ("a an the and or but of to in on at for with is are was were be been i you he she it we they me my "
               "your his her its our their this that what do does did not no so as by from have has had")
 STOP = frozenset(_STOPWORDS.split(" "))
@@ -57,7 +57,7 @@ class Line:
 def tokens(text: str) -> list[str]:
     low = text.lower()
     out = [w for w in _WORD.findall(low) if w not in STOP]
-    cjk = _CJK.findall(low)
+    cjk = HAN_RE.findall(low)
     return out + cjk + [a + b for a, b in zip(cjk, cjk[1:], strict=False)]
 
 
@@ -84,10 +84,6 @@ class BM25:
 
 def _norm(text: str) -> str:
     return " ".join(re.sub(r"[*（）()\"“”'‘’]", " ", text).lower().split())
-
-
-def character_names(ctx: RunContext) -> set[str]:
-    return {ctx.character, *ctx.recipe.character.aliases}
 
 
 def _spoken(text: str, card: Card) -> str:
@@ -136,7 +132,7 @@ def build_pools(ctx: RunContext, sources: Iterable[str]) -> dict[tuple[str, str]
                 elif t["mode"] == "speech":
                     pools[("card", s["card_id"])].append(Line(t["text"], before, "user", frozenset([s["id"]])))
     if "interactions" in sources:
-        names = character_names(ctx)
+        names = character_names(ctx.character, ctx.recipe.character.aliases)
         for it in iter_jsonl(ctx.run.stage_file("interactions")):
             before, who = "", ""
             origins = frozenset(x for x in (it.get("id"), it.get("scene_id")) if x)
@@ -200,8 +196,8 @@ def pick(sample: Sample, retriever: Retriever, k: int) -> list[Line]:
 
 
 def render(lines: list[Line], name: str, language: str, max_chars: int) -> str:
-    lang = "zh" if language.startswith("zh") else "en"
-    colon = ": " if lang == "en" else "："
+    lang = lang_key(language)
+    colon = punctuation(lang).colon
     blocks = []
     for ln in lines:
         who = USER[lang] if ln.before_speaker in ("", "user") else ln.before_speaker
@@ -220,7 +216,7 @@ def reference_lines(ctx: RunContext, samples: list[Sample]) -> list[Sample]:
     out = []
     for s in samples:
         key = ("card", s.labels["card_id"]) if s.labels.get("card_id") else ("char", ctx.character)
-        if key[0] == "char" and s.character not in character_names(ctx):
+        if key[0] == "char" and s.character not in character_names(ctx.character, ctx.recipe.character.aliases):
             out.append(s)
             continue
         if key not in retrievers:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import random
 
+from factory.lang import is_zh
 from factory.recipe import RecipeError
 
 # axis -> [(en, zh), ...]; order of axes is the order they appear in the prompt and the tuple
@@ -65,7 +66,7 @@ AXES: dict[str, list[tuple[str, str]]] = {
 
 def pools(language: str, overrides: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
     """The value pool of every axis in `language`; recipe `cards.axes` replace or add axes."""
-    col = 1 if language.startswith("zh") else 0
+    col = 1 if is_zh(language) else 0
     out = {axis: [v[col] for v in values] for axis, values in AXES.items()}
     for axis, values in (overrides or {}).items():
         out[axis] = list(values)

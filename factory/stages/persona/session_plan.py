@@ -13,6 +13,7 @@ import zlib
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
+from factory.lang import lang_key, pick
 from factory.records import make_id
 
 if TYPE_CHECKING:  # the config sits beside its stage, which imports this module
@@ -56,10 +57,6 @@ FACTS: dict[str, list[tuple[str, str]]] = {  # (what the user says, the word a c
            ("我星期五有考试", "星期五"), ("外婆教会了我织毛衣", "织毛衣"), ("我家的门是红色的", "红色"),
            ("我在面包店上夜班", "面包店"), ("我的猫叫胡椒", "胡椒")],
 }
-
-
-def lang_key(language: str) -> str:
-    return "zh" if language.startswith("zh") else "en"
 
 
 @dataclass
@@ -107,15 +104,15 @@ def plan_text(plan: SessionPlan, language: str) -> str:
     lang = lang_key(language)
     lines = []
     for t, kind in plan.pushback.items():
-        lines.append(f"- In turn {t + 1}, {PUSHBACK_TEXT[lang][kind]}." if lang == "en"
-                     else f"- 第 {t + 1} 轮：{PUSHBACK_TEXT[lang][kind]}。")
+        lines.append(pick(lang, f"- In turn {t + 1}, {PUSHBACK_TEXT[lang][kind]}.",
+                          f"- 第 {t + 1} 轮：{PUSHBACK_TEXT[lang][kind]}。"))
     if plan.probe is not None:
         p = plan.probe
-        lines.append(f'- In turn {p.planted + 1}, the user mentions in passing: "{p.fact}". In turn {p.asked + 1}, '
-                     "the user asks the character about it, and the character remembers it correctly."
-                     if lang == "en" else
-                     f"- 第 {p.planted + 1} 轮：用户顺口提到“{p.fact}”。第 {p.asked + 1} 轮：用户问角色是否记得这件事，"
-                     "角色准确地记得。")
+        lines.append(pick(lang, f'- In turn {p.planted + 1}, the user mentions in passing: "{p.fact}". In turn '
+                                f"{p.asked + 1}, the user asks the character about it, and the character remembers "
+                                "it correctly.",
+                          f"- 第 {p.planted + 1} 轮：用户顺口提到“{p.fact}”。第 {p.asked + 1} 轮：用户问角色是否记得这件事，"
+                          "角色准确地记得。"))
     return "\n".join(lines)
 
 

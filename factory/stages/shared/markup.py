@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from factory.lang import is_zh, lang_key
 from factory.records import Mode
 
 _MARKS: dict[str, dict[str, tuple[str, str]]] = {
@@ -25,10 +26,6 @@ _WRAPPERS = [("「", "」"), ("『", "』"), ("“", "”"), ('"', '"'), ("*", "
 _THOUGHT_PREFIX = re.compile(r"^\s*(?:thinking|thought|thinks|inner thoughts?|心想|内心|心里想|暗想)\s*[:：]\s*",
                              re.I)
 _INLINE = re.compile(r"\*([^*\n]+)\*|（([^（）\n]+)）|\(([^()\n]+)\)")
-
-
-def lang_key(language: str) -> str:
-    return "zh" if language.startswith("zh") else "en"
 
 
 def strip_wrappers(text: str) -> str:
@@ -103,6 +100,6 @@ def split_markup(text: str, language: str) -> list[tuple[Mode, str]]:
 
 def convention(language: str) -> str:
     """One line that explains the markup, for system prompts and the judge."""
-    if lang_key(language) == "zh":
+    if is_zh(language):
         return "说出的话写在「」里，动作写在（）里，内心想法写成（心想：……）。"
     return "Spoken words are plain text, actions go between asterisks (*bows*), thoughts are written (thinking: ...)."

@@ -1,4 +1,5 @@
 """Who is speaking: map what models write as a speaker onto the target character or a participant.
+(The names the character goes by are factory.lang.character_names.)
 
 Models write "Beethoven", "Ludwig (thinking)", "苏东坡（心想）", "Character" or "旁白"; the
 records want one canonical name per person and the mode separated out.
@@ -25,15 +26,6 @@ for _w in ("action", "acting", "gesture", "does", "动作", "行动"):
     _HINT_MODES[_w] = "action"
 for _w in ("narration", "narrating", "旁白", "叙述"):
     _HINT_MODES[_w] = "narration"
-
-
-def character_names(name: str, aliases: list[str] | None = None) -> list[str]:
-    """The name, its aliases and, for Western names, the family name alone."""
-    names = [name, *(aliases or [])]
-    parts = name.split()
-    if len(parts) > 1 and len(parts[-1]) > 2:
-        names.append(parts[-1])
-    return [n for n in dict.fromkeys(n.strip() for n in names) if n]
 
 
 def _norm(s: str) -> str:
