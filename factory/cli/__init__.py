@@ -12,8 +12,8 @@ from factory.cli.export import export_cmd, push_cmd
 from factory.cli.gate import gate_cmd
 from factory.cli.model import model_group
 from factory.cli.run import merge_cmd, run_cmd, validate_cmd
-from factory.cli.train import train_group
 from factory.cli.view import view_cmd
+from factory.train.commands import train_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -14,7 +14,7 @@ _LAZY = {
     "Recipe": "model", "recipe_hash": "model",
     "BackendConfig": "blocks", "LocalBackend": "blocks", "CharacterConfig": "blocks", "LANGUAGES": "blocks",
     "load_recipe": "load", "parse_recipe": "load", "apply_overrides": "load", "read_recipe_data": "load",
-    "format_validation_error": "load", "format_validation_errors": "load",
+    "format_validation_error": "errors", "format_validation_errors": "errors",
 }
 
 __all__ = ["RecipeError", "Strict", *_LAZY]

@@ -9,7 +9,6 @@ count has an upper bound, and the YAML reader refuses aliases and duplicate keys
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -17,62 +16,9 @@ from pydantic import ValidationError
 
 from factory import secrets
 from factory.recipe.env import EnvNotAllowed, interpolate
-from factory.recipe.errors import RecipeError
+from factory.recipe.errors import RecipeError, format_validation_error, format_validation_errors  # noqa: F401 - re-exported
 from factory.recipe.model import Recipe
 from factory.recipe.yaml_reader import RecipeYAMLError, first_content_line, parse_yaml, read_yaml_file
-
-
-def _message(err: dict) -> str:
-    t, ctx = err.get("type", ""), err.get("ctx") or {}
-    if t == "extra_forbidden":
-        return "unknown key"
-    if t == "missing":
-        return "required"
-    if t in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        op = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=", "less_than": "<"}[t]
-        bound = next(iter(ctx.values()), "?")
-        return f"must be {op} {bound}"
-    if t == "literal_error":
-        return f"must be one of {ctx.get('expected', '')}"
-    msg = err.get("msg", "invalid")
-    return msg.removeprefix("Value error, ")
-
-
-def format_validation_error(exc: ValidationError) -> str:
-    return format_validation_errors(exc)[0]
-
-
-_TYPE_TAGS = {"str", "int", "float", "bool", "list", "dict", "none"}
-
-
-def _union_parent(loc: tuple) -> tuple | None:
-    """The field above a union member's tag (`str`, `function-after[...]`, a class name), if any."""
-    for i, part in enumerate(loc):
-        if isinstance(part, str) and (part in _TYPE_TAGS or not re.fullmatch(r"[a-z_][a-z0-9_]*", part)):
-            return tuple(loc[:i])
-    return None
-
-
-def format_validation_errors(exc: ValidationError) -> list[str]:
-    """Every problem, one `field: what` line each, in pydantic's order; for a field that may take
-    several forms (a union), only the first form's complaint, not one per form."""
-    lines, unions = [], set()
-    for err in exc.errors():
-        parent = _union_parent(tuple(err.get("loc", ())))
-        if parent is not None:
-            if parent in unions:
-                continue
-            unions.add(parent)
-        lines.append(_format_one(err))
-    return list(dict.fromkeys(lines))
-
-
-def _format_one(err) -> str:
-    loc = ".".join(str(p) for p in err.get("loc", ()) if not str(p).startswith("function-after"))
-    msg = _message(err)
-    if ": " in msg and not loc:
-        return msg
-    return f"{loc}: {msg}" if loc else msg
 
 
 def _register_keys(recipe: Recipe) -> None:

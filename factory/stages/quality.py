@@ -37,16 +37,6 @@ def parse_samples(objs: list[dict]) -> tuple[list[Sample], list[tuple[str, str]]
     return good, bad
 
 
-def with_recipe_seed(cfg: QualityConfig, seed: int) -> QualityConfig:
-    """Seeds the recipe leaves unset follow its top-level `seed`, so one number varies a whole run."""
-    update = {}
-    for block in ("patterns", "selfname"):
-        sub = getattr(cfg, block)
-        if "seed" not in sub.model_fields_set:
-            update[block] = sub.model_copy(update={"seed": seed})
-    return cfg.model_copy(update=update) if update else cfg
-
-
 class QualityReport(StageReport):
     summary: dict[str, Any]  # the gate's own summary (factory.quality.gate): kept, rejected, per family
 
@@ -55,7 +45,7 @@ class QualityReport(StageReport):
 
 
 async def run(ctx: RunContext) -> QualityReport:
-    cfg = with_recipe_seed(ctx.recipe.quality or QualityConfig(), ctx.recipe.seed)
+    cfg = ctx.recipe.quality or QualityConfig()  # its unset seeds follow the recipe's (factory/recipe/model.py)
     samples, invalid = parse_samples(ctx.run.records(SOURCE))  # no samples.jsonl yet: zero samples
     wants_judge = cfg.selfname.mode == "judge" or cfg.selfname.judge_sample > 0
     result = await run_gate_async(samples, cfg, character=ctx.character, language=ctx.language,

@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from factory.recipe import RecipeError, format_validation_error
+from factory.recipe.errors import RecipeError, format_validation_error
 
 STAGES = ("sft", "dpo")
 

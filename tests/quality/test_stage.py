@@ -90,13 +90,3 @@ def test_factory_run_with_the_quality_block(server, write_recipe, tmp_path):
     assert (out / "kept.jsonl").exists() and (out / "quality" / "report.md").exists()
     kept_lines = (out / "kept.jsonl").read_text().count("\n")
     assert summary["counts"]["quality"] == q["kept"] == kept_lines and "export" not in summary["counts"]
-
-
-def test_unset_gate_seeds_follow_the_recipe_seed():
-    from factory.quality.config import QualityConfig
-    from factory.stages.quality import with_recipe_seed
-
-    cfg = with_recipe_seed(QualityConfig(), 7)
-    assert cfg.patterns.seed == 7 and cfg.selfname.seed == 7
-    pinned = with_recipe_seed(QualityConfig.model_validate({"patterns": {"seed": 3}}), 7)
-    assert pinned.patterns.seed == 3 and pinned.selfname.seed == 7

@@ -104,7 +104,7 @@ def test_cli_bad_config_is_one_line_exit_2(tmp_path):
 
 
 def test_cli_flags_become_overrides(tmp_path, monkeypatch):
-    from factory.cli.train import _overrides
+    from factory.train.commands import _overrides
 
     monkeypatch.chdir(tmp_path)
     got = _overrides({"data": ("exp",), "output_dir": "o", "lora_targets": "q_proj, v_proj", "lora_r": 4,

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from factory.cli.common import one_line_errors
+from factory.errors import one_line_errors
 
 _PATHS = ("data", "eval_data", "output_dir")
 
