@@ -9,8 +9,6 @@ from pathlib import Path
 import click
 
 from factory.cli.common import one_line_errors, parse_shard
-from factory.recipe import load_recipe
-from factory.run.endpoint import Overrides
 
 
 @click.command("validate")
@@ -19,6 +17,7 @@ from factory.run.endpoint import Overrides
 @one_line_errors
 def validate_cmd(recipe: Path, out: Path | None) -> None:
     """Check RECIPE, and that its run directory may be written, without running anything."""
+    from factory.recipe import load_recipe  # assembled from every stage module: only when a command runs
     from factory.run.pipeline import run_dir_for
     from factory.run.rundir import RunDir
 
@@ -46,6 +45,8 @@ def run_cmd(recipe: Path, out: Path | None, fresh: bool, limit: int | None, base
             model: str | None, local_model: Path | None, concurrency: int | None, shard: str | None,
             sets: tuple[str, ...], quiet: bool) -> None:
     """Generate the dataset RECIPE describes into a run directory (resumable)."""
+    from factory.recipe import load_recipe
+    from factory.run.endpoint import Overrides
     from factory.run.pipeline import run_recipe
 
     r = load_recipe(recipe, list(sets))
