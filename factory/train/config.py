@@ -11,18 +11,14 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
-from factory.recipe.errors import RecipeError, format_validation_error
+from factory.recipe.errors import RecipeError, Strict, format_validation_error
 
 STAGES = ("sft", "dpo")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class LoraSettings(_Strict):
+class LoraSettings(Strict):
     """LoRA adapter shape; `targets` is a module-name list or "all-linear" (every linear but lm_head)."""
 
     r: int = Field(16, ge=1)
@@ -31,7 +27,7 @@ class LoraSettings(_Strict):
     targets: list[str] | Literal["all-linear"] = "all-linear"
 
 
-class TrainConfig(_Strict):
+class TrainConfig(Strict):
     """What both stages share. `model` is a local dir or hub id; `data` export dirs or JSONL files."""
 
     model: str = Field(min_length=1)
