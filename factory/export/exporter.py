@@ -59,7 +59,14 @@ def settings_for(recipe: Recipe | None, formats: list[str] | None = None, system
     cfg = (recipe.export if recipe is not None else None) or ExportConfig()
     opts = Options(system=system or cfg.system, others=others or cfg.others, style=style or cfg.style)
     chosen = cfg.resolved_formats() if formats is None else ExportConfig(formats=formats).resolved_formats()
+    if formats is None and "formats" not in cfg.model_fields_set and recipe is not None and not _makes_pairs(recipe):
+        # a recipe that makes no preference pairs did not ask for DPO files: nothing to note
+        chosen = [f for f in chosen if f != "dpo"]
     return Settings(chosen, opts, cfg.license, list(cfg.tags))
+
+
+def _makes_pairs(recipe: Recipe) -> bool:
+    return recipe.preferences is not None and recipe.preferences.enabled
 
 
 def _ours(out: Path, run_dir: Path) -> bool:

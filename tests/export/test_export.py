@@ -8,6 +8,7 @@ import pytest
 
 from factory.export.check import check_loadable
 from factory.export.exporter import export_run, settings_for
+from factory.recipe import load_recipe
 from factory.records import iter_jsonl
 
 
@@ -100,6 +101,21 @@ def test_only_the_asked_formats_and_a_clear_error_without_pairs(run_dir):
         export_run(run_dir, settings=settings_for(None, ["dpo"]), strict=True, log=lambda x: None)
     m = export_run(run_dir, log=lambda x: None)
     assert "dpo" not in m["formats"] and any("no preference pairs" in n for n in m["notes"])
+
+
+def test_a_recipe_without_preference_pairs_is_not_told_it_has_none(run_dir, write_recipe):
+    """Default formats include DPO; a recipe that makes no pairs did not ask for them, so no note."""
+    (run_dir / "preferences.jsonl").unlink()
+    base = "name: anna\ncharacter: {name: Anna Keller, profile: {file: profile.md}}\n"
+    off = load_recipe(write_recipe(base))
+    assert "dpo" not in settings_for(off).formats
+    m = export_run(run_dir, recipe=off, settings=settings_for(off), log=lambda x: None)
+    assert not any("preference" in n for n in m["notes"])
+    on = load_recipe(write_recipe(base + "preferences: {per_sample: 1}\n"))
+    m = export_run(run_dir, recipe=on, settings=settings_for(on), log=lambda x: None)
+    assert "dpo" not in m["formats"] and any("no preference pairs" in n for n in m["notes"])
+    asked = load_recipe(write_recipe(base + "export: {formats: [openai, dpo]}\n"))
+    assert "dpo" in settings_for(asked).formats
 
 
 def test_refuses_to_write_into_a_foreign_folder(run_dir, tmp_path):
