@@ -30,6 +30,14 @@ def test_good_recipe_validates_and_resolves_paths(write_recipe):
     assert res.exit_code == 0 and "ok:" in res.output
 
 
+def test_validate_names_the_stages_the_recipe_will_run(write_recipe):
+    res = invoke("validate", write_recipe(GOOD + "interactions: null\ncards: {count: 2}\nsessions: {}\n"))
+    line = next(x for x in res.output.splitlines() if x.startswith("stages: "))
+    stages = line.removeprefix("stages: ").split(" -> ")
+    assert stages[:2] == ["chunks", "scenes"] and "interactions" not in stages
+    assert stages.index("cards") < stages.index("sessions") < stages.index("samples")
+
+
 @pytest.mark.parametrize("body,expected", [
     (GOOD + "scenes: {per_chunk: 0}\n", "scenes.per_chunk: must be >= 1"),
     (GOOD + "scenes: {per_chunk: -3}\n", "scenes.per_chunk: must be >= 1"),

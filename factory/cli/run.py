@@ -21,9 +21,12 @@ def validate_cmd(recipe: Path, out: Path | None) -> None:
     from factory.run.pipeline import run_dir_for
     from factory.run.rundir import RunDir
 
+    from factory.run.stage import active
+
     r = load_recipe(recipe)
     RunDir(run_dir_for(r, out)).check()
     click.echo(f"ok: {recipe} ({r.name}, {r.language}, character {r.character.name})")
+    click.echo("stages: " + " -> ".join(s.name for s in active(r)))
 
 
 @click.command("run")
