@@ -20,7 +20,6 @@ def validate_cmd(recipe: Path, out: Path | None) -> None:
     from factory.recipe import load_recipe  # assembled from every stage module: only when a command runs
     from factory.run.pipeline import run_dir_for
     from factory.run.rundir import RunDir
-
     from factory.run.stage import active
 
     r = load_recipe(recipe)

@@ -113,10 +113,7 @@ def to_records(res: Result) -> list[dict]:
 
 def verdicts(ctx: RunContext) -> dict[str, dict]:
     """interaction id -> verdict, for the samples stage (empty when grounding is off for this recipe)."""
-    cfg = ctx.recipe.grounding
-    if cfg is None or not cfg.enabled:
-        return {}
-    return {o["interaction_id"]: o for o in ctx.run.records(NAME)}
+    return {o["interaction_id"]: o for o in ctx.run.records(NAME)} if STAGE.configured(ctx.recipe) else {}
 
 
 class GroundingReport(StageReport):

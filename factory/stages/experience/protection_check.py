@@ -109,10 +109,7 @@ def to_records(res: Result) -> list[dict]:
 def verdicts(ctx: RunContext) -> dict[str, dict]:
     """interaction id -> verdict, for the samples stage (empty when the check is off for this recipe,
     so verdicts left in the run directory by an earlier recipe drop nothing)."""
-    cfg = ctx.recipe.protection
-    if cfg is None or cfg.check != "judge":
-        return {}
-    return {o["interaction_id"]: o for o in ctx.run.records(NAME)}
+    return {o["interaction_id"]: o for o in ctx.run.records(NAME)} if STAGE.configured(ctx.recipe) else {}
 
 
 class ProtectionCheckReport(StageReport):
