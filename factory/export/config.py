@@ -97,10 +97,10 @@ class SplitConfig(Strict):
 
     eval_share: float = Field(0.05, ge=0, lt=1, description="Share of the samples that go to eval.")
     min_train: int = Field(20, ge=0, description="No sample goes to eval unless train keeps at least this "
-                           "many: a tiny run stays whole for training (held-out characters still go to eval)")
+                           "many: a tiny run stays whole for training (held-out characters still go to eval).")
     held_out_characters: list[str] = Field(default_factory=list, description="Characters whose samples all go to "
                                            "eval and none to train.")
-    seed: int | None = Field(None, description="Seed of the split; unset: the recipe's seed.")
+    seed: int | None = Field(None, description="Seed of the split; unset: the recipe's `seed`.")
 
     def follow_seed(self, seed: int) -> None:
         if self.seed is None:

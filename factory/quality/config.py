@@ -69,7 +69,8 @@ class SelfNameConfig(Strict):
     # heuristic mode + a judge endpoint: ask the judge about this many lines and report agreement
     judge_sample: int = Field(0, ge=0, le=1_000_000, description="In heuristic mode with a judge: ask it about "
                               "this many lines and report the agreement (0: none).")
-    seed: int = Field(0, description="Seed of the judged line sample; unset: the recipe's seed.")
+    seed: int = Field(0, description="Seed of the judged line sample; left unset it follows the "
+                      "recipe's `seed`.")
 
 
 class FormatConfig(Strict):
@@ -132,7 +133,8 @@ class PatternConfig(Strict):
     min_keep: int = Field(2, ge=1, le=1_000_000, description="A cap never goes below this many samples "
                           "(small datasets).")
     top: int = Field(10, ge=1, le=1000, description="Patterns listed in the report.")
-    seed: int = Field(0, description="Seed of which samples stay under a cap; unset: the recipe's seed.")
+    seed: int = Field(0, description="Seed of which samples stay under a cap; left unset it follows "
+                      "the recipe's `seed`.")
 
 
 class QualityConfig(Strict):

@@ -76,8 +76,8 @@ class BackendConfig(Strict):
                               "FACTORY_MODEL, gpt-4o-mini on OpenAI, else the first one the server's /models lists.")
     kind: Literal["auto", "openai", "deepseek", "vllm", "ollama", "llamacpp", "other"] = Field(
         "auto", description="The server kind (picks the structured-output mode); auto: guessed from base_url.")
-    local: LocalBackend | None = Field(None, description="Serve a GGUF here with llama.cpp (used when no base_url "
-                                       "is given anywhere).")
+    local: LocalBackend | None = Field(None, description="Serve a GGUF here with llama.cpp (used when neither "
+                                       "base_url nor `--base-url` is given).")
     transport: Literal["aiohttp", "openai"] = Field("aiohttp", description="The HTTP client: aiohttp, or the "
                                                     "openai SDK (slower).")
     structured: Literal["auto", "json_schema", "llamacpp", "json_object", "none"] = Field(
