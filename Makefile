@@ -16,7 +16,7 @@ ZH_SETS   ?= --set backend.max_tokens=500 --set scenes.per_request=3 --set inter
              --set interactions.max_turns=4 --set protection.max_turns=4 --set grounding.enabled=false \
              --set preferences.enabled=false
 
-.PHONY: demo demo-zh loop test setup setup-demo setup-browser lint bench bench-dedup bench-train clean
+.PHONY: demo demo-zh loop test setup setup-demo setup-browser lint docs bench bench-dedup bench-train clean
 
 ## demo: install what the embedded model needs, then run recipes/beethoven.yaml on it (small budget)
 demo: setup-demo
@@ -83,6 +83,10 @@ $(VENV)/.all-installed: pyproject.toml $(VENV)/.demo-installed
 
 lint: setup
 	$(BIN)/ruff check factory tests benchmarks
+
+## docs: regenerate docs/recipe.md from the recipe models, the stage declarations and docs/recipe.intro.md
+docs:
+	$(or $(wildcard $(BIN)/python),$(PY)) -m factory.recipe.docs --write
 
 ## bench: engine throughput and kill -9 resume (seconds each); dedup at 1M lines and the trainer apart
 bench: setup

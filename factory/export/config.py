@@ -25,12 +25,18 @@ GENERAL_SHARE_WHY = ("role-play must stay the majority of the set: general data 
 
 
 class ExportConfig(Strict):
-    formats: list[Format] = Field(default_factory=lambda: list(FORMATS))
-    system: Literal["full", "short", "none"] = "full"  # the sample's prompt, "You are X.", or none
-    style: Literal["standard", "quote"] = "standard"  # quote: EGOS `Me: "..."` / `Name: "..."`
-    others: Literal["user", "system"] = "user"  # where the scene's other characters go
-    license: str = "cc-by-sa-4.0"  # profiles from Wikipedia are CC BY-SA; change for other sources
-    tags: list[str] = Field(default_factory=list, max_length=100)
+    """Which training files are written, in what shape, with what dataset card."""
+
+    formats: list[Format] = Field(default_factory=lambda: list(FORMATS), description="Files to write "
+                                  "(`all`: every format); dpo is left out when there are no preference pairs.")
+    system: Literal["full", "short", "none"] = Field("full", description="The system prompt: the sample's own, "
+                                                     "\"You are X.\", or none.")
+    style: Literal["standard", "quote"] = Field("standard", description="quote: EGOS-style `Me: \"...\"` / "
+                                                "`Name: \"...\"` turns.")
+    others: Literal["user", "system"] = Field("user", description="Where the scene's other characters' lines go.")
+    license: str = Field("cc-by-sa-4.0", description="The dataset card's license: profiles from Wikipedia are "
+                         "CC BY-SA; change it for other sources.")
+    tags: list[str] = Field(default_factory=list, max_length=100, description="Tags on the dataset card.")
 
     def resolved_formats(self) -> list[str]:
         return expand_formats(self.formats)
@@ -46,8 +52,10 @@ def expand_formats(formats: list[str]) -> list[str]:
 
 
 class GeneralSource(Strict):
-    path: Path  # Alpaca / ShareGPT / OpenAI-messages JSONL; relative to the recipe's folder
-    ratio: float = Field(gt=0, le=1)  # share of the final training set
+    """One file of general (not role-play) chat data and its share of the training set."""
+
+    path: Path = Field(description="An Alpaca, ShareGPT or OpenAI-messages JSONL file, relative to the recipe.")
+    ratio: float = Field(gt=0, le=1, description="Its share of the final training set (at most 0.5).")
 
     @field_validator("ratio")
     @classmethod
@@ -58,7 +66,10 @@ class GeneralSource(Strict):
 
 
 class MixConfig(Strict):
-    general: list[GeneralSource] = Field(default_factory=list)
+    """General chat data mixed into the training split, so the model keeps its general skills."""
+
+    general: list[GeneralSource] = Field(default_factory=list, description="The files and their ratios; the "
+                                         "ratios add up to at most 0.5.")
 
     @model_validator(mode="after")
     def _total(self) -> MixConfig:
@@ -82,11 +93,14 @@ class MixConfig(Strict):
 
 
 class SplitConfig(Strict):
-    eval_share: float = Field(0.05, ge=0, lt=1)
+    """How the samples are split into train and eval."""
+
+    eval_share: float = Field(0.05, ge=0, lt=1, description="Share of the samples that go to eval.")
     min_train: int = Field(20, ge=0, description="No sample goes to eval unless train keeps at least this "
-                           "many: a tiny run stays whole for training (held-out characters still go to eval)")
-    held_out_characters: list[str] = Field(default_factory=list)  # whole characters only in eval
-    seed: int | None = None  # default: the recipe's seed
+                           "many: a tiny run stays whole for training (held-out characters still go to eval).")
+    held_out_characters: list[str] = Field(default_factory=list, description="Characters whose samples all go to "
+                                           "eval and none to train.")
+    seed: int | None = Field(None, description="Seed of the split; unset: the recipe's `seed`.")
 
     def follow_seed(self, seed: int) -> None:
         if self.seed is None:

@@ -34,8 +34,9 @@ class RecipeBase(Strict):
     character: CharacterConfig = Field(description="Who the data is about, and the profile it comes from.")
     backend: BackendConfig = Field(default_factory=BackendConfig,
                                    description="The generation endpoint (default: flags, environment, embedded).")
-    judge: BackendConfig | None = Field(None, description="A separate (stronger) model for judge calls; "
-                                        "left out: the generation model judges.")
+    judge: BackendConfig | None = Field(None, description="A separate (stronger) model for judge calls: the "
+                                        "backend's keys but no `local`, temperature 0 unless set; left out: the "
+                                        "generation model judges.")
     output_dir: Path | None = Field(None, description="The run directory (default outputs/<name>).")
     seed: int = Field(0, ge=-MAX_SEED, le=MAX_SEED, description="One number for every random choice "
                       "(cards, sessions, gate samples, split) that a block does not seed itself.")

@@ -25,8 +25,12 @@ NAME = "chunks"
 
 
 class ChunksConfig(Strict):
-    max_tokens: int = Field(600, ge=50, le=100_000)
-    min_tokens: int = Field(60, ge=1, le=100_000)
+    """How the profile is cut into life-period chunks, the unit every scene is imagined from."""
+
+    max_tokens: int = Field(600, ge=50, le=100_000, description="Longest chunk, in estimated tokens: a longer "
+                            "section is split.")
+    min_tokens: int = Field(60, ge=1, le=100_000, description="Shortest chunk worth a scene: shorter sections are "
+                            "dropped, unless the profile has nothing longer.")
 
 
 def merge_profiles(base: Profile, override: Profile) -> Profile:

@@ -42,14 +42,14 @@ NAME = "preferences"
 class SelfSampledConfig(Strict):
     """The endpoint serving the model being trained; its own replies become `rejected`."""
 
-    base_url: str
-    model: str
-    api_key: SecretStr | None = None
-    samples: int = Field(4, ge=1, le=16)  # candidates per prompt, ranked by the judge
-    temperature: float = Field(1.0, ge=0, le=2)
-    max_tokens: int = Field(400, ge=16, le=MAX_TOKENS)
-    concurrency: int = Field(8, ge=1, le=1024)
-    timeout: float = Field(120.0, gt=0, le=86_400)
+    base_url: str = Field(description="The endpoint, `http(s)://host[:port]/path` with no credentials in it.")
+    model: str = Field(description="The model it serves (the one being trained).")
+    api_key: SecretStr | None = Field(None, description="Its key (write `${VAR}`); masked in logs and files.")
+    samples: int = Field(4, ge=1, le=16, description="Candidate replies per prompt, ranked by the judge.")
+    temperature: float = Field(1.0, ge=0, le=2, description="Sampling temperature of the candidates.")
+    max_tokens: int = Field(400, ge=16, le=MAX_TOKENS, description="Most tokens in one candidate.")
+    concurrency: int = Field(8, ge=1, le=1024, description="Requests in flight at once to this endpoint.")
+    timeout: float = Field(120.0, gt=0, le=86_400, description="Seconds one request may take.")
 
     @field_validator("base_url")
     @classmethod
@@ -58,13 +58,20 @@ class SelfSampledConfig(Strict):
 
 
 class PreferencesConfig(Strict):
-    enabled: bool = True
-    kinds: list[RejectedKind] = Field(default_factory=lambda: ["assistant_tone", "out_of_character"])
-    per_sample: int = Field(1, ge=1, le=50)  # chosen turns per sample; each gets one pair per kind
-    max_pairs: int | None = Field(None, ge=1, le=10 * MAX_COUNT)
+    """DPO pairs: a kept in-character reply (chosen) against a labelled worse one (rejected)."""
+
+    enabled: bool = Field(True, description="false: the block stays but the stage is off (handy with `--set`).")
+    kinds: list[RejectedKind] = Field(default_factory=lambda: ["assistant_tone", "out_of_character"],
+                                      description="Where rejected replies come from (at least one); unset and "
+                                      "a `self_sampled` block given: self_sampled is added.")
+    per_sample: int = Field(1, ge=1, le=50, description="Chosen turns per sample; each gets one pair per kind.")
+    max_pairs: int | None = Field(None, ge=1, le=10 * MAX_COUNT, description="Most pairs asked for in all; "
+                                  "unset: no cap.")
     variants: list[OocVariant] = Field(
-        default_factory=lambda: ["knowledge_leak", "modern_knowledge", "flat_style"], min_length=1)
-    self_sampled: SelfSampledConfig | None = None
+        default_factory=lambda: ["knowledge_leak", "modern_knowledge", "flat_style"], min_length=1,
+        description="The out_of_character rewrites, one picked per turn.")
+    self_sampled: SelfSampledConfig | None = Field(None, description="The endpoint serving the model being "
+                                                   "trained (needed for kind self_sampled).")
 
     @model_validator(mode="after")
     def _endpoint_for_self_sampled(self) -> PreferencesConfig:

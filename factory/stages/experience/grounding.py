@@ -31,10 +31,14 @@ NAME = "grounding"
 
 
 class GroundingConfig(Strict):
-    enabled: bool = True
-    include_protection: bool = False  # protection replies are refusals; checking them adds little
-    max_claims: int = Field(6, ge=1, le=20)
-    max_tokens: int = Field(512, ge=64, le=MAX_TOKENS)
+    """A judge checks the character's factual claims in each script against its profile chunks."""
+
+    enabled: bool = Field(True, description="false: the block stays but the stage is off (handy with `--set`).")
+    include_protection: bool = Field(False, description="Check protection scripts too (their replies are "
+                                     "refusals: it adds little).")
+    max_claims: int = Field(6, ge=1, le=20, description="Most claims the judge lists per script.")
+    max_tokens: int = Field(512, ge=64, le=MAX_TOKENS, description="Judge reply tokens per request; never above "
+                            "the judge's max_tokens.")
 _TRUE = {"true", "yes", "y", "supported", "support", "consistent", "correct", "1", "是", "对", "支持", "符合", "有依据"}
 _FALSE = {"false", "no", "n", "unsupported", "not supported", "contradicted", "contradicts", "incorrect", "0",
           "否", "不", "不支持", "不符合", "矛盾", "无依据"}

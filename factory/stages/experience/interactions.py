@@ -32,11 +32,15 @@ def default_turn_chars(language: str) -> int:
 
 
 class InteractionsConfig(Strict):
-    min_turns: int = Field(4, ge=2, le=40)
-    max_turns: int = Field(12, ge=2, le=40)
-    max_turn_chars: int | None = Field(None, ge=20, le=2000)  # default: 300 (en) / 100 (zh)
-    per_scene: int = Field(1, ge=1, le=20)  # scripts per scene (sample_index separates them)
-    max_tokens: int = Field(1536, ge=64, le=MAX_TOKENS)  # per request; never above backend.max_tokens
+    """How each scene is played out as a script (Character-LLM's experience completion)."""
+
+    min_turns: int = Field(4, ge=2, le=40, description="Fewest turns in a script (at most `max_turns`).")
+    max_turns: int = Field(12, ge=2, le=40, description="Most turns in a script.")
+    max_turn_chars: int | None = Field(None, ge=20, le=2000, description="Longest turn in characters; "
+                                       "unset: 300 (en) / 100 (zh).")
+    per_scene: int = Field(1, ge=1, le=20, description="Scripts per scene (`sample_index` tells them apart).")
+    max_tokens: int = Field(1536, ge=64, le=MAX_TOKENS, description="Reply tokens per request; never above "
+                            "backend.max_tokens.")
 
     @model_validator(mode="after")
     def _order(self) -> InteractionsConfig:

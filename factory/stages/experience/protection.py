@@ -52,15 +52,22 @@ SUBTYPES: tuple[str, ...] = ("anachronism", "false_relation", "out_of_expertise"
 
 
 class ProtectionConfig(Strict):
-    share: float = Field(0.1, ge=0, le=1)  # of the planned experience scenes, chunk by chunk
+    """Scenes where the character meets what it cannot know (Character-LLM's protective experiences)."""
+
+    share: float = Field(0.1, ge=0, le=1, description="Protection scenes as a share of the planned experience "
+                         "scenes, chunk by chunk.")
     # relative weights per subtype (normalised); a subtype left out gets none
-    quotas: dict[Subtype, float] = Field(default_factory=lambda: dict.fromkeys(SUBTYPES, 1.0))
-    min_turns: int = Field(3, ge=2, le=40)
-    max_turns: int = Field(8, ge=2, le=40)
-    max_tokens: int = Field(1024, ge=64, le=MAX_TOKENS)
+    quotas: dict[Subtype, float] = Field(default_factory=lambda: dict.fromkeys(SUBTYPES, 1.0),
+                                         description="Relative weight per subtype (normalised, each >= 0); a subtype "
+                                         "left out gets none.")
+    min_turns: int = Field(3, ge=2, le=40, description="Fewest turns in a script (at most `max_turns`).")
+    max_turns: int = Field(8, ge=2, le=40, description="Most turns in a script.")
+    max_tokens: int = Field(1024, ge=64, le=MAX_TOKENS, description="Reply tokens per script request; never above "
+                            "backend.max_tokens.")
     # judge: one more request per script asks whether the character reacted as someone who cannot
     # know (kept) or played along / answered as an assistant (left out of the samples)
-    check: Literal["none", "judge"] = "none"
+    check: Literal["none", "judge"] = Field("none", description="judge: one more request per script asks whether "
+                                            "the character stayed unknowing (kept) or played along (dropped).")
 
     @field_validator("quotas")
     @classmethod

@@ -30,13 +30,18 @@ NAME = "scenes"
 
 
 class ScenesConfig(Strict):
-    total: int | None = Field(None, ge=1, le=MAX_COUNT)  # spread over chunks by length; else per_chunk each
-    per_chunk: int = Field(20, ge=1, le=10_000)
-    per_request: int = Field(5, ge=1, le=20)
+    """How many scenes are imagined from the chunks, of which kinds."""
+
+    total: int | None = Field(None, ge=1, le=MAX_COUNT, description="Scenes in all, spread over the chunks by "
+                              "length (each gets at least one); unset: `per_chunk` each.")
+    per_chunk: int = Field(20, ge=1, le=10_000, description="Scenes per chunk when `total` is unset.")
+    per_request: int = Field(5, ge=1, le=20, description="Scenes asked for in one request.")
     types: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(max_length=1000, default_factory=lambda: [
         "conversation", "debate", "lecture", "letter", "rehearsal", "quarrel", "negotiation",
-        "confession", "lesson", "celebration"])
-    dedup_threshold: float = Field(88.0, ge=0, le=100)
+        "confession", "lesson", "celebration"], description="Kinds of scene the prompts suggest, spread over "
+        "the requests.")
+    dedup_threshold: float = Field(88.0, ge=0, le=100, description="rapidfuzz token_sort_ratio over place + "
+                                   "background at or above which a scene (protection scenes too) repeats another and is dropped.")
 _WORDLIKE = re.compile(r"[^\W\d_]{2,}")
 
 

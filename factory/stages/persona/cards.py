@@ -39,17 +39,26 @@ Detail = Literal["full", "short"]
 
 
 class CardsConfig(Strict):
+    """Persona cards: synthetic ones from seed attributes, the character's own, imported Character Card V2."""
+
     model_config = ConfigDict(extra="forbid", populate_by_name=True)  # `import` is a keyword: import_
 
-    count: int = Field(10, ge=0, le=MAX_CARDS)  # synthetic cards from distinct seed tuples
-    import_: list[Path] = Field(default_factory=list, alias="import", max_length=10_000)  # CCv2 .json/.png, dirs, cards .jsonl
-    from_character: bool = True  # the recipe's own character also gets a card (from its profile)
-    detail: Detail = "full"  # short: tight field lengths, for small/local models
-    examples: int = Field(2, ge=0, le=4)  # example dialogues per card
-    similarity: float = Field(85.0, ge=0, le=100)  # rapidfuzz token_sort_ratio; at or above = too similar
-    regenerate: int = Field(1, ge=0, le=5)  # rounds of regenerating too-similar cards before dropping them
-    axes: dict[str, list[str]] = Field(default_factory=dict)  # replace/add seed attribute pools
-    max_tokens: int | None = Field(None, ge=64, le=MAX_TOKENS)  # beats backend.max_tokens for this stage
+    count: int = Field(10, ge=0, le=MAX_CARDS, description="Synthetic cards, each from a distinct tuple of seed "
+                       "attributes.")
+    import_: list[Path] = Field(default_factory=list, alias="import", max_length=10_000,
+                                description="Character Card V2 .json/.png files, folders of them, or a cards "
+                                ".jsonl, relative to the recipe.")
+    from_character: bool = Field(True, description="The recipe's own character also gets a card, from its profile.")
+    detail: Detail = Field("full", description="short: tight field lengths, for small local models.")
+    examples: int = Field(2, ge=0, le=4, description="Example dialogues per card.")
+    similarity: float = Field(85.0, ge=0, le=100, description="rapidfuzz token_sort_ratio at or above which two "
+                              "cards are too alike.")
+    regenerate: int = Field(1, ge=0, le=5, description="Rounds of regenerating too-similar cards before dropping "
+                            "them.")
+    axes: dict[str, list[str]] = Field(default_factory=dict, description="Seed attribute pools to replace or add, "
+                                       "e.g. `{era: [1920s Shanghai]}` (values distinct, at most 10000 an axis).")
+    max_tokens: int | None = Field(None, ge=64, le=MAX_TOKENS, description="Reply tokens per card request; "
+                                   "unset: backend.max_tokens.")
 
     def check_paths(self, base: Path, key: str = "cards") -> None:
         for i, p in enumerate(self.import_):

@@ -30,11 +30,16 @@ from factory.stages.persona.card_render import macros, split_action
 
 
 class ReferencesConfig(Strict):
-    k: int = Field(3, ge=1, le=20)
-    method: Literal["bm25", "fuzz"] = "bm25"
+    """Lines the character said elsewhere, retrieved into each sample's system prompt as reference dialogue."""
+
+    k: int = Field(3, ge=1, le=20, description="Reference lines per sample.")
+    method: Literal["bm25", "fuzz"] = Field("bm25", description="Retrieval: BM25, or rapidfuzz similarity.")
     sources: list[Literal["sessions", "interactions"]] = Field(
-        default_factory=lambda: ["sessions", "interactions"], min_length=1)
-    max_chars: int = Field(300, ge=20, le=100_000)  # a longer reference line is cut
+        default_factory=lambda: ["sessions", "interactions"], min_length=1,
+        description="Where lines come from: sessions (and the cards' own lines), interactions "
+        "(the character's script lines); never the sample's own.")
+    max_chars: int = Field(300, ge=20, le=100_000, description="A longer reference line is cut to this many "
+                           "characters.")
 
 
 HEADER = {"en": "Reference dialogue: things {name} has said elsewhere (keep this voice; do not repeat them):",

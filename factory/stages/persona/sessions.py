@@ -35,15 +35,24 @@ ARCHETYPE_NAMES = ("curious_fan", "lonely", "provoker", "flirt", "knowledge_seek
 
 
 class SessionsConfig(Strict):
-    per_card: int = Field(1, ge=1, le=20)
-    min_turns: int = Field(4, ge=1, le=40)  # a turn = one user message + the character's reply
-    max_turns: int = Field(8, ge=1, le=40)
-    archetypes: list[str] = Field(default_factory=lambda: list(ARCHETYPE_NAMES), min_length=1)
-    pushback_share: float = Field(0.2, ge=0, le=1)  # character turns that refuse, tease or get impatient
-    probe_share: float = Field(0.25, ge=0, le=1)  # other archetypes' sessions that also carry a memory probe
-    system_prompt: Literal["full", "short", "none"] = "full"  # the card in the sample's system prompt
-    detail: Detail = "full"
-    max_tokens: int | None = Field(None, ge=64, le=MAX_TOKENS)
+    """Multi-turn chats between each persona card's user and the character."""
+
+    per_card: int = Field(1, ge=1, le=20, description="Sessions per card, each with the next archetype.")
+    min_turns: int = Field(4, ge=1, le=40, description="Fewest turns (one user message + the character's reply "
+                           "each); at most `max_turns`.")
+    max_turns: int = Field(8, ge=1, le=40, description="Most turns in a session.")
+    archetypes: list[str] = Field(default_factory=lambda: list(ARCHETYPE_NAMES), min_length=1,
+                                  description="The kinds of user the sessions cycle through, any of: "
+                                  f"{', '.join(ARCHETYPE_NAMES)}.")
+    pushback_share: float = Field(0.2, ge=0, le=1, description="Share of character turns that refuse, tease or "
+                                  "get impatient.")
+    probe_share: float = Field(0.25, ge=0, le=1, description="Share of the other archetypes' sessions that also "
+                               "carry a memory probe (memory_tester always does).")
+    system_prompt: Literal["full", "short", "none"] = Field("full", description="How much of the card goes into "
+                                                            "the sample's system prompt.")
+    detail: Detail = Field("full", description="short: one short sentence a message, for small local models.")
+    max_tokens: int | None = Field(None, ge=64, le=MAX_TOKENS, description="Reply tokens per session request; "
+                                   "unset: backend.max_tokens.")
 
     @field_validator("archetypes")
     @classmethod
