@@ -73,12 +73,9 @@ def _judge_engine(base_url: str | None, model: str | None, out: Path):
     """The same resolution as a recipe's `judge:` block, from the two flags."""
     if base_url is None:
         return None
-    from factory.engine import Engine, RequestCache
-    from factory.recipe import BackendConfig
-    from factory.run.endpoint import judge_target
+    from factory.run.clients import gate_judge_client
 
-    settings = judge_target(BackendConfig(base_url=base_url, model=model, temperature=0.0))
-    return Engine(settings, cache=RequestCache(out / "judge_cache.sqlite"))
+    return gate_judge_client(base_url, model, out / "judge_cache.sqlite")
 
 
 @click.command("gate")

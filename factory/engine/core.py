@@ -25,7 +25,7 @@ from factory.secrets import register, strip_credentials
 from .cache import RequestCache, cache_key
 from .limits import AdaptiveLimit, TokenBucket
 from .stats import Accounting, Prices
-from .structured import response_format
+from .structured import response_format, structured_mode
 from .transport import Transport, make_transport
 from .types import ParseError, Reply, Request, Result, RunAborted, TransportError
 
@@ -60,9 +60,7 @@ class EndpointSettings:
     prices: Prices = field(default_factory=Prices)
 
     def structured_mode(self) -> str:
-        if self.structured != "auto":
-            return self.structured
-        return {"llamacpp": "llamacpp", "ollama": "json_object"}.get(self.kind, "json_schema")
+        return structured_mode(self.kind, self.structured)
 
     def __repr__(self) -> str:  # never print the key
         return f"EndpointSettings(base_url={self.base_url!r}, model={self.model!r}, kind={self.kind!r})"

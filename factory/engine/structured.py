@@ -11,6 +11,16 @@ from .types import ParseError
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.S)
 
+# The one table of which structured-output dialect each kind of server speaks; anything else
+# (an unknown OpenAI-compatible server) gets json_schema.
+MODE_BY_KIND = {"openai": "json_schema", "vllm": "json_schema", "llamacpp": "llamacpp",
+                "deepseek": "json_object", "ollama": "json_object"}
+
+
+def structured_mode(kind: str, requested: str = "auto") -> str:
+    """The dialect to ask `kind` in: what the user asked for, unless that is `auto`."""
+    return requested if requested != "auto" else MODE_BY_KIND.get(kind, "json_schema")
+
 
 def response_format(schema: dict[str, Any] | None, mode: str) -> dict[str, Any] | None:
     """`mode`: json_schema (OpenAI, vLLM), llamacpp (llama-cpp-python server), json_object, none."""

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from factory import secrets
 from factory.engine import EndpointSettings, Prices
+from factory.engine.structured import structured_mode
 from factory.recipe import BackendConfig, RecipeError
 from factory.urls import check_base_url
 
@@ -50,14 +51,9 @@ def guess_kind(base_url: str) -> str:
     return "other"
 
 
-def _structured_for(kind: str, requested: str) -> str:
-    if requested != "auto":
-        return requested
-    return {"openai": "json_schema", "vllm": "json_schema", "llamacpp": "llamacpp",
-            "deepseek": "json_object", "ollama": "json_object"}.get(kind, "json_schema")
-
-
-def _first_model(base_url: str, api_key: str | None, block: str = "backend") -> str:
+def discover_model(base_url: str, api_key: str | None, missing: str) -> str:
+    """The first model `GET {base_url}/models` lists; `missing` starts the error when it lists none
+    ("backend.model: not given", "--judge: no model name given")."""
     req = urllib.request.Request(base_url.rstrip("/") + "/models")
     if api_key:
         req.add_header("Authorization", f"Bearer {api_key}")
@@ -66,7 +62,7 @@ def _first_model(base_url: str, api_key: str | None, block: str = "backend") -> 
             data = json.loads(resp.read())
         return data["data"][0]["id"]
     except Exception as exc:
-        raise RecipeError(f"{block}.model: not given and {base_url}/models did not name one ({exc})") from None
+        raise RecipeError(f"{missing} and {base_url}/models did not name one ({exc})") from None
 
 
 def resolve(backend: BackendConfig, flags: Overrides | None = None,
@@ -92,7 +88,7 @@ def resolve(backend: BackendConfig, flags: Overrides | None = None,
     kind = backend.kind if backend.kind != "auto" else guess_kind(base_url)
     model = flags.model or backend.model or env.get("OPENAI_MODEL") or env.get("FACTORY_MODEL")
     if model is None:
-        model = "gpt-4o-mini" if kind == "openai" else _first_model(base_url, api_key, block)
+        model = "gpt-4o-mini" if kind == "openai" else discover_model(base_url, api_key, f"{block}.model: not given")
     return settings_from(backend, base_url=base_url, model=model, api_key=api_key, kind=kind, flags=flags)
 
 
@@ -115,9 +111,12 @@ def judge_target(judge: BackendConfig | None, env: dict[str, str] | None = None)
     """
     if judge is None:
         return None
+    if judge.local is not None:  # the recipe refuses it too; no caller may slip one through
+        raise RecipeError("judge.local: a judge needs an endpoint (base_url); leave judge out to judge "
+                          "with the local generation model")
     if "temperature" not in judge.model_fields_set:
         judge = judge.model_copy(update={"temperature": 0.0})  # a verdict should not be a dice roll
-    target = resolve(judge.model_copy(update={"local": None}), Overrides(), env, block="judge")
+    target = resolve(judge, Overrides(), env, block="judge")
     return target if isinstance(target, EndpointSettings) else None
 
 
@@ -138,7 +137,7 @@ def settings_from(backend: BackendConfig, *, base_url: str, model: str, api_key:
     prices = Prices(backend.prices.input_per_million, backend.prices.output_per_million) if backend.prices else Prices()
     return EndpointSettings(
         base_url=base_url, model=model, api_key=api_key, kind=kind,
-        structured=_structured_for(kind, backend.structured), transport=backend.transport,
+        structured=structured_mode(kind, backend.structured), transport=backend.transport,
         concurrency=flags.concurrency or backend.concurrency,
         requests_per_minute=backend.requests_per_minute, tokens_per_minute=backend.tokens_per_minute,
         timeout=backend.timeout, max_retries=backend.max_retries, parse_retries=backend.parse_retries,

@@ -15,14 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from factory.engine import Accounting, CombinedAccounting, EndpointSettings, Engine, RequestCache, RunAborted
-from factory.engine.local_server import EMBEDDED_MODEL_NAME, LocalServer, embedded_gguf, free_port
-from factory.engine.transport import make_transport
+from factory.engine import CombinedAccounting, RunAborted
 from factory.export.runinfo import cli_record
 from factory.recipe import Recipe
 from factory.records import iter_jsonl
+from factory.run.clients import run_clients
 from factory.run.context import RunContext
-from factory.run.endpoint import LocalPlan, Overrides, judge_target, resolve, settings_from
+from factory.run.endpoint import Overrides
 from factory.run.lock import RunLock
 from factory.run.progress import ProgressDisplay
 from factory.run.rundir import RunDir
@@ -30,87 +29,9 @@ from factory.run.stage import active
 from factory.run.stage_check import StageFailed, stage_failure
 from factory.secrets import register, scrub_obj, strip_credentials
 
-EMBEDDED_WARNING = (
-    "Using the embedded {model} on CPU. It only proves that the pipeline runs offline: its text is "
-    "nonsense. For real data, point factory at a real model: set OPENAI_BASE_URL / OPENAI_API_KEY, "
-    "pass --base-url/--model, or add a `backend:` block to the recipe (see README).")
-
-class LazyLocalTransport:
-    """Starts the local llama.cpp server on the first request only, so a fully cached re-run needs none."""
-
-    def __init__(self, server: LocalServer, timeout: float, max_connections: int):
-        self.server = server
-        self.timeout = timeout
-        self.max_connections = max_connections
-        self._inner = None
-        self._lock = asyncio.Lock()
-
-    async def complete(self, body):
-        if self._inner is None:
-            async with self._lock:
-                if self._inner is None:
-                    # not asyncio.to_thread(start): the fork must happen on this (main) thread,
-                    # whose death is what PR_SET_PDEATHSIG watches
-                    await self.server.start_async()
-                    self._inner = make_transport("aiohttp", self.server.base_url, None, self.timeout,
-                                                 self.max_connections)
-        return await self._inner.complete(body)
-
-    async def close(self) -> None:
-        if self._inner is not None:
-            await self._inner.close()
-        self.server.stop()
-
 
 def run_dir_for(recipe: Recipe, out: Path | None) -> Path:
     return Path(out) if out else (recipe.output_dir or Path("outputs") / recipe.name)
-
-
-def build_engine(recipe: Recipe, run: RunDir, overrides: Overrides, log: Callable[[str], None]):
-    """Engine for the resolved endpoint; a LocalServer that will be started lazily when needed."""
-    target = resolve(recipe.backend, overrides)
-    cache = RequestCache(run.cache_file)
-    if isinstance(target, LocalPlan):
-        model_path = target.model_path or embedded_gguf()
-        server = LocalServer(model_path, n_threads=target.n_threads, n_ctx=target.n_ctx,
-                             log_path=run.path / "llama_server.log")
-        server.port = free_port()
-        settings = settings_from(recipe.backend, base_url=server.base_url, model=server.model_name,
-                                 api_key=None, kind="llamacpp", flags=overrides)
-        if overrides.concurrency is None and "concurrency" not in recipe.backend.model_fields_set:
-            # llama_cpp.server answers one request at a time: a second one would only queue
-            # there and run into its timeout.
-            settings.concurrency = 1
-        if recipe.backend.seed is None:
-            # reproducible local runs (and tests): each request derives its seed from this one
-            settings.params["seed"] = recipe.seed
-        if "timeout" not in recipe.backend.model_fields_set:
-            settings.timeout = 900.0  # a CPU generation of a long JSON reply can take minutes
-        if target.model_path is None:
-            log(EMBEDDED_WARNING.format(model=EMBEDDED_MODEL_NAME))
-        else:
-            log(f"Using local GGUF {model_path} through llama.cpp's server")
-        transport = LazyLocalTransport(server, settings.timeout, settings.concurrency)
-        engine = Engine(settings, cache=cache, accounting=Accounting(settings.prices), transport=transport)
-        return engine, {"base_url": "embedded", "model": settings.model, "kind": "llamacpp",
-                        "embedded": target.model_path is None}
-    engine = Engine(target, cache=cache, accounting=Accounting(target.prices))
-    return engine, {"base_url": target.base_url, "model": target.model, "kind": target.kind, "embedded": False}
-
-
-def build_judge(recipe: Recipe, target: EndpointSettings | None, engine: Engine, endpoint: dict,
-                log: Callable[[str], None]) -> tuple[Engine, dict]:
-    """The judge engine and its run.json entry: the `judge:` endpoint, or the generation engine itself.
-
-    Shares the run's cache (keys name the model) but keeps its own books, priced at its own rates.
-    """
-    if target is None:
-        if recipe.judge is not None:
-            log("judge: no endpoint named (judge.base_url, OPENAI_BASE_URL); the generation model judges")
-        return engine, dict(endpoint)
-    judge = Engine(target, cache=engine.cache, accounting=Accounting(target.prices))
-    log(f"judge: {target.model} at {target.base_url}")
-    return judge, {"base_url": target.base_url, "model": target.model, "kind": target.kind, "embedded": False}
 
 
 async def _run_stages(ctx: RunContext, counts: dict[str, int], reports: dict[str, dict]) -> None:
@@ -158,9 +79,7 @@ def _run_locked(recipe: Recipe, run: RunDir, *, limit: int | None, overrides: Ov
                 shard: tuple[int, int] | None, progress: bool | None, log: Callable[[str], None]) -> dict:
     started = time.monotonic()
     started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    judge_settings = judge_target(recipe.judge)  # before the cache opens: a bad judge block just fails
-    engine, endpoint = build_engine(recipe, run, overrides, log)
-    judge, judge_endpoint = build_judge(recipe, judge_settings, engine, endpoint, log)
+    (engine, endpoint), (judge, judge_endpoint) = run_clients(recipe, run, overrides, log)
     for url in (endpoint["base_url"], judge_endpoint["base_url"]):
         register(_password(url))  # so an error that quotes the URL is scrubbed wherever it goes
     accounting = CombinedAccounting(engine.accounting, judge.accounting)

@@ -227,16 +227,9 @@ def export_options(ctx: RunContext) -> Options:
 
 
 def sampler_engine(ctx: RunContext, sc: SelfSampledConfig) -> Engine:
-    from factory.recipe import BackendConfig
-    from factory.run.endpoint import guess_kind, settings_from
+    from factory.run.clients import self_sampling_client
 
-    backend = BackendConfig(base_url=sc.base_url, model=sc.model, temperature=sc.temperature,
-                            max_tokens=sc.max_tokens, concurrency=sc.concurrency, timeout=sc.timeout,
-                            structured="none")
-    key = sc.api_key.get_secret_value() if sc.api_key else None
-    settings = settings_from(backend, base_url=sc.base_url, model=sc.model, api_key=key, kind=guess_kind(sc.base_url))
-    main = ctx.engine
-    return Engine(settings, cache=main.cache if main else None, accounting=main.accounting if main else None)
+    return self_sampling_client(sc, ctx.engine)
 
 
 def sample_parser(name: str, style: str):

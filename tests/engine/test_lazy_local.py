@@ -15,7 +15,7 @@ import pytest
 
 from factory.engine import EndpointSettings, Engine, Request, RunAborted
 from factory.engine.local_server import LocalServer, LocalServerError
-from factory.run.pipeline import LazyLocalTransport
+from factory.run.local import LazyLocalTransport
 
 
 class StandIn(LocalServer):
