@@ -9,7 +9,9 @@ scripted OpenAI-compatible server (real HTTP on 127.0.0.1) with the deterministi
 test suite uses, a fixed seed and concurrency 1, so two runs of the same code write the same
 bytes. Every file a run writes is compared by SHA-256, except the request cache (SQLite pages),
 the lock and the llama.cpp log; in JSON and Markdown files the few values that name a time, a
-duration or the server's port are blanked first. Exit 1 when any file differs.
+duration, the server's port or the checkout's folder (the recipe path and the recipe hash, which
+covers absolute paths) are blanked first, so two checkouts in different folders compare.
+Exit 1 when any file differs.
 """
 
 from __future__ import annotations
@@ -27,10 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RECIPES = ("beethoven", "sushi", "persona_cards")
 SKIP = {"cache.sqlite", "cache.sqlite-wal", "cache.sqlite-shm", ".factory-lock", "llama_server.log"}
-# what names a time, a duration or the server's port: blanked before hashing, in JSON and text alike
-VOLATILE_KEYS = {"started_at", "created_at", "wall_time_s", "timings_s", "recipe"}
+# what names a time, a duration, the server's port or the checkout's folder (the recipe's path, and
+# its hash, which covers the absolute profile path): blanked before hashing, in JSON and text alike
+VOLATILE_KEYS = {"started_at", "created_at", "wall_time_s", "timings_s", "recipe", "recipe_hash"}
 VOLATILE_TEXT = [re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+\-Z][\d:]*"),
-                 re.compile(r"http://127\.0\.0\.1:\d+"), re.compile(r"^checks [\d.]+, judge .*$", re.M)]
+                 re.compile(r"http://127\.0\.0\.1:\d+"), re.compile(r"^checks [\d.]+, judge .*$", re.M),
+                 re.compile(r"^- recipe hash: `[0-9a-f]+`$", re.M)]
 
 # The server side runs in a child process of the code under test, from THIS file's tree, so both
 # versions get exactly the same answers.
