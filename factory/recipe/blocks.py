@@ -34,7 +34,8 @@ class CharacterConfig(Strict):
     name: str = Field(min_length=1, max_length=200)
     aliases: list[str] = Field(default_factory=list, max_length=100)
     timeline_point: str | None = None  # "now" for the character; later events are spoilers
-    profile: ProfileConfig
+    profile: ProfileConfig | None = Field(None, description="The profile the character's data comes from "
+                                          "(required unless a `book:` block gives the source).")
 
 
 class LocalBackend(Strict):
