@@ -20,6 +20,7 @@ _MD_HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*#*\s*$")
 _TEXT_HEADING = re.compile(
     r"^\s*(?:(?:chapter|act|part|book)\s+[\w\-]+\b.*|第[一二三四五六七八九十百零〇两\d]+[章回幕节卷部].*)\s*$", re.I)
 _BREAK = re.compile(r"^\s*(?:[*＊]\s*){3,}\s*$|^\s*-{3,}\s*$|^\s*#\s*$|^\s*[~～]{3,}\s*$")
+SCENE_BREAK = "\n\n* * *\n\n"  # between the scenes of one chunk, so the extractor sees where one ends
 _SLUGLINE = re.compile(r"^\s*(?:INT|EXT|INT\./EXT|I/E)[.\s]", re.I)
 
 
@@ -90,38 +91,36 @@ def _paragraphs(scene: str) -> list[str]:
 def chunk_book(book: Book, max_tokens: int) -> list[BookPiece]:
     """Whole scenes packed up to `max_tokens` per chunk, chapter by chapter; a longer scene alone
     is cut at paragraph ends and each piece but its last is marked `cut`."""
+    return [p for ci, chapter in enumerate(book.chapters) for p in _pack(ci, chapter, max_tokens)]
+
+
+def _pack(ci: int, chapter: Chapter, max_tokens: int) -> list[BookPiece]:
     pieces: list[BookPiece] = []
-    for ci, chapter in enumerate(book.chapters):
-        buf: list[str] = []
-        held: list[int] = []
+    buf: list[str] = []
+    held: list[int] = []
 
-        def flush(cut: bool = False, ci: int = ci, chapter: Chapter = chapter) -> None:
-            if buf:
-                pieces.append(BookPiece(ci, chapter.title, "\n\n".join(buf), list(held), cut))
-                buf.clear()
-                held.clear()
+    def flush(cut: bool = False, sep: str = SCENE_BREAK) -> None:
+        if buf:
+            pieces.append(BookPiece(ci, chapter.title, sep.join(buf), list(held), cut))
+            buf.clear()
+            held.clear()
 
-        for si, scene in enumerate(chapter.scenes):
-            size = estimate_tokens(scene)
-            if size > max_tokens:
-                flush()
-                part: list[str] = []
-                for para in _paragraphs(scene):
-                    if part and estimate_tokens("\n\n".join([*part, para])) > max_tokens:
-                        buf.extend(part)
-                        held.append(si)
-                        flush(cut=True)
-                        part = []
-                    part.append(para)
-                buf.extend(part)
-                held.append(si)
-                flush()
-                continue
-            if buf and estimate_tokens("\n\n".join([*buf, scene])) > max_tokens:
-                flush()
-            buf.append(scene)
-            held.append(si)
-        flush()
+    for si, scene in enumerate(chapter.scenes):
+        if estimate_tokens(scene) > max_tokens:
+            flush()
+            for para in _paragraphs(scene):
+                if buf and estimate_tokens("\n\n".join([*buf, para])) > max_tokens:
+                    flush(cut=True, sep="\n\n")
+                buf.append(para)
+                if si not in held:
+                    held.append(si)
+            flush(sep="\n\n")
+            continue
+        if buf and estimate_tokens(SCENE_BREAK.join([*buf, scene])) > max_tokens:
+            flush()
+        buf.append(scene)
+        held.append(si)
+    flush()
     return pieces
 
 
