@@ -15,6 +15,7 @@ import re
 CAST = {"en": ["Mara", "Tobias", "Edda", "Hale"], "zh": ["阿宁", "陈舟", "姑母", "周先生"]}
 _QUOTE = re.compile(r"[\"“]([^\"”\n]*)[\"”]")
 _SENT = re.compile(r"[^.!?。！？]+[.!?。！？]+[\"”’]?")
+_MIND = re.compile(r"think|thought|felt|worried|ashamed|心想|想|心里|担心|惭愧")
 _BREAK = re.compile(r"^\s*(?:[*＊]\s*){3,}\s*$", re.M)
 INVENTED = {"en": "The ferry sails for Lisbon at first light, and I shall be on it.",
             "zh": "明天一早我就坐船去南洋，再也不回来了。"}
@@ -46,7 +47,8 @@ def scene_plot(scene: str, lang: str) -> dict:
         quotes = _QUOTE.findall(para)
         speaker = next((n for n in sorted(CAST[lang], key=para.find) if n in para), None)
         if quotes and speaker:
-            turns.append({"speaker": speaker, "speech": " ".join(quotes), "action": _narration(para), "thought": ""})
+            turns.append({"speaker": speaker, "speech": " ".join(quotes), "action": _narration(para),
+                          "thought": next((x for x in _sentences(_QUOTE.sub(" ", para)) if _MIND.search(x)), "")})
         elif not quotes and speaker is None and sents:
             turns.append({"speaker": "Environment" if lang == "en" else "环境", "environment": _sentences(para)[0]
                           if _sentences(para) else para})
@@ -85,11 +87,13 @@ def profile_reply(body: dict, leak: str = "") -> str:
 
 def boundary_reply(body: dict) -> str:
     prompt = body["messages"][-1]["content"]
+    who = re.search(r"(?:one exchange: |写一轮对话：)(\S+?)(?: asks |向)", prompt)
+    asker = who.group(1) if who else ""
     if _lang(prompt) == "zh":
-        return json.dumps({"question": "你听说后来那件事了吗？", "answer": "什么事？我可没听说过，你别吓唬我。"},
-                          ensure_ascii=False)
-    return json.dumps({"question": "Have you heard what is going to happen?",
-                       "answer": "Going to happen? I know nothing of that. The lamp is lit, and that is all I know."})
+        return json.dumps({"question": f"你听说后来那件事了吗？我是{asker}。",
+                           "answer": f"{asker}，什么事？我可没听说过，你别吓唬我。"}, ensure_ascii=False)
+    return json.dumps({"question": f"{asker} here. Have you heard what is going to happen?",
+                       "answer": f"Going to happen, {asker}? I know nothing of that. The lamp is lit, and that is all."})
 
 
 def book_responder(extract=extract_reply, leak: str = ""):

@@ -15,9 +15,10 @@ import re
 from collections.abc import Iterator
 from itertools import product
 
-from factory.lang import join_list, punctuation, word
+from factory.lang import join_list, pick, punctuation, word
 from factory.prompts import render
 from factory.records import Message, Sample, make_id
+from factory.sources.book import read_book
 from factory.run.context import RunContext
 from factory.stages.book.plots import load_plots, targets
 from factory.stages.book.reader import load_book_chunks
@@ -58,9 +59,9 @@ def system_for(ctx: RunContext, name: str, plot: Plot, profile: str, motivation:
     me = next((c for c in plot.characters if c.name == name), None)
     present = [c.name for c in plot.characters if c.name != name]
     sep = punctuation(ctx.language).space
-    state = f"{me.state}" if me and me.state else ""
-    want = f"{me.motivation}" if me and me.motivation and motivation else ""
-    text = render("book_system", ctx.language, character=name, book=ctx.recipe.book.file.stem, profile=profile,
+    state = pick(ctx.language, "How you are: ", "此刻的你：") + me.state if me and me.state else ""
+    want = pick(ctx.language, "What you want: ", "你想要的：") + me.motivation if me and me.motivation and motivation else ""
+    text = render("book_system", ctx.language, character=name, book=read_book(ctx.recipe.book.file).title, profile=profile,
                   chapter=chapter or str(plot.chapter + 1), scene=sep.join(s for s in (plot.summary, scene) if s),
                   state=state + ("\n" if state and want else ""), motivation=want,
                   present=join_list(present, ctx.language) or word("narrator", ctx.language),
@@ -86,7 +87,12 @@ def book_samples(ctx: RunContext) -> Iterator[Sample]:
         for k, conv in enumerate(plot.conversations):
             if not any(t.speaker == name for t in conv.turns):
                 continue
+            mine = [t for t in conv.turns if t.speaker == name]
+            me = next((c for c in plot.characters if c.name == name), None)
             for thoughts, motivation in product(cfg.thoughts, cfg.motivation):
+                if (not thoughts and True in cfg.thoughts and not any(t.thought for t in mine)) or \
+                        (not motivation and True in cfg.motivation and not (me and me.motivation)):
+                    continue  # the variant would be the same sample twice
                 messages = messages_for(conv, name, ctx.language, thoughts)
                 if not any(m.train for m in messages):
                     ctx.drop("samples_no_character_turn")

@@ -10,9 +10,11 @@ is a line in failures.jsonl (stage book_extract, the reason, what failed) and a 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from factory.engine import ParseError, Request, Result
+from factory.lang import has_han
 from factory.prompts import render
 from factory.records import make_id
 from factory.run.context import RunContext
@@ -72,7 +74,8 @@ def _turn(raw: dict, cfg: BookConfig) -> BookTurn | None:
         return BookTurn(speaker="environment", environment=env) if env else None
     if not speaker or not (fields["speech"] or fields["action"] or fields["thought"]):
         return None
-    return BookTurn(speaker=cfg.canonical(speaker), speech=fields["speech"], action=fields["action"],
+    speech = re.sub(r"[,，、]\s*$", "。" if has_han(fields["speech"]) else ".", fields["speech"])  # "…," she said
+    return BookTurn(speaker=cfg.canonical(speaker), speech=speech, action=fields["action"],
                     thought=fields["thought"])
 
 
