@@ -18,8 +18,8 @@ from itertools import product
 from factory.lang import join_list, pick, punctuation, word
 from factory.prompts import render
 from factory.records import Message, Sample, make_id
-from factory.sources.book import read_book
 from factory.run.context import RunContext
+from factory.sources.book import read_book
 from factory.stages.book.plots import load_plots, targets
 from factory.stages.book.reader import load_book_chunks
 from factory.stages.book.records import BookProfile, BookTurn, BoundaryQA, Conversation, Plot
