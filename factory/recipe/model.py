@@ -57,6 +57,11 @@ class RecipeBase(Strict):
     def _has_source(self) -> RecipeBase:
         if self.character.profile is None and getattr(self, "book", None) is None:
             raise ValueError("character.profile: give a profile (`file` or `wikipedia`), or a `book:` block")
+        if self.character.profile is None:  # the experience route reads the profile; a book alone cannot feed it
+            on = [k for k in ("interactions", "protection") if getattr(self, k, None) is not None]
+            if on:
+                raise ValueError(f"{on[0]}: needs character.profile (the book route does not use it): set "
+                                 f"{' and '.join(f'`{k}: null`' for k in on)}, or give character.profile")
         return self
 
     @model_validator(mode="after")

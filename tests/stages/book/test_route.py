@@ -7,7 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from factory.cli import main
+from factory.train.data import find_files, load_sft
 from tests.book_responders import book_responder, hallucinating_extract_reply
 from tests.stages.experience_helpers import failures, records, run_cli
 
@@ -43,7 +46,13 @@ def test_route_end_to_end(server, tmp_path, recipe, book, lang):
     variants = {(s["labels"]["thoughts"], s["labels"]["motivation"]) for s in book_samples}
     assert len(variants) == 2  # the recipe's ablation switch makes both variants, labelled
     assert any(s["type"] == "protection:later_event" for s in samples)
-    assert (out / "kept.jsonl").exists() and (out / "export").is_dir()  # the gate and exports take them
+    kept = records(out, "kept")
+    assert any(s["type"] == "book_scene" for s in kept)  # the gate takes them ...
+    convs = load_sft(find_files([out / "export"], "sft"))  # ... the exports and the trainer's loader too
+    assert convs and all(any(m["role"] == "assistant" for m in c) for c in convs)
+    res = CliRunner().invoke(main, ["view", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "book_scene" in (out / "view.html").read_text(encoding="utf-8")
 
 
 def test_hallucinated_quotes_are_dropped_with_a_reason(server, tmp_path):
