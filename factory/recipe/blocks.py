@@ -45,7 +45,8 @@ class CharacterConfig(Strict):
                                description="Other names the character goes by (the self-name check looks for them too).")
     timeline_point: str | None = Field(None, description="The character's \"now\" (e.g. `Vienna, spring 1827`): "
                                        "later events are future spoilers; unset: the scene's own time.")
-    profile: ProfileConfig = Field(description="Where the character's profile comes from.")
+    profile: ProfileConfig | None = Field(None, description="Where the character's profile comes from "
+                                          "(required unless a `book:` block gives the source).")
 
 
 class LocalBackend(Strict):

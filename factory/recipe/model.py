@@ -55,6 +55,17 @@ class RecipeBase(Strict):
         return self
 
     @model_validator(mode="after")
+    def _has_source(self) -> RecipeBase:
+        if self.character.profile is None and getattr(self, "book", None) is None:
+            raise ValueError("character.profile: give a profile (`file` or `wikipedia`), or a `book:` block")
+        if self.character.profile is None:  # the experience route reads the profile; a book alone cannot feed it
+            on = [k for k in ("interactions", "protection") if getattr(self, k, None) is not None]
+            if on:
+                raise ValueError(f"{on[0]}: needs character.profile (the book route does not use it): set "
+                                 f"{' and '.join(f'`{k}: null`' for k in on)}, or give character.profile")
+        return self
+
+    @model_validator(mode="after")
     def _stage_needs(self) -> RecipeBase:
         problems = stages.unmet(self)
         if problems:
@@ -96,7 +107,7 @@ def _check_paths(recipe: Any, base: Path, user_keys: set[str]) -> None:
     except PathOutside as exc:
         raise RecipeError(str(exc)) from None
     prof = recipe.character.profile
-    if prof.file is not None:
+    if prof is not None and prof.file is not None:
         from factory.sources.chunking import check_file_profile  # it reads the chunks/scenes blocks
 
         check_file_profile(prof.file, recipe.chunks, recipe.scenes)

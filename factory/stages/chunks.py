@@ -76,4 +76,4 @@ async def run(ctx: RunContext) -> None:
 
 
 STAGE = Stage(NAME, run, blocks=(Block("chunks", ChunksConfig, default_on=True, nullable=False),), makes=(NAME,), order=10,
-              fails_empty=(), help="the profile cut into life-period chunks (no model)")
+              when=lambda recipe: recipe.character.profile is not None, fails_empty=(), help="the profile cut into life-period chunks (no model)")

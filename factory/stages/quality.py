@@ -48,7 +48,9 @@ async def run(ctx: RunContext) -> QualityReport:
     cfg = ctx.recipe.quality or QualityConfig()  # its unset seeds follow the recipe's (factory/recipe/model.py)
     samples, invalid = parse_samples(ctx.run.records(SOURCE))  # no samples.jsonl yet: zero samples
     wants_judge = cfg.selfname.mode == "judge" or cfg.selfname.judge_sample > 0
-    result = await run_gate_async(samples, cfg, character=ctx.character, language=ctx.language,
+    # a book recipe trains several characters: each sample is gated as its own character
+    character = None if getattr(ctx.recipe, "book", None) is not None else ctx.character
+    result = await run_gate_async(samples, cfg, character=character, language=ctx.language,
                                   judge=ctx.judge if wants_judge else None,
                                   aliases=ctx.recipe.character.aliases, invalid=invalid, progress=ctx.progress)
     run_path = ctx.run.path

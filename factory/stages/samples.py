@@ -38,6 +38,7 @@ from factory.run.context import RunContext
 from factory.run.stage import Block, Stage, StageReport
 from factory.sources.chunking import estimate_tokens
 from factory.sources.profile import Profile, Section
+from factory.stages.book.book_samples import book_samples
 from factory.stages.chunks import load_profile
 from factory.stages.experience import grounding, protection_check
 from factory.stages.persona import pushback
@@ -223,6 +224,7 @@ def protection_samples(ctx: RunContext) -> Iterator[Sample]:
 BUILDERS: list[Callable[[RunContext], Iterable[Sample]]] = [experience_samples, protection_samples]
 POSTPROCESS: list[Callable[[RunContext, list[Sample]], list[Sample]]] = []
 BUILDERS.append(persona_samples)
+BUILDERS.append(book_samples)
 POSTPROCESS.append(reference_lines)
 
 
@@ -254,8 +256,8 @@ async def run(ctx: RunContext) -> SamplesReport:
 
 
 # model-free: no samples from interactions, protection scripts or sessions means the run came to nothing
-STAGE = Stage(NAME, run, blocks=(Block("references", ReferencesConfig),), needs=("chunks",),
-              uses=("scenes", "interactions", "protection", "protection_scenes", "protection_check", "grounding",
-                    "cards", "sessions"),
-              makes=(NAME,), order=80, fails_empty=("interactions", "protection", "sessions"),
+STAGE = Stage(NAME, run, blocks=(Block("references", ReferencesConfig),),
+              uses=("chunks", "scenes", "interactions", "protection", "protection_scenes", "protection_check", "grounding",
+                    "cards", "sessions", "book_extract", "book_profiles", "book_boundary"),
+              makes=(NAME,), order=80, fails_empty=("interactions", "protection", "sessions", "book_extract"),
               help="training samples (system prompt, turns, labels) from every script and session")

@@ -1,0 +1,60 @@
+"""Reading the verified plots back: joined across cut scenes, and who is present most.
+
+A chunk ends inside a scene only when the scene alone is over the chunk bound (`BookChunk.cut`);
+then the last plot of that chunk and the first plot of the next are one plot, joined here.
+The N most present characters are counted from the verified turns, not from the model's lists.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from factory.lang import punctuation
+from factory.run.context import RunContext
+from factory.stages.book.records import BookChunk, Plot, PlotCharacter
+
+
+def _join(a: Plot, b: Plot, language: str) -> Plot:
+    people: dict[str, PlotCharacter] = {p.name: p for p in a.characters}
+    for p in b.characters:  # the later state is the state at the end of the joined plot
+        people[p.name] = p if p.name not in people else PlotCharacter(
+            name=p.name, state=p.state or people[p.name].state, motivation=people[p.name].motivation or p.motivation)
+    return a.model_copy(update={
+        "chunk_ids": [*a.chunk_ids, *b.chunk_ids],
+        "summary": punctuation(language).space.join(s for s in (a.summary, b.summary) if s),
+        "last_sentence": b.last_sentence, "characters": list(people.values()),
+        "conversations": [*a.conversations, *b.conversations]})
+
+
+def joined_plots(plots: list[Plot], chunks: dict[str, BookChunk], language: str = "en") -> list[Plot]:
+    """Plots in book order, a cut scene's two halves joined into the first one."""
+    ordered = sorted(plots, key=lambda p: p.position)
+    out: list[Plot] = []
+    for k, plot in enumerate(ordered):
+        prev = ordered[k - 1] if k else None
+        before = chunks.get(prev.chunk_ids[0]) if prev else None
+        here = chunks.get(plot.chunk_ids[0])
+        # the previous plot is the last of a chunk that ends mid-scene, and this one opens the next chunk
+        if out and before is not None and here is not None and before.cut and here.index == before.index + 1:
+            out[-1] = _join(out[-1], plot, language)
+            continue
+        out.append(plot)
+    return out
+
+
+def load_plots(ctx: RunContext) -> list[Plot]:
+    from factory.stages.book.reader import load_book_chunks  # noqa: PLC0415 - keeps this module light
+
+    chunks = {c.id: c for c in load_book_chunks(ctx)}
+    return joined_plots([Plot.model_validate(o) for o in ctx.run.records("book_extract")], chunks, ctx.language)
+
+
+def targets(ctx: RunContext, plots: list[Plot]) -> list[str]:
+    """The recipe's `characters`, then the `top` N speakers by verified turns (ties: first seen)."""
+    cfg = ctx.recipe.book
+    chosen = list(dict.fromkeys(cfg.canonical(c) for c in cfg.characters))
+    if cfg.top:
+        turns = Counter(t.speaker for p in plots for c in p.conversations for t in c.turns
+                        if t.speaker != "environment")
+        chosen += [name for name, _ in turns.most_common() if name not in chosen][: cfg.top]
+    return chosen

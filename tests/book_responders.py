@@ -1,0 +1,112 @@
+"""Deterministic fake-model answers for the book route, read off the chunk in the prompt.
+
+`extract_reply` plays a faithful extractor: one plot per scene (cited by its real first and last
+sentence), one turn per quoted paragraph (speaker: the first cast name in it, speech: its quotes
+joined, action: the paragraph's first narration sentence), paragraphs without quotes or names as
+environment. `hallucinating_extract_reply` is the same with every second speech invented and the
+second plot's citation made up. The profile and boundary replies echo the story they are given.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+CAST = {"en": ["Mara", "Tobias", "Edda", "Hale"], "zh": ["阿宁", "陈舟", "姑母", "周先生"]}
+_QUOTE = re.compile(r"[\"“]([^\"”\n]*)[\"”]")
+_SENT = re.compile(r"[^.!?。！？]+[.!?。！？]+[\"”’]?")
+_MIND = re.compile(r"think|thought|felt|worried|ashamed|心想|想|心里|担心|惭愧")
+_BREAK = re.compile(r"^\s*(?:[*＊]\s*){3,}\s*$", re.M)
+INVENTED = {"en": "The ferry sails for Lisbon at first light, and I shall be on it.",
+            "zh": "明天一早我就坐船去南洋，再也不回来了。"}
+
+
+def _lang(text: str) -> str:
+    return "zh" if re.search(r"[\u4e00-\u9fff]{6}", text) else "en"
+
+
+def _chunk(prompt: str) -> str:
+    m = re.search(r'"""\n(.*?)\n"""', prompt, re.S)
+    return m.group(1) if m else ""
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENT.findall(text) if s.strip()]
+
+
+def _narration(para: str) -> str:
+    rest = _QUOTE.sub(" ", para)
+    return next((s for s in _sentences(rest) if len(s) > 12), "")
+
+
+def scene_plot(scene: str, lang: str) -> dict:
+    sents = _sentences(scene)
+    cast = [n for n in CAST[lang] if n in scene]
+    turns = []
+    for para in re.split(r"\n\s*\n", scene):
+        quotes = _QUOTE.findall(para)
+        speaker = next((n for n in sorted(CAST[lang], key=para.find) if n in para), None)
+        if quotes and speaker:
+            turns.append({"speaker": speaker, "speech": " ".join(quotes), "action": _narration(para),
+                          "thought": next((x for x in _sentences(_QUOTE.sub(" ", para)) if _MIND.search(x)), "")})
+        elif not quotes and speaker is None and sents:
+            turns.append({"speaker": "Environment" if lang == "en" else "环境", "environment": _sentences(para)[0]
+                          if _sentences(para) else para})
+    return {"summary": " ".join(sents[:1] + sents[-1:]), "first_sentence": sents[0] if sents else "",
+            "last_sentence": sents[-1] if sents else "",
+            "characters": [{"name": n, "state": f"{n} is here", "motivation": f"{n} wants the lamp lit"}
+                           for n in cast],
+            "conversations": [{"scenario": sents[0] if sents else "", "turns": turns}]}
+
+
+def extract_reply(body: dict, hallucinate: bool = False) -> str:
+    prompt = body["messages"][-1]["content"]
+    lang = _lang(prompt)
+    plots = [scene_plot(s, lang) for s in _BREAK.split(_chunk(prompt)) if s.strip()]
+    if hallucinate:
+        for p in plots:
+            for k, t in enumerate(p["conversations"][0]["turns"]):
+                if t.get("speech") and k % 2 == 1:
+                    t["speech"] = INVENTED[lang]
+        if len(plots) > 1:
+            plots[1]["first_sentence"] = "The harbour master counted the gulls on the roof." if lang == "en" \
+                else "港口的管事数着屋顶上的海鸥。"
+    return "```json\n" + json.dumps({"plots": plots}, ensure_ascii=False) + "\n```"
+
+
+def hallucinating_extract_reply(body: dict) -> str:
+    return extract_reply(body, hallucinate=True)
+
+
+def profile_reply(body: dict, leak: str = "") -> str:
+    prompt = body["messages"][-1]["content"]
+    story = prompt.split("\n\n")[1] if "\n\n" in prompt else ""
+    return json.dumps({"profile": f"You are someone who lived this: {story.replace(chr(10), ' ')} {leak}"},
+                      ensure_ascii=False)
+
+
+def boundary_reply(body: dict) -> str:
+    prompt = body["messages"][-1]["content"]
+    who = re.search(r"(?:one exchange: |写一轮对话：)(\S+?)(?: asks |向)", prompt)
+    asker = who.group(1) if who else ""
+    if _lang(prompt) == "zh":
+        return json.dumps({"question": f"你听说后来那件事了吗？我是{asker}。",
+                           "answer": f"{asker}，什么事？我可没听说过，你别吓唬我。"}, ensure_ascii=False)
+    return json.dumps({"question": f"{asker} here. Have you heard what is going to happen?",
+                       "answer": f"Going to happen, {asker}? I know nothing of that. The lamp is lit, and that is all."})
+
+
+def book_responder(extract=extract_reply, leak: str = ""):
+    """One responder for the whole route, choosing by what the prompt asks."""
+
+    def respond(body: dict) -> str:
+        prompt = body["messages"][-1]["content"]
+        if "List the plots" in prompt or "按顺序列出" in prompt:
+            return extract(body)
+        if "Write the profile" in prompt or "人物小传" in prompt:
+            return profile_reply(body, leak)
+        if "NOT happened yet" in prompt or "尚未发生" in prompt:
+            return boundary_reply(body)
+        return '{"ok": 1}'
+
+    return respond
