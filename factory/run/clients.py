@@ -36,7 +36,7 @@ from factory.run.endpoint import (
 from factory.run.rundir import RunDir
 
 if TYPE_CHECKING:
-    from factory.export.config import SelfSampledConfig
+    from factory.stages.preferences import SelfSampledConfig  # typing only
 
 EMBEDDED_WARNING = (
     "Using the embedded {model} on CPU. It only proves that the pipeline runs offline: its text is "

@@ -11,11 +11,11 @@ import pytest
 
 from factory.engine import EndpointSettings, Request
 from factory.engine.structured import MODE_BY_KIND, structured_mode
-from factory.export.config import SelfSampledConfig
 from factory.recipe import BackendConfig, LocalBackend, RecipeError, load_recipe
 from factory.run.clients import Role, flag_client, gate_judge_client, run_clients, self_sampling_client
 from factory.run.endpoint import Overrides, discover_model, resolve
 from factory.run.rundir import RunDir
+from factory.stages.preferences import SelfSampledConfig
 from factory.testing.openai_server import ScriptedServer
 
 SCHEMA = {"type": "object", "properties": {"a": {"type": "string"}}}
