@@ -14,7 +14,7 @@ import pytest
 from factory.engine import EndpointSettings, Engine, Request, RequestCache, RunAborted
 from tests.disks import fill, tmpfs
 from tests.responders import route
-from tests.test_pipeline import RECIPE  # the scenes-only recipe the pipeline tests use
+from tests.run.test_pipeline import RECIPE  # the scenes-only recipe the pipeline tests use
 
 
 def factory_run(recipe: Path, out: Path, server) -> subprocess.CompletedProcess:

@@ -128,7 +128,7 @@ def test_kill_9_then_resume_equals_uninterrupted(server, write_recipe, tmp_path)
 
 
 def test_python_dash_m_entry_point_exists():
-    assert (Path(__file__).parent.parent / "factory" / "__main__.py").exists()
+    assert (Path(__file__).parents[2] / "factory" / "__main__.py").exists()
 
 
 def test_shards_merge_into_the_unsharded_result(server, write_recipe, tmp_path):

@@ -34,7 +34,7 @@ def test_bad_values_are_one_line_recipe_errors(write_recipe, block, message):
 def test_both_example_recipes_validate():
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[2] / "recipes"
+    root = Path(__file__).resolve().parents[3] / "recipes"
     zh = load_recipe(root / "sushi.yaml")
     assert zh.language == "zh" and zh.character.name == "苏轼" and zh.grounding.enabled
     assert load_recipe(root / "beethoven.yaml").language == "en"

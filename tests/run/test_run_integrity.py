@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from factory.cli import main
 from factory.testing.openai_server import last_user
 from tests.responders import route
-from tests.test_lock import held_elsewhere
+from tests.run.test_lock import held_elsewhere
 
 RECIPE = """\
 name: anna

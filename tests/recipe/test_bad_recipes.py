@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from factory.cli import main
 from factory.recipe import RecipeError, load_recipe
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PROFILE = "# Early years\nAnna was born in 1850 in a river town.\n\n# Later years\nShe opened a workshop.\n"
 HEAD = "name: anna\nlanguage: en\n"
 CHAR = "character:\n  name: Anna Keller\n  profile: {file: profile.md}\n"
