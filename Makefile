@@ -45,6 +45,7 @@ loop: setup demo
 ## test: install everything (torch 2.13.0 CPU first), then lint and run the whole test suite
 test: setup setup-browser
 	$(BIN)/ruff check factory tests benchmarks
+	$(BIN)/ruff format --check factory tests benchmarks
 	HF_HUB_OFFLINE=1 $(BIN)/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
 
 ## setup-browser: Debian's headless Chromium and CJK fonts for the viewer's browser tests (skipped without them)
@@ -83,6 +84,7 @@ $(VENV)/.all-installed: pyproject.toml $(VENV)/.demo-installed
 
 lint: setup
 	$(BIN)/ruff check factory tests benchmarks
+	$(BIN)/ruff format --check factory tests benchmarks
 
 ## docs: regenerate docs/recipe.md from the recipe models, the stage declarations and docs/recipe.intro.md
 docs:

@@ -44,20 +44,156 @@ ZH_CHARS = (
     "风步改收根干造言联持组每济车亲极林服快办议往元英士证近失转夫令准布始怎呢存未远叫台单影具罗字爱击流"
     "备兵连调深商算质团集百需价花党华城石级整府离况亚请技际约示复病息究线似官火断精满支视消越器容照须九"
     "增研写称企八功吗包片史委乎查轻易早曾除农找装广显吧阿李标谈吃图念六引历首医局突专费号尽另周较注语仅"
-    "考落青随选列武红响虽推势参希古众构房半节土投某案黑维革划敌致陈律足态护七兴派孩验责营星够章音跟志底")
+    "考落青随选列武红响虽推势参希古众构房半节土投某案黑维革划敌致陈律足态护七兴派孩验责营星够章音跟志底"
+)
 EN_COMMON = [
-    "the", "be", "to", "of", "and", "a", "in", "that", "have", "i", "it", "for", "not", "on", "with", "he",
-    "as", "you", "do", "at", "this", "but", "his", "by", "from", "they", "we", "say", "her", "she", "or",
-    "an", "will", "my", "one", "all", "would", "there", "their", "what", "so", "up", "out", "if", "about",
-    "who", "get", "which", "go", "me", "when", "make", "can", "like", "time", "no", "just", "him", "know",
-    "take", "people", "into", "year", "your", "good", "some", "could", "them", "see", "other", "than",
-    "then", "now", "look", "only", "come", "its", "over", "think", "also", "back", "after", "use", "two",
-    "how", "our", "work", "first", "well", "way", "even", "new", "want", "because", "any", "these", "give",
-    "day", "most", "us", "music", "friend", "heart", "night", "letter", "city", "river", "war", "child",
-    "never", "always", "still", "again", "old", "hand", "house", "mother", "father", "life", "world",
-    "home", "thing", "little", "great", "long", "young", "right", "place", "small", "large", "next",
-    "early", "late", "hard", "free", "sure", "true", "dear", "poor", "rich", "strong", "quiet", "warm",
-    "cold", "dark", "bright", "kind",
+    "the",
+    "be",
+    "to",
+    "of",
+    "and",
+    "a",
+    "in",
+    "that",
+    "have",
+    "i",
+    "it",
+    "for",
+    "not",
+    "on",
+    "with",
+    "he",
+    "as",
+    "you",
+    "do",
+    "at",
+    "this",
+    "but",
+    "his",
+    "by",
+    "from",
+    "they",
+    "we",
+    "say",
+    "her",
+    "she",
+    "or",
+    "an",
+    "will",
+    "my",
+    "one",
+    "all",
+    "would",
+    "there",
+    "their",
+    "what",
+    "so",
+    "up",
+    "out",
+    "if",
+    "about",
+    "who",
+    "get",
+    "which",
+    "go",
+    "me",
+    "when",
+    "make",
+    "can",
+    "like",
+    "time",
+    "no",
+    "just",
+    "him",
+    "know",
+    "take",
+    "people",
+    "into",
+    "year",
+    "your",
+    "good",
+    "some",
+    "could",
+    "them",
+    "see",
+    "other",
+    "than",
+    "then",
+    "now",
+    "look",
+    "only",
+    "come",
+    "its",
+    "over",
+    "think",
+    "also",
+    "back",
+    "after",
+    "use",
+    "two",
+    "how",
+    "our",
+    "work",
+    "first",
+    "well",
+    "way",
+    "even",
+    "new",
+    "want",
+    "because",
+    "any",
+    "these",
+    "give",
+    "day",
+    "most",
+    "us",
+    "music",
+    "friend",
+    "heart",
+    "night",
+    "letter",
+    "city",
+    "river",
+    "war",
+    "child",
+    "never",
+    "always",
+    "still",
+    "again",
+    "old",
+    "hand",
+    "house",
+    "mother",
+    "father",
+    "life",
+    "world",
+    "home",
+    "thing",
+    "little",
+    "great",
+    "long",
+    "young",
+    "right",
+    "place",
+    "small",
+    "large",
+    "next",
+    "early",
+    "late",
+    "hard",
+    "free",
+    "sure",
+    "true",
+    "dear",
+    "poor",
+    "rich",
+    "strong",
+    "quiet",
+    "warm",
+    "cold",
+    "dark",
+    "bright",
+    "kind",
 ]
 ZH_TAILS = "。！？"
 EN_TAILS = ".!?"
@@ -71,8 +207,11 @@ class Vocab:
     def __init__(self, rng: np.random.Generator, zh: bool, size: int):
         if zh:
             chars = list(ZH_CHARS)
-            words = list(dict.fromkeys(chars[:200] + ["".join(rng.choice(chars, size=rng.integers(2, 4)))
-                                                      for _ in range(size)]))
+            words = list(
+                dict.fromkeys(
+                    chars[:200] + ["".join(rng.choice(chars, size=rng.integers(2, 4))) for _ in range(size)]
+                )
+            )
         else:
             syl = [c + v for c in "bcdfghjklmnprstvwz" for v in ("a", "e", "i", "o", "u", "ai", "ou")]
             made = ["".join(rng.choice(syl, size=rng.integers(1, 4))) for _ in range(size)]
@@ -103,15 +242,16 @@ def background(rng: np.random.Generator, vocab: Vocab, n: int) -> list[str]:
     tails = rng.choice(list(ZH_TAILS if vocab.zh else EN_TAILS), size=n)
     out, pos = [], 0
     for k, tail in zip(lengths.tolist(), tails.tolist(), strict=True):
-        words = flat[pos:pos + k]
+        words = flat[pos : pos + k]
         pos += k
         commas = set(rng.choice(k - 1, size=min(2, k // 6), replace=False).tolist()) if k > 6 else set()
         out.append(vocab.render(words, commas, tail))
     return out
 
 
-def variant(rng: np.random.Generator, vocab: Vocab, words: list[str], commas: set[int], tail: str,
-            threshold: float) -> str:
+def variant(
+    rng: np.random.Generator, vocab: Vocab, words: list[str], commas: set[int], tail: str, threshold: float
+) -> str:
     """An edited copy (1-3 word edits, punctuation, an interjection, case) that still clears the threshold."""
     base = normalize(vocab.render(words, commas, tail))
     for attempt in range(12):
@@ -172,6 +312,7 @@ def make_corpus(n: int, seed: int, threshold: float, cluster_share: float = 0.15
 
 def pair_metrics(pred: np.ndarray, truth: np.ndarray) -> dict:
     """Pair precision/recall of a clustering against planted clusters (contingency counts)."""
+
     def pairs(counts: np.ndarray) -> int:
         return int((counts * (counts - 1) // 2).sum())
 
@@ -179,8 +320,13 @@ def pair_metrics(pred: np.ndarray, truth: np.ndarray) -> dict:
     tp = pairs(joint)
     found = pairs(np.unique(pred, return_counts=True)[1])
     planted = pairs(np.unique(truth, return_counts=True)[1])
-    return {"planted_pairs": planted, "found_pairs": found, "true_pairs": tp,
-            "precision": tp / found if found else 1.0, "recall": tp / planted if planted else 1.0}
+    return {
+        "planted_pairs": planted,
+        "found_pairs": found,
+        "true_pairs": tp,
+        "precision": tp / found if found else 1.0,
+        "recall": tp / planted if planted else 1.0,
+    }
 
 
 def naive(lines: list[str], threshold: float, workers: int) -> np.ndarray:
@@ -189,8 +335,14 @@ def naive(lines: list[str], threshold: float, workers: int) -> np.ndarray:
     left, right = [], []
     block = 1000
     for lo in range(0, len(norm), block):
-        scores = process.cdist(norm[lo:lo + block], norm, scorer=fuzz.ratio, score_cutoff=threshold,
-                               workers=workers, dtype=np.uint8)
+        scores = process.cdist(
+            norm[lo : lo + block],
+            norm,
+            scorer=fuzz.ratio,
+            score_cutoff=threshold,
+            workers=workers,
+            dtype=np.uint8,
+        )
         i, j = np.nonzero(scores)
         i = i + lo
         keep = j > i
@@ -221,17 +373,40 @@ def worker(args: argparse.Namespace) -> None:
     else:
         res = near_duplicates(lines, LshParams(threshold=args.threshold, workers=args.workers))
         labels = res.labels
-        extra = {"candidates": res.candidates, "verified": res.verified,
-                 "timings": {k: round(v, 2) for k, v in res.timings.items()}}
+        extra = {
+            "candidates": res.candidates,
+            "verified": res.verified,
+            "timings": {k: round(v, 2) for k, v in res.timings.items()},
+        }
     wall = time.perf_counter() - t0
     peak = peak_mb()
-    print(json.dumps({"lines": len(lines), "wall_s": wall, "peak_mb": peak, "rss_before_mb": rss_before,
-                      **pair_metrics(labels, truth), **extra}))
+    print(
+        json.dumps(
+            {
+                "lines": len(lines),
+                "wall_s": wall,
+                "peak_mb": peak,
+                "rss_before_mb": rss_before,
+                **pair_metrics(labels, truth),
+                **extra,
+            }
+        )
+    )
 
 
 def measure(path: Path, method: str, args: argparse.Namespace) -> dict:
-    cmd = [sys.executable, __file__, "--worker", str(path), "--method", method,
-           "--threshold", str(args.threshold), "--workers", str(args.workers)]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--worker",
+        str(path),
+        "--method",
+        method,
+        "--threshold",
+        str(args.threshold),
+        "--workers",
+        str(args.workers),
+    ]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -264,8 +439,10 @@ def main() -> None:
         total += int(count[g])
     sub = [i for i, g in enumerate(groups.tolist()) if g in chosen][: args.subset]
     zh = sum(1 for s in lines if "\u4e00" <= s[-2:-1] <= "\u9fff")
-    print(f"corpus: {len(lines):,} lines ({zh:,} zh), {clusters:,} planted clusters, "
-          f"generated in {gen_s:.1f}s", flush=True)
+    print(
+        f"corpus: {len(lines):,} lines ({zh:,} zh), {clusters:,} planted clusters, generated in {gen_s:.1f}s",
+        flush=True,
+    )
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -275,9 +452,11 @@ def main() -> None:
         small.write_text("\n".join(lines[i] for i in sub), encoding="utf-8")
         np.save(str(small) + ".npy", groups[sub])
         del lines
-        for label, path, method in (("MinHash LSH + rapidfuzz", full, "lsh"),
-                                    ("MinHash LSH + rapidfuzz", small, "lsh"),
-                                    ("naive rapidfuzz all-pairs", small, "naive")):
+        for label, path, method in (
+            ("MinHash LSH + rapidfuzz", full, "lsh"),
+            ("MinHash LSH + rapidfuzz", small, "lsh"),
+            ("naive rapidfuzz all-pairs", small, "naive"),
+        ):
             r = measure(path, method, args)
             rows.append((label, r))
             print(f"  done: {label} on {r['lines']:,} lines in {r['wall_s']:.1f}s", flush=True)
@@ -286,14 +465,18 @@ def main() -> None:
     print("| method | lines | planted pairs | found pairs | precision | recall | wall s | peak MB |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for label, r in rows:
-        print(f"| {label} | {r['lines']:,} | {r['planted_pairs']:,} | {r['found_pairs']:,} | "
-              f"{r['precision']:.4f} | {r['recall']:.4f} | {r['wall_s']:.1f} | {r['peak_mb']:.0f} |")
+        print(
+            f"| {label} | {r['lines']:,} | {r['planted_pairs']:,} | {r['found_pairs']:,} | "
+            f"{r['precision']:.4f} | {r['recall']:.4f} | {r['wall_s']:.1f} | {r['peak_mb']:.0f} |"
+        )
     big = rows[0][1]
     naive_r = rows[2][1]
     scale = (args.lines / naive_r["lines"]) ** 2
     print()
-    print(f"LSH on {big['lines']:,}: {big['candidates']:,} candidate pairs, {big['verified']:,} verified; "
-          f"stage seconds {big['timings']}; RSS before the pass {big['rss_before_mb']:.0f} MB")
+    print(
+        f"LSH on {big['lines']:,}: {big['candidates']:,} candidate pairs, {big['verified']:,} verified; "
+        f"stage seconds {big['timings']}; RSS before the pass {big['rss_before_mb']:.0f} MB"
+    )
     print(f"naive all-pairs extrapolated to {args.lines:,} lines: ~{naive_r['wall_s'] * scale / 3600:.0f} h")
     ok = big["precision"] >= 0.95 and big["recall"] >= 0.95 and big["wall_s"] < 120 and big["peak_mb"] < 4096
     print(f"goal (P,R >= 0.95, < 120 s, < 4 GB): {'met' if ok else 'NOT met'}")

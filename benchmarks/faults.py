@@ -72,12 +72,14 @@ class StormServer(ScriptedServer):
             self._drawn = False
             return b
         x = self.rng.random()
-        for share, behaviour in ((0.20, {"status": 429, "retry_after": 0.05}),
-                                 (0.05, {"status": 500, "echo_key": True}),
-                                 (0.02, {"drop": True}),
-                                 (0.05, {"malformed": True}),
-                                 (0.05, {"content": "Sorry, I can't do JSON right now."}),
-                                 (0.03, {"truncate": True})):
+        for share, behaviour in (
+            (0.20, {"status": 429, "retry_after": 0.05}),
+            (0.05, {"status": 500, "echo_key": True}),
+            (0.02, {"drop": True}),
+            (0.05, {"malformed": True}),
+            (0.05, {"content": "Sorry, I can't do JSON right now."}),
+            (0.03, {"truncate": True}),
+        ):
             if x < share:
                 return behaviour
             x -= share
@@ -87,8 +89,11 @@ class StormServer(ScriptedServer):
         b = self._take(body) or {}
         if b.get("echo_key"):  # a careless server that quotes the request's credentials back
             from aiohttp import web
-            return web.json_response({"error": {"message": "bad gateway for " + request.headers.get(
-                "Authorization", "")}}, status=500)
+
+            return web.json_response(
+                {"error": {"message": "bad gateway for " + request.headers.get("Authorization", "")}},
+                status=500,
+            )
         if b:
             self.script(b)  # hand it to the parent's normal handling
         self._drawn = True
@@ -96,8 +101,11 @@ class StormServer(ScriptedServer):
 
 
 def write_recipe(root: Path, sections: int, scenes: int) -> Path:
-    parts = [f"## Period {i}\n\nIn year {1850 + i} Anna Keller repaired clock number {i} in the river town, "
-             f"argued with the guild about apprentice number {i} and took on a new bench." for i in range(sections)]
+    parts = [
+        f"## Period {i}\n\nIn year {1850 + i} Anna Keller repaired clock number {i} in the river town, "
+        f"argued with the guild about apprentice number {i} and took on a new bench."
+        for i in range(sections)
+    ]
     (root / "profile.md").write_text("# Anna Keller\n\n" + "\n\n".join(parts) + "\n", encoding="utf-8")
     recipe = root / "recipe.yaml"
     recipe.write_text(RECIPE.format(scenes=scenes), encoding="utf-8")
@@ -105,10 +113,27 @@ def write_recipe(root: Path, sections: int, scenes: int) -> Path:
 
 
 def start(recipe: Path, out: Path, base_url: str, *extra: str) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "factory", "run", str(recipe), "--out", str(out), "--base-url", base_url,
-           "--model", "m", "--concurrency", "8", "--quiet", *extra]
+    cmd = [
+        sys.executable,
+        "-m",
+        "factory",
+        "run",
+        str(recipe),
+        "--out",
+        str(out),
+        "--base-url",
+        base_url,
+        "--model",
+        "m",
+        "--concurrency",
+        "8",
+        "--quiet",
+        *extra,
+    ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "OPENAI_API_KEY": SECRET}
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
 
 
 def finish(proc: subprocess.Popen, log: list[str], timeout: float = 600) -> int:
@@ -188,16 +213,34 @@ class Bench:
         self.clean_requests = 0
         self.clean_wall = 1.0
 
-    def row(self, name: str, run: Path | None, codes: list[int], wall: float, requests: int | None,
-            logs: list[str], compare: bool = True, **extra) -> dict:
+    def row(
+        self,
+        name: str,
+        run: Path | None,
+        codes: list[int],
+        wall: float,
+        requests: int | None,
+        logs: list[str],
+        compare: bool = True,
+        **extra,
+    ) -> dict:
         dups, torn = integrity(run) if run and run.exists() else (0, 0)
         equal = None
         if compare and run is not None:
             equal = data_files(run) == self.clean
-        r = {"scenario": name, "exit": codes, "wall_s": round(wall, 2), "requests": requests, "dups": dups,
-             "torn": torn, "equal": equal,
-             "secrets": secrets_found(run, logs) if run and run.exists() else sum(t.count(SECRET) for t in logs),
-             **extra}
+        r = {
+            "scenario": name,
+            "exit": codes,
+            "wall_s": round(wall, 2),
+            "requests": requests,
+            "dups": dups,
+            "torn": torn,
+            "equal": equal,
+            "secrets": secrets_found(run, logs)
+            if run and run.exists()
+            else sum(t.count(SECRET) for t in logs),
+            **extra,
+        }
         self.rows.append(r)
         return r
 
@@ -208,8 +251,16 @@ class Bench:
         self.clean_wall = time.monotonic() - t0
         self.clean_requests = self.srv.count - n0
         self.clean = data_files(out)
-        self.row("clean", out, [code], time.monotonic() - t0, self.clean_requests, logs, compare=False,
-                 files=len(self.clean))
+        self.row(
+            "clean",
+            out,
+            [code],
+            time.monotonic() - t0,
+            self.clean_requests,
+            logs,
+            compare=False,
+            files=len(self.clean),
+        )
 
     def kills(self) -> None:
         """Kill -9 at random moments of the clean run's length (the last two once the export is next)."""
@@ -233,8 +284,15 @@ class Bench:
             codes.append(finish(proc, logs))
         codes.append(finish(start(self.recipe, out, self.srv.base_url), logs))
         landed = sum(c == -9 for c in codes)
-        self.row(f"kill -9 x {self.args.kills}", out, codes, time.monotonic() - t0, self.srv.count - n0, logs,
-                 note=f"{landed} kills landed (the others found the run already done); last exit {codes[-1]}")
+        self.row(
+            f"kill -9 x {self.args.kills}",
+            out,
+            codes,
+            time.monotonic() - t0,
+            self.srv.count - n0,
+            logs,
+            note=f"{landed} kills landed (the others found the run already done); last exit {codes[-1]}",
+        )
 
     def two_processes(self) -> None:
         out, logs = self.root / "two", []
@@ -249,8 +307,15 @@ class Bench:
         refused_in = time.monotonic() - t1
         self.srv.latency = self.args.latency
         code = finish(first, logs)
-        self.row("two processes, one --out", out, [code, second], time.monotonic() - t0, self.srv.count - n0, logs,
-                 note=f"second refused in {refused_in:.1f}s" if second == 2 else "second NOT refused")
+        self.row(
+            "two processes, one --out",
+            out,
+            [code, second],
+            time.monotonic() - t0,
+            self.srv.count - n0,
+            logs,
+            note=f"second refused in {refused_in:.1f}s" if second == 2 else "second NOT refused",
+        )
 
     def dead_endpoint(self) -> None:
         with socket.socket() as s:
@@ -259,8 +324,16 @@ class Bench:
         out, logs = self.root / "dead", []
         t0 = time.monotonic()
         code = finish(start(self.recipe, out, f"http://127.0.0.1:{port}/v1"), logs, timeout=300)
-        self.row("dead endpoint", out, [code], time.monotonic() - t0, 0, logs, compare=False,
-                 note=(logs[-1].strip().splitlines() or [""])[-1][:70])
+        self.row(
+            "dead endpoint",
+            out,
+            [code],
+            time.monotonic() - t0,
+            0,
+            logs,
+            compare=False,
+            note=(logs[-1].strip().splitlines() or [""])[-1][:70],
+        )
 
     def refused_key(self) -> None:
         out, logs = self.root / "401", []
@@ -269,23 +342,43 @@ class Bench:
             t0 = time.monotonic()
             code = finish(start(self.recipe, out, bad.base_url), logs, timeout=300)
             made = bad.count
-        self.row("401 on every request", out, [code], time.monotonic() - t0, made, logs, compare=False,
-                 note=(logs[-1].strip().splitlines() or [""])[-1][:70])
+        self.row(
+            "401 on every request",
+            out,
+            [code],
+            time.monotonic() - t0,
+            made,
+            logs,
+            compare=False,
+            note=(logs[-1].strip().splitlines() or [""])[-1][:70],
+        )
 
     def leaky_server(self) -> None:
         """A server that quotes the key back in a final 400; then a base URL that carries a password."""
+
         class Leaky(ScriptedServer):
             async def _answer(self, request, body):
                 from aiohttp import web
+
                 if "Period 1" in json.dumps(body):
-                    return web.json_response({"error": {"message": "invalid request from " + request.headers.get(
-                        "Authorization", "")}}, status=400)
+                    return web.json_response(
+                        {
+                            "error": {
+                                "message": "invalid request from " + request.headers.get("Authorization", "")
+                            }
+                        },
+                        status=400,
+                    )
                 return await super()._answer(request, body)
 
         with Leaky(responder=route) as leaky:
-            for name, url in (("server echoes the key (400)", leaky.base_url),
-                              ("password in the base URL", leaky.base_url.replace(
-                                  "http://", f"http://bench:{URL_PASSWORD}@"))):
+            for name, url in (
+                ("server echoes the key (400)", leaky.base_url),
+                (
+                    "password in the base URL",
+                    leaky.base_url.replace("http://", f"http://bench:{URL_PASSWORD}@"),
+                ),
+            ):
                 out, logs = self.root / name.split(" ")[0], []
                 t0, n0 = time.monotonic(), leaky.count
                 code = finish(start(self.recipe, out, url), logs, timeout=300)
@@ -303,22 +396,35 @@ class Bench:
                     break
         finally:
             self.srv.storm = False
-        failures = (out / "failures.jsonl").read_text().count("\n") if (out / "failures.jsonl").exists() else 0
-        self.row("storm (429/500/drop/bad/trunc)", out, codes, time.monotonic() - t0, self.srv.count - n0, logs,
-                 note=f"{failures} failures left")
+        failures = (
+            (out / "failures.jsonl").read_text().count("\n") if (out / "failures.jsonl").exists() else 0
+        )
+        self.row(
+            "storm (429/500/drop/bad/trunc)",
+            out,
+            codes,
+            time.monotonic() - t0,
+            self.srv.count - n0,
+            logs,
+            note=f"{failures} failures left",
+        )
 
 
 def report(rows: list[dict], clean_requests: int) -> bool:
-    head = (f"{'scenario':<32}{'exit':>12}{'wall s':>8}{'requests':>10}{'dups':>6}{'torn':>6}{'equal':>7}"
-            f"{'secrets':>9}  note")
+    head = (
+        f"{'scenario':<32}{'exit':>12}{'wall s':>8}{'requests':>10}{'dups':>6}{'torn':>6}{'equal':>7}"
+        f"{'secrets':>9}  note"
+    )
     print("\n" + head + "\n" + "-" * len(head))
     for r in rows:
         eq = "" if r["equal"] is None else ("yes" if r["equal"] else "NO")
         codes = ",".join(map(str, r["exit"]))
         if len(codes) > 12:
             codes = codes[:9] + "..."
-        print(f"{r['scenario']:<32}{codes:>12}{r['wall_s']:>8.1f}{r['requests'] or 0:>10}{r['dups']:>6}"
-              f"{r['torn']:>6}{eq:>7}{r['secrets']:>9}  {r.get('note', '')}")
+        print(
+            f"{r['scenario']:<32}{codes:>12}{r['wall_s']:>8.1f}{r['requests'] or 0:>10}{r['dups']:>6}"
+            f"{r['torn']:>6}{eq:>7}{r['secrets']:>9}  {r.get('note', '')}"
+        )
     by = {r["scenario"].split(" ")[0]: r for r in rows}
     two = next(r for r in rows if r["scenario"].startswith("two"))
     goals = [
@@ -326,8 +432,14 @@ def report(rows: list[dict], clean_requests: int) -> bool:
         ("killed+resumed and storm files == clean", all(r["equal"] for r in rows if r["equal"] is not None)),
         ("killed run finished (last exit 0)", by["kill"]["exit"][-1] == 0),
         ("second process refused (exit 2), first finished", two["exit"] == [0, 2]),
-        ("dead endpoint: non-zero exit within 30 s", by["dead"]["exit"][0] not in (0, -999) and by["dead"]["wall_s"] < 30),
-        ("401: non-zero exit within 30 s", by["401"]["exit"][0] not in (0, -999) and by["401"]["wall_s"] < 30),
+        (
+            "dead endpoint: non-zero exit within 30 s",
+            by["dead"]["exit"][0] not in (0, -999) and by["dead"]["wall_s"] < 30,
+        ),
+        (
+            "401: non-zero exit within 30 s",
+            by["401"]["exit"][0] not in (0, -999) and by["401"]["wall_s"] < 30,
+        ),
         ("storm healed by re-runs (last exit 0)", by["storm"]["exit"][-1] == 0),
         ("0 secrets anywhere", all(r["secrets"] == 0 for r in rows)),
     ]
@@ -346,8 +458,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--keep", type=Path, help="keep the run directories here")
     args = ap.parse_args()
-    with StormServer(random.Random(args.seed), responder=route, latency=args.latency, record=False) as srv, \
-            tempfile.TemporaryDirectory() as tmp:
+    with (
+        StormServer(random.Random(args.seed), responder=route, latency=args.latency, record=False) as srv,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         root = args.keep or Path(tmp)
         root.mkdir(parents=True, exist_ok=True)
         bench = Bench(args, srv, root)

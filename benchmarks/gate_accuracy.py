@@ -40,14 +40,35 @@ DATA = ROOT / "benchmarks" / "data"
 GOAL_DETECTION, GOAL_FP = 0.95, 0.05
 USER = {"zh": "你怎么看？", "en": "What do you make of it?"}
 FAMILY_OF_RULE = {
-    "blacklist.assistant_tone": "assistant_tone", "blacklist.hedging": "hedging", "blacklist.preachy": "hedging",
-    "blacklist.refusal": "refusal", "tone.generic": "hedging", "selfname.role_announce": "role_announce",
-    "selfname.third_person": "third_person", "selfname.narrator": "narrator", "selfname.judge": "third_person",
-    "format.speaks_for_user": "speaks_for_user", "format.truncated": "truncated", "format.too_short": "too_short",
-    "format.wrong_language": "wrong_language", "format.markdown": "formatting", "format.broken_markup": "formatting",
+    "blacklist.assistant_tone": "assistant_tone",
+    "blacklist.hedging": "hedging",
+    "blacklist.preachy": "hedging",
+    "blacklist.refusal": "refusal",
+    "tone.generic": "hedging",
+    "selfname.role_announce": "role_announce",
+    "selfname.third_person": "third_person",
+    "selfname.narrator": "narrator",
+    "selfname.judge": "third_person",
+    "format.speaks_for_user": "speaks_for_user",
+    "format.truncated": "truncated",
+    "format.too_short": "too_short",
+    "format.wrong_language": "wrong_language",
+    "format.markdown": "formatting",
+    "format.broken_markup": "formatting",
 }
-FAMILIES = ["assistant_tone", "hedging", "refusal", "role_announce", "third_person", "narrator",
-            "speaks_for_user", "truncated", "too_short", "wrong_language", "formatting"]
+FAMILIES = [
+    "assistant_tone",
+    "hedging",
+    "refusal",
+    "role_announce",
+    "third_person",
+    "narrator",
+    "speaks_for_user",
+    "truncated",
+    "too_short",
+    "wrong_language",
+    "formatting",
+]
 DATASET_RULES = ("dedup.exact_sample", "dedup.near_sample", "dedup.line", "pattern.opener", "pattern.ngram")
 
 
@@ -71,9 +92,15 @@ def load(split: str) -> list[Case]:
             if not line.strip() or line.startswith("#"):
                 continue
             verdict, family, key, text = line.split("\t")
-            if verdict not in ("bad", "ok") or (verdict == "bad" and family not in FAMILIES) or key not in chars:
+            if (
+                verdict not in ("bad", "ok")
+                or (verdict == "bad" and family not in FAMILIES)
+                or key not in chars
+            ):
                 raise SystemExit(f"error: {path.name}:{n}: bad row")
-            out.append(Case(f"{split}-{lang}-{n:03d}", split, lang, verdict, family, key, text.replace("\\n", "\n")))
+            out.append(
+                Case(f"{split}-{lang}-{n:03d}", split, lang, verdict, family, key, text.replace("\\n", "\n"))
+            )
     return out
 
 
@@ -87,16 +114,28 @@ def gate_cases(cases: list[Case], cfg: QualityConfig) -> dict[str, list[dict]]:
     found: dict[str, list[dict]] = {}
     for key, group in by_char.items():
         ch = chars[key]
-        samples = [Sample(id=c.id, type="experience", character=ch["name"], language=c.language,
-                          system=f"You are {ch['name']}.", messages=[
-                              Message(role="user", content=USER[c.language]),
-                              Message(role="assistant", content=c.text, train=True)]) for c in group]
+        samples = [
+            Sample(
+                id=c.id,
+                type="experience",
+                character=ch["name"],
+                language=c.language,
+                system=f"You are {ch['name']}.",
+                messages=[
+                    Message(role="user", content=USER[c.language]),
+                    Message(role="assistant", content=c.text, train=True),
+                ],
+            )
+            for c in group
+        ]
         res = run_gate(samples, cfg, character=ch["name"], language=ch["language"], aliases=ch["aliases"])
         for s in res.kept:
             found[s.id] = []
         for r in res.rejected:
-            found[r["id"]] = [{"rule": r["rule"], "span": r["span"], "detail": r["detail"]},
-                              *({"rule": a, "span": "", "detail": ""} for a in r["also"])]
+            found[r["id"]] = [
+                {"rule": r["rule"], "span": r["span"], "detail": r["detail"]},
+                *({"rule": a, "span": "", "detail": ""} for a in r["also"]),
+            ]
     return found
 
 
@@ -119,13 +158,23 @@ def score(cases: list[Case], found: dict[str, list[dict]]) -> dict:
         for fam in FAMILIES:
             tp = sum(1 for c in bad if c.family == fam and _fams(found[c.id]) & {fam})
             fn = sum(1 for c in bad if c.family == fam) - tp
-            fp = sum(1 for c in sel if c.family != fam or c.verdict == "ok"
-                     if fam in _fams(found[c.id]) and not (c.verdict == "bad" and c.family == fam))
+            fp = sum(
+                1
+                for c in sel
+                if c.family != fam or c.verdict == "ok"
+                if fam in _fams(found[c.id]) and not (c.verdict == "bad" and c.family == fam)
+            )
             fams[fam] = _prf(tp, fp, fn)
         det, fpr = caught / max(len(bad), 1), fps / max(len(ok), 1)
-        out[lang] = {"lines": len(sel), "bad": len(bad), "ok": len(ok), "detection": det,
-                     "false_positive_rate": fpr, "families": {k: v for k, v in fams.items() if v["tp"] + v["fn"]},
-                     "goal_met": det >= GOAL_DETECTION and fpr <= GOAL_FP}
+        out[lang] = {
+            "lines": len(sel),
+            "bad": len(bad),
+            "ok": len(ok),
+            "detection": det,
+            "false_positive_rate": fpr,
+            "families": {k: v for k, v in fams.items() if v["tp"] + v["fn"]},
+            "goal_met": det >= GOAL_DETECTION and fpr <= GOAL_FP,
+        }
     return out
 
 
@@ -154,21 +203,29 @@ def _fmt(x: float | None) -> str:
 def print_report(split: str, result: dict) -> None:
     for lang, r in result.items():
         mark = "met" if r["goal_met"] else "NOT met"
-        print(f"\n[{split}] {lang}: {r['lines']} lines ({r['bad']} bad, {r['ok']} ok): detection {r['detection']:.3f}, "
-              f"false positives {r['false_positive_rate']:.3f}   goal: detection >= {GOAL_DETECTION}, "
-              f"false positives <= {GOAL_FP}: {mark}")
+        print(
+            f"\n[{split}] {lang}: {r['lines']} lines ({r['bad']} bad, {r['ok']} ok): detection {r['detection']:.3f}, "
+            f"false positives {r['false_positive_rate']:.3f}   goal: detection >= {GOAL_DETECTION}, "
+            f"false positives <= {GOAL_FP}: {mark}"
+        )
         print(f"  {'family':16} precision recall    f1   tp  fp  fn")
         for fam, m in r["families"].items():
-            print(f"  {fam:16} {_fmt(m['precision'])}   {_fmt(m['recall'])} {_fmt(m['f1'])} "
-                  f"{m['tp']:4} {m['fp']:3} {m['fn']:3}")
+            print(
+                f"  {fam:16} {_fmt(m['precision'])}   {_fmt(m['recall'])} {_fmt(m['f1'])} "
+                f"{m['tp']:4} {m['fp']:3} {m['fn']:3}"
+            )
 
 
 def langid() -> None:
     """Accuracy and speed of factory.lang.detect on short lines (benchmark lines + ja/ko)."""
     from factory.lang import detect
 
-    rows = [(c.language, c.text) for s in ("dev", "heldout") for c in load(s)
-            if not (c.verdict == "bad" and c.family == "wrong_language")]
+    rows = [
+        (c.language, c.text)
+        for s in ("dev", "heldout")
+        for c in load(s)
+        if not (c.verdict == "bad" and c.family == "wrong_language")
+    ]
     rows += [(lang, t) for lang, t in json.loads((DATA / "langid_extra.json").read_text(encoding="utf-8"))]
     detect("This sentence loads the model first.")
     t = time.perf_counter()
@@ -179,9 +236,11 @@ def langid() -> None:
         by[lang][0] += g == lang
         by[lang][1] += 1
     ok = sum(v[0] for v in by.values())
-    print(f"factory.lang.detect: {ok}/{len(rows)} = {ok / len(rows):.3f} "
-          + ", ".join(f"{k} {a}/{n}" for k, (a, n) in sorted(by.items()))
-          + f"; {len(rows) / dt:,.0f} lines/s (1M lines ~{1e6 / (len(rows) / dt) / 60:.1f} min on one core)")
+    print(
+        f"factory.lang.detect: {ok}/{len(rows)} = {ok / len(rows):.3f} "
+        + ", ".join(f"{k} {a}/{n}" for k, (a, n) in sorted(by.items()))
+        + f"; {len(rows) / dt:,.0f} lines/s (1M lines ~{1e6 / (len(rows) / dt) / 60:.1f} min on one core)"
+    )
     for (lang, text), g in zip(rows, got, strict=True):
         if g != lang:
             print(f"  expected {lang}, got {g}: {text[:60]}")
@@ -194,20 +253,36 @@ def speed(n: int) -> None:
     cfg = QualityConfig().model_copy(update={"rules": {r: "off" for r in DATASET_RULES}})
     for lang, key in (("zh", "su"), ("en", "bee")):
         texts = [c.text for c in cases if c.language == lang]
-        samples = [Sample(id=f"s{k}", type="experience", character=chars[key]["name"], language=lang, system="",
-                          messages=[Message(role="user", content=USER[lang]), Message(
-                              role="assistant", content=f"{texts[k % len(texts)]} {k}", train=True)])
-                   for k in range(n)]  # the number makes every line distinct (no cache helps)
+        samples = [
+            Sample(
+                id=f"s{k}",
+                type="experience",
+                character=chars[key]["name"],
+                language=lang,
+                system="",
+                messages=[
+                    Message(role="user", content=USER[lang]),
+                    Message(role="assistant", content=f"{texts[k % len(texts)]} {k}", train=True),
+                ],
+            )
+            for k in range(n)
+        ]  # the number makes every line distinct (no cache helps)
         t = time.perf_counter()
         run_gate(samples, cfg, character=chars[key]["name"], language=lang, aliases=chars[key]["aliases"])
         dt = time.perf_counter() - t
-        print(f"{lang}: {n} lines in {dt:.1f} s = {n / dt:,.0f} lines/s (1M lines ~{1e6 / (n / dt) / 60:.0f} min)")
+        print(
+            f"{lang}: {n} lines in {dt:.1f} s = {n / dt:,.0f} lines/s (1M lines ~{1e6 / (n / dt) / 60:.0f} min)"
+        )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--split", choices=["dev", "heldout", "heldout2", "both", "all"], default="both",
-                    help="both: heldout + dev; all: also heldout2 (hedging / preaching only)")
+    ap.add_argument(
+        "--split",
+        choices=["dev", "heldout", "heldout2", "both", "all"],
+        default="both",
+        help="both: heldout + dev; all: also heldout2 (hedging / preaching only)",
+    )
     ap.add_argument("--config", type=Path, help="a recipe (its quality block) or a quality YAML")
     ap.add_argument("--json", type=Path, help="write the figures here")
     ap.add_argument("--quiet", action="store_true", help="no confusion list")
@@ -223,6 +298,7 @@ def main() -> None:
     cfg = QualityConfig()
     if args.config:
         from factory.cli.gate import _load_config
+
         cfg = _load_config(args.config)
     splits = {"both": ["heldout", "dev"], "all": ["heldout", "heldout2", "dev"]}.get(args.split, [args.split])
     results = {}
@@ -235,7 +311,9 @@ def main() -> None:
         print_report(split, results[split])
         print(f"  ({len(cases)} lines gated in {dt:.1f} s)")
         if not args.quiet:
-            print(f"\n[{split}] confusions (MISS: bad kept; FALSE+: ok dropped; OTHER: dropped under another family):")
+            print(
+                f"\n[{split}] confusions (MISS: bad kept; FALSE+: ok dropped; OTHER: dropped under another family):"
+            )
             for line in confusions(cases, found):
                 print("  " + line)
     if args.json:

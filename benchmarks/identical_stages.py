@@ -32,9 +32,12 @@ SKIP = {"cache.sqlite", "cache.sqlite-wal", "cache.sqlite-shm", ".factory-lock",
 # what names a time, a duration, the server's port or the checkout's folder (the recipe's path, and
 # its hash, which covers the absolute profile path): blanked before hashing, in JSON and text alike
 VOLATILE_KEYS = {"started_at", "created_at", "wall_time_s", "timings_s", "recipe", "recipe_hash"}
-VOLATILE_TEXT = [re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+\-Z][\d:]*"),
-                 re.compile(r"http://127\.0\.0\.1:\d+"), re.compile(r"^checks [\d.]+, judge .*$", re.M),
-                 re.compile(r"^- recipe hash: `[0-9a-f]+`$", re.M)]
+VOLATILE_TEXT = [
+    re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+\-Z][\d:]*"),
+    re.compile(r"http://127\.0\.0\.1:\d+"),
+    re.compile(r"^checks [\d.]+, judge .*$", re.M),
+    re.compile(r"^- recipe hash: `[0-9a-f]+`$", re.M),
+]
 
 # The server side runs in a child process of the code under test, from THIS file's tree, so both
 # versions get exactly the same answers.
@@ -67,18 +70,42 @@ with ScriptedServer(responder=route) as srv:
 
 def run_recipes(code: Path, out: Path, limit: int) -> dict[str, dict[str, str]]:
     """Run every recipe with the code at `code`; {recipe: {file: sha256}}."""
-    server = subprocess.Popen([sys.executable, "-c", SERVER, str(ROOT)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER, str(ROOT)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         base_url = server.stdout.readline().strip()
-        env = {**os.environ, "PYTHONPATH": str(code), "OPENAI_API_KEY": "sk-identical-stages",
-               "HF_HUB_OFFLINE": "1"}
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(code),
+            "OPENAI_API_KEY": "sk-identical-stages",
+            "HF_HUB_OFFLINE": "1",
+        }
         digests = {}
         for name in RECIPES:
             run_dir = out / name
-            cmd = [sys.executable, "-m", "factory", "run", str(code / "recipes" / f"{name}.yaml"),
-                   "--out", str(run_dir), "--base-url", base_url, "--model", "scripted-model",
-                   "--concurrency", "1", "--quiet", "--limit", str(limit)]
+            cmd = [
+                sys.executable,
+                "-m",
+                "factory",
+                "run",
+                str(code / "recipes" / f"{name}.yaml"),
+                "--out",
+                str(run_dir),
+                "--base-url",
+                base_url,
+                "--model",
+                "scripted-model",
+                "--concurrency",
+                "1",
+                "--quiet",
+                "--limit",
+                str(limit),
+            ]
             proc = subprocess.run(cmd, cwd=code, env=env, capture_output=True, text=True)
             if proc.returncode not in (0, 1) or not (run_dir / "run.json").is_file():
                 sys.exit(f"{name}: factory run exited {proc.returncode}\n{proc.stderr[-2000:]}")
@@ -118,8 +145,11 @@ def _drop_volatile(obj):
 
 
 def checkout(ref: str, where: Path) -> Path:
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(where), ref], check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(where), ref],
+        check=True,
+        capture_output=True,
+    )
     return where
 
 
@@ -131,7 +161,9 @@ def compare(before: dict, after: dict) -> int:
         for rel in sorted(set(b) | set(a)):
             same = b.get(rel) == a.get(rel)
             bad += not same
-            print(f"{name:<14} {rel:<44} {b.get(rel, '-'):<17} {a.get(rel, '-'):<17} {'yes' if same else 'NO'}")
+            print(
+                f"{name:<14} {rel:<44} {b.get(rel, '-'):<17} {a.get(rel, '-'):<17} {'yes' if same else 'NO'}"
+            )
     total = sum(len(set(before.get(n, {})) | set(after.get(n, {}))) for n in RECIPES)
     print(f"\n{total - bad} of {total} files identical")
     return 1 if bad else 0
@@ -159,8 +191,9 @@ def main() -> int:
         try:
             before = run_recipes(tree, tmp / "before", args.limit)
         finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
-                           capture_output=True)
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], capture_output=True
+            )
         return compare(before, after)
 
 

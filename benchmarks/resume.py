@@ -46,8 +46,11 @@ split: null
 
 def write_recipe(root: Path, sections: int, scenes: int) -> Path:
     """A profile of `sections` short periods: sections x scenes scene requests."""
-    parts = [f"## Period {i}\n\nIn year {1850 + i} Anna Keller repaired clock number {i} in the river town "
-             f"and took on apprentice number {i}; the workshop grew by one bench." for i in range(sections)]
+    parts = [
+        f"## Period {i}\n\nIn year {1850 + i} Anna Keller repaired clock number {i} in the river town "
+        f"and took on apprentice number {i}; the workshop grew by one bench."
+        for i in range(sections)
+    ]
     (root / "profile.md").write_text("# Anna Keller\n\n" + "\n\n".join(parts) + "\n", encoding="utf-8")
     recipe = root / "recipe.yaml"
     recipe.write_text(RECIPE.format(scenes=scenes), encoding="utf-8")
@@ -55,10 +58,29 @@ def write_recipe(root: Path, sections: int, scenes: int) -> Path:
 
 
 def factory_run(recipe: Path, out: Path, base_url: str, concurrency: int) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "factory", "run", str(recipe), "--out", str(out), "--base-url", base_url,
-           "--model", "m", "--concurrency", str(concurrency), "--quiet"]
-    return subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    cmd = [
+        sys.executable,
+        "-m",
+        "factory",
+        "run",
+        str(recipe),
+        "--out",
+        str(out),
+        "--base-url",
+        base_url,
+        "--model",
+        "m",
+        "--concurrency",
+        str(concurrency),
+        "--quiet",
+    ]
+    return subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def finish(proc: subprocess.Popen) -> None:
@@ -87,8 +109,10 @@ def measure(args: argparse.Namespace, srv: ScriptedServer, root: Path) -> dict:
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     before = srv.count - n0
-    rows["killed at " + f"{done_count(root / 'killed')}/{total}"] = {"requests": before,
-                                                                     "wall": time.monotonic() - t0}
+    rows["killed at " + f"{done_count(root / 'killed')}/{total}"] = {
+        "requests": before,
+        "wall": time.monotonic() - t0,
+    }
     t0, n1 = time.monotonic(), srv.count
     finish(factory_run(recipe, root / "killed", srv.base_url, args.concurrency))
     after = srv.count - n1
@@ -103,8 +127,10 @@ def measure(args: argparse.Namespace, srv: ScriptedServer, root: Path) -> dict:
 
 
 def report(args: argparse.Namespace, result: dict) -> bool:
-    print(f"\n{result['total']} scene requests, concurrency {args.concurrency}, "
-          f"server latency {args.latency * 1000:.0f} ms, kill -9 at {args.kill_at:.0%}\n")
+    print(
+        f"\n{result['total']} scene requests, concurrency {args.concurrency}, "
+        f"server latency {args.latency * 1000:.0f} ms, kill -9 at {args.kill_at:.0%}\n"
+    )
     head = f"{'pass':<26}{'requests':>10}{'wall s':>9}{'lost':>6}"
     print(head)
     print("-" * len(head))
@@ -113,10 +139,15 @@ def report(args: argparse.Namespace, result: dict) -> bool:
         print(f"{label:<26}{r['requests']:>10}{r['wall']:>9.2f}{'' if lost is None else lost:>6}")
     lost = result["rows"]["resumed"]["lost"]
     rerun = result["rows"]["re-run when finished"]["requests"]
-    goals = [(f"lost <= concurrency ({args.concurrency})", lost <= args.concurrency, f"{lost} lost"),
-             ("resumed scenes.jsonl == uninterrupted", result["identical"], "identical" if result["identical"]
-              else "DIFFERENT"),
-             ("re-run makes 0 requests", rerun == 0, f"{rerun} requests")]
+    goals = [
+        (f"lost <= concurrency ({args.concurrency})", lost <= args.concurrency, f"{lost} lost"),
+        (
+            "resumed scenes.jsonl == uninterrupted",
+            result["identical"],
+            "identical" if result["identical"] else "DIFFERENT",
+        ),
+        ("re-run makes 0 requests", rerun == 0, f"{rerun} requests"),
+    ]
     print()
     for name, ok, measured in goals:
         print(f"goal {name:<40} {'pass' if ok else 'FAIL'} ({measured})")
@@ -132,8 +163,10 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--kill-at", type=float, default=0.5)
     args = ap.parse_args()
-    with ScriptedServer(responder=route, latency=args.latency, record=False) as srv, \
-            tempfile.TemporaryDirectory() as tmp:
+    with (
+        ScriptedServer(responder=route, latency=args.latency, record=False) as srv,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         ok = report(args, measure(args, srv, Path(tmp)))
     sys.exit(0 if ok else 1)
 

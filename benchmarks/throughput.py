@@ -24,16 +24,28 @@ from factory.engine import EndpointSettings, Engine, Request, RequestCache
 
 
 def start_server(latency: float) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([sys.executable, "-m", "factory.testing.openai_server", "--latency", str(latency)],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "factory.testing.openai_server", "--latency", str(latency)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     line = proc.stdout.readline()
     return proc, json.loads(line)["base_url"]
 
 
 def requests(n: int) -> list[Request]:
-    return [Request(id=f"r{i}", messages=[{"role": "system", "content": "You are a test."},
-                                          {"role": "user", "content": f"Question number {i}?"}],
-                    params={"max_tokens": 64}, parse=lambda t: t) for i in range(n)]
+    return [
+        Request(
+            id=f"r{i}",
+            messages=[
+                {"role": "system", "content": "You are a test."},
+                {"role": "user", "content": f"Question number {i}?"},
+            ],
+            params={"max_tokens": 64},
+            parse=lambda t: t,
+        )
+        for i in range(n)
+    ]
 
 
 async def one_pass(settings: EndpointSettings, cache: RequestCache, n: int) -> dict:
@@ -56,18 +68,31 @@ DEFAULT_TRANSPORT = EndpointSettings(base_url="", model="").transport  # what `f
 def goals(cached: bool, r: dict, pct: float, cpu_ms: float) -> list[tuple[str, bool, str]]:
     """Issue 2's goals for one pass: a first run is judged on speed and CPU, a re-run on being free."""
     if cached:
-        return [(f"re-run < {GOAL_RERUN_S:.0f} s", r["wall"] < GOAL_RERUN_S, f"{r['wall']:.2f} s"),
-                ("0 requests", r["requests"] == 0, f"{r['requests']} requests")]
-    return [(f">= {GOAL_PCT:.0f}% of ideal", pct >= GOAL_PCT, f"{pct:.1f}%"),
-            (f"< {GOAL_CPU_MS} ms CPU/req", cpu_ms < GOAL_CPU_MS, f"{cpu_ms:.3f} ms")]
+        return [
+            (f"re-run < {GOAL_RERUN_S:.0f} s", r["wall"] < GOAL_RERUN_S, f"{r['wall']:.2f} s"),
+            ("0 requests", r["requests"] == 0, f"{r['requests']} requests"),
+        ]
+    return [
+        (f">= {GOAL_PCT:.0f}% of ideal", pct >= GOAL_PCT, f"{pct:.1f}%"),
+        (f"< {GOAL_CPU_MS} ms CPU/req", cpu_ms < GOAL_CPU_MS, f"{cpu_ms:.3f} ms"),
+    ]
 
 
 def row(label: str, cached: bool, r: dict, ideal: float, judged: bool) -> tuple:
     rate = r["ok"] / r["wall"]
     pct = rate / ideal * 100 if r["requests"] else float("nan")
     cpu_ms = r["cpu"] / max(r["ok"], 1) * 1000
-    return (label, r["ok"], r["requests"], r["cache_hits"], r["wall"], rate, pct, cpu_ms,
-            goals(cached, r, pct, cpu_ms) if judged else None)
+    return (
+        label,
+        r["ok"],
+        r["requests"],
+        r["cache_hits"],
+        r["wall"],
+        rate,
+        pct,
+        cpu_ms,
+        goals(cached, r, pct, cpu_ms) if judged else None,
+    )
 
 
 def measure(args: argparse.Namespace, base_url: str, ideal: float) -> list[tuple]:
@@ -76,8 +101,13 @@ def measure(args: argparse.Namespace, base_url: str, ideal: float) -> list[tuple
     for transport in args.transports.split(","):
         with tempfile.TemporaryDirectory() as tmp:
             cache = RequestCache(Path(tmp) / "cache.sqlite")
-            settings = EndpointSettings(base_url=base_url, model="bench", transport=transport,
-                                        concurrency=args.concurrency, timeout=60)
+            settings = EndpointSettings(
+                base_url=base_url,
+                model="bench",
+                transport=transport,
+                concurrency=args.concurrency,
+                timeout=60,
+            )
             first = asyncio.run(one_pass(settings, cache, args.requests))
             cache.flush()
             second = asyncio.run(one_pass(settings, cache, args.requests))
@@ -90,15 +120,21 @@ def measure(args: argparse.Namespace, base_url: str, ideal: float) -> list[tuple
 
 def report(args: argparse.Namespace, ideal: float, rows: list[tuple]) -> bool:
     """Print the table plus one line per goal; True when every goal passed."""
-    print(f"\n{args.requests} requests, concurrency {args.concurrency}, server latency {args.latency * 1000:.0f} ms, "
-          f"ideal {ideal:.0f} req/s\n")
-    head = (f"{'pass':<26}{'ok':>6}{'requests':>10}{'cache hits':>12}{'wall s':>9}{'req/s':>9}{'% ideal':>9}"
-            f"{'CPU ms/req':>12}  goal")
+    print(
+        f"\n{args.requests} requests, concurrency {args.concurrency}, server latency {args.latency * 1000:.0f} ms, "
+        f"ideal {ideal:.0f} req/s\n"
+    )
+    head = (
+        f"{'pass':<26}{'ok':>6}{'requests':>10}{'cache hits':>12}{'wall s':>9}{'req/s':>9}{'% ideal':>9}"
+        f"{'CPU ms/req':>12}  goal"
+    )
     print(head)
     print("-" * len(head))
     for label, ok, nreq, hits, wall, rate, pct, cpu, checks in rows:
         verdict = "reference" if checks is None else "pass" if all(p for _, p, _ in checks) else "FAIL"
-        print(f"{label:<26}{ok:>6}{nreq:>10}{hits:>12}{wall:>9.2f}{rate:>9.0f}{pct:>9.1f}{cpu:>12.3f}  {verdict}")
+        print(
+            f"{label:<26}{ok:>6}{nreq:>10}{hits:>12}{wall:>9.2f}{rate:>9.0f}{pct:>9.1f}{cpu:>12.3f}  {verdict}"
+        )
     print()
     for label, *_, checks in rows:
         for name, passed, measured in checks or []:

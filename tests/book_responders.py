@@ -17,8 +17,10 @@ _QUOTE = re.compile(r"[\"“]([^\"”\n]*)[\"”]")
 _SENT = re.compile(r"[^.!?。！？]+[.!?。！？]+[\"”’]?")
 _MIND = re.compile(r"think|thought|felt|worried|ashamed|心想|想|心里|担心|惭愧")
 _BREAK = re.compile(r"^\s*(?:[*＊]\s*){3,}\s*$", re.M)
-INVENTED = {"en": "The ferry sails for Lisbon at first light, and I shall be on it.",
-            "zh": "明天一早我就坐船去南洋，再也不回来了。"}
+INVENTED = {
+    "en": "The ferry sails for Lisbon at first light, and I shall be on it.",
+    "zh": "明天一早我就坐船去南洋，再也不回来了。",
+}
 
 
 def _lang(text: str) -> str:
@@ -47,16 +49,30 @@ def scene_plot(scene: str, lang: str) -> dict:
         quotes = _QUOTE.findall(para)
         speaker = next((n for n in sorted(CAST[lang], key=para.find) if n in para), None)
         if quotes and speaker:
-            turns.append({"speaker": speaker, "speech": " ".join(quotes), "action": _narration(para),
-                          "thought": next((x for x in _sentences(_QUOTE.sub(" ", para)) if _MIND.search(x)), "")})
+            turns.append(
+                {
+                    "speaker": speaker,
+                    "speech": " ".join(quotes),
+                    "action": _narration(para),
+                    "thought": next((x for x in _sentences(_QUOTE.sub(" ", para)) if _MIND.search(x)), ""),
+                }
+            )
         elif not quotes and speaker is None and sents:
-            turns.append({"speaker": "Environment" if lang == "en" else "环境", "environment": _sentences(para)[0]
-                          if _sentences(para) else para})
-    return {"summary": " ".join(sents[:1] + sents[-1:]), "first_sentence": sents[0] if sents else "",
-            "last_sentence": sents[-1] if sents else "",
-            "characters": [{"name": n, "state": f"{n} is here", "motivation": f"{n} wants the lamp lit"}
-                           for n in cast],
-            "conversations": [{"scenario": sents[0] if sents else "", "turns": turns}]}
+            turns.append(
+                {
+                    "speaker": "Environment" if lang == "en" else "环境",
+                    "environment": _sentences(para)[0] if _sentences(para) else para,
+                }
+            )
+    return {
+        "summary": " ".join(sents[:1] + sents[-1:]),
+        "first_sentence": sents[0] if sents else "",
+        "last_sentence": sents[-1] if sents else "",
+        "characters": [
+            {"name": n, "state": f"{n} is here", "motivation": f"{n} wants the lamp lit"} for n in cast
+        ],
+        "conversations": [{"scenario": sents[0] if sents else "", "turns": turns}],
+    }
 
 
 def extract_reply(body: dict, hallucinate: bool = False) -> str:
@@ -69,8 +85,11 @@ def extract_reply(body: dict, hallucinate: bool = False) -> str:
                 if t.get("speech") and k % 2 == 1:
                     t["speech"] = INVENTED[lang]
         if len(plots) > 1:
-            plots[1]["first_sentence"] = "The harbour master counted the gulls on the roof." if lang == "en" \
+            plots[1]["first_sentence"] = (
+                "The harbour master counted the gulls on the roof."
+                if lang == "en"
                 else "港口的管事数着屋顶上的海鸥。"
+            )
     return "```json\n" + json.dumps({"plots": plots}, ensure_ascii=False) + "\n```"
 
 
@@ -81,8 +100,10 @@ def hallucinating_extract_reply(body: dict) -> str:
 def profile_reply(body: dict, leak: str = "") -> str:
     prompt = body["messages"][-1]["content"]
     story = prompt.split("\n\n")[1] if "\n\n" in prompt else ""
-    return json.dumps({"profile": f"You are someone who lived this: {story.replace(chr(10), ' ')} {leak}"},
-                      ensure_ascii=False)
+    return json.dumps(
+        {"profile": f"You are someone who lived this: {story.replace(chr(10), ' ')} {leak}"},
+        ensure_ascii=False,
+    )
 
 
 def boundary_reply(body: dict) -> str:
@@ -90,10 +111,19 @@ def boundary_reply(body: dict) -> str:
     who = re.search(r"(?:one exchange: |写一轮对话：)(\S+?)(?: asks |向)", prompt)
     asker = who.group(1) if who else ""
     if _lang(prompt) == "zh":
-        return json.dumps({"question": f"你听说后来那件事了吗？我是{asker}。",
-                           "answer": f"{asker}，什么事？我可没听说过，你别吓唬我。"}, ensure_ascii=False)
-    return json.dumps({"question": f"{asker} here. Have you heard what is going to happen?",
-                       "answer": f"Going to happen, {asker}? I know nothing of that. The lamp is lit, and that is all."})
+        return json.dumps(
+            {
+                "question": f"你听说后来那件事了吗？我是{asker}。",
+                "answer": f"{asker}，什么事？我可没听说过，你别吓唬我。",
+            },
+            ensure_ascii=False,
+        )
+    return json.dumps(
+        {
+            "question": f"{asker} here. Have you heard what is going to happen?",
+            "answer": f"Going to happen, {asker}? I know nothing of that. The lamp is lit, and that is all.",
+        }
+    )
 
 
 def book_responder(extract=extract_reply, leak: str = ""):

@@ -32,13 +32,17 @@ def write_recipe(tmp_path):
 
     def _write(body: str, profile: str | None = None, name: str = "recipe.yaml") -> Path:
         prof = tmp_path / "profile.md"
-        prof.write_text(profile or textwrap.dedent("""\
+        prof.write_text(
+            profile
+            or textwrap.dedent("""\
             # Early years
             Anna Keller was born in 1850 in a river town. Her father repaired clocks and taught her the trade.
 
             # Later years
             Anna opened her own workshop in 1880 and trained six apprentices. She died in 1921.
-            """), encoding="utf-8")
+            """),
+            encoding="utf-8",
+        )
         path = tmp_path / name
         path.write_text(textwrap.dedent(body), encoding="utf-8")
         return path

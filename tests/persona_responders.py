@@ -14,13 +14,29 @@ import zlib
 
 from tests.responders import scenes_reply
 
-_WORDS = ("amber harbour lantern quarrel orchard velvet thunder ledger cinnamon glacier compass mirror falcon "
-         "riddle meadow copper whisper tundra saffron anchor cathedral puzzle ember willow canyon marble "
-         "violet bramble comet pepper tide quartz meander hollow juniper frost banner parchment spindle "
-         "cobalt harvest lagoon ivory thistle beacon mosaic prairie sable ripple garnet cypress mantle")
+_WORDS = (
+    "amber harbour lantern quarrel orchard velvet thunder ledger cinnamon glacier compass mirror falcon "
+    "riddle meadow copper whisper tundra saffron anchor cathedral puzzle ember willow canyon marble "
+    "violet bramble comet pepper tide quartz meander hollow juniper frost banner parchment spindle "
+    "cobalt harvest lagoon ivory thistle beacon mosaic prairie sable ripple garnet cypress mantle"
+)
 WORDS = _WORDS.split(" ")
-NAMES = ("Mira Holt", "Tomas Reyes", "Ines Varga", "Kofi Mensah", "Lena Brandt", "Arjun Rao", "Yuki Sato",
-         "Oskar Lind", "Noor Haddad", "Elio Conti", "Sade Okafor", "Pavel Novak", "Rosa Ibarra", "Jun Park")
+NAMES = (
+    "Mira Holt",
+    "Tomas Reyes",
+    "Ines Varga",
+    "Kofi Mensah",
+    "Lena Brandt",
+    "Arjun Rao",
+    "Yuki Sato",
+    "Oskar Lind",
+    "Noor Haddad",
+    "Elio Conti",
+    "Sade Okafor",
+    "Pavel Novak",
+    "Rosa Ibarra",
+    "Jun Park",
+)
 
 
 def _seed_of(user: str) -> dict[str, str]:
@@ -37,15 +53,22 @@ def card_dict(seed: dict[str, str], salt: str = "") -> dict:
     name = rng.choice(NAMES)
     occ = seed.get("occupation", "wanderer")
     return {
-        "name": name, "gender": seed.get("gender", "woman"), "age": str(rng.randint(17, 80)), "height": "170 cm",
-        "nickname": name.split()[0][:3], "self_reference": "this old " + occ.split()[-1], "occupation": occ,
+        "name": name,
+        "gender": seed.get("gender", "woman"),
+        "age": str(rng.randint(17, 80)),
+        "height": "170 cm",
+        "nickname": name.split()[0][:3],
+        "self_reference": "this old " + occ.split()[-1],
+        "occupation": occ,
         "personality": f"{seed.get('temperament', 'calm')}; {_words(rng, 12)}.",
         "background": f"Grew up in {seed.get('setting', 'a town')}; {_words(rng, 25)}.",
         "relationships": f"The user is a {seed.get('relationship', 'friend')}; {_words(rng, 8)}.",
         "speaking_style": f"{seed.get('speaking_style', 'plain')}, {_words(rng, 5)}",
         "catchphrases": [f"By the {rng.choice(WORDS)}!", f"{rng.choice(WORDS).title()} forever!"],
         "education_work": f"Trained as a {occ}; {_words(rng, 6)}.",
-        "example_dialogues": [{"user": "Who are you?", "char": f"*tips hat* {name}, {occ}. {_words(rng, 4)}."}],
+        "example_dialogues": [
+            {"user": "Who are you?", "char": f"*tips hat* {name}, {occ}. {_words(rng, 4)}."}
+        ],
         "scenario": f"A {seed.get('genre', 'quiet')} evening; {_words(rng, 10)}.",
         "first_message": f"*looks up from the {rng.choice(WORDS)}* Oh. You again?",
     }
@@ -59,14 +82,28 @@ def same_card() -> dict:
 def messy(card: dict) -> str:
     """Prose around a fence, Title Case keys, strings for lists, a wrapping object."""
     ex = card["example_dialogues"][0]
-    odd = {"Full Name": card["name"], "Gender": card["gender"], "Age": int(card["age"]), "Nickname": card["nickname"],
-           "Self-Reference": card["self_reference"], "Job": card["occupation"],
-           "Personality": card["personality"], "Backstory": card["background"],
-           "Relationships": card["relationships"], "Speech Style": card["speaking_style"],
-           "Catchphrases": ", ".join(card["catchphrases"]), "Education": card["education_work"],
-           "Example Dialogues": f"User: {ex['user']}\nChar: {ex['char']}", "Scenario": card["scenario"],
-           "Greeting": card["first_message"]}
-    return "Sure! Here is the character card you asked for:\n```json\n" + json.dumps({"card": odd}) + "\n```\nEnjoy."
+    odd = {
+        "Full Name": card["name"],
+        "Gender": card["gender"],
+        "Age": int(card["age"]),
+        "Nickname": card["nickname"],
+        "Self-Reference": card["self_reference"],
+        "Job": card["occupation"],
+        "Personality": card["personality"],
+        "Backstory": card["background"],
+        "Relationships": card["relationships"],
+        "Speech Style": card["speaking_style"],
+        "Catchphrases": ", ".join(card["catchphrases"]),
+        "Education": card["education_work"],
+        "Example Dialogues": f"User: {ex['user']}\nChar: {ex['char']}",
+        "Scenario": card["scenario"],
+        "Greeting": card["first_message"],
+    }
+    return (
+        "Sure! Here is the character card you asked for:\n```json\n"
+        + json.dumps({"card": odd})
+        + "\n```\nEnjoy."
+    )
 
 
 def card_reply(body: dict, style: str = "clean") -> str:
@@ -82,16 +119,26 @@ def profile_card_reply(body: dict) -> str:
     user = body["messages"][-1]["content"]
     m = re.search(r"Material about (.+?):|关于(.+?)的资料", user)
     name = (m.group(1) or m.group(2)) if m else "Someone"
-    return json.dumps({**card_dict({"occupation": "clockmaker"}, salt=name), "name": name, "occupation": "clockmaker"})
+    return json.dumps(
+        {**card_dict({"occupation": "clockmaker"}, salt=name), "name": name, "occupation": "clockmaker"}
+    )
 
 
 def _plan(user: str) -> tuple[int, dict[int, str], tuple[str, int, int] | None]:
     m = re.search(r"exactly (\d+) turns|正好 (\d+) 轮", user)
     n = int(m.group(1) or m.group(2))
-    pushback = {int(k) - 1: kind for k, kind in re.findall(r"In turn (\d+), the character (refuses|teases|gets)", user)}
-    probe = (re.search(r'In turn (\d+), the user mentions in passing: "([^"]+)"\. In turn (\d+)', user)
-             or re.search(r"第 (\d+) 轮：用户顺口提到“([^”]+)”。第 (\d+) 轮", user))
-    return n, pushback, ((probe.group(2), int(probe.group(1)) - 1, int(probe.group(3)) - 1) if probe else None)
+    pushback = {
+        int(k) - 1: kind
+        for k, kind in re.findall(r"In turn (\d+), the character (refuses|teases|gets)", user)
+    }
+    probe = re.search(
+        r'In turn (\d+), the user mentions in passing: "([^"]+)"\. In turn (\d+)', user
+    ) or re.search(r"第 (\d+) 轮：用户顺口提到“([^”]+)”。第 (\d+) 轮", user)
+    return (
+        n,
+        pushback,
+        ((probe.group(2), int(probe.group(1)) - 1, int(probe.group(3)) - 1) if probe else None),
+    )
 
 
 def session_turns(body: dict, plant_if: str = "") -> list[dict]:
@@ -112,8 +159,13 @@ def session_turns(body: dict, plant_if: str = "") -> list[dict]:
             say, reply = "Do you remember what I told you?", f"Of course: you said {probe[0]}. I listen."
         if k in pushback:
             reply = f"No. I won't do that. {_words(rng, 3)}."
-        turns.append({"user": say, "action": f"{name.split()[0]} {rng.choice(['frowns', 'laughs', 'sighs'])}",
-                      "reply": reply})
+        turns.append(
+            {
+                "user": say,
+                "action": f"{name.split()[0]} {rng.choice(['frowns', 'laughs', 'sighs'])}",
+                "reply": reply,
+            }
+        )
     return turns
 
 
@@ -122,8 +174,10 @@ def session_reply(body: dict, style: str = "clean", plant_if: str = "") -> str:
     if style == "messy":  # an alternating role list, actions inline between asterisks, prose around it
         items = []
         for t in turns:
-            items += [{"role": "user", "content": t["user"]},
-                      {"role": "character", "content": f"*{t['action']}* {t['reply']}"}]
+            items += [
+                {"role": "user", "content": t["user"]},
+                {"role": "character", "content": f"*{t['action']}* {t['reply']}"},
+            ]
         return "Here is the session:\n" + json.dumps(items) + "\nI hope it helps."
     return json.dumps({"turns": turns})
 
@@ -140,6 +194,7 @@ def make_route(card_style: str = "clean", session_style: str = "clean", plant_if
         if '"scenes"' in text:
             return scenes_reply(body)
         return "{}"
+
     return route
 
 

@@ -29,8 +29,10 @@ def test_scrub_masks_registered_values_and_secret_named_variables(monkeypatch):
     monkeypatch.setenv("GREETING", "hello-there-world")  # not a secret by name
     secrets.register("registered-value-99")
     secrets.register("short")  # under MIN_LEN: masking it would mask ordinary words
-    text = ("key sk-deepseek-1234567 tok ghp_abcdefghijkl pw correct-horse-battery "
-            "reg registered-value-99 short hello-there-world")
+    text = (
+        "key sk-deepseek-1234567 tok ghp_abcdefghijkl pw correct-horse-battery "
+        "reg registered-value-99 short hello-there-world"
+    )
     assert secrets.scrub(text) == "key *** tok *** pw *** reg *** short hello-there-world"
 
 
@@ -54,16 +56,24 @@ def test_find_secret_names_the_value_for_refusing_an_upload(monkeypatch):
     assert secrets.find_secret("nothing here") is None
 
 
-@pytest.mark.parametrize("url,clean", [
-    ("https://user:pass-1234567@host.example/v1", "https://host.example/v1"),
-    ("https://user@host.example:8443/v1", "https://host.example:8443/v1"),
-    ("https://h.example/v1?api_key=abcdefgh123&api-version=2024-06-01",
-     "https://h.example/v1?api-version=2024-06-01"),
-    ("https://h.example/v1?token=abcdefgh123&sig=abcdefgh456", "https://h.example/v1"),
-    ("user:pass-1234567@host.example/v1", "host.example/v1"),  # no scheme
-    ("http://127.0.0.1:8000/v1", "http://127.0.0.1:8000/v1"),
-    ("https://host.example/v1/@handle", "https://host.example/v1/@handle"),  # an @ in the path is not userinfo
-])
+@pytest.mark.parametrize(
+    "url,clean",
+    [
+        ("https://user:pass-1234567@host.example/v1", "https://host.example/v1"),
+        ("https://user@host.example:8443/v1", "https://host.example:8443/v1"),
+        (
+            "https://h.example/v1?api_key=abcdefgh123&api-version=2024-06-01",
+            "https://h.example/v1?api-version=2024-06-01",
+        ),
+        ("https://h.example/v1?token=abcdefgh123&sig=abcdefgh456", "https://h.example/v1"),
+        ("user:pass-1234567@host.example/v1", "host.example/v1"),  # no scheme
+        ("http://127.0.0.1:8000/v1", "http://127.0.0.1:8000/v1"),
+        (
+            "https://host.example/v1/@handle",
+            "https://host.example/v1/@handle",
+        ),  # an @ in the path is not userinfo
+    ],
+)
 def test_strip_credentials(url, clean):
     assert secrets.strip_credentials(url) == clean
 
@@ -84,12 +94,17 @@ def test_register_environment_takes_the_keys_factory_reads(tmp_path):
 
 def test_keys_a_recipe_brings_are_registered_at_load(write_recipe, monkeypatch):
     monkeypatch.setenv("MY_CRED", "cred-from-an-oddly-named-var")  # its name says nothing about secrets
-    path = write_recipe(GOOD + "backend: {api_key: '${MY_CRED}', base_url: 'http://127.0.0.1:9/v1'}\n"
-                        "judge: {api_key: literal-judge-key-123, base_url: 'http://127.0.0.1:9/v1', model: j}\n"
-                        "preferences: {kinds: [self_sampled], self_sampled: {base_url: 'http://127.0.0.1:9/v1',"
-                        " model: m, api_key: self-sampled-key-456}}\n")
+    path = write_recipe(
+        GOOD + "backend: {api_key: '${MY_CRED}', base_url: 'http://127.0.0.1:9/v1'}\n"
+        "judge: {api_key: literal-judge-key-123, base_url: 'http://127.0.0.1:9/v1', model: j}\n"
+        "preferences: {kinds: [self_sampled], self_sampled: {base_url: 'http://127.0.0.1:9/v1',"
+        " model: m, api_key: self-sampled-key-456}}\n"
+    )
     load_recipe(path)
-    assert secrets.scrub("cred-from-an-oddly-named-var literal-judge-key-123 self-sampled-key-456") == "*** *** ***"
+    assert (
+        secrets.scrub("cred-from-an-oddly-named-var literal-judge-key-123 self-sampled-key-456")
+        == "*** *** ***"
+    )
 
 
 def test_resolve_registers_the_key_it_uses():
@@ -99,16 +114,27 @@ def test_resolve_registers_the_key_it_uses():
 
 def test_interpolation_only_in_endpoint_fields():
     env = {"K": "sk-value-123456", "U": "http://127.0.0.1:9/v1"}
-    data = {"backend": {"api_key": "${K}", "base_url": "${U}", "model": "${M:-fallback}"},
-            "judge": {"api_key": "pre-${K}"},
-            "preferences": {"self_sampled": {"base_url": "${U}"}}}
+    data = {
+        "backend": {"api_key": "${K}", "base_url": "${U}", "model": "${M:-fallback}"},
+        "judge": {"api_key": "pre-${K}"},
+        "preferences": {"self_sampled": {"base_url": "${U}"}},
+    }
     got = interpolate(data, env)
-    assert got["backend"] == {"api_key": "sk-value-123456", "base_url": "http://127.0.0.1:9/v1", "model": "fallback"}
-    assert got["judge"]["api_key"] == "pre-sk-value-123456" and got["preferences"]["self_sampled"]["base_url"] == env["U"]
-    for bad, field in [({"character": {"name": "${K}"}}, "character.name"),
-                       ({"scenes": {"types": ["a", "${K}"]}}, "scenes.types[1]"),
-                       ({"backend": {"kind": "${K}"}}, "backend.kind"),
-                       ({"quality": {"blacklist": {"add": [{"pattern": "${K}"}]}}}, "quality.blacklist.add[0].pattern")]:
+    assert got["backend"] == {
+        "api_key": "sk-value-123456",
+        "base_url": "http://127.0.0.1:9/v1",
+        "model": "fallback",
+    }
+    assert (
+        got["judge"]["api_key"] == "pre-sk-value-123456"
+        and got["preferences"]["self_sampled"]["base_url"] == env["U"]
+    )
+    for bad, field in [
+        ({"character": {"name": "${K}"}}, "character.name"),
+        ({"scenes": {"types": ["a", "${K}"]}}, "scenes.types[1]"),
+        ({"backend": {"kind": "${K}"}}, "backend.kind"),
+        ({"quality": {"blacklist": {"add": [{"pattern": "${K}"}]}}}, "quality.blacklist.add[0].pattern"),
+    ]:
         with pytest.raises(ValueError) as exc:
             interpolate(bad, env)
         msg = str(exc.value)
@@ -119,15 +145,23 @@ def test_interpolation_only_in_endpoint_fields():
 def test_a_recipe_cannot_put_an_environment_variable_into_a_prompt(write_recipe, monkeypatch):
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "aws-very-secret-value")
     path = write_recipe(GOOD.replace("name: Anna Keller", "name: 'Anna ${AWS_SECRET_ACCESS_KEY}'"))
-    with pytest.raises(RecipeError, match=r"^character.name: \$\{AWS_SECRET_ACCESS_KEY\} is not allowed here"):
+    with pytest.raises(
+        RecipeError, match=r"^character.name: \$\{AWS_SECRET_ACCESS_KEY\} is not allowed here"
+    ):
         load_recipe(path)
-    path = write_recipe(GOOD, profile="# Life\nAnna ${AWS_SECRET_ACCESS_KEY} lived.\n")  # profile text: not expanded
+    path = write_recipe(
+        GOOD, profile="# Life\nAnna ${AWS_SECRET_ACCESS_KEY} lived.\n"
+    )  # profile text: not expanded
     from factory.sources.profile import load_file_profile
 
-    assert "${AWS_SECRET_ACCESS_KEY}" in load_file_profile("Anna", load_recipe(path).character.profile.file).text
+    assert (
+        "${AWS_SECRET_ACCESS_KEY}" in load_file_profile("Anna", load_recipe(path).character.profile.file).text
+    )
 
 
-@pytest.mark.parametrize("url", ["https://user:pw-123456@api.example/v1", "https://api.example/v1?api_key=sk-123456"])
+@pytest.mark.parametrize(
+    "url", ["https://user:pw-123456@api.example/v1", "https://api.example/v1?api_key=sk-123456"]
+)
 def test_credentials_in_a_base_url_are_refused_with_advice(write_recipe, url):
     with pytest.raises(RecipeError) as exc:
         load_recipe(write_recipe(GOOD + f"backend: {{base_url: '{url}', model: m}}\n"))

@@ -19,8 +19,11 @@ from factory.records import append_jsonl
 from factory.run.lock import RunLock
 from tests.quality.conftest import sample
 
-CARD = {"spec": "chara_card_v2", "spec_version": "2.0",
-        "data": {"name": "Seraphina", "description": "A forest guardian.", "first_mes": "Easy now."}}
+CARD = {
+    "spec": "chara_card_v2",
+    "spec_version": "2.0",
+    "data": {"name": "Seraphina", "description": "A forest guardian.", "first_mes": "Easy now."},
+}
 
 # `factory` in a real process that reports its own peak memory as its last stderr line: VmHWM, the
 # high-water mark of this program's memory (ru_maxrss would carry over the forking parent's peak).
@@ -52,12 +55,15 @@ def one_line_error(res) -> str:
 GOOD = sample("a", "我今天写了一首新的奏鸣曲，你想听听吗？").model_dump_json()
 
 
-@pytest.mark.parametrize("bad, why", [
-    ("this is not json", "not JSON (Expecting value)"),
-    ("[1, 2, 3]", "each line must be a JSON object, got list"),
-    ('"a string"', "each line must be a JSON object, got str"),
-    ('{"id": "x", "type": "experience"}', "character: Field required (not a sample)"),
-])
+@pytest.mark.parametrize(
+    "bad, why",
+    [
+        ("this is not json", "not JSON (Expecting value)"),
+        ("[1, 2, 3]", "each line must be a JSON object, got list"),
+        ('"a string"', "each line must be a JSON object, got str"),
+        ('{"id": "x", "type": "experience"}', "character: Field required (not a sample)"),
+    ],
+)
 def test_gate_refuses_a_line_that_is_not_a_sample(tmp_path, bad, why):
     path = tmp_path / "samples.jsonl"
     path.write_text(f"{GOOD}\n\n{bad}\n{GOOD}\n", encoding="utf-8")
@@ -69,7 +75,9 @@ def test_gate_refuses_a_line_that_is_not_a_sample(tmp_path, bad, why):
 def test_gate_refuses_a_file_of_nothing_but_bad_lines(tmp_path):
     path = tmp_path / "notes.jsonl"
     path.write_text("first note\nsecond note\n", encoding="utf-8")
-    assert one_line_error(factory("gate", path, "--out", tmp_path / "out")).startswith(f"error: {path}:1: not JSON")
+    assert one_line_error(factory("gate", path, "--out", tmp_path / "out")).startswith(
+        f"error: {path}:1: not JSON"
+    )
 
 
 def test_gate_accepts_a_utf8_bom(tmp_path):
@@ -111,32 +119,48 @@ def chunk(kind: bytes, body: bytes) -> bytes:
 
 def png(*chunks: bytes) -> bytes:
     ihdr = chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-    return (b"\x89PNG\r\n\x1a\n" + ihdr + b"".join(chunks) + chunk(b"IDAT", zlib.compress(b"\0\0\0\0"))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + ihdr
+        + b"".join(chunks)
+        + chunk(b"IDAT", zlib.compress(b"\0\0\0\0"))
+        + chunk(b"IEND", b"")
+    )
 
 
 CHARA = base64.b64encode(json.dumps(CARD).encode())
 
 
 def test_compressed_png_cards_import(tmp_path):
-    for name, body in (("z.png", chunk(b"zTXt", b"chara\0\0" + zlib.compress(CHARA))),
-                       ("i.png", chunk(b"iTXt", b"chara\0\1\0en\0\0" + zlib.compress(CHARA))),
-                       ("t.png", chunk(b"iTXt", b"chara\0\0\0\0\0" + CHARA))):
+    for name, body in (
+        ("z.png", chunk(b"zTXt", b"chara\0\0" + zlib.compress(CHARA))),
+        ("i.png", chunk(b"iTXt", b"chara\0\1\0en\0\0" + zlib.compress(CHARA))),
+        ("t.png", chunk(b"iTXt", b"chara\0\0\0\0\0" + CHARA)),
+    ):
         (tmp_path / name).write_bytes(png(chunk(b"tEXt", b"Software\0paint"), body))
         res = factory("cards", "import", tmp_path / name, "--out", tmp_path / f"{name}.jsonl")
         assert res.returncode == 0, res.stderr
         assert json.loads((tmp_path / f"{name}.jsonl").read_text())["name"] == "Seraphina"
 
 
-@pytest.mark.parametrize("body, why", [
-    (chunk(b"zTXt", b"chara\0\0" + b"this is not zlib data"), "zTXt chara chunk: corrupt compressed data"),
-    (chunk(b"zTXt", b"chara\0\0" + zlib.compress(CHARA)[:40]), "zTXt chara chunk: compressed data cut short"),
-    (chunk(b"zTXt", b"chara\0"), "zTXt chara chunk: empty"),
-    (chunk(b"iTXt", b"chara\0"), "iTXt chara chunk: too short"),
-    (chunk(b"iTXt", b"chara\0\1\0en"), "iTXt chara chunk: malformed"),
-    (chunk(b"iTXt", b"chara\0\1\0en\0\0garbage"), "iTXt chara chunk: corrupt compressed data"),
-    (struct.pack(">I", 5000) + b"tEXtchara\0" + CHARA[:20], "tEXt chara chunk: file cut short"),
-])
+@pytest.mark.parametrize(
+    "body, why",
+    [
+        (
+            chunk(b"zTXt", b"chara\0\0" + b"this is not zlib data"),
+            "zTXt chara chunk: corrupt compressed data",
+        ),
+        (
+            chunk(b"zTXt", b"chara\0\0" + zlib.compress(CHARA)[:40]),
+            "zTXt chara chunk: compressed data cut short",
+        ),
+        (chunk(b"zTXt", b"chara\0"), "zTXt chara chunk: empty"),
+        (chunk(b"iTXt", b"chara\0"), "iTXt chara chunk: too short"),
+        (chunk(b"iTXt", b"chara\0\1\0en"), "iTXt chara chunk: malformed"),
+        (chunk(b"iTXt", b"chara\0\1\0en\0\0garbage"), "iTXt chara chunk: corrupt compressed data"),
+        (struct.pack(">I", 5000) + b"tEXtchara\0" + CHARA[:20], "tEXt chara chunk: file cut short"),
+    ],
+)
 def test_a_corrupt_png_chunk_is_one_line_naming_the_file(tmp_path, body, why):
     path = tmp_path / "card.png"
     path.write_bytes(png(body))
@@ -179,11 +203,14 @@ def digest(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.mark.parametrize("bad, why", [
-    ("# my notes about these cards", "not JSON"),
-    ('{"name": "no id"}', "not a card record: id: Field required"),
-    ("[1]", "each line must be a JSON object"),
-])
+@pytest.mark.parametrize(
+    "bad, why",
+    [
+        ("# my notes about these cards", "not JSON"),
+        ('{"name": "no id"}', "not a card record: id: Field required"),
+        ("[1]", "each line must be a JSON object"),
+    ],
+)
 def test_import_never_rewrites_a_users_jsonl_without_a_line_of_theirs(tmp_path, bad, why):
     (tmp_path / "card.json").write_text(json.dumps(CARD))
     mine = tmp_path / "mine.jsonl"

@@ -41,7 +41,7 @@ class ChatOptions:
 
 
 def identity(opts: ChatOptions) -> tuple[str, str]:
-    character, language = (run_identity(opts.run_dir) if opts.run_dir else (None, None))
+    character, language = run_identity(opts.run_dir) if opts.run_dir else (None, None)
     character = opts.character or character
     if not character:
         raise ValueError("--character: not given and the run does not name one")
@@ -50,11 +50,27 @@ def identity(opts: ChatOptions) -> tuple[str, str]:
 
 async def build_session(opts: ChatOptions, endpoints: Endpoints, log: Callable[[str], None]) -> ChatSession:
     character, language = identity(opts)
-    model = endpoints.engine(Role("--model", opts.model_spec, opts.model_name, opts.model_key_env,
-                                  params={"temperature": opts.temperature, "max_tokens": opts.max_tokens},
-                                  concurrency=1, parse_retries=0))
-    helper = endpoints.engine(Role("--helper", opts.helper_spec, opts.helper_name, opts.helper_key_env,
-                                   params={"temperature": 0, "max_tokens": 400}, concurrency=1))
+    model = endpoints.engine(
+        Role(
+            "--model",
+            opts.model_spec,
+            opts.model_name,
+            opts.model_key_env,
+            params={"temperature": opts.temperature, "max_tokens": opts.max_tokens},
+            concurrency=1,
+            parse_retries=0,
+        )
+    )
+    helper = endpoints.engine(
+        Role(
+            "--helper",
+            opts.helper_spec,
+            opts.helper_name,
+            opts.helper_key_env,
+            params={"temperature": 0, "max_tokens": 400},
+            concurrency=1,
+        )
+    )
     passages = load_passages(opts.run_dir, opts.profile, character)
     card, retriever = None, None
     if opts.persona == "static":
@@ -64,14 +80,24 @@ async def build_session(opts: ChatOptions, endpoints: Endpoints, log: Callable[[
     else:
         log("(no profile passages: the character has only its name to go on)")
     speaker = Speaker(model, style=opts.style, prefill=opts.prefill, stage="chat")
-    return ChatSession(speaker, character, language, card=card, retriever=retriever, helper=helper,
-                       budget=opts.budget, keep_recent=opts.keep_recent, summarize=opts.summarize, log=log)
+    return ChatSession(
+        speaker,
+        character,
+        language,
+        card=card,
+        retriever=retriever,
+        helper=helper,
+        budget=opts.budget,
+        keep_recent=opts.keep_recent,
+        summarize=opts.summarize,
+        log=log,
+    )
 
 
 def loading_note(opts: ChatOptions) -> str:
     """What the first half minute of silence is (the local server loads, the card is extracted)."""
     local = [s for s in {opts.model_spec, opts.helper_spec} if s == "local" or s.endswith(".gguf")]
-    steps = (["starting the local model (llama.cpp, about half a minute on 2 CPU cores)"] if local else [])
+    steps = ["starting the local model (llama.cpp, about half a minute on 2 CPU cores)"] if local else []
     if opts.persona == "static":
         steps.append("reading the profile into a persona card")
     return f"Getting ready: {' and '.join(steps) or 'connecting'}..."
@@ -97,8 +123,13 @@ def read_line(ask: Callable[[str], str | None], prompt: str) -> str | None:
             signal.signal(signal.SIGINT, previous)
 
 
-async def run_chat(opts: ChatOptions, script: list[str] | None, echo: Callable[[str], None],
-                   ask: Callable[[str], str | None], log: Callable[[str], None] = print) -> ChatSession:
+async def run_chat(
+    opts: ChatOptions,
+    script: list[str] | None,
+    echo: Callable[[str], None],
+    ask: Callable[[str], str | None],
+    log: Callable[[str], None] = print,
+) -> ChatSession:
     """Answer every script line (or terminal line until /quit or EOF); prints quote-style lines."""
     cache = RequestCache(opts.cache) if opts.cache else None
     endpoints = Endpoints(cache, log_dir=opts.cache.parent if opts.cache else None, log=log)

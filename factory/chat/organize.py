@@ -58,11 +58,16 @@ class Window:
 
     async def _summarize(self, helper: Engine, old: list[tuple[str, str]]) -> str:
         lang = lang_key(self.language)
-        messages = prompts.render("egos_summarize", lang, character=self.character,
-                                  summary=self.summary or pick(lang, "(none)", "（无）"),
-                                  lines=fold(old, self.character, self.language))
-        [res] = await helper.run([Request(id="summary", messages=messages, stage="summarize",
-                                          params={"temperature": 0})])
+        messages = prompts.render(
+            "egos_summarize",
+            lang,
+            character=self.character,
+            summary=self.summary or pick(lang, "(none)", "（无）"),
+            lines=fold(old, self.character, self.language),
+        )
+        [res] = await helper.run(
+            [Request(id="summary", messages=messages, stage="summarize", params={"temperature": 0})]
+        )
         text = str(res.value).strip() if res.ok and res.value else ""
         if not text:  # keep what we had; the turns are gone either way
             return self.summary

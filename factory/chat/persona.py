@@ -22,13 +22,16 @@ from factory.sources.chunking import estimate_tokens
 from factory.sources.profile import load_file_profile
 
 _WORD = re.compile(r"[a-z0-9]{3,}")
-_STOP_WORDS = ("the and for with that this was were are you your his her him she they them from have had "
-               "what when where who why how not but all any can did does into its our out than then there")
+_STOP_WORDS = (
+    "the and for with that this was were are you your his her him she they them from have had "
+    "what when where who why how not but all any can did does into its our out than then there"
+)
 _STOP = frozenset(_STOP_WORDS.split(" "))
 
 
-def load_passages(run_dir: Path | None = None, profile: Path | None = None, character: str = "",
-                  max_tokens: int = 120) -> list[str]:
+def load_passages(
+    run_dir: Path | None = None, profile: Path | None = None, character: str = "", max_tokens: int = 120
+) -> list[str]:
     """Paragraph-sized profile passages from a run's chunks.jsonl or from a profile file."""
     texts: list[str] = []
     if run_dir is not None:
@@ -69,7 +72,7 @@ def terms(text: str) -> list[str]:
     low = text.lower()
     words = [_stem(w) for w in _WORD.findall(low) if w not in _STOP]
     cjk = "".join(HAN_RE.findall(low))
-    return words + [cjk[i:i + 2] for i in range(len(cjk) - 1)]
+    return words + [cjk[i : i + 2] for i in range(len(cjk) - 1)]
 
 
 class Retriever:
@@ -92,7 +95,12 @@ class Retriever:
             s = 0.0
             for t in q & doc.keys():
                 tf = doc[t]
-                s += self.idf[t] * tf * (self.k1 + 1) / (tf + self.k1 * (1 - self.b + self.b * self.lengths[i] / (self.avg or 1)))
+                s += (
+                    self.idf[t]
+                    * tf
+                    * (self.k1 + 1)
+                    / (tf + self.k1 * (1 - self.b + self.b * self.lengths[i] / (self.avg or 1)))
+                )
             if s > 0:
                 scored.append((-s, i))
         return [self.passages[i] for _, i in sorted(scored)[:k]]
@@ -117,13 +125,17 @@ async def extract_card(engine: Engine, character: str, language: str, passages: 
     """The static persona card (second person, plain text) from the profile."""
     if not passages:
         raise ValueError("--persona static: no profile text (give --run with chunks.jsonl or --profile FILE)")
-    messages = prompts.render("egos_extract", lang_key(language), character=character,
-                              profile=profile_excerpt(passages))
-    [res] = await engine.run([Request(id="extract", messages=messages, stage="extract",
-                                      params={"temperature": 0})])
+    messages = prompts.render(
+        "egos_extract", lang_key(language), character=character, profile=profile_excerpt(passages)
+    )
+    [res] = await engine.run(
+        [Request(id="extract", messages=messages, stage="extract", params={"temperature": 0})]
+    )
     text = str(res.value) if res.ok else _whole_sentences(res.text or "") if res.error == "truncated" else ""
     if not text.strip():
-        raise ValueError(f"persona extraction failed: {res.error or 'empty reply'} {res.detail or ''}".strip())
+        raise ValueError(
+            f"persona extraction failed: {res.error or 'empty reply'} {res.detail or ''}".strip()
+        )
     return text.strip()
 
 

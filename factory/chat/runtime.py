@@ -13,10 +13,21 @@ from factory.engine import Engine
 class ChatSession:
     """One conversation with the character; `await say(text)` returns its reply (None if none came)."""
 
-    def __init__(self, speaker: Speaker, character: str, language: str, *, card: str | None = None,
-                 retriever: Retriever | None = None, helper: Engine | None = None, budget: int = 1536,
-                 keep_recent: int = 4, top_k: int = 2, summarize: bool = True,
-                 log: Callable[[str], None] = lambda _m: None):
+    def __init__(
+        self,
+        speaker: Speaker,
+        character: str,
+        language: str,
+        *,
+        card: str | None = None,
+        retriever: Retriever | None = None,
+        helper: Engine | None = None,
+        budget: int = 1536,
+        keep_recent: int = 4,
+        top_k: int = 2,
+        summarize: bool = True,
+        log: Callable[[str], None] = lambda _m: None,
+    ):
         self.speaker = speaker
         self.character = character
         self.language = language
@@ -50,8 +61,13 @@ class ChatSession:
         if self.window.folded > before:
             self.log(f"(folded {self.window.folded - before} older turns into the scene summary)")
         self.last_system = system_for(self.window.summary)
-        conv = Conversation(id=f"turn-{len(self.transcript)}", character=self.character, language=self.language,
-                            system=self.last_system, turns=list(self.window.turns))
+        conv = Conversation(
+            id=f"turn-{len(self.transcript)}",
+            character=self.character,
+            language=self.language,
+            system=self.last_system,
+            turns=list(self.window.turns),
+        )
         [ans] = await self.speaker.answer([conv])
         if ans.text is None:
             self.log(f"(no reply: {ans.error})")

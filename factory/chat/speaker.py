@@ -39,8 +39,14 @@ class Answer:
 
 
 class Speaker:
-    def __init__(self, engine: Engine, style: str = "standard", prefill: str = "auto", stage: str = "model",
-                 params: dict | None = None):
+    def __init__(
+        self,
+        engine: Engine,
+        style: str = "standard",
+        prefill: str = "auto",
+        stage: str = "model",
+        params: dict | None = None,
+    ):
         if style not in ("standard", "quote"):
             raise ValueError(f"--style: expected standard or quote, got {style!r}")
         if prefill == "auto":
@@ -58,14 +64,24 @@ class Speaker:
         params = dict(self.params)
         if self.style == "standard":
             messages = system + [{"role": r, "content": t} for r, t in conv.turns]
-            return Request(id=conv.id, messages=messages, stage=self.stage, params=params,
-                           parse=lambda text: text.strip())
+            return Request(
+                id=conv.id,
+                messages=messages,
+                stage=self.stage,
+                params=params,
+                parse=lambda text: text.strip(),
+            )
         messages = system + [{"role": "user", "content": fold(conv.turns, conv.character, conv.language)}]
         if (prefill or self.prefill) == "continue":
             messages.append({"role": "assistant", "content": reply_prefix(conv.character)})
             params.update({"stop": [STOP], "continue_final_message": True, "add_generation_prompt": False})
-        return Request(id=conv.id, messages=messages, stage=self.stage, params=params,
-                       parse=lambda text: cut_reply(text, conv.character, conv.language))
+        return Request(
+            id=conv.id,
+            messages=messages,
+            stage=self.stage,
+            params=params,
+            parse=lambda text: cut_reply(text, conv.character, conv.language),
+        )
 
     async def answer(self, convs: list[Conversation]) -> list[Answer]:
         """Answers in the order of `convs`; failures come back with text None and the reason.

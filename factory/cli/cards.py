@@ -27,15 +27,21 @@ def export_cmd(run_dir: Path, out: Path) -> None:
     src = run_dir / "cards.jsonl" if run_dir.is_dir() else run_dir
     if not src.is_file():
         raise UserError(f"{run_dir}: no cards.jsonl here (run a recipe with a `cards:` block first)")
-    cards = [c for _, c in card_records(src, torn_tail_ok=run_dir.is_dir())]  # a run's file: a kill tears its tail
+    cards = [
+        c for _, c in card_records(src, torn_tail_ok=run_dir.is_dir())
+    ]  # a run's file: a kill tears its tail
     written = write_cards(cards, out)
     click.echo(f"exported {len(written)} cards to {out}")
 
 
 @cards_cmd.command("import")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), required=True,
-              help="A .jsonl file (usable in a recipe's cards.import) or a run directory (its cards.jsonl).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="A .jsonl file (usable in a recipe's cards.import) or a run directory (its cards.jsonl).",
+)
 @one_line_errors
 def import_cmd(sources: tuple[Path, ...], out: Path) -> None:
     """Read Character Card V2 files (.json, SillyTavern .png) or folders of them into card records."""

@@ -43,6 +43,7 @@ def _load_config(path: Path | None):
     except ValidationError as exc:
         raise RecipeError(f"{path}: quality.{format_validation_error(exc)}") from None
     from factory.quality.blacklist import resolve_files
+
     resolve_files(cfg.blacklist, path.parent, f"{path}: quality.blacklist.files")
     return cfg
 
@@ -65,8 +66,10 @@ def _agreement_line(report: dict) -> str | None:
     ag = report.get("selfname", {}).get("agreement")
     if not ag:
         return None
-    return (f"self-name heuristic vs judge: precision {ag['precision']}, recall {ag['recall']} "
-            f"({ag['judged']} lines judged, {ag['failed']} failed)")
+    return (
+        f"self-name heuristic vs judge: precision {ag['precision']}, recall {ag['recall']} "
+        f"({ag['judged']} lines judged, {ag['failed']} failed)"
+    )
 
 
 def _judge_engine(base_url: str | None, model: str | None, out: Path):
@@ -80,29 +83,56 @@ def _judge_engine(base_url: str | None, model: str | None, out: Path):
 
 @click.command("gate")
 @click.argument("samples", type=click.Path(path_type=Path))
-@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for kept.jsonl, rejected.jsonl, report.md, report.json.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for kept.jsonl, rejected.jsonl, report.md, report.json.",
+)
 @click.option("--character", help="Target character's name (default: each sample's `character`).")
-@click.option("--language", type=click.Choice(["zh", "en"]), help="Expected language (default: each sample's).")
-@click.option("--config", "config_path", type=click.Path(path_type=Path),
-              help="YAML with the quality block (a recipe works too).")
+@click.option(
+    "--language", type=click.Choice(["zh", "en"]), help="Expected language (default: each sample's)."
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="YAML with the quality block (a recipe works too).",
+)
 @click.option("--alias", "aliases", multiple=True, help="Another name of the character (repeatable).")
 @click.option("--judge-base-url", help="OpenAI-compatible endpoint of a judge model (self-name check).")
 @click.option("--judge-model", help="Judge model name at that endpoint.")
-@click.option("--judge-sample", type=click.IntRange(min=0),
-              help=f"Heuristic mode: lines the judge checks to measure the heuristic (default: the config's "
-                   f"judge_sample, or {DEFAULT_JUDGE_SAMPLE} when that is 0; capped by the number of lines).")
-@click.option("--explain", "explain_id", metavar="ID", help="Also print why sample ID was kept or dropped, "
-              "with every rule that fired and the matched span.")
+@click.option(
+    "--judge-sample",
+    type=click.IntRange(min=0),
+    help=f"Heuristic mode: lines the judge checks to measure the heuristic (default: the config's "
+    f"judge_sample, or {DEFAULT_JUDGE_SAMPLE} when that is 0; capped by the number of lines).",
+)
+@click.option(
+    "--explain",
+    "explain_id",
+    metavar="ID",
+    help="Also print why sample ID was kept or dropped, with every rule that fired and the matched span.",
+)
 @one_line_errors
-def gate_cmd(samples: Path, out: Path, character: str | None, language: str | None, config_path: Path | None,
-             aliases: tuple[str, ...], judge_base_url: str | None, judge_model: str | None,
-             judge_sample: int | None, explain_id: str | None) -> None:
+def gate_cmd(
+    samples: Path,
+    out: Path,
+    character: str | None,
+    language: str | None,
+    config_path: Path | None,
+    aliases: tuple[str, ...],
+    judge_base_url: str | None,
+    judge_model: str | None,
+    judge_sample: int | None,
+    explain_id: str | None,
+) -> None:
     """Check SAMPLES (JSONL of samples): write what passes, what fails and why, and a report."""
     cfg = _judge_sample(_load_config(config_path), judge_base_url, judge_sample)
     good = _read_samples(samples)
     if explain_id is not None:
         from factory.quality.explain import check_id
+
         check_id(explain_id, good, [])
     with _run_lock(out):
         _gate(good, out, cfg, character, language, aliases, judge_base_url, judge_model, explain_id)
@@ -116,8 +146,9 @@ def _run_lock(out: Path):
     return RunLock(out, "factory gate") if (out / MARKER).is_file() else contextlib.nullcontext()
 
 
-def _gate(good, out: Path, cfg, character, language, aliases, judge_base_url, judge_model,
-          explain_id: str | None) -> None:
+def _gate(
+    good, out: Path, cfg, character, language, aliases, judge_base_url, judge_model, explain_id: str | None
+) -> None:
     from factory.quality.gate import run_gate_async
     from factory.quality.report import write_outputs
 
@@ -128,8 +159,9 @@ def _gate(good, out: Path, cfg, character, language, aliases, judge_base_url, ju
 
     async def main():
         try:
-            return await run_gate_async(good, cfg, character=character, language=language, judge=judge,
-                                        aliases=aliases)
+            return await run_gate_async(
+                good, cfg, character=character, language=language, judge=judge, aliases=aliases
+            )
         finally:
             if judge is not None:
                 await judge.close()
@@ -138,7 +170,9 @@ def _gate(good, out: Path, cfg, character, language, aliases, judge_base_url, ju
     result = asyncio.run(main())
     paths = write_outputs(result, out)
     s = result.summary
-    click.echo(f"kept {s['kept']}, rejected {s['rejected']} of {s['input']} samples ({s['flagged']} kept with flags)")
+    click.echo(
+        f"kept {s['kept']}, rejected {s['rejected']} of {s['input']} samples ({s['flagged']} kept with flags)"
+    )
     for rule, n in sorted(s["by_rule"].items(), key=lambda kv: -kv[1]):
         click.echo(f"  {rule}: {n}")
     agreement = _agreement_line(result.report)
@@ -147,4 +181,5 @@ def _gate(good, out: Path, cfg, character, language, aliases, judge_base_url, ju
     click.echo(f"report: {paths['report.md']}")
     if explain_id is not None:
         from factory.quality.explain import explain
+
         click.echo(explain(result, explain_id))

@@ -16,9 +16,17 @@ def model_group() -> None:
 
 @model_group.command("export")
 @click.argument("model", type=click.Path(exists=True, path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), help="Folder for the .gguf files (default: MODEL/gguf).")
-@click.option("--quant", "quants", multiple=True, default=("Q4_K_M",), show_default=True,
-              help="llama.cpp quantization to write besides f16 (repeatable: Q4_K_M, Q5_K_M, Q4_0, Q8_0).")
+@click.option(
+    "--out", type=click.Path(path_type=Path), help="Folder for the .gguf files (default: MODEL/gguf)."
+)
+@click.option(
+    "--quant",
+    "quants",
+    multiple=True,
+    default=("Q4_K_M",),
+    show_default=True,
+    help="llama.cpp quantization to write besides f16 (repeatable: Q4_K_M, Q5_K_M, Q4_0, Q8_0).",
+)
 @click.option("--name", help="File name stem (default: MODEL's folder name).")
 @one_line_errors
 def export_cmd(model: Path, out: Path | None, quants: tuple[str, ...], name: str | None) -> None:
@@ -31,7 +39,9 @@ def export_cmd(model: Path, out: Path | None, quants: tuple[str, ...], name: str
 
 @model_group.command("import")
 @click.argument("gguf", required=False, type=click.Path(path_type=Path))
-@click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder for the Hugging Face model.")
+@click.option(
+    "--out", required=True, type=click.Path(path_type=Path), help="Folder for the Hugging Face model."
+)
 @one_line_errors
 def import_cmd(gguf: Path | None, out: Path) -> None:
     """GGUF (default: the embedded SmolLM2-135M-Instruct) as a Hugging Face folder `factory train` can tune."""
@@ -41,8 +51,11 @@ def import_cmd(gguf: Path | None, out: Path) -> None:
 
 
 @model_group.command("install-converter")
-@click.option("--sdist", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A llama-cpp-python sdist (.tar.gz) to unpack instead of downloading it with pip.")
+@click.option(
+    "--sdist",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A llama-cpp-python sdist (.tar.gz) to unpack instead of downloading it with pip.",
+)
 @one_line_errors
 def install_converter_cmd(sdist: Path | None) -> None:
     """Unpack llama.cpp's convert_hf_to_gguf.py from the installed llama-cpp-python's sdist (install step)."""

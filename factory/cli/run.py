@@ -35,17 +35,35 @@ def validate_cmd(recipe: Path, out: Path | None) -> None:
 @click.option("--limit", type=click.IntRange(min=1), help="At most N requests per stage (demo/smoke runs).")
 @click.option("--base-url", help="OpenAI-compatible endpoint; beats the recipe and OPENAI_BASE_URL.")
 @click.option("--model", help="Model name at that endpoint.")
-@click.option("--local-model", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Serve this GGUF file with llama.cpp and use it.")
+@click.option(
+    "--local-model",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Serve this GGUF file with llama.cpp and use it.",
+)
 @click.option("--concurrency", type=click.IntRange(min=1), help="Requests in flight at most.")
 @click.option("--shard", help="I/N: generate only this slice of the requests (merge later).")
-@click.option("--set", "sets", multiple=True, metavar="KEY.PATH=VALUE",
-              help="Override a recipe value, e.g. --set scenes.per_chunk=3 (repeatable).")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="KEY.PATH=VALUE",
+    help="Override a recipe value, e.g. --set scenes.per_chunk=3 (repeatable).",
+)
 @click.option("--quiet", is_flag=True, help="No progress display.")
 @one_line_errors
-def run_cmd(recipe: Path, out: Path | None, fresh: bool, limit: int | None, base_url: str | None,
-            model: str | None, local_model: Path | None, concurrency: int | None, shard: str | None,
-            sets: tuple[str, ...], quiet: bool) -> None:
+def run_cmd(
+    recipe: Path,
+    out: Path | None,
+    fresh: bool,
+    limit: int | None,
+    base_url: str | None,
+    model: str | None,
+    local_model: Path | None,
+    concurrency: int | None,
+    shard: str | None,
+    sets: tuple[str, ...],
+    quiet: bool,
+) -> None:
     """Generate the dataset RECIPE describes into a run directory (resumable)."""
     from factory.recipe import load_recipe
     from factory.run.endpoint import Overrides
@@ -53,17 +71,26 @@ def run_cmd(recipe: Path, out: Path | None, fresh: bool, limit: int | None, base
 
     r = load_recipe(recipe, list(sets))
     overrides = Overrides(base_url=base_url, model=model, local_model=local_model, concurrency=concurrency)
-    summary = run_recipe(r, out=out, fresh=fresh, limit=limit, overrides=overrides,
-                         shard=parse_shard(shard), progress=False if quiet else None,
-                         log=lambda m: click.echo(m, err=True))
+    summary = run_recipe(
+        r,
+        out=out,
+        fresh=fresh,
+        limit=limit,
+        overrides=overrides,
+        shard=parse_shard(shard),
+        progress=False if quiet else None,
+        log=lambda m: click.echo(m, err=True),
+    )
     counts = ", ".join(f"{k} {v}" for k, v in summary["counts"].items())
     fails = sum(summary["failures"].values())
     where = out or r.output_dir or Path("outputs") / r.name
     click.echo(f"done in {summary['wall_time_s']:.1f}s: {counts}")
     standing = summary.get("failures_standing", 0)
-    click.echo(f"requests {summary['requests']}, cache hits {summary['cache_hits']}, "
-               f"tokens {summary['tokens_in']}+{summary['tokens_out']}, failures {fails}"
-               + (f" ({standing} requests still failed: {Path(where) / 'failures.jsonl'})" if standing else ""))
+    click.echo(
+        f"requests {summary['requests']}, cache hits {summary['cache_hits']}, "
+        f"tokens {summary['tokens_in']}+{summary['tokens_out']}, failures {fails}"
+        + (f" ({standing} requests still failed: {Path(where) / 'failures.jsonl'})" if standing else "")
+    )
     click.echo(f"run directory: {where}")
     for line in next_steps(Path(where)):
         click.echo(line)
@@ -79,13 +106,17 @@ def next_steps(where: Path) -> list[str]:
         steps.append(f"dataset card (what is in it, how to load it): {where / 'export' / 'README.md'}")
     steps.append(f"look at it: {viewer_command(where)}")
     if (where / "export").is_dir():
-        steps.append(f"train on it: factory train sft --config examples/train.yaml --data {shlex.quote(str(where))} "
-                     f"--output-dir {shlex.quote(str(where / 'sft'))} (then `factory train dpo`; docs/train.md)")
+        steps.append(
+            f"train on it: factory train sft --config examples/train.yaml --data {shlex.quote(str(where))} "
+            f"--output-dir {shlex.quote(str(where / 'sft'))} (then `factory train dpo`; docs/train.md)"
+        )
     return ["next:"] + [f"  {s}" for s in steps]
 
 
 @click.command("merge")
-@click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument(
+    "shards", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Merged run directory.")
 @one_line_errors
 def merge_cmd(shards: tuple[Path, ...], out: Path) -> None:

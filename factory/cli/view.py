@@ -18,10 +18,17 @@ def viewer_command(run: Path) -> str:
 
 @click.command("view")
 @click.argument("run", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the page (default RUN/view.html).")
-@click.option("--cap", type=click.IntRange(min=1), default=None,
-              help="Samples embedded per type and verdict, and cards / pairs shown (default 300).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the page (default RUN/view.html).",
+)
+@click.option(
+    "--cap",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Samples embedded per type and verdict, and cards / pairs shown (default 300).",
+)
 @click.option("--open", "open_it", is_flag=True, help="Open the page in the default browser.")
 @one_line_errors
 def view_cmd(run: Path, out: Path | None, cap: int | None, open_it: bool) -> None:

@@ -7,7 +7,21 @@ from .structured import extract_json, response_format
 from .types import CacheDamaged, ParseError, Reply, Request, Result, RunAborted, TransportError
 
 __all__ = [
-    "Accounting", "CacheDamaged", "CombinedAccounting", "Engine", "EndpointSettings", "ParseError", "Prices", "Reply", "Request",
-    "RequestCache", "Result", "RunAborted", "StageStats", "TransportError", "cache_key", "extract_json",
+    "Accounting",
+    "CacheDamaged",
+    "CombinedAccounting",
+    "Engine",
+    "EndpointSettings",
+    "ParseError",
+    "Prices",
+    "Reply",
+    "Request",
+    "RequestCache",
+    "Result",
+    "RunAborted",
+    "StageStats",
+    "TransportError",
+    "cache_key",
+    "extract_json",
     "response_format",
 ]

@@ -32,21 +32,35 @@ CREATE TABLE IF NOT EXISTS replies (
 """
 
 
-def cache_key(model: str, endpoint_kind: str, messages: list[dict], params: dict[str, Any],
-              schema: dict | None, sample_index: int, attempt: int = 0) -> str:
-    blob = json.dumps([model, endpoint_kind, messages, params, schema, sample_index, attempt],
-                      ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def cache_key(
+    model: str,
+    endpoint_kind: str,
+    messages: list[dict],
+    params: dict[str, Any],
+    schema: dict | None,
+    sample_index: int,
+    attempt: int = 0,
+) -> str:
+    blob = json.dumps(
+        [model, endpoint_kind, messages, params, schema, sample_index, attempt],
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
 def _damaged(path: Path, exc: sqlite3.Error) -> str:
-    return (f"{path}: not a readable SQLite cache ({exc}); move it away to start the cache over, "
-            "or run with --fresh")
+    return (
+        f"{path}: not a readable SQLite cache ({exc}); move it away to start the cache over, "
+        "or run with --fresh"
+    )
 
 
 def _write_failed(path: Path, exc: BaseException) -> str:
     full = getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or (
-        isinstance(exc, OSError) and exc.errno == errno.ENOSPC)
+        isinstance(exc, OSError) and exc.errno == errno.ENOSPC
+    )
     if full:
         return f"{path}: no space left on device (cache write); free space and run again to resume"
     return f"{path}: cache write failed ({exc}); what was written before is kept, run again to resume"
@@ -83,7 +97,8 @@ class RequestCache:
             return hit
         try:
             row = self._read.execute(
-                "SELECT text, finish_reason, prompt_tokens, completion_tokens FROM replies WHERE key=?", (key,)
+                "SELECT text, finish_reason, prompt_tokens, completion_tokens FROM replies WHERE key=?",
+                (key,),
             ).fetchone()
         except sqlite3.DatabaseError as exc:
             raise RunAborted(_damaged(self.path, exc)) from None

@@ -32,8 +32,10 @@ from .types import ParseError, Reply, Request, Result, RunAborted, TransportErro
 # Rounds of the parse budget a request may spend over successive runs; past that a re-run
 # replays its cached failures (a bounded scan) and asks no more, until --fresh.
 PARSE_ROUNDS = 5
-_HINTS = {"connection refused": "is the server running, and is the URL right?",
-          "key refused": "check the API key (OPENAI_API_KEY or backend.api_key)"}
+_HINTS = {
+    "connection refused": "is the server running, and is the URL right?",
+    "key refused": "check the API key (OPENAI_API_KEY or backend.api_key)",
+}
 
 
 @dataclass
@@ -70,13 +72,19 @@ Progress = Callable[[str, Result], None]
 
 
 class Engine:
-    def __init__(self, settings: EndpointSettings, cache: RequestCache | None = None,
-                 accounting: Accounting | None = None, transport: Transport | None = None):
+    def __init__(
+        self,
+        settings: EndpointSettings,
+        cache: RequestCache | None = None,
+        accounting: Accounting | None = None,
+        transport: Transport | None = None,
+    ):
         self.settings = settings
         self.cache = cache
         self.accounting = accounting or Accounting(settings.prices)
         self.transport = transport or make_transport(
-            settings.transport, settings.base_url, settings.api_key, settings.timeout, settings.concurrency)
+            settings.transport, settings.base_url, settings.api_key, settings.timeout, settings.concurrency
+        )
         self.limit = AdaptiveLimit(settings.concurrency)
         self.rpm = TokenBucket(settings.requests_per_minute) if settings.requests_per_minute else None
         self.tpm = TokenBucket(settings.tokens_per_minute) if settings.tokens_per_minute else None
@@ -88,8 +96,9 @@ class Engine:
     async def close(self) -> None:
         await self.transport.close()
 
-    async def stream(self, requests: Iterable[Request], progress: Progress | None = None,
-                     workers: int | None = None) -> AsyncIterator[Result]:
+    async def stream(
+        self, requests: Iterable[Request], progress: Progress | None = None, workers: int | None = None
+    ) -> AsyncIterator[Result]:
         """Yield a Result for every request, in completion order."""
         n_workers = max(1, min(workers or self.settings.concurrency, self.settings.concurrency))
         inbox: asyncio.Queue = asyncio.Queue(maxsize=n_workers * 2)
@@ -166,8 +175,15 @@ class Engine:
         failed: str | None = None  # why the previous attempt failed: the next call is a retry
         round_end: int | None = None
         for attempt in range(budget * PARSE_ROUNDS):
-            key = cache_key(self.settings.model, self.settings.kind, req.messages, params,
-                            req.schema, req.sample_index, attempt)
+            key = cache_key(
+                self.settings.model,
+                self.settings.kind,
+                req.messages,
+                params,
+                req.schema,
+                req.sample_index,
+                attempt,
+            )
             reply = self.cache.get(key) if self.cache is not None else None
             if reply is not None:
                 stats.cache_hits += 1
@@ -182,7 +198,9 @@ class Engine:
                     reply = await self._call(_seeded(body, key), stats)
                 except TransportError as exc:
                     stats.failures[exc.reason] += 1
-                    return Result(req, ok=False, error=exc.reason, detail=str(exc)[:300], attempts=attempts + 1)
+                    return Result(
+                        req, ok=False, error=exc.reason, detail=str(exc)[:300], attempts=attempts + 1
+                    )
                 attempts += 1
                 stats.tokens_in += reply.prompt_tokens
                 stats.tokens_out += reply.completion_tokens
@@ -195,14 +213,22 @@ class Engine:
                 try:
                     value = req.parse(reply.text) if req.parse else reply.text
                     stats.ok += 1
-                    return Result(req, ok=True, value=value, text=reply.text, cached=attempts == 0,
-                                  attempts=attempts)
+                    return Result(
+                        req, ok=True, value=value, text=reply.text, cached=attempts == 0, attempts=attempts
+                    )
                 except (ParseError, ValueError) as exc:
                     last_error, last_detail = "parse", str(exc)[:300]
             failed = last_error
         stats.failures[last_error] += 1
-        return Result(req, ok=False, error=last_error, detail=last_detail, text=text,
-                      cached=attempts == 0, attempts=attempts)
+        return Result(
+            req,
+            ok=False,
+            error=last_error,
+            detail=last_detail,
+            text=text,
+            cached=attempts == 0,
+            attempts=attempts,
+        )
 
     async def _call(self, body: dict[str, Any], stats) -> Reply:
         """The first try goes straight out: building a tenacity loop per request costs ~40 us."""
@@ -214,7 +240,9 @@ class Engine:
             await asyncio.sleep(self._backoff(1, exc))
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.settings.max_retries),
-            wait=lambda rs: self._backoff(rs.attempt_number + 1, rs.outcome.exception() if rs.outcome else None),
+            wait=lambda rs: self._backoff(
+                rs.attempt_number + 1, rs.outcome.exception() if rs.outcome else None
+            ),
             retry=retry_if_exception(lambda e: isinstance(e, TransportError) and e.retryable),
             reraise=True,
         )
@@ -255,8 +283,10 @@ class Engine:
         self._fatal_streak += 1
         if self._fatal_streak >= max(1, self.settings.abort_after) and self._aborted is None:
             hint = _HINTS["key refused" if cause.startswith("key") else cause]
-            self._aborted = (f"{strip_credentials(self.settings.base_url)}: {cause}, "
-                             f"{self._fatal_streak} times in a row; {hint}")
+            self._aborted = (
+                f"{strip_credentials(self.settings.base_url)}: {cause}, "
+                f"{self._fatal_streak} times in a row; {hint}"
+            )
         if self._aborted is not None:
             raise RunAborted(self._aborted) from exc
 

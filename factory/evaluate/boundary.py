@@ -23,7 +23,10 @@ from factory.records import iter_jsonl
 
 SUBTYPES = ("anachronism", "future_spoiler", "out_of_expertise")
 _YEAR = re.compile(r"(?<!\d)(1\d{3}|20\d{2})(?!\d)")
-_AI_SELF = re.compile(r"\b(?:as an ai|i am an ai|i'm an ai|language model|as an assistant)\b|作为(?:一个)?(?:AI|人工智能|语言模型|助手)|我是(?:一个)?(?:AI|人工智能|语言模型)", re.I)
+_AI_SELF = re.compile(
+    r"\b(?:as an ai|i am an ai|i'm an ai|language model|as an assistant)\b|作为(?:一个)?(?:AI|人工智能|语言模型|助手)|我是(?:一个)?(?:AI|人工智能|语言模型)",
+    re.I,
+)
 
 
 @dataclass
@@ -43,23 +46,52 @@ def timeline_point(run: Path) -> str:
         return ""
 
 
-def load_cases(run: Path, samples: list[dict], held_out: set[str] | None, notes: list[str]) -> list[KnowledgeCase]:
+def load_cases(
+    run: Path, samples: list[dict], held_out: set[str] | None, notes: list[str]
+) -> list[KnowledgeCase]:
     point = timeline_point(run)
-    mine = [s for s in samples if str(s.get("type", "")).split(":", 1)[-1] in SUBTYPES
-            and str(s.get("type", "")).startswith("protection:") and (s.get("labels") or {}).get("question")]
+    mine = [
+        s
+        for s in samples
+        if str(s.get("type", "")).split(":", 1)[-1] in SUBTYPES
+        and str(s.get("type", "")).startswith("protection:")
+        and (s.get("labels") or {}).get("question")
+    ]
     if mine:
         unseen = [s for s in mine if held_out is not None and s.get("id") in held_out]
         if not unseen:
-            notes.append("knowledge-boundary scenes come from samples that may have been trained on "
-                         "(none held out in export/split.json)")
-        return [KnowledgeCase(s["id"], s["type"].split(":", 1)[1], str(s["labels"]["question"]),
-                              point or str(s["labels"].get("time") or s["labels"].get("period") or ""))
-                for s in (unseen or mine)]
-    scenes = [s for s in iter_jsonl(run / "protection_scenes.jsonl") if s.get("subtype") in SUBTYPES and s.get("question")]
+            notes.append(
+                "knowledge-boundary scenes come from samples that may have been trained on "
+                "(none held out in export/split.json)"
+            )
+        return [
+            KnowledgeCase(
+                s["id"],
+                s["type"].split(":", 1)[1],
+                str(s["labels"]["question"]),
+                point or str(s["labels"].get("time") or s["labels"].get("period") or ""),
+            )
+            for s in (unseen or mine)
+        ]
+    scenes = [
+        s
+        for s in iter_jsonl(run / "protection_scenes.jsonl")
+        if s.get("subtype") in SUBTYPES and s.get("question")
+    ]
     if scenes:
-        notes.append("knowledge-boundary scenes come from protection_scenes.jsonl (their scripts may have been trained on)")
-    return [KnowledgeCase(s["id"], s["subtype"], str(s["question"]), point or str(s.get("time") or ""),
-                          str(s.get("background") or "")) for s in scenes]
+        notes.append(
+            "knowledge-boundary scenes come from protection_scenes.jsonl (their scripts may have been trained on)"
+        )
+    return [
+        KnowledgeCase(
+            s["id"],
+            s["subtype"],
+            str(s["question"]),
+            point or str(s.get("time") or ""),
+            str(s.get("background") or ""),
+        )
+        for s in scenes
+    ]
 
 
 def obvious(case: KnowledgeCase, answer: str) -> str | None:

@@ -12,25 +12,45 @@ from factory.evaluate.calibration import calibrate, load_set
 from factory.records import write_jsonl_atomic
 
 
-async def run_calibration(judge: str, judge_name: str | None, key_env: str, out: Path | None, questions: int | None,
-                          max_tokens: int, concurrency: int, log: Callable[[str], None] = print) -> tuple[dict, Path]:
+async def run_calibration(
+    judge: str,
+    judge_name: str | None,
+    key_env: str,
+    out: Path | None,
+    questions: int | None,
+    max_tokens: int,
+    concurrency: int,
+    log: Callable[[str], None] = print,
+) -> tuple[dict, Path]:
     from factory.evaluate.runner import slug
 
     endpoints = Endpoints(None, log=log)
     cache = None
     try:
-        engine = endpoints.engine(Role("--judge", judge, judge_name, key_env, {"temperature": 0, "max_tokens": max_tokens},
-                                       concurrency))
+        engine = endpoints.engine(
+            Role(
+                "--judge",
+                judge,
+                judge_name,
+                key_env,
+                {"temperature": 0, "max_tokens": max_tokens},
+                concurrency,
+            )
+        )
         out = Path(out) if out else Path("judge-calibration") / slug(engine.settings.model)
         if out.is_dir() and any(out.iterdir()) and not (out / "cache.sqlite").exists():
-            raise ValueError(f"--out: {out} exists and is not a calibration directory (refusing to write into it)")
+            raise ValueError(
+                f"--out: {out} exists and is not a calibration directory (refusing to write into it)"
+            )
         out.mkdir(parents=True, exist_ok=True)
         cache = RequestCache(out / "cache.sqlite")
         endpoints.set_output(cache, out)
         items, digest = load_set(questions)
         log(f"calibrate: {len(items)} labelled replies, each judged twice")
         summary, rows = await calibrate(engine, items, digest)
-        (out / "calibration.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+        (out / "calibration.json").write_text(
+            json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
         write_jsonl_atomic(out / "details.jsonl", rows)
         return summary, out
     finally:

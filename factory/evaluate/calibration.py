@@ -27,8 +27,11 @@ from factory.secrets import strip_credentials
 
 LABELS = ("in_character", "assistant_tone", "out_of_character")
 # label -> rubric dimensions it is judged on, and whether a high (>= 5) or low (<= 3) score agrees
-EXPECT = {"in_character": (("personality", "high"), ("hallucination", "high")),
-          "assistant_tone": (("personality", "low"),), "out_of_character": (("hallucination", "low"),)}
+EXPECT = {
+    "in_character": (("personality", "high"), ("hallucination", "high")),
+    "assistant_tone": (("personality", "low"),),
+    "out_of_character": (("hallucination", "low"),),
+}
 FIT = {"agreement": 0.75, "pairwise": 0.75, "retest": 0.8, "parsed": 0.9}
 
 
@@ -58,9 +61,20 @@ def agrees(label: str, direction: str, score: float) -> bool:
 
 
 def _requests(items: list[Item], sample: int) -> list[Request]:
-    reqs = [rubric_request(dim, f"{it.id}#{dim}@{sample}", it.language, it.character, it.reference, it.question,
-                           it.answer, sample_index=sample)
-            for it in items for dim, _ in EXPECT[it.label]]
+    reqs = [
+        rubric_request(
+            dim,
+            f"{it.id}#{dim}@{sample}",
+            it.language,
+            it.character,
+            it.reference,
+            it.question,
+            it.answer,
+            sample_index=sample,
+        )
+        for it in items
+        for dim, _ in EXPECT[it.label]
+    ]
     by_q: dict[tuple[str, str], dict[str, Item]] = {}
     for it in items:
         by_q.setdefault((it.language, it.question), {})[it.label] = it
@@ -70,9 +84,21 @@ def _requests(items: list[Item], sample: int) -> list[Request]:
             if good is None or other is None:
                 continue
             for order, (a, b) in (("ga", (good, other)), ("ag", (other, good))):
-                reqs.append(request("judge_pairwise", "pairwise", f"{other.id}/{order}@{sample}", good.language,
-                                    WINNER, sample_index=sample, character=good.character, reference=good.reference,
-                                    question=good.question, answer_a=a.answer, answer_b=b.answer))
+                reqs.append(
+                    request(
+                        "judge_pairwise",
+                        "pairwise",
+                        f"{other.id}/{order}@{sample}",
+                        good.language,
+                        WINNER,
+                        sample_index=sample,
+                        character=good.character,
+                        reference=good.reference,
+                        question=good.question,
+                        answer_a=a.answer,
+                        answer_b=b.answer,
+                    )
+                )
     return reqs
 
 
@@ -94,24 +120,48 @@ async def calibrate(engine: Engine, items: list[Item], set_hash: str = "") -> tu
             if first.status == second.status == "ok":
                 retest_same.append(first.value == second.value)
                 retest_near.append(abs(first.value - second.value) <= 1)
-            rows.append({"id": it.id, "label": it.label, "dimension": dim, "expected": direction,
-                         "score": first.value, "retest": second.value, "agrees": ok, "status": first.status})
+            rows.append(
+                {
+                    "id": it.id,
+                    "label": it.label,
+                    "dimension": dim,
+                    "expected": direction,
+                    "score": first.value,
+                    "retest": second.value,
+                    "agrees": ok,
+                    "status": first.status,
+                }
+            )
     pair_hits, pair_disagree = [], []
     for other_id, label in label_of.items():
         if label == "in_character" or f"{other_id}/ga@0" not in by_id:
             continue
         for sample in (0, 1):
             ga, ag = by_id[f"{other_id}/ga@{sample}"], by_id[f"{other_id}/ag@{sample}"]
-            outcomes = [None if ga.status != "ok" else ("good" if ga.value == "A" else "other" if ga.value == "B" else "tie"),
-                        None if ag.status != "ok" else ("good" if ag.value == "B" else "other" if ag.value == "A" else "tie")]
+            outcomes = [
+                None
+                if ga.status != "ok"
+                else ("good" if ga.value == "A" else "other" if ga.value == "B" else "tie"),
+                None
+                if ag.status != "ok"
+                else ("good" if ag.value == "B" else "other" if ag.value == "A" else "tie"),
+            ]
             verdict = agreed(outcomes)
             if sample == 0:
                 if None not in outcomes:
                     pair_disagree.append(verdict is None)
                 if verdict is not None:
                     pair_hits.append(verdict == "good")
-                rows.append({"id": other_id, "label": label, "dimension": "pairwise", "ga": outcomes[0],
-                             "ag": outcomes[1], "verdict": verdict})
+                rows.append(
+                    {
+                        "id": other_id,
+                        "label": label,
+                        "dimension": "pairwise",
+                        "ga": outcomes[0],
+                        "ag": outcomes[1],
+                        "verdict": verdict,
+                    }
+                )
             else:
                 first = [by_id[f"{other_id}/{o}@0"] for o in ("ga", "ag")]
                 for a, b in zip(first, (ga, ag), strict=True):
@@ -121,31 +171,52 @@ async def calibrate(engine: Engine, items: list[Item], set_hash: str = "") -> tu
     agreement = rate(sum(hits), len(hits))
     pairwise = rate(sum(pair_hits), len(pair_hits))
     retest = rate(sum(retest_same), len(retest_same))
-    parsed = parsed_share(sum(j.status == "ok" for j in js), sum(j.status == "unparsable" for j in js),
-                          sum(j.status == "failed" for j in js), sum(j.read == "json" for j in js))
-    reasons = [f"{name} {value if value is None else round(value, 3)} < {FIT[key]}"
-               for name, key, value in (("label agreement", "agreement", agreement["rate"]),
-                                        ("pairwise agreement", "pairwise", pairwise["rate"]),
-                                        ("test-retest", "retest", retest["rate"]),
-                                        ("parsed share", "parsed", parsed["share"]))
-               if value is None or value < FIT[key]]
-    summary = {"set": {"items": len(items), "sha256": set_hash, "languages": sorted(by_lang)},
-               "judge": {"model": engine.settings.model, "base_url": strip_credentials(engine.settings.base_url),
-                         "structured": engine.settings.structured_mode()},
-               "agreement": agreement["rate"], "agreement_ci95": agreement["ci95"], "n": agreement["n"],
-               "by_label": {k: rate(sum(v), len(v)) for k, v in by_label.items()},
-               "by_language": {k: rate(sum(v), len(v)) for k, v in sorted(by_lang.items())},
-               "pairwise": {"agreement": pairwise, "disagreement": rate(sum(pair_disagree), len(pair_disagree))},
-               "retest": retest["rate"], "retest_ci95": retest["ci95"],
-               "retest_within_one": rate(sum(retest_near), len(retest_near)),
-               "parsed": parsed, "thresholds": FIT,
-               "verdict": "fit" if not reasons else "not fit", "reasons": reasons}
+    parsed = parsed_share(
+        sum(j.status == "ok" for j in js),
+        sum(j.status == "unparsable" for j in js),
+        sum(j.status == "failed" for j in js),
+        sum(j.read == "json" for j in js),
+    )
+    reasons = [
+        f"{name} {value if value is None else round(value, 3)} < {FIT[key]}"
+        for name, key, value in (
+            ("label agreement", "agreement", agreement["rate"]),
+            ("pairwise agreement", "pairwise", pairwise["rate"]),
+            ("test-retest", "retest", retest["rate"]),
+            ("parsed share", "parsed", parsed["share"]),
+        )
+        if value is None or value < FIT[key]
+    ]
+    summary = {
+        "set": {"items": len(items), "sha256": set_hash, "languages": sorted(by_lang)},
+        "judge": {
+            "model": engine.settings.model,
+            "base_url": strip_credentials(engine.settings.base_url),
+            "structured": engine.settings.structured_mode(),
+        },
+        "agreement": agreement["rate"],
+        "agreement_ci95": agreement["ci95"],
+        "n": agreement["n"],
+        "by_label": {k: rate(sum(v), len(v)) for k, v in by_label.items()},
+        "by_language": {k: rate(sum(v), len(v)) for k, v in sorted(by_lang.items())},
+        "pairwise": {"agreement": pairwise, "disagreement": rate(sum(pair_disagree), len(pair_disagree))},
+        "retest": retest["rate"],
+        "retest_ci95": retest["ci95"],
+        "retest_within_one": rate(sum(retest_near), len(retest_near)),
+        "parsed": parsed,
+        "thresholds": FIT,
+        "verdict": "fit" if not reasons else "not fit",
+        "reasons": reasons,
+    }
     return summary, rows
 
 
 def brief(summary: dict, source: str) -> dict:
     """What eval.json keeps of a calibration: enough to judge the judge, and where it came from."""
     keys = ("agreement", "agreement_ci95", "retest", "retest_ci95", "verdict", "reasons", "judge", "set")
-    return {"source": source, **{k: summary.get(k) for k in keys},
-            "pairwise_agreement": summary.get("pairwise", {}).get("agreement", {}).get("rate"),
-            "parsed_share": summary.get("parsed", {}).get("share")}
+    return {
+        "source": source,
+        **{k: summary.get(k) for k in keys},
+        "pairwise_agreement": summary.get("pairwise", {}).get("agreement", {}).get("rate"),
+        "parsed_share": summary.get("parsed", {}).get("share"),
+    }

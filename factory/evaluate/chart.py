@@ -6,8 +6,15 @@ import re
 from pathlib import Path
 
 _WIDE = re.compile(r"[^\x00-\u024f]+")
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Zen Hei", "SimHei",
-             "Microsoft YaHei", "PingFang SC")
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+)
 
 
 def _cjk_font() -> str | None:
@@ -21,11 +28,27 @@ def _text(value: str, font: str | None) -> str:
     """Chinese names render with a CJK font when one is installed, else as `?` (no tofu, no warnings)."""
     return value if font else _WIDE.sub("?", value)
 
-RUBRIC_KEYS = ("rubric.memorization", "rubric.values", "rubric.personality", "rubric.hallucination",
-               "rubric.stability")
-RATE_KEYS = ("memory.accuracy", "knowledge.within_bounds", "consistency.fool_rate", "pairwise.win_rate", "interviews.dodge_rate",
-             "offline.distinct_1", "offline.distinct_2", "offline.assistant_tone", "offline.self_name",
-             "offline.refusal", "offline.language_consistency")
+
+RUBRIC_KEYS = (
+    "rubric.memorization",
+    "rubric.values",
+    "rubric.personality",
+    "rubric.hallucination",
+    "rubric.stability",
+)
+RATE_KEYS = (
+    "memory.accuracy",
+    "knowledge.within_bounds",
+    "consistency.fool_rate",
+    "pairwise.win_rate",
+    "interviews.dodge_rate",
+    "offline.distinct_1",
+    "offline.distinct_2",
+    "offline.assistant_tone",
+    "offline.self_name",
+    "offline.refusal",
+    "offline.language_consistency",
+)
 
 
 def _label(key: str) -> str:

@@ -14,8 +14,15 @@ from pathlib import Path
 
 from factory.evaluate.chart import draw
 
-LOWER_IS_BETTER = {"offline.assistant_tone", "offline.self_name", "offline.refusal", "interviews.dodge_rate",
-                   "consistency.order_disagreement", "pairwise.order_disagreement", "knowledge.obvious_violations"}
+LOWER_IS_BETTER = {
+    "offline.assistant_tone",
+    "offline.self_name",
+    "offline.refusal",
+    "interviews.dodge_rate",
+    "consistency.order_disagreement",
+    "pairwise.order_disagreement",
+    "knowledge.obvious_violations",
+}
 
 
 def load_eval(path: Path) -> dict:
@@ -25,9 +32,14 @@ def load_eval(path: Path) -> dict:
         raise ValueError(f"compare: no eval.json at {path}")
     try:
         data = json.loads(f.read_text(encoding="utf-8"))
-        return {"label": data["info"]["label"], "metrics": data["metrics"], "path": str(f),
-                "character": data["info"]["inputs"]["character"], "intervals": data.get("intervals", {}),
-                "trusted": data.get("trust", {}).get("ok", True)}
+        return {
+            "label": data["info"]["label"],
+            "metrics": data["metrics"],
+            "path": str(f),
+            "character": data["info"]["inputs"]["character"],
+            "intervals": data.get("intervals", {}),
+            "trusted": data.get("trust", {}).get("ok", True),
+        }
     except (json.JSONDecodeError, KeyError) as exc:
         raise ValueError(f"compare: {f} is not an eval.json ({exc})") from None
 
@@ -44,8 +56,18 @@ def noise_marks(evals: list[dict]) -> dict[str, list[bool | None]]:
     """Per metric, for each eval after the first: is its difference from the first inside the noise?"""
     keys = sorted({k for e in evals for k in e["metrics"]}, key=_order)
     base = evals[0]
-    return {k: [inside_noise(base["metrics"].get(k), base.get("intervals", {}).get(k), e["metrics"].get(k),
-                             e.get("intervals", {}).get(k)) for e in evals[1:]] for k in keys}
+    return {
+        k: [
+            inside_noise(
+                base["metrics"].get(k),
+                base.get("intervals", {}).get(k),
+                e["metrics"].get(k),
+                e.get("intervals", {}).get(k),
+            )
+            for e in evals[1:]
+        ]
+        for k in keys
+    }
 
 
 def table(evals: list[dict]) -> str:
@@ -56,7 +78,9 @@ def table(evals: list[dict]) -> str:
         vals = [e["metrics"].get(k) for e in evals]
         cells = ["–" if v is None else f"{v:.3f}" for v in vals]
         cells[1:] = [c + (" ~" if n else "") for c, n in zip(cells[1:], noise, strict=True)]
-        lines.append(f"| {k} | " + " | ".join(cells) + f" | {'lower' if k in LOWER_IS_BETTER else _better(k)} |")
+        lines.append(
+            f"| {k} | " + " | ".join(cells) + f" | {'lower' if k in LOWER_IS_BETTER else _better(k)} |"
+        )
     if any(any(v is not None for v in n) for n in marks.values()):
         lines += ["", f"`~`: the difference from {labels[0]} is inside the noise (95% intervals of both)."]
     untrusted = [lab for lab, e in zip(labels, evals, strict=True) if not e.get("trusted", True)]
@@ -93,10 +117,20 @@ def compare(paths: list[Path], out: Path | None = None) -> tuple[str, list[dict]
         out.mkdir(parents=True, exist_ok=True)
         labels = _unique([e["label"] for e in evals])
         (out / "compare.md").write_text("# Comparison\n\n![chart](compare.png)\n\n" + md, encoding="utf-8")
-        (out / "compare.json").write_text(json.dumps(
-            {"runs": [{**e, "label": lab} for e, lab in zip(evals, labels, strict=True)],
-             "inside_noise_vs_first": noise_marks(evals)}, ensure_ascii=False, indent=2),
-            encoding="utf-8")
-        runs = {lab: {k: v for k, v in e["metrics"].items() if k != "offline.mean_chars"} for e, lab in zip(evals, labels, strict=True)}
+        (out / "compare.json").write_text(
+            json.dumps(
+                {
+                    "runs": [{**e, "label": lab} for e, lab in zip(evals, labels, strict=True)],
+                    "inside_noise_vs_first": noise_marks(evals),
+                },
+                ensure_ascii=False,
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
+        runs = {
+            lab: {k: v for k, v in e["metrics"].items() if k != "offline.mean_chars"}
+            for e, lab in zip(evals, labels, strict=True)
+        }
         draw(runs, out / "compare.png", title="Comparison")
     return md, evals

@@ -22,8 +22,14 @@ OTHER = {"en": "Other", "zh": "对方"}
 ORDERS = (("g1", "1"), ("g2", "2"))  # (order, where the generated line is in it)
 
 
-async def evaluate_consistency(speaker: Speaker, judge_engine: Engine, exchanges: list[Exchange], character: str,
-                               language: str, context_turns: int = 8) -> tuple[dict, list[dict]]:
+async def evaluate_consistency(
+    speaker: Speaker,
+    judge_engine: Engine,
+    exchanges: list[Exchange],
+    character: str,
+    language: str,
+    context_turns: int = 8,
+) -> tuple[dict, list[dict]]:
     lg = lang_key(language)
     convs = [Conversation(e.id, character, language, e.system, e.turns) for e in exchanges]
     answers = await speaker.answer(convs)
@@ -35,8 +41,19 @@ async def evaluate_consistency(speaker: Speaker, judge_engine: Engine, exchanges
         context = transcript_text(e.turns[-context_turns:], character, OTHER[lg])
         for order, _ in ORDERS:
             lines = (a.text, e.real) if order == "g1" else (e.real, a.text)
-            reqs.append(request("judge_fool", "consistency", f"{e.id}/{order}", language, PICK, character=character,
-                                context=context, line_1=lines[0], line_2=lines[1]))
+            reqs.append(
+                request(
+                    "judge_fool",
+                    "consistency",
+                    f"{e.id}/{order}",
+                    language,
+                    PICK,
+                    character=character,
+                    context=context,
+                    line_1=lines[0],
+                    line_2=lines[1],
+                )
+            )
     verdicts = {j.id: j for j in await judge(judge_engine, reqs)}
     disagreed = both_parsed = 0
     for row in rows:
@@ -58,9 +75,22 @@ async def evaluate_consistency(speaker: Speaker, judge_engine: Engine, exchanges
     fool = rate(sum(r["fooled"] for r in scored), len(scored))
     unparsable = sum(j.status == "unparsable" for j in js)
     failed = sum(j.status == "failed" for j in js)
-    summary = {"status": "ok", "exchanges": len(exchanges), "verdicts": len(scored), "fool_rate": fool["rate"],
-               "ci95": fool["ci95"], "n": len(scored), "disagreement": rate(disagreed, both_parsed),
-               "parsed": parsed_share(sum(j.status == "ok" for j in js), unparsable, failed + 2 * model_failed,
-                                      sum(j.read == "json" for j in js)),
-               "unparsable": unparsable, "failed": failed + model_failed, "model_failed": model_failed}
+    summary = {
+        "status": "ok",
+        "exchanges": len(exchanges),
+        "verdicts": len(scored),
+        "fool_rate": fool["rate"],
+        "ci95": fool["ci95"],
+        "n": len(scored),
+        "disagreement": rate(disagreed, both_parsed),
+        "parsed": parsed_share(
+            sum(j.status == "ok" for j in js),
+            unparsable,
+            failed + 2 * model_failed,
+            sum(j.read == "json" for j in js),
+        ),
+        "unparsable": unparsable,
+        "failed": failed + model_failed,
+        "model_failed": model_failed,
+    }
     return summary, rows

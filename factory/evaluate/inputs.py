@@ -51,7 +51,9 @@ class RunInputs:
     exchanges: list[Exchange] = field(default_factory=list)
     exchanges_from: str = ""
     notes: list[str] = field(default_factory=list)
-    quality: QualityConfig = field(default_factory=QualityConfig)  # the run's gate settings, for offline checks
+    quality: QualityConfig = field(
+        default_factory=QualityConfig
+    )  # the run's gate settings, for offline checks
     aliases: tuple[str, ...] = ()
     knowledge: list[KnowledgeCase] = field(default_factory=list)  # held-out protection scenes about knowledge
 
@@ -76,8 +78,9 @@ def _turns(messages: list[dict]) -> tuple[str, list[tuple[str, str]]]:
     return system, turns
 
 
-def _probe_cases(sample_id: str, character: str, system: str, turns: list[tuple[str, str]],
-                 probes: list[dict]) -> list[ProbeCase]:
+def _probe_cases(
+    sample_id: str, character: str, system: str, turns: list[tuple[str, str]], probes: list[dict]
+) -> list[ProbeCase]:
     out = []
     for i, p in enumerate(probes):
         asked, planted = int(p.get("asked_turn", -1)), int(p.get("planted_turn", -1))
@@ -86,8 +89,17 @@ def _probe_cases(sample_id: str, character: str, system: str, turns: list[tuple[
             cut -= 1
         if cut < 0 or planted < 0 or planted >= cut:
             continue
-        out.append(ProbeCase(f"{sample_id}#p{i}", character, system, turns[: cut + 1], str(p.get("fact", "")),
-                             str(p.get("answer_hint", "")), max(1, asked - planted)))
+        out.append(
+            ProbeCase(
+                f"{sample_id}#p{i}",
+                character,
+                system,
+                turns[: cut + 1],
+                str(p.get("fact", "")),
+                str(p.get("answer_hint", "")),
+                max(1, asked - planted),
+            )
+        )
     return out
 
 
@@ -104,12 +116,16 @@ def _probes_from_samples(samples: list[dict], held_out: set[str] | None, notes: 
     with_probes = [s for s in samples if (s.get("labels") or {}).get("probes")]
     unseen = [s for s in with_probes if held_out is not None and s.get("id") in held_out]
     if with_probes and not unseen:
-        notes.append("memory probes come from samples that may have been trained on (none held out in export/split.json)")
+        notes.append(
+            "memory probes come from samples that may have been trained on (none held out in export/split.json)"
+        )
     out: list[ProbeCase] = []
     for s in unseen or with_probes:
         head = [{"role": "system", "content": s["system"]}] if s.get("system") else []
         system, turns = _turns(head + list(s.get("messages", [])))
-        out.extend(_probe_cases(s.get("id", "sample"), s.get("character", ""), system, turns, s["labels"]["probes"]))
+        out.extend(
+            _probe_cases(s.get("id", "sample"), s.get("character", ""), system, turns, s["labels"]["probes"])
+        )
     return out
 
 
@@ -119,10 +135,19 @@ def _probes_from_sessions(run: Path) -> list[ProbeCase]:
     for s in iter_jsonl(run / "sessions.jsonl"):
         card = cards.get(s.get("card_id"), {})
         name = card.get("name") or ""
-        system = " ".join(x for x in (f"You are {name}." if name else "", card.get("personality", ""),
-                                      card.get("background", "")) if x)
-        turns = [("assistant" if t.get("speaker") == name else "user", str(t.get("text", "")))
-                 for t in s.get("turns", [])]
+        system = " ".join(
+            x
+            for x in (
+                f"You are {name}." if name else "",
+                card.get("personality", ""),
+                card.get("background", ""),
+            )
+            if x
+        )
+        turns = [
+            ("assistant" if t.get("speaker") == name else "user", str(t.get("text", "")))
+            for t in s.get("turns", [])
+        ]
         out.extend(_probe_cases(s.get("id", "session"), name, system, turns, s.get("probes") or []))
     return out
 
@@ -166,7 +191,9 @@ def gate_settings(path: Path, notes: list[str]) -> tuple[QualityConfig, tuple[st
         quality = QualityConfig.model_validate(data.get("quality") or {})
         aliases = tuple(str(a) for a in ((data.get("character") or {}).get("aliases") or []))
     except (yaml.YAMLError, ValidationError, AttributeError) as exc:
-        notes.append(f"{copy}: unreadable ({type(exc).__name__}); offline checks use the default gate settings")
+        notes.append(
+            f"{copy}: unreadable ({type(exc).__name__}); offline checks use the default gate settings"
+        )
         return QualityConfig(), ()
     return quality, aliases
 
@@ -200,8 +227,13 @@ def load_run(path: Path) -> RunInputs:
         inputs.exchanges, inputs.exchanges_from = _exchanges(rows, character), source
     else:
         own = [s for s in samples if s.get("character") == character and s.get("type") != "persona_session"]
-        msgs = [{"messages": [{"role": "system", "content": s.get("system", "")}] +
-                 [{**m, "weight": 1 if m.get("train") else 0} for m in s.get("messages", [])]} for s in own]
+        msgs = [
+            {
+                "messages": [{"role": "system", "content": s.get("system", "")}]
+                + [{**m, "weight": 1 if m.get("train") else 0} for m in s.get("messages", [])]
+            }
+            for s in own
+        ]
         inputs.exchanges = _exchanges(msgs, character)
         if inputs.exchanges:
             inputs.exchanges_from = "kept samples (no export/*.eval.jsonl: may overlap the training data)"
@@ -209,8 +241,13 @@ def load_run(path: Path) -> RunInputs:
 
 
 def describe(inputs: RunInputs) -> dict:
-    return {"run": str(inputs.path), "character": inputs.character, "language": inputs.language,
-            "chunks": len(inputs.chunks), "probes": len(inputs.probes), "exchanges": len(inputs.exchanges),
-            "knowledge_cases": len(inputs.knowledge),
-            "exchanges_from": inputs.exchanges_from}
-
+    return {
+        "run": str(inputs.path),
+        "character": inputs.character,
+        "language": inputs.language,
+        "chunks": len(inputs.chunks),
+        "probes": len(inputs.probes),
+        "exchanges": len(inputs.exchanges),
+        "knowledge_cases": len(inputs.knowledge),
+        "exchanges_from": inputs.exchanges_from,
+    }

@@ -18,9 +18,16 @@ from factory.evaluate.judging import transcript_text
 from factory.evaluate.questions import TOPIC_TEXT, Question, lang
 
 INTERVIEWER = {"en": "Interviewer", "zh": "采访者"}
-SCHEMA = {"type": "object", "additionalProperties": False, "required": ["reasoning", "dodged", "question"],
-          "properties": {"reasoning": {"type": "string", "maxLength": 500}, "dodged": {"type": "boolean"},
-                         "question": {"type": "string", "minLength": 1, "maxLength": 400}}}
+SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["reasoning", "dodged", "question"],
+    "properties": {
+        "reasoning": {"type": "string", "maxLength": 500},
+        "dodged": {"type": "boolean"},
+        "question": {"type": "string", "minLength": 1, "maxLength": 400},
+    },
+}
 _QUESTION_LINE = re.compile(r"[?？]\W*$")
 
 
@@ -55,10 +62,19 @@ def _parse_next(text: str) -> tuple[bool | None, str, str]:
     raise ParseError("no question in interviewer reply")
 
 
-async def run_interviews(speaker: Speaker, interviewer: Engine, character: str, language: str, system: str,
-                         openers: list[Question], rounds: int) -> list[Interview]:
+async def run_interviews(
+    speaker: Speaker,
+    interviewer: Engine,
+    character: str,
+    language: str,
+    system: str,
+    openers: list[Question],
+    rounds: int,
+) -> list[Interview]:
     lg = lang(language)
-    interviews = [Interview(f"iv{i}-{q.id}", q.topic, q.excerpt, [("user", q.text)]) for i, q in enumerate(openers)]
+    interviews = [
+        Interview(f"iv{i}-{q.id}", q.topic, q.excerpt, [("user", q.text)]) for i, q in enumerate(openers)
+    ]
     for r in range(rounds):
         active = [iv for iv in interviews if iv.stopped is None]
         if not active:
@@ -72,12 +88,23 @@ async def run_interviews(speaker: Speaker, interviewer: Engine, character: str, 
         asking = [iv for iv in active if iv.stopped is None and r < rounds - 1]
         if not asking:
             continue
-        reqs = [Request(id=iv.id, stage="interviewer", schema=SCHEMA, parse=_parse_next,
-                        messages=prompts.render("eval_interviewer", lg, character=character,
-                                                topic=TOPIC_TEXT[lg].get(iv.topic, iv.topic),
-                                                excerpt=iv.excerpt or "-",
-                                                transcript=iv.transcript(character, language)))
-                for iv in asking]
+        reqs = [
+            Request(
+                id=iv.id,
+                stage="interviewer",
+                schema=SCHEMA,
+                parse=_parse_next,
+                messages=prompts.render(
+                    "eval_interviewer",
+                    lg,
+                    character=character,
+                    topic=TOPIC_TEXT[lg].get(iv.topic, iv.topic),
+                    excerpt=iv.excerpt or "-",
+                    transcript=iv.transcript(character, language),
+                ),
+            )
+            for iv in asking
+        ]
         by_id = {iv.id: iv for iv in asking}
         async for res in interviewer.stream(reqs):
             iv = by_id[res.request.id]

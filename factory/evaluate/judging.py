@@ -36,23 +36,62 @@ class Judgment:
     read: str | None = None  # json | text, when parsed
 
 
-def request(task: str, dimension: str, item_id: str, language: str, reader: ChoiceTask | None = None,
-            sample_index: int = 0, **values: object) -> Request:
+def request(
+    task: str,
+    dimension: str,
+    item_id: str,
+    language: str,
+    reader: ChoiceTask | None = None,
+    sample_index: int = 0,
+    **values: object,
+) -> Request:
     """A judge request; `reader` None means a 1-7 score."""
     parse, schema = (reader, reader.schema) if reader is not None else (score_reader(), score_schema())
-    return Request(id=f"{dimension}:{item_id}", stage=f"judge:{dimension}", parse=parse, schema=schema,
-                   messages=prompts.render(task, lang_key(language), **values), meta={"dimension": dimension},
-                   sample_index=sample_index)
+    return Request(
+        id=f"{dimension}:{item_id}",
+        stage=f"judge:{dimension}",
+        parse=parse,
+        schema=schema,
+        messages=prompts.render(task, lang_key(language), **values),
+        meta={"dimension": dimension},
+        sample_index=sample_index,
+    )
 
 
-def rubric_request(dimension: str, item_id: str, language: str, character: str, reference: str,
-                   question: str = "", answer: str = "", transcript: str = "", sample_index: int = 0) -> Request:
+def rubric_request(
+    dimension: str,
+    item_id: str,
+    language: str,
+    character: str,
+    reference: str,
+    question: str = "",
+    answer: str = "",
+    transcript: str = "",
+    sample_index: int = 0,
+) -> Request:
     ref = reference.strip() or NO_REFERENCE[lang_key(language)]
     if dimension in MULTI:
-        return request(f"judge_{dimension}", dimension, item_id, language, sample_index=sample_index,
-                       character=character, reference=ref, transcript=transcript)
-    return request(f"judge_{dimension}", dimension, item_id, language, sample_index=sample_index,
-                   character=character, reference=ref, question=question, answer=answer)
+        return request(
+            f"judge_{dimension}",
+            dimension,
+            item_id,
+            language,
+            sample_index=sample_index,
+            character=character,
+            reference=ref,
+            transcript=transcript,
+        )
+    return request(
+        f"judge_{dimension}",
+        dimension,
+        item_id,
+        language,
+        sample_index=sample_index,
+        character=character,
+        reference=ref,
+        question=question,
+        answer=answer,
+    )
 
 
 def choice_parser(labels: tuple[str, ...], options: dict[str, str]) -> ChoiceTask:

@@ -30,18 +30,41 @@ def hint_match(hint: str, answer: str, threshold: float = 80.0) -> bool:
     return bool(hint.strip()) and fuzz.partial_ratio(hint.lower().strip(), answer.lower()) >= threshold
 
 
-async def evaluate_memory(speaker: Speaker, judge_engine: Engine | None, cases: list[ProbeCase],
-                          language: str) -> tuple[dict, list[dict]]:
+async def evaluate_memory(
+    speaker: Speaker, judge_engine: Engine | None, cases: list[ProbeCase], language: str
+) -> tuple[dict, list[dict]]:
     convs = [Conversation(c.id, c.character or "", language, c.system, c.turns) for c in cases]
     answers = await speaker.answer(convs)
-    rows = [{"id": c.id, "distance": c.distance, "fact": c.fact, "hint": c.hint, "question": c.turns[-1][1],
-             "answer": a.text, "error": a.error} for c, a in zip(cases, answers, strict=True)]
+    rows = [
+        {
+            "id": c.id,
+            "distance": c.distance,
+            "fact": c.fact,
+            "hint": c.hint,
+            "question": c.turns[-1][1],
+            "answer": a.text,
+            "error": a.error,
+        }
+        for c, a in zip(cases, answers, strict=True)
+    ]
     answered = [(c, r) for c, r in zip(cases, rows, strict=True) if r["answer"] is not None]
     if judge_engine is not None:
         method = "judge"
-        reqs = [request("judge_memory", "memory", c.id, language, YES_NO, character=c.character or "-",
-                        fact=c.fact, hint=c.hint or "-", question=r["question"], answer=r["answer"])
-                for c, r in answered]
+        reqs = [
+            request(
+                "judge_memory",
+                "memory",
+                c.id,
+                language,
+                YES_NO,
+                character=c.character or "-",
+                fact=c.fact,
+                hint=c.hint or "-",
+                question=r["question"],
+                answer=r["answer"],
+            )
+            for c, r in answered
+        ]
         judged = await judge(judge_engine, reqs)
         verdicts = {j.id: j for j in judged}
         as_json: int | None = sum(j.read == "json" for j in judged)
@@ -64,8 +87,16 @@ async def evaluate_memory(speaker: Speaker, judge_engine: Engine | None, cases: 
             by_bucket[name] = rate(sum(r["correct"] for r in got), len(got))
     unparsable = sum(1 for r in rows if r.get("status") == "unparsable")
     failed = sum(1 for r in rows if r["answer"] is None or r.get("status") == "failed")
-    summary = {"status": "ok", "method": method, "cases": len(cases), **rate(sum(r["correct"] for r in scored), len(scored)),
-               "unparsable": unparsable, "failed": failed, "by_distance": by_bucket,
-               "verdicts": len(scored), "parsed": parsed_share(len(scored), unparsable, failed, as_json)}
+    summary = {
+        "status": "ok",
+        "method": method,
+        "cases": len(cases),
+        **rate(sum(r["correct"] for r in scored), len(scored)),
+        "unparsable": unparsable,
+        "failed": failed,
+        "by_distance": by_bucket,
+        "verdicts": len(scored),
+        "parsed": parsed_share(len(scored), unparsable, failed, as_json),
+    }
     summary["accuracy"] = summary.pop("rate")
     return summary, rows

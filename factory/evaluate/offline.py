@@ -22,10 +22,15 @@ from factory.sources.chunking import estimate_tokens
 _WORDS = re.compile(f"[{HAN}]|[^\\W\\d_]+|\\d+", re.U)  # a Latin run may run on into Han, as it always has
 
 REFUSAL = {
-    "en": re.compile(r"\b(?:i(?:'m| am) (?:sorry|afraid),? but i (?:can(?:'|no)t|won't|am unable)|"
-                     r"i (?:can(?:'|no)t|won't|am unable to|am not able to) (?:help|assist|provide|answer|comply|do that)|"
-                     r"i must decline|i'm not comfortable (?:answering|discussing))", re.I),
-    "zh": re.compile(r"(?:抱歉|对不起|很遗憾)[，,]?\s*我(?:不能|无法|没办法)|我(?:不能|无法)(?:回答|提供|帮助|协助|满足)|恕我不能"),
+    "en": re.compile(
+        r"\b(?:i(?:'m| am) (?:sorry|afraid),? but i (?:can(?:'|no)t|won't|am unable)|"
+        r"i (?:can(?:'|no)t|won't|am unable to|am not able to) (?:help|assist|provide|answer|comply|do that)|"
+        r"i must decline|i'm not comfortable (?:answering|discussing))",
+        re.I,
+    ),
+    "zh": re.compile(
+        r"(?:抱歉|对不起|很遗憾)[，,]?\s*我(?:不能|无法|没办法)|我(?:不能|无法)(?:回答|提供|帮助|协助|满足)|恕我不能"
+    ),
 }
 
 
@@ -34,7 +39,7 @@ def tokens(text: str) -> list[str]:
 
 
 def distinct(texts: list[str], n: int) -> float | None:
-    grams = [tuple(toks[i:i + n]) for toks in map(tokens, texts) for i in range(len(toks) - n + 1)]
+    grams = [tuple(toks[i : i + n]) for toks in map(tokens, texts) for i in range(len(toks) - n + 1)]
     return round(len(set(grams)) / len(grams), 4) if grams else None
 
 
@@ -43,15 +48,24 @@ def bootstrap_distinct(texts: list[str], n: int, resamples: int = 200, seed: int
     if len(texts) < 2:
         return None
     rng = random.Random(seed)
-    values = sorted(v for v in (distinct(rng.choices(texts, k=len(texts)), n) for _ in range(resamples))
-                    if v is not None)
+    values = sorted(
+        v for v in (distinct(rng.choices(texts, k=len(texts)), n) for _ in range(resamples)) if v is not None
+    )
     if not values:
         return None
-    return [round(values[int(0.025 * (len(values) - 1))], 4), round(values[int(0.975 * (len(values) - 1))], 4)]
+    return [
+        round(values[int(0.025 * (len(values) - 1))], 4),
+        round(values[int(0.975 * (len(values) - 1))], 4),
+    ]
 
 
-def offline_metrics(answers: list[str], character: str, language: str,
-                    quality: QualityConfig | None = None, aliases: tuple[str, ...] = ()) -> dict:
+def offline_metrics(
+    answers: list[str],
+    character: str,
+    language: str,
+    quality: QualityConfig | None = None,
+    aliases: tuple[str, ...] = (),
+) -> dict:
     """One dict of rates (with Wilson intervals) and summary numbers over the answers given."""
     lang = lang_key(language)
     texts = [a for a in answers if a and a.strip()]
@@ -75,8 +89,11 @@ def offline_metrics(answers: list[str], character: str, language: str,
         "language_consistency": rate(same, len(detected)),
         "mean_chars": round(statistics.fmean(lengths), 1) if lengths else None,
         "mean_tokens": round(statistics.fmean(map(estimate_tokens, texts)), 1) if texts else None,
-        "ci95": {"distinct_1": bootstrap_distinct(texts, 1), "distinct_2": bootstrap_distinct(texts, 2),
-                 "mean_chars": mean_ci(lengths, 1)["ci95"],
-                 "mean_tokens": mean_ci([float(estimate_tokens(t)) for t in texts], 1)["ci95"]},
+        "ci95": {
+            "distinct_1": bootstrap_distinct(texts, 1),
+            "distinct_2": bootstrap_distinct(texts, 2),
+            "mean_chars": mean_ci(lengths, 1)["ci95"],
+            "mean_tokens": mean_ci([float(estimate_tokens(t)) for t in texts], 1)["ci95"],
+        },
         "examples": {"assistant_tone": tone[:3], "self_name": selfname[:3], "refusal": refusals[:3]},
     }

@@ -14,7 +14,9 @@ from factory.evaluate.questions import Question
 from factory.evaluate.scoring import parsed_share, rate
 from factory.lang import lang_key
 
-WINNER = choice_parser(("winner", "胜者", "获胜者"), {"a": "A", "b": "B", "tie": "tie", "平局": "tie", "平手": "tie"})
+WINNER = choice_parser(
+    ("winner", "胜者", "获胜者"), {"a": "A", "b": "B", "tie": "tie", "平局": "tie", "平手": "tie"}
+)
 ORDERS = (("mr", "A"), ("rm", "B"))  # (order, the model's position in it)
 
 
@@ -24,19 +26,38 @@ def _outcome(choice: str, model_is: str) -> str:
 
 def agreed(outcomes: list[str | None]) -> str | None:
     """The verdict both orders give, or None when they disagree or one is missing."""
-    return outcomes[0] if len(outcomes) == 2 and outcomes[0] is not None and outcomes[0] == outcomes[1] else None
+    return (
+        outcomes[0] if len(outcomes) == 2 and outcomes[0] is not None and outcomes[0] == outcomes[1] else None
+    )
 
 
-async def evaluate_pairwise(judge_engine: Engine, questions: list[Question], model: dict[str, str | None],
-                            reference: dict[str, str | None], character: str, language: str) -> tuple[dict, list[dict]]:
+async def evaluate_pairwise(
+    judge_engine: Engine,
+    questions: list[Question],
+    model: dict[str, str | None],
+    reference: dict[str, str | None],
+    character: str,
+    language: str,
+) -> tuple[dict, list[dict]]:
     lg = lang_key(language)
     both = [q for q in questions if model.get(q.id) and reference.get(q.id)]
     reqs = []
     for q in both:
         for order, (a, b) in (("mr", (model[q.id], reference[q.id])), ("rm", (reference[q.id], model[q.id]))):
-            reqs.append(request("judge_pairwise", "pairwise", f"{q.id}/{order}", language, WINNER,
-                                character=character, reference=q.excerpt or NO_REFERENCE[lg], question=q.text,
-                                answer_a=a, answer_b=b))
+            reqs.append(
+                request(
+                    "judge_pairwise",
+                    "pairwise",
+                    f"{q.id}/{order}",
+                    language,
+                    WINNER,
+                    character=character,
+                    reference=q.excerpt or NO_REFERENCE[lg],
+                    question=q.text,
+                    answer_a=a,
+                    answer_b=b,
+                )
+            )
     verdicts = {j.id: j for j in await judge(judge_engine, reqs)}
     rows, counts = [], {"win": 0, "tie": 0, "loss": 0}
     disagreed = both_parsed = said_a = 0
@@ -55,17 +76,38 @@ async def evaluate_pairwise(judge_engine: Engine, questions: list[Question], mod
             disagreed += verdict is None
         if verdict is not None:
             counts[verdict] += 1
-        rows.append({"id": q.id, "question": q.text, "model": model[q.id], "reference": reference[q.id], **got,
-                     "verdict": verdict})
+        rows.append(
+            {
+                "id": q.id,
+                "question": q.text,
+                "model": model[q.id],
+                "reference": reference[q.id],
+                **got,
+                "verdict": verdict,
+            }
+        )
     n = sum(counts.values())
     parsed = sum(j.status == "ok" for j in js)
     win = rate(counts["win"] + 0.5 * counts["tie"], n)
-    summary = {"status": "ok", "questions": len(both), "judgments": len(js), "verdicts": n, **counts,
-               "win_rate": win["rate"], "ci95": win["ci95"], "n": n,
-               "disagreement": rate(disagreed, both_parsed),
-               "first_position_share": rate(said_a, parsed),
-               "parsed": parsed_share(parsed, sum(j.status == "unparsable" for j in js),
-                                      sum(j.status == "failed" for j in js), sum(j.read == "json" for j in js)),
-               "unparsable": sum(j.status == "unparsable" for j in js), "failed": sum(j.status == "failed" for j in js),
-               "missing_answers": len(questions) - len(both)}
+    summary = {
+        "status": "ok",
+        "questions": len(both),
+        "judgments": len(js),
+        "verdicts": n,
+        **counts,
+        "win_rate": win["rate"],
+        "ci95": win["ci95"],
+        "n": n,
+        "disagreement": rate(disagreed, both_parsed),
+        "first_position_share": rate(said_a, parsed),
+        "parsed": parsed_share(
+            parsed,
+            sum(j.status == "unparsable" for j in js),
+            sum(j.status == "failed" for j in js),
+            sum(j.read == "json" for j in js),
+        ),
+        "unparsable": sum(j.status == "unparsable" for j in js),
+        "failed": sum(j.status == "failed" for j in js),
+        "missing_answers": len(questions) - len(both),
+    }
     return summary, rows

@@ -25,12 +25,24 @@ def interview_summary(interviews: list, rounds: int) -> dict:
     answers = [sum(r == "assistant" for r, _ in iv.turns) for iv in interviews]
     calls = [c for iv in interviews for c in iv.calls]
     dodge = rate(sum(seen), len(seen))
-    return {"status": "ok", "interviews": len(interviews), "rounds": rounds,
-            "completed": sum(a == rounds for a in answers), "answers": sum(answers),
-            "dodge_rate": dodge["rate"], "ci95": dodge["ci95"], "dodge_calls": len(seen), "n": len(seen),
-            "parsed": parsed_share(sum(c in ("json", "text") for c in calls), calls.count("unparsable"),
-                                   calls.count("failed"), calls.count("json")),
-            "stopped": [iv.stopped for iv in interviews if iv.stopped]}
+    return {
+        "status": "ok",
+        "interviews": len(interviews),
+        "rounds": rounds,
+        "completed": sum(a == rounds for a in answers),
+        "answers": sum(answers),
+        "dodge_rate": dodge["rate"],
+        "ci95": dodge["ci95"],
+        "dodge_calls": len(seen),
+        "n": len(seen),
+        "parsed": parsed_share(
+            sum(c in ("json", "text") for c in calls),
+            calls.count("unparsable"),
+            calls.count("failed"),
+            calls.count("json"),
+        ),
+        "stopped": [iv.stopped for iv in interviews if iv.stopped],
+    }
 
 
 def measured(dims: dict) -> dict[str, dict]:
@@ -85,8 +97,12 @@ def _ci(ci) -> str:
 def markdown(result: dict) -> str:
     info, dims = result["info"], result["dimensions"]
     inp = info["inputs"]
-    lines = [f"# Evaluation: {info['label']}", "",
-             f"Character **{inp['character']}** ({inp['language']}), run `{inp['run']}`, style `{info['style']}`.", ""]
+    lines = [
+        f"# Evaluation: {info['label']}",
+        "",
+        f"Character **{inp['character']}** ({inp['language']}), run `{inp['run']}`, style `{info['style']}`.",
+        "",
+    ]
     for role, d in info["endpoints"].items():
         lines.append(f"- {role}: `{d.get('model')}` at {d.get('base_url')}")
     if result["notes"]:
@@ -97,49 +113,113 @@ def markdown(result: dict) -> str:
     lines += ["## Judge rubrics (1-7, higher is better)", ""]
     if rub.get("status") == "ok":
         lines += ["| dimension | mean | 95% CI | n | unparsable | failed |", "|---|---|---|---|---|---|"]
-        lines += [f"| {d} | {_f(rub[d]['mean'])} | {_ci(rub[d]['ci95'])} | {rub[d]['n']} | {rub[d]['unparsable']} "
-                  f"| {rub[d]['failed']} |" for d in RUBRICS if d in rub]
+        lines += [
+            f"| {d} | {_f(rub[d]['mean'])} | {_ci(rub[d]['ci95'])} | {rub[d]['n']} | {rub[d]['unparsable']} "
+            f"| {rub[d]['failed']} |"
+            for d in RUBRICS
+            if d in rub
+        ]
     else:
         lines.append(f"Skipped: {rub.get('reason')}")
-    lines += _section("Multi-turn interviews", dims.get("interviews", {}),
-                      [("interviews", "interviews"), ("completed all rounds", "completed"), ("answers", "answers"),
-                       ("dodge rate (interviewer)", "dodge_rate"), ("95% CI", "ci95"), ("dodge calls", "n")])
+    lines += _section(
+        "Multi-turn interviews",
+        dims.get("interviews", {}),
+        [
+            ("interviews", "interviews"),
+            ("completed all rounds", "completed"),
+            ("answers", "answers"),
+            ("dodge rate (interviewer)", "dodge_rate"),
+            ("95% CI", "ci95"),
+            ("dodge calls", "n"),
+        ],
+    )
     mem = dims.get("memory", {})
-    lines += _section("Memory (planted facts)", mem, [("method", "method"), ("probes", "cases"),
-                      ("accuracy", "accuracy"), ("95% CI", "ci95"), ("unparsable", "unparsable"),
-                      ("failed", "failed")])
+    lines += _section(
+        "Memory (planted facts)",
+        mem,
+        [
+            ("method", "method"),
+            ("probes", "cases"),
+            ("accuracy", "accuracy"),
+            ("95% CI", "ci95"),
+            ("unparsable", "unparsable"),
+            ("failed", "failed"),
+        ],
+    )
     if mem.get("by_distance"):
         lines += ["", "| turns between plant and question | accuracy | 95% CI | n |", "|---|---|---|---|"]
-        lines += [f"| {b} | {_f(v['rate'])} | {_ci(v['ci95'])} | {v['n']} |" for b, v in mem["by_distance"].items()]
+        lines += [
+            f"| {b} | {_f(v['rate'])} | {_ci(v['ci95'])} | {v['n']} |" for b, v in mem["by_distance"].items()
+        ]
     kn = dims.get("knowledge", {})
-    lines += _section("Knowledge boundary (held-out protection scenes)", kn,
-                      [("method", "method"), ("cases", "cases"), ("within bounds", "within_bounds"), ("95% CI", "ci95"),
-                       ("verdicts", "n"), ("obvious violations (offline)", "offline_beyond"),
-                       ("unparsable", "unparsable"), ("failed", "failed")])
+    lines += _section(
+        "Knowledge boundary (held-out protection scenes)",
+        kn,
+        [
+            ("method", "method"),
+            ("cases", "cases"),
+            ("within bounds", "within_bounds"),
+            ("95% CI", "ci95"),
+            ("verdicts", "n"),
+            ("obvious violations (offline)", "offline_beyond"),
+            ("unparsable", "unparsable"),
+            ("failed", "failed"),
+        ],
+    )
     if kn.get("by_subtype"):
         lines += ["", "| subtype | within bounds | 95% CI | n |", "|---|---|---|---|"]
-        lines += [f"| {k} | {_f(v['rate'])} | {_ci(v['ci95'])} | {v['n']} |" for k, v in kn["by_subtype"].items()]
-    lines += _section("Consistency (fool rate; 0.5 = indistinguishable)", dims.get("consistency", {}),
-                      [("source", "source"), ("fool rate", "fool_rate"), ("95% CI", "ci95"),
-                       ("verdicts (both orders agree)", "n"), ("order disagreement", "disagreement"),
-                       ("unparsable", "unparsable"), ("failed", "failed")])
-    lines += _section("Pairwise vs reference", dims.get("pairwise", {}),
-                      [("reference", "reference"), ("win rate (tie = 1/2)", "win_rate"), ("95% CI (Wilson)", "ci95"),
-                       ("verdicts (both orders agree)", "n"), ("wins / ties / losses", None),
-                       ("order disagreement", "disagreement"), ("picked answer A", "first_position_share"),
-                       ("unparsable", "unparsable"), ("failed", "failed")])
+        lines += [
+            f"| {k} | {_f(v['rate'])} | {_ci(v['ci95'])} | {v['n']} |" for k, v in kn["by_subtype"].items()
+        ]
+    lines += _section(
+        "Consistency (fool rate; 0.5 = indistinguishable)",
+        dims.get("consistency", {}),
+        [
+            ("source", "source"),
+            ("fool rate", "fool_rate"),
+            ("95% CI", "ci95"),
+            ("verdicts (both orders agree)", "n"),
+            ("order disagreement", "disagreement"),
+            ("unparsable", "unparsable"),
+            ("failed", "failed"),
+        ],
+    )
+    lines += _section(
+        "Pairwise vs reference",
+        dims.get("pairwise", {}),
+        [
+            ("reference", "reference"),
+            ("win rate (tie = 1/2)", "win_rate"),
+            ("95% CI (Wilson)", "ci95"),
+            ("verdicts (both orders agree)", "n"),
+            ("wins / ties / losses", None),
+            ("order disagreement", "disagreement"),
+            ("picked answer A", "first_position_share"),
+            ("unparsable", "unparsable"),
+            ("failed", "failed"),
+        ],
+    )
     off = dims.get("offline", {})
     lines += ["", "## Offline metrics (no judge)", ""]
     if off.get("status") == "ok":
         ci = off.get("ci95", {})
-        lines += ["| metric | value | 95% CI |", "|---|---|---|",
-                  f"| answers | {off['answers']} | |",
-                  f"| distinct-1 | {_f(off['distinct_1'], 3)} | {_ci(ci.get('distinct_1'))} (bootstrap) |",
-                  f"| distinct-2 | {_f(off['distinct_2'], 3)} | {_ci(ci.get('distinct_2'))} (bootstrap) |"]
-        lines += [f"| {k.replace('_', ' ')} rate | {_f(off[k]['rate'], 3)} | {_ci(off[k]['ci95'])} |" for k in OFFLINE_RATES]
-        lines += [f"| mean length (chars) | {_f(off['mean_chars'], 1)} | {_ci(ci.get('mean_chars'))} |",
-                  f"| mean length (tokens, est.) | {_f(off['mean_tokens'], 1)} | {_ci(ci.get('mean_tokens'))} |", "",
-                  "Tone and self-name are the quality gate's own checks, with the run's gate settings."]
+        lines += [
+            "| metric | value | 95% CI |",
+            "|---|---|---|",
+            f"| answers | {off['answers']} | |",
+            f"| distinct-1 | {_f(off['distinct_1'], 3)} | {_ci(ci.get('distinct_1'))} (bootstrap) |",
+            f"| distinct-2 | {_f(off['distinct_2'], 3)} | {_ci(ci.get('distinct_2'))} (bootstrap) |",
+        ]
+        lines += [
+            f"| {k.replace('_', ' ')} rate | {_f(off[k]['rate'], 3)} | {_ci(off[k]['ci95'])} |"
+            for k in OFFLINE_RATES
+        ]
+        lines += [
+            f"| mean length (chars) | {_f(off['mean_chars'], 1)} | {_ci(ci.get('mean_chars'))} |",
+            f"| mean length (tokens, est.) | {_f(off['mean_tokens'], 1)} | {_ci(ci.get('mean_tokens'))} |",
+            "",
+            "Tone and self-name are the quality gate's own checks, with the run's gate settings.",
+        ]
     else:
         lines.append(f"Skipped: {off.get('reason')}")
     return "\n".join(lines) + "\n"
@@ -149,19 +229,35 @@ def _reliability(trust: dict) -> list[str]:
     shares = trust.get("parsed_share") or {}
     if not shares:
         return []
-    out = ["## Judge reliability", "",
-           "Share of judgments with a readable verdict (JSON or, failing that, free text), per dimension.", ""]
+    out = [
+        "## Judge reliability",
+        "",
+        "Share of judgments with a readable verdict (JSON or, failing that, free text), per dimension.",
+        "",
+    ]
     if not trust.get("ok", True):
-        out += [f"**Not trustworthy** (more than {trust['max_unreadable']:.0%} without a verdict, or no verdict):", ""]
+        out += [
+            f"**Not trustworthy** (more than {trust['max_unreadable']:.0%} without a verdict, or no verdict):",
+            "",
+        ]
         out += [f"- {p}" for p in trust["problems"]] + [""]
-    out += ["| dimension | parsed | 95% CI | judged | unparsable | failed | as JSON |", "|---|---|---|---|---|---|---|"]
-    out += [f"| {name} | {_f(v['share'], 3)} | {_ci(v['ci95'])} | {v['total']} | {v['unparsable']} | {v['failed']} "
-            f"| {_f(v.get('as_json'))} |" for name, v in shares.items()]
+    out += [
+        "| dimension | parsed | 95% CI | judged | unparsable | failed | as JSON |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    out += [
+        f"| {name} | {_f(v['share'], 3)} | {_ci(v['ci95'])} | {v['total']} | {v['unparsable']} | {v['failed']} "
+        f"| {_f(v.get('as_json'))} |"
+        for name, v in shares.items()
+    ]
     cal = trust.get("calibration")
     if cal:
-        out += ["", f"Judge calibration ({cal.get('source', '')}): label agreement {_f(cal.get('agreement'), 3)} "
-                f"{_ci(cal.get('agreement_ci95'))}, test-retest {_f(cal.get('retest'), 3)} "
-                f"{_ci(cal.get('retest_ci95'))}, verdict: {cal.get('verdict', '–')}."]
+        out += [
+            "",
+            f"Judge calibration ({cal.get('source', '')}): label agreement {_f(cal.get('agreement'), 3)} "
+            f"{_ci(cal.get('agreement_ci95'))}, test-retest {_f(cal.get('retest'), 3)} "
+            f"{_ci(cal.get('retest_ci95'))}, verdict: {cal.get('verdict', '–')}.",
+        ]
     return out + [""]
 
 
@@ -183,14 +279,25 @@ def _section(title: str, dim: dict, rows: list[tuple[str, str | None]]) -> list[
     return out
 
 
-def write_all(out: Path, info: dict, dims: dict, notes: list[str], details: list[dict],
-              trust: dict | None = None) -> dict:
+def write_all(
+    out: Path, info: dict, dims: dict, notes: list[str], details: list[dict], trust: dict | None = None
+) -> dict:
     both = measured(dims)
-    result = {"info": info, "metrics": {k: v["value"] for k, v in both.items()},
-              "intervals": {k: v["ci95"] for k, v in both.items()}, "sizes": {k: v["n"] for k, v in both.items()},
-              "trust": trust or {}, "dimensions": dims, "notes": notes}
+    result = {
+        "info": info,
+        "metrics": {k: v["value"] for k, v in both.items()},
+        "intervals": {k: v["ci95"] for k, v in both.items()},
+        "sizes": {k: v["n"] for k, v in both.items()},
+        "trust": trust or {},
+        "dimensions": dims,
+        "notes": notes,
+    }
     (out / "eval.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     write_jsonl_atomic(out / "details.jsonl", details)
-    draw({info["label"]: result["metrics"]}, out / "eval.png", title=f"{info['label']} - {info['inputs']['character']}")
+    draw(
+        {info["label"]: result["metrics"]},
+        out / "eval.png",
+        title=f"{info['label']} - {info['inputs']['character']}",
+    )
     (out / "eval.md").write_text(markdown(result), encoding="utf-8")
     return result

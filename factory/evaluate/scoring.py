@@ -21,9 +21,38 @@ _BARE = re.compile(rf"^[\s*_#]*{_NUM}\s*(?:/\s*7)?[\s*_.]*$")
 _OUT_OF = re.compile(rf"{_NUM}\s*(?:/|out of)\s*7\b|(?<!满分){_NUM}\s*分(?!之)", re.I)
 _FULL_MARKS = re.compile(r"[（(]?\s*满分\s*7\s*分\s*[)）]?")
 # Student t 0.975 quantiles for df 1..30 (no scipy here); the normal 1.96 beyond
-_T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145,
-         2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048,
-         2.045, 2.042)
+_T975 = (
+    12.706,
+    4.303,
+    3.182,
+    2.776,
+    2.571,
+    2.447,
+    2.365,
+    2.306,
+    2.262,
+    2.228,
+    2.201,
+    2.179,
+    2.160,
+    2.145,
+    2.131,
+    2.120,
+    2.110,
+    2.101,
+    2.093,
+    2.086,
+    2.080,
+    2.074,
+    2.069,
+    2.064,
+    2.060,
+    2.056,
+    2.052,
+    2.048,
+    2.045,
+    2.042,
+)
 
 
 def parse_score(text: str, low: int = 1, high: int = 7) -> float:
@@ -53,8 +82,10 @@ def parse_choice(text: str, labels: tuple[str, ...], options: dict[str, str]) ->
     if not text or not text.strip():
         raise ParseError("empty judgment")
     keys = sorted(options, key=len, reverse=True)
-    pat = re.compile(rf"(?:{'|'.join(map(re.escape, labels))})[\s*_]*[:：][\s*_\"“]*(?:answer|line|response|option|回答|台词|选项)?\s*({'|'.join(map(re.escape, keys))})(?![a-z])",
-                     re.I)
+    pat = re.compile(
+        rf"(?:{'|'.join(map(re.escape, labels))})[\s*_]*[:：][\s*_\"“]*(?:answer|line|response|option|回答|台词|选项)?\s*({'|'.join(map(re.escape, keys))})(?![a-z])",
+        re.I,
+    )
     hits = list(pat.finditer(text))
     if not hits:
         raise ParseError(f"no {labels[0]} in judgment: {text[-80:]!r}")
@@ -91,27 +122,46 @@ def mean_ci(values: list[float], digits: int = 3) -> dict:
         return {"mean": round(mean, digits), "sd": None, "ci95": None, "n": 1}
     sd = statistics.stdev(values)
     half = t975(n - 1) * sd / math.sqrt(n)
-    return {"mean": round(mean, digits), "sd": round(sd, digits),
-            "ci95": [round(mean - half, digits), round(mean + half, digits)], "n": n}
+    return {
+        "mean": round(mean, digits),
+        "sd": round(sd, digits),
+        "ci95": [round(mean - half, digits), round(mean + half, digits)],
+        "n": n,
+    }
 
 
 def parsed_share(parsed: int, unparsable: int, failed: int, as_json: int | None = None) -> dict:
     """How many judgments gave a readable verdict, with its interval: the trust check reads this."""
     total = parsed + unparsable + failed
     r = rate(parsed, total)
-    out = {"total": total, "parsed": parsed, "unparsable": unparsable, "failed": failed,
-           "share": r["rate"], "ci95": r["ci95"]}
+    out = {
+        "total": total,
+        "parsed": parsed,
+        "unparsable": unparsable,
+        "failed": failed,
+        "share": r["rate"],
+        "ci95": r["ci95"],
+    }
     if as_json is not None:
         out["as_json"] = as_json
     return out
 
 
-def score_stats(scores: list[float], unparsable: int = 0, failed: int = 0, as_json: int | None = None) -> dict:
+def score_stats(
+    scores: list[float], unparsable: int = 0, failed: int = 0, as_json: int | None = None
+) -> dict:
     """Mean with a t 95% interval, the 1-7 histogram, and what was not scored."""
     n = len(scores)
-    out: dict = {"n": n, "unparsable": unparsable, "failed": failed, "mean": None, "ci95": None, "sd": None,
-                 "histogram": {str(k): sum(1 for s in scores if round(s) == k) for k in range(1, 8)},
-                 "parsed": parsed_share(n, unparsable, failed, as_json)}
+    out: dict = {
+        "n": n,
+        "unparsable": unparsable,
+        "failed": failed,
+        "mean": None,
+        "ci95": None,
+        "sd": None,
+        "histogram": {str(k): sum(1 for s in scores if round(s) == k) for k in range(1, 8)},
+        "parsed": parsed_share(n, unparsable, failed, as_json),
+    }
     if n:
         m = mean_ci(scores)
         out.update(mean=m["mean"], sd=m["sd"], ci95=m["ci95"])

@@ -28,7 +28,9 @@ def check(dims: dict, limit: float = DEFAULT_LIMIT) -> dict:
     problems, shares = [], {}
     for name, d in judged_parts(dims):
         p = d["parsed"]
-        shares[name] = {k: p.get(k) for k in ("share", "ci95", "total", "parsed", "unparsable", "failed", "as_json")}
+        shares[name] = {
+            k: p.get(k) for k in ("share", "ci95", "total", "parsed", "unparsable", "failed", "as_json")
+        }
         if not p["total"]:
             continue
         bad = p["unparsable"] + p["failed"]
@@ -41,5 +43,7 @@ def check(dims: dict, limit: float = DEFAULT_LIMIT) -> dict:
 
 
 def one_line(trust: dict) -> str:
-    return (f"untrustworthy eval: {'; '.join(trust['problems'])} "
-            f"(limit {trust['max_unreadable']:.0%} per dimension)")
+    return (
+        f"untrustworthy eval: {'; '.join(trust['problems'])} "
+        f"(limit {trust['max_unreadable']:.0%} per dimension)"
+    )

@@ -27,13 +27,21 @@ class Verdict:
 
 
 def score_schema(low: int = 1, high: int = 7) -> dict:
-    return {"type": "object", "additionalProperties": False, "required": ["reasoning", "score"],
-            "properties": {"reasoning": REASONING, "score": {"type": "integer", "minimum": low, "maximum": high}}}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["reasoning", "score"],
+        "properties": {"reasoning": REASONING, "score": {"type": "integer", "minimum": low, "maximum": high}},
+    }
 
 
 def choice_schema(choices: tuple[str, ...]) -> dict:
-    return {"type": "object", "additionalProperties": False, "required": ["reasoning", "choice"],
-            "properties": {"reasoning": REASONING, "choice": {"type": "string", "enum": list(choices)}}}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["reasoning", "choice"],
+        "properties": {"reasoning": REASONING, "choice": {"type": "string", "enum": list(choices)}},
+    }
 
 
 def _object(text: str) -> dict | None:
@@ -56,6 +64,7 @@ def score_reader(low: int = 1, high: int = 7) -> Callable[[str], Verdict]:
                 raise ParseError(f"score {value:g} outside {low}-{high}")
             return Verdict(value, "json", str(data.get("reasoning", "")))
         return Verdict(parse_score(text, low, high), "text", text)
+
     return read
 
 

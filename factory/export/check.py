@@ -21,8 +21,10 @@ def check_loadable(export_dir: Path) -> dict[str, int]:
             try:
                 ds = datasets.load_dataset("json", data_files=str(f), split="train", cache_dir=cache)
             except Exception as exc:  # noqa: BLE001 - any loader failure is the finding
-                raise ValueError(f"{f}: does not load with datasets ({type(exc).__name__}: "
-                                 f"{str(exc).splitlines()[0] if str(exc) else ''})") from None
+                raise ValueError(
+                    f"{f}: does not load with datasets ({type(exc).__name__}: "
+                    f"{str(exc).splitlines()[0] if str(exc) else ''})"
+                ) from None
             rows[f.name] = ds.num_rows
     info = Path(export_dir) / "dataset_info.json"
     if info.exists():

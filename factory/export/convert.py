@@ -51,8 +51,9 @@ class Turn:
         colon = COLON.get(language, ": ")
         if self.role == "assistant":
             return "\n".join(p.text for p in self.parts)
-        return "\n".join(f"{p.speaker}{colon}{p.text}" if p.speaker and not _prefixed(p) else p.text
-                         for p in self.parts)
+        return "\n".join(
+            f"{p.speaker}{colon}{p.text}" if p.speaker and not _prefixed(p) else p.text for p in self.parts
+        )
 
 
 @dataclass
@@ -95,8 +96,18 @@ def is_character(m: Message, character: str) -> bool:
     return m.role == "assistant" and (m.train or not m.name or m.name == character)
 
 
-def build(system: str, messages: list[Message], *, id: str, type: str, character: str, language: str,
-          opts: Options, labels: dict | None = None, target: bool = True) -> Dialogue | None:
+def build(
+    system: str,
+    messages: list[Message],
+    *,
+    id: str,
+    type: str,
+    character: str,
+    language: str,
+    opts: Options,
+    labels: dict | None = None,
+    target: bool = True,
+) -> Dialogue | None:
     """The alternating dialogue; with `target`, cut after the last training turn (None if there is none)."""
     lang = lang_key(language)
     sys_parts = [system_text(system, character, language, opts, type)]
@@ -136,13 +147,28 @@ def build(system: str, messages: list[Message], *, id: str, type: str, character
     if (turns and turns[0].role == "assistant") or (not turns and not target):
         turns.insert(0, Turn("user", [Part(None, OPENER[lang])], opener=True))
     sys = "\n\n".join(p for p in sys_parts if p)
-    return Dialogue(id=id, type=type, character=character, language=language, system=sys, turns=turns,
-                    labels=dict(labels or {}))
+    return Dialogue(
+        id=id,
+        type=type,
+        character=character,
+        language=language,
+        system=sys,
+        turns=turns,
+        labels=dict(labels or {}),
+    )
 
 
 def sample_dialogue(sample: Sample, opts: Options) -> Dialogue | None:
-    return build(sample.system, sample.messages, id=sample.id, type=sample.type, character=sample.character,
-                 language=sample.language, opts=opts, labels=sample.labels)
+    return build(
+        sample.system,
+        sample.messages,
+        id=sample.id,
+        type=sample.type,
+        character=sample.character,
+        language=sample.language,
+        opts=opts,
+        labels=sample.labels,
+    )
 
 
 @dataclass
@@ -159,8 +185,17 @@ def pair_dialogue(pair: Pair, opts: Options) -> PairDialogue | None:
     has_system = bool(pair.prompt) and pair.prompt[0].role == "system"
     system, msgs = (pair.prompt[0].content, pair.prompt[1:]) if has_system else ("", pair.prompt)
     character = pair.labels.get("character", "")
-    prompt = build(system, msgs, id=pair.id, type=pair.labels.get("type", "pair"), character=character,
-                   language=pair.labels.get("language", "en"), opts=opts, labels=pair.labels, target=False)
+    prompt = build(
+        system,
+        msgs,
+        id=pair.id,
+        type=pair.labels.get("type", "pair"),
+        character=character,
+        language=pair.labels.get("language", "en"),
+        opts=opts,
+        labels=pair.labels,
+        target=False,
+    )
     if prompt is None or not prompt.turns or prompt.turns[-1].role != "user":
         return None
     return PairDialogue(prompt, pair.chosen.content, pair.rejected.content, pair.rejected_kind, pair.id)

@@ -54,12 +54,22 @@ class Settings:
     tags: list[str] = field(default_factory=list)
 
 
-def settings_for(recipe: Recipe | None, formats: list[str] | None = None, system: str | None = None,
-                 style: str | None = None, others: str | None = None) -> Settings:
+def settings_for(
+    recipe: Recipe | None,
+    formats: list[str] | None = None,
+    system: str | None = None,
+    style: str | None = None,
+    others: str | None = None,
+) -> Settings:
     cfg = (recipe.export if recipe is not None else None) or ExportConfig()
     opts = Options(system=system or cfg.system, others=others or cfg.others, style=style or cfg.style)
     chosen = cfg.resolved_formats() if formats is None else ExportConfig(formats=formats).resolved_formats()
-    if formats is None and "formats" not in cfg.model_fields_set and recipe is not None and not _makes_pairs(recipe):
+    if (
+        formats is None
+        and "formats" not in cfg.model_fields_set
+        and recipe is not None
+        and not _makes_pairs(recipe)
+    ):
         # a recipe that makes no preference pairs did not ask for DPO files: nothing to note
         chosen = [f for f in chosen if f != "dpo"]
     return Settings(chosen, opts, cfg.license, list(cfg.tags))
@@ -117,7 +127,10 @@ def _subtype_counts(samples: list[Sample], eval_ids: set[str]) -> tuple[dict, di
         by_type.setdefault(s.type.split(":")[0], Counter())[side] += 1
         if s.type.startswith("protection:"):
             protection.setdefault(s.type.split(":", 1)[1], Counter())[side] += 1
-    return ({k: dict(v) for k, v in sorted(by_type.items())}, {k: dict(v) for k, v in sorted(protection.items())})
+    return (
+        {k: dict(v) for k, v in sorted(by_type.items())},
+        {k: dict(v) for k, v in sorted(protection.items())},
+    )
 
 
 def _dialogues(samples: list[Sample], opts: Options) -> tuple[list[Dialogue], int]:
@@ -142,8 +155,14 @@ def _pairs(pairs: list[Pair], opts: Options) -> tuple[list[PairDialogue], int]:
     return out, skipped
 
 
-def write_formats(out: Path, name: str, formats: list[str], sft: dict[str, list[Dialogue]],
-                  pairs: dict[str, list[PairDialogue]], shown: Path | None = None) -> dict[str, dict]:
+def write_formats(
+    out: Path,
+    name: str,
+    formats: list[str],
+    sft: dict[str, list[Dialogue]],
+    pairs: dict[str, list[PairDialogue]],
+    shown: Path | None = None,
+) -> dict[str, dict]:
     """`<stem>.jsonl` (= train), `.train.jsonl`, `.eval.jsonl` (if any rows) and dataset_info.json.
     `shown`: the folder errors name (the final one, while `out` is its build folder)."""
     shown = shown or out
@@ -152,7 +171,10 @@ def write_formats(out: Path, name: str, formats: list[str], sft: dict[str, list[
     for fmt in formats:
         for stem in FORMAT_FILES[fmt]:
             kind, build, _ = FILES[stem]
-            rows = {side: [build(x) for x in (pairs if kind == "pair" else sft)[side]] for side in ("train", "eval")}
+            rows = {
+                side: [build(x) for x in (pairs if kind == "pair" else sft)[side]]
+                for side in ("train", "eval")
+            }
             variants = [("", "train"), (".train", "train")] + ([(".eval", "eval")] if rows["eval"] else [])
             for suffix, side in variants:
                 fname = f"{stem}{suffix}.jsonl"
@@ -171,9 +193,17 @@ def _write(out: Path, shown: Path, name: str, text: str) -> None:
         (out / name).write_text(text, encoding="utf-8")
 
 
-def export_run(run_dir: Path, *, recipe: Recipe | None = None, settings: Settings | None = None,
-               out: Path | None = None, generators: list[str] | None = None, strict: bool = False,
-               ungated: bool = False, log: Callable[[str], None] = print) -> dict:
+def export_run(
+    run_dir: Path,
+    *,
+    recipe: Recipe | None = None,
+    settings: Settings | None = None,
+    out: Path | None = None,
+    generators: list[str] | None = None,
+    strict: bool = False,
+    ungated: bool = False,
+    log: Callable[[str], None] = print,
+) -> dict:
     """Write the export folder; returns its manifest (also written as export/export.json).
 
     The folder is built beside `out` and swapped in whole: `out` is the old export or the new one.
@@ -188,8 +218,9 @@ def export_run(run_dir: Path, *, recipe: Recipe | None = None, settings: Setting
     split_cfg = (recipe.split if recipe is not None else None) or SplitConfig()
     seed = split_cfg.seed if split_cfg.seed is not None else (recipe.seed if recipe else 0)
     roleplay = [s for s in samples if s.type != "general"]
-    split = split_samples(roleplay, split_cfg.eval_share, seed, split_cfg.held_out_characters,
-                          split_cfg.min_train)
+    split = split_samples(
+        roleplay, split_cfg.eval_share, seed, split_cfg.held_out_characters, split_cfg.min_train
+    )
     train_d, skipped = _dialogues([s for s in samples if split.side(s.id) == "train"], opts)
     eval_d, skipped_eval = _dialogues([s for s in roleplay if split.side(s.id) == "eval"], opts)
     notes = [split.note] if split.note else []
@@ -198,11 +229,13 @@ def export_run(run_dir: Path, *, recipe: Recipe | None = None, settings: Setting
     parts = []
     if mix_cfg.general:
         n_rp = sum(1 for d in train_d if d.type != "general")
-        general, parts = mixing.general_rows(mix_cfg, recipe, n_rp, seed,
-                                             lambda s: _dialogues([s], opts)[0])
+        general, parts = mixing.general_rows(mix_cfg, recipe, n_rp, seed, lambda s: _dialogues([s], opts)[0])
         train_d += general
-        notes += [f"general data {p.source} has {p.available} rows, repeated to reach {p.wanted}"
-                  for p in parts if p.repeated]
+        notes += [
+            f"general data {p.source} has {p.available} rows, repeated to reach {p.wanted}"
+            for p in parts
+            if p.repeated
+        ]
     random.Random(seed).shuffle(train_d)
     eval_d.sort(key=lambda d: d.id)
 
@@ -211,8 +244,10 @@ def export_run(run_dir: Path, *, recipe: Recipe | None = None, settings: Setting
     pairs, pairs_skipped = _pairs(list(raw_pairs.values()), opts)
     if "dpo" in formats and not pairs:
         if strict:
-            raise ValueError(f"{run_dir}: no preference pairs (preferences.jsonl); enable `preferences:` "
-                             "in the recipe, or export without dpo")
+            raise ValueError(
+                f"{run_dir}: no preference pairs (preferences.jsonl); enable `preferences:` "
+                "in the recipe, or export without dpo"
+            )
         formats.remove("dpo")
         notes.append("no preference pairs in this run: dpo files not written")
     by_group = side_index(roleplay, split)
@@ -221,44 +256,69 @@ def export_run(run_dir: Path, *, recipe: Recipe | None = None, settings: Setting
         pair_split[pair_side(raw_pairs[p.id], by_group)].append(p)
 
     name = recipe.name if recipe else run_dir.name
-    split_doc = {"train": sorted({d.id.split("#")[0] for d in train_d if d.type != "general"}),
-                 "eval": sorted({d.id.split("#")[0] for d in eval_d}),
-                 "pairs": {k: sorted(p.id for p in v) for k, v in pair_split.items()},
-                 "held_out_characters": split.held_out}
+    split_doc = {
+        "train": sorted({d.id.split("#")[0] for d in train_d if d.type != "general"}),
+        "eval": sorted({d.id.split("#")[0] for d in eval_d}),
+        "pairs": {k: sorted(p.id for p in v) for k, v in pair_split.items()},
+        "held_out_characters": split.held_out,
+    }
     by_type, protection = _subtype_counts(roleplay, split.eval_ids)
-    pair_models = {str(p.labels.get(k)) for p in raw_pairs.values() for k in ("generator", "judge") if p.labels.get(k)}
+    pair_models = {
+        str(p.labels.get(k)) for p in raw_pairs.values() for k in ("generator", "judge") if p.labels.get(k)
+    }
     _, tokenizer = counter()
     manifest = {
         "name": name,
         "character": recipe.character.name if recipe else (roleplay[0].character if roleplay else ""),
         "languages": sorted({d.language for d in train_d + eval_d}),
-        "source": source, "style": opts.style, "system": opts.system, "others": opts.others,
-        "formats": formats, "files": {}, "license": settings.license, "tags": settings.tags,
+        "source": source,
+        "style": opts.style,
+        "system": opts.system,
+        "others": opts.others,
+        "formats": formats,
+        "files": {},
+        "license": settings.license,
+        "tags": settings.tags,
         "counts": {
-            "samples": len(samples), "by_type": by_type, "protection": protection,
+            "samples": len(samples),
+            "by_type": by_type,
+            "protection": protection,
             "rows": {"train": len(train_d), "eval": len(eval_d)},
             "general_rows": sum(1 for d in train_d if d.type == "general"),
-            "skipped_no_target": skipped + skipped_eval, "skipped_pairs": pairs_skipped,
+            "skipped_no_target": skipped + skipped_eval,
+            "skipped_pairs": pairs_skipped,
             "pairs": {k: len(v) for k, v in pair_split.items()},
             "pairs_by_kind": dict(sorted(Counter(p.rejected_kind for p in pairs).items())),
         },
-        "split": {"eval_share": split_cfg.eval_share, "groups": split.groups, "eval_groups": split.eval_groups,
-                  "held_out_characters": split.held_out, "seed": seed},
+        "split": {
+            "eval_share": split_cfg.eval_share,
+            "groups": split.groups,
+            "eval_groups": split.eval_groups,
+            "held_out_characters": split.held_out,
+            "seed": seed,
+        },
         "mix": [vars(p) for p in parts],
-        "tokens": {"tokenizer": tokenizer,
-                   "sft": {side: sft_stats(openai_row(d) for d in ds) for side, ds in
-                           (("train", train_d), ("eval", eval_d))},
-                   "pairs": pair_stats(trl_dpo_row(p) for p in pairs) if pairs else None},
+        "tokens": {
+            "tokenizer": tokenizer,
+            "sft": {
+                side: sft_stats(openai_row(d) for d in ds)
+                for side, ds in (("train", train_d), ("eval", eval_d))
+            },
+            "pairs": pair_stats(trl_dpo_row(p) for p in pairs) if pairs else None,
+        },
         "generators": sorted({g for g in [*(generators or []), *pair_models] if g}),
-        "quote": {"stop": quote.STOP, "reply_prefix": quote.reply_prefix("<Name>")} if opts.style == "quote" else None,
+        "quote": {"stop": quote.STOP, "reply_prefix": quote.reply_prefix("<Name>")}
+        if opts.style == "quote"
+        else None,
         "notes": notes,
         "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
     from factory.export.card import finish  # recipe copy, provenance and README.md
 
     with _naming(out), Staged(out, lambda o: _ours(o, run_dir)) as tmp:
-        manifest["files"] = write_formats(tmp, name, formats, {"train": train_d, "eval": eval_d}, pair_split,
-                                          shown=out)
+        manifest["files"] = write_formats(
+            tmp, name, formats, {"train": train_d, "eval": eval_d}, pair_split, shown=out
+        )
         _write(tmp, out, "split.json", json.dumps(split_doc, ensure_ascii=False, indent=1) + "\n")
         try:
             finish(tmp, run_dir, recipe, manifest)

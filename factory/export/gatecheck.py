@@ -36,7 +36,9 @@ class GateCheck:
         if not self.config.enabled:
             return []
         lang = language[:2] if language[:2] in LANGUAGES else detect_language(text)
-        found = check_line(text, lang, character_names(character, self.aliases, mentions=True), self.config.format)
+        found = check_line(
+            text, lang, character_names(character, self.aliases, mentions=True), self.config.format
+        )
         found += line_findings(text, character, lang, self.blacklist, self.aliases)
         return [f for f in found if self.config.action(f.rule) == "reject"]
 

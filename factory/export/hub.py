@@ -19,7 +19,9 @@ from factory.export.runinfo import read_run_json
 from factory.secrets import find_secret, known
 
 REPO_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*/[A-Za-z0-9][\w.\-]*$")
-TOKEN_HELP = "HF_TOKEN is not set: create a write token at https://huggingface.co/settings/tokens and export HF_TOKEN"
+TOKEN_HELP = (
+    "HF_TOKEN is not set: create a write token at https://huggingface.co/settings/tokens and export HF_TOKEN"
+)
 
 
 class PushError(ValueError):
@@ -65,8 +67,16 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def push_run(run_dir: Path, repo: str, *, private: bool = False, revision: str | None = None,
-             check: bool = True, endpoint: str | None = None, api=None) -> str:
+def push_run(
+    run_dir: Path,
+    repo: str,
+    *,
+    private: bool = False,
+    revision: str | None = None,
+    check: bool = True,
+    endpoint: str | None = None,
+    api=None,
+) -> str:
     """Upload; returns the commit URL. Raises PushError (one line) on any failure."""
     token = (os.environ.get("HF_TOKEN") or "").strip()
     if not token:
@@ -77,8 +87,10 @@ def push_run(run_dir: Path, repo: str, *, private: bool = False, revision: str |
     files = files_to_push(run_dir)
     for content, name in files:
         if holds_secret(content):
-            raise PushError(f"{name}: contains a secret (the value of an API key or token set here, "
-                            "e.g. HF_TOKEN); refusing to upload it")
+            raise PushError(
+                f"{name}: contains a secret (the value of an API key or token set here, "
+                "e.g. HF_TOKEN); refusing to upload it"
+            )
     if check:
         from factory.export.check import check_loadable
 
@@ -99,14 +111,24 @@ def _upload(api, endpoint, token, repo, files, private, revision) -> str:
     if private:
         info = api.repo_info(repo, repo_type="dataset", token=token)
         if info.private is False:
-            raise PushError(f"{repo} already exists and is public: --private cannot make this push private "
-                            "(make the repo private on the Hub, or push without --private)")
+            raise PushError(
+                f"{repo} already exists and is public: --private cannot make this push private "
+                "(make the repo private on the Hub, or push without --private)"
+            )
     if revision:
         api.create_branch(repo, branch=revision, repo_type="dataset", exist_ok=True, token=token)
-    ops = [CommitOperationAdd(path_in_repo=name, path_or_fileobj=c if isinstance(c, bytes) else str(c))
-           for c, name in files]
-    info = api.create_commit(repo, ops, commit_message="factory push: formats, card, recipe, run.json",
-                             repo_type="dataset", revision=revision, token=token)
+    ops = [
+        CommitOperationAdd(path_in_repo=name, path_or_fileobj=c if isinstance(c, bytes) else str(c))
+        for c, name in files
+    ]
+    info = api.create_commit(
+        repo,
+        ops,
+        commit_message="factory push: formats, card, recipe, run.json",
+        repo_type="dataset",
+        revision=revision,
+        token=token,
+    )
     return str(getattr(info, "commit_url", "") or f"{repo}@{revision or 'main'}")
 
 
@@ -117,7 +139,10 @@ def _reason(exc: Exception, repo: str) -> str:
         return "HF_HUB_OFFLINE is set: unset it to push to the Hub"
     if isinstance(exc, HfHubHTTPError):
         status = getattr(getattr(exc, "response", None), "status_code", None)
-        why = {401: "the token was not accepted", 403: "the token may not write there",
-               404: "no such repo or no access"}.get(status, _first_line(exc))
+        why = {
+            401: "the token was not accepted",
+            403: "the token may not write there",
+            404: "no such repo or no access",
+        }.get(status, _first_line(exc))
         return f"the Hub refused the push to {repo} (HTTP {status}): {why}"
     return f"could not reach the Hub to push {repo}: {type(exc).__name__}: {_first_line(exc)}"

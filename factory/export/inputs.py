@@ -39,9 +39,11 @@ def load_samples(run_dir: Path, gated: bool = True) -> tuple[list[Sample], str]:
         return read_user_records(kept, Sample), kept.name  # written whole by the gate
     if raw.exists():
         if gated:
-            raise GateNotRun(f"{kept}: missing: the recipe has a quality gate and it has not run on this run's "
-                             "samples; run the gate (`factory run RECIPE` resumes the run and gates it), "
-                             "or pass --ungated to export the samples as they are")
+            raise GateNotRun(
+                f"{kept}: missing: the recipe has a quality gate and it has not run on this run's "
+                "samples; run the gate (`factory run RECIPE` resumes the run and gates it), "
+                "or pass --ungated to export the samples as they are"
+            )
         return read_user_records(raw, Sample, torn_tail_ok=True), raw.name
     raise NothingToExport(f"{run_dir}: no kept.jsonl or samples.jsonl to export (run `factory run` first)")
 

@@ -21,8 +21,13 @@ from factory.records import Message, Sample, iter_user_jsonl, make_id
 if TYPE_CHECKING:  # the Recipe is assembled from the stages, which import this module
     from factory.recipe import Recipe
 
-_SHAREGPT_ROLES = {"human": "user", "user": "user", "gpt": "assistant", "assistant": "assistant",
-                   "system": "system"}
+_SHAREGPT_ROLES = {
+    "human": "user",
+    "user": "user",
+    "gpt": "assistant",
+    "assistant": "assistant",
+    "system": "system",
+}
 
 
 def _language(text: str) -> str:
@@ -34,9 +39,15 @@ def _row_messages(row: dict, where: str) -> tuple[str, list[Message]]:
     if "instruction" in row and "output" in row:
         msgs = []
         for h in row.get("history") or []:
-            msgs += [Message(role="user", content=str(h[0])), Message(role="assistant", content=str(h[1]), train=True)]
+            msgs += [
+                Message(role="user", content=str(h[0])),
+                Message(role="assistant", content=str(h[1]), train=True),
+            ]
         prompt = "\n".join(x for x in (str(row["instruction"]), str(row.get("input") or "")) if x)
-        msgs += [Message(role="user", content=prompt), Message(role="assistant", content=str(row["output"]), train=True)]
+        msgs += [
+            Message(role="user", content=prompt),
+            Message(role="assistant", content=str(row["output"]), train=True),
+        ]
         return str(row.get("system") or ""), msgs
     turns = row.get("conversations") or row.get("messages")
     if isinstance(turns, list):
@@ -51,8 +62,9 @@ def _row_messages(row: dict, where: str) -> tuple[str, list[Message]]:
             else:
                 msgs.append(Message(role=role, content=content, train=role == "assistant"))
         return system, msgs
-    raise ValueError(f"{where}: not an Alpaca (instruction/output), ShareGPT (conversations) or "
-                     "OpenAI (messages) row")
+    raise ValueError(
+        f"{where}: not an Alpaca (instruction/output), ShareGPT (conversations) or OpenAI (messages) row"
+    )
 
 
 def load_general(path: Path) -> list[Sample]:
@@ -63,9 +75,18 @@ def load_general(path: Path) -> list[Sample]:
         if not any(m.role == "assistant" for m in msgs):
             continue
         text = " ".join(m.content for m in msgs)
-        out.append(Sample(id=make_id("gen", path.name, n, text), type="general", character="",
-                          language=_language(text), system=system, messages=msgs,
-                          source_ids=[f"file:{path.name}#{n}"], labels={"source": path.name}))
+        out.append(
+            Sample(
+                id=make_id("gen", path.name, n, text),
+                type="general",
+                character="",
+                language=_language(text),
+                system=system,
+                messages=msgs,
+                source_ids=[f"file:{path.name}#{n}"],
+                labels={"source": path.name},
+            )
+        )
     if not out:
         raise ValueError(f"{path}: no usable rows")
     return out
@@ -102,8 +123,9 @@ def mix_path(src: GeneralSource, recipe: Recipe | None) -> Path:
     return (recipe.source_path.parent / src.path).resolve()
 
 
-def general_rows(mix: MixConfig, recipe: Recipe | None, n_roleplay: int, seed: int,
-                 convert) -> tuple[list, list[MixPart]]:
+def general_rows(
+    mix: MixConfig, recipe: Recipe | None, n_roleplay: int, seed: int, convert
+) -> tuple[list, list[MixPart]]:
     """The general rows to add (already converted by `convert(sample) -> list[row]`) and a report."""
     wanted = counts(n_roleplay, [s.ratio for s in mix.general])
     rows, parts = [], []

@@ -35,23 +35,42 @@ def fold(d: Dialogue) -> list[Dialogue]:
         if t.role != "assistant" or not t.train:
             continue
         user = Turn("user", [Part(None, _prompt(d.turns[:k], d.character, d.language))])
-        reply = Turn("assistant", [Part(None, line(d.character, " ".join(p.text for p in t.parts)))], train=True)
-        out.append(Dialogue(id=f"{d.id}#{k}", type=d.type, character=d.character, language=d.language,
-                            system=d.system, turns=[user, reply], labels=d.labels))
+        reply = Turn(
+            "assistant", [Part(None, line(d.character, " ".join(p.text for p in t.parts)))], train=True
+        )
+        out.append(
+            Dialogue(
+                id=f"{d.id}#{k}",
+                type=d.type,
+                character=d.character,
+                language=d.language,
+                system=d.system,
+                turns=[user, reply],
+                labels=d.labels,
+            )
+        )
     return out
 
 
 def fold_prompt(d: Dialogue) -> Dialogue:
     """A prompt dialogue (ending on the user side) as the single folded user turn."""
     user = Turn("user", [Part(None, _prompt(d.turns, d.character, d.language))])
-    return Dialogue(id=d.id, type=d.type, character=d.character, language=d.language, system=d.system,
-                    turns=[user], labels=d.labels)
+    return Dialogue(
+        id=d.id,
+        type=d.type,
+        character=d.character,
+        language=d.language,
+        system=d.system,
+        turns=[user],
+        labels=d.labels,
+    )
 
 
 def fold_pair(p: PairDialogue) -> PairDialogue:
     prompt = fold_prompt(p.prompt)
-    return PairDialogue(prompt, line(prompt.character, p.chosen), line(prompt.character, p.rejected),
-                        p.rejected_kind, p.id)
+    return PairDialogue(
+        prompt, line(prompt.character, p.chosen), line(prompt.character, p.rejected), p.rejected_kind, p.id
+    )
 
 
 def unquote(text: str, name: str) -> str:
@@ -59,7 +78,7 @@ def unquote(text: str, name: str) -> str:
     body = text.strip()
     for label in (f"{name}:", f"{name}："):
         if body.startswith(label):
-            body = body[len(label):].lstrip()
+            body = body[len(label) :].lstrip()
     if body.startswith('"'):
         body = body[1:]
         body = body.split(STOP, 1)[0]

@@ -71,7 +71,9 @@ def _placeholders(value, env: dict):
     if isinstance(value, list):
         return [_placeholders(v, env) for v in value]
     if isinstance(value, str):
-        return _ENV.sub(lambda m: m.group(0) if m.group(1) in env or m.group(2) is not None else "unset", value)
+        return _ENV.sub(
+            lambda m: m.group(0) if m.group(1) in env or m.group(2) is not None else "unset", value
+        )
     return value
 
 
@@ -81,7 +83,9 @@ def load_lenient(path: Path, sets: list[str] | None = None) -> Recipe:
     data = read_recipe_data(path)  # no aliases, no duplicate keys: the same reader as `factory run`
     data = apply_overrides(data, list(sets or []))
     user_keys = {item.partition("=")[0].strip() for item in sets or []}
-    recipe = parse_recipe(_placeholders(data, dict(os.environ)), path.parent.resolve(), path.resolve(), user_keys)
+    recipe = parse_recipe(
+        _placeholders(data, dict(os.environ)), path.parent.resolve(), path.resolve(), user_keys
+    )
     recipe._sets = list(sets or [])
     return recipe
 

@@ -55,8 +55,13 @@ class Split:
         return "eval" if sample_id in self.eval_ids else "train"
 
 
-def split_samples(samples: list[Sample], eval_share: float, seed: int,
-                  held_out_characters: list[str] | None = None, min_train: int = 0) -> Split:
+def split_samples(
+    samples: list[Sample],
+    eval_share: float,
+    seed: int,
+    held_out_characters: list[str] | None = None,
+    min_train: int = 0,
+) -> Split:
     held = set(held_out_characters or [])
     uf = _Union()
     for s in samples:
@@ -70,14 +75,16 @@ def split_samples(samples: list[Sample], eval_share: float, seed: int,
     forced = {g for g, ms in members.items() if any(m.character in held for m in ms)}
     for g in forced:
         out.eval_ids.update(m.id for m in members[g])
-    rest = sorted((g for g in members if g not in forced),
-                  key=lambda g: hashlib.sha256(f"{seed}|{g}".encode()).hexdigest())
+    rest = sorted(
+        (g for g in members if g not in forced),
+        key=lambda g: hashlib.sha256(f"{seed}|{g}".encode()).hexdigest(),
+    )
     target = round(eval_share * len(samples)) if eval_share > 0 else 0
     if eval_share > 0 and target == 0 and len(samples) >= 2:
         target = 1
     taken = len(out.eval_ids)
     chosen: list[str] = []
-    for g in (rest[:-1] if len(rest) > 1 else []):  # always leave train at least one group
+    for g in rest[:-1] if len(rest) > 1 else []:  # always leave train at least one group
         if taken >= target:
             break
         size = len(members[g])
@@ -90,9 +97,12 @@ def split_samples(samples: list[Sample], eval_share: float, seed: int,
         out.eval_ids.update(m.id for m in members[g])
     out.eval_groups = len(forced) + len(chosen)
     if target and not chosen and not forced:
-        out.note = ("eval split is empty: all samples form one scene/session/card group" if len(rest) <= 1 else
-                    f"eval split is empty: {len(samples)} samples, and train keeps at least "
-                    f"split.min_train ({min_train})")
+        out.note = (
+            "eval split is empty: all samples form one scene/session/card group"
+            if len(rest) <= 1
+            else f"eval split is empty: {len(samples)} samples, and train keeps at least "
+            f"split.min_train ({min_train})"
+        )
     return out
 
 

@@ -28,9 +28,14 @@ def _summary(values: list[int]) -> dict:
     if not values:
         return {"rows": 0, "total": 0, "mean": 0, "median": 0, "p95": 0, "max": 0}
     ordered = sorted(values)
-    return {"rows": len(values), "total": sum(values), "mean": round(statistics.fmean(values), 1),
-            "median": int(statistics.median(values)), "p95": ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))],
-            "max": ordered[-1]}
+    return {
+        "rows": len(values),
+        "total": sum(values),
+        "mean": round(statistics.fmean(values), 1),
+        "median": int(statistics.median(values)),
+        "p95": ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))],
+        "max": ordered[-1],
+    }
 
 
 def sft_stats(rows: Iterable[dict]) -> dict:

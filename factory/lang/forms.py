@@ -22,6 +22,7 @@ def pick(language: str, en: str, zh: str) -> str:
     """The English or the Chinese form of a phrase, by `language` (the inline `a if zh else b`)."""
     return zh if is_zh(language) else en
 
+
 @dataclass(frozen=True)
 class Punctuation:
     colon: str  # after a speaker label: "Name: text" / "名字：文字"
@@ -31,8 +32,10 @@ class Punctuation:
     aside: tuple[str, str]  # around a parenthetical after a word: " (x)" / "（x）"
 
 
-PUNCTUATION = {"en": Punctuation(": ", ", ", "; ", " ", (" (", ")")),
-               "zh": Punctuation("：", "、", "；", "", ("（", "）"))}
+PUNCTUATION = {
+    "en": Punctuation(": ", ", ", "; ", " ", (" (", ")")),
+    "zh": Punctuation("：", "、", "；", "", ("（", "）")),
+}
 # Quote marks that open and close speech, Chinese corner brackets and curly and straight quotes.
 QUOTE_PAIRS = {"「": "」", "『": "』", "“": "”", '"': '"'}
 # Small words the dataset writes in both languages (labels of people in a transcript).

@@ -21,8 +21,9 @@ def _name_parts(name: str) -> list[str]:
     return out
 
 
-def character_names(name: str, aliases: tuple[str, ...] | list[str] | None = (), *,
-                    mentions: bool = False) -> list[str]:
+def character_names(
+    name: str, aliases: tuple[str, ...] | list[str] | None = (), *, mentions: bool = False
+) -> list[str]:
     """The names of the character: the name, its aliases and, for a Western name, the family name.
 
     This is who a speaker label must be to be the character (stages, references, export). With

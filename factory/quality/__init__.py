@@ -35,13 +35,25 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS = {
-    "assistant_tone_hits": "blacklist", "Blacklist": "blacklist", "Hit": "blacklist", "default_entries": "blacklist",
-    "self_name_violation": "selfname", "Violation": "selfname",
-    "segments": "text", "Segment": "text", "name_variants": "text",
-    "run_gate": "gate", "run_gate_async": "gate", "GateResult": "gate",
-    "write_outputs": "report", "render_markdown": "report",
-    "near_duplicates": "dedup", "LshParams": "dedup", "DedupResult": "dedup",
-    "RULES": "rules", "Finding": "rules",
+    "assistant_tone_hits": "blacklist",
+    "Blacklist": "blacklist",
+    "Hit": "blacklist",
+    "default_entries": "blacklist",
+    "self_name_violation": "selfname",
+    "Violation": "selfname",
+    "segments": "text",
+    "Segment": "text",
+    "name_variants": "text",
+    "run_gate": "gate",
+    "run_gate_async": "gate",
+    "GateResult": "gate",
+    "write_outputs": "report",
+    "render_markdown": "report",
+    "near_duplicates": "dedup",
+    "LshParams": "dedup",
+    "DedupResult": "dedup",
+    "RULES": "rules",
+    "Finding": "rules",
     "QualityConfig": "config",
 }
 __all__ = sorted(_EXPORTS)

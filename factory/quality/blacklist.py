@@ -47,10 +47,19 @@ def read_entries(path: Path, language: str) -> list[BlacklistEntry]:
         family, sep, pattern = line.partition("\t")
         family = family.strip()
         if not sep or not pattern.strip() or family not in CATEGORIES:
-            raise ValueError(f"{path}:{n}: expected FAMILY<tab>PATTERN with FAMILY one of {', '.join(CATEGORIES)}")
+            raise ValueError(
+                f"{path}:{n}: expected FAMILY<tab>PATTERN with FAMILY one of {', '.join(CATEGORIES)}"
+            )
         regex = pattern.startswith("re:")
-        out.append(BlacklistEntry(pattern=pattern[3:] if regex else pattern, regex=regex, language=language,
-                                  category=family, source=f"{path.name}:{n}"))
+        out.append(
+            BlacklistEntry(
+                pattern=pattern[3:] if regex else pattern,
+                regex=regex,
+                language=language,
+                category=family,
+                source=f"{path.name}:{n}",
+            )
+        )
     return out
 
 
@@ -101,7 +110,9 @@ class Blacklist:
         self._by_lang: dict[str, tuple[re.Pattern | None, list]] = {}
         for lang in ("zh", "en", None):
             sel = [(e, c) for e, c in self._compiled if lang is None or e.language in (lang, "any")]
-            combined = re.compile("|".join(f"(?:{c.pattern})" for _, c in sel), re.IGNORECASE) if sel else None
+            combined = (
+                re.compile("|".join(f"(?:{c.pattern})" for _, c in sel), re.IGNORECASE) if sel else None
+            )
             self._by_lang[lang or "*"] = (combined, sel)
 
     @classmethod
@@ -133,7 +144,9 @@ def default_blacklist() -> Blacklist:
     return Blacklist(default_entries())
 
 
-def assistant_tone_hits(text: str, language: str | None = None, blacklist: Blacklist | None = None) -> list[Hit]:
+def assistant_tone_hits(
+    text: str, language: str | None = None, blacklist: Blacklist | None = None
+) -> list[Hit]:
     """Blacklisted phrases in `text` (assistant tone, hedging, preaching); [] when it is clean.
 
     language "zh" / "en" picks that list (plus language-neutral entries); None checks both.

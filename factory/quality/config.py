@@ -18,19 +18,26 @@ from factory.recipe.errors import Strict
 Action = Literal["reject", "flag", "off"]
 
 
-
-
 class BlacklistEntry(Strict):
     """One blacklist entry: a phrase (or regex) no in-character line may contain."""
 
-    pattern: str = Field(min_length=1, description="The phrase, matched case-insensitively (a regex with "
-                         "`regex: true`).")
-    regex: bool = Field(False, description="Read `pattern` as a regular expression (checked when the recipe loads).")
+    pattern: str = Field(
+        min_length=1, description="The phrase, matched case-insensitively (a regex with `regex: true`)."
+    )
+    regex: bool = Field(
+        False, description="Read `pattern` as a regular expression (checked when the recipe loads)."
+    )
     language: Literal["zh", "en", "any"] = Field("any", description="The data language it applies to.")
     category: Literal["assistant_tone", "refusal", "hedging", "preachy", "custom"] = Field(
-        "custom", description="The family it reports under (`category:NAME` in `remove` drops a whole family).")
-    source: str = Field("", exclude=True, description="Where the entry is written (file:line): filled in for "
-                        "entries read from blacklist files, shown by `factory gate --explain`; not a recipe key.")
+        "custom",
+        description="The family it reports under (`category:NAME` in `remove` drops a whole family).",
+    )
+    source: str = Field(
+        "",
+        exclude=True,
+        description="Where the entry is written (file:line): filled in for "
+        "entries read from blacklist files, shown by `factory gate --explain`; not a recipe key.",
+    )
 
     @model_validator(mode="after")
     def _compiles(self) -> BlacklistEntry:
@@ -46,31 +53,52 @@ class BlacklistEntry(Strict):
 class BlacklistConfig(Strict):
     """The phrases that mark a line as out of character (assistant tone, refusals, hedging, preaching)."""
 
-    defaults: bool = Field(True, description="Start from the shipped lists (factory/quality/blacklists/"
-                           "{zh,en,any}.txt).")
-    add: list[BlacklistEntry | str] = Field(default_factory=list, description="More entries: a bare string is a "
-                                            "literal phrase, else `{pattern, regex, language, category}`.")
+    defaults: bool = Field(
+        True, description="Start from the shipped lists (factory/quality/blacklists/{zh,en,any}.txt)."
+    )
+    add: list[BlacklistEntry | str] = Field(
+        default_factory=list,
+        description="More entries: a bare string is a "
+        "literal phrase, else `{pattern, regex, language, category}`.",
+    )
     # default entries to drop: the pattern as written in factory/quality/blacklists/*.txt, or "category:NAME"
-    remove: list[str] = Field(default_factory=list, description="Shipped entries to drop: the pattern as written "
-                              "in the list file, or `category:NAME` for a whole family.")
-    files: list[Path] = Field(default_factory=list, description=(
-        "More blacklist files, read after the shipped ones (with `defaults: false`, instead of them): one "
-        "FAMILY<tab>PATTERN a line, `re:` before a regex (format: factory/quality/blacklists/README.txt). A file "
-        "named zh*.txt or en*.txt applies to that language, any other to all; relative paths are from the recipe."))
+    remove: list[str] = Field(
+        default_factory=list,
+        description="Shipped entries to drop: the pattern as written "
+        "in the list file, or `category:NAME` for a whole family.",
+    )
+    files: list[Path] = Field(
+        default_factory=list,
+        description=(
+            "More blacklist files, read after the shipped ones (with `defaults: false`, instead of them): one "
+            "FAMILY<tab>PATTERN a line, `re:` before a regex (format: factory/quality/blacklists/README.txt). A file "
+            "named zh*.txt or en*.txt applies to that language, any other to all; relative paths are from the recipe."
+        ),
+    )
 
 
 class SelfNameConfig(Strict):
     """The check that the character does not talk about itself in the third person, by name."""
 
-    mode: Literal["heuristic", "judge"] = Field("heuristic", description="heuristic: name patterns decide; "
-                                                "judge: the judge model decides every line (needs a judge).")
-    aliases: list[str] = Field(default_factory=list, description="More names the character goes by (besides "
-                               "character.aliases).")
+    mode: Literal["heuristic", "judge"] = Field(
+        "heuristic",
+        description="heuristic: name patterns decide; "
+        "judge: the judge model decides every line (needs a judge).",
+    )
+    aliases: list[str] = Field(
+        default_factory=list, description="More names the character goes by (besides character.aliases)."
+    )
     # heuristic mode + a judge endpoint: ask the judge about this many lines and report agreement
-    judge_sample: int = Field(0, ge=0, le=1_000_000, description="In heuristic mode with a judge: ask it about "
-                              "this many lines and report the agreement (0: none).")
-    seed: int = Field(0, description="Seed of the judged line sample; left unset it follows the "
-                      "recipe's `seed`.")
+    judge_sample: int = Field(
+        0,
+        ge=0,
+        le=1_000_000,
+        description="In heuristic mode with a judge: ask it about "
+        "this many lines and report the agreement (0: none).",
+    )
+    seed: int = Field(
+        0, description="Seed of the judged line sample; left unset it follows the recipe's `seed`."
+    )
 
 
 class FormatConfig(Strict):
@@ -78,19 +106,41 @@ class FormatConfig(Strict):
 
     # a character line needs this many tokens (zh: Han characters, en: words); a reply that is only a
     # backchannel ("嗯。", "Yes.") is short whatever its length, so a terse "不可！" or "Never!" can stay
-    min_length: dict[str, int] = Field(default_factory=lambda: {"zh": 2, "en": 1}, description="Tokens a "
-                                       "character line needs, per language (zh: Han characters, en: words; 0-10000); "
-                                       "a backchannel-only reply is short at any length.")
-    max_short_share: float = Field(0.34, ge=0, le=1, description="Reject a sample when more of its lines are short.")
+    min_length: dict[str, int] = Field(
+        default_factory=lambda: {"zh": 2, "en": 1},
+        description="Tokens a "
+        "character line needs, per language (zh: Han characters, en: words; 0-10000); "
+        "a backchannel-only reply is short at any length.",
+    )
+    max_short_share: float = Field(
+        0.34, ge=0, le=1, description="Reject a sample when more of its lines are short."
+    )
     # lines at least this long must end in punctuation or closing markup (0: do not check)
-    end_punct_min_length: dict[str, int] = Field(default_factory=lambda: {"zh": 15, "en": 8}, description="Lines "
-                                                 "at least this long (per language, 0-10000) must end in punctuation "
-                                                 "or closing markup; 0: do not check.")
-    min_language_share: float = Field(0.5, ge=0, le=1, description="Share of a line's letters that must be in "
-                                      "the expected script.")
-    user_labels: list[str] = Field(default_factory=lambda: [
-        "user", "用户", "human", "玩家", "player", "you", "你", "您", "{{user}}", "<user>", "对方"],
-        description="Speaker labels meaning the user: a character line with one (`User: ...`) speaks for the user.")
+    end_punct_min_length: dict[str, int] = Field(
+        default_factory=lambda: {"zh": 15, "en": 8},
+        description="Lines "
+        "at least this long (per language, 0-10000) must end in punctuation "
+        "or closing markup; 0: do not check.",
+    )
+    min_language_share: float = Field(
+        0.5, ge=0, le=1, description="Share of a line's letters that must be in the expected script."
+    )
+    user_labels: list[str] = Field(
+        default_factory=lambda: [
+            "user",
+            "用户",
+            "human",
+            "玩家",
+            "player",
+            "you",
+            "你",
+            "您",
+            "{{user}}",
+            "<user>",
+            "对方",
+        ],
+        description="Speaker labels meaning the user: a character line with one (`User: ...`) speaks for the user.",
+    )
 
     @field_validator("min_length", "end_punct_min_length")
     @classmethod
@@ -104,13 +154,16 @@ class FormatConfig(Strict):
 class DedupConfig(Strict):
     """Near-duplicate samples and lines: MinHash LSH candidates, verified with rapidfuzz."""
 
-    sample_threshold: float = Field(90.0, ge=0, le=100, description="rapidfuzz ratio at or above which two whole "
-                                    "samples are duplicates.")
+    sample_threshold: float = Field(
+        90.0, ge=0, le=100, description="rapidfuzz ratio at or above which two whole samples are duplicates."
+    )
     line_threshold: float = Field(85.0, ge=0, le=100, description="The same for single character lines.")
-    line_min_length: int = Field(5, ge=1, le=10_000, description="Shorter lines are left to the length and "
-                                 "pattern rules.")
-    line_max_share: float = Field(0.5, ge=0, le=1, description="Reject a sample when more of its lines repeat "
-                                  "lines elsewhere.")
+    line_min_length: int = Field(
+        5, ge=1, le=10_000, description="Shorter lines are left to the length and pattern rules."
+    )
+    line_max_share: float = Field(
+        0.5, ge=0, le=1, description="Reject a sample when more of its lines repeat lines elsewhere."
+    )
     num_perm: int = Field(128, ge=8, le=1024, description="MinHash permutations (a multiple of `bands`).")
     bands: int = Field(32, ge=1, le=1024, description="LSH bands: more bands find more candidate pairs.")
     shingle: int = Field(2, ge=1, le=8, description="Tokens per shingle.")
@@ -127,30 +180,44 @@ class PatternConfig(Strict):
     """Over-frequent openers and catchphrases: samples over a pattern's cap are downsampled."""
 
     opener_length: int = Field(4, ge=1, le=100, description="Tokens that make a line's opener.")
-    opener_max_share: float = Field(0.02, gt=0, le=1, description="Most samples (a share) one opener may start.")
+    opener_max_share: float = Field(
+        0.02, gt=0, le=1, description="Most samples (a share) one opener may start."
+    )
     ngram_length: int = Field(6, ge=2, le=100, description="Tokens of a repeated phrase (catchphrase).")
-    ngram_max_share: float = Field(0.05, gt=0, le=1, description="Most samples (a share) one phrase may appear in.")
-    min_keep: int = Field(2, ge=1, le=1_000_000, description="A cap never goes below this many samples "
-                          "(small datasets).")
+    ngram_max_share: float = Field(
+        0.05, gt=0, le=1, description="Most samples (a share) one phrase may appear in."
+    )
+    min_keep: int = Field(
+        2, ge=1, le=1_000_000, description="A cap never goes below this many samples (small datasets)."
+    )
     top: int = Field(10, ge=1, le=1000, description="Patterns listed in the report.")
-    seed: int = Field(0, description="Seed of which samples stay under a cap; left unset it follows "
-                      "the recipe's `seed`.")
+    seed: int = Field(
+        0, description="Seed of which samples stay under a cap; left unset it follows the recipe's `seed`."
+    )
 
 
 class QualityConfig(Strict):
     """The quality gate: which samples are kept, flagged or rejected, and why (quality/report.md)."""
 
-    enabled: bool = Field(True, description="false: the block stays but the gate does not run (export takes every sample).")
-    rules: dict[str, Action] = Field(default_factory=dict, description="Action per rule name, e.g. "
-                                     "`{format.too_short: flag}` (names: factory/quality/rules.py); unlisted: reject.")
-    blacklist: BlacklistConfig = Field(default_factory=BlacklistConfig, description="The out-of-character "
-                                       "phrase lists.")
-    selfname: SelfNameConfig = Field(default_factory=SelfNameConfig, description="The third-person self-naming "
-                                     "check.")
+    enabled: bool = Field(
+        True, description="false: the block stays but the gate does not run (export takes every sample)."
+    )
+    rules: dict[str, Action] = Field(
+        default_factory=dict,
+        description="Action per rule name, e.g. "
+        "`{format.too_short: flag}` (names: factory/quality/rules.py); unlisted: reject.",
+    )
+    blacklist: BlacklistConfig = Field(
+        default_factory=BlacklistConfig, description="The out-of-character phrase lists."
+    )
+    selfname: SelfNameConfig = Field(
+        default_factory=SelfNameConfig, description="The third-person self-naming check."
+    )
     format: FormatConfig = Field(default_factory=FormatConfig, description="The format rules.")
     dedup: DedupConfig = Field(default_factory=DedupConfig, description="Near-duplicate samples and lines.")
-    patterns: PatternConfig = Field(default_factory=PatternConfig, description="Over-frequent openers and "
-                                    "catchphrases.")
+    patterns: PatternConfig = Field(
+        default_factory=PatternConfig, description="Over-frequent openers and catchphrases."
+    )
     examples: int = Field(3, ge=0, le=50, description="Examples per rule in the report.")
 
     def check_paths(self, base: Path, key: str = "quality") -> None:

@@ -82,7 +82,7 @@ def band_keys(texts: Sequence[str], p: LshParams) -> tuple[np.ndarray, np.ndarra
     has = np.zeros(len(texts), dtype=bool)
 
     def one(lo: int) -> None:
-        tok = tokenize(texts[lo:lo + p.batch], normalized=True)
+        tok = tokenize(texts[lo : lo + p.batch], normalized=True)
         grams, owner, _ = ngrams(tok, p.shingle, short="unigrams")
         if not len(grams):
             return
@@ -170,8 +170,9 @@ def components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         labels = new
 
 
-def verify(norm: Sequence[str], left: np.ndarray, right: np.ndarray, threshold: float,
-           workers: int = 1) -> np.ndarray:
+def verify(
+    norm: Sequence[str], left: np.ndarray, right: np.ndarray, threshold: float, workers: int = 1
+) -> np.ndarray:
     """Mask of candidate pairs whose rapidfuzz ratio reaches the threshold."""
     if not len(left):
         return np.zeros(0, dtype=bool)
@@ -190,15 +191,17 @@ def _partners(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return out
 
 
-def near_duplicates(texts: Sequence[str], params: LshParams | None = None,
-                    normalized: bool = False) -> DedupResult:
+def near_duplicates(
+    texts: Sequence[str], params: LshParams | None = None, normalized: bool = False
+) -> DedupResult:
     """Cluster texts into exact + near duplicates; see the module docstring for the method."""
     p = params or LshParams()
     t0 = time.perf_counter()
     norm = list(texts) if normalized else normalize_many(texts)
     first: dict[str, int] = {}
-    exact_of = np.fromiter((first.setdefault(t, i) for i, t in enumerate(norm)), dtype=np.int64,
-                           count=len(norm))
+    exact_of = np.fromiter(
+        (first.setdefault(t, i) for i, t in enumerate(norm)), dtype=np.int64, count=len(norm)
+    )
     uniq_idx = np.fromiter(first.values(), dtype=np.int64, count=len(first))  # increasing
     uniq = [norm[i] for i in uniq_idx.tolist()]
     t1 = time.perf_counter()
@@ -215,7 +218,18 @@ def near_duplicates(texts: Sequence[str], params: LshParams | None = None,
     # unique k is input index uniq_idx[k]; both orders agree, so the smallest unique is the smallest input
     labels = uniq_idx[comp][np.searchsorted(uniq_idx, exact_of)]
     t5 = time.perf_counter()
-    return DedupResult(labels=labels, normalized=norm, exact_of=exact_of, candidates=len(left),
-                       verified=int(ok.sum()), partner=partner,
-                       timings={"normalize": t1 - t0, "minhash": t2 - t1, "bands": t3 - t2,
-                                "verify": t4 - t3, "cluster": t5 - t4})
+    return DedupResult(
+        labels=labels,
+        normalized=norm,
+        exact_of=exact_of,
+        candidates=len(left),
+        verified=int(ok.sum()),
+        partner=partner,
+        timings={
+            "normalize": t1 - t0,
+            "minhash": t2 - t1,
+            "bands": t3 - t2,
+            "verify": t4 - t3,
+            "cluster": t5 - t4,
+        },
+    )

@@ -62,4 +62,3 @@ def _finding_line(f: Finding, sample: Sample, decisive: bool) -> str:
         where = f"\n      «{f.span}»"
     dup = f" (duplicate of {f.duplicate_of})" if f.duplicate_of else ""
     return f"  {'*' if decisive else '-'} {f.rule}: {f.detail}{dup}{where}"
-

@@ -18,23 +18,76 @@ from factory.records import Sample
 _PAIRS = [("（", "）"), ("(", ")"), ("「", "」"), ("『", "』"), ("【", "】"), ("“", "”")]
 _DEBRIS = re.compile(
     r"\{\{\s*(user|char|name|bot)\s*\}\}|<\s*/?\s*(user|char|bot)\s*>|\[(USER|CHAR|NAME)\]|<\|[a-z_]+\|>"
-    r"|\[/?INST\]|</?s>|<<SYS>>|```|\"(role|content)\"\s*:|^\s*[\[{]\s*\"|\\n", re.I)
+    r"|\[/?INST\]|</?s>|<<SYS>>|```|\"(role|content)\"\s*:|^\s*[\[{]\s*\"|\\n",
+    re.I,
+)
 _END_OK = set("。！？!?.…~～」』”\"）)*】]'’—–-♪") | {"\u2026"}
 _DANGLING = set("，,、；;：:（(「『“‘")
-_ZH_DANGLING_END = ("因为", "所以", "如果", "虽然", "但是", "而且", "并且", "以及", "或者", "还有", "和", "与", "及",
-                    "或", "把", "被", "从", "向", "给", "让")
-_EN_DANGLING_END = {"the", "a", "an", "and", "or", "but", "to", "of", "with", "my", "your", "in", "on", "for",
-                    "that", "because", "if", "when", "than", "as", "at", "by", "from", "into", "his", "her"}
+_ZH_DANGLING_END = (
+    "因为",
+    "所以",
+    "如果",
+    "虽然",
+    "但是",
+    "而且",
+    "并且",
+    "以及",
+    "或者",
+    "还有",
+    "和",
+    "与",
+    "及",
+    "或",
+    "把",
+    "被",
+    "从",
+    "向",
+    "给",
+    "让",
+)
+_EN_DANGLING_END = {
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "but",
+    "to",
+    "of",
+    "with",
+    "my",
+    "your",
+    "in",
+    "on",
+    "for",
+    "that",
+    "because",
+    "if",
+    "when",
+    "than",
+    "as",
+    "at",
+    "by",
+    "from",
+    "into",
+    "his",
+    "her",
+}
 _LAST_WORD = re.compile(r"([A-Za-z']+)\s*$")
 _YOU_ACTION = re.compile(r"^\s*(你|您|you\b)", re.I)
 # The character writing the user's words: 你…说： / "You nod and say, ..."
-_YOU_SAY = re.compile(r"^\s*(?:你|您)[^。！？「“\n]{0,30}?(?:说|道|问|答|喊)道?[：:]"
-                      r"|^\s*you\s+[^.!?\"“\n]{0,40}?\b(?:say|said|ask|asked|reply|replied)\b[,:]?\s*[\"“]", re.I)
+_YOU_SAY = re.compile(
+    r"^\s*(?:你|您)[^。！？「“\n]{0,30}?(?:说|道|问|答|喊)道?[：:]"
+    r"|^\s*you\s+[^.!?\"“\n]{0,40}?\b(?:say|said|ask|asked|reply|replied)\b[,:]?\s*[\"“]",
+    re.I,
+)
 # Assistant formatting: markdown headings, bold labels, list items on their own lines
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S", re.M)
 _MD_BOLD = re.compile(r"\*\*[^*\n]{1,60}\*\*")
-_MD_ITEM = re.compile(r"^\s*(?:[-*•+]\s+|\d{1,2}[.、)）]\s*|[一二三四五六七八九十]{1,3}[、．]\s*|[（(][一二三四五六七八九十\d]{1,2}[)）]\s*)\S",
-                      re.M)
+_MD_ITEM = re.compile(
+    r"^\s*(?:[-*•+]\s+|\d{1,2}[.、)）]\s*|[一二三四五六七八九十]{1,3}[、．]\s*|[（(][一二三四五六七八九十\d]{1,2}[)）]\s*)\S",
+    re.M,
+)
 # Chinese words after which a clause cannot stop (ICTCLAS: preposition, conjunction, adverb,
 # structural particle 的/地/得/着), and, on longer lines, a verb or pronoun left without its object.
 _ZH_OPEN_TAGS = ("p", "c", "d", "uj", "uv", "ud", "uz")
@@ -44,21 +97,119 @@ _ZH_OPEN_MIN_HAN = 4  # shorter lines say too little ("算了", "也罢")
 _ZH_OPEN_LONG_HAN = 8
 # Backchannels: replies that only acknowledge, a closed class (not "Never!" or "准奏。")
 _FILLERS = {
-    "zh": {"嗯", "嗯嗯", "哦", "噢", "喔", "哈", "哈哈", "呵呵", "好", "好的", "是", "是的", "对", "对的", "行", "唔", "啊",
-           "哎", "诶", "好吧", "嗯哼"},
-    "en": {"yes", "no", "ok", "okay", "hm", "hmm", "oh", "ah", "aye", "indeed", "yeah", "yep", "nope", "sure", "right",
-           "mm", "uh", "um", "oui", "alright", "fine"},
+    "zh": {
+        "嗯",
+        "嗯嗯",
+        "哦",
+        "噢",
+        "喔",
+        "哈",
+        "哈哈",
+        "呵呵",
+        "好",
+        "好的",
+        "是",
+        "是的",
+        "对",
+        "对的",
+        "行",
+        "唔",
+        "啊",
+        "哎",
+        "诶",
+        "好吧",
+        "嗯哼",
+    },
+    "en": {
+        "yes",
+        "no",
+        "ok",
+        "okay",
+        "hm",
+        "hmm",
+        "oh",
+        "ah",
+        "aye",
+        "indeed",
+        "yeah",
+        "yep",
+        "nope",
+        "sure",
+        "right",
+        "mm",
+        "uh",
+        "um",
+        "oui",
+        "alright",
+        "fine",
+    },
 }
 _FILLER_SPLIT = re.compile(r"[\W_]+")
 MODEL_MIN_CONFIDENCE = 0.8  # a Latin-script line the language model gives another language with this much
 MODEL_MIN_WORDS = 4
 # English function words: a line where they are a quarter of the words is English without asking the
 # model (the common case, and the model is a third of the format checks' time)
-_EN_FUNCTION = frozenset({"the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for",
-    "with", "from", "by", "is", "are", "was", "were", "be", "been", "am", "i", "you", "he", "she", "it",
-    "we", "they", "my", "your", "his", "her", "our", "their", "me", "him", "us", "them", "this", "that",
-    "not", "no", "do", "does", "did", "have", "has", "had", "will", "would", "can", "could", "shall",
-    "should", "what", "who"})
+_EN_FUNCTION = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "from",
+        "by",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "am",
+        "i",
+        "you",
+        "he",
+        "she",
+        "it",
+        "we",
+        "they",
+        "my",
+        "your",
+        "his",
+        "her",
+        "our",
+        "their",
+        "me",
+        "him",
+        "us",
+        "them",
+        "this",
+        "that",
+        "not",
+        "no",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "shall",
+        "should",
+        "what",
+        "who",
+    }
+)
 _EN_WORD = re.compile(r"[A-Za-z']+")
 EXPECTED_SCRIPT = lang.SCRIPTS
 _MIN_LETTERS = 6  # fewer letters say nothing about the language ("OK!", "嗯嗯")
@@ -137,8 +288,9 @@ def markdown(text: str) -> str | None:
     return None
 
 
-def check_format(sample: Sample, language: str, names: list[str], cfg: FormatConfig,
-                 others: set[str] | None = None) -> list[Finding]:
+def check_format(
+    sample: Sample, language: str, names: list[str], cfg: FormatConfig, others: set[str] | None = None
+) -> list[Finding]:
     """Format findings for one sample (empty turns, markup, truncation, language, user, length)."""
     out: list[Finding] = []
     for i, m in enumerate(sample.messages):
@@ -147,8 +299,11 @@ def check_format(sample: Sample, language: str, names: list[str], cfg: FormatCon
         elif m.role != "system":
             d = _DEBRIS.search(m.content)
             if d:
-                out.append(Finding("format.broken_markup", f"template/markup debris in {m.role} turn {i}",
-                                   d.group(0), i))
+                out.append(
+                    Finding(
+                        "format.broken_markup", f"template/markup debris in {m.role} turn {i}", d.group(0), i
+                    )
+                )
     targets = target_turns(sample)
     if not targets:
         out.append(Finding("format.no_target_turn", "no assistant message with train=true"))
@@ -167,8 +322,14 @@ def check_format(sample: Sample, language: str, names: list[str], cfg: FormatCon
             short.append(i)
     if short and len(short) / len(targets) > cfg.max_short_share:
         i = short[0]
-        out.append(Finding("format.too_short", f"{len(short)} of {len(targets)} character lines shorter than "
-                           f"{min_len} tokens", sample.messages[i].content.strip()[:80], i))
+        out.append(
+            Finding(
+                "format.too_short",
+                f"{len(short)} of {len(targets)} character lines shorter than {min_len} tokens",
+                sample.messages[i].content.strip()[:80],
+                i,
+            )
+        )
     return out
 
 
@@ -180,16 +341,23 @@ def check_line(text: str, language: str, names: list[str], cfg: FormatConfig) ->
     out = _line_findings(text, 0, language, labels, cfg, cfg.end_punct_min_length.get(language, 0))
     min_len = cfg.min_length.get(language, 0)
     if count_tokens(text) < min_len or is_filler(text, language):
-        out.append(Finding("format.too_short", f"shorter than {min_len} tokens or only a backchannel",
-                           text.strip()[:80], 0))
+        out.append(
+            Finding(
+                "format.too_short",
+                f"shorter than {min_len} tokens or only a backchannel",
+                text.strip()[:80],
+                0,
+            )
+        )
     d = _DEBRIS.search(text)
     if d:
         out.append(Finding("format.broken_markup", "template/markup debris", d.group(0), 0))
     return out
 
 
-def _line_findings(text: str, i: int, language: str, user_labels: set[str], cfg: FormatConfig,
-                   end_len: int) -> list[Finding]:
+def _line_findings(
+    text: str, i: int, language: str, user_labels: set[str], cfg: FormatConfig, end_len: int
+) -> list[Finding]:
     out = []
     md = markdown(text)
     if md:
@@ -204,9 +372,16 @@ def _line_findings(text: str, i: int, language: str, user_labels: set[str], cfg:
         out.append(Finding("format.broken_markup", f"unbalanced {bad[1]}", text.strip()[:80], i))
     elif why:
         out.append(Finding("format.truncated", why, text.strip()[-40:], i))
-    elif not md and end_len and count_tokens(text) >= end_len and text.rstrip()[-1:] not in _END_OK \
-            and not _is_symbol(text.rstrip()[-1:]):
-        out.append(Finding("format.truncated", "a long line without closing punctuation", text.strip()[-40:], i))
+    elif (
+        not md
+        and end_len
+        and count_tokens(text) >= end_len
+        and text.rstrip()[-1:] not in _END_OK
+        and not _is_symbol(text.rstrip()[-1:])
+    ):
+        out.append(
+            Finding("format.truncated", "a long line without closing punctuation", text.strip()[-40:], i)
+        )
     wrong = wrong_script(text, language, cfg.min_language_share) or wrong_language(text, language)
     if wrong:
         out.append(Finding("format.wrong_language", wrong, text.strip()[:80], i))

@@ -43,8 +43,13 @@ class GateResult:
     @property
     def summary(self) -> dict:
         r = self.report
-        return {"input": r["input"], "kept": r["kept"], "rejected": r["rejected"], "flagged": r["flagged"],
-                "by_rule": {k: v["rejected"] for k, v in r["rules"].items() if v["rejected"]}}
+        return {
+            "input": r["input"],
+            "kept": r["kept"],
+            "rejected": r["rejected"],
+            "flagged": r["flagged"],
+            "by_rule": {k: v["rejected"] for k, v in r["rules"].items() if v["rejected"]},
+        }
 
 
 @dataclass
@@ -58,16 +63,29 @@ class _Item:
     reason: Finding | None = None
 
 
-def run_gate(samples: Sequence[Sample], config: QualityConfig | None = None, character: str | None = None,
-             language: str | None = None, judge: Engine | None = None, **kw) -> GateResult:
+def run_gate(
+    samples: Sequence[Sample],
+    config: QualityConfig | None = None,
+    character: str | None = None,
+    language: str | None = None,
+    judge: Engine | None = None,
+    **kw,
+) -> GateResult:
     """Synchronous entry point; inside a running event loop use `await run_gate_async(...)`."""
     return asyncio.run(run_gate_async(samples, config, character, language, judge, **kw))
 
 
-async def run_gate_async(samples: Sequence[Sample], config: QualityConfig | None = None,
-                         character: str | None = None, language: str | None = None,
-                         judge: Engine | None = None, *, aliases: Sequence[str] = (),
-                         invalid: Sequence[tuple[str, str]] = (), progress=None) -> GateResult:
+async def run_gate_async(
+    samples: Sequence[Sample],
+    config: QualityConfig | None = None,
+    character: str | None = None,
+    language: str | None = None,
+    judge: Engine | None = None,
+    *,
+    aliases: Sequence[str] = (),
+    invalid: Sequence[tuple[str, str]] = (),
+    progress=None,
+) -> GateResult:
     """Gate `samples`; `invalid` are (id, why) of input records that did not parse, reported as rejected."""
     cfg = config or QualityConfig()
     timings: dict[str, float] = {}
@@ -115,8 +133,19 @@ async def run_gate_async(samples: Sequence[Sample], config: QualityConfig | None
     timings["patterns"] = time.perf_counter() - t
 
     kept, rejected = _assemble(state, invalid)
-    report = build_report(cfg, state, invalid, kept, rejected, dedup=dedup_report, patterns=pattern_report,
-                          selfname=selfname_report, timings=timings, character=character, language=language)
+    report = build_report(
+        cfg,
+        state,
+        invalid,
+        kept,
+        rejected,
+        dedup=dedup_report,
+        patterns=pattern_report,
+        selfname=selfname_report,
+        timings=timings,
+        character=character,
+        language=language,
+    )
     findings: dict[str, list[Finding]] = {}
     for it in state:  # a repeated id keeps the first sample's findings
         extra = [it.reason] if it.reason is not None and it.reason not in it.findings else []
@@ -124,16 +153,29 @@ async def run_gate_async(samples: Sequence[Sample], config: QualityConfig | None
     return GateResult(kept, rejected, report, findings)
 
 
-def line_findings(text: str, character: str, language: str, blacklist: Blacklist, aliases: Sequence[str],
-                  turn: int = 0) -> list[Finding]:
+def line_findings(
+    text: str, character: str, language: str, blacklist: Blacklist, aliases: Sequence[str], turn: int = 0
+) -> list[Finding]:
     """Blacklist and self-name findings for one character line (the gate's, and a DPO `chosen` reply's)."""
-    found = [Finding(f"blacklist.{hit.category}", f"blacklisted phrase (entry {hit.pattern!r}"
-                     + (f", {hit.source})" if hit.source else ")"), hit.span, turn)
-             for hit in blacklist.hits(text, language)]
+    found = [
+        Finding(
+            f"blacklist.{hit.category}",
+            f"blacklisted phrase (entry {hit.pattern!r}" + (f", {hit.source})" if hit.source else ")"),
+            hit.span,
+            turn,
+        )
+        for hit in blacklist.hits(text, language)
+    ]
     generic = generic_statement(text, language)
     if generic and not any(f.rule in ("blacklist.hedging", "blacklist.preachy") for f in found):
-        found.append(Finding("tone.generic", "a generic statement: generic person, norm or relativity, no one "
-                             "in the scene", generic, turn))
+        found.append(
+            Finding(
+                "tone.generic",
+                "a generic statement: generic person, norm or relativity, no one in the scene",
+                generic,
+                turn,
+            )
+        )
     v = self_name_violation(text, character, language, aliases) if character else None
     if v is not None:
         found.append(Finding(f"selfname.{v.kind}", v.detail, v.span, turn))
@@ -154,8 +196,9 @@ def _decide(it: _Item, findings: list[Finding], cfg: QualityConfig, record: bool
         it.reason = primary(rejects)
 
 
-async def _judge_step(cfg: QualityConfig, judge: Engine | None, live: list[_Item], lines: list[Line],
-                      heur: list[bool], progress) -> dict:
+async def _judge_step(
+    cfg: QualityConfig, judge: Engine | None, live: list[_Item], lines: list[Line], heur: list[bool], progress
+) -> dict:
     mode = cfg.selfname.mode
     out: dict = {"mode": mode, "lines": len(lines), "heuristic_flagged": sum(heur)}
     if mode == "judge" and judge is None:
@@ -163,8 +206,11 @@ async def _judge_step(cfg: QualityConfig, judge: Engine | None, live: list[_Item
     if judge is None or not lines or (mode == "heuristic" and cfg.selfname.judge_sample == 0):
         return out
     if mode == "judge":  # lines of samples another rule already rejects would not change the outcome
-        doomed = {k for k, it in enumerate(live)
-                  if any(cfg.action(f.rule) == "reject" and not f.rule.startswith("selfname.") for f in it.findings)}
+        doomed = {
+            k
+            for k, it in enumerate(live)
+            if any(cfg.action(f.rule) == "reject" and not f.rule.startswith("selfname.") for f in it.findings)
+        }
         pick = [i for i, ln in enumerate(lines) if ln.sample not in doomed]
         out["skipped_already_rejected"] = len(lines) - len(pick)
     else:
@@ -174,21 +220,31 @@ async def _judge_step(cfg: QualityConfig, judge: Engine | None, live: list[_Item
     population = None if mode == "judge" else (sum(heur), len(heur) - sum(heur))
     out["agreement"] = agreement([heur[i] for i in pick], verdicts, population)
     if mode == "judge":  # the judge decides; its failures fall back to the heuristic for that line
-        decided = {(lines[i].sample, lines[i].turn): v
-                   for i, v in zip(pick, verdicts, strict=True) if v is not None}
+        decided = {
+            (lines[i].sample, lines[i].turn): v for i, v in zip(pick, verdicts, strict=True) if v is not None
+        }
         for k, it in enumerate(live):
-            it.findings = [f for f in it.findings
-                           if not (f.rule.startswith("selfname.") and (k, f.turn) in decided)]
+            it.findings = [
+                f for f in it.findings if not (f.rule.startswith("selfname.") and (k, f.turn) in decided)
+            ]
         for (k, turn), outside in decided.items():
             if outside:
-                live[k].findings.append(Finding("selfname.judge", "judge: not spoken from inside the character",
-                                                live[k].sample.messages[turn].content.strip()[:80], turn))
+                live[k].findings.append(
+                    Finding(
+                        "selfname.judge",
+                        "judge: not spoken from inside the character",
+                        live[k].sample.messages[turn].content.strip()[:80],
+                        turn,
+                    )
+                )
     return out
 
 
 def _lsh(cfg: QualityConfig, threshold: float) -> LshParams:
     d = cfg.dedup
-    return LshParams(threshold=threshold, num_perm=d.num_perm, bands=d.bands, shingle=d.shingle, workers=d.workers)
+    return LshParams(
+        threshold=threshold, num_perm=d.num_perm, bands=d.bands, shingle=d.shingle, workers=d.workers
+    )
 
 
 def _sample_text(s: Sample) -> str:
@@ -207,12 +263,20 @@ def _sample_dedup(cfg: QualityConfig, live: list[_Item]) -> dict:
         if cfg.action(rule) == "off":
             continue
         rep = alive[r].sample.id
-        detail = (f"same normalised text as {rep}" if rule.endswith("exact_sample")
-                  else _near_detail(res, j, r, [it.sample.id for it in alive], cfg.dedup.sample_threshold))
+        detail = (
+            f"same normalised text as {rep}"
+            if rule.endswith("exact_sample")
+            else _near_detail(res, j, r, [it.sample.id for it in alive], cfg.dedup.sample_threshold)
+        )
         _decide(alive[j], [Finding(rule, detail, _target_text(alive[j].sample).strip()[:80], None, rep)], cfg)
         removed[rule] += 1
-    return {"enabled": True, "samples": len(alive), "candidates": res.candidates, "verified": res.verified,
-            "duplicates": removed}
+    return {
+        "enabled": True,
+        "samples": len(alive),
+        "candidates": res.candidates,
+        "verified": res.verified,
+        "duplicates": removed,
+    }
 
 
 def _near_detail(res: DedupResult, j: int, r: int, ids: list[str], threshold: float) -> str:
@@ -257,14 +321,31 @@ def _line_dedup(cfg: QualityConfig, live: list[_Item]) -> dict:
         if dups and len(dups) / len(idx) > cfg.dedup.line_max_share:
             first = dups[0]
             src = owner.get(cluster[first], it.sample.id)
-            _decide(it, [Finding("dedup.line", f"{len(dups)} of {len(idx)} character lines repeat kept lines "
-                                 f"(first: {src})", texts[first].strip()[:80], refs[first][1], src)], cfg)
+            _decide(
+                it,
+                [
+                    Finding(
+                        "dedup.line",
+                        f"{len(dups)} of {len(idx)} character lines repeat kept lines (first: {src})",
+                        texts[first].strip()[:80],
+                        refs[first][1],
+                        src,
+                    )
+                ],
+                cfg,
+            )
             removed += it.reason is not None and it.reason.rule == "dedup.line"
         if it.reason is None:
             for c in own:
                 owner.setdefault(c, it.sample.id)
-    return {"enabled": True, "lines": len(refs), "eligible": len(eligible), "candidates": res.candidates,
-            "verified": res.verified, "samples_removed": int(removed)}
+    return {
+        "enabled": True,
+        "lines": len(refs),
+        "eligible": len(eligible),
+        "candidates": res.candidates,
+        "verified": res.verified,
+        "samples_removed": int(removed),
+    }
 
 
 def _pattern_step(cfg: QualityConfig, live: list[_Item]) -> dict:
@@ -287,14 +368,32 @@ def _pattern_step(cfg: QualityConfig, live: list[_Item]) -> dict:
 
 def _assemble(state: list[_Item], invalid: Sequence[tuple[str, str]]) -> tuple[list[Sample], list[dict]]:
     kept: list[Sample] = []
-    rejected: list[dict] = [{"id": rid, "stage": "quality", "rule": "format.invalid_record", "detail": why,
-                             "span": "", "turn": None, "also": [], "sample": None} for rid, why in invalid]
+    rejected: list[dict] = [
+        {
+            "id": rid,
+            "stage": "quality",
+            "rule": "format.invalid_record",
+            "detail": why,
+            "span": "",
+            "turn": None,
+            "also": [],
+            "sample": None,
+        }
+        for rid, why in invalid
+    ]
     for it in state:
         if it.reason is None:
             gate = {"kept": True, "flags": [f.as_dict() for f in it.flags]}
             kept.append(it.sample.model_copy(update={"quality": {**it.sample.quality, "gate": gate}}))
             continue
         also = sorted({f.rule for f in it.findings if f.rule != it.reason.rule})
-        rejected.append({"id": it.sample.id, "stage": "quality", **it.reason.as_dict(), "also": also,
-                         "sample": it.sample.model_dump(mode="json")})
+        rejected.append(
+            {
+                "id": it.sample.id,
+                "stage": "quality",
+                **it.reason.as_dict(),
+                "also": also,
+                "sample": it.sample.model_dump(mode="json"),
+            }
+        )
     return kept, rejected

@@ -16,9 +16,14 @@ from factory.prompts import render
 from factory.records import make_id
 
 STAGE = "quality_judge"
-SCHEMA = {"type": "object", "properties": {"verdict": {"type": "string", "enum": ["inside", "outside"]},
-                                           "reason": {"type": "string", "maxLength": 300}},
-          "required": ["verdict"]}
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "verdict": {"type": "string", "enum": ["inside", "outside"]},
+        "reason": {"type": "string", "maxLength": 300},
+    },
+    "required": ["verdict"],
+}
 
 
 @dataclass(frozen=True)
@@ -49,10 +54,14 @@ async def ask_judge(engine: Engine, lines: list[Line], progress=None) -> list[bo
         keys.append(rid)
         if rid not in requests:
             language = ln.language if ln.language in LANGUAGES else "en"
-            requests[rid] = Request(id=rid, stage=STAGE, schema=SCHEMA, parse=parse_verdict,
-                                    params={"temperature": 0.0},
-                                    messages=render("selfname_judge", language, character=ln.character,
-                                                    line=ln.text))
+            requests[rid] = Request(
+                id=rid,
+                stage=STAGE,
+                schema=SCHEMA,
+                parse=parse_verdict,
+                params={"temperature": 0.0},
+                messages=render("selfname_judge", language, character=ln.character, line=ln.text),
+            )
     if progress is not None and hasattr(progress, "begin"):
         progress.begin(STAGE, len(requests))
     stats = engine.accounting.stage(STAGE)
@@ -76,7 +85,9 @@ def choose_lines(flags: list[bool], keys: list[str], n: int, seed: int) -> list[
     return sorted(pos[:take_pos] + neg[: n - take_pos])
 
 
-def agreement(flags: list[bool], verdicts: list[bool | None], population: tuple[int, int] | None = None) -> dict:
+def agreement(
+    flags: list[bool], verdicts: list[bool | None], population: tuple[int, int] | None = None
+) -> dict:
     """Precision/recall of the heuristic (flags) against the judge (verdicts: True = outside).
 
     population = (heuristic positives, negatives) in the whole data set when the judged lines are
@@ -96,7 +107,14 @@ def agreement(flags: list[bool], verdicts: list[bool | None], population: tuple[
         est_tp = big_pos * (tp / n_pos) if n_pos else 0.0
         est_fn = big_neg * (fn / n_neg) if n_neg else 0.0
         recall = est_tp / (est_tp + est_fn) if est_tp + est_fn else None
-    return {"judged": len(pairs), "failed": len(verdicts) - len(pairs), "tp": tp, "fp": fp, "fn": fn, "tn": tn,
-            "precision": None if precision is None else round(precision, 4),
-            "recall": None if recall is None else round(recall, 4),
-            "estimated": population is not None}
+    return {
+        "judged": len(pairs),
+        "failed": len(verdicts) - len(pairs),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+        "precision": None if precision is None else round(precision, 4),
+        "recall": None if recall is None else round(recall, 4),
+        "estimated": population is not None,
+    }

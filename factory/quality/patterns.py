@@ -79,8 +79,13 @@ class Patterns:
     def build(cls, lines: list[str], line_sample: list[int], n_samples: int, cfg: PatternConfig) -> Patterns:
         tok = tokenize(lines)
         ls = np.asarray(line_sample, dtype=np.int64)
-        return cls(n_samples, tok, ls, _index(tok, ls, cfg.opener_length, True),
-                   _index(tok, ls, cfg.ngram_length, False))
+        return cls(
+            n_samples,
+            tok,
+            ls,
+            _index(tok, ls, cfg.opener_length, True),
+            _index(tok, ls, cfg.ngram_length, False),
+        )
 
     def stats(self, alive: np.ndarray, top: int) -> dict:
         """Top patterns, distinct-1/2 and mean length over the alive samples' lines."""
@@ -94,31 +99,47 @@ class Patterns:
 
         def top_of(index: PatternIndex) -> list[dict]:
             h, c = index.frequencies(alive)
-            return [{"pattern": index.text(x), "samples": int(k), "share": round(k / n, 4) if n else 0.0}
-                    for x, k in zip(h[:top].tolist(), c[:top].tolist(), strict=True)]
+            return [
+                {"pattern": index.text(x), "samples": int(k), "share": round(k / n, 4) if n else 0.0}
+                for x, k in zip(h[:top].tolist(), c[:top].tolist(), strict=True)
+            ]
 
-        return {"samples": n, "lines": lines,
-                "distinct_1": round(len(np.unique(uni)) / len(uni), 4) if len(uni) else 0.0,
-                "distinct_2": round(len(np.unique(bi)) / len(bi), 4) if len(bi) else 0.0,
-                "mean_tokens": round(len(uni) / lines, 2) if lines else 0.0,
-                "top_openers": top_of(self.openers), "top_phrases": top_of(self.phrases)}
+        return {
+            "samples": n,
+            "lines": lines,
+            "distinct_1": round(len(np.unique(uni)) / len(uni), 4) if len(uni) else 0.0,
+            "distinct_2": round(len(np.unique(bi)) / len(bi), 4) if len(bi) else 0.0,
+            "mean_tokens": round(len(uni) / lines, 2) if lines else 0.0,
+            "top_openers": top_of(self.openers),
+            "top_phrases": top_of(self.phrases),
+        }
 
 
 def _rank(ids: list[str], seed: int) -> np.ndarray:
-    return np.fromiter((int.from_bytes(hashlib.blake2b(f"{seed}:{i}".encode(), digest_size=8).digest(), "big")
-                        for i in ids), dtype=np.uint64, count=len(ids))
+    return np.fromiter(
+        (int.from_bytes(hashlib.blake2b(f"{seed}:{i}".encode(), digest_size=8).digest(), "big") for i in ids),
+        dtype=np.uint64,
+        count=len(ids),
+    )
 
 
-def cap_patterns(pat: Patterns, ids: list[str], alive: np.ndarray, cfg: PatternConfig,
-                 rules: tuple[str, ...] | list[str] = ("pattern.opener", "pattern.ngram")) -> dict[int, Finding]:
+def cap_patterns(
+    pat: Patterns,
+    ids: list[str],
+    alive: np.ndarray,
+    cfg: PatternConfig,
+    rules: tuple[str, ...] | list[str] = ("pattern.opener", "pattern.ngram"),
+) -> dict[int, Finding]:
     """Downsample samples until no opener/phrase is in more than its share; returns index -> finding."""
     alive = alive.copy()
     rank = _rank(ids, cfg.seed)
     dropped: dict[int, Finding] = {}
     for _ in range(20):
         changed = False
-        for rule, index, share, what in (("pattern.opener", pat.openers, cfg.opener_max_share, "opener"),
-                                         ("pattern.ngram", pat.phrases, cfg.ngram_max_share, "phrase")):
+        for rule, index, share, what in (
+            ("pattern.opener", pat.openers, cfg.opener_max_share, "opener"),
+            ("pattern.ngram", pat.phrases, cfg.ngram_max_share, "phrase"),
+        ):
             if rule not in rules:
                 continue
             n = int(alive.sum())
@@ -134,8 +155,11 @@ def cap_patterns(pat: Patterns, ids: list[str], alive: np.ndarray, cfg: PatternC
                 extra = carriers[np.argsort(rank[carriers], kind="stable")][cap:]
                 text = index.text(h)
                 for s in extra.tolist():
-                    dropped[s] = Finding(rule, f"{what} «{text}» in {c} of {n} samples ({c / n:.1%}); "
-                                               f"cap {cap} ({share:.1%})", text)
+                    dropped[s] = Finding(
+                        rule,
+                        f"{what} «{text}» in {c} of {n} samples ({c / n:.1%}); cap {cap} ({share:.1%})",
+                        text,
+                    )
                 alive[extra] = False
                 changed = True
         if not changed:

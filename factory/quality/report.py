@@ -14,8 +14,20 @@ if TYPE_CHECKING:
     from factory.quality.gate import GateResult
 
 
-def build_report(cfg, state, invalid, kept, rejected, *, dedup: dict, patterns: dict, selfname: dict,
-                 timings: dict, character: str | None, language: str | None) -> dict:
+def build_report(
+    cfg,
+    state,
+    invalid,
+    kept,
+    rejected,
+    *,
+    dedup: dict,
+    patterns: dict,
+    selfname: dict,
+    timings: dict,
+    character: str | None,
+    language: str | None,
+) -> dict:
     rejected_by: Counter = Counter(r["rule"] for r in rejected)
     flagged_by: Counter = Counter()
     hits: Counter = Counter({"format.invalid_record": len(invalid)})
@@ -35,9 +47,18 @@ def build_report(cfg, state, invalid, kept, rejected, *, dedup: dict, patterns: 
                 ex = examples.setdefault(f.rule, [])
                 if len(ex) < cfg.examples and f.rule not in rejected_by:
                     ex.append({"id": it.sample.id, "detail": f.detail, "span": f.span})
-    rules = {name: {"description": desc, "rejected": rejected_by[name], "flagged": flagged_by[name],
-                    "hits": hits[name], "action": cfg.action(name), "examples": examples.get(name, [])}
-             for name, desc in RULES.items() if hits[name] or rejected_by[name] or flagged_by[name]}
+    rules = {
+        name: {
+            "description": desc,
+            "rejected": rejected_by[name],
+            "flagged": flagged_by[name],
+            "hits": hits[name],
+            "action": cfg.action(name),
+            "examples": examples.get(name, []),
+        }
+        for name, desc in RULES.items()
+        if hits[name] or rejected_by[name] or flagged_by[name]
+    }
     families: dict[str, dict[str, int]] = {}
     for name, v in rules.items():  # a sample counts once per family (under its first rule), as in `rules`
         fam = families.setdefault(FAMILY.get(name, name), {"rejected": 0, "flagged": 0})
@@ -45,12 +66,19 @@ def build_report(cfg, state, invalid, kept, rejected, *, dedup: dict, patterns: 
         fam["flagged"] += v["flagged"]
     n_in = len(state) + len(invalid)
     return {
-        "input": n_in, "kept": len(kept), "rejected": len(rejected),
+        "input": n_in,
+        "kept": len(kept),
+        "rejected": len(rejected),
         "flagged": sum(1 for s in kept if s.quality.get("gate", {}).get("flags")),
         "balanced": n_in == len(kept) + len(rejected) and sum(rejected_by.values()) == len(rejected),
         "by_rule": dict(rejected_by.most_common()),
-        "character": character, "language": language,
-        "rules": rules, "by_family": families, "dedup": dedup, "patterns": patterns, "selfname": selfname,
+        "character": character,
+        "language": language,
+        "rules": rules,
+        "by_family": families,
+        "dedup": dedup,
+        "patterns": patterns,
+        "selfname": selfname,
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
         "config": cfg.model_dump(mode="json"),
     }
@@ -67,8 +95,13 @@ def _pattern_rows(before: list[dict], after: list[dict]) -> list[list]:
     for i in range(max(len(before), len(after))):
         b = before[i] if i < len(before) else None
         a = after[i] if i < len(after) else None
-        rows.append([i + 1, f"{b['pattern']} ({b['samples']}, {b['share']:.1%})" if b else "",
-                     f"{a['pattern']} ({a['samples']}, {a['share']:.1%})" if a else ""])
+        rows.append(
+            [
+                i + 1,
+                f"{b['pattern']} ({b['samples']}, {b['share']:.1%})" if b else "",
+                f"{a['pattern']} ({a['samples']}, {a['share']:.1%})" if a else "",
+            ]
+        )
     return rows
 
 
@@ -78,19 +111,35 @@ def render_markdown(report: dict) -> str:
     who = ", ".join(x for x in (r.get("character"), r.get("language")) if x)
     if who:
         md += [f"Character/language: {who}", ""]
-    md += _table([[r["input"], r["kept"], r["rejected"], r["flagged"], "yes" if r["balanced"] else "NO"]],
-                 ["input", "kept", "rejected", "kept with flags", "kept + rejected = input"])
+    md += _table(
+        [[r["input"], r["kept"], r["rejected"], r["flagged"], "yes" if r["balanced"] else "NO"]],
+        ["input", "kept", "rejected", "kept with flags", "kept + rejected = input"],
+    )
     if r.get("by_family"):
         md += ["", "## Failure families", ""]
-        md += _table([[k, v["rejected"], v["flagged"]] for k, v in
-                      sorted(r["by_family"].items(), key=lambda kv: (-kv[1]["rejected"], kv[0]))],
-                     ["family", "rejected", "flagged"])
+        md += _table(
+            [
+                [k, v["rejected"], v["flagged"]]
+                for k, v in sorted(r["by_family"].items(), key=lambda kv: (-kv[1]["rejected"], kv[0]))
+            ],
+            ["family", "rejected", "flagged"],
+        )
     md += ["", "## Rules", ""]
-    md += _table([[k, v["description"], v["action"], v["rejected"], v["flagged"], v["hits"]]
-                  for k, v in r["rules"].items()],
-                 ["rule", "meaning", "action", "rejected (as reason)", "flagged", "samples hit"])
-    md += ["", "A sample breaking several rules is counted once, under the first rule in this table's order;",
-           "`samples hit` counts every sample a rule fired on.", "", "## Examples", ""]
+    md += _table(
+        [
+            [k, v["description"], v["action"], v["rejected"], v["flagged"], v["hits"]]
+            for k, v in r["rules"].items()
+        ],
+        ["rule", "meaning", "action", "rejected (as reason)", "flagged", "samples hit"],
+    )
+    md += [
+        "",
+        "A sample breaking several rules is counted once, under the first rule in this table's order;",
+        "`samples hit` counts every sample a rule fired on.",
+        "",
+        "## Examples",
+        "",
+    ]
     for k, v in r["rules"].items():
         if v["examples"]:
             md.append(f"**{k}**")
@@ -100,39 +149,60 @@ def render_markdown(report: dict) -> str:
     md += ["## Duplicates", ""]
     if d["sample"].get("enabled"):
         s = d["sample"]
-        md.append(f"- samples: {s['duplicates']['dedup.exact_sample']} exact and {s['duplicates']['dedup.near_sample']}"
-                  f" near duplicates among {s['samples']} ({s['candidates']} LSH candidate pairs, {s['verified']} verified)")
+        md.append(
+            f"- samples: {s['duplicates']['dedup.exact_sample']} exact and {s['duplicates']['dedup.near_sample']}"
+            f" near duplicates among {s['samples']} ({s['candidates']} LSH candidate pairs, {s['verified']} verified)"
+        )
     if d["line"].get("enabled"):
         s = d["line"]
-        md.append(f"- character lines: {s['eligible']} of {s['lines']} long enough to compare, {s['verified']} "
-                  f"near-duplicate pairs verified, {s['samples_removed']} samples removed")
+        md.append(
+            f"- character lines: {s['eligible']} of {s['lines']} long enough to compare, {s['verified']} "
+            f"near-duplicate pairs verified, {s['samples_removed']} samples removed"
+        )
     p = r["patterns"]
     b, a = p["before"], p["after"]
     md += ["", "## Patterns and diversity (character lines)", ""]
-    md += _table([["samples", b["samples"], a["samples"]], ["lines", b["lines"], a["lines"]],
-                  ["distinct-1", b["distinct_1"], a["distinct_1"]], ["distinct-2", b["distinct_2"], a["distinct_2"]],
-                  ["mean length (tokens)", b["mean_tokens"], a["mean_tokens"]]], ["", "before", "after"])
+    md += _table(
+        [
+            ["samples", b["samples"], a["samples"]],
+            ["lines", b["lines"], a["lines"]],
+            ["distinct-1", b["distinct_1"], a["distinct_1"]],
+            ["distinct-2", b["distinct_2"], a["distinct_2"]],
+            ["mean length (tokens)", b["mean_tokens"], a["mean_tokens"]],
+        ],
+        ["", "before", "after"],
+    )
     md += ["", f"{p['downsampled']} samples downsampled. Top openers (samples, share):", ""]
     md += _table(_pattern_rows(b["top_openers"], a["top_openers"]), ["#", "before", "after"])
     md += ["", "Top phrases:", ""]
     md += _table(_pattern_rows(b["top_phrases"], a["top_phrases"]), ["#", "before", "after"])
     sn = r["selfname"]
-    md += ["", "## Self-name check", "", f"Mode: {sn['mode']}; {sn['heuristic_flagged']} of {sn['lines']} "
-           "character lines flagged by the heuristic."]
+    md += [
+        "",
+        "## Self-name check",
+        "",
+        f"Mode: {sn['mode']}; {sn['heuristic_flagged']} of {sn['lines']} "
+        "character lines flagged by the heuristic.",
+    ]
     ag = sn.get("agreement")
     if ag:
         kind = "estimated from a stratified sample" if ag["estimated"] else "on every line"
-        md += ["", f"Heuristic against the judge ({kind}): precision {ag['precision']}, recall {ag['recall']} "
-               f"(tp {ag['tp']}, fp {ag['fp']}, fn {ag['fn']}, tn {ag['tn']}; {ag['judged']} judged, "
-               f"{ag['failed']} judge failures)."]
+        md += [
+            "",
+            f"Heuristic against the judge ({kind}): precision {ag['precision']}, recall {ag['recall']} "
+            f"(tp {ag['tp']}, fp {ag['fp']}, fn {ag['fn']}, tn {ag['tn']}; {ag['judged']} judged, "
+            f"{ag['failed']} judge failures).",
+        ]
     md += ["", "## Timings (s)", "", ", ".join(f"{k} {v}" for k, v in r["timings_s"].items()), ""]
     return "\n".join(md)
 
 
 def write_report(report: dict, md_path: Path, json_path: Path) -> None:
     md_path.parent.mkdir(parents=True, exist_ok=True)
-    for path, text in ((json_path, json.dumps(report, ensure_ascii=False, indent=2) + "\n"),
-                       (md_path, render_markdown(report))):
+    for path, text in (
+        (json_path, json.dumps(report, ensure_ascii=False, indent=2) + "\n"),
+        (md_path, render_markdown(report)),
+    ):
         tmp = path.with_suffix(path.suffix + ".tmp")
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)

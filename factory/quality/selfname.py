@@ -42,18 +42,28 @@ _ZH_PERSON = re.compile(r"[我你您咱俺朕吾]")
 _NARR_ZH = re.compile(r"他|她")
 _ZH_FIRST_RE = re.compile(r"[我朕吾咱俺]|本人|在下|老夫|本宫")
 
-_EN_AUX = (r"is|was|has|had|does|did|will|would|can|could|must|shall|should|may|might|never|always|"
-           r"isn'?t|wasn'?t|doesn'?t|didn'?t|won'?t|can'?t|couldn'?t|hasn'?t|hadn'?t")
-_EN_IRREGULAR = (r"sat|stood|took|held|threw|went|came|fell|began|felt|knew|thought|said|left|put|set|got|gave|"
-                 r"ran|shook|drew|rose|spoke|wrote|ate|drank|saw|met|kept|lay|led|hung|struck|bit|hid|caught|"
-                 r"brought|bought|sank|sang|swung|wore|tore|made|found|heard|told|sent|grew|blew|stole|froze")
+_EN_AUX = (
+    r"is|was|has|had|does|did|will|would|can|could|must|shall|should|may|might|never|always|"
+    r"isn'?t|wasn'?t|doesn'?t|didn'?t|won'?t|can'?t|couldn'?t|hasn'?t|hadn'?t"
+)
+_EN_IRREGULAR = (
+    r"sat|stood|took|held|threw|went|came|fell|began|felt|knew|thought|said|left|put|set|got|gave|"
+    r"ran|shook|drew|rose|spoke|wrote|ate|drank|saw|met|kept|lay|led|hung|struck|bit|hid|caught|"
+    r"brought|bought|sank|sang|swung|wore|tore|made|found|heard|told|sent|grew|blew|stole|froze"
+)
 _EN_VERB = rf"(?:{_EN_AUX}|{_EN_IRREGULAR}|[a-z]+ed|[a-z]*[^su'\W]s)"  # -s, not -ss / -us / -'s
-_EN_BODY = r"heart|mind|eyes?|face|hands?|voice|thoughts|gaze|lips|brow|fingers|expression|jaw|cheeks|shoulders"
+_EN_BODY = (
+    r"heart|mind|eyes?|face|hands?|voice|thoughts|gaze|lips|brow|fingers|expression|jaw|cheeks|shoulders"
+)
 _EN_SELF_BEFORE = re.compile(
     r"(\b(i am|i'm|i’m|me|call me|named|name is|am|as|of|say|says|said|think|thinks|call|calls|called|that|"
-    r"know|knows|the|write|writes|wrote|tell|tells|told)\s*,?\s*)$", re.I)
+    r"know|knows|the|write|writes|wrote|tell|tells|told)\s*,?\s*)$",
+    re.I,
+)
 _EN_SELF_AFTER = re.compile(r"^\s*(is my name|is me|here|speaking|at your service)\b", re.I)
-_EN_NOT_VERB_AFTER = re.compile(r"^\s+(are|were|have|of)\b", re.I)  # "Beethoven sonatas are ...": a plural noun
+_EN_NOT_VERB_AFTER = re.compile(
+    r"^\s+(are|were|have|of)\b", re.I
+)  # "Beethoven sonatas are ...": a plural noun
 _EN_STAGE = re.compile(rf"^(he|she)\s+(\w+ly\s+)?({_EN_IRREGULAR}|[a-z]+ed|[a-z]*[^su'\W]s)\b", re.I)
 _EN_PERSON = re.compile(r"\b(I|I'm|I've|I'll|I'd|me|my|mine|myself|we|us|our|you|your|yours)\b", re.I)
 _EN_FIRST = re.compile(r"\b(I|I'm|I've|I'll|I'd|(?i:me|my|mine|myself|we|us|our))\b")
@@ -79,7 +89,8 @@ def _patterns(character: str, aliases: tuple[str, ...]) -> dict:
             rf"(作为|身为|以)\s*({alt})\s*(本人|自己)?\s*(的身份|这个角色|的角色|[，,:：]|\s*我)"
             rf"|扮演的?\s*({alt})|(以|用)\s*({alt})\s*的?(身份|口吻|语气|角度|视角)|化身\s*({alt})"
             rf"|以下是\s*({alt})|(如果|假如|倘若|若)我是\s*({alt})|(现在|此刻|接下来)我(就)?是\s*({alt})"
-            rf"|保持\s*({alt})\s*的?角色|({alt})的角色|(模仿|模拟)\s*({alt})|(进入|保持|跳出)角色"),
+            rf"|保持\s*({alt})\s*的?角色|({alt})的角色|(模仿|模拟)\s*({alt})|(进入|保持|跳出)角色"
+        ),
         "announce_en": re.compile(
             rf"\bas (?:{alt})\s*[,:*]|\b(speaking|answering|responding|replying|acting|writing) as (?:{alt})\b"
             rf"|\b(i am|i'm|i’m) (playing|role-?playing|portraying) (?:{alt})\b"
@@ -88,9 +99,12 @@ def _patterns(character: str, aliases: tuple[str, ...]) -> dict:
             rf"|\bin character as\b|\b(respond|answer|reply|speak)(ing)? as (?:{alt})( would)?\b"
             rf"|\bas (?:{alt}) (would|might)\b|\bif i were (?:{alt})\b|\bin the role of\b"
             rf"|\b(stay|staying|remain|break|breaking|out of) (in )?character\b|\bas the character\b"
-            rf"|\brole-?play(ing)? as\b", re.I),
+            rf"|\brole-?play(ing)? as\b",
+            re.I,
+        ),
         "name_en": re.compile(
-            rf"\b({alt})\b(?:\s+(?:\w+ly)\s+|\s+)({_EN_VERB})\b|\b({alt})['’]s (?:\w+ )?(?:{_EN_BODY})\b"),
+            rf"\b({alt})\b(?:\s+(?:\w+ly)\s+|\s+)({_EN_VERB})\b|\b({alt})['’]s (?:\w+ )?(?:{_EN_BODY})\b"
+        ),
     }
 
 
@@ -116,7 +130,7 @@ def _zh_clause_subject(ws: list[zh.Word], names: frozenset[str], prev_last: str 
         i += 1  # 当年 / 其实 / 而 may open the clause before its subject
     if i == len(ws) or ws[i].text not in names or ws[i].text == prev_last:
         return False  # no name opens the clause, or it is picked up from the clause before (称卧龙，卧龙…)
-    rest = ws[i + 1:]
+    rest = ws[i + 1 :]
     if rest and rest[0].tag.startswith(("s", "f")):
         return True  # X心中 / X心里: the inside of the character, seen from outside
     for _ in range(2):  # a title or a span of time between: X先生…, X一生…
@@ -136,15 +150,18 @@ def _third_person(seg: Segment, pats: dict, is_zh: bool) -> Violation | None:
     if is_zh:
         clause = _zh_subject(seg.text, pats["names"])
         if clause:
-            return Violation("third_person", f"the character's name is the subject of a clause in a {seg.kind} part",
-                             clause[:80])
+            return Violation(
+                "third_person",
+                f"the character's name is the subject of a clause in a {seg.kind} part",
+                clause[:80],
+            )
         return None
     for m in pats["name_en"].finditer(seg.text):
-        before = seg.text[:m.start()]
+        before = seg.text[: m.start()]
         name_end = m.end(1) if m.group(1) else m.end(3)
         if _EN_SELF_BEFORE.search(before[-24:]) or _EN_SELF_AFTER.match(seg.text[name_end:]):
             continue
-        if m.group(2) and m.group(2).endswith("s") and _EN_NOT_VERB_AFTER.match(seg.text[m.end(2):]):
+        if m.group(2) and m.group(2).endswith("s") and _EN_NOT_VERB_AFTER.match(seg.text[m.end(2) :]):
             continue
         return Violation("third_person", f"speaks of the character by name in a {seg.kind} part", m.group(0))
     return None
@@ -160,8 +177,9 @@ def _zh_stage(text: str) -> bool:
     return ws[1].tag.startswith(("v", "d", "l", "i", "p", "a", "q"))
 
 
-def self_name_violation(text: str, character: str, language: str | None = None,
-                        aliases: tuple[str, ...] | list[str] = ()) -> Violation | None:
+def self_name_violation(
+    text: str, character: str, language: str | None = None, aliases: tuple[str, ...] | list[str] = ()
+) -> Violation | None:
     """The first way `text` (one line of `character`) is not spoken from inside, or None.
 
     language "zh" / "en" picks the pattern set; None decides per segment by its script.
@@ -191,7 +209,9 @@ def self_name_violation(text: str, character: str, language: str | None = None,
         else:
             stage = _zh_stage(seg.text) if is_zh else bool(_EN_STAGE.match(seg.text.strip()))
             if stage and not (_ZH_PERSON if is_zh else _EN_PERSON).search(speech_all):
-                return Violation("narrator", "a third-person stage direction as speech", seg.text.strip()[:80])
+                return Violation(
+                    "narrator", "a third-person stage direction as speech", seg.text.strip()[:80]
+                )
     return None
 
 

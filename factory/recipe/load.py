@@ -30,7 +30,9 @@ def _register_keys(recipe: Recipe) -> None:
             secrets.register(block.api_key.get_secret_value())
 
 
-def parse_recipe(data: Any, base: Path, source: Path | None = None, user_keys: set[str] = frozenset()) -> Recipe:
+def parse_recipe(
+    data: Any, base: Path, source: Path | None = None, user_keys: set[str] = frozenset()
+) -> Recipe:
     """`user_keys`: fields set on the command line (`--set`), whose paths may leave `base`."""
     if not isinstance(data, dict):
         raise RecipeError(f"{source or 'recipe'}: top level must be a mapping of keys")
@@ -81,7 +83,9 @@ def read_recipe_data(path: Path) -> Any:
     try:
         return read_yaml_file(path)
     except RecipeYAMLError as exc:
-        raise RecipeError(f"{path}:{exc.line}: {exc.message}" if exc.line else f"{path}: {exc.message}") from None
+        raise RecipeError(
+            f"{path}:{exc.line}: {exc.message}" if exc.line else f"{path}: {exc.message}"
+        ) from None
 
 
 def load_recipe(path: Path | str, overrides: list[str] | None = None) -> Recipe:
@@ -90,9 +94,13 @@ def load_recipe(path: Path | str, overrides: list[str] | None = None) -> Recipe:
     if data is None:
         raise RecipeError(f"{path}: top level must be a mapping of keys (the file holds none)")
     if not isinstance(data, dict):
-        raise RecipeError(f"{path}:{first_content_line(path)}: top level must be a mapping of keys, "
-                          f"not a {'list' if isinstance(data, list) else 'single value'}")
+        raise RecipeError(
+            f"{path}:{first_content_line(path)}: top level must be a mapping of keys, "
+            f"not a {'list' if isinstance(data, list) else 'single value'}"
+        )
     user_keys = {item.partition("=")[0].strip() for item in overrides or []}
-    recipe = parse_recipe(apply_overrides(data, overrides or []), path.parent.resolve(), path.resolve(), user_keys)
+    recipe = parse_recipe(
+        apply_overrides(data, overrides or []), path.parent.resolve(), path.resolve(), user_keys
+    )
     recipe._sets = list(overrides or [])
     return recipe

@@ -28,18 +28,32 @@ HASH_EXCLUDES = {"backend", "judge", "source_path", "output_dir"}
 
 
 class RecipeBase(Strict):
-    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_\-][A-Za-z0-9_.\-]*$",
-                      description="The run's name: its folder under outputs/ (letters, digits, `_ - .`).")
+    name: str = Field(
+        min_length=1,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9_\-][A-Za-z0-9_.\-]*$",
+        description="The run's name: its folder under outputs/ (letters, digits, `_ - .`).",
+    )
     language: str = Field("en", description="Language of the data: `en` or `zh` (prompts, gate, export).")
     character: CharacterConfig = Field(description="Who the data is about, and the profile it comes from.")
-    backend: BackendConfig = Field(default_factory=BackendConfig,
-                                   description="The generation endpoint (default: flags, environment, embedded).")
-    judge: BackendConfig | None = Field(None, description="A separate (stronger) model for judge calls: the "
-                                        "backend's keys but no `local`, temperature 0 unless set; left out: the "
-                                        "generation model judges.")
+    backend: BackendConfig = Field(
+        default_factory=BackendConfig,
+        description="The generation endpoint (default: flags, environment, embedded).",
+    )
+    judge: BackendConfig | None = Field(
+        None,
+        description="A separate (stronger) model for judge calls: the "
+        "backend's keys but no `local`, temperature 0 unless set; left out: the "
+        "generation model judges.",
+    )
     output_dir: Path | None = Field(None, description="The run directory (default outputs/<name>).")
-    seed: int = Field(0, ge=-MAX_SEED, le=MAX_SEED, description="One number for every random choice "
-                      "(cards, sessions, gate samples, split) that a block does not seed itself.")
+    seed: int = Field(
+        0,
+        ge=-MAX_SEED,
+        le=MAX_SEED,
+        description="One number for every random choice "
+        "(cards, sessions, gate samples, split) that a block does not seed itself.",
+    )
 
     # where the recipe came from; set by load_recipe, not by the YAML
     source_path: Path | None = Field(None, exclude=True, description="Set by load_recipe, not by the YAML.")
@@ -51,18 +65,24 @@ class RecipeBase(Strict):
     @model_validator(mode="after")
     def _language(self) -> RecipeBase:
         if self.language not in LANGUAGES:
-            raise ValueError(f"language: unknown language {self.language!r} (use one of {', '.join(LANGUAGES)})")
+            raise ValueError(
+                f"language: unknown language {self.language!r} (use one of {', '.join(LANGUAGES)})"
+            )
         return self
 
     @model_validator(mode="after")
     def _has_source(self) -> RecipeBase:
         if self.character.profile is None and getattr(self, "book", None) is None:
             raise ValueError("character.profile: give a profile (`file` or `wikipedia`), or a `book:` block")
-        if self.character.profile is None:  # the experience route reads the profile; a book alone cannot feed it
+        if (
+            self.character.profile is None
+        ):  # the experience route reads the profile; a book alone cannot feed it
             on = [k for k in ("interactions", "protection") if getattr(self, k, None) is not None]
             if on:
-                raise ValueError(f"{on[0]}: needs character.profile (the book route does not use it): set "
-                                 f"{' and '.join(f'`{k}: null`' for k in on)}, or give character.profile")
+                raise ValueError(
+                    f"{on[0]}: needs character.profile (the book route does not use it): set "
+                    f"{' and '.join(f'`{k}: null`' for k in on)}, or give character.profile"
+                )
         return self
 
     @model_validator(mode="after")
@@ -76,8 +96,10 @@ class RecipeBase(Strict):
     def _judge_is_remote(self) -> RecipeBase:
         """A judge is an endpoint: a second llama.cpp server would fight the first one for the CPU."""
         if self.judge is not None and self.judge.local is not None:
-            raise ValueError("judge.local: a judge needs an endpoint (base_url); leave judge out to judge "
-                             "with the local generation model")
+            raise ValueError(
+                "judge.local: a judge needs an endpoint (base_url); leave judge out to judge "
+                "with the local generation model"
+            )
         return self
 
     @model_validator(mode="after")

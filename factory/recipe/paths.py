@@ -59,8 +59,10 @@ def confine_paths(model: BaseModel, base: Path, user_keys: set[str] = frozenset(
         resolved = (value if value.is_absolute() else base / value).resolve()
         if not user_given(field, user_keys) and not resolved.is_relative_to(base):
             how = _HINT.get(field, f"--set {_plain(field)}=PATH")
-            raise PathOutside(f"{field}: {value} is outside the recipe's folder {base} (a recipe may only name "
-                              f"files inside its own folder; to use this one, give it on the command line: {how})")
+            raise PathOutside(
+                f"{field}: {value} is outside the recipe's folder {base} (a recipe may only name "
+                f"files inside its own folder; to use this one, give it on the command line: {how})"
+            )
         if isinstance(owner, list):
             owner[attr] = resolved
         else:

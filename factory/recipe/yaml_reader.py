@@ -34,8 +34,11 @@ class _Loader(yaml.SafeLoader):
     def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise RecipeYAMLError(event.start_mark.line + 1, f"YAML alias *{event.anchor} is not allowed in a "
-                                  "recipe (anchors, aliases and << merges are refused: write the value out)")
+            raise RecipeYAMLError(
+                event.start_mark.line + 1,
+                f"YAML alias *{event.anchor} is not allowed in a "
+                "recipe (anchors, aliases and << merges are refused: write the value out)",
+            )
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -99,4 +102,6 @@ def first_content_line(path: Path) -> int:
     """1-based line of the document's first content (where a wrong top level shows), for errors."""
     lines = path.read_text(encoding="utf-8").splitlines()
     skip = ("#", "---", "%")
-    return next((i + 1 for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith(skip)), 1)
+    return next(
+        (i + 1 for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith(skip)), 1
+    )

@@ -65,8 +65,12 @@ def discover_model(base_url: str, api_key: str | None, missing: str) -> str:
         raise RecipeError(f"{missing} and {base_url}/models did not name one ({exc})") from None
 
 
-def resolve(backend: BackendConfig, flags: Overrides | None = None,
-            env: dict[str, str] | None = None, block: str = "backend") -> EndpointSettings | LocalPlan:
+def resolve(
+    backend: BackendConfig,
+    flags: Overrides | None = None,
+    env: dict[str, str] | None = None,
+    block: str = "backend",
+) -> EndpointSettings | LocalPlan:
     """`block` names the recipe block in errors (the judge resolves through here too)."""
     flags = flags or Overrides()
     env = dict(os.environ) if env is None else env
@@ -88,7 +92,11 @@ def resolve(backend: BackendConfig, flags: Overrides | None = None,
     kind = backend.kind if backend.kind != "auto" else guess_kind(base_url)
     model = flags.model or backend.model or env.get("OPENAI_MODEL") or env.get("FACTORY_MODEL")
     if model is None:
-        model = "gpt-4o-mini" if kind == "openai" else discover_model(base_url, api_key, f"{block}.model: not given")
+        model = (
+            "gpt-4o-mini"
+            if kind == "openai"
+            else discover_model(base_url, api_key, f"{block}.model: not given")
+        )
     return settings_from(backend, base_url=base_url, model=model, api_key=api_key, kind=kind, flags=flags)
 
 
@@ -112,8 +120,10 @@ def judge_target(judge: BackendConfig | None, env: dict[str, str] | None = None)
     if judge is None:
         return None
     if judge.local is not None:  # the recipe refuses it too; no caller may slip one through
-        raise RecipeError("judge.local: a judge needs an endpoint (base_url); leave judge out to judge "
-                          "with the local generation model")
+        raise RecipeError(
+            "judge.local: a judge needs an endpoint (base_url); leave judge out to judge "
+            "with the local generation model"
+        )
     if "temperature" not in judge.model_fields_set:
         judge = judge.model_copy(update={"temperature": 0.0})  # a verdict should not be a dice roll
     target = resolve(judge, Overrides(), env, block="judge")
@@ -126,20 +136,40 @@ def _local_args(backend: BackendConfig) -> tuple[int, int | None]:
     return 4096, None
 
 
-def settings_from(backend: BackendConfig, *, base_url: str, model: str, api_key: str | None, kind: str,
-                  flags: Overrides | None = None) -> EndpointSettings:
+def settings_from(
+    backend: BackendConfig,
+    *,
+    base_url: str,
+    model: str,
+    api_key: str | None,
+    kind: str,
+    flags: Overrides | None = None,
+) -> EndpointSettings:
     flags = flags or Overrides()
     params: dict = {"temperature": backend.temperature, "max_tokens": backend.max_tokens}
     if backend.top_p is not None:
         params["top_p"] = backend.top_p
     if backend.seed is not None:
         params["seed"] = backend.seed
-    prices = Prices(backend.prices.input_per_million, backend.prices.output_per_million) if backend.prices else Prices()
+    prices = (
+        Prices(backend.prices.input_per_million, backend.prices.output_per_million)
+        if backend.prices
+        else Prices()
+    )
     return EndpointSettings(
-        base_url=base_url, model=model, api_key=api_key, kind=kind,
-        structured=structured_mode(kind, backend.structured), transport=backend.transport,
+        base_url=base_url,
+        model=model,
+        api_key=api_key,
+        kind=kind,
+        structured=structured_mode(kind, backend.structured),
+        transport=backend.transport,
         concurrency=flags.concurrency or backend.concurrency,
-        requests_per_minute=backend.requests_per_minute, tokens_per_minute=backend.tokens_per_minute,
-        timeout=backend.timeout, max_retries=backend.max_retries, parse_retries=backend.parse_retries,
+        requests_per_minute=backend.requests_per_minute,
+        tokens_per_minute=backend.tokens_per_minute,
+        timeout=backend.timeout,
+        max_retries=backend.max_retries,
+        parse_retries=backend.parse_retries,
         abort_after=backend.abort_after,
-        params=params, prices=prices)
+        params=params,
+        prices=prices,
+    )

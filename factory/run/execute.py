@@ -24,8 +24,13 @@ def in_shard(request_id: str, shard: tuple[int, int] | None) -> bool:
     return int(hashlib.sha256(request_id.encode()).hexdigest()[:8], 16) % count == index
 
 
-async def execute(ctx: RunContext, stage: str, requests: Sequence[Request],
-                  to_records: Callable[[Result], list[BaseModel]], engine: Engine | None = None) -> dict[str, int]:
+async def execute(
+    ctx: RunContext,
+    stage: str,
+    requests: Sequence[Request],
+    to_records: Callable[[Result], list[BaseModel]],
+    engine: Engine | None = None,
+) -> dict[str, int]:
     """Run the requests not yet done; append their records; log failures with reasons.
 
     `engine`: who answers (default ctx.engine; judge stages pass ctx.judge).
@@ -57,7 +62,11 @@ async def execute(ctx: RunContext, stage: str, requests: Sequence[Request],
                 try:
                     recs = to_records(res)
                 except Exception as exc:  # noqa: BLE001 - one odd reply is a recorded failure, not a dead run
-                    detail = str(exc) if isinstance(exc, (ParseError, ValueError)) else f"{type(exc).__name__}: {exc}"
+                    detail = (
+                        str(exc)
+                        if isinstance(exc, (ParseError, ValueError))
+                        else f"{type(exc).__name__}: {exc}"
+                    )
                     stats.failures["convert"] += 1
                     ctx.run.record_failure(stage, res.request.id, "convert", detail[:300])
                     outcome.reasons["convert"] += 1
@@ -75,8 +84,12 @@ async def execute(ctx: RunContext, stage: str, requests: Sequence[Request],
         _compact(ctx, stage, quiet=True)  # a kill or disk full must not hide behind a second error
         raise
     _compact(ctx, stage)
-    return {"requests": len(requests), "skipped": len(requests) - len(todo), "written": written,
-            "failed": failed}
+    return {
+        "requests": len(requests),
+        "skipped": len(requests) - len(todo),
+        "written": written,
+        "failed": failed,
+    }
 
 
 def _compact(ctx: RunContext, stage: str, quiet: bool = False) -> None:

@@ -40,8 +40,9 @@ class LazyLocalTransport:
                     # not asyncio.to_thread(start): the fork must happen on this (main) thread,
                     # whose death is what PR_SET_PDEATHSIG watches
                     await self.server.start_async()
-                    self._inner = make_transport("aiohttp", self.server.base_url, None, self.timeout,
-                                                 self.max_connections)
+                    self._inner = make_transport(
+                        "aiohttp", self.server.base_url, None, self.timeout, self.max_connections
+                    )
         return await self._inner.complete(body)
 
     async def close(self) -> None:
@@ -65,13 +66,20 @@ def run_backend(backend: BackendConfig, overrides: Overrides, seed: int) -> Back
     return backend.model_copy(update=update)
 
 
-def run_server(plan: LocalPlan, model_path: Path, backend: BackendConfig, overrides: Overrides, seed: int,
-               log_path: Path) -> tuple[EndpointSettings, LazyLocalTransport]:
+def run_server(
+    plan: LocalPlan, model_path: Path, backend: BackendConfig, overrides: Overrides, seed: int, log_path: Path
+) -> tuple[EndpointSettings, LazyLocalTransport]:
     """`factory run`'s local server (not started yet) and the settings its engine runs under."""
     server = LocalServer(model_path, n_threads=plan.n_threads, n_ctx=plan.n_ctx, log_path=log_path)
     server.port = free_port()
-    settings = settings_from(run_backend(backend, overrides, seed), base_url=server.base_url,
-                             model=server.model_name, api_key=None, kind="llamacpp", flags=overrides)
+    settings = settings_from(
+        run_backend(backend, overrides, seed),
+        base_url=server.base_url,
+        model=server.model_name,
+        api_key=None,
+        kind="llamacpp",
+        flags=overrides,
+    )
     return settings, LazyLocalTransport(server, settings.timeout, settings.concurrency)
 
 
@@ -84,6 +92,12 @@ def flag_server(path: Path, log_path: Path | None) -> LazyLocalTransport:
 
 def flag_settings(path: Path, params: dict, parse_retries: int) -> EndpointSettings:
     """One request at a time: llama_cpp.server would only queue a second one."""
-    return EndpointSettings(base_url="embedded", model=path.stem, kind="llamacpp",
-                            structured=structured_mode("llamacpp"), concurrency=1, parse_retries=parse_retries,
-                            params=dict(params))
+    return EndpointSettings(
+        base_url="embedded",
+        model=path.stem,
+        kind="llamacpp",
+        structured=structured_mode("llamacpp"),
+        concurrency=1,
+        parse_retries=parse_retries,
+        params=dict(params),
+    )

@@ -57,11 +57,16 @@ class RunLock:
         except BlockingIOError:
             holder = _describe(fd)
             os.close(fd)
-            raise LockHeld(f"{self.directory}: in use by {holder}; wait for it to finish "
-                           f"(or stop it) before running another command on this directory") from None
-        info = {"pid": os.getpid(), "host": socket.gethostname(),
-                "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                "command": self.command}
+            raise LockHeld(
+                f"{self.directory}: in use by {holder}; wait for it to finish "
+                f"(or stop it) before running another command on this directory"
+            ) from None
+        info = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "command": self.command,
+        }
         os.ftruncate(fd, 0)
         os.pwrite(fd, (json.dumps(info) + "\n").encode(), 0)
         self._fd, self._key = fd, key
@@ -99,5 +104,7 @@ def _describe(fd: int) -> str:
         info = {}
     if not info:
         return "another process"
-    return (f"{info.get('command', 'factory')} (pid {info.get('pid', '?')} on {info.get('host', '?')}, "
-            f"started {info.get('started', '?')})")
+    return (
+        f"{info.get('command', 'factory')} (pid {info.get('pid', '?')} on {info.get('host', '?')}, "
+        f"started {info.get('started', '?')})"
+    )

@@ -58,33 +58,65 @@ def _sigterm_to_interrupt() -> None:
     def handler(signum, frame):
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: a second one must not break the cleanup
         raise KeyboardInterrupt(f"signal {signum}")
+
     try:
         signal.signal(signal.SIGTERM, handler)
     except ValueError:  # not the main thread (tests)
         pass
 
 
-def run_recipe(recipe: Recipe, *, out: Path | None = None, fresh: bool = False, limit: int | None = None,
-               overrides: Overrides | None = None, shard: tuple[int, int] | None = None,
-               progress: bool | None = None, log: Callable[[str], None] = print) -> dict:
+def run_recipe(
+    recipe: Recipe,
+    *,
+    out: Path | None = None,
+    fresh: bool = False,
+    limit: int | None = None,
+    overrides: Overrides | None = None,
+    shard: tuple[int, int] | None = None,
+    progress: bool | None = None,
+    log: Callable[[str], None] = print,
+) -> dict:
     """Refuse a foreign directory (touching nothing), take the lock, then prepare and run."""
     run = RunDir(run_dir_for(recipe, out)).check()
     with RunLock(run.path, "factory run"):
         run.prepare(fresh=fresh)
-        return _run_locked(recipe, run, limit=limit, overrides=overrides or Overrides(), shard=shard,
-                           progress=progress, log=log)
+        return _run_locked(
+            recipe,
+            run,
+            limit=limit,
+            overrides=overrides or Overrides(),
+            shard=shard,
+            progress=progress,
+            log=log,
+        )
 
 
-def _run_locked(recipe: Recipe, run: RunDir, *, limit: int | None, overrides: Overrides,
-                shard: tuple[int, int] | None, progress: bool | None, log: Callable[[str], None]) -> dict:
+def _run_locked(
+    recipe: Recipe,
+    run: RunDir,
+    *,
+    limit: int | None,
+    overrides: Overrides,
+    shard: tuple[int, int] | None,
+    progress: bool | None,
+    log: Callable[[str], None],
+) -> dict:
     started = time.monotonic()
     started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     (engine, endpoint), (judge, judge_endpoint) = run_clients(recipe, run, overrides, log)
     for url in (endpoint["base_url"], judge_endpoint["base_url"]):
         register(_password(url))  # so an error that quotes the URL is scrubbed wherever it goes
     accounting = CombinedAccounting(engine.accounting, judge.accounting)
-    ctx = RunContext(recipe=recipe, run=run, engine=engine, judge_engine=judge, limit=limit, shard=shard,
-                     log=log, generator=endpoint["model"])
+    ctx = RunContext(
+        recipe=recipe,
+        run=run,
+        engine=engine,
+        judge_engine=judge,
+        limit=limit,
+        shard=shard,
+        log=log,
+        generator=endpoint["model"],
+    )
     _sigterm_to_interrupt()
     counts: dict[str, int] = {}
     reports: dict[str, dict] = {}
@@ -132,9 +164,16 @@ def _run_locked(recipe: Recipe, run: RunDir, *, limit: int | None, overrides: Ov
         finally:
             engine.cache.close()
     except BaseException as exc:
-        status = ("interrupted" if isinstance(exc, KeyboardInterrupt) else
-                  "failed" if isinstance(exc, StageFailed) or not isinstance(exc, RunAborted) else "aborted")
-        error = None if isinstance(exc, KeyboardInterrupt) else (str(exc).splitlines() or [type(exc).__name__])[0]
+        status = (
+            "interrupted"
+            if isinstance(exc, KeyboardInterrupt)
+            else "failed"
+            if isinstance(exc, StageFailed) or not isinstance(exc, RunAborted)
+            else "aborted"
+        )
+        error = (
+            None if isinstance(exc, KeyboardInterrupt) else (str(exc).splitlines() or [type(exc).__name__])[0]
+        )
         try:
             run.write_run_json(scrub_obj(summary(status, error)))
         except (OSError, RunAborted) as again:  # e.g. the disk that ended the run is still full

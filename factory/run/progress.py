@@ -40,9 +40,14 @@ class _Stage:
 class ProgressDisplay:
     """Callable as the engine's progress hook; one bar (or one periodic line) per stage."""
 
-    def __init__(self, accounting: Accounting | CombinedAccounting, enabled: bool | None = None,
-                 console: Console | None = None, log: Callable[[str], None] | None = None,
-                 interval: float | None = None):
+    def __init__(
+        self,
+        accounting: Accounting | CombinedAccounting,
+        enabled: bool | None = None,
+        console: Console | None = None,
+        log: Callable[[str], None] | None = None,
+        interval: float | None = None,
+    ):
         """`enabled`: True draws live bars, False is silent, None picks bars on a terminal and plain
         lines elsewhere. `console`: where bars go (stderr by default). `log`: where plain lines and
         passed-through messages go."""
@@ -67,10 +72,17 @@ class ProgressDisplay:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             self._progress = Progress(
-                TextColumn("[bold]{task.description:<14}"), BarColumn(), MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]:>7} req/s"), TextColumn("tok {task.fields[tokens]:>9}"),
-                TextColumn("cache {task.fields[cache]:>5}"), TextColumn("fail {task.fields[fail]:>3}"),
-                TimeRemainingColumn(), console=self.console or Console(stderr=True), transient=False)
+                TextColumn("[bold]{task.description:<14}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]:>7} req/s"),
+                TextColumn("tok {task.fields[tokens]:>9}"),
+                TextColumn("cache {task.fields[cache]:>5}"),
+                TextColumn("fail {task.fields[fail]:>3}"),
+                TimeRemainingColumn(),
+                console=self.console or Console(stderr=True),
+                transient=False,
+            )
             self._progress.__enter__()
         elif self.mode == "lines" and self.interval > 0:
             self._ticker = threading.Thread(target=self._tick, name="progress-lines", daemon=True)
@@ -97,7 +109,9 @@ class ProgressDisplay:
         with self._lock:
             self._stages[stage] = _Stage(total=total, started=time.monotonic())
         if self._progress is not None:
-            self._tasks[stage] = self._progress.add_task(stage, total=total, rate="0.0", tokens=0, cache=0, fail=0)
+            self._tasks[stage] = self._progress.add_task(
+                stage, total=total, rate="0.0", tokens=0, cache=0, fail=0
+            )
 
     def __call__(self, stage: str, result: Result) -> None:
         with self._lock:
@@ -108,9 +122,14 @@ class ProgressDisplay:
             return
         s = self.accounting.stage(stage)
         elapsed = max(time.monotonic() - self._stages[stage].started, 1e-6)
-        self._progress.update(self._tasks[stage], advance=1, rate=f"{s.requests / elapsed:.1f}",
-                              tokens=s.tokens_in + s.tokens_out, cache=s.cache_hits,
-                              fail=sum(s.failures.values()))
+        self._progress.update(
+            self._tasks[stage],
+            advance=1,
+            rate=f"{s.requests / elapsed:.1f}",
+            tokens=s.tokens_in + s.tokens_out,
+            cache=s.cache_hits,
+            fail=sum(s.failures.values()),
+        )
 
     def skip(self, stage: str, n: int) -> None:
         """Count work found already done on disk."""
@@ -134,8 +153,10 @@ class ProgressDisplay:
         rate = done / elapsed
         left = total - done - skipped
         eta = f"{left / rate:.0f}s" if rate > 0 else "?"
-        return (f"progress: {stage} {done + skipped}/{total}, {rate:.2f} req/s, tokens "
-                f"{s.tokens_in + s.tokens_out:,}, failed {sum(s.failures.values())}, ETA {eta}")
+        return (
+            f"progress: {stage} {done + skipped}/{total}, {rate:.2f} req/s, tokens "
+            f"{s.tokens_in + s.tokens_out:,}, failed {sum(s.failures.values())}, ETA {eta}"
+        )
 
     def _tick(self) -> None:
         while not self._stop.wait(self.interval):

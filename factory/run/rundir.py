@@ -43,7 +43,9 @@ class RunDir:
         if p.exists() and not p.is_dir():
             raise RecipeError(f"output_dir: {p} exists and is not a directory")
         if p.exists() and not (p / MARKER).exists() and any(c.name not in NOT_CONTENT for c in p.iterdir()):
-            raise RecipeError(f"output_dir: {p} exists and is not a factory run directory (refusing to overwrite)")
+            raise RecipeError(
+                f"output_dir: {p} exists and is not a factory run directory (refusing to overwrite)"
+            )
         return self
 
     def prepare(self, fresh: bool = False) -> RunDir:
@@ -135,8 +137,10 @@ class RunDir:
     # -- failures --------------------------------------------------------
     def record_failure(self, stage: str, request_id: str, reason: str, detail: str | None) -> None:
         """Append now (a kill keeps it); compact_failures() later folds repeats into one line."""
-        append_jsonl(self.failures_file, [{"stage": stage, "id": request_id, "reason": reason,
-                                            "detail": scrub(detail or "")}])
+        append_jsonl(
+            self.failures_file,
+            [{"stage": stage, "id": request_id, "reason": reason, "detail": scrub(detail or "")}],
+        )
 
     def failures(self) -> list[dict]:
         """The failures that still stand: the latest per (stage, id), minus ids done since."""

@@ -94,7 +94,10 @@ def _ordered(stages: list[Stage]) -> list[Stage]:
     names = [s.name for s in stages]
     if len(set(names)) != len(names):
         raise RuntimeError(f"two stages share a name: {sorted(n for n in names if names.count(n) > 1)}")
-    after = {s.name: {makers[r] for r in (*s.needs, *s.uses) if r in makers and makers[r] != s.name} for s in stages}
+    after = {
+        s.name: {makers[r] for r in (*s.needs, *s.uses) if r in makers and makers[r] != s.name}
+        for s in stages
+    }
     for s in stages:
         missing = [r for r in s.needs if r not in makers]
         if missing:
@@ -133,8 +136,10 @@ def unmet(recipe: Any) -> list[str]:
             if r not in made:
                 maker = makers[r]
                 how = f"add a `{maker.switch}:` block" if maker.switch else f"turn on stage {maker.name}"
-                lines.append(f"{stage.switch}: needs {r} (made by stage {maker.name}, which is off for this "
-                             f"recipe): {how} or remove {stage.switch}")
+                lines.append(
+                    f"{stage.switch}: needs {r} (made by stage {maker.name}, which is off for this "
+                    f"recipe): {how} or remove {stage.switch}"
+                )
                 break
     return lines
 

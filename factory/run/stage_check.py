@@ -23,8 +23,9 @@ def _reasons(outcomes: list[StageOutcome]) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
 
 
-def stage_failure(ctx: RunContext, stage: Stage, records: int, touched: dict[str, StageOutcome],
-                  made: dict[str, int]) -> str | None:
+def stage_failure(
+    ctx: RunContext, stage: Stage, records: int, touched: dict[str, StageOutcome], made: dict[str, int]
+) -> str | None:
     """Why `stage` came to nothing, or None. Judged by what is on disk after the stage, so a
     resumed, cached or --limit run whose work was done before is fine; under --shard an empty
     slice is fine too (a small profile may leave a shard nothing), a dead endpoint is not.
@@ -36,8 +37,10 @@ def stage_failure(ctx: RunContext, stage: Stage, records: int, touched: dict[str
     for sub, o in touched.items():
         if o.requests and not o.done and o.failed:
             label = name if sub == name else f"{name} ({sub})"
-            return (f"stage {label}: {o.requests} of {o.requests} requests failed ({_reasons([o])}); "
-                    f"see {failures}")
+            return (
+                f"stage {label}: {o.requests} of {o.requests} requests failed ({_reasons([o])}); "
+                f"see {failures}"
+            )
     if records or ctx.shard is not None or stage.empty_ok:
         return None
     asked = [o for o in touched.values() if o.requests]
@@ -51,7 +54,6 @@ def stage_failure(ctx: RunContext, stage: Stage, records: int, touched: dict[str
     if inputs and not any(inputs.values()):
         return None  # nothing came in (a recipe without those stages): nothing to make
     if stage.empty_message:
-        return f"stage {name}: " + stage.empty_message.format(
-            **inputs, run=ctx.run.path)
+        return f"stage {name}: " + stage.empty_message.format(**inputs, run=ctx.run.path)
     got = ", ".join(f"{k} {v}" for k, v in inputs.items() if v)
     return f"stage {name}: produced no records" + (f" from {got}" if got else "")

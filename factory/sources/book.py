@@ -18,7 +18,9 @@ from factory.sources.chunking import estimate_tokens
 
 _MD_HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*#*\s*$")
 _TEXT_HEADING = re.compile(
-    r"^\s*(?:(?:chapter|act|part|book)\s+[\w\-]+\b.*|第[一二三四五六七八九十百零〇两\d]+[章回幕节卷部].*)\s*$", re.I)
+    r"^\s*(?:(?:chapter|act|part|book)\s+[\w\-]+\b.*|第[一二三四五六七八九十百零〇两\d]+[章回幕节卷部].*)\s*$",
+    re.I,
+)
 _BREAK = re.compile(r"^\s*(?:[*＊]\s*){3,}\s*$|^\s*-{3,}\s*$|^\s*#\s*$|^\s*[~～]{3,}\s*$")
 SCENE_BREAK = "\n\n* * *\n\n"  # between the scenes of one chunk, so the extractor sees where one ends
 _SLUGLINE = re.compile(r"^\s*(?:INT|EXT|INT\./EXT|I/E)[.\s]", re.I)

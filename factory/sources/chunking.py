@@ -49,15 +49,26 @@ def chunk_profile(profile: Profile, max_tokens: int = 600, min_tokens: int = 60)
                 buf = ""
             buf = f"{buf}\n\n{piece}" if buf else piece
         if buf:
-            if groups and estimate_tokens(buf) < min_tokens and \
-                    estimate_tokens(groups[-1]) + estimate_tokens(buf) <= max_tokens * 1.25:
+            if (
+                groups
+                and estimate_tokens(buf) < min_tokens
+                and estimate_tokens(groups[-1]) + estimate_tokens(buf) <= max_tokens * 1.25
+            ):
                 groups[-1] = f"{groups[-1]}\n\n{buf}"
             else:
                 groups.append(buf)
         for text in groups:
             idx = len(chunks)
-            chunks.append(Chunk(id=make_id("chk", profile.character, section.source, text), character=profile.character,
-                                text=text, period=section.title, source=section.source, index=idx))
+            chunks.append(
+                Chunk(
+                    id=make_id("chk", profile.character, section.source, text),
+                    character=profile.character,
+                    text=text,
+                    period=section.title,
+                    source=section.source,
+                    index=idx,
+                )
+            )
     return chunks
 
 
@@ -83,5 +94,7 @@ def check_file_profile(path: Path, chunks_cfg, scenes_cfg) -> None:  # noqa: ANN
     n = len(chunk_profile(profile, chunks_cfg.max_tokens, chunks_cfg.min_tokens))
     scenes = max(scenes_cfg.total, n) if scenes_cfg.total else scenes_cfg.per_chunk * n
     if scenes > MAX_COUNT:
-        raise RecipeError(f"scenes.per_chunk: {scenes_cfg.per_chunk} scenes for each of the profile's {n} chunks is "
-                          f"{scenes}, over the {MAX_COUNT} a run may plan (set scenes.total or a smaller per_chunk)")
+        raise RecipeError(
+            f"scenes.per_chunk: {scenes_cfg.per_chunk} scenes for each of the profile's {n} chunks is "
+            f"{scenes}, over the {MAX_COUNT} a run may plan (set scenes.total or a smaller per_chunk)"
+        )

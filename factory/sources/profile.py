@@ -71,7 +71,9 @@ def read_profile_text(path: Path, field: str = "character.profile.file") -> str:
         raise RecipeError(f"{field}: {path} is not a regular file")
     size = path.stat().st_size
     if size > MAX_PROFILE_BYTES:
-        raise RecipeError(f"{field}: {path} is {size} bytes, over the {MAX_PROFILE_BYTES} bytes a profile may have")
+        raise RecipeError(
+            f"{field}: {path} is {size} bytes, over the {MAX_PROFILE_BYTES} bytes a profile may have"
+        )
     raw = path.read_bytes()
     if b"\x00" in raw:
         raise RecipeError(f"{field}: {path} is a binary file, not UTF-8 text")

@@ -21,18 +21,71 @@ from factory.recipe import RecipeError
 from factory.sources.profile import Profile, Section
 
 SKIP_SECTIONS = {
-    "references", "external links", "see also", "notes", "further reading", "bibliography", "sources",
-    "citations", "works cited", "footnotes", "notes and references", "explanatory notes", "gallery",
-    "参考文献", "参考资料", "參考資料", "参考", "外部链接", "外部連結", "参见", "參見", "参看", "注释", "註釋",
-    "注解", "脚注", "腳註", "延伸阅读", "延伸閱讀", "相关条目", "相關條目", "引用", "来源", "來源",
-    "einzelnachweise", "literatur", "weblinks", "anmerkungen", "siehe auch", "références", "notes et références",
-    "liens externes", "voir aussi", "bibliographie", "referencias", "enlaces externos", "véase también",
-    "notas", "bibliografía", "note", "collegamenti esterni", "voci correlate", "bibliografia", "примечания",
-    "литература", "ссылки", "см. также", "関連項目", "外部リンク",
+    "references",
+    "external links",
+    "see also",
+    "notes",
+    "further reading",
+    "bibliography",
+    "sources",
+    "citations",
+    "works cited",
+    "footnotes",
+    "notes and references",
+    "explanatory notes",
+    "gallery",
+    "参考文献",
+    "参考资料",
+    "參考資料",
+    "参考",
+    "外部链接",
+    "外部連結",
+    "参见",
+    "參見",
+    "参看",
+    "注释",
+    "註釋",
+    "注解",
+    "脚注",
+    "腳註",
+    "延伸阅读",
+    "延伸閱讀",
+    "相关条目",
+    "相關條目",
+    "引用",
+    "来源",
+    "來源",
+    "einzelnachweise",
+    "literatur",
+    "weblinks",
+    "anmerkungen",
+    "siehe auch",
+    "références",
+    "notes et références",
+    "liens externes",
+    "voir aussi",
+    "bibliographie",
+    "referencias",
+    "enlaces externos",
+    "véase también",
+    "notas",
+    "bibliografía",
+    "note",
+    "collegamenti esterni",
+    "voci correlate",
+    "bibliografia",
+    "примечания",
+    "литература",
+    "ссылки",
+    "см. также",
+    "関連項目",
+    "外部リンク",
 }
 _DISAMBIGUATION_TEXT = re.compile(
     r"(may|can|might) (also )?refer to|may stand for|可以指|可能是指|可指|可能指|可以是|steht für|"
-    r"peut désigner|puede referirse|может означать|può riferirsi", re.I)
+    r"peut désigner|puede referirse|может означать|può riferirsi",
+    re.I,
+)
 _HINT = "use a local profile instead (character.profile.file: profiles/<name>.md)"
 
 
@@ -62,9 +115,15 @@ def _client(lang: str, user_agent: str, transport: Any = None):
     kwargs: dict[str, Any] = {"timeout": 20.0}
     if transport is not None:
         kwargs["transport"] = transport
-    return Client(user_agent=user_agent, language=lang, extract_format=wikipediaapi.ExtractFormat.WIKI,
-                  extra_api_params={"prop": "extracts|pageprops", "ppprop": "disambiguation"},
-                  max_retries=2, retry_wait=0.5, **kwargs)
+    return Client(
+        user_agent=user_agent,
+        language=lang,
+        extract_format=wikipediaapi.ExtractFormat.WIKI,
+        extra_api_params={"prop": "extracts|pageprops", "ppprop": "disambiguation"},
+        max_retries=2,
+        retry_wait=0.5,
+        **kwargs,
+    )
 
 
 def _flatten(sections: list, out: list[dict], parent: str = "") -> None:
@@ -112,7 +171,9 @@ def page_to_profile(character: str, data: dict) -> Profile:
     return Profile(character, sections)
 
 
-def load(character: str, title: str, lang: str, user_agent: str, run_path: Path, transport: Any = None) -> Profile:
+def load(
+    character: str, title: str, lang: str, user_agent: str, run_path: Path, transport: Any = None
+) -> Profile:
     """From the run directory's copy if there is one, else from Wikipedia (then saved there)."""
     path = cache_path(run_path, lang, title)
     if path.is_file():

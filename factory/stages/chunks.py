@@ -27,10 +27,16 @@ NAME = "chunks"
 class ChunksConfig(Strict):
     """How the profile is cut into life-period chunks, the unit every scene is imagined from."""
 
-    max_tokens: int = Field(600, ge=50, le=100_000, description="Longest chunk, in estimated tokens: a longer "
-                            "section is split.")
-    min_tokens: int = Field(60, ge=1, le=100_000, description="Shortest chunk worth a scene: shorter sections are "
-                            "dropped, unless the profile has nothing longer.")
+    max_tokens: int = Field(
+        600, ge=50, le=100_000, description="Longest chunk, in estimated tokens: a longer section is split."
+    )
+    min_tokens: int = Field(
+        60,
+        ge=1,
+        le=100_000,
+        description="Shortest chunk worth a scene: shorter sections are "
+        "dropped, unless the profile has nothing longer.",
+    )
 
 
 def merge_profiles(base: Profile, override: Profile) -> Profile:
@@ -75,5 +81,13 @@ async def run(ctx: RunContext) -> None:
     ctx.log(f"chunks: {len(chunks)} from {len(profile.sections)} sections")
 
 
-STAGE = Stage(NAME, run, blocks=(Block("chunks", ChunksConfig, default_on=True, nullable=False),), makes=(NAME,), order=10,
-              when=lambda recipe: recipe.character.profile is not None, fails_empty=(), help="the profile cut into life-period chunks (no model)")
+STAGE = Stage(
+    NAME,
+    run,
+    blocks=(Block("chunks", ChunksConfig, default_on=True, nullable=False),),
+    makes=(NAME,),
+    order=10,
+    when=lambda recipe: recipe.character.profile is not None,
+    fails_empty=(),
+    help="the profile cut into life-period chunks (no model)",
+)

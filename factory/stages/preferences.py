@@ -60,27 +60,41 @@ class SelfSampledConfig(Strict):
 class PreferencesConfig(Strict):
     """DPO pairs: a kept in-character reply (chosen) against a labelled worse one (rejected)."""
 
-    enabled: bool = Field(True, description="false: the block stays but the stage is off (handy with `--set`).")
-    kinds: list[RejectedKind] = Field(default_factory=lambda: ["assistant_tone", "out_of_character"],
-                                      description="Where rejected replies come from (at least one); unset and "
-                                      "a `self_sampled` block given: self_sampled is added.")
-    per_sample: int = Field(1, ge=1, le=50, description="Chosen turns per sample; each gets one pair per kind.")
-    max_pairs: int | None = Field(None, ge=1, le=10 * MAX_COUNT, description="Most pairs asked for in all; "
-                                  "unset: no cap.")
+    enabled: bool = Field(
+        True, description="false: the block stays but the stage is off (handy with `--set`)."
+    )
+    kinds: list[RejectedKind] = Field(
+        default_factory=lambda: ["assistant_tone", "out_of_character"],
+        description="Where rejected replies come from (at least one); unset and "
+        "a `self_sampled` block given: self_sampled is added.",
+    )
+    per_sample: int = Field(
+        1, ge=1, le=50, description="Chosen turns per sample; each gets one pair per kind."
+    )
+    max_pairs: int | None = Field(
+        None, ge=1, le=10 * MAX_COUNT, description="Most pairs asked for in all; unset: no cap."
+    )
     variants: list[OocVariant] = Field(
-        default_factory=lambda: ["knowledge_leak", "modern_knowledge", "flat_style"], min_length=1,
-        description="The out_of_character rewrites, one picked per turn.")
-    self_sampled: SelfSampledConfig | None = Field(None, description="The endpoint serving the model being "
-                                                   "trained (needed for kind self_sampled).")
+        default_factory=lambda: ["knowledge_leak", "modern_knowledge", "flat_style"],
+        min_length=1,
+        description="The out_of_character rewrites, one picked per turn.",
+    )
+    self_sampled: SelfSampledConfig | None = Field(
+        None, description="The endpoint serving the model being trained (needed for kind self_sampled)."
+    )
 
     @model_validator(mode="after")
     def _endpoint_for_self_sampled(self) -> PreferencesConfig:
         if "self_sampled" in self.kinds and self.self_sampled is None:
-            raise ValueError("self_sampled: required when kinds include self_sampled "
-                             "(base_url and model of the endpoint serving the model being trained)")
+            raise ValueError(
+                "self_sampled: required when kinds include self_sampled "
+                "(base_url and model of the endpoint serving the model being trained)"
+            )
         if not self.kinds:
             raise ValueError("kinds: name at least one source of rejected replies")
         return self
+
+
 SAMPLES = "preferences_samples"  # the self-sampled candidates, kept so a resume never re-samples
 USER = WORDS["user"]
 ERA = {"en": ("as of {t}", "in their own time"), "zh": ("时间点：{t}", "在其所处的时代")}
@@ -120,12 +134,19 @@ def kinds(cfg: PreferencesConfig) -> list[str]:
     return out
 
 
-def select_targets(samples: list[Sample], cfg: PreferencesConfig, gate: gatecheck.GateCheck) -> tuple[list[Target], int]:
+def select_targets(
+    samples: list[Sample], cfg: PreferencesConfig, gate: gatecheck.GateCheck
+) -> tuple[list[Target], int]:
     """Up to per_sample training replies per sample whose previous line is not the character's own."""
     out, gated = [], 0
     for s in samples:
-        idx = [i for i, m in enumerate(s.messages) if m.role == "assistant" and m.train
-               and (i == 0 or not is_character(s.messages[i - 1], s.character))]
+        idx = [
+            i
+            for i, m in enumerate(s.messages)
+            if m.role == "assistant"
+            and m.train
+            and (i == 0 or not is_character(s.messages[i - 1], s.character))
+        ]
         ok = []
         for i in idx:
             if gate.problem(s.messages[i].content, s.character, s.language):
@@ -155,8 +176,12 @@ def era(ctx: RunContext, t: Target) -> str:
 
 def _unquote(body: str) -> str:
     """Drop one pair of quotes around the whole reply, not the ends of two quoted parts ("「a」b「c」")."""
-    if len(body) >= 2 and body[0] in "\"“「'" and body[-1] in "\"”」'" \
-            and not any(q in body[1:-1] for q in "\"“”「」"):
+    if (
+        len(body) >= 2
+        and body[0] in "\"“「'"
+        and body[-1] in "\"”」'"
+        and not any(q in body[1:-1] for q in '"“”「」')
+    ):
         return body[1:-1].strip()
     return body
 
@@ -172,6 +197,7 @@ def clean_reply(chosen: str):
         if " ".join(body.split()).lower() == " ".join(chosen.split()).lower():
             raise ParseError("the rewrite is the original reply")
         return body
+
     return parse
 
 
@@ -183,20 +209,47 @@ def make_pair(t: Target, rejected: str, kind: str, labels: dict) -> Pair:
         prompt=[Message(role="system", content=s.system), *s.messages[: t.index]],
         chosen=t.chosen.model_copy(update={"train": True}),
         rejected=Message(role="assistant", content=rejected),
-        rejected_kind=kind, source_ids=[s.id, *s.source_ids],
-        labels={"sample_id": s.id, "turn": t.index, "character": s.character, "language": s.language,
-                "type": s.type, **group, **labels})
+        rejected_kind=kind,
+        source_ids=[s.id, *s.source_ids],
+        labels={
+            "sample_id": s.id,
+            "turn": t.index,
+            "character": s.character,
+            "language": s.language,
+            "type": s.type,
+            **group,
+            **labels,
+        },
+    )
 
 
-def rewrite_requests(ctx: RunContext, jobs: list[tuple[Target, str]], cfg: PreferencesConfig) -> list[Request]:
+def rewrite_requests(
+    ctx: RunContext, jobs: list[tuple[Target, str]], cfg: PreferencesConfig
+) -> list[Request]:
     reqs = []
     for t, kind in jobs:
-        variant = cfg.variants[int(_h(t.sample.id, t.index), 16) % len(cfg.variants)] \
-            if kind == "out_of_character" else ""
-        messages = render(f"pref_{kind}", t.lang, character=t.sample.character, context=context_text(t),
-                          reply=t.chosen.content, variant=variant, era=era(ctx, t))
-        reqs.append(Request(id=make_id("req-pref", t.sample.id, t.index, kind, variant, t.lang), messages=messages,
-                            parse=clean_reply(t.chosen.content), meta={"target": t, "kind": kind, "variant": variant}))
+        variant = (
+            cfg.variants[int(_h(t.sample.id, t.index), 16) % len(cfg.variants)]
+            if kind == "out_of_character"
+            else ""
+        )
+        messages = render(
+            f"pref_{kind}",
+            t.lang,
+            character=t.sample.character,
+            context=context_text(t),
+            reply=t.chosen.content,
+            variant=variant,
+            era=era(ctx, t),
+        )
+        reqs.append(
+            Request(
+                id=make_id("req-pref", t.sample.id, t.index, kind, variant, t.lang),
+                messages=messages,
+                parse=clean_reply(t.chosen.content),
+                meta={"target": t, "kind": kind, "variant": variant},
+            )
+        )
     return reqs
 
 
@@ -205,20 +258,31 @@ def rewrite_records(model: str):
         meta = res.request.meta
         labels = {"generator": model, **({"variant": meta["variant"]} if meta["variant"] else {})}
         return [make_pair(meta["target"], res.value, meta["kind"], labels)]
+
     return to_records
 
 
 # -- self_sampled --------------------------------------------------------------------------------
 
+
 def chat_prompt(t: Target, opts: Options) -> list[dict]:
     """What the model being trained sees: the conversation so far, exported as the recipe exports it."""
     s = t.sample
-    d = build(s.system, s.messages[: t.index], id=s.id, type=s.type, character=s.character,
-              language=s.language, opts=opts, target=False)
+    d = build(
+        s.system,
+        s.messages[: t.index],
+        id=s.id,
+        type=s.type,
+        character=s.character,
+        language=s.language,
+        opts=opts,
+        target=False,
+    )
     if opts.style == "quote":
         d = quote.fold_prompt(d)
-    return ([{"role": "system", "content": d.system}] if d.system else []) + \
-        [{"role": r, "content": c} for r, c, _ in d.messages()]
+    return ([{"role": "system", "content": d.system}] if d.system else []) + [
+        {"role": r, "content": c} for r, c, _ in d.messages()
+    ]
 
 
 def export_options(ctx: RunContext) -> Options:
@@ -238,20 +302,35 @@ def sample_parser(name: str, style: str):
         if not body:
             raise ParseError("empty sample")
         return body
+
     return parse
 
 
 def sample_requests(targets: list[Target], sc: SelfSampledConfig, opts: Options) -> list[Request]:
-    return [Request(id=make_id("req-pref-smp", t.sample.id, t.index, k, sc.model, opts.style),
-                    messages=chat_prompt(t, opts), sample_index=k, parse=sample_parser(t.sample.character, opts.style),
-                    meta={"target": t, "k": k})
-            for t in targets for k in range(sc.samples)]
+    return [
+        Request(
+            id=make_id("req-pref-smp", t.sample.id, t.index, k, sc.model, opts.style),
+            messages=chat_prompt(t, opts),
+            sample_index=k,
+            parse=sample_parser(t.sample.character, opts.style),
+            meta={"target": t, "k": k},
+        )
+        for t in targets
+        for k in range(sc.samples)
+    ]
 
 
 def sample_records(res: Result) -> list[dict]:
     t, k = res.request.meta["target"], res.request.meta["k"]
-    return [{"id": make_id("psmp", t.sample.id, t.index, k, res.request.id), "sample_id": t.sample.id,
-             "turn": t.index, "k": k, "text": res.value}]
+    return [
+        {
+            "id": make_id("psmp", t.sample.id, t.index, k, res.request.id),
+            "sample_id": t.sample.id,
+            "turn": t.index,
+            "k": k,
+            "text": res.value,
+        }
+    ]
 
 
 def parse_ranking(letters: list[str]):
@@ -259,7 +338,7 @@ def parse_ranking(letters: list[str]):
         data = extract_json(text)
         ranking = data.get("ranking") if isinstance(data, dict) else data
         if not isinstance(ranking, list):
-            raise ParseError("expected {\"ranking\": [...]}")
+            raise ParseError('expected {"ranking": [...]}')
         out = []
         for x in ranking:
             letter = str(x).strip().strip("[]()").upper()[:1]
@@ -268,28 +347,51 @@ def parse_ranking(letters: list[str]):
         if len(out) < 2:
             raise ParseError(f"ranking names fewer than two of {letters}")
         return out
+
     return parse
 
 
-def judge_requests(ctx: RunContext, targets: list[Target], candidates: dict[tuple[str, int], list[str]]) -> list[Request]:
+def judge_requests(
+    ctx: RunContext, targets: list[Target], candidates: dict[tuple[str, int], list[str]]
+) -> list[Request]:
     reqs = []
     for t in targets:
-        texts = [c for c in dict.fromkeys(candidates.get((t.sample.id, t.index), []))
-                 if " ".join(c.split()) != " ".join(t.chosen.content.split())]
+        texts = [
+            c
+            for c in dict.fromkeys(candidates.get((t.sample.id, t.index), []))
+            if " ".join(c.split()) != " ".join(t.chosen.content.split())
+        ]
         if not texts:
             continue
         gold_at = int(_h(t.sample.id, t.index, "gold"), 16) % (len(texts) + 1)
         options = texts[:gold_at] + [t.chosen.content] + texts[gold_at:]
         letters = list(string.ascii_uppercase[: len(options)])
         block = "\n\n".join(f"[{a}]\n{o}" for a, o in zip(letters, options, strict=True))
-        messages = render("pref_judge", t.lang, character=t.sample.character, era=era(ctx, t),
-                          context=context_text(t), candidates=block)
-        reqs.append(Request(
-            id=make_id("req-pref-judge", t.sample.id, t.index, texts), messages=messages,
-            schema={"type": "object", "properties": {"ranking": {"type": "array", "items": {"type": "string"}}},
-                    "required": ["ranking"]},
-            parse=parse_ranking(letters),
-            meta={"target": t, "options": dict(zip(letters, options, strict=True)), "gold": letters[gold_at]}))
+        messages = render(
+            "pref_judge",
+            t.lang,
+            character=t.sample.character,
+            era=era(ctx, t),
+            context=context_text(t),
+            candidates=block,
+        )
+        reqs.append(
+            Request(
+                id=make_id("req-pref-judge", t.sample.id, t.index, texts),
+                messages=messages,
+                schema={
+                    "type": "object",
+                    "properties": {"ranking": {"type": "array", "items": {"type": "string"}}},
+                    "required": ["ranking"],
+                },
+                parse=parse_ranking(letters),
+                meta={
+                    "target": t,
+                    "options": dict(zip(letters, options, strict=True)),
+                    "gold": letters[gold_at],
+                },
+            )
+        )
     return reqs
 
 
@@ -298,28 +400,44 @@ def judge_records(sampler: str, judge: str):
         meta, ranking = res.request.meta, res.value
         if meta["gold"] not in ranking:
             raise ParseError("the ranking leaves out the kept reply")
-        below = ranking[ranking.index(meta["gold"]) + 1:]
+        below = ranking[ranking.index(meta["gold"]) + 1 :]
         if not below:
             return []  # every sample beat the kept reply: no honest pair here
-        return [make_pair(meta["target"], meta["options"][below[-1]], "self_sampled",
-                          {"generator": sampler, "judge": judge, "rank_of_kept": ranking.index(meta["gold"]) + 1,
-                           "candidates": len(meta["options"])})]
+        return [
+            make_pair(
+                meta["target"],
+                meta["options"][below[-1]],
+                "self_sampled",
+                {
+                    "generator": sampler,
+                    "judge": judge,
+                    "rank_of_kept": ranking.index(meta["gold"]) + 1,
+                    "candidates": len(meta["options"]),
+                },
+            )
+        ]
+
     return to_records
 
 
 async def _self_sampled(ctx: RunContext, targets: list[Target], sc: SelfSampledConfig) -> None:
     engine = sampler_engine(ctx, sc)
     try:
-        await execute(dataclasses.replace(ctx, engine=engine), SAMPLES,
-                      sample_requests(targets, sc, export_options(ctx)), sample_records)
+        await execute(
+            dataclasses.replace(ctx, engine=engine),
+            SAMPLES,
+            sample_requests(targets, sc, export_options(ctx)),
+            sample_records,
+        )
     finally:
         await engine.close()
     candidates: dict[tuple[str, int], list[str]] = {}
     for o in ctx.run.finalize(SAMPLES):
         candidates.setdefault((o["sample_id"], o["turn"]), []).append(o["text"])
     judge = ctx.judge.settings.model if ctx.judge else ""
-    await execute(ctx, NAME, judge_requests(ctx, targets, candidates), judge_records(sc.model, judge),
-                  engine=ctx.judge)
+    await execute(
+        ctx, NAME, judge_requests(ctx, targets, candidates), judge_records(sc.model, judge), engine=ctx.judge
+    )
 
 
 async def run(ctx: RunContext) -> None:
@@ -330,7 +448,9 @@ async def run(ctx: RunContext) -> None:
     targets, gated = select_targets(load_samples(ctx), cfg, gate)
     ctx.drop("preferences_chosen_gate", gated, set_to=True)
     wanted = kinds(cfg)
-    jobs = sorted(((t, k) for t in targets for k in wanted), key=lambda j: _h(j[0].sample.id, j[0].index, j[1]))
+    jobs = sorted(
+        ((t, k) for t in targets for k in wanted), key=lambda j: _h(j[0].sample.id, j[0].index, j[1])
+    )
     if cfg.max_pairs is not None:
         jobs = jobs[: cfg.max_pairs]
     rewrites = [j for j in jobs if j[1] != "self_sampled"]
@@ -341,12 +461,23 @@ async def run(ctx: RunContext) -> None:
         await _self_sampled(ctx, sampled, cfg.self_sampled)
     pairs = ctx.run.finalize(NAME) if ctx.run.stage_file(NAME).exists() else []
     by_kind = {k: sum(1 for p in pairs if p["rejected_kind"] == k) for k in wanted}
-    ctx.log(f"preferences: {len(pairs)} pairs ({', '.join(f'{k} {v}' for k, v in by_kind.items())}); "
-            f"{gated} chosen replies dropped by the gate")
+    ctx.log(
+        f"preferences: {len(pairs)} pairs ({', '.join(f'{k} {v}' for k, v in by_kind.items())}); "
+        f"{gated} chosen replies dropped by the gate"
+    )
 
 
 # may find no honest pair (every chosen reply gated out): only "every request failed" ends a run here
-STAGE = Stage(NAME, run, blocks=(Block("preferences", PreferencesConfig),), switch="preferences",
-              needs=("samples",), uses=("kept",), makes=(NAME, SAMPLES), order=100, empty_ok=True,
-              when=lambda recipe: recipe.preferences.enabled,
-              help="DPO pairs: a kept reply (chosen) against it rewritten as an assistant or out of character")
+STAGE = Stage(
+    NAME,
+    run,
+    blocks=(Block("preferences", PreferencesConfig),),
+    switch="preferences",
+    needs=("samples",),
+    uses=("kept",),
+    makes=(NAME, SAMPLES),
+    order=100,
+    empty_ok=True,
+    when=lambda recipe: recipe.preferences.enabled,
+    help="DPO pairs: a kept reply (chosen) against it rewritten as an assistant or out of character",
+)

@@ -45,14 +45,23 @@ class QualityReport(StageReport):
 
 
 async def run(ctx: RunContext) -> QualityReport:
-    cfg = ctx.recipe.quality or QualityConfig()  # its unset seeds follow the recipe's (factory/recipe/model.py)
+    cfg = (
+        ctx.recipe.quality or QualityConfig()
+    )  # its unset seeds follow the recipe's (factory/recipe/model.py)
     samples, invalid = parse_samples(ctx.run.records(SOURCE))  # no samples.jsonl yet: zero samples
     wants_judge = cfg.selfname.mode == "judge" or cfg.selfname.judge_sample > 0
     # a book recipe trains several characters: each sample is gated as its own character
     character = None if getattr(ctx.recipe, "book", None) is not None else ctx.character
-    result = await run_gate_async(samples, cfg, character=character, language=ctx.language,
-                                  judge=ctx.judge if wants_judge else None,
-                                  aliases=ctx.recipe.character.aliases, invalid=invalid, progress=ctx.progress)
+    result = await run_gate_async(
+        samples,
+        cfg,
+        character=character,
+        language=ctx.language,
+        judge=ctx.judge if wants_judge else None,
+        aliases=ctx.recipe.character.aliases,
+        invalid=invalid,
+        progress=ctx.progress,
+    )
     run_path = ctx.run.path
     write_jsonl_atomic(ctx.run.stage_file(KEPT), result.kept)
     rejected_file = run_path / "rejected.jsonl"
@@ -60,13 +69,23 @@ async def run(ctx: RunContext) -> QualityReport:
     write_jsonl_atomic(rejected_file, others + result.rejected)
     write_report(result.report, run_path / "quality" / "report.md", run_path / "quality" / "report.json")
     s = result.summary
-    ctx.log(f"quality: {s['kept']} kept, {s['rejected']} rejected of {s['input']} samples "
-            f"(report: {run_path / 'quality' / 'report.md'})")
+    ctx.log(
+        f"quality: {s['kept']} kept, {s['rejected']} rejected of {s['input']} samples "
+        f"(report: {run_path / 'quality' / 'report.md'})"
+    )
     return QualityReport(summary=result.summary)
 
 
-STAGE = Stage(NAME, run, blocks=(Block("quality", QualityConfig, default_on=True),), switch="quality",
-              needs=(SOURCE,), makes=(KEPT,), order=90, fails_empty=(SOURCE,),
-              empty_message="the gate kept 0 of {samples} samples, so there is nothing to export; see {run}/quality/report.md",
-              when=lambda recipe: recipe.quality.enabled,
-              help="the quality gate: assistant tone, self-naming, near-duplicates, over-frequent patterns")
+STAGE = Stage(
+    NAME,
+    run,
+    blocks=(Block("quality", QualityConfig, default_on=True),),
+    switch="quality",
+    needs=(SOURCE,),
+    makes=(KEPT,),
+    order=90,
+    fails_empty=(SOURCE,),
+    empty_message="the gate kept 0 of {samples} samples, so there is nothing to export; see {run}/quality/report.md",
+    when=lambda recipe: recipe.quality.enabled,
+    help="the quality gate: assistant tone, self-naming, near-duplicates, over-frequent patterns",
+)

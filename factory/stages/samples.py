@@ -49,11 +49,15 @@ from factory.stages.shared.markup import render as render_turn
 from factory.stages.shared.people import NARRATOR
 
 NAME = "samples"
-_AFTER_LIFE = re.compile(r"death|died|dying|funeral|legacy|posthum|reception|influence|逝世|去世|病逝|身后|死|葬|遗产|影响|评价|纪念",
-                         re.I)
+_AFTER_LIFE = re.compile(
+    r"death|died|dying|funeral|legacy|posthum|reception|influence|逝世|去世|病逝|身后|死|葬|遗产|影响|评价|纪念",
+    re.I,
+)
 # A profile's character sketch: "Character and habits", "Personality", "性情与才艺", "为人"...
-_TRAITS = re.compile(r"\b(character|personality|temperament|habits|traits)\b|性格|性情|个性|個性|为人|為人|品格|脾气|脾氣",
-                     re.I)
+_TRAITS = re.compile(
+    r"\b(character|personality|temperament|habits|traits)\b|性格|性情|个性|個性|为人|為人|品格|脾气|脾氣",
+    re.I,
+)
 _SENTENCE = re.compile(r".+?(?:[。！？]+[”’」』]?|[.!?]+[\"”’)]?(?=\s+[A-Z\"“‘(]|\s*$)|$)", re.S)
 _LIFESPAN = re.compile(r"\s*[(（][^()（）]*\d[^()（）]*[–—-][^()（）]*\d[^()（）]*[)）]")  # (1770 – 1827)
 INTRO_TOKENS = 100  # the persona summary's bound: a few hundred tokens at most, whatever the profile
@@ -69,19 +73,28 @@ def life_so_far(chunk: Chunk | None, chunks: dict[str, Chunk], language: str) ->
     for c in sorted(chunks.values(), key=lambda c: c.index):
         if c.index > chunk.index:
             break
-        if c.period and c.period not in periods and c.period != chunk.period and \
-                not _AFTER_LIFE.search(c.period) and not _TRAITS.search(c.period):
+        if (
+            c.period
+            and c.period not in periods
+            and c.period != chunk.period
+            and not _AFTER_LIFE.search(c.period)
+            and not _TRAITS.search(c.period)
+        ):
             periods.append(c.period)
     if is_zh(language):
         past = f"你此前的人生：{'；'.join(periods)}。" if periods else ""
         return f"{past}此刻你正处在“{chunk.period}”这一时期。"
     past = f"Your life so far: {'; '.join(periods)}. " if periods else ""
-    return f"{past}Now you are in the period \"{chunk.period}\"."
+    return f'{past}Now you are in the period "{chunk.period}".'
 
 
 def _sentences(text: str) -> list[str]:
-    return [m.group(0).strip() for para in re.split(r"\n\s*\n", text) for m in _SENTENCE.finditer(para.strip())
-            if m.group(0).strip()]
+    return [
+        m.group(0).strip()
+        for para in re.split(r"\n\s*\n", text)
+        for m in _SENTENCE.finditer(para.strip())
+        if m.group(0).strip()
+    ]
 
 
 def _cut(text: str, max_tokens: int) -> str:
@@ -113,8 +126,10 @@ def persona_summary(profile: Profile, language: str, min_tokens: int) -> str:
     traits = next((s for s in sections if _TRAITS.search(s.title)), None)
     rest = [s for s in sections if s is not traits]
     intro = next((s for s in rest if estimate_tokens(s.text) >= min_tokens), rest[0] if rest else None)
-    parts = [first_sentences(intro.text, INTRO_TOKENS, language) if intro else "",
-             first_sentences(traits.text, TRAITS_TOKENS, language) if traits else ""]
+    parts = [
+        first_sentences(intro.text, INTRO_TOKENS, language) if intro else "",
+        first_sentences(traits.text, TRAITS_TOKENS, language) if traits else "",
+    ]
     return punctuation(language).space.join(p for p in parts if p)
 
 
@@ -128,14 +143,32 @@ def run_profile(ctx: RunContext, chunks: dict[str, Chunk]) -> Profile:
         return Profile(ctx.character, [Section(c.period, c.text, c.source) for c in ordered])
 
 
-def system_prompt(ctx: RunContext, scene: Scene, chunk: Chunk | None, chunks: dict[str, Chunk],
-                  opening: list[str], persona: str = "") -> str:
+def system_prompt(
+    ctx: RunContext,
+    scene: Scene,
+    chunk: Chunk | None,
+    chunks: dict[str, Chunk],
+    opening: list[str],
+    persona: str = "",
+) -> str:
     alias_text = aside(join_list(ctx.recipe.character.aliases, ctx.language), ctx.language)
-    text = render("sample_system", ctx.language, character=ctx.character, aliases=alias_text, persona=persona,
-                  life=life_so_far(chunk, chunks, ctx.language),
-                  convention=convention(ctx.language), type=scene.type, location=scene.location, time=scene.time,
-                  participants=join_list(scene.participants, ctx.language), background=scene.background)[0]["content"]
-    text = re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", text))  # an empty persona or life leaves no gap
+    text = render(
+        "sample_system",
+        ctx.language,
+        character=ctx.character,
+        aliases=alias_text,
+        persona=persona,
+        life=life_so_far(chunk, chunks, ctx.language),
+        convention=convention(ctx.language),
+        type=scene.type,
+        location=scene.location,
+        time=scene.time,
+        participants=join_list(scene.participants, ctx.language),
+        background=scene.background,
+    )[0]["content"]
+    text = re.sub(
+        r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", text)
+    )  # an empty persona or life leaves no gap
     if opening:
         text += "\n" + "\n".join(opening)
     return text.strip()
@@ -152,34 +185,65 @@ def to_messages(inter: Interaction, character: str, language: str) -> tuple[list
             else:
                 messages.append(Message(role="user", content=t.text, name=NARRATOR))
         elif t.speaker == character:
-            messages.append(Message(role="assistant", content=render_turn(t.mode, t.text, language), train=True,
-                                    name=character))
+            messages.append(
+                Message(
+                    role="assistant",
+                    content=render_turn(t.mode, t.text, language),
+                    train=True,
+                    name=character,
+                )
+            )
         elif t.mode != "thought":  # others' minds are closed; the parser drops these already
-            messages.append(Message(role="user", content=render_turn(t.mode, t.text, language), name=t.speaker))
+            messages.append(
+                Message(role="user", content=render_turn(t.mode, t.text, language), name=t.speaker)
+            )
     return opening, messages
 
 
-def build(ctx: RunContext, inter: Interaction, scene: Scene, chunks: dict[str, Chunk],
-          verdict: dict | None, persona: str = "", reaction: str | None = None) -> Sample | None:
+def build(
+    ctx: RunContext,
+    inter: Interaction,
+    scene: Scene,
+    chunks: dict[str, Chunk],
+    verdict: dict | None,
+    persona: str = "",
+    reaction: str | None = None,
+) -> Sample | None:
     opening, messages = to_messages(inter, ctx.character, ctx.language)
     if not any(m.role == "assistant" and m.train for m in messages):
         return None
     chunk = next((chunks[c] for c in inter.chunk_ids if c in chunks), None)
     kind = scene.kind if scene.kind == "experience" else f"protection:{scene.subtype}"
-    labels: dict = {"scene_id": scene.id, "interaction_id": inter.id, "kind": scene.kind, "scene_type": scene.type,
-                    "period": chunk.period if chunk else "", "location": scene.location, "time": scene.time,
-                    "participants": scene.participants,
-                    "grounding": "unchecked" if verdict is None else ("supported" if verdict["supported"] else
-                                                                      "unsupported")}
+    labels: dict = {
+        "scene_id": scene.id,
+        "interaction_id": inter.id,
+        "kind": scene.kind,
+        "scene_type": scene.type,
+        "period": chunk.period if chunk else "",
+        "location": scene.location,
+        "time": scene.time,
+        "participants": scene.participants,
+        "grounding": "unchecked"
+        if verdict is None
+        else ("supported" if verdict["supported"] else "unsupported"),
+    }
     if scene.kind == "protection":
         labels.update(subtype=scene.subtype, question=scene.question, reaction=reaction or "unchecked")
-    return Sample(id=make_id("smp", inter.id), type=kind, character=ctx.character, language=ctx.language,
-                  system=system_prompt(ctx, scene, chunk, chunks, opening, persona), messages=messages,
-                  source_ids=[*inter.chunk_ids, scene.id, inter.id], labels=labels)
+    return Sample(
+        id=make_id("smp", inter.id),
+        type=kind,
+        character=ctx.character,
+        language=ctx.language,
+        system=system_prompt(ctx, scene, chunk, chunks, opening, persona),
+        messages=messages,
+        source_ids=[*inter.chunk_ids, scene.id, inter.id],
+        labels=labels,
+    )
 
 
-def _interaction_samples(ctx: RunContext, scene_stage: str, inter_stage: str,
-                         reactions: dict[str, dict] | None = None) -> Iterator[Sample]:
+def _interaction_samples(
+    ctx: RunContext, scene_stage: str, inter_stage: str, reactions: dict[str, dict] | None = None
+) -> Iterator[Sample]:
     scenes = {o["id"]: Scene.model_validate(o) for o in ctx.run.records(scene_stage)}
     if not scenes:
         return
@@ -248,16 +312,38 @@ async def run(ctx: RunContext) -> SamplesReport:
     write_jsonl_atomic(ctx.run.stage_file(NAME), objs)
     by_type = Counter(o["type"] for o in objs)
     seen, planned = pushback.share(objs)
-    ctx.log(f"samples: {len(objs)} ({', '.join(f'{k} {v}' for k, v in sorted(by_type.items())) or 'none'})"
-            + (f"; pushback written in {seen} of {planned} planned turns" if planned else ""))
-    return SamplesReport(by_type=dict(sorted(by_type.items())),
-                         pushback_observed={"observed": seen, "planned": planned} if planned else None)
+    ctx.log(
+        f"samples: {len(objs)} ({', '.join(f'{k} {v}' for k, v in sorted(by_type.items())) or 'none'})"
+        + (f"; pushback written in {seen} of {planned} planned turns" if planned else "")
+    )
+    return SamplesReport(
+        by_type=dict(sorted(by_type.items())),
+        pushback_observed={"observed": seen, "planned": planned} if planned else None,
+    )
     return [Sample.model_validate(o) for o in objs]
 
 
 # model-free: no samples from interactions, protection scripts or sessions means the run came to nothing
-STAGE = Stage(NAME, run, blocks=(Block("references", ReferencesConfig),),
-              uses=("chunks", "scenes", "interactions", "protection", "protection_scenes", "protection_check", "grounding",
-                    "cards", "sessions", "book_extract", "book_profiles", "book_boundary"),
-              makes=(NAME,), order=80, fails_empty=("interactions", "protection", "sessions", "book_extract"),
-              help="training samples (system prompt, turns, labels) from every script and session")
+STAGE = Stage(
+    NAME,
+    run,
+    blocks=(Block("references", ReferencesConfig),),
+    uses=(
+        "chunks",
+        "scenes",
+        "interactions",
+        "protection",
+        "protection_scenes",
+        "protection_check",
+        "grounding",
+        "cards",
+        "sessions",
+        "book_extract",
+        "book_profiles",
+        "book_boundary",
+    ),
+    makes=(NAME,),
+    order=80,
+    fails_empty=("interactions", "protection", "sessions", "book_extract"),
+    help="training samples (system prompt, turns, labels) from every script and session",
+)

@@ -42,17 +42,32 @@ def echo(body: dict[str, Any]) -> str:
 
 def completion(content: str, model: str, finish_reason: str = "stop", prompt_tokens: int = 10) -> dict:
     return {
-        "id": "chatcmpl-scripted", "object": "chat.completion", "created": int(time.time()), "model": model,
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
-                     "finish_reason": finish_reason}],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": max(1, len(content) // 4),
-                  "total_tokens": prompt_tokens + max(1, len(content) // 4)},
+        "id": "chatcmpl-scripted",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish_reason}
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": max(1, len(content) // 4),
+            "total_tokens": prompt_tokens + max(1, len(content) // 4),
+        },
     }
 
 
 class ScriptedServer:
-    def __init__(self, responder: Responder | None = None, latency: float = 0.0, host: str = "127.0.0.1",
-                 port: int = 0, model: str = "scripted-model", record: bool = True, api_key: str | None = None):
+    def __init__(
+        self,
+        responder: Responder | None = None,
+        latency: float = 0.0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        model: str = "scripted-model",
+        record: bool = True,
+        api_key: str | None = None,
+    ):
         self.responder = responder or echo
         self.api_key = api_key
         self.latency = latency
@@ -126,8 +141,9 @@ class ScriptedServer:
             self.requests.append(body)
         auth = request.headers.get("Authorization", "")
         if self.api_key is not None and auth != f"Bearer {self.api_key}":
-            return web.json_response({"error": {"message": f"Incorrect API key provided: {auth[7:]}"}},
-                                     status=401)
+            return web.json_response(
+                {"error": {"message": f"Incorrect API key provided: {auth[7:]}"}}, status=401
+            )
         b = self._take(body) or {}
         delay = b.get("delay", self.latency)
         if delay:

@@ -48,9 +48,15 @@ def _checkpointing(on: bool) -> dict[str, Any]:
 
     from transformers import TrainingArguments
 
-    name = "activation" if "activation_checkpointing" in {f.name for f in dataclasses.fields(TrainingArguments)} \
+    name = (
+        "activation"
+        if "activation_checkpointing" in {f.name for f in dataclasses.fields(TrainingArguments)}
         else "gradient"
-    return {f"{name}_checkpointing": on, f"{name}_checkpointing_kwargs": {"use_reentrant": False} if on else None}
+    )
+    return {
+        f"{name}_checkpointing": on,
+        f"{name}_checkpointing_kwargs": {"use_reentrant": False} if on else None,
+    }
 
 
 def resume_from(cfg: TrainConfig) -> str | None:

@@ -1,10 +1,10 @@
 """What a finished stage leaves in `output_dir`, so it can be served, inspected and trained on.
 
-    adapter/ (LoRA) or model/ (full)   weights + tokenizer + chat_template.jinja (+ generation_config)
-    merged/                            base + adapter merged (LoRA with `merge: true`)
-    checkpoint-N/                      the trainer's own, for `resume`
-    trainer_state.json, loss.png       every logged step; the curves as a picture
-    train_summary.json                 stage, config, where things are, final metrics
+adapter/ (LoRA) or model/ (full)   weights + tokenizer + chat_template.jinja (+ generation_config)
+merged/                            base + adapter merged (LoRA with `merge: true`)
+checkpoint-N/                      the trainer's own, for `resume`
+trainer_state.json, loss.png       every logged step; the curves as a picture
+train_summary.json                 stage, config, where things are, final metrics
 """
 
 from __future__ import annotations
@@ -18,16 +18,23 @@ from factory.train.config import TrainConfig
 from factory.train.model import align_special_tokens, load_weights, resolve_model
 
 # One panel per tuple: a training metric and its eval counterpart, against the optimizer step.
-CURVES = {"sft": [("loss", "eval_loss")],
-          "dpo": [("loss", "eval_loss"), ("rewards/margins", "eval_rewards/margins"),
-                  ("rewards/accuracies", "eval_rewards/accuracies")]}
+CURVES = {
+    "sft": [("loss", "eval_loss")],
+    "dpo": [
+        ("loss", "eval_loss"),
+        ("rewards/margins", "eval_rewards/margins"),
+        ("rewards/accuracies", "eval_rewards/accuracies"),
+    ],
+}
 
 
 def final_dir(cfg: TrainConfig) -> Path:
     return cfg.output_dir / ("adapter" if cfg.finetune == "lora" else "model")
 
 
-def plot_curves(history: list[dict[str, Any]], panels: list[tuple[str, ...]], out: Path, title: str) -> Path | None:
+def plot_curves(
+    history: list[dict[str, Any]], panels: list[tuple[str, ...]], out: Path, title: str
+) -> Path | None:
     """The logged curves as a PNG: one panel per metric, train and eval together."""
     import matplotlib
 
@@ -42,8 +49,12 @@ def plot_curves(history: list[dict[str, Any]], panels: list[tuple[str, ...]], ou
         for key in keys:
             pts = [(row["step"], row[key]) for row in history if key in row]
             if pts:
-                ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o" if len(pts) < 30 else None,
-                        label="eval" if key.startswith("eval_") else "train")
+                ax.plot(
+                    [p[0] for p in pts],
+                    [p[1] for p in pts],
+                    marker="o" if len(pts) < 30 else None,
+                    label="eval" if key.startswith("eval_") else "train",
+                )
         ax.set_title(keys[0])
         ax.set_xlabel("step")
         ax.grid(alpha=0.3)
@@ -78,14 +89,19 @@ def save_outputs(trainer: Any, cfg: TrainConfig, tok: Any, stage: str) -> dict[s
         shutil.rmtree(final / "ref", ignore_errors=True)  # DPO's frozen copy of a reused adapter
         tok.save_pretrained(str(final))
         trainer.state.save_to_json(str(out / "trainer_state.json"))
-        plot = plot_curves(trainer.state.log_history, CURVES[stage], out / "loss.png", f"factory train {stage}")
+        plot = plot_curves(
+            trainer.state.log_history, CURVES[stage], out / "loss.png", f"factory train {stage}"
+        )
         summary["plot"] = str(plot) if plot else None
         if cfg.merge and cfg.finetune == "lora":
             summary["merged"] = str(merge_adapter(final, out / "merged", cfg, tok))
         logs = [r for r in trainer.state.log_history if "loss" in r]
-        summary.update(global_step=trainer.state.global_step, first_loss=logs[0]["loss"] if logs else None,
-                       last_loss=logs[-1]["loss"] if logs else None,
-                       config=json.loads(cfg.model_dump_json()))
+        summary.update(
+            global_step=trainer.state.global_step,
+            first_loss=logs[0]["loss"] if logs else None,
+            last_loss=logs[-1]["loss"] if logs else None,
+            config=json.loads(cfg.model_dump_json()),
+        )
         (out / "train_summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
     trainer.accelerator.wait_for_everyone()
     return summary

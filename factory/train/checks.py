@@ -54,9 +54,12 @@ class DataReport:
             need = min(self.first_trained, default=self.longest) + 1
             raise ValueError(
                 f"max_length: {self.max_length} tokens leave nothing to train in {where}: "
-                + ", ".join(f"{n} of {self.total} {self.unit} {REASONS[k]}" for k, n in self.dropped.items() if n)
+                + ", ".join(
+                    f"{n} of {self.total} {self.unit} {REASONS[k]}" for k, n in self.dropped.items() if n
+                )
                 + f" (the longest system prompt alone is {self.longest_system} tokens); raise max_length "
-                f"(--max-length) to at least {need}, {self.longest} fits every row whole")
+                f"(--max-length) to at least {need}, {self.longest} fits every row whole"
+            )
         raise ValueError(f"data: no {self.unit[:-1]} with a trainable assistant turn in {where}")
 
 
@@ -72,7 +75,9 @@ class _Counter:
         for m in messages:
             if m["role"] == "system":
                 if m["content"] not in self.seen:
-                    self.seen[m["content"]] = len(self.tok(m["content"], add_special_tokens=False)["input_ids"])
+                    self.seen[m["content"]] = len(
+                        self.tok(m["content"], add_special_tokens=False)["input_ids"]
+                    )
                 n = max(n, self.seen[m["content"]])
         return n
 
@@ -80,8 +85,9 @@ class _Counter:
         return len(self.tok(text, add_special_tokens=False)["input_ids"])
 
 
-def check_sft(convs: list[list[dict[str, Any]]], tok: Any, template: str, max_length: int,
-              stage: str = "sft") -> tuple[list[list[int]], list[list[int]], DataReport]:
+def check_sft(
+    convs: list[list[dict[str, Any]]], tok: Any, template: str, max_length: int, stage: str = "sft"
+) -> tuple[list[list[int]], list[list[int]], DataReport]:
     """Token ids and masks cut to max_length (keep the start, as TRL does) and the report."""
     rep = DataReport(stage, "conversations", max_length)
     counts = _Counter(tok)
@@ -110,8 +116,9 @@ def check_sft(convs: list[list[dict[str, Any]]], tok: Any, template: str, max_le
     return ids, masks, rep
 
 
-def check_dpo(rows: list[dict[str, list[dict[str, Any]]]], tok: Any, max_length: int,
-              stage: str = "dpo") -> tuple[list[dict], DataReport]:
+def check_dpo(
+    rows: list[dict[str, list[dict[str, Any]]]], tok: Any, max_length: int, stage: str = "dpo"
+) -> tuple[list[dict], DataReport]:
     """Pairs whose prompt leaves room for a reply (TRL drops the others), and the report."""
     rep = DataReport(stage, "pairs", max_length)
     counts = _Counter(tok)
@@ -119,9 +126,13 @@ def check_dpo(rows: list[dict[str, list[dict[str, Any]]]], tok: Any, max_length:
     for row in rows:
         rep.total += 1
         rep.longest_system = max(rep.longest_system, counts.system(row["prompt"]))
-        prompt = counts.text(tok.apply_chat_template(row["prompt"], tokenize=False, add_generation_prompt=True))
-        whole = max(counts.text(tok.apply_chat_template(row["prompt"] + row[k], tokenize=False))
-                    for k in ("chosen", "rejected"))
+        prompt = counts.text(
+            tok.apply_chat_template(row["prompt"], tokenize=False, add_generation_prompt=True)
+        )
+        whole = max(
+            counts.text(tok.apply_chat_template(row["prompt"] + row[k], tokenize=False))
+            for k in ("chosen", "rejected")
+        )
         rep.longest = max(rep.longest, whole)
         if prompt >= max_length:
             rep.dropped["too_long"] += 1

@@ -33,13 +33,19 @@ def _overrides(opts: dict[str, Any]) -> dict[str, Any]:
         if value is None or value == ():
             continue
         if key in _PATHS:
-            value = [str(Path(v).resolve()) for v in value] if isinstance(value, tuple) else str(Path(value).resolve())
+            value = (
+                [str(Path(v).resolve()) for v in value]
+                if isinstance(value, tuple)
+                else str(Path(value).resolve())
+            )
         elif key in ("model", "ref_model") and Path(value).exists():
             value = str(Path(value).resolve())
         elif key == "resume":
             value = _resume(value)
         elif key == "lora_targets":
-            value = "all-linear" if value == "all-linear" else [t.strip() for t in value.split(",") if t.strip()]
+            value = (
+                "all-linear" if value == "all-linear" else [t.strip() for t in value.split(",") if t.strip()]
+            )
         elif key == "loss_type":
             value = list(value)
         out[key.replace("lora_", "lora.", 1) if key.startswith("lora_") else key] = value
@@ -48,10 +54,17 @@ def _overrides(opts: dict[str, Any]) -> dict[str, Any]:
 
 def common_options(fn):
     opts = [
-        click.option("--config", "config", type=click.Path(path_type=Path), help="train.yaml (shared keys + sft:/dpo: blocks)."),
+        click.option(
+            "--config",
+            "config",
+            type=click.Path(path_type=Path),
+            help="train.yaml (shared keys + sft:/dpo: blocks).",
+        ),
         click.option("--model", help="Base model dir or hub id (dpo: the SFT output dir)."),
         click.option("--data", multiple=True, help="Export dir, run dir or JSONL file (repeatable)."),
-        click.option("--eval-data", multiple=True, help="Eval JSONL or dir (default: the export's *.eval.jsonl)."),
+        click.option(
+            "--eval-data", multiple=True, help="Eval JSONL or dir (default: the export's *.eval.jsonl)."
+        ),
         click.option("--output-dir", help="Where adapter/, merged/, checkpoints and logs go."),
         click.option("--finetune", type=click.Choice(["lora", "full"]), help="LoRA adapter or all weights."),
         click.option("--lora-r", type=int, help="LoRA rank."),
@@ -80,9 +93,13 @@ def common_options(fn):
 def _report(summary: dict[str, Any]) -> None:
     if os.environ.get("RANK", "0") != "0":
         return
-    click.echo(f"done: {summary['stage']} ({summary['finetune']}), {summary.get('global_step')} steps, "
-               f"loss {summary.get('first_loss')} -> {summary.get('last_loss')}")
-    click.echo(f"weights: {summary['final']}" + (f"; merged: {summary['merged']}" if summary.get("merged") else ""))
+    click.echo(
+        f"done: {summary['stage']} ({summary['finetune']}), {summary.get('global_step')} steps, "
+        f"loss {summary.get('first_loss')} -> {summary.get('last_loss')}"
+    )
+    click.echo(
+        f"weights: {summary['final']}" + (f"; merged: {summary['merged']}" if summary.get("merged") else "")
+    )
     if summary.get("plot"):
         click.echo(f"curves: {summary['plot']}")
 

@@ -80,8 +80,23 @@ class SFTTrainConfig(TrainConfig):
     """Supervised fine-tuning on the character's turns only (see factory.train.masks)."""
 
 
-DPO_LOSSES = ("sigmoid", "hinge", "ipo", "exo_pair", "nca_pair", "robust", "bco_pair", "sppo_hard", "aot",
-              "aot_unpaired", "apo_zero", "apo_down", "discopop", "sft", "sigmoid_norm")
+DPO_LOSSES = (
+    "sigmoid",
+    "hinge",
+    "ipo",
+    "exo_pair",
+    "nca_pair",
+    "robust",
+    "bco_pair",
+    "sppo_hard",
+    "aot",
+    "aot_unpaired",
+    "apo_zero",
+    "apo_down",
+    "discopop",
+    "sft",
+    "sigmoid_norm",
+)
 
 
 class DPOTrainConfig(TrainConfig):
@@ -143,7 +158,9 @@ def _resolve(data: dict, base: Path) -> None:
         if isinstance(val, (str, Path)):
             data[key] = str(base / val) if not Path(val).is_absolute() else str(val)
         elif isinstance(val, list):
-            data[key] = [str(base / v) if isinstance(v, str) and not Path(v).is_absolute() else v for v in val]
+            data[key] = [
+                str(base / v) if isinstance(v, str) and not Path(v).is_absolute() else v for v in val
+            ]
     for key in ("model", "ref_model"):
         val = data.get(key)
         if isinstance(val, str) and not Path(val).is_absolute() and (base / val).exists():
@@ -162,8 +179,9 @@ def _set_dotted(data: dict, key: str, value: Any) -> None:
     node[last] = value
 
 
-def load_train_config(stage: str, path: Path | str | None = None,
-                      overrides: dict[str, Any] | None = None) -> TrainConfig:
+def load_train_config(
+    stage: str, path: Path | str | None = None, overrides: dict[str, Any] | None = None
+) -> TrainConfig:
     """Read the config (if any), take the `stage` block over the shared keys, apply flag overrides."""
     if stage not in CONFIGS:
         raise RecipeError(f"stage: must be one of {', '.join(STAGES)}")

@@ -16,15 +16,22 @@ from typing import Any
 from factory.records import iter_user_jsonl
 
 SFT_NAMES = ("openai", "sharegpt")
-ROLES = {"system": "system", "user": "user", "human": "user", "assistant": "assistant", "gpt": "assistant",
-         "model": "assistant", "bot": "assistant"}
+ROLES = {
+    "system": "system",
+    "user": "user",
+    "human": "user",
+    "assistant": "assistant",
+    "gpt": "assistant",
+    "model": "assistant",
+    "bot": "assistant",
+}
 
 
 def _in_dir(d: Path, stems: tuple[str, ...], split: str) -> Path | None:
     if (d / "export").is_dir() and not any((d / f"{s}.jsonl").exists() for s in stems):
         d = d / "export"
     for stem in stems:
-        for name in ((f"{stem}.train.jsonl", f"{stem}.jsonl") if split == "train" else (f"{stem}.eval.jsonl",)):
+        for name in (f"{stem}.train.jsonl", f"{stem}.jsonl") if split == "train" else (f"{stem}.eval.jsonl",):
             if (d / name).is_file():
                 return d / name
     return None
@@ -67,7 +74,9 @@ def _message(m: Any, where: str) -> dict[str, Any]:
         raise ValueError(f"{where}: each message must be an object")
     role = ROLES.get(str(m.get("role", m.get("from", ""))).lower())
     if role is None:
-        raise ValueError(f"{where}: unsupported role {m.get('role', m.get('from'))!r} (system, user, assistant)")
+        raise ValueError(
+            f"{where}: unsupported role {m.get('role', m.get('from'))!r} (system, user, assistant)"
+        )
     out = {"role": role, "content": _text(m.get("content", m.get("value")), where)}
     if "weight" in m:
         if m["weight"] not in (0, 1):

@@ -55,11 +55,19 @@ def run_dpo(cfg: DPOTrainConfig, log: Callable[[str], None] = log_stderr) -> dic
         eval_ds, eval_report = pairs_dataset(eval_files, tok, cfg.max_length, "dpo eval")
         log(eval_report.line())
     eval_ds = eval_ds if eval_ds is not None and len(eval_ds) else None
-    log(f"dpo: {len(train_ds)} pairs from {', '.join(map(str, train_files))}"
-        + (f"; eval {len(eval_ds)}" if eval_ds is not None else "") + f"; template {template}")
+    log(
+        f"dpo: {len(train_ds)} pairs from {', '.join(map(str, train_files))}"
+        + (f"; eval {len(eval_ds)}" if eval_ds is not None else "")
+        + f"; template {template}"
+    )
     bf16 = use_bf16(cfg)
-    args = DPOConfig(**common_args(cfg, bf16, eval_ds is not None), beta=cfg.beta, loss_type=cfg.loss_type,
-                     loss_weights=cfg.loss_weights, precompute_ref_log_probs=cfg.precompute_ref_log_probs)
+    args = DPOConfig(
+        **common_args(cfg, bf16, eval_ds is not None),
+        beta=cfg.beta,
+        loss_type=cfg.loss_type,
+        loss_weights=cfg.loss_weights,
+        precompute_ref_log_probs=cfg.precompute_ref_log_probs,
+    )
     model, peft_config = load_policy(src, cfg, bf16)
     ref = None
     if cfg.ref_model:
@@ -69,8 +77,15 @@ def run_dpo(cfg: DPOTrainConfig, log: Callable[[str], None] = log_stderr) -> dic
     for m in (model, ref):
         if m is not None:
             align_special_tokens(m, tok)
-    trainer = DPOTrainer(model=model, ref_model=ref, args=args, train_dataset=train_ds, eval_dataset=eval_ds,
-                         processing_class=tok, peft_config=peft_config)
+    trainer = DPOTrainer(
+        model=model,
+        ref_model=ref,
+        args=args,
+        train_dataset=train_ds,
+        eval_dataset=eval_ds,
+        processing_class=tok,
+        peft_config=peft_config,
+    )
     resume = resume_from(cfg)
     if resume:
         log(f"dpo: resuming from {resume}")

@@ -25,8 +25,12 @@ from pathlib import Path
 CONVERTER_ENV = "FACTORY_LLAMA_CONVERT"
 SCRIPT = "convert_hf_to_gguf.py"
 UNPACKED = (SCRIPT, "conversion/", "gguf-py/", "LICENSE")  # under vendor/llama.cpp/ in the sdist
-QUANTS = {"Q4_K_M": "LLAMA_FTYPE_MOSTLY_Q4_K_M", "Q5_K_M": "LLAMA_FTYPE_MOSTLY_Q5_K_M",
-          "Q4_0": "LLAMA_FTYPE_MOSTLY_Q4_0", "Q8_0": "LLAMA_FTYPE_MOSTLY_Q8_0"}
+QUANTS = {
+    "Q4_K_M": "LLAMA_FTYPE_MOSTLY_Q4_K_M",
+    "Q5_K_M": "LLAMA_FTYPE_MOSTLY_Q5_K_M",
+    "Q4_0": "LLAMA_FTYPE_MOSTLY_Q4_0",
+    "Q8_0": "LLAMA_FTYPE_MOSTLY_Q8_0",
+}
 
 
 def converter_home() -> Path:
@@ -40,7 +44,8 @@ def find_converter() -> Path:
         raise FileNotFoundError(
             f"gguf: llama.cpp's converter is not installed ({script}); run `factory model install-converter` "
             f"once (it unpacks {SCRIPT} from the llama-cpp-python sdist), or set {CONVERTER_ENV} to a llama.cpp "
-            "checkout")
+            "checkout"
+        )
     return script
 
 
@@ -50,18 +55,35 @@ def install_converter(dest: Path | None = None, sdist: Path | None = None) -> Pa
     version = importlib.metadata.version("llama-cpp-python")
     with tempfile.TemporaryDirectory(prefix="factory-sdist-") as tmp:
         if sdist is None:
-            subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
-                            f"llama-cpp-python=={version}", "-d", tmp], check=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--quiet",
+                    "--no-deps",
+                    "--no-binary",
+                    ":all:",
+                    f"llama-cpp-python=={version}",
+                    "-d",
+                    tmp,
+                ],
+                check=True,
+            )
             sdist = next(Path(tmp).glob("llama_cpp_python-*.tar.gz"))
         staging = Path(tmp) / "unpacked"
         with tarfile.open(sdist) as tar:
             root = f"{tar.getnames()[0].split('/')[0]}/vendor/llama.cpp/"
-            members = [m for m in tar.getmembers()
-                       if m.name.startswith(root) and m.name[len(root):].startswith(UNPACKED)]
+            members = [
+                m
+                for m in tar.getmembers()
+                if m.name.startswith(root) and m.name[len(root) :].startswith(UNPACKED)
+            ]
             if not any(m.name.endswith(SCRIPT) for m in members):
                 raise FileNotFoundError(f"gguf: {sdist.name} holds no vendor/llama.cpp/{SCRIPT}")
             for m in members:
-                m.name = m.name[len(root):]
+                m.name = m.name[len(root) :]
             tar.extractall(staging, members=members, filter="data")
         (staging / "VERSION").write_text(f"llama-cpp-python {version}\n", encoding="utf-8")
         if dest.exists():
@@ -90,11 +112,27 @@ def hf_model_dir(spec: str, work: Path) -> Path:
 
 def convert(model_dir: Path, outfile: Path, outtype: str = "f16") -> Path:
     """llama.cpp's convert_hf_to_gguf.py in a subprocess; its last error line on failure."""
-    env = {k: v for k, v in os.environ.items() if k != "NO_LOCAL_GGUF"}  # use the gguf-py it was written against
-    proc = subprocess.run([sys.executable, str(find_converter()), str(model_dir), "--outfile", str(outfile),
-                           "--outtype", outtype], capture_output=True, text=True, env=env)
+    env = {
+        k: v for k, v in os.environ.items() if k != "NO_LOCAL_GGUF"
+    }  # use the gguf-py it was written against
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(find_converter()),
+            str(model_dir),
+            "--outfile",
+            str(outfile),
+            "--outtype",
+            outtype,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     if proc.returncode != 0 or not outfile.is_file():
-        last = next((ln for ln in reversed(proc.stderr.splitlines()) if ln.strip()), f"exit {proc.returncode}")
+        last = next(
+            (ln for ln in reversed(proc.stderr.splitlines()) if ln.strip()), f"exit {proc.returncode}"
+        )
         raise RuntimeError(f"gguf: {SCRIPT} failed on {model_dir}: {last.strip()}")
     return outfile
 
@@ -113,8 +151,9 @@ def quantize(src: Path, dst: Path, kind: str = "Q4_K_M", threads: int | None = N
     return dst
 
 
-def export_gguf(spec: str, out: Path, quants: list[str] | tuple[str, ...] = ("Q4_K_M",),
-                name: str | None = None) -> list[Path]:
+def export_gguf(
+    spec: str, out: Path, quants: list[str] | tuple[str, ...] = ("Q4_K_M",), name: str | None = None
+) -> list[Path]:
     """`out/NAME-f16.gguf` and one file per quantization; returns their paths."""
     find_converter()  # fail before any merging
     bad = [q for q in quants if q.upper() not in QUANTS]

@@ -39,7 +39,9 @@ def import_gguf(gguf: Path, out: Path) -> Path:
     model = AutoModelForCausalLM.from_config(config)
     missing, unexpected = model.load_state_dict(loaded.state_dict(), strict=False)
     if [k for k in missing if "lm_head" not in k] or unexpected:  # a tied head may be absent
-        raise ValueError(f"{gguf}: weights do not match its config (missing {missing[:3]}, extra {unexpected[:3]})")
+        raise ValueError(
+            f"{gguf}: weights do not match its config (missing {missing[:3]}, extra {unexpected[:3]})"
+        )
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out)
     tok.save_pretrained(out)

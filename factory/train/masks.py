@@ -57,16 +57,18 @@ def template_pieces(tokenizer: Any, messages: list[dict[str, Any]]) -> list[tupl
             continue
         prefix, full = render(messages[:i], True) if i else "", render(messages[: i + 1], False)
         if not (prefix.startswith(done) and full.startswith(prefix)):
-            raise ValueError("template: the model's chat template re-renders earlier turns differently as the "
-                             "conversation grows; use `template: chatml`")
-        body = full[len(prefix):]
+            raise ValueError(
+                "template: the model's chat template re-renders earlier turns differently as the "
+                "conversation grows; use `template: chatml`"
+            )
+        body = full[len(prefix) :]
         turn = body.rstrip()  # content + end-of-turn token; trailing whitespace is the next turn's business
-        pieces += [(prefix[len(done):], False), (turn, True), (body[len(turn):], False)]
+        pieces += [(prefix[len(done) :], False), (turn, True), (body[len(turn) :], False)]
         done = full
     whole = render(messages, False)
     if not whole.startswith(done):
         raise ValueError("template: the model's chat template is not prefix-stable; use `template: chatml`")
-    pieces.append((whole[len(done):], False))
+    pieces.append((whole[len(done) :], False))
     return [p for p in pieces if p[0]]
 
 

@@ -56,7 +56,9 @@ def load_tokenizer(src: ModelSource, cfg: TrainConfig) -> tuple[Any, str]:
         mode = "chatml" if IM_START in vocab and IM_END in vocab else "model"
     if mode == "chatml":
         if IM_START not in vocab or IM_END not in vocab:
-            raise ValueError(f"template: chatml needs {IM_START} and {IM_END} in the vocabulary of {src.tokenizer}")
+            raise ValueError(
+                f"template: chatml needs {IM_START} and {IM_END} in the vocabulary of {src.tokenizer}"
+            )
         tok.chat_template = CHATML_TEMPLATE
         tok.eos_token = IM_END
         if "<|endoftext|>" in vocab:
@@ -102,8 +104,7 @@ def load_weights(weights: str, cfg: TrainConfig, bf16: bool | None) -> Any:
     from transformers import AutoModelForCausalLM
 
     dtype = "auto" if bf16 is None else torch.bfloat16 if bf16 else torch.float32
-    kwargs: dict[str, Any] = {"dtype": dtype,
-                              "trust_remote_code": cfg.trust_remote_code}
+    kwargs: dict[str, Any] = {"dtype": dtype, "trust_remote_code": cfg.trust_remote_code}
     if cfg.attn_implementation:
         kwargs["attn_implementation"] = cfg.attn_implementation
     return AutoModelForCausalLM.from_pretrained(weights, **kwargs)
@@ -112,8 +113,13 @@ def load_weights(weights: str, cfg: TrainConfig, bf16: bool | None) -> Any:
 def lora_config(cfg: TrainConfig) -> Any:
     from peft import LoraConfig
 
-    return LoraConfig(r=cfg.lora.r, lora_alpha=cfg.lora.alpha, lora_dropout=cfg.lora.dropout,
-                      target_modules=cfg.lora.targets, task_type="CAUSAL_LM")
+    return LoraConfig(
+        r=cfg.lora.r,
+        lora_alpha=cfg.lora.alpha,
+        lora_dropout=cfg.lora.dropout,
+        target_modules=cfg.lora.targets,
+        task_type="CAUSAL_LM",
+    )
 
 
 def load_policy(src: ModelSource, cfg: TrainConfig, bf16: bool) -> tuple[Any, Any]:

@@ -18,8 +18,9 @@ def log_stderr(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def tokenize_conversations(convs: list[list[dict[str, Any]]], tok: Any, template: str,
-                           max_length: int = 10**9, stage: str = "sft") -> tuple[Any, DataReport]:
+def tokenize_conversations(
+    convs: list[list[dict[str, Any]]], tok: Any, template: str, max_length: int = 10**9, stage: str = "sft"
+) -> tuple[Any, DataReport]:
     """A datasets.Dataset of input_ids + assistant_masks cut to max_length; rows left with nothing to
     train are dropped and counted (factory.train.checks)."""
     from datasets import Dataset
@@ -35,14 +36,28 @@ def sft_args(cfg: SFTTrainConfig, tok: Any, bf16: bool, has_eval: bool) -> Any:
     return SFTConfig(**common_args(cfg, bf16, has_eval), packing=cfg.packing, eos_token=tok.eos_token)
 
 
-def make_sft_trainer(args: Any, model: Any, peft_config: Any, tok: Any, train_ds: Any,
-                     eval_ds: Any = None, callbacks: list | None = None) -> Any:
+def make_sft_trainer(
+    args: Any,
+    model: Any,
+    peft_config: Any,
+    tok: Any,
+    train_ds: Any,
+    eval_ds: Any = None,
+    callbacks: list | None = None,
+) -> Any:
     """The SFTTrainer for a loaded model and tokenized data (the benchmark builds one this way too)."""
     from trl import SFTTrainer
 
     align_special_tokens(model, tok)
-    return SFTTrainer(model=model, args=args, train_dataset=train_ds, eval_dataset=eval_ds,
-                      processing_class=tok, peft_config=peft_config, callbacks=callbacks)
+    return SFTTrainer(
+        model=model,
+        args=args,
+        train_dataset=train_ds,
+        eval_dataset=eval_ds,
+        processing_class=tok,
+        peft_config=peft_config,
+        callbacks=callbacks,
+    )
 
 
 def run_sft(cfg: SFTTrainConfig, log: Callable[[str], None] = log_stderr) -> dict[str, Any]:
@@ -56,11 +71,16 @@ def run_sft(cfg: SFTTrainConfig, log: Callable[[str], None] = log_stderr) -> dic
     report.require_rows(train_files)
     eval_ds = None
     if eval_files:
-        eval_ds, eval_report = tokenize_conversations(load_sft(eval_files), tok, template, cfg.max_length, "sft eval")
+        eval_ds, eval_report = tokenize_conversations(
+            load_sft(eval_files), tok, template, cfg.max_length, "sft eval"
+        )
         log(eval_report.line())
     eval_ds = eval_ds if eval_ds is not None and len(eval_ds) else None
-    log(f"sft: {len(train_ds)} conversations from {', '.join(map(str, train_files))}"
-        + (f"; eval {len(eval_ds)}" if eval_ds is not None else "") + f"; template {template}")
+    log(
+        f"sft: {len(train_ds)} conversations from {', '.join(map(str, train_files))}"
+        + (f"; eval {len(eval_ds)}" if eval_ds is not None else "")
+        + f"; template {template}"
+    )
     bf16 = use_bf16(cfg)
     args = sft_args(cfg, tok, bf16, eval_ds is not None)
     model, peft_config = load_policy(src, cfg, bf16)

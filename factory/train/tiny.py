@@ -10,21 +10,43 @@ from pathlib import Path
 from typing import Any
 
 SHAPES: dict[str, dict[str, Any]] = {
-    "tiny": {"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
-             "num_key_value_heads": 2, "max_position_embeddings": 4096},
-    "qwen2.5-0.5b": {"hidden_size": 896, "intermediate_size": 4864, "num_hidden_layers": 24,
-                     "num_attention_heads": 14, "num_key_value_heads": 2, "max_position_embeddings": 32768},
+    "tiny": {
+        "hidden_size": 32,
+        "intermediate_size": 64,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 4,
+        "num_key_value_heads": 2,
+        "max_position_embeddings": 4096,
+    },
+    "qwen2.5-0.5b": {
+        "hidden_size": 896,
+        "intermediate_size": 4864,
+        "num_hidden_layers": 24,
+        "num_attention_heads": 14,
+        "num_key_value_heads": 2,
+        "max_position_embeddings": 32768,
+    },
 }
 
 
 def qwen2_config(shape: str = "tiny") -> Any:
     from transformers import Qwen2Config
 
-    return Qwen2Config(vocab_size=151936, rope_theta=1_000_000.0, rms_norm_eps=1e-6, tie_word_embeddings=True,
-                       bos_token_id=151643, eos_token_id=151645, pad_token_id=151643, **SHAPES[shape])
+    return Qwen2Config(
+        vocab_size=151936,
+        rope_theta=1_000_000.0,
+        rms_norm_eps=1e-6,
+        tie_word_embeddings=True,
+        bos_token_id=151643,
+        eos_token_id=151645,
+        pad_token_id=151643,
+        **SHAPES[shape],
+    )
 
 
-def random_qwen2(shape: str = "tiny", seed: int = 0, dtype: Any = None, attn_implementation: str | None = None):
+def random_qwen2(
+    shape: str = "tiny", seed: int = 0, dtype: Any = None, attn_implementation: str | None = None
+):
     import torch
     from transformers import AutoModelForCausalLM
 

@@ -19,14 +19,32 @@ from factory.train.templates import QWEN2_5_TEMPLATE
 CACHE_VERSION = "v1"
 # Qwen2.5 / Qwen3 special and added tokens from id 151643 on, in order; (text, special).
 QWEN_ADDED_TOKENS: tuple[tuple[str, bool], ...] = (
-    ("<|endoftext|>", True), ("<|im_start|>", True), ("<|im_end|>", True),
-    ("<|object_ref_start|>", True), ("<|object_ref_end|>", True), ("<|box_start|>", True),
-    ("<|box_end|>", True), ("<|quad_start|>", True), ("<|quad_end|>", True),
-    ("<|vision_start|>", True), ("<|vision_end|>", True), ("<|vision_pad|>", True),
-    ("<|image_pad|>", True), ("<|video_pad|>", True), ("<tool_call>", False), ("</tool_call>", False),
-    ("<|fim_prefix|>", False), ("<|fim_middle|>", False), ("<|fim_suffix|>", False), ("<|fim_pad|>", False),
-    ("<|repo_name|>", False), ("<|file_sep|>", False), ("<tool_response>", False),
-    ("</tool_response>", False), ("<think>", False), ("</think>", False),
+    ("<|endoftext|>", True),
+    ("<|im_start|>", True),
+    ("<|im_end|>", True),
+    ("<|object_ref_start|>", True),
+    ("<|object_ref_end|>", True),
+    ("<|box_start|>", True),
+    ("<|box_end|>", True),
+    ("<|quad_start|>", True),
+    ("<|quad_end|>", True),
+    ("<|vision_start|>", True),
+    ("<|vision_end|>", True),
+    ("<|vision_pad|>", True),
+    ("<|image_pad|>", True),
+    ("<|video_pad|>", True),
+    ("<tool_call>", False),
+    ("</tool_call>", False),
+    ("<|fim_prefix|>", False),
+    ("<|fim_middle|>", False),
+    ("<|fim_suffix|>", False),
+    ("<|fim_pad|>", False),
+    ("<|repo_name|>", False),
+    ("<|file_sep|>", False),
+    ("<tool_response>", False),
+    ("</tool_response>", False),
+    ("<think>", False),
+    ("</think>", False),
 )
 FIRST_SPECIAL_ID = 151643
 
@@ -62,7 +80,9 @@ def build_qwen_tokenizer(out: Path):
         tok.add_tokens([AddedToken(text, special=special, normalized=False)], special_tokens=special)
     for i, (text, _) in enumerate(QWEN_ADDED_TOKENS):
         if tok.convert_tokens_to_ids(text) != FIRST_SPECIAL_ID + i:
-            raise RuntimeError(f"{text} got id {tok.convert_tokens_to_ids(text)}, want {FIRST_SPECIAL_ID + i}")
+            raise RuntimeError(
+                f"{text} got id {tok.convert_tokens_to_ids(text)}, want {FIRST_SPECIAL_ID + i}"
+            )
     tok.eos_token, tok.pad_token = "<|im_end|>", "<|endoftext|>"
     tok.chat_template = QWEN2_5_TEMPLATE
     tok.save_pretrained(str(out))

@@ -29,8 +29,11 @@ def _failure_details(run: Path) -> dict[tuple[str, str], Counter]:
 
 
 def _drops(dropped: dict, stage: str) -> list[dict]:
-    return [{"reason": k[len(stage) + 1:].replace("_", " "), "count": v}
-            for k, v in sorted(dropped.items()) if k.startswith(stage + "_") and v]
+    return [
+        {"reason": k[len(stage) + 1 :].replace("_", " "), "count": v}
+        for k, v in sorted(dropped.items())
+        if k.startswith(stage + "_") and v
+    ]
 
 
 def _in_progress(run: Path, details: dict[tuple[str, str], Counter]) -> list[dict]:
@@ -41,12 +44,26 @@ def _in_progress(run: Path, details: dict[tuple[str, str], Counter]) -> list[dic
     rows = []
     for path in done:
         name = path.stem
-        failures = [{"reason": reason, "count": sum(c.values()),
-                     "examples": [{"detail": d, "count": n} for d, n in c.most_common(_EXAMPLES)]}
-                    for (stage, reason), c in sorted(details.items()) if stage == name]
-        rows.append({"stage": name, "planned": None, "produced": _lines(path),
-                     "records": _lines(run / f"{name}.jsonl"), "failures": failures, "dropped": [],
-                     "note": "in progress or interrupted: no run.json yet"})
+        failures = [
+            {
+                "reason": reason,
+                "count": sum(c.values()),
+                "examples": [{"detail": d, "count": n} for d, n in c.most_common(_EXAMPLES)],
+            }
+            for (stage, reason), c in sorted(details.items())
+            if stage == name
+        ]
+        rows.append(
+            {
+                "stage": name,
+                "planned": None,
+                "produced": _lines(path),
+                "records": _lines(run / f"{name}.jsonl"),
+                "failures": failures,
+                "dropped": [],
+                "note": "in progress or interrupted: no run.json yet",
+            }
+        )
     return rows
 
 
@@ -59,27 +76,70 @@ def funnel(run: Path, info: dict) -> list[dict]:
     for name, st in stages.items():
         failures = []
         for reason, n in sorted((st.get("failures") or {}).items(), key=lambda kv: -kv[1]):
-            examples = [{"detail": d, "count": c} for d, c in details.get((name, reason), Counter()).most_common(_EXAMPLES)]
+            examples = [
+                {"detail": d, "count": c}
+                for d, c in details.get((name, reason), Counter()).most_common(_EXAMPLES)
+            ]
             failures.append({"reason": reason, "count": n, "examples": examples})
-        rows.append({"stage": name, "planned": st.get("total"), "produced": st.get("ok"),
-                     "records": _lines(run / f"{_FILE_OF.get(name, name)}.jsonl"),
-                     "failures": failures, "dropped": _drops(dropped, name)})
+        rows.append(
+            {
+                "stage": name,
+                "planned": st.get("total"),
+                "produced": st.get("ok"),
+                "records": _lines(run / f"{_FILE_OF.get(name, name)}.jsonl"),
+                "failures": failures,
+                "dropped": _drops(dropped, name),
+            }
+        )
     if "card_drafts" in stages:
-        rows.append({"stage": "cards", "planned": None, "produced": _lines(run / "card_drafts.jsonl"),
-                     "records": _lines(run / "cards.jsonl"), "failures": [], "dropped": _drops(dropped, "cards")})
+        rows.append(
+            {
+                "stage": "cards",
+                "planned": None,
+                "produced": _lines(run / "card_drafts.jsonl"),
+                "records": _lines(run / "cards.jsonl"),
+                "failures": [],
+                "dropped": _drops(dropped, "cards"),
+            }
+        )
     samples = _lines(run / "samples.jsonl")
     if samples is not None:
-        rows.append({"stage": "samples", "planned": None, "produced": None, "records": samples, "failures": [],
-                     "dropped": _drops(dropped, "samples")})
+        rows.append(
+            {
+                "stage": "samples",
+                "planned": None,
+                "produced": None,
+                "records": samples,
+                "failures": [],
+                "dropped": _drops(dropped, "samples"),
+            }
+        )
     q = info.get("report_quality")
     if q:
-        rows.append({"stage": "quality gate", "planned": q.get("input"), "produced": q.get("input"),
-                     "records": q.get("kept"), "failures": [],
-                     "dropped": [{"reason": r, "count": n} for r, n in
-                                 sorted((q.get("by_rule") or {}).items(), key=lambda kv: -kv[1])]})
+        rows.append(
+            {
+                "stage": "quality gate",
+                "planned": q.get("input"),
+                "produced": q.get("input"),
+                "records": q.get("kept"),
+                "failures": [],
+                "dropped": [
+                    {"reason": r, "count": n}
+                    for r, n in sorted((q.get("by_rule") or {}).items(), key=lambda kv: -kv[1])
+                ],
+            }
+        )
     ex = info.get("report_export")
     if ex and ex.get("rows"):
-        rows.append({"stage": "export", "planned": q.get("kept") if q else None, "produced": None,
-                     "records": sum(ex["rows"].values()), "failures": [],
-                     "dropped": [], "note": ", ".join(f"{k} {v}" for k, v in ex["rows"].items()) + " rows"})
+        rows.append(
+            {
+                "stage": "export",
+                "planned": q.get("kept") if q else None,
+                "produced": None,
+                "records": sum(ex["rows"].values()),
+                "failures": [],
+                "dropped": [],
+                "note": ", ".join(f"{k} {v}" for k, v in ex["rows"].items()) + " rows",
+            }
+        )
     return rows

@@ -16,8 +16,20 @@ from factory.view.samples import collect_samples
 
 DEFAULT_CAP = 300  # samples per (type, verdict); cards and pairs
 _SLOT = "__FACTORY_VIEW_DATA__"
-_SUMMARY_KEYS = ("name", "character", "language", "started_at", "wall_time_s", "requests", "cache_hits",
-                 "tokens_in", "tokens_out", "cost_usd", "limit", "shard")
+_SUMMARY_KEYS = (
+    "name",
+    "character",
+    "language",
+    "started_at",
+    "wall_time_s",
+    "requests",
+    "cache_hits",
+    "tokens_in",
+    "tokens_out",
+    "cost_usd",
+    "limit",
+    "shard",
+)
 
 
 def _json(path: Path) -> dict:
@@ -38,18 +50,30 @@ def collect(run: Path, cap: int = DEFAULT_CAP) -> dict:
         raise RecipeError(f"{run}: not a factory run directory (no {MARKER})")
     info = _json(run / "run.json")
     report = _json(run / "quality" / "report.json")
-    explain = {r: v.get("description", "") for r, v in (report.get("rules") or {}).items() if isinstance(v, dict)}
+    explain = {
+        r: v.get("description", "") for r, v in (report.get("rules") or {}).items() if isinstance(v, dict)
+    }
     samples, sample_counts = collect_samples(run, explain, cap)
     cards, n_cards = extras.cards(run, cap)
     pairs, n_pairs = extras.pairs(run, cap)
     endpoint = info.get("endpoint") or {}
     return {
-        "run": {**{k: info.get(k) for k in _SUMMARY_KEYS if info.get(k) is not None},
-                "model": endpoint.get("model"), "path": str(run), "has_run_json": bool(info)},
+        "run": {
+            **{k: info.get(k) for k in _SUMMARY_KEYS if info.get(k) is not None},
+            "model": endpoint.get("model"),
+            "path": str(run),
+            "has_run_json": bool(info),
+        },
         "funnel": funnel(run, info),
-        "samples": samples, "sample_counts": sample_counts,
-        "rules": extras.rule_table(report), "patterns": extras.patterns(report),
-        "cards": cards, "cards_total": n_cards, "pairs": pairs, "pairs_total": n_pairs, "cap": cap,
+        "samples": samples,
+        "sample_counts": sample_counts,
+        "rules": extras.rule_table(report),
+        "patterns": extras.patterns(report),
+        "cards": cards,
+        "cards_total": n_cards,
+        "pairs": pairs,
+        "pairs_total": n_pairs,
+        "cap": cap,
         **extras.evals(run),
     }
 
@@ -57,8 +81,13 @@ def collect(run: Path, cap: int = DEFAULT_CAP) -> dict:
 def embed(data: dict) -> str:
     """JSON that is safe inside <script type="application/json">: no `</script>`, no `<!--`."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") \
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def render(data: dict) -> str:

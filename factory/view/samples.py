@@ -17,8 +17,11 @@ def _locate(span: str, messages: list[dict], turn: int | None) -> dict | None:
     spans normalised (lowercase, punctuation gone), so the fallback matches the words in order."""
     if not span or not span.strip():
         return None
-    order = ([turn] if isinstance(turn, int) and 0 <= turn < len(messages) else []) + \
-        [i for i, m in enumerate(messages) if m.get("role") == "assistant"] + list(range(len(messages)))
+    order = (
+        ([turn] if isinstance(turn, int) and 0 <= turn < len(messages) else [])
+        + [i for i, m in enumerate(messages) if m.get("role") == "assistant"]
+        + list(range(len(messages)))
+    )
     words = re.findall(r"\w+", span)
     loose = re.compile(r"\W+".join(map(re.escape, words)), re.I) if words else None
     for pattern in (re.compile(re.escape(span.strip()), re.I), loose):
@@ -39,25 +42,51 @@ def _clip(text: object, n: int) -> str:
 def _entry(obj: dict, status: str, verdict: dict | None, explain: dict[str, str]) -> dict:
     labels = obj.get("labels") or {}
     kind = str(obj.get("type") or "?")
-    messages = [{"role": m.get("role"), "name": m.get("name"), "train": bool(m.get("train")),
-                 "content": _clip(m.get("content"), MESSAGE_CHARS)} for m in obj.get("messages") or []
-                if isinstance(m, dict)]
-    e = {"id": obj.get("id"), "type": kind.split(":")[0], "subtype": kind.split(":", 1)[1] if ":" in kind else "",
-         "archetype": labels.get("archetype") or "", "language": obj.get("language") or "",
-         "character": obj.get("character") or "", "status": status, "system": _clip(obj.get("system"), SYSTEM_CHARS),
-         "messages": messages,
-         "labels": {k: v for k, v in labels.items() if isinstance(v, (str, int, float, bool)) and v != ""}}
+    messages = [
+        {
+            "role": m.get("role"),
+            "name": m.get("name"),
+            "train": bool(m.get("train")),
+            "content": _clip(m.get("content"), MESSAGE_CHARS),
+        }
+        for m in obj.get("messages") or []
+        if isinstance(m, dict)
+    ]
+    e = {
+        "id": obj.get("id"),
+        "type": kind.split(":")[0],
+        "subtype": kind.split(":", 1)[1] if ":" in kind else "",
+        "archetype": labels.get("archetype") or "",
+        "language": obj.get("language") or "",
+        "character": obj.get("character") or "",
+        "status": status,
+        "system": _clip(obj.get("system"), SYSTEM_CHARS),
+        "messages": messages,
+        "labels": {k: v for k, v in labels.items() if isinstance(v, (str, int, float, bool)) and v != ""},
+    }
     flags = ((obj.get("quality") or {}).get("gate") or {}).get("flags") or []
     if status == "kept" and flags:
-        e["flags"] = [{"rule": f.get("rule"), "detail": f.get("detail"), "span": f.get("span"),
-                       "explanation": explain.get(f.get("rule"), ""),
-                       "mark": _locate(f.get("span") or "", messages, f.get("turn"))} for f in flags]
+        e["flags"] = [
+            {
+                "rule": f.get("rule"),
+                "detail": f.get("detail"),
+                "span": f.get("span"),
+                "explanation": explain.get(f.get("rule"), ""),
+                "mark": _locate(f.get("span") or "", messages, f.get("turn")),
+            }
+            for f in flags
+        ]
     if verdict is not None:
         rule = verdict.get("rule") or ""
-        e.update(rule=rule, detail=verdict.get("detail") or "", span=verdict.get("span") or "",
-                 explanation=explain.get(rule, ""), also=verdict.get("also") or [],
-                 duplicate_of=verdict.get("duplicate_of") or "",
-                 mark=_locate(verdict.get("span") or "", messages, verdict.get("turn")))
+        e.update(
+            rule=rule,
+            detail=verdict.get("detail") or "",
+            span=verdict.get("span") or "",
+            explanation=explain.get(rule, ""),
+            also=verdict.get("also") or [],
+            duplicate_of=verdict.get("duplicate_of") or "",
+            mark=_locate(verdict.get("span") or "", messages, verdict.get("turn")),
+        )
     return e
 
 
@@ -90,7 +119,13 @@ def collect_samples(run: Path, explain: dict[str, str], cap: int) -> tuple[list[
     gated = (run / "kept.jsonl").exists() or (run / "rejected.jsonl").exists()
     for obj in iter_jsonl(run / "samples.jsonl"):
         add(obj, "not gated" if not gated else "not in gate output")
-    counts = {"total": sum(total.values()), "shown": len(shown), "cap": cap,
-              "unreadable": unreadable,
-              "capped": sorted(f"{t} {s}: {taken[(t, s)]} of {n}" for (t, s), n in total.items() if n > taken[(t, s)])}
+    counts = {
+        "total": sum(total.values()),
+        "shown": len(shown),
+        "cap": cap,
+        "unreadable": unreadable,
+        "capped": sorted(
+            f"{t} {s}: {taken[(t, s)]} of {n}" for (t, s), n in total.items() if n > taken[(t, s)]
+        ),
+    }
     return shown, counts

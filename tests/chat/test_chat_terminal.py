@@ -34,8 +34,13 @@ def test_ctrl_c_at_the_prompt_ends_the_chat_at_once(tmp_path):
     run = make_run(tmp_path, full=False)
     with ScriptedServer(responder=fakes.route, model="anna-sft") as srv:
         parent, child = pty.openpty()
-        proc = subprocess.Popen([sys.executable, "-m", "factory", "chat", "--model", srv.base_url, "--run", str(run)],
-                                stdin=child, stdout=child, stderr=child, close_fds=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "factory", "chat", "--model", srv.base_url, "--run", str(run)],
+            stdin=child,
+            stdout=child,
+            stderr=child,
+            close_fds=True,
+        )
         os.close(child)
         seen = bytearray()
         try:

@@ -27,5 +27,8 @@ def test_a_truncated_card_keeps_its_finished_sentences():
 
 
 def test_an_empty_reply_is_an_error():
-    with ScriptedServer(responder=lambda body: "   ") as srv, pytest.raises(ValueError, match="persona extraction"):
+    with (
+        ScriptedServer(responder=lambda body: "   ") as srv,
+        pytest.raises(ValueError, match="persona extraction"),
+    ):
         asyncio.run(_extract(srv))

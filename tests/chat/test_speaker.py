@@ -12,11 +12,14 @@ def ask(base_url, prefill="auto", kind="other"):
         engine = Engine(EndpointSettings(base_url=base_url, model="m", kind=kind, concurrency=2))
         try:
             speaker = Speaker(engine, style="quote", prefill=prefill)
-            convs = [Conversation(f"c{i}", "Anna Keller", "en", "You are Anna.", [("user", f"Hello {i}")])
-                     for i in range(2)]
+            convs = [
+                Conversation(f"c{i}", "Anna Keller", "en", "You are Anna.", [("user", f"Hello {i}")])
+                for i in range(2)
+            ]
             return speaker, await speaker.answer(convs)
         finally:
             await engine.close()
+
     return asyncio.run(go())
 
 
@@ -33,6 +36,7 @@ def test_a_server_that_continues_the_prefill_gets_stop_and_prefix():
 def test_a_server_that_ignores_the_prefill_is_asked_again_without_it():
     def responder(body):  # writes its own prefix; honours stop, so with stop only the label survives
         return "Anna Keller: " if body.get("stop") else 'Anna Keller: "Good day." Me: "x'
+
     with ScriptedServer(responder=responder) as srv:
         speaker, answers = ask(srv.base_url)
     assert [a.text for a in answers] == ["Good day.", "Good day."]
@@ -55,9 +59,11 @@ def test_a_reply_cut_by_max_tokens_is_kept_and_flagged():
             engine = Engine(EndpointSettings(base_url=srv.base_url, model="m", kind="other", parse_retries=0))
             try:
                 return await Speaker(engine, style="standard").answer(
-                    [Conversation(f"c{i}", "Anna", "en", "", [("user", f"Hello {i}")]) for i in range(2)])
+                    [Conversation(f"c{i}", "Anna", "en", "", [("user", f"Hello {i}")]) for i in range(2)]
+                )
             finally:
                 await engine.close()
+
         answers = asyncio.run(go())
     assert answers[0].truncated and answers[0].text == "A long answer about"
     assert not answers[1].truncated and answers[1].text.endswith("springs")

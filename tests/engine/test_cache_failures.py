@@ -18,9 +18,25 @@ from tests.run.test_pipeline import RECIPE  # the scenes-only recipe the pipelin
 
 
 def factory_run(recipe: Path, out: Path, server) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "factory", "run", str(recipe), "--out", str(out),
-                           "--base-url", server.base_url, "--model", "m", "--quiet"],
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "factory",
+            "run",
+            str(recipe),
+            "--out",
+            str(out),
+            "--base-url",
+            server.base_url,
+            "--model",
+            "m",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def garbage(data: bytes) -> bytes:
@@ -55,6 +71,7 @@ def test_a_damaged_cache_is_one_line_naming_the_file(server, write_recipe, tmp_p
 
 # -- a full disk ---------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def small_disk(tmp_path):
     with tmpfs(tmp_path / "disk", "1m") as disk:
@@ -71,6 +88,7 @@ def within(seconds: float, fn):
             box.append(None)
         except BaseException as exc:  # noqa: BLE001 - handed to the test
             box.append(exc)
+
     t = threading.Thread(target=target, daemon=True)
     t.start()
     t.join(seconds)
@@ -79,8 +97,10 @@ def within(seconds: float, fn):
 
 
 def requests(n: int, start: int = 0) -> list[Request]:
-    return [Request(id=f"r{i}", messages=[{"role": "user", "content": f"question {i}"}])
-            for i in range(start, start + n)]
+    return [
+        Request(id=f"r{i}", messages=[{"role": "user", "content": f"question {i}"}])
+        for i in range(start, start + n)
+    ]
 
 
 def engine_run(engine: Engine, reqs) -> tuple[list, BaseException | None]:
@@ -92,6 +112,7 @@ def engine_run(engine: Engine, reqs) -> tuple[list, BaseException | None]:
                 got.append(res)
         finally:
             await engine.close()
+
     try:
         asyncio.run(go())
     except RunAborted as exc:

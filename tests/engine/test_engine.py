@@ -9,19 +9,29 @@ from factory.engine import EndpointSettings, Engine, ParseError, Request, Reques
 
 
 def settings(server, **kw) -> EndpointSettings:
-    base = dict(base_url=server.base_url, model="scripted-model", concurrency=4, max_retries=3,
-                parse_retries=1, backoff_base=0.01, backoff_max=0.05, timeout=5.0)
+    base = dict(
+        base_url=server.base_url,
+        model="scripted-model",
+        concurrency=4,
+        max_retries=3,
+        parse_retries=1,
+        backoff_base=0.01,
+        backoff_max=0.05,
+        timeout=5.0,
+    )
     base.update(kw)
     return EndpointSettings(**base)
 
 
 def run(engine: Engine, requests, limit: float = 120.0):
     """All results; a generous limit turns a hang into a failure instead of a stuck suite."""
+
     async def go():
         try:
             return await asyncio.wait_for(engine.run(requests), limit)
         finally:
             await engine.close()
+
     return asyncio.run(go())
 
 
@@ -50,6 +60,7 @@ def test_429_honours_retry_after_and_halves_concurrency(server, transport):
     server.script({"status": 429, "retry_after": 0.3})
     engine = Engine(settings(server, transport=transport))
     import time
+
     t0 = time.monotonic()
     [res] = run(engine, [req()])
     assert res.ok
@@ -58,12 +69,15 @@ def test_429_honours_retry_after_and_halves_concurrency(server, transport):
     assert engine.limit.decreases == 1
 
 
-@pytest.mark.parametrize("behaviour,reason", [
-    ({"status": 500}, "server_error"),
-    ({"drop": True}, "transport"),
-    ({"malformed": True}, "transport"),
-    ({"delay": 1.5}, "transport"),
-])
+@pytest.mark.parametrize(
+    "behaviour,reason",
+    [
+        ({"status": 500}, "server_error"),
+        ({"drop": True}, "transport"),
+        ({"malformed": True}, "transport"),
+        ({"delay": 1.5}, "transport"),
+    ],
+)
 def test_transport_faults_are_retried(server, behaviour, reason, transport):
     server.script(behaviour)
     engine = Engine(settings(server, transport=transport, timeout=1.0))
@@ -110,6 +124,7 @@ def test_unparseable_reply_fails_with_reason_never_half_kept(server):
 def test_parse_hook_bug_does_not_kill_the_pool(server):
     def boom(text):
         raise RuntimeError("bug")
+
     engine = Engine(settings(server))
     results = run(engine, [req(0, parse=boom), req(1)])
     by_id = {r.request.id: r for r in results}
@@ -140,6 +155,7 @@ def test_cache_makes_rerun_free_even_with_new_parsing(server, tmp_path):
 
     def new_parser(text):  # parsing code changed: still no regeneration
         return json.loads(text)["v"].upper()
+
     engine = Engine(settings(server), cache=cache)
     second = run(engine, [req(i, parse=new_parser) for i in range(5)])
     assert server.count == 5

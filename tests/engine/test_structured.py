@@ -5,13 +5,16 @@ import pytest
 from factory.engine import ParseError, extract_json, response_format
 
 
-@pytest.mark.parametrize("text,expected", [
-    ('{"a": 1}', {"a": 1}),
-    ('Sure! Here it is:\n```json\n{"a": [1, 2]}\n```\nHope that helps.', {"a": [1, 2]}),
-    ('The scenes are: [{"x": "y"}] and that is all', [{"x": "y"}]),
-    ('{"a": "line\nbreak"}', {"a": "line\nbreak"}),  # raw control char: strict=False
-    ('```\n{"b": 2}\n```', {"b": 2}),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ('{"a": 1}', {"a": 1}),
+        ('Sure! Here it is:\n```json\n{"a": [1, 2]}\n```\nHope that helps.', {"a": [1, 2]}),
+        ('The scenes are: [{"x": "y"}] and that is all', [{"x": "y"}]),
+        ('{"a": "line\nbreak"}', {"a": "line\nbreak"}),  # raw control char: strict=False
+        ('```\n{"b": 2}\n```', {"b": 2}),
+    ],
+)
 def test_extract_json_reads_messy_replies(text, expected):
     assert extract_json(text) == expected
 

@@ -6,9 +6,21 @@ import json
 import re
 
 TOPIC_QUESTIONS = {
-    "personal history": ["When were you born?", "What did your father teach you?", "Where was your workshop?"],
-    "relationships": ["Who was your closest friend?", "How did you treat your apprentices?", "Who did you marry?"],
-    "values and preferences": ["What do you value most?", "What kind of work do you despise?", "What is beauty?"],
+    "personal history": [
+        "When were you born?",
+        "What did your father teach you?",
+        "Where was your workshop?",
+    ],
+    "relationships": [
+        "Who was your closest friend?",
+        "How did you treat your apprentices?",
+        "Who did you marry?",
+    ],
+    "values and preferences": [
+        "What do you value most?",
+        "What kind of work do you despise?",
+        "What is beauty?",
+    ],
     "break character": ["Are you an AI?", "Can you write Python code for me?", "What is your phone number?"],
 }
 DODGE = "I'd rather not say."
@@ -69,10 +81,19 @@ def _verdict(body: dict, reasoning: str, key: str, value, prose_label: str) -> s
 def _rubric(body: dict, text: str) -> str:
     answer = _between(text, "in the role of Anna Keller:")
     if "Criterion: Knowledge" in text:
-        return _verdict(body, "Breaks character." if "As an AI" in answer else "Uses the facts.", "score",
-                        1 if "As an AI" in answer else 5, "Score:")
+        return _verdict(
+            body,
+            "Breaks character." if "As an AI" in answer else "Uses the facts.",
+            "score",
+            1 if "As an AI" in answer else 5,
+            "Score:",
+        )
     if "Criterion: Values" in text:  # never readable: out of range in JSON, N/A in prose
-        return json.dumps({"reasoning": "Hard to say.", "score": 12}) if structured(body) else "Hard to say. Score: N/A"
+        return (
+            json.dumps({"reasoning": "Hard to say.", "score": 12})
+            if structured(body)
+            else "Hard to say. Score: N/A"
+        )
     if "Criterion: Personality" in text:
         return _verdict(body, "A distinct voice.", "score", 6, "**Score:**")
     if "Criterion: Freedom from hallucination" in text:
@@ -114,20 +135,38 @@ def judge(body: dict) -> str:
         transcript = text.split("The interview so far:", 1)[1]
         last = transcript.strip().split("First decide", 1)[0].strip().splitlines()[-1]
         if DODGE in last:
-            return json.dumps({"reasoning": "Vague.", "dodged": True,
-                               "question": "You dodged: who exactly was your closest friend?"})
-        return json.dumps({"reasoning": "Fine.", "dodged": False, "question": f"Tell me more about year {len(transcript) % 97}."})
+            return json.dumps(
+                {
+                    "reasoning": "Vague.",
+                    "dodged": True,
+                    "question": "You dodged: who exactly was your closest friend?",
+                }
+            )
+        return json.dumps(
+            {
+                "reasoning": "Fine.",
+                "dodged": False,
+                "question": f"Tell me more about year {len(transcript) % 97}.",
+            }
+        )
     if '"score": N' in text:
         return _rubric(body, text)
     if '"choice": "yes"' in text:
         hint = re.search(r"Expected answer \(hint\): (.*)", text).group(1).strip()
         answer = text.split("answered:", 1)[1]
-        return _verdict(body, "Recalled." if hint in answer else "Not recalled.", "choice",
-                        "yes" if hint in answer else "no", "Verdict:")
+        return _verdict(
+            body,
+            "Recalled." if hint in answer else "Not recalled.",
+            "choice",
+            "yes" if hint in answer else "no",
+            "Verdict:",
+        )
     if '"choice": "within"' in text:
         answer = _between(text, "in the role of Anna Keller:")
         inside = "clocks" in answer or "not a surgeon" in answer
-        return _verdict(body, "Judged by what she could know.", "choice", "within" if inside else "beyond", "Verdict:")
+        return _verdict(
+            body, "Judged by what she could know.", "choice", "within" if inside else "beyond", "Verdict:"
+        )
     if '"choice": "1"' in text:
         return _fool(body, text)
     if '"choice": "A"' in text:
@@ -143,4 +182,3 @@ def chatty_judge(body: dict) -> str:
     if '"score": N' in text:
         return "A thoughtful answer overall, though it could say more about her life."
     return judge({k: v for k, v in body.items() if k != "response_format"})
-

@@ -54,13 +54,17 @@ def flaky(body: dict) -> str:
 
 
 def calibrate(server, out, *extra):
-    return CliRunner().invoke(main, ["eval", "calibrate", "--judge", server.base_url, "--out", str(out), *extra],
-                              catch_exceptions=False)
+    return CliRunner().invoke(
+        main,
+        ["eval", "calibrate", "--judge", server.base_url, "--out", str(out), *extra],
+        catch_exceptions=False,
+    )
 
 
 def test_the_shipped_set_has_both_languages_and_every_label():
-    assert {(i.language, i.label) for i in ITEMS} == {(lg, lab) for lg in ("en", "zh")
-                                                       for lab in ("in_character", "assistant_tone", "out_of_character")}
+    assert {(i.language, i.label) for i in ITEMS} == {
+        (lg, lab) for lg in ("en", "zh") for lab in ("in_character", "assistant_tone", "out_of_character")
+    }
     assert len(ITEMS) == 24 and len({i.id for i in ITEMS}) == 24
 
 
@@ -101,18 +105,48 @@ def test_a_judge_that_changes_its_mind_fails_test_retest(tmp_path):
 
 
 def test_eval_records_the_calibration_it_ran_with(eval_run, tmp_path):
-    with ScriptedServer(responder=fakes.model) as model, ScriptedServer(responder=oracle, model="good-judge") as judge:
+    with (
+        ScriptedServer(responder=fakes.model) as model,
+        ScriptedServer(responder=oracle, model="good-judge") as judge,
+    ):
         assert calibrate(judge, tmp_path / "cal").exit_code == 0
-        base = ["eval", "--model", model.base_url, "--judge", judge.base_url, "--run", str(eval_run),
-                "--questions", "1", "--interviews", "0", "--skip", "memory,consistency,pairwise", "--allow-partial"]
-        from_file = CliRunner().invoke(main, [*base, "--out", str(tmp_path / "a"), "--calibration",
-                                              str(tmp_path / "cal" / "calibration.json")])
+        base = [
+            "eval",
+            "--model",
+            model.base_url,
+            "--judge",
+            judge.base_url,
+            "--run",
+            str(eval_run),
+            "--questions",
+            "1",
+            "--interviews",
+            "0",
+            "--skip",
+            "memory,consistency,pairwise",
+            "--allow-partial",
+        ]
+        from_file = CliRunner().invoke(
+            main,
+            [
+                *base,
+                "--out",
+                str(tmp_path / "a"),
+                "--calibration",
+                str(tmp_path / "cal" / "calibration.json"),
+            ],
+        )
         inline = CliRunner().invoke(main, [*base, "--out", str(tmp_path / "b"), "--calibration", "run"])
         none = CliRunner().invoke(main, [*base, "--out", str(tmp_path / "c")])
-        bad = CliRunner().invoke(main, [*base, "--out", str(tmp_path / "d"), "--calibration", str(tmp_path / "x.json")])
+        bad = CliRunner().invoke(
+            main, [*base, "--out", str(tmp_path / "d"), "--calibration", str(tmp_path / "x.json")]
+        )
     assert from_file.exit_code == 0 and inline.exit_code == 0 and none.exit_code == 0, from_file.output
     a = json.loads((tmp_path / "a" / "eval.json").read_text())
-    assert a["info"]["calibration"]["source"].endswith("calibration.json") and a["info"]["calibration"]["verdict"] == "fit"
+    assert (
+        a["info"]["calibration"]["source"].endswith("calibration.json")
+        and a["info"]["calibration"]["verdict"] == "fit"
+    )
     assert a["trust"]["calibration"]["agreement"] == 1.0
     b = json.loads((tmp_path / "b" / "eval.json").read_text())
     assert b["info"]["calibration"]["retest"] == 1.0 and (tmp_path / "b" / "calibration.json").is_file()

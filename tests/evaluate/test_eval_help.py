@@ -16,8 +16,12 @@ def _commands(cmd: click.Command, path: str = "eval"):
 
 
 def test_every_eval_option_has_a_help_text():
-    missing = [f"{path} {opt.opts[0]}" for path, cmd in _commands(eval_cmd) for opt in cmd.params
-               if isinstance(opt, click.Option) and opt.opts[0] != "--help" and not (opt.help or "").strip()]
+    missing = [
+        f"{path} {opt.opts[0]}"
+        for path, cmd in _commands(eval_cmd)
+        for opt in cmd.params
+        if isinstance(opt, click.Option) and opt.opts[0] != "--help" and not (opt.help or "").strip()
+    ]
     assert missing == []
 
 

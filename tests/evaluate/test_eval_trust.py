@@ -15,19 +15,41 @@ ONLY_RUBRICS = ("--skip", "interviews,memory,consistency,pairwise")
 
 
 def run_eval(eval_run, model, judge, out, *extra):
-    args = ["eval", "--model", model.base_url, "--judge", judge.base_url, "--run", str(eval_run), "--out", str(out),
-            "--questions", "2", "--interviews", "2", "--rounds", "2", *extra]
+    args = [
+        "eval",
+        "--model",
+        model.base_url,
+        "--judge",
+        judge.base_url,
+        "--run",
+        str(eval_run),
+        "--out",
+        str(out),
+        "--questions",
+        "2",
+        "--interviews",
+        "2",
+        "--rounds",
+        "2",
+        *extra,
+    ]
     return CliRunner().invoke(main, args, catch_exceptions=False)
 
 
 def test_a_judge_that_ignores_the_schema_is_read_as_prose_and_flagged(eval_run, tmp_path):
     """The issue's judge: free text with no "Score:" wording. What can be read is read; the rest fails the run."""
-    with ScriptedServer(responder=fakes.model) as model, ScriptedServer(responder=fakes.chatty_judge) as judge:
+    with (
+        ScriptedServer(responder=fakes.model) as model,
+        ScriptedServer(responder=fakes.chatty_judge) as judge,
+    ):
         out = tmp_path / "eval"
         res = run_eval(eval_run, model, judge, out, *ONLY_RUBRICS)
     assert res.exit_code == 1, res.output
     errors = [line for line in res.output.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1 and "untrustworthy eval: rubrics.memorization: 8/8 judgments without a verdict" in errors[0]
+    assert (
+        len(errors) == 1
+        and "untrustworthy eval: rubrics.memorization: 8/8 judgments without a verdict" in errors[0]
+    )
     assert "--allow-partial" in errors[0]
     report = json.loads((out / "eval.json").read_text())  # written all the same: nothing is lost
     rub = report["dimensions"]["rubrics"]
@@ -69,7 +91,10 @@ def test_a_server_without_structured_output_is_asked_again_in_free_text(eval_run
         res = run_eval(eval_run, model, judge, out, *ONLY_RUBRICS, "--interviews", "0", "--allow-partial")
         asked = [b for b in judge.requests if "Criterion: Personality" in json.dumps(b)]
     assert res.exit_code == 0, res.output
-    assert sum("response_format" in b for b in asked) == 8 and sum("response_format" not in b for b in asked) == 8
+    assert (
+        sum("response_format" in b for b in asked) == 8
+        and sum("response_format" not in b for b in asked) == 8
+    )
     pers = json.loads((out / "eval.json").read_text())["dimensions"]["rubrics"]["personality"]
     assert pers["mean"] == 6.0 and pers["failed"] == 0 and pers["parsed"]["as_json"] == 0
 
@@ -86,4 +111,6 @@ def test_a_json_judge_passes_the_trust_check(eval_run, tmp_path):
     assert res.exit_code == 0, res.output
     trust = json.loads((tmp_path / "eval" / "eval.json").read_text())["trust"]
     assert trust["ok"] and trust["problems"] == []
-    assert all(v["share"] == 1.0 and v["as_json"] == v["total"] for v in trust["parsed_share"].values() if v["total"])
+    assert all(
+        v["share"] == 1.0 and v["as_json"] == v["total"] for v in trust["parsed_share"].values() if v["total"]
+    )

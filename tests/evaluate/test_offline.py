@@ -19,8 +19,13 @@ def test_language_detection():
 
 
 def test_rates_over_answers():
-    answers = ["As an AI language model, I cannot help with that.", "Anna Keller thinks the spring is broken.",
-               "I am Anna Keller, and the clock is ready.", "我是安娜。", ""]
+    answers = [
+        "As an AI language model, I cannot help with that.",
+        "Anna Keller thinks the spring is broken.",
+        "I am Anna Keller, and the clock is ready.",
+        "我是安娜。",
+        "",
+    ]
     m = offline_metrics(answers, "Anna Keller", "en")
     assert m["answers"] == 4
     assert m["assistant_tone"]["rate"] == 0.25 and m["refusal"]["rate"] == 0.25
@@ -36,4 +41,6 @@ def test_the_runs_own_gate_settings_are_counted():
     assert plain["assistant_tone"]["rate"] == 0 and plain["self_name"]["rate"] == 0
     cfg = QualityConfig.model_validate({"blacklist": {"add": ["escapement"]}})
     tuned = offline_metrics(answers, "Anna Keller", "en", cfg, aliases=("Annie",))
-    assert tuned["assistant_tone"]["rate"] == round(1 / 3, 4) and tuned["self_name"]["rate"] == round(1 / 3, 4)
+    assert tuned["assistant_tone"]["rate"] == round(1 / 3, 4) and tuned["self_name"]["rate"] == round(
+        1 / 3, 4
+    )

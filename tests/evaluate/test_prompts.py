@@ -19,8 +19,12 @@ TASKS = {
     "egos_extract": ("character", "profile"),
     "egos_summarize": ("character", "summary", "lines"),
 }
-MARKER = {"judge_memory": '"choice": "yes"', "judge_pairwise": '"choice": "A"', "judge_fool": '"choice": "1"',
-          "judge_knowledge": '"choice": "within"'}
+MARKER = {
+    "judge_memory": '"choice": "yes"',
+    "judge_pairwise": '"choice": "A"',
+    "judge_fool": '"choice": "1"',
+    "judge_knowledge": '"choice": "within"',
+}
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])

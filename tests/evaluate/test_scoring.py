@@ -7,24 +7,37 @@ from factory.evaluate.pairwise import WINNER
 from factory.evaluate.scoring import mean_ci, parse_score, rate, score_stats, wilson
 
 
-@pytest.mark.parametrize("text,score", [
-    ("Good.\nScore: 5", 5),
-    ("A score of 2 would be unfair; a 7 needs more.\n**Score:** 6", 6),
-    ("Reasoning.\nScore: 4/7", 4),
-    ("分析……\n评分：3", 3),
-    ('{"reasoning": "fine", "score": 2}', 2),
-    ("Reasoning first.\n\n7", 7),
-    ("Score: 3\nOn reflection, Score: 5", 5),
-    ("Honestly a lovely voice. I'd give it a 6 out of 7.", 6),  # prose judges without the marker
-    ("Solid, maybe 3/7 at first, but on reflection 5/7.", 5),
-    ("人物语气很到位，我给5分（满分7分）。", 5),
-])
+@pytest.mark.parametrize(
+    "text,score",
+    [
+        ("Good.\nScore: 5", 5),
+        ("A score of 2 would be unfair; a 7 needs more.\n**Score:** 6", 6),
+        ("Reasoning.\nScore: 4/7", 4),
+        ("分析……\n评分：3", 3),
+        ('{"reasoning": "fine", "score": 2}', 2),
+        ("Reasoning first.\n\n7", 7),
+        ("Score: 3\nOn reflection, Score: 5", 5),
+        ("Honestly a lovely voice. I'd give it a 6 out of 7.", 6),  # prose judges without the marker
+        ("Solid, maybe 3/7 at first, but on reflection 5/7.", 5),
+        ("人物语气很到位，我给5分（满分7分）。", 5),
+    ],
+)
 def test_scores_are_read_from_the_last_marker(text, score):
     assert parse_score(text) == score
 
 
-@pytest.mark.parametrize("text", ["", "Nice answer, I like it.", "Score: N/A", "Score: 0", "Score: 12",
-                                  "Score: 9/10", "The answer deserves a high mark."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Nice answer, I like it.",
+        "Score: N/A",
+        "Score: 0",
+        "Score: 12",
+        "Score: 9/10",
+        "The answer deserves a high mark.",
+    ],
+)
 def test_unreadable_or_out_of_range_scores_raise(text):
     with pytest.raises(ParseError):
         parse_score(text)
@@ -54,8 +67,14 @@ def test_score_stats_count_what_was_not_scored():
     assert s["mean"] == 6.0 and s["n"] == 3 and s["unparsable"] == 2 and s["failed"] == 1
     assert s["histogram"]["6"] == 1 and s["ci95"][0] < 6 < s["ci95"][1]
     assert score_stats([])["mean"] is None
-    assert s["parsed"] == {"total": 6, "parsed": 3, "unparsable": 2, "failed": 1, "share": 0.5,
-                           "ci95": s["parsed"]["ci95"]}
+    assert s["parsed"] == {
+        "total": 6,
+        "parsed": 3,
+        "unparsable": 2,
+        "failed": 1,
+        "share": 0.5,
+        "ci95": s["parsed"]["ci95"],
+    }
 
 
 def test_mean_interval_uses_student_t_for_small_samples():

@@ -34,8 +34,9 @@ class HubStandIn:
         if request.headers.get("Authorization") != f"Bearer {self.token}":
             return web.json_response({"error": "Invalid credentials"}, status=401)
         if self.refuse:
-            return web.json_response({"error": "You don't have the rights to create a dataset under this namespace"},
-                                     status=403)
+            return web.json_response(
+                {"error": "You don't have the rights to create a dataset under this namespace"}, status=403
+            )
         return None
 
     async def create(self, request: web.Request) -> web.Response:
@@ -44,9 +45,15 @@ class HubStandIn:
         body = await request.json()
         repo = f"{body['organization']}/{body['name']}"
         if repo in self.repos:
-            return web.json_response({"error": "You already created this dataset repo",
-                                      "url": f"{self.url}/datasets/{repo}"}, status=409)
-        self.repos[repo] = {"type": body.get("type"), "private": body.get("visibility") == "private", "files": {}}
+            return web.json_response(
+                {"error": "You already created this dataset repo", "url": f"{self.url}/datasets/{repo}"},
+                status=409,
+            )
+        self.repos[repo] = {
+            "type": body.get("type"),
+            "private": body.get("visibility") == "private",
+            "files": {},
+        }
         return web.json_response({"url": f"{self.url}/datasets/{repo}", "name": repo})
 
     async def validate_yaml(self, request: web.Request) -> web.Response:
@@ -87,8 +94,13 @@ class HubStandIn:
         if (bad := self._auth(request)) is not None:
             return bad
         body = await request.json()
-        return web.json_response({"files": [{"path": f["path"], "uploadMode": "regular", "shouldIgnore": False}
-                                            for f in body["files"]]})
+        return web.json_response(
+            {
+                "files": [
+                    {"path": f["path"], "uploadMode": "regular", "shouldIgnore": False} for f in body["files"]
+                ]
+            }
+        )
 
     async def commit(self, request: web.Request) -> web.Response:
         if (bad := self._auth(request)) is not None:

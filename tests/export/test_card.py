@@ -28,7 +28,11 @@ def test_metadata_names_a_config_per_format_with_existing_files(run_dir):
     export_run(run_dir, log=lambda m: None)
     meta, _ = _card(run_dir / "export" / "README.md")
     assert meta["license"] == "cc-by-sa-4.0" and meta["language"] == ["en"]
-    assert meta["task_categories"] == ["text-generation"] and "role-play" in meta["tags"] and "dpo" in meta["tags"]
+    assert (
+        meta["task_categories"] == ["text-generation"]
+        and "role-play" in meta["tags"]
+        and "dpo" in meta["tags"]
+    )
     names = [c["config_name"] for c in meta["configs"]]
     assert names == ["sharegpt", "alpaca", "openai", "dpo", "dpo_alpaca", "dpo_sharegpt", "dpo_openai"]
     for c in meta["configs"]:
@@ -86,17 +90,26 @@ def test_each_config_of_the_card_loads_from_the_folder(run_dir, tmp_path):
     for cfg in meta["configs"]:
         ds = datasets.load_dataset(str(run_dir / "export"), cfg["config_name"], cache_dir=str(tmp_path / "c"))
         assert {s: ds[s].num_rows for s in ds} == {
-            f["split"]: m["files"][f["path"]]["rows"] for f in cfg["data_files"]}
+            f["split"]: m["files"][f["path"]]["rows"] for f in cfg["data_files"]
+        }
 
 
 def _judged_report(server) -> dict:
     """A real gate report with the heuristic measured against a (scripted) judge."""
     server.responder = lambda body: json.dumps(
-        {"verdict": "outside" if "Anna Keller smiled" in body["messages"][-1]["content"] else "inside"})
+        {"verdict": "outside" if "Anna Keller smiled" in body["messages"][-1]["content"] else "inside"}
+    )
     ss = samples()[:2]
-    ss[1] = ss[1].model_copy(update={"messages": [*ss[1].messages[:2],
-                                                  ss[1].messages[2].model_copy(update={"content": "Anna Keller "
-                                                  "smiled and put the spring back in its case."})]})
+    ss[1] = ss[1].model_copy(
+        update={
+            "messages": [
+                *ss[1].messages[:2],
+                ss[1]
+                .messages[2]
+                .model_copy(update={"content": "Anna Keller smiled and put the spring back in its case."}),
+            ]
+        }
+    )
     engine = Engine(EndpointSettings(base_url=server.base_url, model="judge", max_retries=0, timeout=5))
 
     async def go():
@@ -104,6 +117,7 @@ def _judged_report(server) -> dict:
             return await run_gate_async(ss, QualityConfig(selfname={"judge_sample": 10}), judge=engine)
         finally:
             await engine.close()
+
     return asyncio.run(go()).report
 
 
@@ -111,8 +125,10 @@ def test_card_reports_the_self_name_precision_and_recall(run_dir, server):
     (run_dir / "quality" / "report.json").write_text(json.dumps(_judged_report(server)))
     export_run(run_dir, log=lambda m: None)
     _, body = _card(run_dir / "export" / "README.md")
-    assert "Self-name heuristic against a judge model (estimated on a stratified sample, 3 lines): " \
-           "precision 1.0, recall 1.0." in body
+    assert (
+        "Self-name heuristic against a judge model (estimated on a stratified sample, 3 lines): "
+        "precision 1.0, recall 1.0." in body
+    )
 
 
 def test_a_report_of_another_shape_is_not_dumped(run_dir):

@@ -95,7 +95,10 @@ def test_quote_style_files_load_and_say_where_to_stop(run_dir):
 def test_only_the_asked_formats_and_a_clear_error_without_pairs(run_dir):
     export_run(run_dir, settings=settings_for(None, ["openai"]), log=lambda x: None)
     assert sorted(p.name for p in (run_dir / "export").glob("*.jsonl")) == [
-        "openai.eval.jsonl", "openai.jsonl", "openai.train.jsonl"]
+        "openai.eval.jsonl",
+        "openai.jsonl",
+        "openai.train.jsonl",
+    ]
     (run_dir / "preferences.jsonl").unlink()
     with pytest.raises(ValueError, match="no preference pairs"):
         export_run(run_dir, settings=settings_for(None, ["dpo"]), strict=True, log=lambda x: None)

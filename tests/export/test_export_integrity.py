@@ -35,15 +35,24 @@ main(sys.argv[1:], prog_name="factory")
 
 def factory(*args, env=None, script=None):
     cmd = [sys.executable, "-c", script] if script else [sys.executable, "-m", "factory"]
-    return subprocess.run([*cmd, *map(str, args)], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [*cmd, *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def snapshot(folder):
     """Every file's bytes, with the export's own timestamp blanked (two clean exports differ only there)."""
     if not folder.exists():
         return None
-    stamp = json.loads((folder / "export.json").read_text())["created_at"] if (folder / "export.json").exists() else "~"
+    stamp = (
+        json.loads((folder / "export.json").read_text())["created_at"]
+        if (folder / "export.json").exists()
+        else "~"
+    )
     return {p.name: p.read_bytes().replace(stamp.encode(), b"<created_at>") for p in sorted(folder.iterdir())}
 
 
@@ -76,7 +85,10 @@ def test_kill_9_during_a_re_export_keeps_the_old_export_whole(run_dir, clean):
     assert factory("export", run_dir).returncode == 0
     before = snapshot(run_dir / "export")
     for die_at in ("1", "9"):
-        assert factory("export", run_dir, "--style", "quote", env={"DIE_AT": die_at}, script=DIES_AT).returncode == -9
+        assert (
+            factory("export", run_dir, "--style", "quote", env={"DIE_AT": die_at}, script=DIES_AT).returncode
+            == -9
+        )
         assert snapshot(run_dir / "export") == before
     res = factory("export", run_dir)
     assert res.returncode == 0, res.stderr
@@ -100,8 +112,11 @@ def test_a_folder_the_user_owns_is_still_refused(run_dir, tmp_path):
         (folder / "notes.txt").write_text("keep me")
         res = factory("export", run_dir, *(["--out", folder] if folder.name == "mine" else []))
         assert res.returncode == 2 and res.stderr.strip() == (
-            f"error: {folder}: not empty and not a factory export folder (refusing to overwrite)")
-        assert [p.name for p in folder.iterdir()] == ["notes.txt"] and (folder / "notes.txt").read_text() == "keep me"
+            f"error: {folder}: not empty and not a factory export folder (refusing to overwrite)"
+        )
+        assert [p.name for p in folder.iterdir()] == ["notes.txt"] and (
+            folder / "notes.txt"
+        ).read_text() == "keep me"
 
 
 @pytest.fixture
@@ -134,7 +149,9 @@ def test_full_disk_names_the_file_and_keeps_the_old_export(run_dir, small_disk, 
     filler = fill(small_disk, leave=96 * 1024)  # room for some of the files, not all
     res = factory("export", run, "--style", "quote")
     assert res.returncode == 2
-    assert re.fullmatch(rf"error: {re.escape(str(run / 'export'))}/[\w.]+: no space left on device\n", res.stderr)
+    assert re.fullmatch(
+        rf"error: {re.escape(str(run / 'export'))}/[\w.]+: no space left on device\n", res.stderr
+    )
     assert snapshot(run / "export") == before and siblings(run) == []  # the failed build is gone too
     filler.unlink()
     res = factory("export", run)
@@ -169,11 +186,14 @@ def test_ungated_samples_are_refused_unless_asked_for(run_dir, write_recipe):
     assert res.returncode == 0, res.stderr
 
 
-@pytest.mark.parametrize("bad, why", [
-    ('{"id": "smp-torn", "type": "experi\n', "not JSON"),
-    ("[1, 2]\n", "each line must be a JSON object, got list"),
-    ('{"id": "smp-x", "type": "experience"}\n', "character: Field required"),
-])
+@pytest.mark.parametrize(
+    "bad, why",
+    [
+        ('{"id": "smp-torn", "type": "experi\n', "not JSON"),
+        ("[1, 2]\n", "each line must be a JSON object, got list"),
+        ('{"id": "smp-x", "type": "experience"}\n', "character: Field required"),
+    ],
+)
 def test_a_bad_line_inside_kept_is_an_error_naming_file_and_line(run_dir, bad, why):
     kept = run_dir / "kept.jsonl"
     lines = kept.read_text().splitlines(keepends=True)
@@ -221,5 +241,7 @@ def test_without_an_atomic_swap_the_two_rename_fallback_replaces_the_export(run_
     export_run(run_dir, settings=settings_for(None, ["openai"]), log=lambda m: None)
     monkeypatch.setattr(folder, "_exchange", lambda a, b: False)
     m = export_run(run_dir, log=lambda m: None)
-    assert json.loads((run_dir / "export" / "export.json").read_text())["formats"] == m["formats"] != ["openai"]
+    assert (
+        json.loads((run_dir / "export" / "export.json").read_text())["formats"] == m["formats"] != ["openai"]
+    )
     assert (run_dir / "export" / "sharegpt.jsonl").exists() and siblings(run_dir) == []

@@ -14,24 +14,31 @@ def gate():
     return load(cfg, aliases=["Annie"])
 
 
-@pytest.mark.parametrize("text, rule", [
-    ("Then bring me the escapement, Karl.", "blacklist.custom"),  # added by the recipe
-    ("As an AI language model, I cannot say.", "blacklist.assistant_tone"),  # the defaults stay
-    ("Annie smiled and put the spring back.", "selfname.third_person"),  # an alias counts as the name
-    ("I will fix the clock for you, but first the", "format.truncated"),
-    ("Hm.", "format.too_short"),
-    ("我今天一定会把这座钟修好的，请放心吧。", "format.wrong_language"),
-])
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("Then bring me the escapement, Karl.", "blacklist.custom"),  # added by the recipe
+        ("As an AI language model, I cannot say.", "blacklist.assistant_tone"),  # the defaults stay
+        ("Annie smiled and put the spring back.", "selfname.third_person"),  # an alias counts as the name
+        ("I will fix the clock for you, but first the", "format.truncated"),
+        ("Hm.", "format.too_short"),
+        ("我今天一定会把这座钟修好的，请放心吧。", "format.wrong_language"),
+    ],
+)
 def test_a_bad_chosen_reply_is_rejected_by_its_rule(gate, text, rule):
     assert gate.problem(text, "Anna Keller", "en").startswith(f"{rule}: ")
 
 
 def test_good_replies_removed_entries_and_flag_rules_pass(gate):
     assert gate.problem("By noon, if the spring holds.", "Anna Keller", "en") is None
-    assert gate.problem("Well, it depends on the weather, Karl.", "Anna Keller", "en") is None  # hedging removed
+    assert (
+        gate.problem("Well, it depends on the weather, Karl.", "Anna Keller", "en") is None
+    )  # hedging removed
     flagging = load(QualityConfig(rules={"format.too_short": "flag"}))
     assert flagging.problem("Hm.", "Anna Keller", "en") is None
-    assert load().problem("Then bring me the escapement, Karl.", "Anna Keller", "en") is None  # not in defaults
+    assert (
+        load().problem("Then bring me the escapement, Karl.", "Anna Keller", "en") is None
+    )  # not in defaults
 
 
 def test_chinese_reply_uses_the_zh_rules(gate):

@@ -18,7 +18,11 @@ TOKEN = "hf_test_0123456789abcdefSECRET"
 
 
 def _snapshot(root):
-    return {p.relative_to(root): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(root): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in root.rglob("*")
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -31,7 +35,9 @@ def exported(run_dir):
 def hub(monkeypatch):
     from huggingface_hub import constants
 
-    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)  # tests/conftest sets it; this test talks to 127.0.0.1
+    monkeypatch.setattr(
+        constants, "HF_HUB_OFFLINE", False
+    )  # tests/conftest sets it; this test talks to 127.0.0.1
     monkeypatch.setenv("HF_TOKEN", TOKEN)
 
     def start(**kw):
@@ -145,7 +151,8 @@ def test_a_file_holding_any_secret_is_never_uploaded(exported, hub, monkeypatch,
     res = _push(exported, "--repo", "anna/x", "--no-check")
     assert res.exit_code == 2 and res.output.strip().splitlines() == [
         f"error: {path.name}: contains a secret (the value of an API key or token set here, e.g. HF_TOKEN); "
-        "refusing to upload it"]
+        "refusing to upload it"
+    ]
     assert API_KEY not in res.output and TOKEN not in res.output
     assert srv.requests == [] and _snapshot(exported) == before
 

@@ -12,16 +12,20 @@ from factory.recipe import RecipeError, load_recipe
 
 from .conftest import CHAR
 
-SAMPLE = __import__("pathlib").Path(__file__).resolve().parents[2] / "recipes" / "general" / "sample_general.jsonl"
+SAMPLE = (
+    __import__("pathlib").Path(__file__).resolve().parents[2] / "recipes" / "general" / "sample_general.jsonl"
+)
 
 
 def _recipe(write_recipe, mix: str):
-    return load_recipe(write_recipe(f"""\
+    return load_recipe(
+        write_recipe(f"""\
         name: anna
         character: {{name: {CHAR}, profile: {{file: profile.md}}}}
         split: {{eval_share: 0.1}}
         mix: {mix}
-        """))
+        """)
+    )
 
 
 def test_shipped_sample_is_bilingual_alpaca():
@@ -57,7 +61,9 @@ def test_small_source_is_repeated_and_noted(run_dir, write_recipe, tmp_path):
 
 def test_over_half_is_refused_with_the_reason(write_recipe, tmp_path):
     (tmp_path / "g.jsonl").write_text(SAMPLE.read_text())
-    with pytest.raises(RecipeError, match=r"mix.general.0.ratio: 0.6 is over 0.5: role-play must stay the majority"):
+    with pytest.raises(
+        RecipeError, match=r"mix.general.0.ratio: 0.6 is over 0.5: role-play must stay the majority"
+    ):
         _recipe(write_recipe, "{general: [{path: g.jsonl, ratio: 0.6}]}")
     with pytest.raises(RecipeError, match="ratios add up to 0.6"):
         _recipe(write_recipe, "{general: [{path: g.jsonl, ratio: 0.3}, {path: g.jsonl, ratio: 0.3}]}")
@@ -72,10 +78,22 @@ def test_missing_file_is_a_recipe_error(write_recipe):
 
 def test_sharegpt_and_openai_rows_and_bad_lines(tmp_path):
     f = tmp_path / "g.jsonl"
-    f.write_text(json.dumps({"conversations": [{"from": "system", "value": "be brief"}, {"from": "human", "value": "hi"},
-                                               {"from": "gpt", "value": "hello"}]}) + "\n"
-                 + json.dumps({"messages": [{"role": "user", "content": "2+2?"}, {"role": "assistant", "content": "4"}]})
-                 + "\n")
+    f.write_text(
+        json.dumps(
+            {
+                "conversations": [
+                    {"from": "system", "value": "be brief"},
+                    {"from": "human", "value": "hi"},
+                    {"from": "gpt", "value": "hello"},
+                ]
+            }
+        )
+        + "\n"
+        + json.dumps(
+            {"messages": [{"role": "user", "content": "2+2?"}, {"role": "assistant", "content": "4"}]}
+        )
+        + "\n"
+    )
     a, b = load_general(f)
     assert a.system == "be brief" and [m.role for m in a.messages] == ["user", "assistant"]
     assert b.messages[-1].content == "4"

@@ -26,8 +26,15 @@ def rank_gold_first(body: dict) -> str:
     """Judge: the kept reply (known to the fixture) first, samples after in their order."""
     user = body["messages"][-1]["content"]
     options = re.findall(r"^\[([A-Z])\]\n(.*)$", user, re.M)
-    gold = [a for a, text in options if "spring holds" in text or "song about the sea" in text
-            or "springs and gears" in text or "Close it" in text or "escapement" in text]
+    gold = [
+        a
+        for a, text in options
+        if "spring holds" in text
+        or "song about the sea" in text
+        or "springs and gears" in text
+        or "Close it" in text
+        or "escapement" in text
+    ]
     rest = [a for a, _ in options if a not in gold]
     return json.dumps({"ranking": gold + rest})
 
@@ -47,10 +54,15 @@ def _ctx(tmp_path, server, recipe_path) -> RunContext:
     run = RunDir(tmp_path / "run").prepare()
     if not (run.path / "kept.jsonl").exists():
         append_jsonl(run.path / "kept.jsonl", samples())
-    settings = EndpointSettings(base_url=server.base_url, model="main-model", kind="other", max_retries=0,
-                                concurrency=4)
-    return RunContext(recipe=load_recipe(recipe_path), run=run,
-                      engine=Engine(settings, cache=RequestCache(run.cache_file)), log=print)
+    settings = EndpointSettings(
+        base_url=server.base_url, model="main-model", kind="other", max_retries=0, concurrency=4
+    )
+    return RunContext(
+        recipe=load_recipe(recipe_path),
+        run=run,
+        engine=Engine(settings, cache=RequestCache(run.cache_file)),
+        log=print,
+    )
 
 
 def _run(ctx: RunContext) -> list[Pair]:
@@ -59,6 +71,7 @@ def _run(ctx: RunContext) -> list[Pair]:
             await preferences.run(ctx)
         finally:
             await ctx.engine.close()
+
     asyncio.run(go())
     ctx.engine.cache.close()
     return read_jsonl(ctx.run.stage_file("preferences"), Pair)
@@ -91,7 +104,10 @@ def test_rewrites_are_labelled_and_a_rerun_is_free(tmp_path, server, write_recip
     assert all(not (p.labels["sample_id"] == "smp-first-speaker" and p.labels["turn"] == 3) for p in pairs)
     ooc = [r for r in server.requests if "breaks character" in r["messages"][0]["content"]]
     eras = {re.search(r"^(.*?) \((.*?)\) is speaking", r["messages"][1]["content"]).groups() for r in ooc}
-    assert eras == {("Anna Keller", "as of 1880"), ("Mira", "in their own time")}  # the timeline is Anna's only
+    assert eras == {
+        ("Anna Keller", "as of 1880"),
+        ("Mira", "in their own time"),
+    }  # the timeline is Anna's only
     n = server.count
     assert len(_run(_ctx(tmp_path, server, path))) == len(pairs) and server.count == n
 
@@ -99,8 +115,11 @@ def test_rewrites_are_labelled_and_a_rerun_is_free(tmp_path, server, write_recip
 def test_gate_runs_on_chosen_as_the_recipe_configures_it(tmp_path, server, write_recipe):
     """The real gate, with a recipe-added blacklist entry: every reply containing it is dropped."""
     server.responder = main_responder
-    path = write_recipe(RECIPE.format(body="{kinds: [assistant_tone], per_sample: 5}\n"
-                                          "    quality: {blacklist: {add: [escapement]}}"))
+    path = write_recipe(
+        RECIPE.format(
+            body="{kinds: [assistant_tone], per_sample: 5}\n    quality: {blacklist: {add: [escapement]}}"
+        )
+    )
     ctx = _ctx(tmp_path, server, path)
     pairs = _run(ctx)
     assert pairs and all("escapement" not in p.chosen.content for p in pairs)
@@ -109,8 +128,12 @@ def test_gate_runs_on_chosen_as_the_recipe_configures_it(tmp_path, server, write
 
 def test_gate_disabled_in_the_recipe_says_so(tmp_path, server, write_recipe, capsys):
     server.responder = main_responder
-    path = write_recipe(RECIPE.format(body="{kinds: [assistant_tone], max_pairs: 2}\n"
-                                          "    quality: {enabled: false, blacklist: {add: [escapement]}}"))
+    path = write_recipe(
+        RECIPE.format(
+            body="{kinds: [assistant_tone], max_pairs: 2}\n"
+            "    quality: {enabled: false, blacklist: {add: [escapement]}}"
+        )
+    )
     ctx = _ctx(tmp_path, server, path)
     _run(ctx)
     assert "chosen replies are not gated" in capsys.readouterr().out
@@ -128,11 +151,22 @@ ZH_OOC = "我在网上查过，这首交响曲后来成了欧盟的盟歌。"
 
 
 def zh_sample() -> Sample:
-    msgs = [Message(role="user", content="老师，第九交响曲写完了吗？", name="卡尔"),
-            Message(role="assistant", content="（放下羽毛笔）还差最后一个乐章，合唱的部分让我睡不着觉。", train=True)]
-    return Sample(id="smp-zh-1", type="experience", character="贝多芬", language="zh",
-                  system="你要扮演1824年的贝多芬。", messages=msgs, source_ids=["scn-zh"],
-                  labels={"scene_id": "scn-zh"})
+    msgs = [
+        Message(role="user", content="老师，第九交响曲写完了吗？", name="卡尔"),
+        Message(
+            role="assistant", content="（放下羽毛笔）还差最后一个乐章，合唱的部分让我睡不着觉。", train=True
+        ),
+    ]
+    return Sample(
+        id="smp-zh-1",
+        type="experience",
+        character="贝多芬",
+        language="zh",
+        system="你要扮演1824年的贝多芬。",
+        messages=msgs,
+        source_ids=["scn-zh"],
+        labels={"scene_id": "scn-zh"},
+    )
 
 
 def zh_responder(body: dict) -> str:
@@ -156,12 +190,15 @@ def test_chinese_rewrites_lose_their_label_and_quotes(tmp_path, server, write_re
     assert any("时间点：1824年" in u for u in users)  # the zh era line for the recipe's character
 
 
-@pytest.mark.parametrize("raw, clean", [
-    ("改写：「很高兴为您提供帮助！」", "很高兴为您提供帮助！"),
-    ("改写后的回答：“这是个好问题！”", "这是个好问题！"),
-    ("```\n改写台词： 「作为一个AI，我没有感情。」\n```", "作为一个AI，我没有感情。"),
-    ("「一句。」他停了停，「两句。」", "「一句。」他停了停，「两句。」"),  # two quoted parts: left whole
-])
+@pytest.mark.parametrize(
+    "raw, clean",
+    [
+        ("改写：「很高兴为您提供帮助！」", "很高兴为您提供帮助！"),
+        ("改写后的回答：“这是个好问题！”", "这是个好问题！"),
+        ("```\n改写台词： 「作为一个AI，我没有感情。」\n```", "作为一个AI，我没有感情。"),
+        ("「一句。」他停了停，「两句。」", "「一句。」他停了停，「两句。」"),  # two quoted parts: left whole
+    ],
+)
 def test_clean_reply_strips_zh_labels_and_corner_quotes(raw, clean):
     assert preferences.clean_reply("原句。")(raw) == clean
 
@@ -183,12 +220,15 @@ def sampler():
         yield srv
 
 
-def test_self_sampled_rejects_the_worst_sample_below_the_kept_reply(tmp_path, server, sampler, write_recipe,
-                                                                    monkeypatch):
+def test_self_sampled_rejects_the_worst_sample_below_the_kept_reply(
+    tmp_path, server, sampler, write_recipe, monkeypatch
+):
     monkeypatch.setenv("POLICY_KEY", "pk-123")
     server.responder = main_responder
-    body = (f"{{kinds: [self_sampled], max_pairs: 4, self_sampled: {{base_url: '{sampler.base_url}', "
-            "model: policy, api_key: '${POLICY_KEY}', samples: 3}}")
+    body = (
+        f"{{kinds: [self_sampled], max_pairs: 4, self_sampled: {{base_url: '{sampler.base_url}', "
+        "model: policy, api_key: '${POLICY_KEY}', samples: 3}}"
+    )
     pairs = _run(_ctx(tmp_path, server, write_recipe(RECIPE.format(body=body))))
     assert len(pairs) == 4 and sampler.count == 12
     assert all(r["model"] == "policy" and r["messages"][-1]["role"] == "user" for r in sampler.requests)
@@ -206,11 +246,14 @@ def test_self_sampled_rejects_the_worst_sample_below_the_kept_reply(tmp_path, se
 
 
 def test_self_sampling_speaks_the_quote_style_the_model_is_trained_in(tmp_path, server, write_recipe):
-    with ScriptedServer(responder=lambda body: 'Anna Keller: "Whatever you like, dear user." and more',
-                        model="policy") as policy:
+    with ScriptedServer(
+        responder=lambda body: 'Anna Keller: "Whatever you like, dear user." and more', model="policy"
+    ) as policy:
         server.responder = main_responder
-        body = (f"{{kinds: [self_sampled], max_pairs: 2, self_sampled: {{base_url: '{policy.base_url}', "
-                "model: policy, samples: 1}}\n    export: {style: quote}")
+        body = (
+            f"{{kinds: [self_sampled], max_pairs: 2, self_sampled: {{base_url: '{policy.base_url}', "
+            "model: policy, samples: 1}}\n    export: {style: quote}"
+        )
         pairs = _run(_ctx(tmp_path, server, write_recipe(RECIPE.format(body=body))))
         users = [r["messages"][-1]["content"] for r in policy.requests]
     assert all(len([m for m in r["messages"] if m["role"] == "user"]) == 1 for r in policy.requests)
@@ -224,12 +267,16 @@ def test_no_pair_when_the_judge_prefers_every_sample(tmp_path, server, sampler, 
         return json.dumps({"ranking": ranking[1:] + ranking[:1]})
 
     server.responder = judge_kept_last
-    body = (f"{{kinds: [self_sampled], max_pairs: 2, self_sampled: {{base_url: '{sampler.base_url}', "
-            "model: policy, samples: 2}}")
+    body = (
+        f"{{kinds: [self_sampled], max_pairs: 2, self_sampled: {{base_url: '{sampler.base_url}', "
+        "model: policy, samples: 2}}"
+    )
     assert _run(_ctx(tmp_path, server, write_recipe(RECIPE.format(body=body)))) == []
 
 
-def test_a_self_sampled_block_adds_its_kind_when_kinds_are_not_written(tmp_path, server, sampler, write_recipe):
+def test_a_self_sampled_block_adds_its_kind_when_kinds_are_not_written(
+    tmp_path, server, sampler, write_recipe
+):
     server.responder = main_responder
     body = f"{{self_sampled: {{base_url: '{sampler.base_url}', model: policy, samples: 2}}}}"
     pairs = _run(_ctx(tmp_path, server, write_recipe(RECIPE.format(body=body))))
@@ -241,9 +288,14 @@ def test_written_kinds_win_over_the_self_sampled_block():
     from factory.stages.preferences import PreferencesConfig
 
     block = {"base_url": "http://127.0.0.1:9/v1", "model": "policy"}
-    assert preferences.kinds(PreferencesConfig(self_sampled=block)) == \
-        ["assistant_tone", "out_of_character", "self_sampled"]
-    assert preferences.kinds(PreferencesConfig(kinds=["assistant_tone"], self_sampled=block)) == ["assistant_tone"]
+    assert preferences.kinds(PreferencesConfig(self_sampled=block)) == [
+        "assistant_tone",
+        "out_of_character",
+        "self_sampled",
+    ]
+    assert preferences.kinds(PreferencesConfig(kinds=["assistant_tone"], self_sampled=block)) == [
+        "assistant_tone"
+    ]
     assert preferences.kinds(PreferencesConfig()) == ["assistant_tone", "out_of_character"]
 
 

@@ -25,8 +25,23 @@ scenes: {per_chunk: 2, per_request: 1}
 
 
 def _run(recipe, out, server, *extra):
-    cmd = [sys.executable, "-m", "factory", "run", str(recipe), "--out", str(out), "--base-url",
-           server.base_url, "--model", "m", "--concurrency", "2", "--quiet", *extra]
+    cmd = [
+        sys.executable,
+        "-m",
+        "factory",
+        "run",
+        str(recipe),
+        "--out",
+        str(out),
+        "--base-url",
+        server.base_url,
+        "--model",
+        "m",
+        "--concurrency",
+        "2",
+        "--quiet",
+        *extra,
+    ]
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr
     return json.loads((out / "run.json").read_text(encoding="utf-8"))
@@ -36,8 +51,19 @@ def test_set_overrides_reach_run_json_and_the_published_recipe(server, write_rec
     server.responder = route
     recipe = write_recipe(RECIPE)
     out = tmp_path / "run"
-    info = _run(recipe, out, server, "--limit", "3", "--set", "scenes.per_chunk=3",
-                "--set", "protection.share=0.25", "--set", "judge.api_key=sk-literal-123")
+    info = _run(
+        recipe,
+        out,
+        server,
+        "--limit",
+        "3",
+        "--set",
+        "scenes.per_chunk=3",
+        "--set",
+        "protection.share=0.25",
+        "--set",
+        "judge.api_key=sk-literal-123",
+    )
     cli = info["cli"]
     assert cli["set"] == ["scenes.per_chunk=3", "protection.share=0.25", "judge.api_key=<redacted>"]
     assert cli["limit"] == 3 and cli["model"] == "m" and cli["concurrency"] == 2
@@ -56,8 +82,9 @@ def test_set_overrides_reach_run_json_and_the_published_recipe(server, write_rec
 
     # `factory export` from the run directory alone applies the recorded overrides again
     (out / "export" / "recipe.yaml").unlink()
-    res = subprocess.run([sys.executable, "-m", "factory", "export", str(out)], capture_output=True, text=True,
-                         timeout=300)
+    res = subprocess.run(
+        [sys.executable, "-m", "factory", "export", str(out)], capture_output=True, text=True, timeout=300
+    )
     assert res.returncode == 0, res.stderr
     again = yaml.safe_load((out / "export" / "recipe.yaml").read_text(encoding="utf-8"))
     assert again["scenes"]["per_chunk"] == 3 and again["protection"] == {"share": 0.25}

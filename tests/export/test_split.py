@@ -35,9 +35,22 @@ def test_sessions_of_one_card_stay_together():
 
 def test_source_ids_link_samples_without_labels_but_chunks_do_not():
     def s(i, sources):
-        return Sample(id=f"s{i}", type="experience", character="A", language="en", system="",
-                      messages=[M("user", "x"), M("assistant", "y", True)], source_ids=sources)
-    ss = [s(0, ["itr-1", "chk-1"]), s(1, ["itr-1", "chk-2"]), s(2, ["itr-2", "chk-1"]), s(3, ["itr-3", "chk-1"])]
+        return Sample(
+            id=f"s{i}",
+            type="experience",
+            character="A",
+            language="en",
+            system="",
+            messages=[M("user", "x"), M("assistant", "y", True)],
+            source_ids=sources,
+        )
+
+    ss = [
+        s(0, ["itr-1", "chk-1"]),
+        s(1, ["itr-1", "chk-2"]),
+        s(2, ["itr-2", "chk-1"]),
+        s(3, ["itr-3", "chk-1"]),
+    ]
     split = split_samples(ss, 0.25, 0)
     assert split.groups == 3
     assert split.side("s0") == split.side("s1")
@@ -69,7 +82,9 @@ def test_export_puts_pairs_with_their_samples(run_dir, write_recipe):
     export_run(run_dir, recipe=recipe, log=lambda m: None)
     doc = json.loads((run_dir / "export" / "split.json").read_text())
     assert set(doc["train"]).isdisjoint(doc["eval"]) and doc["eval"]
-    pairs = {json.loads(x)["id"]: json.loads(x) for x in (run_dir / "preferences.jsonl").read_text().splitlines()}
+    pairs = {
+        json.loads(x)["id"]: json.loads(x) for x in (run_dir / "preferences.jsonl").read_text().splitlines()
+    }
     for side in ("train", "eval"):
         for pid in doc["pairs"][side]:
             assert pairs[pid]["labels"]["sample_id"] in doc[side]

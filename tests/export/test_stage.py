@@ -14,8 +14,19 @@ from factory.run.pipeline import run_recipe
 from .conftest import samples
 from .test_preferences import main_responder
 
-SCENES = json.dumps({"scenes": [{"type": "conversation", "location": "the workshop", "time": "1880",
-                                 "participants": ["Anna Keller"], "background": "Karl brings a broken clock."}]})
+SCENES = json.dumps(
+    {
+        "scenes": [
+            {
+                "type": "conversation",
+                "location": "the workshop",
+                "time": "1880",
+                "participants": ["Anna Keller"],
+                "background": "Karl brings a broken clock.",
+            }
+        ]
+    }
+)
 
 
 def responder(body):
@@ -67,8 +78,22 @@ def test_run_without_samples_exports_nothing(tmp_path, server, write_recipe):
 
 def test_cli_export_options_and_errors(run_dir):
     runner = CliRunner()
-    res = runner.invoke(main, ["export", str(run_dir), "--format", "sharegpt", "--format", "alpaca",
-                               "--style", "quote", "--system", "none", "--check"])
+    res = runner.invoke(
+        main,
+        [
+            "export",
+            str(run_dir),
+            "--format",
+            "sharegpt",
+            "--format",
+            "alpaca",
+            "--style",
+            "quote",
+            "--system",
+            "none",
+            "--check",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "quote style" in res.output and "files load with datasets" in res.output
     manifest = json.loads((run_dir / "export" / "export.json").read_text())

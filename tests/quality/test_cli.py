@@ -15,9 +15,14 @@ from .conftest import sample
 @pytest.fixture
 def samples_file(tmp_path):
     path = tmp_path / "samples.jsonl"
-    append_jsonl(path, [sample("a", "我今天写了一首新的奏鸣曲，你想听听吗？"),
-                        sample("b", "作为一个AI，我没有个人观点。"),
-                        sample("c", "老贝觉得这首曲子还不够好。")])
+    append_jsonl(
+        path,
+        [
+            sample("a", "我今天写了一首新的奏鸣曲，你想听听吗？"),
+            sample("b", "作为一个AI，我没有个人观点。"),
+            sample("c", "老贝觉得这首曲子还不够好。"),
+        ],
+    )
     return path
 
 
@@ -48,16 +53,21 @@ def test_config_file_can_be_a_recipe_or_the_block(samples_file, tmp_path):
     assert res.exit_code == 0, res.output
     assert "kept 3, rejected 0 of 3 samples (1 kept with flags)" in res.output  # b flagged; 老贝 no alias
     cfg.write_text("rules: {blacklist.assistant_tone: off}\n", encoding="utf-8")  # YAML's off is false
-    assert "kept 3, rejected 0 of 3 samples (0 kept" in gate(samples_file, "--out", tmp_path / "o2",
-                                                             "--config", cfg).output
+    assert (
+        "kept 3, rejected 0 of 3 samples (0 kept"
+        in gate(samples_file, "--out", tmp_path / "o2", "--config", cfg).output
+    )
 
 
-@pytest.mark.parametrize("body, message", [
-    ("rules: {no.such.rule: flag}\n", "unknown rule"),
-    ("rules: {format.truncated: maybe}\n", "must be one of"),
-    ("dedup: {bands: 7}\n", "multiple of bands"),
-    ("nonsense: 1\n", "quality.nonsense: unknown key"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("rules: {no.such.rule: flag}\n", "unknown rule"),
+        ("rules: {format.truncated: maybe}\n", "must be one of"),
+        ("dedup: {bands: 7}\n", "multiple of bands"),
+        ("nonsense: 1\n", "quality.nonsense: unknown key"),
+    ],
+)
 def test_bad_config_is_one_line_and_exit_2(samples_file, tmp_path, body, message):
     cfg = tmp_path / "q.yaml"
     cfg.write_text(body, encoding="utf-8")
@@ -80,10 +90,25 @@ def test_judge_endpoint_from_the_command_line(samples_file, tmp_path, server):
     cfg = tmp_path / "q.yaml"
     cfg.write_text("selfname: {mode: judge}\n", encoding="utf-8")
     out = tmp_path / "o"
-    res = gate(samples_file, "--out", out, "--config", cfg, "--character", "贝多芬", "--alias", "老贝",
-               "--judge-base-url", server.base_url, "--judge-model", "judge")
+    res = gate(
+        samples_file,
+        "--out",
+        out,
+        "--config",
+        cfg,
+        "--character",
+        "贝多芬",
+        "--alias",
+        "老贝",
+        "--judge-base-url",
+        server.base_url,
+        "--judge-model",
+        "judge",
+    )
     assert res.exit_code == 0, res.output
-    rejected = {r["id"]: r["rule"] for r in map(json.loads, (out / "rejected.jsonl").read_text().splitlines())}
+    rejected = {
+        r["id"]: r["rule"] for r in map(json.loads, (out / "rejected.jsonl").read_text().splitlines())
+    }
     assert "c" not in rejected  # the judge said inside and decides in judge mode
     assert server.count == 2 and (out / "judge_cache.sqlite").exists()  # b is rejected anyway: not asked
 
@@ -95,21 +120,45 @@ def _outside_if_laobei(body):
 def test_judge_endpoint_measures_the_heuristic_with_the_default_config(samples_file, tmp_path, server):
     server.responder = _outside_if_laobei
     out = tmp_path / "o"
-    res = gate(samples_file, "--out", out, "--character", "贝多芬", "--alias", "老贝",
-               "--judge-base-url", server.base_url, "--judge-model", "judge")
+    res = gate(
+        samples_file,
+        "--out",
+        out,
+        "--character",
+        "贝多芬",
+        "--alias",
+        "老贝",
+        "--judge-base-url",
+        server.base_url,
+        "--judge-model",
+        "judge",
+    )
     assert res.exit_code == 0, res.output
     assert server.count == 3  # judge_sample 0 in the config: the default sample, capped by the 3 lines
     assert "precision 1.0, recall 1.0 (3 lines judged, 0 failed)" in res.output
     ag = json.loads((out / "report.json").read_text())["selfname"]["agreement"]
     assert ag["judged"] == 3 and ag["estimated"] and (ag["tp"], ag["fp"], ag["fn"], ag["tn"]) == (1, 0, 0, 2)
-    rejected = {r["id"]: r["rule"] for r in map(json.loads, (out / "rejected.jsonl").read_text().splitlines())}
+    rejected = {
+        r["id"]: r["rule"] for r in map(json.loads, (out / "rejected.jsonl").read_text().splitlines())
+    }
     assert rejected["c"] == "selfname.third_person"  # heuristic mode: the heuristic still decides
 
 
 def test_judge_sample_flag_sets_how_many_lines_are_judged(samples_file, tmp_path, server):
     server.responder = _outside_if_laobei
-    res = gate(samples_file, "--out", tmp_path / "o", "--character", "贝多芬", "--alias", "老贝",
-               "--judge-base-url", server.base_url, "--judge-sample", "1")
+    res = gate(
+        samples_file,
+        "--out",
+        tmp_path / "o",
+        "--character",
+        "贝多芬",
+        "--alias",
+        "老贝",
+        "--judge-base-url",
+        server.base_url,
+        "--judge-sample",
+        "1",
+    )
     assert res.exit_code == 0, res.output
     assert server.count == 1 and "(1 lines judged" in res.output
     res = gate(samples_file, "--out", tmp_path / "o2", "--judge-sample", "5")
@@ -117,8 +166,19 @@ def test_judge_sample_flag_sets_how_many_lines_are_judged(samples_file, tmp_path
 
 
 def test_explain_prints_why_with_the_matched_span(samples_file, tmp_path):
-    res = gate(samples_file, "--out", tmp_path / "out", "--character", "贝多芬", "--language", "zh",
-               "--alias", "老贝", "--explain", "b")
+    res = gate(
+        samples_file,
+        "--out",
+        tmp_path / "out",
+        "--character",
+        "贝多芬",
+        "--language",
+        "zh",
+        "--alias",
+        "老贝",
+        "--explain",
+        "b",
+    )
     assert res.exit_code == 0, res.output
     text = res.output.split("report: ", 1)[1]
     assert "b: rejected by blacklist.assistant_tone" in text
@@ -131,7 +191,8 @@ def test_explain_prints_why_with_the_matched_span(samples_file, tmp_path):
 def test_explain_an_unknown_id_fails_before_any_output(samples_file, tmp_path):
     res = gate(samples_file, "--out", tmp_path / "out", "--explain", "nope")
     assert res.exit_code == 2 and res.output.strip().splitlines() == [
-        "error: --explain: no sample with id 'nope' in the input (3 samples)"]
+        "error: --explain: no sample with id 'nope' in the input (3 samples)"
+    ]
     assert not (tmp_path / "out").exists()
 
 

@@ -17,42 +17,51 @@ def test_a_clean_line_passes():
     assert rules(sample("a", "我今天写了一首新的奏鸣曲，你想听听吗？")) == []
 
 
-@pytest.mark.parametrize("line, rule", [
-    ("好。", "format.too_short"),
-    ("嗯", "format.too_short"),
-    ("音乐是我唯一的语言，", "format.truncated"),
-    ("我今天去了维也纳，因为", "format.truncated"),
-    ("（他低头看着乐谱，手指", "format.truncated"),
-    ("我今天去了维也纳的剧院听了一场非常精彩的音乐会然后和朋友们一起", "format.truncated"),
-    ("我今天（笑）去了维也纳）。", "format.broken_markup"),
-    ("你好，{{user}}，请坐。", "format.broken_markup"),
-    ("<|im_start|>assistant 你好", "format.broken_markup"),
-    ("Music is the only language I truly speak.", "format.wrong_language"),
-    ("好吧。\n用户：那我们走吧。", "format.speaks_for_user"),
-    ("（你点了点头，跟着我走出门）好，走吧。", "format.speaks_for_user"),
-])
+@pytest.mark.parametrize(
+    "line, rule",
+    [
+        ("好。", "format.too_short"),
+        ("嗯", "format.too_short"),
+        ("音乐是我唯一的语言，", "format.truncated"),
+        ("我今天去了维也纳，因为", "format.truncated"),
+        ("（他低头看着乐谱，手指", "format.truncated"),
+        ("我今天去了维也纳的剧院听了一场非常精彩的音乐会然后和朋友们一起", "format.truncated"),
+        ("我今天（笑）去了维也纳）。", "format.broken_markup"),
+        ("你好，{{user}}，请坐。", "format.broken_markup"),
+        ("<|im_start|>assistant 你好", "format.broken_markup"),
+        ("Music is the only language I truly speak.", "format.wrong_language"),
+        ("好吧。\n用户：那我们走吧。", "format.speaks_for_user"),
+        ("（你点了点头，跟着我走出门）好，走吧。", "format.speaks_for_user"),
+    ],
+)
 def test_zh_line_problems(line, rule):
     assert rule in rules(sample("a", line))
 
 
-@pytest.mark.parametrize("line, rule", [
-    ("Yes.", "format.too_short"),
-    ("I went to Vienna and met the", "format.truncated"),
-    ("I went to Vienna last winter and met the old prince who never paid me", "format.truncated"),
-    ("*You nod and follow me outside.* Good, let us go.", "format.speaks_for_user"),
-    ("Fine.\nUser: Then let's go.", "format.speaks_for_user"),
-    ("我今天去了维也纳，见到了老朋友。", "format.wrong_language"),
-])
+@pytest.mark.parametrize(
+    "line, rule",
+    [
+        ("Yes.", "format.too_short"),
+        ("I went to Vienna and met the", "format.truncated"),
+        ("I went to Vienna last winter and met the old prince who never paid me", "format.truncated"),
+        ("*You nod and follow me outside.* Good, let us go.", "format.speaks_for_user"),
+        ("Fine.\nUser: Then let's go.", "format.speaks_for_user"),
+        ("我今天去了维也纳，见到了老朋友。", "format.wrong_language"),
+    ],
+)
 def test_en_line_problems(line, rule):
     assert rule in rules(sample("a", line, language="en"), "en")
 
 
-@pytest.mark.parametrize("line", [
-    "我只是——",  # an interrupted line is a device, not a truncation
-    "好啊……",
-    "*smiles* Of course, my friend. Sit down.",
-    "I am Beethoven and I will not bow 🎵",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "我只是——",  # an interrupted line is a device, not a truncation
+        "好啊……",
+        "*smiles* Of course, my friend. Sit down.",
+        "I am Beethoven and I will not bow 🎵",
+    ],
+)
 def test_endings_that_are_fine(line):
     language = "en" if line.isascii() or "🎵" in line else "zh"
     assert "format.truncated" not in rules(sample("a", line, language=language), language)
@@ -71,8 +80,17 @@ def test_one_short_line_among_several_is_allowed():
 
 
 def test_empty_turn_and_no_target_turn():
-    s = Sample(id="e", type="experience", character="贝多芬", language="zh", system="",
-               messages=[Message(role="user", content="  "), Message(role="assistant", content="你好。", train=False)])
+    s = Sample(
+        id="e",
+        type="experience",
+        character="贝多芬",
+        language="zh",
+        system="",
+        messages=[
+            Message(role="user", content="  "),
+            Message(role="assistant", content="你好。", train=False),
+        ],
+    )
     assert rules(s) == ["format.empty_turn", "format.no_target_turn"]
 
 
@@ -103,14 +121,17 @@ def test_a_line_in_another_script_names_it(lang, language, expected):
     assert script in detail
 
 
-@pytest.mark.parametrize("line, language", [
-    ("我昨天在剧院见到了Mozart先生，他笑了笑，什么也没说。", "zh"),  # an English name
-    ("我们今天去吃寿司和刺身吧，我请客，顺便拍几张写真。", "zh"),  # Japanese loanwords in kanji
-    ("今天中午吃了一份鳗鱼饭の便当，味道还不错。", "zh"),  # one stray kana
-    ("我在莫斯科认识了一个叫Дмитрий的朋友，他很会下棋。", "zh"),  # a Cyrillic name
-    ("I met Дмитрий at the station yesterday; he only nodded and walked on.", "en"),
-    ("Zoë and Björn played the sonata for Mr. Łukasz in Kraków.", "en"),
-])
+@pytest.mark.parametrize(
+    "line, language",
+    [
+        ("我昨天在剧院见到了Mozart先生，他笑了笑，什么也没说。", "zh"),  # an English name
+        ("我们今天去吃寿司和刺身吧，我请客，顺便拍几张写真。", "zh"),  # Japanese loanwords in kanji
+        ("今天中午吃了一份鳗鱼饭の便当，味道还不错。", "zh"),  # one stray kana
+        ("我在莫斯科认识了一个叫Дмитрий的朋友，他很会下棋。", "zh"),  # a Cyrillic name
+        ("I met Дмитрий at the station yesterday; he only nodded and walked on.", "en"),
+        ("Zoë and Björn played the sonata for Mr. Łukasz in Kraków.", "en"),
+    ],
+)
 def test_a_foreign_name_or_loanword_is_not_the_wrong_language(line, language):
     assert wrong_language(line, language) == []
 
@@ -123,28 +144,41 @@ def test_mixed_zh_en_keeps_the_share_threshold():
     assert wrong_language(line, "zh", min_language_share=0.1) == []
 
 
-@pytest.mark.parametrize("line, language", [
-    ("关于养生，我有以下几点建议：\n1. 早睡早起\n2. 多吃蔬菜", "zh"),
-    ("治国方略：\n一、严明法纪\n二、发展农桑", "zh"),
-    ("**我的诗作**\n《葬花吟》", "zh"),
-    ("## My research\n\nI discovered radium.", "en"),
-    ("Key facts:\n- White\n- Huge", "en"),
-])
+@pytest.mark.parametrize(
+    "line, language",
+    [
+        ("关于养生，我有以下几点建议：\n1. 早睡早起\n2. 多吃蔬菜", "zh"),
+        ("治国方略：\n一、严明法纪\n二、发展农桑", "zh"),
+        ("**我的诗作**\n《葬花吟》", "zh"),
+        ("## My research\n\nI discovered radium.", "en"),
+        ("Key facts:\n- White\n- Huge", "en"),
+    ],
+)
 def test_markdown_is_assistant_formatting(line, language):
     found = check_format(sample("a", line, language=language), language, NAMES, FormatConfig())
     assert found[0].rule == "format.markdown" and "format.truncated" not in [f.rule for f in found]
 
 
-@pytest.mark.parametrize("line, language", [
-    ("我有三怕：一怕秋风，二怕冷雨，三怕人散。", "zh"),  # a list spoken in character
-    ("Three rules for you: practise, listen, and never play for fools.", "en"),
-    ("*bows* At your service.", "en"),  # single asterisks are an action
-])
+@pytest.mark.parametrize(
+    "line, language",
+    [
+        ("我有三怕：一怕秋风，二怕冷雨，三怕人散。", "zh"),  # a list spoken in character
+        ("Three rules for you: practise, listen, and never play for fools.", "en"),
+        ("*bows* At your service.", "en"),  # single asterisks are an action
+    ],
+)
 def test_lists_in_speech_are_not_markdown(line, language):
     assert "format.markdown" not in rules(sample("a", line, language=language), language)
 
 
-@pytest.mark.parametrize("line", ["我这身子一向不好，每到秋天就", "你若想学琴，先练音阶，然后再", "那年我离开维也纳，一路向东，走到了一个叫"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "我这身子一向不好，每到秋天就",
+        "你若想学琴，先练音阶，然后再",
+        "那年我离开维也纳，一路向东，走到了一个叫",
+    ],
+)
 def test_zh_line_stopping_on_an_open_word(line):
     assert "format.truncated" in rules(sample("a", line))
 
@@ -163,10 +197,12 @@ def test_backchannels_are_too_short_terse_lines_are_not():
 
 
 def test_another_latin_language_is_wrong_code_switching_is_not():
-    assert "format.wrong_language" in rules(sample("a", "Je ne sais pas pourquoi vous me parlez ainsi.",
-                                                   language="en"), "en")
-    assert "format.wrong_language" not in rules(sample("a", "Ach, Gott im Himmel! You have ruined the andante.",
-                                                       language="en"), "en")
+    assert "format.wrong_language" in rules(
+        sample("a", "Je ne sais pas pourquoi vous me parlez ainsi.", language="en"), "en"
+    )
+    assert "format.wrong_language" not in rules(
+        sample("a", "Ach, Gott im Himmel! You have ruined the andante.", language="en"), "en"
+    )
 
 
 def test_writing_the_users_words_in_speech():

@@ -15,7 +15,11 @@ from factory.quality.report import render_markdown
 from .conftest import sample
 
 # lines the scripted judge calls "outside"; everything else is "inside"
-OUTSIDE = {"贝多芬觉得这首曲子还不够好。", "他缓缓抬起头，看着窗外。", "贝多芬的心里一阵刺痛，可他什么也没说。"}
+OUTSIDE = {
+    "贝多芬觉得这首曲子还不够好。",
+    "他缓缓抬起头，看着窗外。",
+    "贝多芬的心里一阵刺痛，可他什么也没说。",
+}
 
 
 def judge_responder(body):
@@ -25,20 +29,36 @@ def judge_responder(body):
 
 
 def gate(server, samples, cfg):
-    engine = Engine(EndpointSettings(base_url=server.base_url, model="judge", concurrency=4, max_retries=1,
-                                     parse_retries=1, backoff_base=0.01, backoff_max=0.02, timeout=5))
+    engine = Engine(
+        EndpointSettings(
+            base_url=server.base_url,
+            model="judge",
+            concurrency=4,
+            max_retries=1,
+            parse_retries=1,
+            backoff_base=0.01,
+            backoff_max=0.02,
+            timeout=5,
+        )
+    )
 
     async def go():
         try:
             return await run_gate_async(samples, cfg, judge=engine)
         finally:
             await engine.close()
+
     return asyncio.run(go()), engine
 
 
-LINES = ["我今天写了一首新的奏鸣曲，你想听听吗？", "贝多芬觉得这首曲子还不够好。", "他缓缓抬起头，看着窗外。",
-         "贝多芬的心里一阵刺痛，可他什么也没说。", "窗外的雪下了一整夜，我一个字也没有写出来。",
-         "贝多芬先生说过，音乐要从心里出来。"]  # the heuristic flags the last one; the judge does not
+LINES = [
+    "我今天写了一首新的奏鸣曲，你想听听吗？",
+    "贝多芬觉得这首曲子还不够好。",
+    "他缓缓抬起头，看着窗外。",
+    "贝多芬的心里一阵刺痛，可他什么也没说。",
+    "窗外的雪下了一整夜，我一个字也没有写出来。",
+    "贝多芬先生说过，音乐要从心里出来。",
+]  # the heuristic flags the last one; the judge does not
 
 
 def test_judge_mode_decides_and_reports_the_heuristics_agreement(server):
@@ -46,8 +66,11 @@ def test_judge_mode_decides_and_reports_the_heuristics_agreement(server):
     samples = [sample(f"s{i}", line) for i, line in enumerate(LINES)]
     res, engine = gate(server, samples, QualityConfig(selfname={"mode": "judge"}))
     assert [s.id for s in res.kept] == ["s0", "s4", "s5"]
-    assert {r["id"]: r["rule"] for r in res.rejected} == {"s1": "selfname.judge", "s2": "selfname.judge",
-                                                         "s3": "selfname.judge"}
+    assert {r["id"]: r["rule"] for r in res.rejected} == {
+        "s1": "selfname.judge",
+        "s2": "selfname.judge",
+        "s3": "selfname.judge",
+    }
     ag = res.report["selfname"]["agreement"]
     assert ag["judged"] == 6 and not ag["estimated"]
     assert (ag["tp"], ag["fp"], ag["fn"], ag["tn"]) == (3, 1, 0, 2)

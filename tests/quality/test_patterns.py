@@ -21,8 +21,9 @@ def test_openers_over_the_cap_are_downsampled_deterministically():
     # no opener in more than 10% of what is left, and the result does not change between runs
     assert 30 - len(dropped) <= 0.1 * alive.sum()
     assert dropped.keys() == cap_patterns(pat, ids, np.ones(100, dtype=bool), cfg).keys()
-    other_seed = cap_patterns(pat, ids, np.ones(100, dtype=bool), PatternConfig(opener_max_share=0.1,
-                                                                                 ngram_max_share=1.0, seed=7))
+    other_seed = cap_patterns(
+        pat, ids, np.ones(100, dtype=bool), PatternConfig(opener_max_share=0.1, ngram_max_share=1.0, seed=7)
+    )
     assert len(other_seed) == len(dropped) and other_seed.keys() != dropped.keys()
 
 

@@ -38,20 +38,32 @@ def test_missing_samples_file_is_zero_samples(ctx):
 
 def test_stage_gates_samples_and_keeps_other_stages_rejections(ctx):
     good = "I wrote a new sonata this morning; would you like to hear it?"
-    samples = [sample("a", good, character="Anna Keller", language="en", user="Hello!"),
-               sample("b", "As an AI language model, I cannot help.", character="Anna Keller", language="en"),
-               sample("c", "Anna Keller smiled and put down the tools.", character="Anna Keller", language="en")]
+    samples = [
+        sample("a", good, character="Anna Keller", language="en", user="Hello!"),
+        sample("b", "As an AI language model, I cannot help.", character="Anna Keller", language="en"),
+        sample("c", "Anna Keller smiled and put down the tools.", character="Anna Keller", language="en"),
+    ]
     append_jsonl(ctx.run.stage_file("samples"), samples + [{"id": "broken", "type": "experience"}])
-    append_jsonl(ctx.run.path / "rejected.jsonl", [{"id": "scn-1", "stage": "scenes", "rule": "x", "detail": ""}])
+    append_jsonl(
+        ctx.run.path / "rejected.jsonl", [{"id": "scn-1", "stage": "scenes", "rule": "x", "detail": ""}]
+    )
     asyncio.run(stage.run(ctx))
     report = asyncio.run(stage.run(ctx))  # a re-run replaces its own lines, never duplicates them
     assert [s["id"] for s in lines(ctx.run.path / "kept.jsonl")] == ["a"]
     rejected = lines(ctx.run.path / "rejected.jsonl")
     assert [(r["id"], r["rule"]) for r in rejected] == [
-        ("scn-1", "x"), ("broken", "format.invalid_record"), ("b", "blacklist.assistant_tone"),
-        ("c", "selfname.third_person")]
-    assert report.run_json() == {"input": 4, "kept": 1, "rejected": 3, "flagged": 0, "by_rule": {
-        "format.invalid_record": 1, "blacklist.assistant_tone": 1, "selfname.third_person": 1}}
+        ("scn-1", "x"),
+        ("broken", "format.invalid_record"),
+        ("b", "blacklist.assistant_tone"),
+        ("c", "selfname.third_person"),
+    ]
+    assert report.run_json() == {
+        "input": 4,
+        "kept": 1,
+        "rejected": 3,
+        "flagged": 0,
+        "by_rule": {"format.invalid_record": 1, "blacklist.assistant_tone": 1, "selfname.third_person": 1},
+    }
     assert "# Quality gate report" in (ctx.run.path / "quality" / "report.md").read_text()
 
 
@@ -81,8 +93,10 @@ def test_factory_run_with_the_quality_block(server, write_recipe, tmp_path):
           patterns: {opener_max_share: 0.05}
         """)
     out = tmp_path / "run"
-    res = CliRunner().invoke(main, ["run", str(recipe), "--out", str(out), "--base-url", server.base_url,
-                                    "--model", "m", "--quiet"])
+    res = CliRunner().invoke(
+        main,
+        ["run", str(recipe), "--out", str(out), "--base-url", server.base_url, "--model", "m", "--quiet"],
+    )
     assert res.exit_code == 0, res.output
     summary = json.loads((out / "run.json").read_text())
     q = summary["report_quality"]

@@ -7,17 +7,25 @@ def kinds(line):
     return [(s.kind, s.text) for s in segments(line)]
 
 
-@pytest.mark.parametrize("line, expected", [
-    ("贝多芬：「你来了。」（他放下笔）", [("label", "贝多芬"), ("speech", "你来了。"), ("action", "他放下笔")]),
-    ("他低声说：「你来了。」", [("narration", "他低声说："), ("speech", "你来了。")]),
-    ("你所谓的“音乐”不过如此。", [("speech", "你所谓的“音乐”不过如此。")]),
-    ('*puts down the pen* "You came."', [("action", "puts down the pen"), ("speech", "You came.")]),
-    ('You call that "music"? *scoffs*', [("speech", 'You call that "music"? '), ("action", "scoffs")]),
-    ('"Hello," he said.', [("speech", "Hello,"), ("narration", " he said.")]),
-    ("我告诉你：这不对。", [("speech", "我告诉你：这不对。")]),
-    ("User: hi\nBeethoven: hello", [("label", "User"), ("speech", "hi"), ("label", "Beethoven"),
-                                    ("speech", "hello")]),
-])
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        (
+            "贝多芬：「你来了。」（他放下笔）",
+            [("label", "贝多芬"), ("speech", "你来了。"), ("action", "他放下笔")],
+        ),
+        ("他低声说：「你来了。」", [("narration", "他低声说："), ("speech", "你来了。")]),
+        ("你所谓的“音乐”不过如此。", [("speech", "你所谓的“音乐”不过如此。")]),
+        ('*puts down the pen* "You came."', [("action", "puts down the pen"), ("speech", "You came.")]),
+        ('You call that "music"? *scoffs*', [("speech", 'You call that "music"? '), ("action", "scoffs")]),
+        ('"Hello," he said.', [("speech", "Hello,"), ("narration", " he said.")]),
+        ("我告诉你：这不对。", [("speech", "我告诉你：这不对。")]),
+        (
+            "User: hi\nBeethoven: hello",
+            [("label", "User"), ("speech", "hi"), ("label", "Beethoven"), ("speech", "hello")],
+        ),
+    ],
+)
 def test_segments_follow_the_conventions(line, expected):
     assert kinds(line) == expected
 

@@ -22,8 +22,12 @@ def test_the_page_is_what_the_generator_writes_now():
 
 
 def test_every_field_of_every_recipe_model_has_help():
-    missing = [f"{m.__module__}.{m.__name__}.{name}" for m in recipe_docs.all_models(Recipe)
-               for name, field in m.model_fields.items() if not (field.description or "").strip()]
+    missing = [
+        f"{m.__module__}.{m.__name__}.{name}"
+        for m in recipe_docs.all_models(Recipe)
+        for name, field in m.model_fields.items()
+        if not (field.description or "").strip()
+    ]
     assert not missing, f"fields without a description=: {missing}"
 
 
@@ -35,7 +39,13 @@ def test_every_block_model_has_a_one_line_help():
 def test_the_walk_reaches_nested_list_and_union_models():
     names = {m.__name__ for m in recipe_docs.all_models(Recipe)}
     # blacklist.add is list[BlacklistEntry | str]; mix.general is list[GeneralSource]; judge is Optional
-    assert {"BlacklistEntry", "GeneralSource", "SelfSampledConfig", "WikipediaSource", "PricesConfig"} <= names
+    assert {
+        "BlacklistEntry",
+        "GeneralSource",
+        "SelfSampledConfig",
+        "WikipediaSource",
+        "PricesConfig",
+    } <= names
 
 
 def _documented_keys() -> set[str]:
@@ -48,9 +58,17 @@ def test_every_recipe_key_has_a_row_with_its_dotted_key():
     # the judge is a BackendConfig: its section points at backend's rows instead of repeating them
     assert keys - rows == {k for k in keys if k.startswith("judge.")}
     assert {k.replace("judge.", "backend.", 1) for k in keys if k.startswith("judge.")} <= rows
-    assert "The same keys as `backend` (see there)." in DOC.read_text(encoding="utf-8").split("\n## judge\n")[1]
-    assert {"quality.blacklist.defaults", "mix.general[].ratio", "cards.import", "backend.local.n_ctx",
-            "quality.blacklist.add[].pattern", "preferences.self_sampled.base_url"} <= rows
+    assert (
+        "The same keys as `backend` (see there)." in DOC.read_text(encoding="utf-8").split("\n## judge\n")[1]
+    )
+    assert {
+        "quality.blacklist.defaults",
+        "mix.general[].ratio",
+        "cards.import",
+        "backend.local.n_ctx",
+        "quality.blacklist.add[].pattern",
+        "preferences.self_sampled.base_url",
+    } <= rows
     assert "source_path" not in rows and not any(k.endswith(".source") for k in rows)  # not recipe keys
 
 
@@ -75,8 +93,11 @@ class _Sample(Strict):
     mode: Literal["a", "b"] = Field("a", description="A choice.")
     size: int | None = Field(None, ge=1, le=10, description="A bound.")
     names: list[Annotated[str, Field(min_length=1, max_length=9)]] = Field(
-        default_factory=lambda: ["x"], max_length=3, description="Short names.")
-    weights: dict[Literal["p", "q"], float] = Field(default_factory=lambda: {"q": 1.0, "p": 2.0}, description="W.")
+        default_factory=lambda: ["x"], max_length=3, description="Short names."
+    )
+    weights: dict[Literal["p", "q"], float] = Field(
+        default_factory=lambda: {"q": 1.0, "p": 2.0}, description="W."
+    )
     parts: list[_Inner] = Field(default_factory=list, description="Parts.")
     split: float = Field(0.5, ge=0, lt=1, description="Half-open.")
 
@@ -95,8 +116,12 @@ def test_types_bounds_choices_and_defaults_are_rendered():
 
 
 def _check(page: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "factory.recipe.docs", "--check", "--page", str(page)],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "factory.recipe.docs", "--check", "--page", str(page)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_check_fails_on_a_stale_page_and_passes_on_a_fresh_one(tmp_path):
@@ -104,8 +129,9 @@ def test_check_fails_on_a_stale_page_and_passes_on_a_fresh_one(tmp_path):
     fresh.write_text(recipe_docs.render(), encoding="utf-8")
     assert _check(fresh).returncode == 0
     stale = tmp_path / "stale.md"
-    stale.write_text(recipe_docs.render().replace("| `chunks.max_tokens` |", "| `chunks.max_tokenz` |"),
-                     encoding="utf-8")
+    stale.write_text(
+        recipe_docs.render().replace("| `chunks.max_tokens` |", "| `chunks.max_tokenz` |"), encoding="utf-8"
+    )
     res = _check(stale)
     assert res.returncode == 1 and res.stderr.strip() == "error: docs/recipe.md is stale: run make docs"
     assert _check(tmp_path / "missing.md").returncode == 1
@@ -113,8 +139,9 @@ def test_check_fails_on_a_stale_page_and_passes_on_a_fresh_one(tmp_path):
 
 def test_write_then_check_round_trips(tmp_path):
     page = tmp_path / "recipe.md"
-    subprocess.run([sys.executable, "-m", "factory.recipe.docs", "--write", "--page", str(page)], check=True,
-                   timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "factory.recipe.docs", "--write", "--page", str(page)], check=True, timeout=120
+    )
     assert page.read_text(encoding="utf-8") == DOC.read_text(encoding="utf-8")
     assert _check(page).returncode == 0
 

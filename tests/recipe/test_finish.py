@@ -10,7 +10,9 @@ BASE = {"name": "r", "character": {"name": "Anna Keller", "profile": {"file": "p
 def test_unset_block_seeds_follow_the_recipe_seed():
     r = Recipe.model_validate({**BASE, "seed": 7})
     assert r.quality.patterns.seed == 7 and r.quality.selfname.seed == 7 and r.split.seed == 7
-    pinned = Recipe.model_validate({**BASE, "seed": 7, "quality": {"patterns": {"seed": 3}}, "split": {"seed": 5}})
+    pinned = Recipe.model_validate(
+        {**BASE, "seed": 7, "quality": {"patterns": {"seed": 3}}, "split": {"seed": 5}}
+    )
     assert pinned.quality.patterns.seed == 3 and pinned.quality.selfname.seed == 7 and pinned.split.seed == 5
 
 
@@ -24,8 +26,9 @@ def test_the_hash_names_the_recipe_as_written_not_the_filled_in_seeds():
 
 def test_paths_are_resolved_and_checked_while_loading(tmp_path):
     (tmp_path / "p.md").write_text("# Life\n" + "Anna repaired clocks in Basel for forty years. " * 20)
-    (tmp_path / "r.yaml").write_text("name: r\ncharacter: {name: Anna, profile: {file: p.md}}\n"
-                                     "cards: {count: 1, import: [cards/]}\n")
+    (tmp_path / "r.yaml").write_text(
+        "name: r\ncharacter: {name: Anna, profile: {file: p.md}}\ncards: {count: 1, import: [cards/]}\n"
+    )
     with pytest.raises(RecipeError, match=r"cards.import\[0\]: no such file or directory"):
         load_recipe(tmp_path / "r.yaml")
     (tmp_path / "cards").mkdir()

@@ -38,21 +38,26 @@ def test_validate_names_the_stages_the_recipe_will_run(write_recipe):
     assert stages.index("cards") < stages.index("sessions") < stages.index("samples")
 
 
-@pytest.mark.parametrize("body,expected", [
-    (GOOD + "scenes: {per_chunk: 0}\n", "scenes.per_chunk: must be >= 1"),
-    (GOOD + "scenes: {per_chunk: -3}\n", "scenes.per_chunk: must be >= 1"),
-    (GOOD + "scenes: {per_chunck: 3}\n", "scenes.per_chunck: unknown key"),
-    (GOOD + "sceens: {}\n", "sceens: unknown key"),
-    (GOOD + "scenes: {per_chunk: many}\n", "scenes.per_chunk: Input should be a valid integer"),
-    (GOOD.replace("language: en", "language: fr"), "language: unknown language 'fr'"),
-    (GOOD.replace("profile.md", "missing.md"), "character.profile.file: no such file"),
-    (GOOD + "backend: {concurrency: 0}\n", "backend.concurrency: must be >= 1"),
-    (GOOD + "backend: {api_key: '${FACTORY_TEST_UNSET_VAR}'}\n",
-     "backend.api_key: environment variable FACTORY_TEST_UNSET_VAR is not set"),
-    (GOOD + "character: [\n", "YAML syntax error"),
-    ("- just\n- a list\n", "top level must be a mapping"),
-    (GOOD.replace("  name: Anna Keller\n", ""), "character.name: required"),
-])
+@pytest.mark.parametrize(
+    "body,expected",
+    [
+        (GOOD + "scenes: {per_chunk: 0}\n", "scenes.per_chunk: must be >= 1"),
+        (GOOD + "scenes: {per_chunk: -3}\n", "scenes.per_chunk: must be >= 1"),
+        (GOOD + "scenes: {per_chunck: 3}\n", "scenes.per_chunck: unknown key"),
+        (GOOD + "sceens: {}\n", "sceens: unknown key"),
+        (GOOD + "scenes: {per_chunk: many}\n", "scenes.per_chunk: Input should be a valid integer"),
+        (GOOD.replace("language: en", "language: fr"), "language: unknown language 'fr'"),
+        (GOOD.replace("profile.md", "missing.md"), "character.profile.file: no such file"),
+        (GOOD + "backend: {concurrency: 0}\n", "backend.concurrency: must be >= 1"),
+        (
+            GOOD + "backend: {api_key: '${FACTORY_TEST_UNSET_VAR}'}\n",
+            "backend.api_key: environment variable FACTORY_TEST_UNSET_VAR is not set",
+        ),
+        (GOOD + "character: [\n", "YAML syntax error"),
+        ("- just\n- a list\n", "top level must be a mapping"),
+        (GOOD.replace("  name: Anna Keller\n", ""), "character.name: required"),
+    ],
+)
 def test_bad_recipes_fail_in_one_line(write_recipe, body, expected):
     path = write_recipe(body)
     with pytest.raises(RecipeError) as exc:
@@ -66,7 +71,9 @@ def test_bad_recipes_fail_in_one_line(write_recipe, body, expected):
 
 def test_env_interpolation_keeps_secret_out_of_dumps(write_recipe, monkeypatch):
     monkeypatch.setenv("FACTORY_TEST_KEY", "sk-very-secret")
-    r = load_recipe(write_recipe(GOOD + "backend: {api_key: '${FACTORY_TEST_KEY}', base_url: 'http://x/v1'}\n"))
+    r = load_recipe(
+        write_recipe(GOOD + "backend: {api_key: '${FACTORY_TEST_KEY}', base_url: 'http://x/v1'}\n")
+    )
     assert r.backend.api_key.get_secret_value() == "sk-very-secret"
     assert "sk-very-secret" not in r.model_dump_json() and "sk-very-secret" not in repr(r)
 
@@ -93,7 +100,8 @@ def test_validate_refuses_a_foreign_output_dir_as_run_would(write_recipe, tmp_pa
     path = write_recipe(GOOD + f"output_dir: {foreign}\n")
     res = invoke("validate", path)
     assert res.exit_code == 2 and res.output.strip().splitlines() == [
-        f"error: output_dir: {foreign} exists and is not a factory run directory (refusing to overwrite)"]
+        f"error: output_dir: {foreign} exists and is not a factory run directory (refusing to overwrite)"
+    ]
     assert sorted(p.name for p in foreign.iterdir()) == ["thesis.tex"]
     empty, ours = tmp_path / "empty", tmp_path / "ours"
     empty.mkdir()
@@ -107,7 +115,9 @@ def test_validate_refuses_a_foreign_output_dir_as_run_would(write_recipe, tmp_pa
 
 def test_real_process_prints_no_traceback(write_recipe):
     path = write_recipe(GOOD + "scenes: {per_chunk: 0}\n")
-    proc = subprocess.run([sys.executable, "-m", "factory", "validate", str(path)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "factory", "validate", str(path)], capture_output=True, text=True
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and proc.stderr.strip() == "error: scenes.per_chunk: must be >= 1"
 

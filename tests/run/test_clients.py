@@ -41,9 +41,11 @@ def build(recipe, tmp_path, overrides=None, log=None):
 
 def close(*engines):
     """Close engines, then each cache once (engines of one run share theirs)."""
+
     async def go():
         for e in engines:
             await e.close()
+
     asyncio.run(go())
     for cache in {id(e.cache): e.cache for e in engines if e.cache is not None}.values():
         cache.close()
@@ -52,10 +54,12 @@ def close(*engines):
 def ask(engine, schema=SCHEMA):
     async def go():
         return await engine.process(Request("r1", [{"role": "user", "content": "hi"}], schema=schema))
+
     return asyncio.run(go())
 
 
 # -- the local server: all its settings decided by the builder -----------------------------------
+
 
 def test_local_plan_defaults_suit_one_llama_cpp_process(minimal_recipe, tmp_path, gguf):
     recipe = recipe_with(minimal_recipe, local={"model_path": str(gguf), "n_ctx": 2048})
@@ -87,6 +91,7 @@ def test_a_concurrency_flag_beats_the_local_default(minimal_recipe, tmp_path, gg
 
 # -- the structured-output dialect: one table ----------------------------------------------------
 
+
 @pytest.mark.parametrize("kind", [*MODE_BY_KIND, "other"])
 def test_every_path_asks_each_kind_in_the_tables_dialect(kind, server):
     expected = MODE_BY_KIND.get(kind, "json_schema")
@@ -107,29 +112,40 @@ def test_the_request_on_the_wire_carries_the_tables_format(minimal_recipe, tmp_p
 
 
 def test_a_deepseek_url_given_as_a_flag_is_asked_for_json_object(tmp_path):
-    engine, desc = flag_client(Role("--judge", "https://api.deepseek.com/v1", name="deepseek-chat"), None, {},
-                               None, lambda m: None)
+    engine, desc = flag_client(
+        Role("--judge", "https://api.deepseek.com/v1", name="deepseek-chat"), None, {}, None, lambda m: None
+    )
     assert engine.settings.structured_mode() == "json_object" and desc["kind"] == "deepseek"
     close(engine)
 
 
 # -- model discovery: one function ---------------------------------------------------------------
 
+
 def test_discovery_takes_the_first_model_the_server_lists(minimal_recipe, tmp_path):
     with ScriptedServer(model="served-first") as srv:
         assert discover_model(srv.base_url, None, "x") == "served-first"
         (gen, endpoint), _ = build(recipe_with(minimal_recipe, base_url=srv.base_url), tmp_path)
         flagged, desc = flag_client(Role("--model", srv.base_url), None, {}, None, lambda m: None)
-        assert gen.settings.model == endpoint["model"] == flagged.settings.model == desc["model"] == "served-first"
+        assert (
+            gen.settings.model
+            == endpoint["model"]
+            == flagged.settings.model
+            == desc["model"]
+            == "served-first"
+        )
         close(gen, flagged)
 
 
 def test_discovery_failure_names_who_asked():
-    with pytest.raises(RecipeError, match=r"^--judge: no model name given and http://127\.0\.0\.1:9/v1/models"):
+    with pytest.raises(
+        RecipeError, match=r"^--judge: no model name given and http://127\.0\.0\.1:9/v1/models"
+    ):
         discover_model("http://127.0.0.1:9/v1", None, "--judge: no model name given")
 
 
 # -- judges ---------------------------------------------------------------------------------------
+
 
 def test_a_judge_block_with_local_is_refused_before_anything_is_written(minimal_recipe, tmp_path, server):
     recipe = recipe_with(minimal_recipe, base_url=server.base_url, model="m")
@@ -163,8 +179,10 @@ def test_gate_judge_opens_its_cache_only_once_the_endpoint_resolved(tmp_path, se
 
 # -- self-sampling --------------------------------------------------------------------------------
 
-def test_self_sampling_uses_the_block_only_and_the_runs_cache_and_books(minimal_recipe, tmp_path, server,
-                                                                      monkeypatch):
+
+def test_self_sampling_uses_the_block_only_and_the_runs_cache_and_books(
+    minimal_recipe, tmp_path, server, monkeypatch
+):
     (main, _), _ = build(recipe_with(minimal_recipe, base_url=server.base_url, model="g"), tmp_path)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-not-for-the-sampler")
     sampler = self_sampling_client(SelfSampledConfig(base_url=server.base_url, model="trained"), main)

@@ -16,7 +16,9 @@ def test_nothing_configured_means_embedded():
 
 
 def test_environment_names_an_endpoint():
-    s = resolve(BackendConfig(), Overrides(), env={"OPENAI_BASE_URL": "http://h:1/v1", "OPENAI_MODEL": "qwen"})
+    s = resolve(
+        BackendConfig(), Overrides(), env={"OPENAI_BASE_URL": "http://h:1/v1", "OPENAI_MODEL": "qwen"}
+    )
     assert s.base_url == "http://h:1/v1" and s.model == "qwen" and s.kind == "other"
 
 
@@ -38,10 +40,15 @@ def test_recipe_beats_environment_and_flags_beat_recipe():
 def test_recipe_local_block_and_local_flag(tmp_path):
     gguf = tmp_path / "m.gguf"
     gguf.write_bytes(b"GGUF")
-    plan = resolve(BackendConfig(local=LocalBackend(model_path=gguf, n_ctx=2048)), Overrides(),
-                   env={"OPENAI_BASE_URL": "http://env/v1"})
+    plan = resolve(
+        BackendConfig(local=LocalBackend(model_path=gguf, n_ctx=2048)),
+        Overrides(),
+        env={"OPENAI_BASE_URL": "http://env/v1"},
+    )
     assert isinstance(plan, LocalPlan) and plan.model_path == gguf and plan.n_ctx == 2048
-    plan = resolve(BackendConfig(base_url="http://recipe/v1", model="x"), Overrides(local_model=Path(gguf)), env={})
+    plan = resolve(
+        BackendConfig(base_url="http://recipe/v1", model="x"), Overrides(local_model=Path(gguf)), env={}
+    )
     assert isinstance(plan, LocalPlan) and plan.model_path == gguf
 
 
@@ -58,16 +65,31 @@ def test_model_is_discovered_from_the_server(server):
 
 
 def test_a_url_from_a_flag_or_the_environment_is_checked_like_the_recipes():
-    for flags, env, where in [(Overrides(base_url="not-a-url"), {}, "--base-url"),
-                              (Overrides(), {"OPENAI_BASE_URL": "localhost:8000/v1"}, "OPENAI_BASE_URL")]:
+    for flags, env, where in [
+        (Overrides(base_url="not-a-url"), {}, "--base-url"),
+        (Overrides(), {"OPENAI_BASE_URL": "localhost:8000/v1"}, "OPENAI_BASE_URL"),
+    ]:
         with pytest.raises(RecipeError, match=rf"^{where}: not an http\(s\) URL"):
             resolve(BackendConfig(), flags, env=env)
 
 
 def test_factory_run_refuses_a_bad_base_url_flag_in_one_line(minimal_recipe, tmp_path):
-    res = CliRunner().invoke(main, ["run", str(minimal_recipe), "--quiet", "--out", str(tmp_path / "run"),
-                                    "--base-url", "https://me:pw-1234567@h.example/v1", "--model", "m"])
+    res = CliRunner().invoke(
+        main,
+        [
+            "run",
+            str(minimal_recipe),
+            "--quiet",
+            "--out",
+            str(tmp_path / "run"),
+            "--base-url",
+            "https://me:pw-1234567@h.example/v1",
+            "--model",
+            "m",
+        ],
+    )
     assert res.exit_code == 2 and "pw-1234567" not in res.output
     assert res.stderr.strip().splitlines() == [
         "error: --base-url: holds credentials (user:password@): put the key in api_key (e.g. api_key: "
-        "${MY_API_KEY}) and give the URL without them"]
+        "${MY_API_KEY}) and give the URL without them"
+    ]

@@ -19,7 +19,9 @@ def test_a_converter_crash_is_a_recorded_failure(server, minimal_recipe, tmp_pat
 
     async def go():
         engine = Engine(EndpointSettings(base_url=server.base_url, model="m", max_retries=0))
-        ctx = RunContext(recipe=load_recipe(minimal_recipe), run=RunDir(tmp_path / "run").prepare(), engine=engine)
+        ctx = RunContext(
+            recipe=load_recipe(minimal_recipe), run=RunDir(tmp_path / "run").prepare(), engine=engine
+        )
         try:
             reqs = [Request(id=i, messages=[{"role": "user", "content": i}]) for i in ("a", "odd", "b")]
             return ctx, await execute(ctx, "demo", reqs, to_records)
@@ -39,7 +41,9 @@ def test_a_parse_hook_crash_is_counted_as_an_internal_failure(server, minimal_re
 
     async def go():
         engine = Engine(EndpointSettings(base_url=server.base_url, model="m", max_retries=0))
-        ctx = RunContext(recipe=load_recipe(minimal_recipe), run=RunDir(tmp_path / "run").prepare(), engine=engine)
+        ctx = RunContext(
+            recipe=load_recipe(minimal_recipe), run=RunDir(tmp_path / "run").prepare(), engine=engine
+        )
         try:
             reqs = [Request(id="a", messages=[{"role": "user", "content": "a"}], parse=broken_parse)]
             return ctx, engine, await execute(ctx, "demo", reqs, lambda res: [])

@@ -49,8 +49,12 @@ def test_server_is_forked_on_the_loop_thread_used_and_stopped(gguf):
 
     async def go():
         loop_thread = threading.current_thread()
-        replies = await asyncio.gather(*[transport.complete(
-            {"model": "m", "messages": [{"role": "user", "content": f"hi {i}"}]}) for i in range(3)])
+        replies = await asyncio.gather(
+            *[
+                transport.complete({"model": "m", "messages": [{"role": "user", "content": f"hi {i}"}]})
+                for i in range(3)
+            ]
+        )
         proc = srv.proc
         await transport.close()
         return loop_thread, replies, proc
@@ -68,21 +72,26 @@ def test_a_server_that_dies_while_starting_is_a_clear_error(gguf):
     assert srv.proc is None
 
 
-UNLOADABLE = ("import sys; print('llama_model_loader: loading model', flush=True); "
-              "print('Traceback (most recent call last):'); "
-              "print('ValueError: Failed to load model from file: ' + sys.argv[1]); sys.exit(1)")
+UNLOADABLE = (
+    "import sys; print('llama_model_loader: loading model', flush=True); "
+    "print('Traceback (most recent call last):'); "
+    "print('ValueError: Failed to load model from file: ' + sys.argv[1]); sys.exit(1)"
+)
 
 
 def test_an_unloadable_model_fails_the_run_once_naming_file_and_log_line(gguf, tmp_path):
     srv = StandIn(gguf, argv=[sys.executable, "-c", UNLOADABLE, str(gguf)])
     srv.log_path = tmp_path / "llama_server.log"
-    engine = Engine(EndpointSettings(base_url="http://127.0.0.1:9/v1", model="m", concurrency=2),
-                    transport=LazyLocalTransport(srv, timeout=10, max_connections=2))
+    engine = Engine(
+        EndpointSettings(base_url="http://127.0.0.1:9/v1", model="m", concurrency=2),
+        transport=LazyLocalTransport(srv, timeout=10, max_connections=2),
+    )
 
     async def go():
         try:
-            return await engine.run([Request(id=f"r{i}", messages=[{"role": "user", "content": f"hi {i}"}])
-                                     for i in range(10)])
+            return await engine.run(
+                [Request(id=f"r{i}", messages=[{"role": "user", "content": f"hi {i}"}]) for i in range(10)]
+            )
         finally:
             await engine.close()
 

@@ -29,7 +29,9 @@ time.sleep(600)
 @contextlib.contextmanager
 def held_elsewhere(directory: Path, command: str = "factory run") -> Iterator[subprocess.Popen]:
     """Another real process holds `directory`'s lock until the block ends (then it is kill -9ed)."""
-    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(directory), command], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(directory), command], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert proc.stdout.readline().strip() == "held"
         yield proc
@@ -46,8 +48,13 @@ def test_a_second_process_is_refused_with_the_holders_name(tmp_path):
         with pytest.raises(LockHeld) as err:
             RunLock(out, "factory merge").acquire()
     msg = str(err.value)
-    assert msg.startswith(f"{out}: in use by factory run (pid {holder.pid} on {socket.gethostname()}, "
-                          f"started {info['started']})") and "\n" not in msg
+    assert (
+        msg.startswith(
+            f"{out}: in use by factory run (pid {holder.pid} on {socket.gethostname()}, "
+            f"started {info['started']})"
+        )
+        and "\n" not in msg
+    )
 
 
 def test_kill_9_of_the_holder_leaves_no_stale_lock(tmp_path):
@@ -75,10 +82,13 @@ def test_one_process_may_nest_its_own_lock(tmp_path):
         with RunLock(out / ".", "factory export"):  # e.g. the export stage inside `factory run`
             pass
         assert json.loads((out / LOCK_NAME).read_text())["command"] == "factory run"  # still held
-        res = subprocess.run([sys.executable, "-c", HOLD, str(out), "factory gate"], capture_output=True,
-                             text=True, timeout=60)
+        res = subprocess.run(
+            [sys.executable, "-c", HOLD, str(out), "factory gate"], capture_output=True, text=True, timeout=60
+        )
         assert res.returncode != 0 and "in use by factory run" in res.stderr
-    res = subprocess.Popen([sys.executable, "-c", HOLD, str(out), "factory gate"], stdout=subprocess.PIPE, text=True)
+    res = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(out), "factory gate"], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert res.stdout.readline().strip() == "held"  # released for real at the outer exit
     finally:

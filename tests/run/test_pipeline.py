@@ -70,11 +70,26 @@ def test_limit_caps_requests_per_stage(server, recipe, tmp_path):
 def test_failures_are_recorded_with_reasons(server, recipe, tmp_path):
     server.responder = lambda body: "I cannot produce JSON today."
     out = tmp_path / "r"
-    res = CliRunner().invoke(main, ["run", str(recipe), "--out", str(out), "--base-url", server.base_url,
-                                    "--model", "m", "--limit", "1", "--quiet"])
+    res = CliRunner().invoke(
+        main,
+        [
+            "run",
+            str(recipe),
+            "--out",
+            str(out),
+            "--base-url",
+            server.base_url,
+            "--model",
+            "m",
+            "--limit",
+            "1",
+            "--quiet",
+        ],
+    )
     assert res.exit_code == 1  # the only scenes request failed: nothing can come of this run
     assert res.output.strip().splitlines()[-1] == (
-        f"error: stage scenes: 1 of 1 requests failed (parse 1); see {out / 'failures.jsonl'}")
+        f"error: stage scenes: 1 of 1 requests failed (parse 1); see {out / 'failures.jsonl'}"
+    )
     summary = json.loads((out / "run.json").read_text())
     assert summary["failures"] == {"parse": 1} and summary["status"] == "failed"
     fail = json.loads((out / "failures.jsonl").read_text().splitlines()[0])
@@ -91,9 +106,27 @@ def test_fresh_starts_over(server, recipe, tmp_path):
 
 def _cli_proc(recipe, out, base_url):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen([sys.executable, "-m", "factory", "run", str(recipe), "--out", str(out),
-                             "--base-url", base_url, "--model", "m", "--concurrency", "2", "--quiet"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "factory",
+            "run",
+            str(recipe),
+            "--out",
+            str(out),
+            "--base-url",
+            base_url,
+            "--model",
+            "m",
+            "--concurrency",
+            "2",
+            "--quiet",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def test_kill_9_then_resume_equals_uninterrupted(server, write_recipe, tmp_path):
@@ -133,7 +166,9 @@ def test_python_dash_m_entry_point_exists():
 
 def test_shards_merge_into_the_unsharded_result(server, write_recipe, tmp_path):
     server.responder = route
-    profile = "\n\n".join(f"# Period {i}\nAnna did thing number {i} in the year {1850 + i} with care." for i in range(6))
+    profile = "\n\n".join(
+        f"# Period {i}\nAnna did thing number {i} in the year {1850 + i} with care." for i in range(6)
+    )
     recipe = write_recipe(RECIPE, profile=profile)
     args = ("--base-url", server.base_url, "--model", "m")
     for i in range(2):
@@ -141,7 +176,9 @@ def test_shards_merge_into_the_unsharded_result(server, write_recipe, tmp_path):
     shard_chunks = [len((tmp_path / f"s{i}" / "chunks.jsonl").read_text().splitlines()) for i in range(2)]
     assert sum(shard_chunks) == 6 and min(shard_chunks) > 0
     made = server.count
-    res = CliRunner().invoke(main, ["merge", str(tmp_path / "s0"), str(tmp_path / "s1"), "--out", str(tmp_path / "m")])
+    res = CliRunner().invoke(
+        main, ["merge", str(tmp_path / "s0"), str(tmp_path / "s1"), "--out", str(tmp_path / "m")]
+    )
     assert res.exit_code == 0, res.output
     run_cli(recipe, "--out", tmp_path / "m", *args)
     assert server.count == made  # merged caches + done-logs: nothing regenerated

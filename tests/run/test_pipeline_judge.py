@@ -66,13 +66,16 @@ def recipe_with(write_recipe, judge: str = "", quality: str = "null"):
     return write_recipe(RECIPE.format(quality=quality) + judge)
 
 
-def test_judge_calls_go_to_the_judge_endpoint_and_generation_stays(server, judge_server, write_recipe,
-                                                                    tmp_path, monkeypatch):
+def test_judge_calls_go_to_the_judge_endpoint_and_generation_stays(
+    server, judge_server, write_recipe, tmp_path, monkeypatch
+):
     monkeypatch.setenv("JUDGE_KEY", SECRET)
     server.responder = judge_reply  # would answer judge prompts too, so only routing keeps them apart
     judge = f"judge: {{base_url: {judge_server.base_url}, model: j, api_key: '${{JUDGE_KEY}}'}}\n"
     out = tmp_path / "r"
-    summary = run_cli(recipe_with(write_recipe, judge, quality="{selfname: {mode: judge}}"), out, server.base_url)
+    summary = run_cli(
+        recipe_with(write_recipe, judge, quality="{selfname: {mode: judge}}"), out, server.base_url
+    )
     judged = judge_server.requests
     assert judged and all(is_judge(b) and b["model"] == "j" for b in judged)
     assert all(b["temperature"] == 0 for b in judged)  # a judge block without temperature judges at 0
@@ -81,11 +84,17 @@ def test_judge_calls_go_to_the_judge_endpoint_and_generation_stays(server, judge
     assert n_grounding and n_check
     assert sum('"claims"' in b["messages"][-1]["content"] for b in judged) == n_grounding
     stages = summary["stages"]
-    assert stages["grounding"]["requests"] == n_grounding and stages["protection_check"]["requests"] == n_check
+    assert (
+        stages["grounding"]["requests"] == n_grounding and stages["protection_check"]["requests"] == n_check
+    )
     assert stages["quality_judge"]["requests"] == len(judged) - n_grounding - n_check > 0
     assert summary["requests"] == server.count + judge_server.count
-    assert summary["judge_endpoint"] == {"base_url": judge_server.base_url, "model": "j", "kind": "other",
-                                         "embedded": False}
+    assert summary["judge_endpoint"] == {
+        "base_url": judge_server.base_url,
+        "model": "j",
+        "kind": "other",
+        "embedded": False,
+    }
     assert summary["endpoint"]["base_url"] == server.base_url
     assert SECRET not in (out / "run.json").read_text(encoding="utf-8")
 
@@ -94,13 +103,17 @@ def test_without_a_judge_block_the_generation_endpoint_judges(server, judge_serv
     server.responder = judge_reply
     summary = run_cli(recipe_with(write_recipe), tmp_path / "r", server.base_url)
     assert judge_server.count == 0
-    assert sum(is_judge(b) for b in server.requests) == summary["stages"]["grounding"]["requests"] + \
-        summary["stages"]["protection_check"]["requests"] > 0
+    assert (
+        sum(is_judge(b) for b in server.requests)
+        == summary["stages"]["grounding"]["requests"] + summary["stages"]["protection_check"]["requests"]
+        > 0
+    )
     assert summary["judge_endpoint"] == summary["endpoint"]
 
 
 def test_a_judge_block_without_base_url_reads_the_environment_else_judges_with_the_backend(
-        server, judge_server, write_recipe, tmp_path, monkeypatch):
+    server, judge_server, write_recipe, tmp_path, monkeypatch
+):
     server.responder = judge_reply
     path = recipe_with(write_recipe, "judge: {model: j}\n")
     summary = run_cli(path, tmp_path / "a", server.base_url)
@@ -111,11 +124,14 @@ def test_a_judge_block_without_base_url_reads_the_environment_else_judges_with_t
     assert summary["judge_endpoint"]["base_url"] == judge_server.base_url
 
 
-@pytest.mark.parametrize("block, error", [
-    ("judge: {base_ulr: http://x/v1}", "judge.base_ulr: unknown key"),
-    ("judge: {base_url: http://x/v1, temperature: 5}", "judge.temperature: must be <= 2"),
-    ("judge: {local: {n_ctx: 4096}}", "judge.local: a judge needs an endpoint"),
-])
+@pytest.mark.parametrize(
+    "block, error",
+    [
+        ("judge: {base_ulr: http://x/v1}", "judge.base_ulr: unknown key"),
+        ("judge: {base_url: http://x/v1, temperature: 5}", "judge.temperature: must be <= 2"),
+        ("judge: {local: {n_ctx: 4096}}", "judge.local: a judge needs an endpoint"),
+    ],
+)
 def test_a_bad_judge_block_fails_in_one_line_naming_the_field(write_recipe, tmp_path, block, error):
     path = recipe_with(write_recipe, block + "\n")
     with pytest.raises(RecipeError, match=error.replace(".", r"\.")):
@@ -126,20 +142,29 @@ def test_a_bad_judge_block_fails_in_one_line_naming_the_field(write_recipe, tmp_
 
 
 def _engine(srv: ScriptedServer, model: str, cache: RequestCache) -> Engine:
-    return Engine(EndpointSettings(base_url=srv.base_url, model=model, kind="other", max_retries=0), cache=cache)
+    return Engine(
+        EndpointSettings(base_url=srv.base_url, model=model, kind="other", max_retries=0), cache=cache
+    )
 
 
 def test_preferences_rank_self_samples_with_the_judge_and_rewrite_with_the_generator(
-        server, judge_server, write_recipe, tmp_path):
+    server, judge_server, write_recipe, tmp_path
+):
     server.responder = judge_server.responder = main_responder
     with ScriptedServer(responder=lambda body: "Certainly! How can I help?") as sampler:
-        body = (f"{{kinds: [assistant_tone, self_sampled], max_pairs: 4, self_sampled: "
-                f"{{base_url: '{sampler.base_url}', model: policy, samples: 2}}}}")
+        body = (
+            f"{{kinds: [assistant_tone, self_sampled], max_pairs: 4, self_sampled: "
+            f"{{base_url: '{sampler.base_url}', model: policy, samples: 2}}}}"
+        )
         run = RunDir(tmp_path / "run").prepare()
         append_jsonl(run.path / "kept.jsonl", samples())
         cache = RequestCache(run.cache_file)
-        ctx = RunContext(recipe=load_recipe(write_recipe(PREF_RECIPE.format(body=body))), run=run,
-                         engine=_engine(server, "gen", cache), judge_engine=_engine(judge_server, "j", cache))
+        ctx = RunContext(
+            recipe=load_recipe(write_recipe(PREF_RECIPE.format(body=body))),
+            run=run,
+            engine=_engine(server, "gen", cache),
+            judge_engine=_engine(judge_server, "j", cache),
+        )
 
         async def go() -> None:
             await preferences.run(ctx)
@@ -151,9 +176,12 @@ def test_preferences_rank_self_samples_with_the_judge_and_rewrite_with_the_gener
     pairs = read_jsonl(run.stage_file("preferences"), Pair)
     ranked = [p for p in pairs if p.rejected_kind == "self_sampled"]
     assert ranked and all(p.labels["judge"] == "j" for p in ranked)
-    assert judge_server.count == len(ranked) and all("judge of role-play" in b["messages"][0]["content"]
-                                                     for b in judge_server.requests)
-    assert server.count and not any("judge of role-play" in b["messages"][0]["content"] for b in server.requests)
+    assert judge_server.count == len(ranked) and all(
+        "judge of role-play" in b["messages"][0]["content"] for b in judge_server.requests
+    )
+    assert server.count and not any(
+        "judge of role-play" in b["messages"][0]["content"] for b in server.requests
+    )
 
 
 def test_combined_books_sum_stages_and_price_each_engine_at_its_own_rates():
@@ -161,6 +189,9 @@ def test_combined_books_sum_stages_and_price_each_engine_at_its_own_rates():
     gen.stage("preferences").tokens_in = judge.stage("preferences").tokens_in = 1_000_000
     judge.stage("grounding").failures["parse"] += 1
     books = CombinedAccounting(gen, judge)
-    assert books.stage("preferences").tokens_in == 2_000_000 and set(books.stages) == {"preferences", "grounding"}
+    assert books.stage("preferences").tokens_in == 2_000_000 and set(books.stages) == {
+        "preferences",
+        "grounding",
+    }
     assert books.totals()["cost_usd"] == 11.0 and books.totals()["failures"] == {"parse": 1}
     assert CombinedAccounting(gen, gen).totals() == gen.totals()  # no judge of its own: counted once

@@ -90,7 +90,9 @@ def test_renders_one_row_per_stage_with_counts():
 
 
 def test_stages_never_begun_are_ignored():
-    display = ProgressDisplay(Accounting(), enabled=True, console=Console(file=io.StringIO(), force_terminal=True))
+    display = ProgressDisplay(
+        Accounting(), enabled=True, console=Console(file=io.StringIO(), force_terminal=True)
+    )
     with display:
         display("never-begun", Result(Request(id="a", messages=[]), ok=True))  # no crash, no row
         display.skip("never-begun", 3)

@@ -34,8 +34,21 @@ def _plain(text: str) -> str:
 
 
 def _cmd(recipe, out, server) -> list[str]:
-    return [sys.executable, "-m", "factory", "run", str(recipe), "--out", str(out), "--base-url",
-            server.base_url, "--model", "m", "--concurrency", "2"]
+    return [
+        sys.executable,
+        "-m",
+        "factory",
+        "run",
+        str(recipe),
+        "--out",
+        str(out),
+        "--base-url",
+        server.base_url,
+        "--model",
+        "m",
+        "--concurrency",
+        "2",
+    ]
 
 
 def test_terminal_shows_every_stage_summary_exactly_once(server, write_recipe, tmp_path):
@@ -43,8 +56,14 @@ def test_terminal_shows_every_stage_summary_exactly_once(server, write_recipe, t
     recipe = write_recipe(RECIPE)
     parent, child = pty.openpty()
     env = {**os.environ, "COLUMNS": "120", "TERM": "xterm-256color"}
-    proc = subprocess.Popen(_cmd(recipe, tmp_path / "run", server), stdin=child, stdout=child, stderr=child,
-                            env=env, close_fds=True)
+    proc = subprocess.Popen(
+        _cmd(recipe, tmp_path / "run", server),
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        env=env,
+        close_fds=True,
+    )
     os.close(child)
     chunks: list[bytes] = []
     while True:
@@ -73,8 +92,9 @@ def test_piped_run_prints_plain_progress_lines_while_a_stage_runs(server, write_
     recipe = write_recipe(RECIPE)
     env = {**os.environ, "FACTORY_PROGRESS_INTERVAL": "0.2"}
     started = time.monotonic()
-    res = subprocess.run(_cmd(recipe, tmp_path / "run", server), capture_output=True, text=True, env=env,
-                         timeout=300)
+    res = subprocess.run(
+        _cmd(recipe, tmp_path / "run", server), capture_output=True, text=True, env=env, timeout=300
+    )
     assert res.returncode == 0, res.stderr
     assert "\x1b[" not in res.stderr  # no control codes in a log
     progress = [ln for ln in res.stderr.splitlines() if ln.startswith("progress: scenes ")]

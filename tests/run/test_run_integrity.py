@@ -50,9 +50,29 @@ def flaky(state: dict):
 
 def start(recipe: Path, out: Path, base_url: str, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen([sys.executable, "-m", "factory", "run", str(recipe), "--out", str(out),
-                             "--base-url", base_url, "--model", "m", "--concurrency", "2", "--quiet", *extra],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "factory",
+            "run",
+            str(recipe),
+            "--out",
+            str(out),
+            "--base-url",
+            base_url,
+            "--model",
+            "m",
+            "--concurrency",
+            "2",
+            "--quiet",
+            *extra,
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def finish(proc: subprocess.Popen, timeout: float = 180) -> tuple[int, str]:
@@ -92,8 +112,10 @@ def test_failures_hold_one_line_per_id_after_kill_9_and_reruns(server, write_rec
     recipe = write_recipe(RECIPE)
     out = tmp_path / "run"
     proc = start(recipe, out, server.base_url)
-    wait_for(lambda: len(lines(out / "failures.jsonl")) >= 3 and len(lines(out / "scenes.jsonl")) >= 5,
-             "some failures and some scenes")
+    wait_for(
+        lambda: len(lines(out / "failures.jsonl")) >= 3 and len(lines(out / "scenes.jsonl")) >= 5,
+        "some failures and some scenes",
+    )
     proc.send_signal(signal.SIGKILL)
     proc.wait()
 
@@ -102,7 +124,9 @@ def test_failures_hold_one_line_per_id_after_kill_9_and_reruns(server, write_rec
         stdout, err = proc.communicate(timeout=180)
         assert proc.returncode == 0, err  # a third failing is not a dead stage
         fails = assert_one_line_per_id(out)
-        assert f"failures {len(fails)} ({len(fails)} requests still failed: {out / 'failures.jsonl'})" in stdout
+        assert (
+            f"failures {len(fails)} ({len(fails)} requests still failed: {out / 'failures.jsonl'})" in stdout
+        )
         summary = json.loads((out / "run.json").read_text())
         assert summary["status"] == "ok" and summary["failures_standing"] == len(fails) > 0
         assert summary["failures"] == {"server_error": len(fails)}  # this run retried each one once
@@ -145,8 +169,20 @@ def test_second_process_on_one_run_dir_is_refused_and_kill_9_frees_it(server, wr
 def test_merge_refuses_a_run_dir_in_use(server, write_recipe, tmp_path):
     server.responder = route
     recipe = write_recipe(RECIPE.replace("per_chunk: 20", "per_chunk: 2"))
-    res = CliRunner().invoke(main, ["run", str(recipe), "--out", str(tmp_path / "s0"), "--base-url",
-                                    server.base_url, "--model", "m", "--quiet"])
+    res = CliRunner().invoke(
+        main,
+        [
+            "run",
+            str(recipe),
+            "--out",
+            str(tmp_path / "s0"),
+            "--base-url",
+            server.base_url,
+            "--model",
+            "m",
+            "--quiet",
+        ],
+    )
     assert res.exit_code == 0, res.output
     merged = tmp_path / "m"
     with held_elsewhere(merged) as holder:
@@ -205,15 +241,18 @@ def test_a_gate_that_keeps_nothing_exits_1(server, write_recipe, tmp_path):
           format: {min_length: {en: 10000}}
         """)
     out = tmp_path / "run"
-    res = CliRunner().invoke(main, ["run", str(recipe), "--out", str(out), "--base-url", server.base_url,
-                                    "--model", "m", "--quiet"])
+    res = CliRunner().invoke(
+        main,
+        ["run", str(recipe), "--out", str(out), "--base-url", server.base_url, "--model", "m", "--quiet"],
+    )
     assert res.exit_code == 1, res.output
     summary = json.loads((out / "run.json").read_text())
     n = summary["counts"]["samples"]
     assert n > 0 and summary["counts"]["quality"] == 0 and summary["status"] == "failed"
     assert res.output.strip().splitlines()[-1] == (
         f"error: stage quality: the gate kept 0 of {n} samples, so there is nothing to export; "
-        f"see {out / 'quality' / 'report.md'}")
+        f"see {out / 'quality' / 'report.md'}"
+    )
 
 
 def test_sigterm_writes_run_json_with_status_interrupted(server, write_recipe, tmp_path):
@@ -249,8 +288,20 @@ def test_run_aborted_writes_run_json_and_exits_1(server, write_recipe, tmp_path,
     monkeypatch.setattr(pipeline, "active", chunks_then_unreachable)
     server.responder = route
     out = tmp_path / "run"
-    res = CliRunner().invoke(main, ["run", str(write_recipe(RECIPE)), "--out", str(out), "--base-url",
-                                    server.base_url, "--model", "m", "--quiet"])
+    res = CliRunner().invoke(
+        main,
+        [
+            "run",
+            str(write_recipe(RECIPE)),
+            "--out",
+            str(out),
+            "--base-url",
+            server.base_url,
+            "--model",
+            "m",
+            "--quiet",
+        ],
+    )
     assert res.exit_code == 1
     assert res.output.strip().splitlines()[-1].startswith("error: ")
     summary = json.loads((out / "run.json").read_text())
@@ -264,8 +315,10 @@ def test_failure_detail_is_scrubbed(server, write_recipe, tmp_path, monkeypatch,
     server.responder = lambda body: f"no JSON here, only {detail_secret}"
     recipe = write_recipe(RECIPE.replace("per_chunk: 20", "per_chunk: 1"))
     out = tmp_path / "run"
-    res = CliRunner().invoke(main, ["run", str(recipe), "--out", str(out), "--base-url", server.base_url,
-                                    "--model", "m", "--quiet"])
+    res = CliRunner().invoke(
+        main,
+        ["run", str(recipe), "--out", str(out), "--base-url", server.base_url, "--model", "m", "--quiet"],
+    )
     assert res.exit_code == 1, res.output
     text = (out / "failures.jsonl").read_text()
     assert text and detail_secret not in text

@@ -87,16 +87,24 @@ def test_fresh_keeps_the_lock_it_runs_under(tmp_path):
         rd.append("scenes", [{"id": "a"}])
         RunDir(out).prepare(fresh=True)
         assert not rd.stage_file("scenes").exists() and (out / LOCK_NAME).exists()
-        other = subprocess.run([sys.executable, "-c", f"from factory.run.lock import RunLock; RunLock({str(out)!r}).acquire()"],
-                               capture_output=True, text=True, timeout=60)
+        other = subprocess.run(
+            [sys.executable, "-c", f"from factory.run.lock import RunLock; RunLock({str(out)!r}).acquire()"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert other.returncode != 0 and f"pid {os.getpid()}" in other.stderr  # the same lock, still held
 
 
 def test_prepare_removes_our_stale_temp_files_only(tmp_path):
     rd = RunDir(tmp_path / "run").prepare()
     (rd.path / ".progress").mkdir()
-    ours = [rd.path / ".scenes.jsonl.k3j2h1.tmp", rd.path / "scenes.jsonl.tmp", rd.path / "run.tmp",
-            rd.path / ".progress" / ".scenes.done.a8b7c6.tmp"]
+    ours = [
+        rd.path / ".scenes.jsonl.k3j2h1.tmp",
+        rd.path / "scenes.jsonl.tmp",
+        rd.path / "run.tmp",
+        rd.path / ".progress" / ".scenes.done.a8b7c6.tmp",
+    ]
     for p in ours:
         p.write_text("half a file from a killed process")
     other = rd.path / "notes.tmp"
@@ -130,8 +138,10 @@ def test_failures_compact_to_the_latest_standing_one_per_id(tmp_path):
         rd.record_failure("cards", "req-1", reason, None)
     rd.mark_done("scenes", "req-2")  # succeeded on a later try
     standing = rd.compact_failures()
-    assert [(f["stage"], f["id"], f["reason"]) for f in standing] == [("cards", "req-1", "parse"),
-                                                                      ("scenes", "req-1", "parse")]
+    assert [(f["stage"], f["id"], f["reason"]) for f in standing] == [
+        ("cards", "req-1", "parse"),
+        ("scenes", "req-1", "parse"),
+    ]
     text = rd.failures_file.read_text()
     assert len(text.splitlines()) == 2 and "secret-value-0123456789" not in text and "***" in text
     RunDir(rd.path).prepare()  # idempotent

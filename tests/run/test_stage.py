@@ -18,8 +18,13 @@ def _stage(name, needs=(), uses=(), makes=None, order=0):
 
 
 def test_order_follows_needs_and_uses_then_the_declared_order():
-    stages = [_stage("c", needs=("b",)), _stage("b", needs=("a",), order=5), _stage("a", order=9),
-              _stage("d", uses=("c",), order=1), _stage("e", needs=("a",), order=1)]
+    stages = [
+        _stage("c", needs=("b",)),
+        _stage("b", needs=("a",), order=5),
+        _stage("a", order=9),
+        _stage("d", uses=("c",), order=1),
+        _stage("e", needs=("a",), order=1),
+    ]
     assert [s.name for s in _ordered(stages)] == ["a", "e", "b", "c", "d"]
 
 
@@ -32,10 +37,18 @@ def test_a_need_nobody_makes_and_a_wait_cycle_are_refused():
 
 def test_the_shipped_stages_run_in_data_flow_order():
     names = [s.name for s in registry()]
-    for before, after in [("chunks", "scenes"), ("scenes", "interactions"), ("protection", "protection_check"),
-                          ("interactions", "grounding"), ("protection", "grounding"), ("cards", "sessions"),
-                          ("sessions", "samples"), ("samples", "quality"), ("quality", "preferences"),
-                          ("preferences", "export")]:
+    for before, after in [
+        ("chunks", "scenes"),
+        ("scenes", "interactions"),
+        ("protection", "protection_check"),
+        ("interactions", "grounding"),
+        ("protection", "grounding"),
+        ("cards", "sessions"),
+        ("sessions", "samples"),
+        ("samples", "quality"),
+        ("quality", "preferences"),
+        ("preferences", "export"),
+    ]:
         assert names.index(before) < names.index(after), (before, after)
     made = [r for s in registry() for r in s.makes]
     assert len(made) == len(set(made))  # each record set has one maker
@@ -51,15 +64,29 @@ def test_recipe_blocks_are_the_declared_blocks_in_run_order():
 def test_a_stage_is_on_when_its_block_is_there_its_switch_is_on_and_its_needs_are_made():
     default = [s.name for s in active(Recipe.model_validate(BASE))]
     assert default == ["chunks", "scenes", "interactions", "protection", "samples", "quality", "export"]
-    more = Recipe.model_validate({**BASE, "cards": {"count": 2}, "sessions": {}, "grounding": {"enabled": False},
-                                  "protection": {"check": "judge"}, "preferences": {}, "interactions": None})
+    more = Recipe.model_validate(
+        {
+            **BASE,
+            "cards": {"count": 2},
+            "sessions": {},
+            "grounding": {"enabled": False},
+            "protection": {"check": "judge"},
+            "preferences": {},
+            "interactions": None,
+        }
+    )
     on = [s.name for s in active(more)]
     assert "grounding" not in on and "interactions" not in on
     assert {"protection_check", "cards", "sessions", "preferences"} <= set(on)
 
 
 def test_unmet_needs_name_the_block_the_missing_maker_and_the_fix():
-    recipe = Recipe.model_construct(**{**Recipe.model_validate(BASE).__dict__, "cards": None,
-                                       "sessions": Recipe.model_fields["sessions"].annotation.__args__[0]()})
+    recipe = Recipe.model_construct(
+        **{
+            **Recipe.model_validate(BASE).__dict__,
+            "cards": None,
+            "sessions": Recipe.model_fields["sessions"].annotation.__args__[0](),
+        }
+    )
     (line,) = unmet(recipe)
     assert line.startswith("sessions: needs cards (made by stage cards") and "add a `cards:` block" in line

@@ -12,14 +12,18 @@ from factory.sources.chunking import chunk_profile, estimate_tokens, spread_budg
 from factory.sources.profile import load_file_profile
 from factory.stages import chunks as chunks_stage
 
-LONG = "\n\n".join(f"In {1800 + i} the composer wrote piece number {i} and argued with his publisher about the fee."
-                   for i in range(40))
+LONG = "\n\n".join(
+    f"In {1800 + i} the composer wrote piece number {i} and argued with his publisher about the fee."
+    for i in range(40)
+)
 
 
 def test_chunks_are_bounded_and_keep_their_source(tmp_path):
     path = tmp_path / "p.md"
-    path.write_text(f"# Title line\nA note.\n\n# Long years\n{LONG}\n\n# Short\nHe died in 1850 in the city.\n",
-                    encoding="utf-8")
+    path.write_text(
+        f"# Title line\nA note.\n\n# Long years\n{LONG}\n\n# Short\nHe died in 1850 in the city.\n",
+        encoding="utf-8",
+    )
     prof = load_file_profile("C", path, base=tmp_path)
     chunks = chunk_profile(prof, max_tokens=120, min_tokens=10)
     long = [c for c in chunks if c.period == "Long years"]
@@ -29,9 +33,12 @@ def test_chunks_are_bounded_and_keep_their_source(tmp_path):
 
 
 def test_chunk_stage_drops_sections_too_small_for_a_scene(write_recipe, tmp_path):
-    recipe = load_recipe(write_recipe(
-        "name: c\ncharacter:\n  name: C\n  profile: {file: profile.md}\nchunks: {max_tokens: 200, min_tokens: 30}\n",
-        profile=f"# C\nA profile written for the tests.\n\n# Work\n{LONG}\n"))
+    recipe = load_recipe(
+        write_recipe(
+            "name: c\ncharacter:\n  name: C\n  profile: {file: profile.md}\nchunks: {max_tokens: 200, min_tokens: 30}\n",
+            profile=f"# C\nA profile written for the tests.\n\n# Work\n{LONG}\n",
+        )
+    )
     ctx = RunContext(recipe=recipe, run=RunDir(tmp_path / "run").prepare())
     asyncio.run(chunks_stage.run(ctx))
     chunks = chunks_stage.load_chunks(ctx)
@@ -53,8 +60,10 @@ def test_same_named_profiles_in_different_folders_get_different_sources(tmp_path
         (tmp_path / folder / "profile.md").write_text(f"# Life\n{folder} lived.\n", encoding="utf-8")
     base = tmp_path / "recipes"
     base.mkdir()
-    sources = {f: load_file_profile("C", tmp_path / f / "profile.md", base=tmp_path).sections[0].source
-               for f in ("anna", "ben")}
+    sources = {
+        f: load_file_profile("C", tmp_path / f / "profile.md", base=tmp_path).sections[0].source
+        for f in ("anna", "ben")
+    }
     assert sources == {"anna": "file:anna/profile.md#Life", "ben": "file:ben/profile.md#Life"}
     outside = load_file_profile("C", tmp_path / "outside" / "profile.md", base=base).sections[0].source
     assert outside == f"file:{(tmp_path / 'outside' / 'profile.md').resolve().as_posix()}#Life"
@@ -63,8 +72,11 @@ def test_same_named_profiles_in_different_folders_get_different_sources(tmp_path
 def test_chunk_stage_labels_sources_relative_to_the_recipe(write_recipe, tmp_path):
     (tmp_path / "people").mkdir()
     (tmp_path / "people" / "profile.md").write_text(f"# Work\n{LONG}\n", encoding="utf-8")
-    recipe = load_recipe(write_recipe(
-        "name: c\ncharacter:\n  name: C\n  profile: {file: people/profile.md}\nchunks: {max_tokens: 200}\n"))
+    recipe = load_recipe(
+        write_recipe(
+            "name: c\ncharacter:\n  name: C\n  profile: {file: people/profile.md}\nchunks: {max_tokens: 200}\n"
+        )
+    )
     ctx = RunContext(recipe=recipe, run=RunDir(tmp_path / "run").prepare())
     asyncio.run(chunks_stage.run(ctx))
     chunks = chunks_stage.load_chunks(ctx)

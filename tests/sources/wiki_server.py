@@ -41,7 +41,9 @@ class WikiServer:
                 url = urlparse(self.path)
                 lang = url.path.strip("/").split("/")[0]
                 query = {k: v[0] for k, v in parse_qs(url.query).items()}
-                outer.requests.append({"lang": lang, "query": query, "user_agent": self.headers.get("User-Agent")})
+                outer.requests.append(
+                    {"lang": lang, "query": query, "user_agent": self.headers.get("User-Agent")}
+                )
                 body = json.dumps(outer.answer(lang, query), ensure_ascii=False).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json; charset=utf-8")

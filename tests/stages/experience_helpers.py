@@ -48,18 +48,25 @@ split: null
 """
 
 
-def en_recipe(write_recipe, per_chunk: int = 10, protection: str = "{share: 0.3}", grounding: str = "null") -> Path:
+def en_recipe(
+    write_recipe, per_chunk: int = 10, protection: str = "{share: 0.3}", grounding: str = "null"
+) -> Path:
     return write_recipe(EN_RECIPE.format(per_chunk=per_chunk, protection=protection, grounding=grounding))
 
 
-def zh_recipe(write_recipe, per_chunk: int = 10, protection: str = "{share: 0.3}", grounding: str = "{}") -> Path:
-    return write_recipe(ZH_RECIPE.format(per_chunk=per_chunk, protection=protection, grounding=grounding),
-                        profile=ZH_PROFILE)
+def zh_recipe(
+    write_recipe, per_chunk: int = 10, protection: str = "{share: 0.3}", grounding: str = "{}"
+) -> Path:
+    return write_recipe(
+        ZH_RECIPE.format(per_chunk=per_chunk, protection=protection, grounding=grounding), profile=ZH_PROFILE
+    )
 
 
 def run_cli(recipe: Path, out: Path, base_url: str, *extra: str) -> dict:
-    res = CliRunner().invoke(main, ["run", str(recipe), "--out", str(out), "--base-url", base_url, "--model", "m",
-                                    "--quiet", *extra])
+    res = CliRunner().invoke(
+        main,
+        ["run", str(recipe), "--out", str(out), "--base-url", base_url, "--model", "m", "--quiet", *extra],
+    )
     assert res.exit_code == 0, res.output
     return json.loads((out / "run.json").read_text())
 

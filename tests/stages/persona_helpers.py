@@ -21,7 +21,20 @@ split: null
 
 def run_scripted(recipe, server, out, *extra) -> dict:
     """`factory run` against the scripted server; returns run.json."""
-    res = CliRunner().invoke(main, ["run", str(recipe), "--out", str(out), "--base-url", server.base_url,
-                                    "--model", "m", "--quiet", *extra])
+    res = CliRunner().invoke(
+        main,
+        [
+            "run",
+            str(recipe),
+            "--out",
+            str(out),
+            "--base-url",
+            server.base_url,
+            "--model",
+            "m",
+            "--quiet",
+            *extra,
+        ],
+    )
     assert res.exit_code == 0, res.output
     return json.loads((out / "run.json").read_text())

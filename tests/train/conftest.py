@@ -13,21 +13,43 @@ from pathlib import Path
 
 import pytest
 
-FAST = {"batch_size": 2, "gradient_accumulation_steps": 1, "max_length": 64, "warmup_ratio": 0.0,
-        "logging_steps": 1, "gradient_checkpointing": False, "use_cpu": True, "lr_scheduler": "constant"}
+FAST = {
+    "batch_size": 2,
+    "gradient_accumulation_steps": 1,
+    "max_length": 64,
+    "warmup_ratio": 0.0,
+    "logging_steps": 1,
+    "gradient_checkpointing": False,
+    "use_cpu": True,
+    "lr_scheduler": "constant",
+}
 
 SYSTEM = "You are Anna Keller, a clockmaker."
 SFT_ROWS = [
-    {"messages": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": f"What do you fix, {n}?"},
-                  {"role": "assistant", "content": "Karl: Ask her.", "weight": 0},
-                  {"role": "assistant", "content": "Clocks and watches."}]}
+    {
+        "messages": [
+            {"role": "system", "content": SYSTEM},
+            {"role": "user", "content": f"What do you fix, {n}?"},
+            {"role": "assistant", "content": "Karl: Ask her.", "weight": 0},
+            {"role": "assistant", "content": "Clocks and watches."},
+        ]
+    }
     for n in ("Tom", "Eva", "Max", "Ida")
-] + [{"conversations": [{"from": "human", "value": "Who taught you?"}, {"from": "gpt", "value": "My father."}],
-      "system": SYSTEM}]
+] + [
+    {
+        "conversations": [
+            {"from": "human", "value": "Who taught you?"},
+            {"from": "gpt", "value": "My father."},
+        ],
+        "system": SYSTEM,
+    }
+]
 DPO_ROWS = [
-    {"prompt": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": f"Who are you, {n}?"}],
-     "chosen": [{"role": "assistant", "content": "Anna, the clockmaker."}],
-     "rejected": [{"role": "assistant", "content": "An AI model."}]}
+    {
+        "prompt": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": f"Who are you, {n}?"}],
+        "chosen": [{"role": "assistant", "content": "Anna, the clockmaker."}],
+        "rejected": [{"role": "assistant", "content": "An AI model."}],
+    }
     for n in ("Tom", "Eva")
 ]
 
@@ -85,13 +107,21 @@ def sft_run(tmp_path_factory, tiny_base, run_dir) -> SFTRun:
     from factory.train.sft import run_sft
 
     out = tmp_path_factory.mktemp("sft") / "out"
-    base = {"model": str(tiny_base), "data": [str(run_dir)], "output_dir": str(out), "learning_rate": 5e-3,
-            "save_steps": 2, **FAST}
+    base = {
+        "model": str(tiny_base),
+        "data": [str(run_dir)],
+        "output_dir": str(out),
+        "learning_rate": 5e-3,
+        "save_steps": 2,
+        **FAST,
+    }
     logs: list[str] = []
     run_sft(load_train_config("sft", None, {**base, "max_steps": 2}), log=logs.append)
     phase1 = json.loads((out / "trainer_state.json").read_text())["log_history"]
     shutil.rmtree(out / "adapter")  # phase 2 must rebuild it from the resumed run
-    summary = run_sft(load_train_config("sft", None, {**base, "max_steps": 4, "merge": True}), log=logs.append)
+    summary = run_sft(
+        load_train_config("sft", None, {**base, "max_steps": 4, "merge": True}), log=logs.append
+    )
     return SFTRun(out, phase1, summary, logs)
 
 
@@ -102,8 +132,19 @@ def dpo_run(tmp_path_factory, sft_run, run_dir) -> Path:
     from factory.train.dpo import run_dpo
 
     out = tmp_path_factory.mktemp("dpo") / "out"
-    cfg = load_train_config("dpo", None, {"model": str(sft_run.out / "adapter"), "data": [str(run_dir)],
-                                          "output_dir": str(out), "learning_rate": 5e-3, "beta": 0.5,
-                                          "max_steps": 3, "save_steps": 3, **{**FAST, "batch_size": 1}})
+    cfg = load_train_config(
+        "dpo",
+        None,
+        {
+            "model": str(sft_run.out / "adapter"),
+            "data": [str(run_dir)],
+            "output_dir": str(out),
+            "learning_rate": 5e-3,
+            "beta": 0.5,
+            "max_steps": 3,
+            "save_steps": 3,
+            **{**FAST, "batch_size": 1},
+        },
+    )
     run_dpo(cfg, log=lambda m: None)
     return out

@@ -25,8 +25,13 @@ def conv(system: str, reply: str | None = "A song about the sea.", weight: int =
 def test_sft_drops_are_counted_by_reason(qwen_tok):
     from factory.train.checks import check_sft
 
-    rows = [conv(CARD), conv("You are Mira."), conv("You are Mira.", reply=None), conv("You are Mira.", weight=0),
-            conv("You are Mira.", reply="la " * 80)]
+    rows = [
+        conv(CARD),
+        conv("You are Mira."),
+        conv("You are Mira.", reply=None),
+        conv("You are Mira.", weight=0),
+        conv("You are Mira.", reply="la " * 80),
+    ]
     ids, masks, rep = check_sft(rows, qwen_tok, "chatml", 48)
     assert rep.total == 5 and rep.kept == 2 and len(ids) == 2
     assert rep.dropped == {"masked": 1, "no_target": 2}
@@ -35,7 +40,10 @@ def test_sft_drops_are_counted_by_reason(qwen_tok):
     assert rep.longest_system == card_tokens > 48
     line = rep.line()
     assert "2 of 5 conversations kept" in line and "1 fully masked after truncation to max_length" in line
-    assert "2 without an assistant turn to train" in line and f"longest system prompt {card_tokens} tokens" in line
+    assert (
+        "2 without an assistant turn to train" in line
+        and f"longest system prompt {card_tokens} tokens" in line
+    )
 
 
 @pytest.fixture
@@ -52,8 +60,10 @@ def chatml_tok(qwen_tok):
 def test_dpo_pairs_whose_prompt_fills_max_length_are_dropped(chatml_tok):
     from factory.train.checks import check_dpo
 
-    pair = {"chosen": [{"role": "assistant", "content": "A song."}],
-            "rejected": [{"role": "assistant", "content": "As an AI, I cannot sing."}]}
+    pair = {
+        "chosen": [{"role": "assistant", "content": "A song."}],
+        "rejected": [{"role": "assistant", "content": "As an AI, I cannot sing."}],
+    }
     rows = [{"prompt": conv(CARD, reply=None), **pair}, {"prompt": conv("You are Mira.", reply=None), **pair}]
     kept, rep = check_dpo(rows, chatml_tok, 48)
     assert [r["prompt"][0]["content"] for r in kept] == ["You are Mira."]
@@ -66,9 +76,28 @@ def test_nothing_left_is_one_line_that_names_max_length(tmp_path, tiny_base):
     """The run's own export with a persona card over max_length: before, TRL died with num_samples=0."""
     data = write_jsonl(tmp_path / "export" / "openai.jsonl", [{"messages": conv(CARD)} for _ in range(3)])
     out = tmp_path / "sft"
-    proc = subprocess.run([sys.executable, "-m", "factory", "train", "sft", "--model", str(tiny_base), "--data",
-                           str(data.parent), "--output-dir", str(out), "--max-length", "64", "--cpu"],
-                          capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"}, timeout=300)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "factory",
+            "train",
+            "sft",
+            "--model",
+            str(tiny_base),
+            "--data",
+            str(data.parent),
+            "--output-dir",
+            str(out),
+            "--max-length",
+            "64",
+            "--cpu",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        timeout=300,
+    )
     assert proc.returncode == 2, proc.stderr
     errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "Traceback" not in proc.stderr

@@ -54,7 +54,9 @@ def test_stage_blocks_over_shared_keys(config):
 
 
 def test_flags_override_config(config, tmp_path):
-    cfg = load_train_config("sft", config, {"learning_rate": 1e-4, "lora.r": 4, "max_steps": 3, "packing": None})
+    cfg = load_train_config(
+        "sft", config, {"learning_rate": 1e-4, "lora.r": 4, "max_steps": 3, "packing": None}
+    )
     assert cfg.learning_rate == 1e-4 and cfg.lora.r == 4 and cfg.lora.targets == ["q_proj", "v_proj"]
     assert cfg.max_steps == 3 and cfg.packing is False
 
@@ -67,14 +69,17 @@ def test_learning_rate_defaults_follow_stage_and_finetune(tmp_path):
     assert SFTTrainConfig(**base, learning_rate=3e-5).lr() == 3e-5
 
 
-@pytest.mark.parametrize("body, stage, message", [
-    ("learning_rat: 1e-4\n", "sft", "learning_rat: unknown key"),
-    ("sft: {lora: {rank: 8}}\n", "sft", "sft.lora.rank: unknown key"),
-    ("dpo: {beta: 0}\n", "dpo", "dpo.beta: must be > 0"),
-    ("loss_type: nope\n", "dpo", "loss_type: unknown 'nope'"),
-    ("finetune: qlora\n", "sft", "finetune: must be one of 'lora' or 'full'"),
-    ("resume: maybe\n", "sft", None),  # any path is allowed: checked when training starts
-])
+@pytest.mark.parametrize(
+    "body, stage, message",
+    [
+        ("learning_rat: 1e-4\n", "sft", "learning_rat: unknown key"),
+        ("sft: {lora: {rank: 8}}\n", "sft", "sft.lora.rank: unknown key"),
+        ("dpo: {beta: 0}\n", "dpo", "dpo.beta: must be > 0"),
+        ("loss_type: nope\n", "dpo", "loss_type: unknown 'nope'"),
+        ("finetune: qlora\n", "sft", "finetune: must be one of 'lora' or 'full'"),
+        ("resume: maybe\n", "sft", None),  # any path is allowed: checked when training starts
+    ],
+)
 def test_bad_config_names_the_field(tmp_path, body, stage, message):
     path = tmp_path / "t.yaml"
     path.write_text("model: m\ndata: d\noutput_dir: o\n" + body, encoding="utf-8")
@@ -90,12 +95,15 @@ def test_cli_bad_config_is_one_line_exit_2(tmp_path):
     from factory.cli import main
 
     path = tmp_path / "t.yaml"
-    path.write_text(textwrap.dedent("""\
+    path.write_text(
+        textwrap.dedent("""\
         model: m
         data: d
         output_dir: o
         lora: {r: 0}
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     res = CliRunner().invoke(main, ["train", "sft", "--config", str(path)])
     assert res.exit_code == 2
     assert res.output.strip() == f"error: {path}: lora.r: must be >= 1"
@@ -107,16 +115,33 @@ def test_cli_flags_become_overrides(tmp_path, monkeypatch):
     from factory.train.commands import _overrides
 
     monkeypatch.chdir(tmp_path)
-    got = _overrides({"data": ("exp",), "output_dir": "o", "lora_targets": "q_proj, v_proj", "lora_r": 4,
-                      "resume": "no", "loss_type": ("ipo",), "packing": None, "eval_data": ()})
-    assert got == {"data": [str(tmp_path / "exp")], "output_dir": str(tmp_path / "o"),
-                   "lora.targets": ["q_proj", "v_proj"], "lora.r": 4, "resume": False, "loss_type": ["ipo"]}
+    got = _overrides(
+        {
+            "data": ("exp",),
+            "output_dir": "o",
+            "lora_targets": "q_proj, v_proj",
+            "lora_r": 4,
+            "resume": "no",
+            "loss_type": ("ipo",),
+            "packing": None,
+            "eval_data": (),
+        }
+    )
+    assert got == {
+        "data": [str(tmp_path / "exp")],
+        "output_dir": str(tmp_path / "o"),
+        "lora.targets": ["q_proj", "v_proj"],
+        "lora.r": 4,
+        "resume": False,
+        "loss_type": ["ipo"],
+    }
 
 
 def test_python_m_factory_train_entry():
     import subprocess
     import sys
 
-    res = subprocess.run([sys.executable, "-m", "factory.train", "sft", "--help"], capture_output=True, text=True,
-                         timeout=120)
+    res = subprocess.run(
+        [sys.executable, "-m", "factory.train", "sft", "--help"], capture_output=True, text=True, timeout=120
+    )
     assert res.returncode == 0 and "--config" in res.stdout and "python -m factory.train sft" in res.stdout

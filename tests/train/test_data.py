@@ -36,22 +36,36 @@ def test_sharegpt_only_export_and_missing_data(tmp_path):
 
 
 def test_both_shapes_normalise_to_messages():
-    share = {"system": "You are Anna.", "conversations": [{"from": "human", "value": "Hi"},
-                                                          {"from": "gpt", "value": "Hello."}]}
-    assert conversation(share, "x") == [{"role": "system", "content": "You are Anna."},
-                                        {"role": "user", "content": "Hi"},
-                                        {"role": "assistant", "content": "Hello."}]
-    openai = {"messages": [{"role": "assistant", "content": [{"type": "text", "text": "Karl: "},
-                                                             {"type": "text", "text": "Hm."}], "weight": 0}]}
+    share = {
+        "system": "You are Anna.",
+        "conversations": [{"from": "human", "value": "Hi"}, {"from": "gpt", "value": "Hello."}],
+    }
+    assert conversation(share, "x") == [
+        {"role": "system", "content": "You are Anna."},
+        {"role": "user", "content": "Hi"},
+        {"role": "assistant", "content": "Hello."},
+    ]
+    openai = {
+        "messages": [
+            {
+                "role": "assistant",
+                "content": [{"type": "text", "text": "Karl: "}, {"type": "text", "text": "Hm."}],
+                "weight": 0,
+            }
+        ]
+    }
     assert conversation(openai, "x") == [{"role": "assistant", "content": "Karl: Hm.", "weight": 0}]
 
 
-@pytest.mark.parametrize("line, message", [
-    ("{not json", "not JSON"),
-    ('{"messages": [{"role": "tool", "content": "x"}]}', "unsupported role 'tool'"),
-    ('{"messages": [{"role": "user", "content": "x", "weight": 2}]}', "weight must be 0 or 1"),
-    ('{"text": "x"}', "expected `messages`"),
-])
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("{not json", "not JSON"),
+        ('{"messages": [{"role": "tool", "content": "x"}]}', "unsupported role 'tool'"),
+        ('{"messages": [{"role": "user", "content": "x", "weight": 2}]}', "weight must be 0 or 1"),
+        ('{"text": "x"}', "expected `messages`"),
+    ],
+)
 def test_bad_rows_name_file_and_line(tmp_path, line, message):
     path = tmp_path / "openai.jsonl"
     path.write_text(json.dumps(ROW) + "\n" + line + "\n", encoding="utf-8")
@@ -60,10 +74,19 @@ def test_bad_rows_name_file_and_line(tmp_path, line, message):
 
 
 def test_dpo_pairs(tmp_path):
-    path = write_jsonl(tmp_path / "dpo.jsonl", [
-        {"prompt": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "K: Yo.", "weight": 0}],
-         "chosen": [{"role": "assistant", "content": "Hello."}], "rejected": "As an AI..."},
-    ])
+    path = write_jsonl(
+        tmp_path / "dpo.jsonl",
+        [
+            {
+                "prompt": [
+                    {"role": "user", "content": "Hi"},
+                    {"role": "assistant", "content": "K: Yo.", "weight": 0},
+                ],
+                "chosen": [{"role": "assistant", "content": "Hello."}],
+                "rejected": "As an AI...",
+            },
+        ],
+    )
     [row] = load_dpo([path])
     assert row["prompt"][1] == {"role": "assistant", "content": "K: Yo."}
     assert row["rejected"] == [{"role": "assistant", "content": "As an AI..."}]

@@ -28,13 +28,22 @@ QWEN_DEFAULT_SYSTEM = "You are Qwen, created by Alibaba Cloud. You are a helpful
 
 def two_reply_session(i: int) -> Sample:
     M = Message
-    return Sample(id=f"smp-two-{i}", type="persona_session", character="Mira", language="en",
-                  system="You are Mira, a bard.",
-                  messages=[M(role="assistant", content=GREETING), M(role="user", content=f"Sing for me? ({i})"),
-                            M(role="assistant", content="A song about the sea, then.", train=True),
-                            M(role="user", content="Another?"),
-                            M(role="assistant", content=f"Only if you pay, {i}.", train=True)],
-                  source_ids=[f"ses-two-{i}", "card-9"], labels={"session_id": f"ses-two-{i}", "card_id": "card-9"})
+    return Sample(
+        id=f"smp-two-{i}",
+        type="persona_session",
+        character="Mira",
+        language="en",
+        system="You are Mira, a bard.",
+        messages=[
+            M(role="assistant", content=GREETING),
+            M(role="user", content=f"Sing for me? ({i})"),
+            M(role="assistant", content="A song about the sea, then.", train=True),
+            M(role="user", content="Another?"),
+            M(role="assistant", content=f"Only if you pay, {i}.", train=True),
+        ],
+        source_ids=[f"ses-two-{i}", "card-9"],
+        labels={"session_id": f"ses-two-{i}", "card_id": "card-9"},
+    )
 
 
 def all_samples() -> list[Sample]:
@@ -100,6 +109,7 @@ def test_expected_spans_are_the_replies_not_the_greeting():
 
 # -- LLaMA-Factory (0.9.x) ------------------------------------------------------------------------
 
+
 def lf_sharegpt(row: dict, entry: dict) -> tuple[str, list[dict]] | None:
     """SharegptDatasetConverter: system from a leading system-tagged message or the system column;
     roles must alternate user / assistant and end on the assistant (else the row is skipped)."""
@@ -126,7 +136,10 @@ def lf_alpaca(row: dict, entry: dict) -> tuple[str, list[dict]]:
     for q, a in row.get(cols["history"]) or []:
         msgs += [{"role": "user", "content": q}, {"role": "assistant", "content": a}]
     query = [row[c] for c in (cols["prompt"], cols["query"]) if row.get(c)]
-    msgs += [{"role": "user", "content": "\n".join(query)}, {"role": "assistant", "content": row[cols["response"]]}]
+    msgs += [
+        {"role": "user", "content": "\n".join(query)},
+        {"role": "assistant", "content": row[cols["response"]]},
+    ]
     return row.get(cols["system"]) or "", msgs
 
 
@@ -161,6 +174,7 @@ def test_llamafactory_labels_only_the_meant_replies(export, qwen_tok, stem):
 
 # -- TRL ------------------------------------------------------------------------------------------
 
+
 def test_trl_assistant_only_loss_labels_only_the_meant_replies(export, tiny_base, tmp_path):
     from datasets import load_dataset
     from transformers import AutoTokenizer
@@ -168,9 +182,13 @@ def test_trl_assistant_only_loss_labels_only_the_meant_replies(export, tiny_base
 
     files = [str(export / n) for n in ("openai.jsonl", "openai.eval.jsonl") if (export / n).exists()]
     ds = load_dataset("json", data_files={"train": files})["train"]
-    trainer = SFTTrainer(model=str(tiny_base), train_dataset=ds,
-                         args=SFTConfig(output_dir=str(tmp_path), assistant_only_loss=True, report_to="none",
-                                        use_cpu=True, bf16=False))
+    trainer = SFTTrainer(
+        model=str(tiny_base),
+        train_dataset=ds,
+        args=SFTConfig(
+            output_dir=str(tmp_path), assistant_only_loss=True, report_to="none", use_cpu=True, bf16=False
+        ),
+    )
     tok = AutoTokenizer.from_pretrained(tiny_base)
     got: Counter = Counter()
     assert len(trainer.train_dataset) == len(ds)  # none dropped as fully masked
@@ -181,6 +199,7 @@ def test_trl_assistant_only_loss_labels_only_the_meant_replies(export, tiny_base
 
 
 # -- OpenAI weights / factory train ---------------------------------------------------------------
+
 
 def test_openai_weights_and_factory_masks(export, qwen_tok):
     from factory.train.data import conversation

@@ -24,8 +24,24 @@ def ggufs(sft_run, tmp_path_factory) -> dict[str, Path]:
     except FileNotFoundError as exc:
         pytest.skip(f"{exc} (an install step: make setup)")
     out = tmp_path_factory.mktemp("gguf")
-    proc = subprocess.run([sys.executable, "-m", "factory", "model", "export", str(sft_run.out), "--out", str(out),
-                           "--name", "anna"], capture_output=True, text=True, env=ENV, timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "factory",
+            "model",
+            "export",
+            str(sft_run.out),
+            "--out",
+            str(out),
+            "--name",
+            "anna",
+        ],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     files = {"f16": out / "anna-f16.gguf", "q4_k_m": out / "anna-q4_k_m.gguf"}
     assert all(f"wrote {p}" in proc.stdout for p in files.values())
@@ -48,7 +64,9 @@ def test_gguf_keeps_architecture_template_and_weights(ggufs, sft_run):
         meta = llm.metadata
         assert meta["general.architecture"] == "qwen2"
         assert meta["tokenizer.chat_template"] == CHATML_TEMPLATE
-        assert llm.tokenize(b"<|im_start|>user\nHello<|im_end|>\n<|im_start|>assistant\n", special=True) == ids
+        assert (
+            llm.tokenize(b"<|im_start|>user\nHello<|im_end|>\n<|im_start|>assistant\n", special=True) == ids
+        )
         llm.eval(ids)
         got = torch.tensor(llm.scores[llm.n_tokens - 1])
         if kind == "f16":  # the trained weights made it across: same next-token ranking as the HF model
@@ -59,12 +77,35 @@ def test_gguf_keeps_architecture_template_and_weights(ggufs, sft_run):
 
 
 def test_llama_cpp_server_and_factory_chat_answer(ggufs, tmp_path):
-    (tmp_path / "anna.md").write_text("# Anna Keller\n\nAnna Keller is a clockmaker in a river town in 1880.\n")
+    (tmp_path / "anna.md").write_text(
+        "# Anna Keller\n\nAnna Keller is a clockmaker in a river town in 1880.\n"
+    )
     (tmp_path / "lines.txt").write_text("Hello, who are you?\n")
-    proc = subprocess.run([sys.executable, "-m", "factory", "chat", "--model", str(ggufs["q4_k_m"]),
-                           "--profile", str(tmp_path / "anna.md"), "--character", "Anna Keller",
-                           "--script", str(tmp_path / "lines.txt"), "--persona", "dynamic", "--no-summary",
-                           "--max-tokens", "8"], capture_output=True, text=True, env=ENV, timeout=300)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "factory",
+            "chat",
+            "--model",
+            str(ggufs["q4_k_m"]),
+            "--profile",
+            str(tmp_path / "anna.md"),
+            "--character",
+            "Anna Keller",
+            "--script",
+            str(tmp_path / "lines.txt"),
+            "--persona",
+            "dynamic",
+            "--no-summary",
+            "--max-tokens",
+            "8",
+        ],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert 'Me: "Hello, who are you?"' in proc.stdout
     assert 'Anna Keller: "' in proc.stdout  # llama.cpp's server loaded the GGUF and answered
@@ -79,10 +120,34 @@ def test_factory_eval_runs_on_the_gguf(ggufs, tmp_path):
     run.mkdir()
     (run / ".factory-run").write_text("factory run directory\n")
     append_jsonl(run / "kept.jsonl", samples())
-    proc = subprocess.run([sys.executable, "-m", "factory", "eval", "--model", str(ggufs["q4_k_m"]), "--run", str(run),
-                           "--max-tokens", "8", "--questions", "1", "--interviews", "0", "--probes", "0",
-                           "--exchanges", "0", "--label", "anna-q4"], capture_output=True, text=True, env=ENV,
-                          timeout=300)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "factory",
+            "eval",
+            "--model",
+            str(ggufs["q4_k_m"]),
+            "--run",
+            str(run),
+            "--max-tokens",
+            "8",
+            "--questions",
+            "1",
+            "--interviews",
+            "0",
+            "--probes",
+            "0",
+            "--exchanges",
+            "0",
+            "--label",
+            "anna-q4",
+        ],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     details = (run / "eval" / "anna-q4" / "details.jsonl").read_text().splitlines()
     assert len(details) >= 4  # one fixed question per topic, each sent to llama.cpp serving the GGUF

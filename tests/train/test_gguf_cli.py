@@ -10,7 +10,9 @@ from factory.cli import main
 def test_missing_converter_is_one_line_that_says_how_to_install(tmp_path, monkeypatch):
     monkeypatch.setenv("FACTORY_LLAMA_CONVERT", str(tmp_path / "nowhere"))
     (tmp_path / "model").mkdir()
-    r = CliRunner().invoke(main, ["model", "export", str(tmp_path / "model"), "--out", str(tmp_path / "gguf")])
+    r = CliRunner().invoke(
+        main, ["model", "export", str(tmp_path / "model"), "--out", str(tmp_path / "gguf")]
+    )
     assert r.exit_code == 2
     assert r.output.startswith("error: gguf: llama.cpp's converter is not installed")
     assert "factory model install-converter" in r.output and len(r.output.strip().splitlines()) == 1

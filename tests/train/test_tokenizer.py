@@ -26,8 +26,9 @@ def test_special_tokens_and_template(qwen_tok):
     ids = qwen_tok.convert_tokens_to_ids(["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<think>"])
     assert ids == [151643, 151644, 151645, 151667]
     assert qwen_tok.eos_token == "<|im_end|>" and qwen_tok.pad_token == "<|endoftext|>"
-    text = qwen_tok.apply_chat_template([{"role": "user", "content": "Hi"}], tokenize=False,
-                                        add_generation_prompt=True)
+    text = qwen_tok.apply_chat_template(
+        [{"role": "user", "content": "Hi"}], tokenize=False, add_generation_prompt=True
+    )
     assert text.startswith("<|im_start|>system\nYou are Qwen, created by Alibaba Cloud.")
     assert text.endswith("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n")
 

@@ -17,17 +17,30 @@ from pathlib import Path
 import aiohttp
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--hide-scrollbars"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+]
 TIMEOUT = 120  # seconds: generous, a slow machine must not fail a test
 
 
 def dump_dom(url: str) -> str:
     """The DOM after load (the page renders synchronously on load, so its filters have run)."""
     with tempfile.TemporaryDirectory() as profile:
-        res = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", url],
-                             capture_output=True, text=True, timeout=TIMEOUT)
+        res = subprocess.run(
+            [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", url],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
     assert res.returncode == 0, res.stderr[-2000:]
     return res.stdout
 
@@ -78,9 +91,18 @@ class Browser:
         self._events: list[dict] = []
 
     async def __aenter__(self) -> Browser:
-        self.proc = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={self.profile}", "--remote-debugging-port=0",
-                                      "--window-size=1280,900", "about:blank"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [
+                CHROMIUM,
+                *FLAGS,
+                f"--user-data-dir={self.profile}",
+                "--remote-debugging-port=0",
+                "--window-size=1280,900",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         port_file = self.profile / "DevToolsActivePort"
         for _ in range(TIMEOUT * 10):
             if port_file.exists() and port_file.read_text().strip():
@@ -134,24 +156,34 @@ class Browser:
         await self.wait_event("Page.loadEventFired")
 
     async def js(self, expression: str):
-        res = await self.send("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
+        res = await self.send(
+            "Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True
+        )
         assert "exceptionDetails" not in res, res["exceptionDetails"]
         return res["result"].get("value")
 
     async def choose(self, select_id: str, value: str) -> None:
         """Pick an option the way a user's click does: set it, fire `change`."""
-        await self.js(f"(() => {{ const s = document.getElementById({json.dumps(select_id)}); "
-                      f"s.value = {json.dumps(value)}; s.dispatchEvent(new Event('change')); }})()")
+        await self.js(
+            f"(() => {{ const s = document.getElementById({json.dumps(select_id)}); "
+            f"s.value = {json.dumps(value)}; s.dispatchEvent(new Event('change')); }})()"
+        )
 
     async def set_hash(self, value: str) -> None:
         """Change the URL's fragment (a same-document navigation: no load event) and let the page react."""
-        await self.js("new Promise(r => { addEventListener('hashchange', () => setTimeout(r, 0), {once: true}); "
-                      f"location.hash = {json.dumps(value)}; }})")
+        await self.js(
+            "new Promise(r => { addEventListener('hashchange', () => setTimeout(r, 0), {once: true}); "
+            f"location.hash = {json.dumps(value)}; }})"
+        )
 
     async def screenshot(self, path: Path) -> Path:
         """The whole page, not just the window."""
         size = await self.js("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
-        shot = await self.send("Page.captureScreenshot", format="png", captureBeyondViewport=True,
-                               clip={"x": 0, "y": 0, "width": size[0], "height": min(size[1], 16000), "scale": 1})
+        shot = await self.send(
+            "Page.captureScreenshot",
+            format="png",
+            captureBeyondViewport=True,
+            clip={"x": 0, "y": 0, "width": size[0], "height": min(size[1], 16000), "scale": 1},
+        )
         path.write_bytes(base64.b64decode(shot["data"]))
         return path

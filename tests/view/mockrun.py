@@ -49,7 +49,10 @@ def responder(body: dict) -> str:
         return ZH_TONE if responders._lang(text) == "zh" else TONE
     if "breaks character" in system:
         return f'"{OOC}"'
-    if any(k in text for k in ("Seed attributes of the new character", "Material about", "Write a session of exactly")):
+    if any(
+        k in text
+        for k in ("Seed attributes of the new character", "Material about", "Write a session of exactly")
+    ):
         return persona_responders.route(body)
     reply = responders.route(body)
     if '"turns"' in text and zlib.crc32(text.encode()) % 7 == 1:
@@ -57,8 +60,11 @@ def responder(body: dict) -> str:
     if '"turns"' in text and '"question"' not in text and zlib.crc32(text.encode()) % 3 == 0:
         turns = json.loads(reply)["turns"]
         zh = responders._lang(text) == "zh"
-        turns[-1]["text"] = ("这取决于天气。总而言之，我们都应该尊重匠人。" if zh
-                             else "It really depends. In conclusion, it's important to remember the craft.")
+        turns[-1]["text"] = (
+            "这取决于天气。总而言之，我们都应该尊重匠人。"
+            if zh
+            else "It really depends. In conclusion, it's important to remember the craft."
+        )
         reply = json.dumps({"turns": turns}, ensure_ascii=False)
     return reply
 
@@ -88,7 +94,9 @@ def recipe_text(base_url: str, language: str = "en", cards: bool = True) -> str:
 def build_run(root: Path, base_url: str, language: str = "en", cards: bool = True) -> Path:
     """Run the whole pipeline into root/<language>; returns the run directory."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / f"profile-{language}.md").write_text(PROFILE_EN if language == "en" else PROFILE_ZH, encoding="utf-8")
+    (root / f"profile-{language}.md").write_text(
+        PROFILE_EN if language == "en" else PROFILE_ZH, encoding="utf-8"
+    )
     recipe = root / f"recipe-{language}.yaml"
     recipe.write_text(recipe_text(base_url, language, cards), encoding="utf-8")
     out = root / f"run-{language}"
@@ -105,9 +113,34 @@ def add_evals(run: Path) -> None:
 
     with ScriptedServer(responder=lambda body: "*nods* The springs hold well this spring, friend.") as srv:
         for label in ("base", "sft"):
-            res = CliRunner().invoke(main, ["eval", "--model", srv.base_url, "--model-name", "m", "--run", str(run),
-                                            "--label", label, "--questions", "1", "--interviews", "0"])
+            res = CliRunner().invoke(
+                main,
+                [
+                    "eval",
+                    "--model",
+                    srv.base_url,
+                    "--model-name",
+                    "m",
+                    "--run",
+                    str(run),
+                    "--label",
+                    label,
+                    "--questions",
+                    "1",
+                    "--interviews",
+                    "0",
+                ],
+            )
             assert res.exit_code == 0, res.output
-    res = CliRunner().invoke(main, ["eval", "compare", str(run / "eval" / "base"), str(run / "eval" / "sft"),
-                                    "--out", str(run / "eval" / "compare")])
+    res = CliRunner().invoke(
+        main,
+        [
+            "eval",
+            "compare",
+            str(run / "eval" / "base"),
+            str(run / "eval" / "sft"),
+            "--out",
+            str(run / "eval" / "compare"),
+        ],
+    )
     assert res.exit_code == 0, res.output

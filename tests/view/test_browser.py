@@ -17,8 +17,9 @@ from factory.view.page import collect
 from tests.view import browser
 from tests.view.browser import Browser, Dom, dump_dom
 
-pytestmark = pytest.mark.skipif(browser.CHROMIUM is None,
-                                reason="needs Debian's chromium package (apt-get install -y chromium)")
+pytestmark = pytest.mark.skipif(
+    browser.CHROMIUM is None, reason="needs Debian's chromium package (apt-get install -y chromium)"
+)
 
 LINE = "It really depends. In conclusion, it's important to remember the craft."  # mockrun.py's hedging line
 
@@ -71,26 +72,40 @@ async def _controls(page: Path, profile: Path, shot: Path) -> dict:
         await b.open(page.resolve().as_uri())
         seen = {"all": await b.js("document.querySelectorAll('article.sample').length")}
         await b.choose("f-type", "persona_session")
-        seen["persona"] = await b.js("[...document.querySelectorAll('article.sample')].map(a => a.dataset.type)")
+        seen["persona"] = await b.js(
+            "[...document.querySelectorAll('article.sample')].map(a => a.dataset.type)"
+        )
         await b.choose("f-archetype", "flirt")
-        seen["flirt"] = await b.js("[...document.querySelectorAll('article.sample')].map(a => a.dataset.archetype)")
+        seen["flirt"] = await b.js(
+            "[...document.querySelectorAll('article.sample')].map(a => a.dataset.archetype)"
+        )
         seen["hash"] = await b.js("location.hash")
-        await b.js("(() => { const q = document.getElementById('f-q'); q.value = 'no such words anywhere';"
-                   " q.dispatchEvent(new Event('input')); })()")
+        await b.js(
+            "(() => { const q = document.getElementById('f-q'); q.value = 'no such words anywhere';"
+            " q.dispatchEvent(new Event('input')); })()"
+        )
         seen["searched"] = await b.js("document.getElementById('match-count').textContent")
         await b.set_hash("status=kept")
-        seen["kept"] = await b.js("[...document.querySelectorAll('article.sample')].map(a => a.dataset.status)")
+        seen["kept"] = await b.js(
+            "[...document.querySelectorAll('article.sample')].map(a => a.dataset.status)"
+        )
         seen["query"] = await b.js("document.getElementById('f-q').value")
         await b.set_hash("type=protection")
         await b.js("document.querySelector('nav a[data-go=gate]').click()")
-        seen["after_menu"] = await b.js("[location.hash, new Set([...document.querySelectorAll('article.sample')]"
-                                        ".map(a => a.dataset.type)).size, window.scrollY > 0]")
+        seen["after_menu"] = await b.js(
+            "[location.hash, new Set([...document.querySelectorAll('article.sample')]"
+            ".map(a => a.dataset.type)).size, window.scrollY > 0]"
+        )
         await b.set_hash("")
         seen["charts"] = await b.js("[...document.querySelectorAll('img.chart')].map(i => i.naturalWidth)")
         seen["cards"] = await b.js("document.querySelectorAll('#cards .card').length")
-        seen["pairs"] = await b.js("[...document.querySelectorAll('.pair')].map(p => "
-                                   "[p.querySelector('.side.chosen').textContent, p.querySelector('.side.rejected').textContent])")
-        seen["funnel"] = await b.js("[...document.querySelectorAll('#funnel-table tr[data-stage]')].map(r => r.dataset.stage)")
+        seen["pairs"] = await b.js(
+            "[...document.querySelectorAll('.pair')].map(p => "
+            "[p.querySelector('.side.chosen').textContent, p.querySelector('.side.rejected').textContent])"
+        )
+        seen["funnel"] = await b.js(
+            "[...document.querySelectorAll('#funnel-table tr[data-stage]')].map(r => r.dataset.stage)"
+        )
         await b.screenshot(shot)
     return seen
 
@@ -107,13 +122,19 @@ def test_the_controls_filter_as_a_person_clicks_them(pages, runs, tmp_path, arti
     assert seen["hash"] == "#type=persona_session&archetype=flirt"
     assert seen["searched"] == "0 samples match"
     assert seen["after_menu"] == ["#type=protection", 1, True]  # the menu scrolls, the filter stays
-    assert seen["kept"] == ["kept"] * sum(s["status"] == "kept" for s in data["samples"]) and seen["query"] == ""
-    assert len(seen["charts"]) == 3 and all(w > 100 for w in seen["charts"])  # base, sft, compare: decoded PNGs
+    assert (
+        seen["kept"] == ["kept"] * sum(s["status"] == "kept" for s in data["samples"]) and seen["query"] == ""
+    )
+    assert len(seen["charts"]) == 3 and all(
+        w > 100 for w in seen["charts"]
+    )  # base, sft, compare: decoded PNGs
     assert seen["cards"] == data["cards_total"] > 0
     pairs = [json.loads(x) for x in (runs["en"] / "preferences.jsonl").read_text().splitlines()]
     assert len(seen["pairs"]) == len(pairs)
-    assert seen["pairs"][0] == ["chosen" + pairs[0]["chosen"]["content"],
-                                "rejected: " + pairs[0]["rejected_kind"] + pairs[0]["rejected"]["content"]]
+    assert seen["pairs"][0] == [
+        "chosen" + pairs[0]["chosen"]["content"],
+        "rejected: " + pairs[0]["rejected_kind"] + pairs[0]["rejected"]["content"],
+    ]
     assert seen["funnel"][:2] == ["scenes", "interactions"] and "quality gate" in seen["funnel"]
     assert shot.stat().st_size > 50_000
     print(f"screenshot: {shot}")
@@ -129,8 +150,12 @@ def _cjk_families() -> set[str]:
 async def _chinese(page: Path, profile: Path, shot: Path) -> dict:
     async with Browser(profile) as b:
         await b.open(page.resolve().as_uri() + "#lang=zh&status=rejected&rule=blacklist.hedging")
-        seen = {"langs": await b.js("[...document.querySelectorAll('article.sample')].map(a => a.lang)"),
-                "marks": await b.js("[...document.querySelectorAll('article.sample mark')].map(m => m.textContent)")}
+        seen = {
+            "langs": await b.js("[...document.querySelectorAll('article.sample')].map(a => a.lang)"),
+            "marks": await b.js(
+                "[...document.querySelectorAll('article.sample mark')].map(m => m.textContent)"
+            ),
+        }
         await b.send("DOM.enable")
         await b.send("CSS.enable")
         root = (await b.send("DOM.getDocument"))["root"]["nodeId"]
@@ -157,8 +182,10 @@ def test_chinese_renders_with_a_cjk_font(pages, runs, tmp_path, artifacts):
     print(f"screenshot: {shot}")
 
 
-HOSTILE = ("</script><img src=x onerror=\"document.body.setAttribute('data-pwned','img')\">"
-           "<script>document.body.setAttribute('data-pwned','script')</script>")
+HOSTILE = (
+    "</script><img src=x onerror=\"document.body.setAttribute('data-pwned','img')\">"
+    "<script>document.body.setAttribute('data-pwned','script')</script>"
+)
 
 
 def test_model_output_is_shown_as_text_and_never_runs(runs, tmp_path):
@@ -166,7 +193,9 @@ def test_model_output_is_shown_as_text_and_never_runs(runs, tmp_path):
     kept = [json.loads(x) for x in (run / "kept.jsonl").read_text(encoding="utf-8").splitlines()]
     kept[0]["messages"][-1]["content"] = HOSTILE
     kept[0]["character"] = HOSTILE
-    (run / "kept.jsonl").write_text("".join(json.dumps(k, ensure_ascii=False) + "\n" for k in kept), encoding="utf-8")
+    (run / "kept.jsonl").write_text(
+        "".join(json.dumps(k, ensure_ascii=False) + "\n" for k in kept), encoding="utf-8"
+    )
     page = build_view(run)
     html = dump_dom(page.resolve().as_uri() + "#status=kept")
     dom = Dom(html)

@@ -50,24 +50,34 @@ def test_every_sample_once_with_its_verdict_and_the_span_located(runs):
     assert hedging
     for s in hedging:
         m = s["mark"]
-        assert s["messages"][m["message"]]["content"][m["start"]:m["end"]] == s["span"]
-        assert s["span"] and s["span"] in "It really depends. In conclusion, it's important to remember the craft."
+        assert s["messages"][m["message"]]["content"][m["start"] : m["end"]] == s["span"]
+        assert (
+            s["span"]
+            and s["span"] in "It really depends. In conclusion, it's important to remember the craft."
+        )
         assert s["explanation"] == "hedging filler in a character line"
     flagged = [s for s in data["samples"] if s.get("flags")]
     assert flagged and {s["status"] for s in flagged} == {"kept"}
     for s in flagged:
         for f in s["flags"]:
             m = f["mark"]
-            assert s["messages"][m["message"]]["content"][m["start"]:m["end"]] == "What about you?"
+            assert s["messages"][m["message"]]["content"][m["start"] : m["end"]] == "What about you?"
     # pattern caps report the phrase normalised ("no i won t do that"): matched word by word
     ngram = next(s for s in data["samples"] if s.get("rule") == "pattern.ngram")
     m = ngram["mark"]
-    assert ngram["messages"][m["message"]]["content"][m["start"]:m["end"]].lower().startswith("no. i won't do that")
+    assert (
+        ngram["messages"][m["message"]]["content"][m["start"] : m["end"]]
+        .lower()
+        .startswith("no. i won't do that")
+    )
 
 
 def test_locate_prefers_the_reported_turn_and_gives_up_honestly():
-    msgs = [{"role": "user", "content": "it depends"}, {"role": "assistant", "content": "Well, it depends."},
-            {"role": "assistant", "content": "It depends on the weather."}]
+    msgs = [
+        {"role": "user", "content": "it depends"},
+        {"role": "assistant", "content": "Well, it depends."},
+        {"role": "assistant", "content": "It depends on the weather."},
+    ]
     assert _locate("it depends", msgs, 2) == {"message": 2, "start": 0, "end": 10}
     assert _locate("it depends", msgs, None) == {"message": 1, "start": 6, "end": 16}
     assert _locate("nothing like this", msgs, 1) is None
@@ -113,14 +123,20 @@ def test_cli_writes_the_page_and_refuses_what_is_not_a_run(runs, tmp_path):
     assert "written: " in res.output and str(run / "view.html") in res.output
     data = json.loads(re.search(r'id="factory-data">(.*?)</script>', page, re.S).group(1))
     assert data["run"]["character"] == "苏轼" and data["samples"]
-    res = CliRunner().invoke(main, ["view", str(run), "--out", str(tmp_path / "elsewhere" / "v.html"), "--cap", "1"])
+    res = CliRunner().invoke(
+        main, ["view", str(run), "--out", str(tmp_path / "elsewhere" / "v.html"), "--cap", "1"]
+    )
     assert res.exit_code == 0 and not (run / "view.html.tmp").exists()
     small = (tmp_path / "elsewhere" / "v.html").read_text(encoding="utf-8")
     data = json.loads(re.search(r'id="factory-data">(.*?)</script>', small, re.S).group(1))
-    assert data["sample_counts"]["cap"] == 1 and data["sample_counts"]["shown"] < data["sample_counts"]["total"]
+    assert (
+        data["sample_counts"]["cap"] == 1 and data["sample_counts"]["shown"] < data["sample_counts"]["total"]
+    )
 
     res = CliRunner().invoke(main, ["view", str(tmp_path / "missing")])
-    assert res.exit_code == 2 and res.output.strip() == f"error: {tmp_path / 'missing'}: no such run directory"
+    assert (
+        res.exit_code == 2 and res.output.strip() == f"error: {tmp_path / 'missing'}: no such run directory"
+    )
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("my notes")
@@ -167,7 +183,9 @@ def test_a_secret_in_the_data_stays_off_the_page(runs, tmp_path, monkeypatch):
     monkeypatch.setenv("VIEW_TEST_API_KEY", secret)
     kept = lines(run / "kept.jsonl")
     kept[0]["messages"][-1]["content"] = f"my key is {secret}"
-    (run / "kept.jsonl").write_text("".join(json.dumps(k, ensure_ascii=False) + "\n" for k in kept), encoding="utf-8")
+    (run / "kept.jsonl").write_text(
+        "".join(json.dumps(k, ensure_ascii=False) + "\n" for k in kept), encoding="utf-8"
+    )
     page = build_view(run).read_text(encoding="utf-8")
     assert secret not in page and "my key is ***" in page
 
@@ -175,8 +193,19 @@ def test_a_secret_in_the_data_stays_off_the_page(runs, tmp_path, monkeypatch):
 def test_records_that_were_not_samples_are_counted_with_why(runs, tmp_path):
     run = shutil.copytree(runs["zh"], tmp_path / "bad-lines")
     with (run / "rejected.jsonl").open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps({"id": "line-7", "stage": "quality", "rule": "format.invalid_record",
-                             "detail": "samples.jsonl line 7: not JSON", "sample": None}) + "\n")
+        fh.write(
+            json.dumps(
+                {
+                    "id": "line-7",
+                    "stage": "quality",
+                    "rule": "format.invalid_record",
+                    "detail": "samples.jsonl line 7: not JSON",
+                    "sample": None,
+                }
+            )
+            + "\n"
+        )
     counts = collect(run)["sample_counts"]
-    assert counts["unreadable"] == [{"id": "line-7", "rule": "format.invalid_record",
-                                     "detail": "samples.jsonl line 7: not JSON"}]
+    assert counts["unreadable"] == [
+        {"id": "line-7", "rule": "format.invalid_record", "detail": "samples.jsonl line 7: not JSON"}
+    ]

@@ -17,13 +17,24 @@ from factory.stages.book.records import BookChunk, Plot, PlotCharacter
 def _join(a: Plot, b: Plot, language: str) -> Plot:
     people: dict[str, PlotCharacter] = {p.name: p for p in a.characters}
     for p in b.characters:  # the later state is the state at the end of the joined plot
-        people[p.name] = p if p.name not in people else PlotCharacter(
-            name=p.name, state=p.state or people[p.name].state, motivation=people[p.name].motivation or p.motivation)
-    return a.model_copy(update={
-        "chunk_ids": [*a.chunk_ids, *b.chunk_ids],
-        "summary": punctuation(language).space.join(s for s in (a.summary, b.summary) if s),
-        "last_sentence": b.last_sentence, "characters": list(people.values()),
-        "conversations": [*a.conversations, *b.conversations]})
+        people[p.name] = (
+            p
+            if p.name not in people
+            else PlotCharacter(
+                name=p.name,
+                state=p.state or people[p.name].state,
+                motivation=people[p.name].motivation or p.motivation,
+            )
+        )
+    return a.model_copy(
+        update={
+            "chunk_ids": [*a.chunk_ids, *b.chunk_ids],
+            "summary": punctuation(language).space.join(s for s in (a.summary, b.summary) if s),
+            "last_sentence": b.last_sentence,
+            "characters": list(people.values()),
+            "conversations": [*a.conversations, *b.conversations],
+        }
+    )
 
 
 def joined_plots(plots: list[Plot], chunks: dict[str, BookChunk], language: str = "en") -> list[Plot]:
@@ -46,7 +57,9 @@ def load_plots(ctx: RunContext) -> list[Plot]:
     from factory.stages.book.reader import load_book_chunks  # noqa: PLC0415 - keeps this module light
 
     chunks = {c.id: c for c in load_book_chunks(ctx)}
-    return joined_plots([Plot.model_validate(o) for o in ctx.run.records("book_extract")], chunks, ctx.language)
+    return joined_plots(
+        [Plot.model_validate(o) for o in ctx.run.records("book_extract")], chunks, ctx.language
+    )
 
 
 def targets(ctx: RunContext, plots: list[Plot]) -> list[str]:
@@ -54,7 +67,8 @@ def targets(ctx: RunContext, plots: list[Plot]) -> list[str]:
     cfg = ctx.recipe.book
     chosen = list(dict.fromkeys(cfg.canonical(c) for c in cfg.characters))
     if cfg.top:
-        turns = Counter(t.speaker for p in plots for c in p.conversations for t in c.turns
-                        if t.speaker != "environment")
+        turns = Counter(
+            t.speaker for p in plots for c in p.conversations for t in c.turns if t.speaker != "environment"
+        )
         chosen += [name for name, _ in turns.most_common() if name not in chosen][: cfg.top]
     return chosen

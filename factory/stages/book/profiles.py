@@ -52,12 +52,20 @@ def build_requests(ctx: RunContext, plots: list[Plot]) -> list[Request]:
     reqs = []
     for name, ch, seen in wanted(plots, targets(ctx, plots)):
         story = story_so_far(plots, ch, name, ctx.language)
-        reqs.append(Request(id=make_id("req-bpr", name, ch, [p.id for p in seen], ctx.language),
-                            messages=render("book_profile", ctx.language, character=name, story=story),
-                            schema={"type": "object", "properties": {"profile": bounded_string(1500)},
-                                    "required": ["profile"]},
-                            parse=parse_profile, params={"max_tokens": 600},
-                            meta={"character": name, "chapter": ch, "plot_ids": [p.id for p in seen], "story": story}))
+        reqs.append(
+            Request(
+                id=make_id("req-bpr", name, ch, [p.id for p in seen], ctx.language),
+                messages=render("book_profile", ctx.language, character=name, story=story),
+                schema={
+                    "type": "object",
+                    "properties": {"profile": bounded_string(1500)},
+                    "required": ["profile"],
+                },
+                parse=parse_profile,
+                params={"max_tokens": 600},
+                meta={"character": name, "chapter": ch, "plot_ids": [p.id for p in seen], "story": story},
+            )
+        )
     return reqs
 
 
@@ -69,18 +77,39 @@ async def run(ctx: RunContext) -> None:
         m = res.request.meta
         found = leaks(res.value, chunks, m["chapter"], allowed=m["story"] + " " + m["character"])
         if len(found) >= LEAK_LIMIT:
-            ctx.run.record_failure(NAME, make_id("vrf", res.request.id), "profile_knows_later",
-                                   f"{m['character']} before chapter {m['chapter']}: {', '.join(found[:8])}")
+            ctx.run.record_failure(
+                NAME,
+                make_id("vrf", res.request.id),
+                "profile_knows_later",
+                f"{m['character']} before chapter {m['chapter']}: {', '.join(found[:8])}",
+            )
             return []
-        return [BookProfile(id=make_id("bpr", m["character"], m["chapter"], res.request.id), character=m["character"],
-                            chapter=m["chapter"], text=res.value, plot_ids=m["plot_ids"])]
+        return [
+            BookProfile(
+                id=make_id("bpr", m["character"], m["chapter"], res.request.id),
+                character=m["character"],
+                chapter=m["chapter"],
+                text=res.value,
+                plot_ids=m["plot_ids"],
+            )
+        ]
 
     outcome = await execute(ctx, NAME, build_requests(ctx, plots), to_records)
-    dropped = sum(1 for f in ctx.run.failures() if f["stage"] == NAME and f["reason"] == "profile_knows_later")
+    dropped = sum(
+        1 for f in ctx.run.failures() if f["stage"] == NAME and f["reason"] == "profile_knows_later"
+    )
     ctx.drop("book_profile_knows_later", dropped, set_to=True)
     ctx.log(f"book_profiles: {outcome['written']} written, {dropped} knew too much")
 
 
-STAGE = Stage(NAME, run, switch="book", needs=("book_extract",), makes=(NAME,), order=22, empty_ok=True,
-              when=lambda recipe: recipe.book is not None and recipe.book.profiles,
-              help="each character's profile per chapter, from the plots before it only (the knowledge boundary)")
+STAGE = Stage(
+    NAME,
+    run,
+    switch="book",
+    needs=("book_extract",),
+    makes=(NAME,),
+    order=22,
+    empty_ok=True,
+    when=lambda recipe: recipe.book is not None and recipe.book.profiles,
+    help="each character's profile per chapter, from the plots before it only (the knowledge boundary)",
+)

@@ -59,15 +59,34 @@ def build_requests(ctx: RunContext, plots: list[Plot]) -> list[Request]:
         for ch, asker, later in asks(plots, name, ctx.recipe.book.boundary):
             story = story_so_far(plots, ch + 1, name, ctx.language)
             for event in later:
-                reqs.append(Request(
-                    id=make_id("req-bbd", name, ch, event.id, ctx.language),
-                    messages=render("book_boundary", ctx.language, character=name, asker=asker, story=story,
-                                    later=event.summary, convention=convention(ctx.language)),
-                    schema={"type": "object", "properties": {"question": bounded_string(400),
-                                                             "answer": bounded_string(800)},
-                            "required": ["question", "answer"]},
-                    parse=parse_qa, params={"max_tokens": 500},
-                    meta={"character": name, "chapter": ch, "asker": asker, "later": event.id, "story": story}))
+                reqs.append(
+                    Request(
+                        id=make_id("req-bbd", name, ch, event.id, ctx.language),
+                        messages=render(
+                            "book_boundary",
+                            ctx.language,
+                            character=name,
+                            asker=asker,
+                            story=story,
+                            later=event.summary,
+                            convention=convention(ctx.language),
+                        ),
+                        schema={
+                            "type": "object",
+                            "properties": {"question": bounded_string(400), "answer": bounded_string(800)},
+                            "required": ["question", "answer"],
+                        },
+                        parse=parse_qa,
+                        params={"max_tokens": 500},
+                        meta={
+                            "character": name,
+                            "chapter": ch,
+                            "asker": asker,
+                            "later": event.id,
+                            "story": story,
+                        },
+                    )
+                )
     return reqs
 
 
@@ -77,13 +96,27 @@ async def run(ctx: RunContext) -> None:
 
     def to_records(res: Result) -> list[BoundaryQA]:
         m, qa = res.request.meta, res.value
-        found = leaks(qa["answer"], chunks, m["chapter"] + 1, allowed=f"{m['story']} {qa['question']} {m['asker']}")
+        found = leaks(
+            qa["answer"], chunks, m["chapter"] + 1, allowed=f"{m['story']} {qa['question']} {m['asker']}"
+        )
         if len(found) >= LEAK_LIMIT:
-            ctx.run.record_failure(NAME, make_id("vrf", res.request.id), "answer_knows_later",
-                                   f"{m['character']} after chapter {m['chapter']}: {', '.join(found[:8])}")
+            ctx.run.record_failure(
+                NAME,
+                make_id("vrf", res.request.id),
+                "answer_knows_later",
+                f"{m['character']} after chapter {m['chapter']}: {', '.join(found[:8])}",
+            )
             return []
-        return [BoundaryQA(id=make_id("bqa", res.request.id), character=m["character"], chapter=m["chapter"],
-                           later_plot_id=m["later"], asker=m["asker"], **qa)]
+        return [
+            BoundaryQA(
+                id=make_id("bqa", res.request.id),
+                character=m["character"],
+                chapter=m["chapter"],
+                later_plot_id=m["later"],
+                asker=m["asker"],
+                **qa,
+            )
+        ]
 
     outcome = await execute(ctx, NAME, build_requests(ctx, plots), to_records)
     dropped = sum(1 for f in ctx.run.failures() if f["stage"] == NAME and f["reason"] == "answer_knows_later")
@@ -91,6 +124,14 @@ async def run(ctx: RunContext) -> None:
     ctx.log(f"book_boundary: {outcome['written']} written, {dropped} knew too much")
 
 
-STAGE = Stage(NAME, run, switch="book", needs=("book_extract",), makes=(NAME,), order=23, empty_ok=True,
-              when=lambda recipe: recipe.book is not None and recipe.book.boundary > 0,
-              help="questions about later events, answered in character as not yet known (TimeChara-style)")
+STAGE = Stage(
+    NAME,
+    run,
+    switch="book",
+    needs=("book_extract",),
+    makes=(NAME,),
+    order=23,
+    empty_ok=True,
+    when=lambda recipe: recipe.book is not None and recipe.book.boundary > 0,
+    help="questions about later events, answered in character as not yet known (TimeChara-style)",
+)

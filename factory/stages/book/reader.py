@@ -24,30 +24,79 @@ NAME = "book_chunks"
 class BookConfig(Strict):
     """A book or script to extract real scenes from (the book route: CoSER-style given-circumstance acting)."""
 
-    file: Path = Field(description="The book or script (UTF-8 plain text or Markdown), relative to the recipe.")
-    characters: list[str] = Field(default_factory=list, max_length=100,
-                                  description="The characters to train, by the name the book uses.")
-    top: int | None = Field(None, ge=1, le=100, description="Or: train the N characters with the most "
-                            "verified turns (added to `characters`).")
-    aliases: dict[str, list[str]] = Field(default_factory=dict, description="Other names a character goes by "
-                                          "in the book (`Tobias: [Toby]`); speakers are mapped to the first name.")
-    max_tokens: int = Field(1200, ge=100, le=100_000, description="A chunk's bound; whole scenes are packed up to "
-                            "it, and only a longer scene is cut (its plots are joined again).")
-    quote_threshold: float = Field(90.0, ge=0, le=100, description="rapidfuzz partial_ratio a speech must reach "
-                                   "against the chunk's quoted spans to be kept.")
-    citation_threshold: float = Field(85.0, ge=0, le=100, description="partial_ratio a plot's cited first and "
-                                      "last sentence must reach against the chunk.")
-    narration_share: float = Field(0.5, ge=0, le=1, description="Share of an action's or thought's content "
-                                   "words that must occur in the chunk.")
-    min_turns: int = Field(2, ge=1, le=100, description="A conversation with fewer verified turns is dropped.")
-    thoughts: list[bool] = Field([True], min_length=1, max_length=2, description="Sample variants: with "
-                                 "(true) and/or without (false) the character's thoughts; labelled `thoughts`.")
-    motivation: list[bool] = Field([True], min_length=1, max_length=2, description="Sample variants: with "
-                                   "and/or without the character's motivation in the system prompt.")
-    profiles: bool = Field(True, description="Build each character's profile per chapter from the plots before "
-                           "it (a model call each); off: the scene and state alone.")
-    boundary: int = Field(1, ge=0, le=20, description="Knowledge-boundary questions per character and chapter: "
-                          "someone asks about a later event, the character answers not knowing it (0: none).")
+    file: Path = Field(
+        description="The book or script (UTF-8 plain text or Markdown), relative to the recipe."
+    )
+    characters: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="The characters to train, by the name the book uses.",
+    )
+    top: int | None = Field(
+        None,
+        ge=1,
+        le=100,
+        description="Or: train the N characters with the most verified turns (added to `characters`).",
+    )
+    aliases: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Other names a character goes by "
+        "in the book (`Tobias: [Toby]`); speakers are mapped to the first name.",
+    )
+    max_tokens: int = Field(
+        1200,
+        ge=100,
+        le=100_000,
+        description="A chunk's bound; whole scenes are packed up to "
+        "it, and only a longer scene is cut (its plots are joined again).",
+    )
+    quote_threshold: float = Field(
+        90.0,
+        ge=0,
+        le=100,
+        description="rapidfuzz partial_ratio a speech must reach "
+        "against the chunk's quoted spans to be kept.",
+    )
+    citation_threshold: float = Field(
+        85.0,
+        ge=0,
+        le=100,
+        description="partial_ratio a plot's cited first and last sentence must reach against the chunk.",
+    )
+    narration_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of an action's or thought's content words that must occur in the chunk.",
+    )
+    min_turns: int = Field(
+        2, ge=1, le=100, description="A conversation with fewer verified turns is dropped."
+    )
+    thoughts: list[bool] = Field(
+        [True],
+        min_length=1,
+        max_length=2,
+        description="Sample variants: with "
+        "(true) and/or without (false) the character's thoughts; labelled `thoughts`.",
+    )
+    motivation: list[bool] = Field(
+        [True],
+        min_length=1,
+        max_length=2,
+        description="Sample variants: with and/or without the character's motivation in the system prompt.",
+    )
+    profiles: bool = Field(
+        True,
+        description="Build each character's profile per chapter from the plots before "
+        "it (a model call each); off: the scene and state alone.",
+    )
+    boundary: int = Field(
+        1,
+        ge=0,
+        le=20,
+        description="Knowledge-boundary questions per character and chapter: "
+        "someone asks about a later event, the character answers not knowing it (0: none).",
+    )
     max_reply_tokens: int = Field(1500, ge=64, le=32_000, description="max_tokens of an extraction reply.")
 
     @model_validator(mode="after")
@@ -81,15 +130,35 @@ async def run(ctx: RunContext) -> None:
     cfg = ctx.recipe.book
     book = read_book(cfg.file)
     pieces = chunk_book(book, cfg.max_tokens)
-    chunks = [BookChunk(id=make_id("bch", cfg.file.name, p.chapter, p.scenes, p.text), text=p.text,
-                        chapter=p.chapter, chapter_title=p.chapter_title, scenes=p.scenes, cut=p.cut, index=i,
-                        source=f"book:{cfg.file.name}#{p.chapter_title}") for i, p in enumerate(pieces)]
+    chunks = [
+        BookChunk(
+            id=make_id("bch", cfg.file.name, p.chapter, p.scenes, p.text),
+            text=p.text,
+            chapter=p.chapter,
+            chapter_title=p.chapter_title,
+            scenes=p.scenes,
+            cut=p.cut,
+            index=i,
+            source=f"book:{cfg.file.name}#{p.chapter_title}",
+        )
+        for i, p in enumerate(pieces)
+    ]
     if not chunks:
         raise RecipeError(f"book.file: {cfg.file}: no text")
     write_jsonl_atomic(ctx.run.stage_file(NAME), chunks)
-    ctx.log(f"book_chunks: {len(chunks)} from {len(book.chapters)} chapters of {book.title!r}"
-            + (" (a script)" if book.script else ""))
+    ctx.log(
+        f"book_chunks: {len(chunks)} from {len(book.chapters)} chapters of {book.title!r}"
+        + (" (a script)" if book.script else "")
+    )
 
 
-STAGE = Stage(NAME, run, blocks=(Block("book", BookConfig),), switch="book", makes=(NAME,), order=11,
-              fails_empty=(), help="a book or script cut into chunks at scene ends (no model)")
+STAGE = Stage(
+    NAME,
+    run,
+    blocks=(Block("book", BookConfig),),
+    switch="book",
+    makes=(NAME,),
+    order=11,
+    fails_empty=(),
+    help="a book or script cut into chunks at scene ends (no model)",
+)

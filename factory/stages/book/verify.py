@@ -21,12 +21,55 @@ from rapidfuzz.utils import default_process
 
 from factory.lang import HAN_RE, QUOTE_PAIRS, has_han
 
-_QUOTES = re.compile("|".join(f"{re.escape(a)}([^{re.escape(b)}\\n]*){re.escape(b)}" for a, b in QUOTE_PAIRS.items()))
-_SCRIPT_NAME = re.compile(r"^\s*[A-Z][A-Z .'\-]{1,40}(?:\([^)]*\))?\s*[:：]\s*|^\s*[\u4e00-\u9fff]{1,6}\s*[:：]\s*")
+_QUOTES = re.compile(
+    "|".join(f"{re.escape(a)}([^{re.escape(b)}\\n]*){re.escape(b)}" for a, b in QUOTE_PAIRS.items())
+)
+_SCRIPT_NAME = re.compile(
+    r"^\s*[A-Z][A-Z .'\-]{1,40}(?:\([^)]*\))?\s*[:：]\s*|^\s*[\u4e00-\u9fff]{1,6}\s*[:：]\s*"
+)
 _WORD = re.compile(r"[A-Za-z][A-Za-z']{2,}")
-_STOP = {"the", "and", "her", "his", "she", "him", "they", "them", "was", "were", "with", "that", "this", "from",
-         "for", "not", "but", "had", "has", "have", "are", "into", "onto", "then", "than", "their", "there",
-         "what", "when", "who", "would", "could", "about", "again", "over", "under", "out", "all", "its", "one"}
+_STOP = {
+    "the",
+    "and",
+    "her",
+    "his",
+    "she",
+    "him",
+    "they",
+    "them",
+    "was",
+    "were",
+    "with",
+    "that",
+    "this",
+    "from",
+    "for",
+    "not",
+    "but",
+    "had",
+    "has",
+    "have",
+    "are",
+    "into",
+    "onto",
+    "then",
+    "than",
+    "their",
+    "there",
+    "what",
+    "when",
+    "who",
+    "would",
+    "could",
+    "about",
+    "again",
+    "over",
+    "under",
+    "out",
+    "all",
+    "its",
+    "one",
+}
 
 
 @dataclass(frozen=True)

@@ -33,22 +33,66 @@ NAME = "grounding"
 class GroundingConfig(Strict):
     """A judge checks the character's factual claims in each script against its profile chunks."""
 
-    enabled: bool = Field(True, description="false: the block stays but the stage is off (handy with `--set`).")
-    include_protection: bool = Field(False, description="Check protection scripts too (their replies are "
-                                     "refusals: it adds little).")
+    enabled: bool = Field(
+        True, description="false: the block stays but the stage is off (handy with `--set`)."
+    )
+    include_protection: bool = Field(
+        False, description="Check protection scripts too (their replies are refusals: it adds little)."
+    )
     max_claims: int = Field(6, ge=1, le=20, description="Most claims the judge lists per script.")
-    max_tokens: int = Field(512, ge=64, le=MAX_TOKENS, description="Judge reply tokens per request; never above "
-                            "the judge's max_tokens.")
-_TRUE = {"true", "yes", "y", "supported", "support", "consistent", "correct", "1", "是", "对", "支持", "符合", "有依据"}
-_FALSE = {"false", "no", "n", "unsupported", "not supported", "contradicted", "contradicts", "incorrect", "0",
-          "否", "不", "不支持", "不符合", "矛盾", "无依据"}
+    max_tokens: int = Field(
+        512,
+        ge=64,
+        le=MAX_TOKENS,
+        description="Judge reply tokens per request; never above the judge's max_tokens.",
+    )
+
+
+_TRUE = {
+    "true",
+    "yes",
+    "y",
+    "supported",
+    "support",
+    "consistent",
+    "correct",
+    "1",
+    "是",
+    "对",
+    "支持",
+    "符合",
+    "有依据",
+}
+_FALSE = {
+    "false",
+    "no",
+    "n",
+    "unsupported",
+    "not supported",
+    "contradicted",
+    "contradicts",
+    "incorrect",
+    "0",
+    "否",
+    "不",
+    "不支持",
+    "不符合",
+    "矛盾",
+    "无依据",
+}
 
 
 def claims_schema(max_claims: int) -> dict:
-    item = {"type": "object", "properties": {"claim": bounded_string(200), "supported": {"type": "boolean"}},
-            "required": ["claim", "supported"]}
-    return {"type": "object", "properties": {"claims": {"type": "array", "items": item, "maxItems": max_claims}},
-            "required": ["claims"]}
+    item = {
+        "type": "object",
+        "properties": {"claim": bounded_string(200), "supported": {"type": "boolean"}},
+        "required": ["claim", "supported"],
+    }
+    return {
+        "type": "object",
+        "properties": {"claims": {"type": "array", "items": item, "maxItems": max_claims}},
+        "required": ["claims"],
+    }
 
 
 def _supported(value: object) -> bool | None:
@@ -71,14 +115,23 @@ def parse_claims(max_claims: int):
         claims = []
         for it in items[:max_claims]:
             claim = text_field(it, "claim", "statement", "fact", "text", limit=300)
-            verdict = next((v for v in (_supported(it.get(k)) for k in ("supported", "verdict", "support",
-                                                                         "is_supported", "grounded"))
-                            if v is not None), None)
+            verdict = next(
+                (
+                    v
+                    for v in (
+                        _supported(it.get(k))
+                        for k in ("supported", "verdict", "support", "is_supported", "grounded")
+                    )
+                    if v is not None
+                ),
+                None,
+            )
             if claim and verdict is not None:
                 claims.append({"claim": claim, "supported": verdict})
         if items and not claims and any(k for it in items for k in it):
             raise ParseError("claims without a usable supported/unsupported verdict")
         return claims
+
     return parse
 
 
@@ -91,28 +144,49 @@ def script_text(inter: Interaction, language: str) -> str:
     return "\n".join(lines)
 
 
-def build_requests(ctx: RunContext, interactions: list[Interaction], chunks: dict[str, Chunk]) -> list[Request]:
+def build_requests(
+    ctx: RunContext, interactions: list[Interaction], chunks: dict[str, Chunk]
+) -> list[Request]:
     cfg = ctx.recipe.grounding
     requests = []
     for inter in interactions:
         used = [chunks[c] for c in inter.chunk_ids if c in chunks]
-        messages = render("grounding", ctx.language, character=ctx.character,
-                          period=used[0].period if used else "", chunk="\n\n".join(c.text for c in used),
-                          convention=convention(ctx.language), script=script_text(inter, ctx.language),
-                          max_claims=cfg.max_claims)
-        requests.append(Request(id=make_id("req-grd", inter.id, ctx.language), messages=messages,
-                                schema=claims_schema(cfg.max_claims), parse=parse_claims(cfg.max_claims),
-                                params={"max_tokens": ctx.judge_tokens(cfg.max_tokens), "temperature": 0.0},
-                                meta={"interaction_id": inter.id, "scene_id": inter.scene_id}))
+        messages = render(
+            "grounding",
+            ctx.language,
+            character=ctx.character,
+            period=used[0].period if used else "",
+            chunk="\n\n".join(c.text for c in used),
+            convention=convention(ctx.language),
+            script=script_text(inter, ctx.language),
+            max_claims=cfg.max_claims,
+        )
+        requests.append(
+            Request(
+                id=make_id("req-grd", inter.id, ctx.language),
+                messages=messages,
+                schema=claims_schema(cfg.max_claims),
+                parse=parse_claims(cfg.max_claims),
+                params={"max_tokens": ctx.judge_tokens(cfg.max_tokens), "temperature": 0.0},
+                meta={"interaction_id": inter.id, "scene_id": inter.scene_id},
+            )
+        )
     return requests
 
 
 def to_records(res: Result) -> list[dict]:
     meta = res.request.meta
     bad = [c["claim"] for c in res.value if not c["supported"]]
-    return [{"id": make_id("grd", meta["interaction_id"]), "interaction_id": meta["interaction_id"],
-             "scene_id": meta["scene_id"], "supported": not bad, "claims": res.value,
-             "reason": f"unsupported claim: {bad[0]}" if bad else None}]
+    return [
+        {
+            "id": make_id("grd", meta["interaction_id"]),
+            "interaction_id": meta["interaction_id"],
+            "scene_id": meta["scene_id"],
+            "supported": not bad,
+            "claims": res.value,
+            "reason": f"unsupported claim: {bad[0]}" if bad else None,
+        }
+    ]
 
 
 def verdicts(ctx: RunContext) -> dict[str, dict]:
@@ -130,7 +204,9 @@ async def run(ctx: RunContext) -> GroundingReport:
     chunks = load_chunks(ctx)
     stages = ["interactions"] + (["protection"] if ctx.recipe.grounding.include_protection else [])
     interactions = [Interaction.model_validate(o) for st in stages for o in ctx.run.records(st)]
-    outcome = await execute(ctx, NAME, build_requests(ctx, interactions, chunks), to_records, engine=ctx.judge)
+    outcome = await execute(
+        ctx, NAME, build_requests(ctx, interactions, chunks), to_records, engine=ctx.judge
+    )
     ids = {i.id for i in interactions}
     kept = ctx.run.finalize(NAME, keep=lambda objs: [o for o in objs if o["interaction_id"] in ids])
     unsupported = sum(1 for o in kept if not o["supported"])
@@ -138,7 +214,15 @@ async def run(ctx: RunContext) -> GroundingReport:
     return GroundingReport(checked=len(kept), unsupported=unsupported, judge_failed=outcome["failed"])
 
 
-STAGE = Stage(NAME, run, blocks=(Block("grounding", GroundingConfig),), switch="grounding",
-              needs=("interactions", "chunks"), uses=("protection",), makes=(NAME,), order=50,
-              when=lambda recipe: recipe.grounding.enabled,
-              help="a judge checks the character's factual claims against the profile chunks")
+STAGE = Stage(
+    NAME,
+    run,
+    blocks=(Block("grounding", GroundingConfig),),
+    switch="grounding",
+    needs=("interactions", "chunks"),
+    uses=("protection",),
+    makes=(NAME,),
+    order=50,
+    when=lambda recipe: recipe.grounding.enabled,
+    help="a judge checks the character's factual claims against the profile chunks",
+)

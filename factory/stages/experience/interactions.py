@@ -36,11 +36,13 @@ class InteractionsConfig(Strict):
 
     min_turns: int = Field(4, ge=2, le=40, description="Fewest turns in a script (at most `max_turns`).")
     max_turns: int = Field(12, ge=2, le=40, description="Most turns in a script.")
-    max_turn_chars: int | None = Field(None, ge=20, le=2000, description="Longest turn in characters; "
-                                       "unset: 300 (en) / 100 (zh).")
+    max_turn_chars: int | None = Field(
+        None, ge=20, le=2000, description="Longest turn in characters; unset: 300 (en) / 100 (zh)."
+    )
     per_scene: int = Field(1, ge=1, le=20, description="Scripts per scene (`sample_index` tells them apart).")
-    max_tokens: int = Field(1536, ge=64, le=MAX_TOKENS, description="Reply tokens per request; never above "
-                            "backend.max_tokens.")
+    max_tokens: int = Field(
+        1536, ge=64, le=MAX_TOKENS, description="Reply tokens per request; never above backend.max_tokens."
+    )
 
     @model_validator(mode="after")
     def _order(self) -> InteractionsConfig:
@@ -68,50 +70,104 @@ def scene_values(ctx: RunContext, scene: Scene, chunks: dict[str, Chunk]) -> dic
     """The placeholders every scene-script prompt shares."""
     used = [chunks[c] for c in scene.chunk_ids if c in chunks]
     return {
-        "character": ctx.character, "aliases": aliases_text(ctx),
-        "period": used[0].period if used else "", "chunk": "\n\n".join(c.text for c in used),
-        "type": scene.type, "location": scene.location, "time": scene.time,
-        "participants": join_list(scene.participants, ctx.language), "background": scene.background,
+        "character": ctx.character,
+        "aliases": aliases_text(ctx),
+        "period": used[0].period if used else "",
+        "chunk": "\n\n".join(c.text for c in used),
+        "type": scene.type,
+        "location": scene.location,
+        "time": scene.time,
+        "participants": join_list(scene.participants, ctx.language),
+        "background": scene.background,
     }
 
 
 def turn_chars(ctx: RunContext) -> int:
     cfg = ctx.recipe.interactions
-    return (cfg.max_turn_chars if cfg is not None and cfg.max_turn_chars else None) or default_turn_chars(ctx.language)
+    return (cfg.max_turn_chars if cfg is not None and cfg.max_turn_chars else None) or default_turn_chars(
+        ctx.language
+    )
 
 
 def max_tokens(ctx: RunContext, wanted: int) -> int:
     return min(wanted, ctx.recipe.backend.max_tokens)
 
 
-def script_request(ctx: RunContext, *, request_id: str, task: str, scene: Scene, chunks: dict[str, Chunk],
-                   min_turns: int, max_turns: int, tokens: int, index: int = 0,
-                   extra: dict[str, object] | None = None) -> Request:
+def script_request(
+    ctx: RunContext,
+    *,
+    request_id: str,
+    task: str,
+    scene: Scene,
+    chunks: dict[str, Chunk],
+    min_turns: int,
+    max_turns: int,
+    tokens: int,
+    index: int = 0,
+    extra: dict[str, object] | None = None,
+) -> Request:
     chars = turn_chars(ctx)
     speakers = list(dict.fromkeys([*scene.participants, NARRATOR]))
-    messages = render(task, ctx.language, **scene_values(ctx, scene, chunks), min_turns=min_turns,
-                      max_turns=max_turns, max_chars=chars, **(extra or {}))
-    rules = ScriptRules(character=ctx.character, language=ctx.language, participants=scene.participants,
-                        aliases=ctx.recipe.character.aliases, min_turns=min_turns, max_turns=max_turns,
-                        max_chars=chars)
-    return Request(id=request_id, messages=messages, schema=script_schema(speakers, min_turns, max_turns, chars),
-                   parse=script_parser(rules), sample_index=index, params={"max_tokens": max_tokens(ctx, tokens)},
-                   meta={"scene_id": scene.id, "chunk_ids": scene.chunk_ids, "index": index})
+    messages = render(
+        task,
+        ctx.language,
+        **scene_values(ctx, scene, chunks),
+        min_turns=min_turns,
+        max_turns=max_turns,
+        max_chars=chars,
+        **(extra or {}),
+    )
+    rules = ScriptRules(
+        character=ctx.character,
+        language=ctx.language,
+        participants=scene.participants,
+        aliases=ctx.recipe.character.aliases,
+        min_turns=min_turns,
+        max_turns=max_turns,
+        max_chars=chars,
+    )
+    return Request(
+        id=request_id,
+        messages=messages,
+        schema=script_schema(speakers, min_turns, max_turns, chars),
+        parse=script_parser(rules),
+        sample_index=index,
+        params={"max_tokens": max_tokens(ctx, tokens)},
+        meta={"scene_id": scene.id, "chunk_ids": scene.chunk_ids, "index": index},
+    )
 
 
 def build_requests(ctx: RunContext, scenes: list[Scene], chunks: dict[str, Chunk]) -> list[Request]:
     cfg = ctx.recipe.interactions
-    return [script_request(ctx, request_id=make_id("req-int", scene.id, i, ctx.language), task="interactions",
-                           scene=scene, chunks=chunks, min_turns=cfg.min_turns, max_turns=cfg.max_turns,
-                           tokens=cfg.max_tokens, index=i)
-            for scene in scenes for i in range(cfg.per_scene)]
+    return [
+        script_request(
+            ctx,
+            request_id=make_id("req-int", scene.id, i, ctx.language),
+            task="interactions",
+            scene=scene,
+            chunks=chunks,
+            min_turns=cfg.min_turns,
+            max_turns=cfg.max_turns,
+            tokens=cfg.max_tokens,
+            index=i,
+        )
+        for scene in scenes
+        for i in range(cfg.per_scene)
+    ]
 
 
 def to_records(prefix: str):
     def convert(res: Result) -> list[Interaction]:
         meta = res.request.meta
-        return [Interaction(id=make_id(prefix, meta["scene_id"], meta["index"]), scene_id=meta["scene_id"],
-                            chunk_ids=list(meta["chunk_ids"]), turns=res.value)]
+        return [
+            Interaction(
+                id=make_id(prefix, meta["scene_id"], meta["index"]),
+                scene_id=meta["scene_id"],
+                chunk_ids=list(meta["chunk_ids"]),
+                turns=res.value,
+            )
+        ]
+
     return convert
 
 
@@ -124,6 +180,13 @@ async def run(ctx: RunContext) -> None:
     ctx.log(f"interactions: {len(kept)} kept ({outcome['failed']} rejected, reasons in failures.jsonl)")
 
 
-STAGE = Stage(NAME, run, blocks=(Block("interactions", InteractionsConfig, default_on=True),), switch="interactions",
-              needs=("scenes", "chunks"), makes=(NAME,), order=30,
-              help="each scene played out as a script: speech, thoughts, actions of every speaker")
+STAGE = Stage(
+    NAME,
+    run,
+    blocks=(Block("interactions", InteractionsConfig, default_on=True),),
+    switch="interactions",
+    needs=("scenes", "chunks"),
+    makes=(NAME,),
+    order=30,
+    help="each scene played out as a script: speech, thoughts, actions of every speaker",
+)

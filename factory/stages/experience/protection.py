@@ -43,31 +43,55 @@ from factory.stages.shared.parsing import bounded_string, json_items, lower_keys
 NAME = "protection"
 
 
-Subtype = Literal["anachronism", "false_relation", "out_of_expertise", "other_character",
-                  "break_character", "future_spoiler"]
+Subtype = Literal[
+    "anachronism",
+    "false_relation",
+    "out_of_expertise",
+    "other_character",
+    "break_character",
+    "future_spoiler",
+]
 
 
-SUBTYPES: tuple[str, ...] = ("anachronism", "false_relation", "out_of_expertise", "other_character",
-                             "break_character", "future_spoiler")
+SUBTYPES: tuple[str, ...] = (
+    "anachronism",
+    "false_relation",
+    "out_of_expertise",
+    "other_character",
+    "break_character",
+    "future_spoiler",
+)
 
 
 class ProtectionConfig(Strict):
     """Scenes where the character meets what it cannot know (Character-LLM's protective experiences)."""
 
-    share: float = Field(0.1, ge=0, le=1, description="Protection scenes as a share of the planned experience "
-                         "scenes, chunk by chunk.")
+    share: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="Protection scenes as a share of the planned experience scenes, chunk by chunk.",
+    )
     # relative weights per subtype (normalised); a subtype left out gets none
-    quotas: dict[Subtype, float] = Field(default_factory=lambda: dict.fromkeys(SUBTYPES, 1.0),
-                                         description="Relative weight per subtype (normalised, each >= 0); a subtype "
-                                         "left out gets none.")
+    quotas: dict[Subtype, float] = Field(
+        default_factory=lambda: dict.fromkeys(SUBTYPES, 1.0),
+        description="Relative weight per subtype (normalised, each >= 0); a subtype left out gets none.",
+    )
     min_turns: int = Field(3, ge=2, le=40, description="Fewest turns in a script (at most `max_turns`).")
     max_turns: int = Field(8, ge=2, le=40, description="Most turns in a script.")
-    max_tokens: int = Field(1024, ge=64, le=MAX_TOKENS, description="Reply tokens per script request; never above "
-                            "backend.max_tokens.")
+    max_tokens: int = Field(
+        1024,
+        ge=64,
+        le=MAX_TOKENS,
+        description="Reply tokens per script request; never above backend.max_tokens.",
+    )
     # judge: one more request per script asks whether the character reacted as someone who cannot
     # know (kept) or played along / answered as an assistant (left out of the samples)
-    check: Literal["none", "judge"] = Field("none", description="judge: one more request per script asks whether "
-                                            "the character stayed unknowing (kept) or played along (dropped).")
+    check: Literal["none", "judge"] = Field(
+        "none",
+        description="judge: one more request per script asks whether "
+        "the character stayed unknowing (kept) or played along (dropped).",
+    )
 
     @field_validator("quotas")
     @classmethod
@@ -83,6 +107,8 @@ class ProtectionConfig(Strict):
         if self.min_turns > self.max_turns:
             raise ValueError("protection.min_turns: must be <= max_turns")
         return self
+
+
 SCENES = "protection_scenes"
 
 
@@ -128,16 +154,19 @@ def plan(ctx: RunContext, chunks: list[Chunk]) -> list[Slot]:
     else:
         planned = [scenes.per_chunk] * len(chunks)
         starts = [scenes.per_chunk * c.index for c in chunks]  # global: shards agree with the whole run
-    spans = [(_half_up(cfg.share * s), _half_up(cfg.share * (s + p))) for s, p in zip(starts, planned, strict=True)]
+    spans = [
+        (_half_up(cfg.share * s), _half_up(cfg.share * (s + p))) for s, p in zip(starts, planned, strict=True)
+    ]
     cycle = weighted_cycle(cfg.quotas, max((b for _, b in spans), default=0) + len(SUBTYPES))
     slots = []
     for chunk, (a, b) in zip(chunks, spans, strict=True):
-        has_future = any(c.index > chunk.index and c.period != chunk.period for c in chunks) \
-            or bool(ctx.recipe.character.timeline_point)
+        has_future = any(c.index > chunk.index and c.period != chunk.period for c in chunks) or bool(
+            ctx.recipe.character.timeline_point
+        )
         for m, g in enumerate(range(a, b)):
             subtype = cycle[g]
             if subtype == "future_spoiler" and not has_future:  # nothing later to spoil: next kind in line
-                subtype = next((s for s in cycle[g + 1:] if s != "future_spoiler"), None)
+                subtype = next((s for s in cycle[g + 1 :] if s != "future_spoiler"), None)
                 if subtype is None:
                     continue
             slots.append(Slot(chunk, m, g, subtype))
@@ -157,14 +186,23 @@ def _nonempty(max_length: int) -> dict:
 
 
 def question_schema() -> dict:
-    item = {"type": "object",
-            "properties": {"type": bounded_string(40), "location": _nonempty(120), "time": bounded_string(80),
-                           "participants": {"type": "array", "items": bounded_string(60), "minItems": 1,
-                                            "maxItems": 5},
-                           "background": _nonempty(400), "question": _nonempty(300)},
-            "required": ["type", "location", "time", "participants", "background", "question"]}
-    return {"type": "object", "properties": {"scenes": {"type": "array", "items": item, "minItems": 1,
-                                                         "maxItems": 1}}, "required": ["scenes"]}
+    item = {
+        "type": "object",
+        "properties": {
+            "type": bounded_string(40),
+            "location": _nonempty(120),
+            "time": bounded_string(80),
+            "participants": {"type": "array", "items": bounded_string(60), "minItems": 1, "maxItems": 5},
+            "background": _nonempty(400),
+            "question": _nonempty(300),
+        },
+        "required": ["type", "location", "time", "participants", "background", "question"],
+    }
+    return {
+        "type": "object",
+        "properties": {"scenes": {"type": "array", "items": item, "minItems": 1, "maxItems": 1}},
+        "required": ["scenes"],
+    }
 
 
 def parse_protection_scene(character: str, aliases: list[str], types: list[str]):
@@ -176,11 +214,14 @@ def parse_protection_scene(character: str, aliases: list[str], types: list[str])
             if isinstance(it.get("scene"), dict):  # {"scene": {...}}
                 it = lower_keys(it["scene"])
             scene = scene_from_item(it, character, names, known)
-            question = text_field(it, "question", "line", "provocation", "challenge", "prompt", "trap", limit=600)
+            question = text_field(
+                it, "question", "line", "provocation", "challenge", "prompt", "trap", limit=600
+            )
             if scene is not None and question:
-                scene["question"] = question.strip("\"“”「」")
+                scene["question"] = question.strip('"“”「」')
                 return scene
         raise ParseError("no usable protection scene (needs location, background and question)")
+
     return parse
 
 
@@ -190,23 +231,48 @@ def scene_requests(ctx: RunContext, slots: list[Slot], chunks: list[Chunk]) -> l
     for slot in slots:
         extra = {"character": ctx.character, "future": future_text(ctx, slot.chunk, chunks)}
         rule = render(f"protection/{slot.subtype}", ctx.language, **extra)[0]["content"]
-        when = pick(ctx.language, f" (the character's present: {timeline})", f"；此刻为“{timeline}”") \
-            if timeline else ""
-        messages = render("protection_scenes", ctx.language, character=ctx.character, aliases=aliases_text(ctx),
-                          period=slot.chunk.period, timeline=when, chunk=slot.chunk.text, rule=rule)
-        requests.append(Request(
-            id=make_id("req-pscn", slot.chunk.id, slot.m, slot.subtype, ctx.language), messages=messages,
-            schema=question_schema(), sample_index=slot.m,
-            parse=parse_protection_scene(ctx.character, ctx.recipe.character.aliases, ctx.recipe.scenes.types),
-            params={"max_tokens": max_tokens(ctx, 512)},
-            meta={"scene_id": slot.scene_id, "chunk_id": slot.chunk.id, "subtype": slot.subtype}))
+        when = (
+            pick(ctx.language, f" (the character's present: {timeline})", f"；此刻为“{timeline}”")
+            if timeline
+            else ""
+        )
+        messages = render(
+            "protection_scenes",
+            ctx.language,
+            character=ctx.character,
+            aliases=aliases_text(ctx),
+            period=slot.chunk.period,
+            timeline=when,
+            chunk=slot.chunk.text,
+            rule=rule,
+        )
+        requests.append(
+            Request(
+                id=make_id("req-pscn", slot.chunk.id, slot.m, slot.subtype, ctx.language),
+                messages=messages,
+                schema=question_schema(),
+                sample_index=slot.m,
+                parse=parse_protection_scene(
+                    ctx.character, ctx.recipe.character.aliases, ctx.recipe.scenes.types
+                ),
+                params={"max_tokens": max_tokens(ctx, 512)},
+                meta={"scene_id": slot.scene_id, "chunk_id": slot.chunk.id, "subtype": slot.subtype},
+            )
+        )
     return requests
 
 
 def scene_record(res: Result) -> list[Scene]:
     meta = res.request.meta
-    return [Scene(id=meta["scene_id"], chunk_ids=[meta["chunk_id"]], kind="protection", subtype=meta["subtype"],
-                  **res.value)]
+    return [
+        Scene(
+            id=meta["scene_id"],
+            chunk_ids=[meta["chunk_id"]],
+            kind="protection",
+            subtype=meta["subtype"],
+            **res.value,
+        )
+    ]
 
 
 def interaction_requests(ctx: RunContext, scenes: list[Scene], chunks: dict[str, Chunk]) -> list[Request]:
@@ -214,10 +280,19 @@ def interaction_requests(ctx: RunContext, scenes: list[Scene], chunks: dict[str,
     out = []
     for scene in scenes:
         reaction = render("protection/reaction", ctx.language, character=ctx.character)[0]["content"]
-        out.append(script_request(ctx, request_id=make_id("req-pint", scene.id, ctx.language),
-                                  task="protection_interactions", scene=scene, chunks=chunks,
-                                  min_turns=cfg.min_turns, max_turns=cfg.max_turns, tokens=cfg.max_tokens,
-                                  extra={"question": scene.question or "", "reaction": reaction}))
+        out.append(
+            script_request(
+                ctx,
+                request_id=make_id("req-pint", scene.id, ctx.language),
+                task="protection_interactions",
+                scene=scene,
+                chunks=chunks,
+                min_turns=cfg.min_turns,
+                max_turns=cfg.max_turns,
+                tokens=cfg.max_tokens,
+                extra={"question": scene.question or "", "reaction": reaction},
+            )
+        )
     return out
 
 
@@ -254,14 +329,26 @@ async def run(ctx: RunContext) -> ProtectionReport:
     outcome = await execute(ctx, NAME, interaction_requests(ctx, scenes, chunk_map), to_records("pint"))
     by_scene = {s.id: s.subtype for s in scenes}
     kept = ctx.run.finalize(NAME, keep=lambda objs: [o for o in objs if o["scene_id"] in by_scene])
-    report = ProtectionReport(planned=len(slots), planned_by_subtype=_count([{"subtype": s.subtype} for s in slots]),
-                              scenes_by_subtype=_count(kept_scenes),
-                              interactions_by_subtype=_count([{"subtype": by_scene[o["scene_id"]]} for o in kept]))
-    ctx.log(f"protection: {len(kept_scenes)} scenes, {len(kept)} scripts kept "
-            f"({outcome['failed']} rejected) {report.interactions_by_subtype}")
+    report = ProtectionReport(
+        planned=len(slots),
+        planned_by_subtype=_count([{"subtype": s.subtype} for s in slots]),
+        scenes_by_subtype=_count(kept_scenes),
+        interactions_by_subtype=_count([{"subtype": by_scene[o["scene_id"]]} for o in kept]),
+    )
+    ctx.log(
+        f"protection: {len(kept_scenes)} scenes, {len(kept)} scripts kept "
+        f"({outcome['failed']} rejected) {report.interactions_by_subtype}"
+    )
     return report
 
 
-STAGE = Stage(NAME, run, blocks=(Block("protection", ProtectionConfig, default_on=True),), switch="protection",
-              needs=("chunks",), makes=(NAME, SCENES), order=40,
-              help="protection scenes: the character meets what it cannot know, and answers in character")
+STAGE = Stage(
+    NAME,
+    run,
+    blocks=(Block("protection", ProtectionConfig, default_on=True),),
+    switch="protection",
+    needs=("chunks",),
+    makes=(NAME, SCENES),
+    order=40,
+    help="protection scenes: the character meets what it cannot know, and answers in character",
+)

@@ -28,13 +28,53 @@ NAME = "protection_check"
 VERDICTS = ("in_character", "plays_along", "assistant")
 JUDGE_TOKENS = 384  # a one-sentence reason and a verdict
 _ALIASES = {
-    "in_character": {"incharacter", "character", "in_role", "stays_in_character", "stayed_in_character",
-                     "ignorance", "ignorant", "confused", "confusion", "irritated", "irritation",
-                     "符合角色", "角色内", "入戏", "未出戏", "不知", "困惑"},
-    "plays_along": {"play_along", "playing_along", "played_along", "goes_along", "go_along", "along", "knows",
-                    "accepts", "顺从", "顺着说", "顺着", "配合", "迎合", "附和"},
-    "assistant": {"ai", "assistant_like", "assistant_tone", "breaks_character", "broke_character",
-                  "out_of_character", "disclaimer", "助手", "出戏", "跳出角色"},
+    "in_character": {
+        "incharacter",
+        "character",
+        "in_role",
+        "stays_in_character",
+        "stayed_in_character",
+        "ignorance",
+        "ignorant",
+        "confused",
+        "confusion",
+        "irritated",
+        "irritation",
+        "符合角色",
+        "角色内",
+        "入戏",
+        "未出戏",
+        "不知",
+        "困惑",
+    },
+    "plays_along": {
+        "play_along",
+        "playing_along",
+        "played_along",
+        "goes_along",
+        "go_along",
+        "along",
+        "knows",
+        "accepts",
+        "顺从",
+        "顺着说",
+        "顺着",
+        "配合",
+        "迎合",
+        "附和",
+    },
+    "assistant": {
+        "ai",
+        "assistant_like",
+        "assistant_tone",
+        "breaks_character",
+        "broke_character",
+        "out_of_character",
+        "disclaimer",
+        "助手",
+        "出戏",
+        "跳出角色",
+    },
 }
 _LOOKUP = {**{v: v for v in VERDICTS}, **{a: v for v, names in _ALIASES.items() for a in names}}
 _KEYS = ("verdict", "result", "judgement", "judgment", "label", "reaction", "结论", "判断", "判定")
@@ -42,9 +82,11 @@ _KEYS = ("verdict", "result", "judgement", "judgment", "label", "reaction", "结
 
 def verdict_schema() -> dict:
     """Reason first, so a model that writes left to right has thought before it decides."""
-    return {"type": "object",
-            "properties": {"reason": bounded_string(200), "verdict": {"type": "string", "enum": list(VERDICTS)}},
-            "required": ["reason", "verdict"]}
+    return {
+        "type": "object",
+        "properties": {"reason": bounded_string(200), "verdict": {"type": "string", "enum": list(VERDICTS)}},
+        "required": ["reason", "verdict"],
+    }
 
 
 def normalise_verdict(value: object) -> str | None:
@@ -82,28 +124,50 @@ def parse_verdict(text: str) -> dict:
     return {"verdict": verdict, "reason": reason}
 
 
-def build_requests(ctx: RunContext, interactions: list[Interaction], scenes: dict[str, Scene],
-                   chunks: dict[str, Chunk]) -> list[Request]:
+def build_requests(
+    ctx: RunContext, interactions: list[Interaction], scenes: dict[str, Scene], chunks: dict[str, Chunk]
+) -> list[Request]:
     requests = []
     for inter in interactions:
         scene = scenes.get(inter.scene_id)
         if scene is None:  # a script whose scene was dropped never becomes a sample
             continue
         period = next((chunks[c].period for c in inter.chunk_ids if c in chunks), "")
-        messages = render(NAME, ctx.language, character=ctx.character, period=period, time=scene.time,
-                          subtype=scene.subtype or "", question=scene.question or "",
-                          convention=convention(ctx.language), script=script_text(inter, ctx.language))
-        requests.append(Request(id=make_id("req-pchk", inter.id, ctx.language), messages=messages,
-                                schema=verdict_schema(), parse=parse_verdict,
-                                params={"max_tokens": ctx.judge_tokens(JUDGE_TOKENS), "temperature": 0.0},
-                                meta={"interaction_id": inter.id, "scene_id": scene.id, "subtype": scene.subtype}))
+        messages = render(
+            NAME,
+            ctx.language,
+            character=ctx.character,
+            period=period,
+            time=scene.time,
+            subtype=scene.subtype or "",
+            question=scene.question or "",
+            convention=convention(ctx.language),
+            script=script_text(inter, ctx.language),
+        )
+        requests.append(
+            Request(
+                id=make_id("req-pchk", inter.id, ctx.language),
+                messages=messages,
+                schema=verdict_schema(),
+                parse=parse_verdict,
+                params={"max_tokens": ctx.judge_tokens(JUDGE_TOKENS), "temperature": 0.0},
+                meta={"interaction_id": inter.id, "scene_id": scene.id, "subtype": scene.subtype},
+            )
+        )
     return requests
 
 
 def to_records(res: Result) -> list[dict]:
     meta = res.request.meta
-    return [{"id": make_id("pchk", meta["interaction_id"]), "interaction_id": meta["interaction_id"],
-             "scene_id": meta["scene_id"], "subtype": meta["subtype"], **res.value}]
+    return [
+        {
+            "id": make_id("pchk", meta["interaction_id"]),
+            "interaction_id": meta["interaction_id"],
+            "scene_id": meta["scene_id"],
+            "subtype": meta["subtype"],
+            **res.value,
+        }
+    ]
 
 
 def verdicts(ctx: RunContext) -> dict[str, dict]:
@@ -123,18 +187,28 @@ class ProtectionCheckReport(StageReport):
 async def run(ctx: RunContext) -> ProtectionCheckReport:
     scenes = {s.id: s for s in load_scenes(ctx, "protection_scenes")}
     interactions = [Interaction.model_validate(o) for o in ctx.run.records("protection")]
-    outcome = await execute(ctx, NAME, build_requests(ctx, interactions, scenes, load_chunks(ctx)), to_records,
-                            engine=ctx.judge)
+    outcome = await execute(
+        ctx, NAME, build_requests(ctx, interactions, scenes, load_chunks(ctx)), to_records, engine=ctx.judge
+    )
     ids = {i.id for i in interactions if i.scene_id in scenes}
     kept = ctx.run.finalize(NAME, keep=lambda objs: [o for o in objs if o["interaction_id"] in ids])
     by_verdict = Counter(o["verdict"] for o in kept)
-    report = ProtectionCheckReport(checked=len(kept), **{v: by_verdict[v] for v in VERDICTS},
-                                   judge_failed=outcome["failed"])
-    ctx.log(f"protection check: {len(kept)} judged, {by_verdict['in_character']} in character, "
-            f"{by_verdict['plays_along']} playing along, {by_verdict['assistant']} as an assistant")
+    report = ProtectionCheckReport(
+        checked=len(kept), **{v: by_verdict[v] for v in VERDICTS}, judge_failed=outcome["failed"]
+    )
+    ctx.log(
+        f"protection check: {len(kept)} judged, {by_verdict['in_character']} in character, "
+        f"{by_verdict['plays_along']} playing along, {by_verdict['assistant']} as an assistant"
+    )
     return report
 
 
-STAGE = Stage(NAME, run, needs=("protection", "protection_scenes"), makes=(NAME,), order=45,
-              when=lambda recipe: recipe.protection is not None and recipe.protection.check == "judge",
-              help="a judge rates each protection script: in character, playing along, or an assistant")
+STAGE = Stage(
+    NAME,
+    run,
+    needs=("protection", "protection_scenes"),
+    makes=(NAME,),
+    order=45,
+    when=lambda recipe: recipe.protection is not None and recipe.protection.check == "judge",
+    help="a judge rates each protection script: in character, playing along, or an assistant",
+)

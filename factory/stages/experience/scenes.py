@@ -32,16 +32,40 @@ NAME = "scenes"
 class ScenesConfig(Strict):
     """How many scenes are imagined from the chunks, of which kinds."""
 
-    total: int | None = Field(None, ge=1, le=MAX_COUNT, description="Scenes in all, spread over the chunks by "
-                              "length (each gets at least one); unset: `per_chunk` each.")
+    total: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_COUNT,
+        description="Scenes in all, spread over the chunks by "
+        "length (each gets at least one); unset: `per_chunk` each.",
+    )
     per_chunk: int = Field(20, ge=1, le=10_000, description="Scenes per chunk when `total` is unset.")
     per_request: int = Field(5, ge=1, le=20, description="Scenes asked for in one request.")
-    types: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(max_length=1000, default_factory=lambda: [
-        "conversation", "debate", "lecture", "letter", "rehearsal", "quarrel", "negotiation",
-        "confession", "lesson", "celebration"], description="Kinds of scene the prompts suggest, spread over "
-        "the requests.")
-    dedup_threshold: float = Field(88.0, ge=0, le=100, description="rapidfuzz token_sort_ratio over place + "
-                                   "background at or above which a scene (protection scenes too) repeats another and is dropped.")
+    types: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        max_length=1000,
+        default_factory=lambda: [
+            "conversation",
+            "debate",
+            "lecture",
+            "letter",
+            "rehearsal",
+            "quarrel",
+            "negotiation",
+            "confession",
+            "lesson",
+            "celebration",
+        ],
+        description="Kinds of scene the prompts suggest, spread over the requests.",
+    )
+    dedup_threshold: float = Field(
+        88.0,
+        ge=0,
+        le=100,
+        description="rapidfuzz token_sort_ratio over place + "
+        "background at or above which a scene (protection scenes too) repeats another and is dropped.",
+    )
+
+
 _WORDLIKE = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -49,28 +73,67 @@ def scene_schema(k: int) -> dict:
     item = {
         "type": "object",
         "properties": {
-            "type": bounded_string(40), "location": bounded_string(120), "time": bounded_string(80),
+            "type": bounded_string(40),
+            "location": bounded_string(120),
+            "time": bounded_string(80),
             "participants": {"type": "array", "items": bounded_string(60), "minItems": 1, "maxItems": 6},
             "background": bounded_string(600),
         },
         "required": ["type", "location", "time", "participants", "background"],
     }
-    return {"type": "object", "properties": {"scenes": {"type": "array", "items": item, "minItems": 1,
-                                                         "maxItems": k}}, "required": ["scenes"]}
+    return {
+        "type": "object",
+        "properties": {"scenes": {"type": "array", "items": item, "minItems": 1, "maxItems": k}},
+        "required": ["scenes"],
+    }
 
 
 # what models write for a scene type in Chinese (or as a phrase) -> the recipe's English type words
 TYPE_WORDS = {
-    "对话": "conversation", "交谈": "conversation", "谈话": "conversation", "闲谈": "conversation",
-    "辩论": "debate", "争论": "debate", "论辩": "debate", "讲学": "lecture", "讲座": "lecture", "演讲": "lecture",
-    "书信": "letter", "信": "letter", "写信": "letter", "排练": "rehearsal", "演练": "rehearsal",
-    "争吵": "quarrel", "吵架": "quarrel", "口角": "quarrel", "谈判": "negotiation", "交涉": "negotiation",
-    "倾诉": "confession", "告白": "confession", "忏悔": "confession", "授课": "lesson", "教学": "lesson",
-    "上课": "lesson", "庆祝": "celebration", "宴会": "celebration", "宴饮": "celebration", "雅集": "celebration",
+    "对话": "conversation",
+    "交谈": "conversation",
+    "谈话": "conversation",
+    "闲谈": "conversation",
+    "辩论": "debate",
+    "争论": "debate",
+    "论辩": "debate",
+    "讲学": "lecture",
+    "讲座": "lecture",
+    "演讲": "lecture",
+    "书信": "letter",
+    "信": "letter",
+    "写信": "letter",
+    "排练": "rehearsal",
+    "演练": "rehearsal",
+    "争吵": "quarrel",
+    "吵架": "quarrel",
+    "口角": "quarrel",
+    "谈判": "negotiation",
+    "交涉": "negotiation",
+    "倾诉": "confession",
+    "告白": "confession",
+    "忏悔": "confession",
+    "授课": "lesson",
+    "教学": "lesson",
+    "上课": "lesson",
+    "庆祝": "celebration",
+    "宴会": "celebration",
+    "宴饮": "celebration",
+    "雅集": "celebration",
 }
 
-ZH_NAMES = {"conversation": "对话", "debate": "辩论", "lecture": "讲学", "letter": "书信", "rehearsal": "排练",
-            "quarrel": "争吵", "negotiation": "谈判", "confession": "倾诉", "lesson": "授课", "celebration": "宴会"}
+ZH_NAMES = {
+    "conversation": "对话",
+    "debate": "辩论",
+    "lecture": "讲学",
+    "letter": "书信",
+    "rehearsal": "排练",
+    "quarrel": "争吵",
+    "negotiation": "谈判",
+    "confession": "倾诉",
+    "lesson": "授课",
+    "celebration": "宴会",
+}
 
 
 def type_list(types: list[str], language: str) -> str:
@@ -104,8 +167,11 @@ def scene_from_item(it: dict, character: str, names: list[str], known: list[str]
     }
     if not (s["location"] and s["background"]):
         return None
-    people = [character if is_character(p, names) else p for p in s["participants"]
-              if _WORDLIKE.search(p) and len(p) <= 80][:8]  # drop "]},{" and other grammar debris
+    people = [
+        character if is_character(p, names) else p
+        for p in s["participants"]
+        if _WORDLIKE.search(p) and len(p) <= 80
+    ][:8]  # drop "]},{" and other grammar debris
     if character not in people:
         people.insert(0, character)
     s["participants"] = list(dict.fromkeys(people))
@@ -118,11 +184,15 @@ def parse_scenes(character: str, k: int, aliases: list[str] | None = None, types
     known = [t.lower() for t in (types or [])]
 
     def parse(text: str) -> list[dict]:
-        scenes = [s for s in (scene_from_item(it, character, names, known)
-                              for it in json_items(text, "scenes")[:k]) if s is not None]
+        scenes = [
+            s
+            for s in (scene_from_item(it, character, names, known) for it in json_items(text, "scenes")[:k])
+            if s is not None
+        ]
         if not scenes:
             raise ParseError("no usable scene (each needs location and background)")
         return scenes
+
     return parse
 
 
@@ -135,20 +205,34 @@ def build_requests(ctx: RunContext, chunks: list[Chunk]) -> list[Request]:
             k = min(cfg.per_request, n - j * cfg.per_request)
             shift = (j * k) % len(cfg.types)  # each batch leans on different scene types
             types = cfg.types[shift:] + cfg.types[:shift]
-            messages = render("scenes", ctx.language, character=ctx.character, period=chunk.period,
-                              chunk=chunk.text, k=k, types=type_list(types, ctx.language))
-            requests.append(Request(
-                id=make_id("req-scn", chunk.id, j, k, ctx.language), messages=messages,
-                schema=scene_schema(k),
-                parse=parse_scenes(ctx.character, k, ctx.recipe.character.aliases, cfg.types),
-                sample_index=j, meta={"chunk_id": chunk.id, "batch": j}))
+            messages = render(
+                "scenes",
+                ctx.language,
+                character=ctx.character,
+                period=chunk.period,
+                chunk=chunk.text,
+                k=k,
+                types=type_list(types, ctx.language),
+            )
+            requests.append(
+                Request(
+                    id=make_id("req-scn", chunk.id, j, k, ctx.language),
+                    messages=messages,
+                    schema=scene_schema(k),
+                    parse=parse_scenes(ctx.character, k, ctx.recipe.character.aliases, cfg.types),
+                    sample_index=j,
+                    meta={"chunk_id": chunk.id, "batch": j},
+                )
+            )
     return requests
 
 
 def to_records(res: Result) -> list[Scene]:
     chunk_id, batch = res.request.meta["chunk_id"], res.request.meta["batch"]
-    return [Scene(id=make_id("scn", chunk_id, batch, i), chunk_ids=[chunk_id], kind="experience", **s)
-            for i, s in enumerate(res.value)]
+    return [
+        Scene(id=make_id("scn", chunk_id, batch, i), chunk_ids=[chunk_id], kind="experience", **s)
+        for i, s in enumerate(res.value)
+    ]
 
 
 def drop_near_duplicates(objs: list[dict], threshold: float) -> list[dict]:
@@ -168,10 +252,19 @@ async def run(ctx: RunContext) -> None:
     chunks = load_chunks(ctx)
     outcome = await execute(ctx, NAME, build_requests(ctx, chunks), to_records)
     before = len({o["id"] for o in ctx.run.records(NAME)})
-    kept = ctx.run.finalize(NAME, keep=lambda objs: drop_near_duplicates(objs, ctx.recipe.scenes.dedup_threshold))
+    kept = ctx.run.finalize(
+        NAME, keep=lambda objs: drop_near_duplicates(objs, ctx.recipe.scenes.dedup_threshold)
+    )
     ctx.drop("scenes_near_duplicate", before - len(kept), set_to=True)
     ctx.log(f"scenes: {len(kept)} kept ({outcome['failed']} requests failed)")
 
 
-STAGE = Stage(NAME, run, blocks=(Block("scenes", ScenesConfig, default_on=True, nullable=False),), needs=("chunks",), makes=(NAME,),
-              order=20, help="scenes imagined from each chunk (Character-LLM's scene extraction)")
+STAGE = Stage(
+    NAME,
+    run,
+    blocks=(Block("scenes", ScenesConfig, default_on=True, nullable=False),),
+    needs=("chunks",),
+    makes=(NAME,),
+    order=20,
+    help="scenes imagined from each chunk (Character-LLM's scene extraction)",
+)

@@ -23,14 +23,69 @@ from factory.stages.shared.people import NARRATOR, canonical
 MODES: tuple[Mode, ...] = ("speech", "thought", "action", "narration")
 _MODE_WORDS: dict[str, Mode] = {}
 for _m, _words in {
-    "speech": ("speech", "speak", "speaking", "say", "says", "said", "dialogue", "line", "talk", "spoken",
-               "说", "说话", "对白", "台词", "话", "言语", "语言"),
-    "thought": ("thought", "thoughts", "think", "thinking", "inner", "inner thought", "monologue",
-                "心想", "想法", "内心", "心理", "思考", "独白", "内心独白"),
-    "action": ("action", "act", "acting", "actions", "gesture", "movement", "behavior", "behaviour",
-               "动作", "行为", "举动", "神态"),
-    "narration": ("narration", "narrate", "narrator", "description", "scene", "setting", "stage",
-                  "旁白", "叙述", "描写", "场景", "环境"),
+    "speech": (
+        "speech",
+        "speak",
+        "speaking",
+        "say",
+        "says",
+        "said",
+        "dialogue",
+        "line",
+        "talk",
+        "spoken",
+        "说",
+        "说话",
+        "对白",
+        "台词",
+        "话",
+        "言语",
+        "语言",
+    ),
+    "thought": (
+        "thought",
+        "thoughts",
+        "think",
+        "thinking",
+        "inner",
+        "inner thought",
+        "monologue",
+        "心想",
+        "想法",
+        "内心",
+        "心理",
+        "思考",
+        "独白",
+        "内心独白",
+    ),
+    "action": (
+        "action",
+        "act",
+        "acting",
+        "actions",
+        "gesture",
+        "movement",
+        "behavior",
+        "behaviour",
+        "动作",
+        "行为",
+        "举动",
+        "神态",
+    ),
+    "narration": (
+        "narration",
+        "narrate",
+        "narrator",
+        "description",
+        "scene",
+        "setting",
+        "stage",
+        "旁白",
+        "叙述",
+        "描写",
+        "场景",
+        "环境",
+    ),
 }.items():
     for _w in _words:
         _MODE_WORDS[_w] = _m  # type: ignore[assignment]
@@ -41,7 +96,9 @@ _DISCLAIMER = re.compile(
     r"|\bi(?: am|'m) (?:just |only )?an? (?:ai|artificial intelligence|language model|chatbot|virtual assistant)\b"
     r"|\blanguage model\b|\bopenai\b|\bi (?:cannot|can't|can not) (?:role-?play|pretend to be)"
     r"|作为(?:一个|一名)?(?:AI|ai|人工智能|语言模型|助手)|我(?:只)?是(?:一个|一名)?(?:AI|ai|人工智能|语言模型|聊天机器人|虚拟助手)"
-    r"|语言模型|人工智能助手", re.I)
+    r"|语言模型|人工智能助手",
+    re.I,
+)
 _PLAIN_LINE = re.compile(r"^\s*(?:[-*•]\s+|\d+[.)]\s*)?([^:：\n]{1,60}?)\s*[:：]\s*(.+?)\s*$")
 _JSONISH = re.compile(r'[{\[]\s*"|"\s*:\s*["\[{]')
 
@@ -49,13 +106,22 @@ _JSONISH = re.compile(r'[{\[]\s*"|"\s*:\s*["\[{]')
 def script_schema(speakers: list[str], min_turns: int, max_turns: int, max_chars: int) -> dict:
     """Bounded for llama.cpp's grammar: speakers from the scene, modes from the four channels."""
     speaker = {"type": "string", "enum": speakers} if speakers else bounded_string(60)
-    turn = {"type": "object",
-            "properties": {"speaker": speaker, "mode": {"type": "string", "enum": list(MODES)},
-                           "text": {**bounded_string(max_chars), "minLength": 1}},  # no empty lines to pad with
-            "required": ["speaker", "mode", "text"]}
-    return {"type": "object",
-            "properties": {"turns": {"type": "array", "items": turn, "minItems": min_turns, "maxItems": max_turns}},
-            "required": ["turns"]}
+    turn = {
+        "type": "object",
+        "properties": {
+            "speaker": speaker,
+            "mode": {"type": "string", "enum": list(MODES)},
+            "text": {**bounded_string(max_chars), "minLength": 1},
+        },  # no empty lines to pad with
+        "required": ["speaker", "mode", "text"],
+    }
+    return {
+        "type": "object",
+        "properties": {
+            "turns": {"type": "array", "items": turn, "minItems": min_turns, "maxItems": max_turns}
+        },
+        "required": ["turns"],
+    }
 
 
 def mode_word(raw: str) -> Mode | None:
@@ -106,9 +172,12 @@ def _turn_dict(x: dict | str) -> dict:
         m = _PLAIN_LINE.match(x)
         return {"speaker": m.group(1), "text": m.group(2)} if m else {"speaker": "", "text": x}
     low = lower_keys(x)
-    if not any(k in low for k in ("speaker", "name", "character", "role", "who", "text", "content", "line")) \
-            and len(low) == 1 and isinstance(next(iter(low.values())), str):
-        (k, v), = x.items()  # {"Beethoven": "Hello"}
+    if (
+        not any(k in low for k in ("speaker", "name", "character", "role", "who", "text", "content", "line"))
+        and len(low) == 1
+        and isinstance(next(iter(low.values())), str)
+    ):
+        ((k, v),) = x.items()  # {"Beethoven": "Hello"}
         return {"speaker": str(k), "text": v}
     return low
 
@@ -159,8 +228,18 @@ def read_turns(text: str, rules: ScriptRules) -> list[Turn]:
     seen: set[tuple[str, str]] = set()
     for it in _items(text):
         raw_speaker = text_field(it, "speaker", "name", "character", "role", "who", "by", limit=120)
-        body = text_field(it, "text", "content", "line", "utterance", "speech", "dialogue", "words", "value",
-                          limit=rules.max_chars * 4)
+        body = text_field(
+            it,
+            "text",
+            "content",
+            "line",
+            "utterance",
+            "speech",
+            "dialogue",
+            "words",
+            "value",
+            limit=rules.max_chars * 4,
+        )
         mode_raw = text_field(it, "mode", "type", "kind", "channel", limit=40)
         if not body:  # {"speaker": ..., "action": "bows"}
             field_mode = next((m for m in ("action", "thought", "narration") if text_field(it, m)), None)

@@ -49,8 +49,10 @@ def _chara_chunk(fh: BinaryIO, where: str) -> bytes | None:
             fh.seek(length - len(peek) + 4, 1)
             continue
         if length > MAX_TEXT + _KEY_PEEK:
-            raise ValueError(f"{where}: {kind.decode()} chara chunk: {length} bytes, more than a card may have "
-                             f"({MAX_TEXT // 2**20} MiB)")
+            raise ValueError(
+                f"{where}: {kind.decode()} chara chunk: {length} bytes, more than a card may have "
+                f"({MAX_TEXT // 2**20} MiB)"
+            )
         body = peek + fh.read(length - len(peek))
         if len(body) < length:
             raise ValueError(f"{where}: {kind.decode()} chara chunk: file cut short")

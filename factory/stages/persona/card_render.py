@@ -14,19 +14,49 @@ from factory.records import Card
 from factory.stages.shared.markup import convention, split_inline
 from factory.stages.shared.markup import render as mark
 
-HEAD = {"en": "You are {name}. Stay in character: speak and act as {name} would, never as an AI assistant.",
-        "zh": "你是{name}。请始终保持角色：像{name}那样说话和行动，绝不以人工智能助手的身份回答。"}
+HEAD = {
+    "en": "You are {name}. Stay in character: speak and act as {name} would, never as an AI assistant.",
+    "zh": "你是{name}。请始终保持角色：像{name}那样说话和行动，绝不以人工智能助手的身份回答。",
+}
 FIELDS = {  # system-prompt order: who, then what they are like, then where the user meets them
-    "en": {"name": "Name", "nickname": "Nickname", "gender": "Gender", "age": "Age", "height": "Height",
-           "self_reference": "Refers to self as", "occupation": "Occupation", "personality": "Personality",
-           "speaking_style": "Speaking style", "catchphrases": "Catchphrases", "background": "Background",
-           "education_work": "Education and work", "relationships": "Relationships", "scenario": "Scenario"},
-    "zh": {"name": "姓名", "nickname": "昵称", "gender": "性别", "age": "年龄", "height": "身高", "self_reference": "自称",
-           "occupation": "职业", "personality": "性格", "speaking_style": "说话风格", "catchphrases": "口头禅",
-           "background": "背景", "education_work": "教育与工作", "relationships": "人际关系", "scenario": "情境"},
+    "en": {
+        "name": "Name",
+        "nickname": "Nickname",
+        "gender": "Gender",
+        "age": "Age",
+        "height": "Height",
+        "self_reference": "Refers to self as",
+        "occupation": "Occupation",
+        "personality": "Personality",
+        "speaking_style": "Speaking style",
+        "catchphrases": "Catchphrases",
+        "background": "Background",
+        "education_work": "Education and work",
+        "relationships": "Relationships",
+        "scenario": "Scenario",
+    },
+    "zh": {
+        "name": "姓名",
+        "nickname": "昵称",
+        "gender": "性别",
+        "age": "年龄",
+        "height": "身高",
+        "self_reference": "自称",
+        "occupation": "职业",
+        "personality": "性格",
+        "speaking_style": "说话风格",
+        "catchphrases": "口头禅",
+        "background": "背景",
+        "education_work": "教育与工作",
+        "relationships": "人际关系",
+        "scenario": "情境",
+    },
 }
 EXAMPLES = {"en": ("Example dialogue:", "User"), "zh": ("对话示例：", "用户")}
-SHORT = {"en": "You are {name}{what}. {personality} Stay in character.", "zh": "你是{name}{what}。{personality}请始终保持角色。"}
+SHORT = {
+    "en": "You are {name}{what}. {personality} Stay in character.",
+    "zh": "你是{name}{what}。{personality}请始终保持角色。",
+}
 
 
 USER_MACRO = {"en": "the user", "zh": "用户"}
@@ -63,11 +93,20 @@ def render_card(card: Card, mode: str = "full", head: bool = True) -> str:
         value = " / ".join(value) if isinstance(value, list) else value
         if value:
             lines.append(f"{label}{colon}{value}")
-    parts = ([HEAD[lang].format(name=card.name) + " " + convention(lang)] if head else []) + ["\n".join(lines)]
+    parts = ([HEAD[lang].format(name=card.name) + " " + convention(lang)] if head else []) + [
+        "\n".join(lines)
+    ]
     if card.example_dialogues:
         title, user = EXAMPLES[lang]
-        parts.append(title + "\n" + "\n".join(f"{user if m.get('role') == 'user' else card.name}{colon}{m.get('text', '')}"
-                                               for block in card.example_dialogues for m in block))
+        parts.append(
+            title
+            + "\n"
+            + "\n".join(
+                f"{user if m.get('role') == 'user' else card.name}{colon}{m.get('text', '')}"
+                for block in card.example_dialogues
+                for m in block
+            )
+        )
     return macros("\n\n".join(parts), card)
 
 

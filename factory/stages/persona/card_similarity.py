@@ -16,8 +16,15 @@ from rapidfuzz import fuzz, process
 
 from factory.records import Card
 
-DESCRIPTIVE = ("occupation", "personality", "background", "relationships", "speaking_style", "scenario",
-               "education_work")
+DESCRIPTIVE = (
+    "occupation",
+    "personality",
+    "background",
+    "relationships",
+    "speaking_style",
+    "scenario",
+    "education_work",
+)
 
 
 def card_key(card: Card) -> str:
@@ -27,12 +34,15 @@ def card_key(card: Card) -> str:
 @dataclass
 class Selection:
     kept: list[Card] = field(default_factory=list)
-    too_similar: dict[str, tuple[Card, Card, float]] = field(default_factory=dict)  # id -> (draft, near, score)
+    too_similar: dict[str, tuple[Card, Card, float]] = field(
+        default_factory=dict
+    )  # id -> (draft, near, score)
     missing: list[str] = field(default_factory=list)  # ids with no draft at all
 
 
-def select(fixed: Iterable[Card], drafts: dict[tuple[str, int], Card], ids: list[str], rounds: int,
-           threshold: float) -> Selection:
+def select(
+    fixed: Iterable[Card], drafts: dict[tuple[str, int], Card], ids: list[str], rounds: int, threshold: float
+) -> Selection:
     """Keep every fixed card, then each draft not too similar to any card kept before it."""
     sel = Selection(kept=list(fixed))
     keys = [card_key(c) for c in sel.kept]
@@ -48,7 +58,11 @@ def select(fixed: Iterable[Card], drafts: dict[tuple[str, int], Card], ids: list
                     later.append(cid)
                 continue
             key = card_key(draft)
-            hit = process.extractOne(key, keys, scorer=fuzz.token_sort_ratio, score_cutoff=threshold) if keys else None
+            hit = (
+                process.extractOne(key, keys, scorer=fuzz.token_sort_ratio, score_cutoff=threshold)
+                if keys
+                else None
+            )
             if hit is not None:
                 sel.too_similar[cid] = (draft, sel.kept[hit[2]], float(hit[1]))
                 later.append(cid)
@@ -67,15 +81,22 @@ def diversity(cards: list[Card], synthetic: list[Card]) -> dict:
     for c in synthetic:
         for k, v in c.seed.items():
             axes.setdefault(k, set()).add(v)
-    out = {"distinct_seed_tuples": len(tuples), "distinct_values_per_axis": {k: len(v) for k, v in sorted(axes.items())},
-           "max_pairwise_similarity": None, "mean_pairwise_similarity": None, "most_similar_pair": None}
+    out = {
+        "distinct_seed_tuples": len(tuples),
+        "distinct_values_per_axis": {k: len(v) for k, v in sorted(axes.items())},
+        "max_pairwise_similarity": None,
+        "mean_pairwise_similarity": None,
+        "most_similar_pair": None,
+    }
     if len(cards) >= 2:
         keys = [card_key(c) for c in cards]
         m = process.cdist(keys, keys, scorer=fuzz.token_sort_ratio, dtype=np.float32, workers=1)
         iu = np.triu_indices(len(cards), k=1)
         vals = m[iu]
         best = int(np.argmax(vals))
-        out.update(max_pairwise_similarity=round(float(vals[best]), 1),
-                   mean_pairwise_similarity=round(float(vals.mean()), 1),
-                   most_similar_pair=[cards[iu[0][best]].id, cards[iu[1][best]].id])
+        out.update(
+            max_pairwise_similarity=round(float(vals[best]), 1),
+            mean_pairwise_similarity=round(float(vals.mean()), 1),
+            most_similar_pair=[cards[iu[0][best]].id, cards[iu[1][best]].id],
+        )
     return out

@@ -22,10 +22,35 @@ from factory.records import Card, iter_user_jsonl, make_id
 from factory.stages.persona.card_png import png_text
 
 SPEC, SPEC_VERSION = "chara_card_v2", "2.0"
-STRING_FIELDS = ("name", "description", "personality", "scenario", "first_mes", "mes_example", "creator_notes",
-                 "system_prompt", "post_history_instructions", "creator", "character_version")
-OWN_FIELDS = ("gender", "age", "height", "nickname", "self_reference", "occupation", "relationships",
-              "speaking_style", "catchphrases", "education_work", "language", "seed", "source", "id")
+STRING_FIELDS = (
+    "name",
+    "description",
+    "personality",
+    "scenario",
+    "first_mes",
+    "mes_example",
+    "creator_notes",
+    "system_prompt",
+    "post_history_instructions",
+    "creator",
+    "character_version",
+)
+OWN_FIELDS = (
+    "gender",
+    "age",
+    "height",
+    "nickname",
+    "self_reference",
+    "occupation",
+    "relationships",
+    "speaking_style",
+    "catchphrases",
+    "education_work",
+    "language",
+    "seed",
+    "source",
+    "id",
+)
 _SPEAKER = re.compile(r"^\s*(\{\{user\}\}|\{\{char\}\}|<USER>|<BOT>)\s*:\s?", re.I)
 SUFFIXES = (".json", ".png", ".jsonl")
 
@@ -40,7 +65,7 @@ def parse_examples(text: str) -> list[list[dict[str, str]]]:
             m = _SPEAKER.match(line)
             if m:
                 role = "user" if m.group(1).lower() in ("{{user}}", "<user>") else "char"
-                block.append({"role": role, "text": line[m.end():].strip()})
+                block.append({"role": role, "text": line[m.end() :].strip()})
             elif block and line.strip():
                 block[-1]["text"] = (block[-1]["text"] + "\n" + line.strip()).strip()
         if block:
@@ -52,43 +77,77 @@ def render_examples(blocks: list[list[dict[str, str]]]) -> str:
     lines: list[str] = []
     for block in blocks:
         lines.append("<START>")
-        lines += [f"{'{{user}}' if m.get('role') == 'user' else '{{char}}'}: {m.get('text', '')}" for m in block]
+        lines += [
+            f"{'{{user}}' if m.get('role') == 'user' else '{{char}}'}: {m.get('text', '')}" for m in block
+        ]
     return "\n".join(lines)
 
 
 # -- Card -> CCv2 -----------------------------------------------------------------------------
-_DESC = {"en": {"nickname": "Nickname", "gender": "Gender", "age": "Age", "height": "Height",
-                "self_reference": "Refers to self as", "occupation": "Occupation", "education_work": "Education and work",
-                "background": "Background", "relationships": "Relationships", "speaking_style": "Speaking style"},
-         "zh": {"nickname": "昵称", "gender": "性别", "age": "年龄", "height": "身高", "self_reference": "自称",
-                "occupation": "职业", "education_work": "教育与工作", "background": "背景", "relationships": "人际关系",
-                "speaking_style": "说话风格"}}
+_DESC = {
+    "en": {
+        "nickname": "Nickname",
+        "gender": "Gender",
+        "age": "Age",
+        "height": "Height",
+        "self_reference": "Refers to self as",
+        "occupation": "Occupation",
+        "education_work": "Education and work",
+        "background": "Background",
+        "relationships": "Relationships",
+        "speaking_style": "Speaking style",
+    },
+    "zh": {
+        "nickname": "昵称",
+        "gender": "性别",
+        "age": "年龄",
+        "height": "身高",
+        "self_reference": "自称",
+        "occupation": "职业",
+        "education_work": "教育与工作",
+        "background": "背景",
+        "relationships": "人际关系",
+        "speaking_style": "说话风格",
+    },
+}
 
 
 def describe(card: Card) -> str:
     labels = _DESC[lang_key(card.language)]
     lines = [f"{label}: {getattr(card, f)}" for f, label in labels.items() if getattr(card, f)]
     if card.catchphrases:
-        lines.append(pick(card.language, "Catchphrases", "口头禅") + ": "
-                     + " / ".join(card.catchphrases))
+        lines.append(pick(card.language, "Catchphrases", "口头禅") + ": " + " / ".join(card.catchphrases))
     return "\n".join(lines)
 
 
-_PAIRS = {"name": "name", "background": "description", "personality": "personality", "scenario": "scenario",
-          "first_message": "first_mes", "example_dialogues": "mes_example"}
+_PAIRS = {
+    "name": "name",
+    "background": "description",
+    "personality": "personality",
+    "scenario": "scenario",
+    "first_message": "first_mes",
+    "example_dialogues": "mes_example",
+}
 
 
 def card_to_v2(card: Card) -> dict[str, Any]:
     raw = card.extra.get("ccv2")
     own = {f: getattr(card, f) for f in OWN_FIELDS} | {"background": card.background}
     fresh = {
-        "name": card.name, "description": describe(card), "personality": card.personality,
-        "scenario": card.scenario, "first_mes": card.first_message,
+        "name": card.name,
+        "description": describe(card),
+        "personality": card.personality,
+        "scenario": card.scenario,
+        "first_mes": card.first_message,
         "mes_example": render_examples(card.example_dialogues),
         "creator_notes": f"Made by factory ({card.source}); seed: "
-                         + ", ".join(f"{k}={v}" for k, v in card.seed.items()),
-        "system_prompt": "", "post_history_instructions": "", "alternate_greetings": [],
-        "tags": sorted({*card.seed.values(), card.language}), "creator": "factory", "character_version": "1.0",
+        + ", ".join(f"{k}={v}" for k, v in card.seed.items()),
+        "system_prompt": "",
+        "post_history_instructions": "",
+        "alternate_greetings": [],
+        "tags": sorted({*card.seed.values(), card.language}),
+        "creator": "factory",
+        "character_version": "1.0",
         "extensions": {"factory": own},
     }
     if not isinstance(raw, dict):
@@ -111,9 +170,12 @@ def card_fields(data: dict) -> dict[str, Any]:
     own = own if isinstance(own, dict) else {}
     text = " ".join(str(data.get(k, "")) for k in ("description", "first_mes", "personality"))
     fields: dict[str, Any] = {
-        "name": str(data.get("name", "")).strip(), "background": data.get("description", ""),
-        "personality": data.get("personality", ""), "scenario": data.get("scenario", ""),
-        "first_message": data.get("first_mes", ""), "example_dialogues": parse_examples(data.get("mes_example", "")),
+        "name": str(data.get("name", "")).strip(),
+        "background": data.get("description", ""),
+        "personality": data.get("personality", ""),
+        "scenario": data.get("scenario", ""),
+        "first_message": data.get("first_mes", ""),
+        "example_dialogues": parse_examples(data.get("mes_example", "")),
         "language": "zh" if has_han(text) else "en",
     }
     for f in (*OWN_FIELDS, "background"):
@@ -182,8 +244,10 @@ def read_card_file(path: Path) -> list[Card]:
     if path.suffix.lower() == ".jsonl":
         return [c for _, c in card_records(path)]
     if path.suffix.lower() != ".png" and path.stat().st_size > MAX_JSON_CARD:
-        raise ValueError(f"{where}: {path.stat().st_size} bytes, more than a card file may have "
-                         f"({MAX_JSON_CARD // 2**20} MiB)")
+        raise ValueError(
+            f"{where}: {path.stat().st_size} bytes, more than a card file may have "
+            f"({MAX_JSON_CARD // 2**20} MiB)"
+        )
     try:
         text = png_text(path, where) if path.suffix.lower() == ".png" else path.read_text("utf-8-sig")
     except UnicodeDecodeError:
@@ -191,7 +255,9 @@ def read_card_file(path: Path) -> list[Card]:
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"{where}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+        raise ValueError(
+            f"{where}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
+        ) from None
     return [v2_to_card(obj, where)]
 
 

@@ -43,22 +43,38 @@ class CardsConfig(Strict):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)  # `import` is a keyword: import_
 
-    count: int = Field(10, ge=0, le=MAX_CARDS, description="Synthetic cards, each from a distinct tuple of seed "
-                       "attributes.")
-    import_: list[Path] = Field(default_factory=list, alias="import", max_length=10_000,
-                                description="Character Card V2 .json/.png files, folders of them, or a cards "
-                                ".jsonl, relative to the recipe.")
-    from_character: bool = Field(True, description="The recipe's own character also gets a card, from its profile.")
+    count: int = Field(
+        10, ge=0, le=MAX_CARDS, description="Synthetic cards, each from a distinct tuple of seed attributes."
+    )
+    import_: list[Path] = Field(
+        default_factory=list,
+        alias="import",
+        max_length=10_000,
+        description="Character Card V2 .json/.png files, folders of them, or a cards "
+        ".jsonl, relative to the recipe.",
+    )
+    from_character: bool = Field(
+        True, description="The recipe's own character also gets a card, from its profile."
+    )
     detail: Detail = Field("full", description="short: tight field lengths, for small local models.")
     examples: int = Field(2, ge=0, le=4, description="Example dialogues per card.")
-    similarity: float = Field(85.0, ge=0, le=100, description="rapidfuzz token_sort_ratio at or above which two "
-                              "cards are too alike.")
-    regenerate: int = Field(1, ge=0, le=5, description="Rounds of regenerating too-similar cards before dropping "
-                            "them.")
-    axes: dict[str, list[str]] = Field(default_factory=dict, description="Seed attribute pools to replace or add, "
-                                       "e.g. `{era: [1920s Shanghai]}` (values distinct, at most 10000 an axis).")
-    max_tokens: int | None = Field(None, ge=64, le=MAX_TOKENS, description="Reply tokens per card request; "
-                                   "unset: backend.max_tokens.")
+    similarity: float = Field(
+        85.0,
+        ge=0,
+        le=100,
+        description="rapidfuzz token_sort_ratio at or above which two cards are too alike.",
+    )
+    regenerate: int = Field(
+        1, ge=0, le=5, description="Rounds of regenerating too-similar cards before dropping them."
+    )
+    axes: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Seed attribute pools to replace or add, "
+        "e.g. `{era: [1920s Shanghai]}` (values distinct, at most 10000 an axis).",
+    )
+    max_tokens: int | None = Field(
+        None, ge=64, le=MAX_TOKENS, description="Reply tokens per card request; unset: backend.max_tokens."
+    )
 
     def check_paths(self, base: Path, key: str = "cards") -> None:
         for i, p in enumerate(self.import_):
@@ -79,21 +95,71 @@ class CardsConfig(Strict):
                 raise ValueError(f"axes.{axis}: values repeat")
         return v
 
+
 LIMITS = {  # maxLength per field; "short" keeps a card within a few hundred tokens for small models
-    "full": {"name": 60, "gender": 20, "age": 30, "height": 30, "nickname": 40, "self_reference": 40,
-             "occupation": 80, "personality": 400, "background": 700, "relationships": 300, "speaking_style": 200,
-             "catchphrase": 80, "catchphrases": 3, "education_work": 200, "user": 200, "char": 300, "scenario": 400,
-             "first_message": 400},
-    "short": {"name": 40, "gender": 16, "age": 16, "height": 16, "nickname": 24, "self_reference": 24,
-              "occupation": 48, "personality": 100, "background": 160, "relationships": 80, "speaking_style": 60,
-              "catchphrase": 40, "catchphrases": 2, "education_work": 60, "user": 80, "char": 100, "scenario": 100,
-              "first_message": 100},
+    "full": {
+        "name": 60,
+        "gender": 20,
+        "age": 30,
+        "height": 30,
+        "nickname": 40,
+        "self_reference": 40,
+        "occupation": 80,
+        "personality": 400,
+        "background": 700,
+        "relationships": 300,
+        "speaking_style": 200,
+        "catchphrase": 80,
+        "catchphrases": 3,
+        "education_work": 200,
+        "user": 200,
+        "char": 300,
+        "scenario": 400,
+        "first_message": 400,
+    },
+    "short": {
+        "name": 40,
+        "gender": 16,
+        "age": 16,
+        "height": 16,
+        "nickname": 24,
+        "self_reference": 24,
+        "occupation": 48,
+        "personality": 100,
+        "background": 160,
+        "relationships": 80,
+        "speaking_style": 60,
+        "catchphrase": 40,
+        "catchphrases": 2,
+        "education_work": 60,
+        "user": 80,
+        "char": 100,
+        "scenario": 100,
+        "first_message": 100,
+    },
 }
-TEXT_FIELDS = ("name", "gender", "age", "height", "nickname", "self_reference", "occupation", "personality",
-               "background", "relationships", "speaking_style", "education_work", "scenario", "first_message")
+TEXT_FIELDS = (
+    "name",
+    "gender",
+    "age",
+    "height",
+    "nickname",
+    "self_reference",
+    "occupation",
+    "personality",
+    "background",
+    "relationships",
+    "speaking_style",
+    "education_work",
+    "scenario",
+    "first_message",
+)
 ALIASES = {
-    "name": ("name", "full_name", "character_name", "char_name"), "gender": ("gender", "sex"),
-    "age": ("age",), "height": ("height",), "nickname": ("nickname", "nick", "nick_name", "alias"),
+    "name": ("name", "full_name", "character_name", "char_name"),
+    "gender": ("gender", "sex"),
+    "age": ("age",),
+    "height": ("height",),
+    "nickname": ("nickname", "nick", "nick_name", "alias"),
     "self_reference": ("self_reference", "self_ref", "calls_self", "refers_to_self_as", "self_address"),
     "occupation": ("occupation", "job", "profession", "role"),
     "personality": ("personality", "traits", "temperament", "character"),
@@ -104,32 +170,73 @@ ALIASES = {
     "scenario": ("scenario", "setting", "situation"),
     "first_message": ("first_message", "first_mes", "greeting", "opening", "opening_line", "first_line"),
 }
-NEEDED = ("name", "personality", "background", "first_message")  # minLength 1: a grammar cannot leave them empty
-SEEDED = {"gender": "gender", "age": "age", "occupation": "occupation"}  # card field <- seed axis (short cards)
-ORDER = ("name", "gender", "age", "height", "nickname", "self_reference", "occupation", "personality", "background",
-         "relationships", "speaking_style", "catchphrases", "education_work", "example_dialogues", "scenario",
-         "first_message")
+NEEDED = (
+    "name",
+    "personality",
+    "background",
+    "first_message",
+)  # minLength 1: a grammar cannot leave them empty
+SEEDED = {
+    "gender": "gender",
+    "age": "age",
+    "occupation": "occupation",
+}  # card field <- seed axis (short cards)
+ORDER = (
+    "name",
+    "gender",
+    "age",
+    "height",
+    "nickname",
+    "self_reference",
+    "occupation",
+    "personality",
+    "background",
+    "relationships",
+    "speaking_style",
+    "catchphrases",
+    "education_work",
+    "example_dialogues",
+    "scenario",
+    "first_message",
+)
 FIELD_TEXT = {
-    "en": {"name": "full name", "gender": "gender", "age": "a number or a short phrase", "height": "height",
-           "nickname": "what friends call them", "self_reference": 'how they refer to themselves ("I", "yours truly", '
-           '"this old sailor")', "occupation": "occupation",
-           "personality": "temperament, values, quirks, what makes them angry or happy",
-           "background": "where they come from and what shaped them",
-           "relationships": "the people who matter to them{relationship}",
-           "speaking_style": "how they talk (words, rhythm, habits)",
-           "catchphrases": "up to {catchphrases} short phrases they often say",
-           "education_work": "schooling and work history",
-           "example_dialogues": '{examples} short exchanges, each {{"user": what the user says, "char": the reply in '
-                                "their own voice, with an action between asterisks}}",
-           "scenario": "the situation in which the user meets them",
-           "first_message": "their opening line to the user, with an action between asterisks"},
-    "zh": {"name": "全名", "gender": "性别", "age": "数字或简短描述", "height": "身高", "nickname": "朋友怎么称呼他/她",
-           "self_reference": "自称（例如“我”“本姑娘”“老朽”）", "occupation": "职业",
-           "personality": "性格、价值观、怪癖，什么让他/她生气或开心", "background": "出身和经历",
-           "relationships": "重要的人{relationship}", "speaking_style": "说话方式（用词、节奏、习惯）",
-           "catchphrases": "最多 {catchphrases} 句口头禅", "education_work": "教育和工作经历",
-           "example_dialogues": '{examples} 段简短对话，每段 {{"user": 用户说的话, "char": 角色用自己的口吻回答，动作写在括号（）里}}',
-           "scenario": "用户遇见角色的情境", "first_message": "角色对用户说的第一句话，动作写在括号（）里"},
+    "en": {
+        "name": "full name",
+        "gender": "gender",
+        "age": "a number or a short phrase",
+        "height": "height",
+        "nickname": "what friends call them",
+        "self_reference": 'how they refer to themselves ("I", "yours truly", "this old sailor")',
+        "occupation": "occupation",
+        "personality": "temperament, values, quirks, what makes them angry or happy",
+        "background": "where they come from and what shaped them",
+        "relationships": "the people who matter to them{relationship}",
+        "speaking_style": "how they talk (words, rhythm, habits)",
+        "catchphrases": "up to {catchphrases} short phrases they often say",
+        "education_work": "schooling and work history",
+        "example_dialogues": '{examples} short exchanges, each {{"user": what the user says, "char": the reply in '
+        "their own voice, with an action between asterisks}}",
+        "scenario": "the situation in which the user meets them",
+        "first_message": "their opening line to the user, with an action between asterisks",
+    },
+    "zh": {
+        "name": "全名",
+        "gender": "性别",
+        "age": "数字或简短描述",
+        "height": "身高",
+        "nickname": "朋友怎么称呼他/她",
+        "self_reference": "自称（例如“我”“本姑娘”“老朽”）",
+        "occupation": "职业",
+        "personality": "性格、价值观、怪癖，什么让他/她生气或开心",
+        "background": "出身和经历",
+        "relationships": "重要的人{relationship}",
+        "speaking_style": "说话方式（用词、节奏、习惯）",
+        "catchphrases": "最多 {catchphrases} 句口头禅",
+        "education_work": "教育和工作经历",
+        "example_dialogues": '{examples} 段简短对话，每段 {{"user": 用户说的话, "char": 角色用自己的口吻回答，动作写在括号（）里}}',
+        "scenario": "用户遇见角色的情境",
+        "first_message": "角色对用户说的第一句话，动作写在括号（）里",
+    },
 }
 
 
@@ -146,18 +253,32 @@ def field_lines(fields: list[str], lang: str, **values) -> tuple[str, str]:
     return lines, "{" + ", ".join(f'"{f}"' for f in fields) + "}"
 
 
-LENGTH = {"en": {"full": "Be specific: personality and background two to four sentences each.",
-                 "short": "Keep every field short: one sentence at most, a few words where possible."},
-          "zh": {"full": "要具体：性格和背景各写两到四句。", "short": "每个字段都要简短：最多一句话，能用几个词就用几个词。"}}
+LENGTH = {
+    "en": {
+        "full": "Be specific: personality and background two to four sentences each.",
+        "short": "Keep every field short: one sentence at most, a few words where possible.",
+    },
+    "zh": {
+        "full": "要具体：性格和背景各写两到四句。",
+        "short": "每个字段都要简短：最多一句话，能用几个词就用几个词。",
+    },
+}
 
 
 def card_schema(detail: str, examples: int, fields: list[str] | None = None) -> dict:
     lim = LIMITS[detail]
     fields = fields or asked_fields(detail, examples, seeded=False)
     props: dict = {f: bounded_string(lim[f]) | ({"minLength": 1} if f in NEEDED else {}) for f in TEXT_FIELDS}
-    props["catchphrases"] = {"type": "array", "items": bounded_string(lim["catchphrase"]), "maxItems": lim["catchphrases"]}
-    ex = {"type": "object", "properties": {"user": bounded_string(lim["user"]), "char": bounded_string(lim["char"])},
-          "required": ["user", "char"]}
+    props["catchphrases"] = {
+        "type": "array",
+        "items": bounded_string(lim["catchphrase"]),
+        "maxItems": lim["catchphrases"],
+    }
+    ex = {
+        "type": "object",
+        "properties": {"user": bounded_string(lim["user"]), "char": bounded_string(lim["char"])},
+        "required": ["user", "char"],
+    }
     props["example_dialogues"] = {"type": "array", "items": ex, "maxItems": max(examples, 0)}
     return {"type": "object", "properties": {k: props[k] for k in fields}, "required": list(fields)}
 
@@ -182,7 +303,11 @@ def parse_examples(value, limit: int) -> list[list[dict[str, str]]]:
             for m in item:
                 if isinstance(m, dict):
                     m = _norm_keys(m)
-                    role = "user" if str(m.get("role", m.get("speaker", ""))).lower() in ("user", "{{user}}") else "char"
+                    role = (
+                        "user"
+                        if str(m.get("role", m.get("speaker", ""))).lower() in ("user", "{{user}}")
+                        else "char"
+                    )
                     text = text_field(m, "text", "content", "line", limit=limit)
                     if text:
                         block.append({"role": role, "text": text})
@@ -210,10 +335,13 @@ def parse_card(detail: str, examples: int, seed: dict[str, str] | None = None, n
             raise ParseError("expected a JSON object with the card's fields")
         obj = _norm_keys(data)
         out = {f: text_field(obj, *ALIASES[f], limit=lim[f] * 3) for f in TEXT_FIELDS}
-        out["catchphrases"] = [c[: lim["catchphrase"] * 2] for c in list_field(obj, "catchphrases", "catchphrase",
-                                                                                 "quotes", "sayings")][:5]
-        out["example_dialogues"] = parse_examples(obj.get("example_dialogues", obj.get("examples", obj.get("dialogues"))),
-                                                  lim["char"] * 3)[: max(examples, 1)]
+        out["catchphrases"] = [
+            c[: lim["catchphrase"] * 2]
+            for c in list_field(obj, "catchphrases", "catchphrase", "quotes", "sayings")
+        ][:5]
+        out["example_dialogues"] = parse_examples(
+            obj.get("example_dialogues", obj.get("examples", obj.get("dialogues"))), lim["char"] * 3
+        )[: max(examples, 1)]
         if name:
             out["name"] = name
         for field, axis in SEEDED.items():
@@ -224,13 +352,19 @@ def parse_card(detail: str, examples: int, seed: dict[str, str] | None = None, n
         if not (out["personality"] or out["background"]):
             raise ParseError("card has neither personality nor background")
         return out
+
     return parse
 
 
-def card_requests(ctx: RunContext, seeds: list[dict[str, str]], rnd: int, avoid: dict[str, Card]) -> list[Request]:
+def card_requests(
+    ctx: RunContext, seeds: list[dict[str, str]], rnd: int, avoid: dict[str, Card]
+) -> list[Request]:
     cfg, lang = ctx.recipe.cards, ctx.language
     fields = asked_fields(cfg.detail, cfg.examples, seeded=True)
-    schema, params = card_schema(cfg.detail, cfg.examples, fields), ({"max_tokens": cfg.max_tokens} if cfg.max_tokens else {})
+    schema, params = (
+        card_schema(cfg.detail, cfg.examples, fields),
+        ({"max_tokens": cfg.max_tokens} if cfg.max_tokens else {}),
+    )
     out = []
     for seed in seeds:
         cid = make_id("card", seed_key(seed), lang)
@@ -239,18 +373,45 @@ def card_requests(ctx: RunContext, seeds: list[dict[str, str]], rnd: int, avoid:
         near = avoid.get(cid)
         hint = ""
         if near is not None:
-            hint = pick(lang, f"Make this character clearly different from an existing one: {near.name}, "
-                              f"{near.occupation}, {near.personality[:160]}\n",
-                        f"这个角色要与已有角色明显不同：{near.name}，{near.occupation}，{near.personality[:160]}\n")
+            hint = pick(
+                lang,
+                f"Make this character clearly different from an existing one: {near.name}, "
+                f"{near.occupation}, {near.personality[:160]}\n",
+                f"这个角色要与已有角色明显不同：{near.name}，{near.occupation}，{near.personality[:160]}\n",
+            )
         rel = seed.get("relationship")
-        rel = pick(lang, f", and how they relate to the user ({rel})", f"，以及与用户的关系（{rel}）") if rel else ""
-        lines, keys = field_lines(fields, lang_key(lang), relationship=rel,
-                                  catchphrases=LIMITS[cfg.detail]["catchphrases"], examples=cfg.examples)
-        messages = render("card", lang, seed="\n".join(f"- {k}: {v}" for k, v in seed.items()),
-                          length=LENGTH[lang_key(lang)][cfg.detail], avoid=hint, fields=lines, keys=keys)
-        out.append(Request(id=make_id("req-card", cid, rnd), messages=messages, schema=schema, params=dict(params),
-                           parse=parse_card(cfg.detail, cfg.examples, seed), sample_index=rnd,
-                           meta={"card_id": cid, "seed": seed, "round": rnd, "source": "synthetic", "language": lang}))
+        rel = (
+            pick(lang, f", and how they relate to the user ({rel})", f"，以及与用户的关系（{rel}）")
+            if rel
+            else ""
+        )
+        lines, keys = field_lines(
+            fields,
+            lang_key(lang),
+            relationship=rel,
+            catchphrases=LIMITS[cfg.detail]["catchphrases"],
+            examples=cfg.examples,
+        )
+        messages = render(
+            "card",
+            lang,
+            seed="\n".join(f"- {k}: {v}" for k, v in seed.items()),
+            length=LENGTH[lang_key(lang)][cfg.detail],
+            avoid=hint,
+            fields=lines,
+            keys=keys,
+        )
+        out.append(
+            Request(
+                id=make_id("req-card", cid, rnd),
+                messages=messages,
+                schema=schema,
+                params=dict(params),
+                parse=parse_card(cfg.detail, cfg.examples, seed),
+                sample_index=rnd,
+                meta={"card_id": cid, "seed": seed, "round": rnd, "source": "synthetic", "language": lang},
+            )
+        )
     return out
 
 
@@ -264,22 +425,52 @@ def character_request(ctx: RunContext) -> Request:
         parts.append(c.text[: budget - sum(len(p) for p in parts)])
     timeline = ctx.recipe.character.timeline_point or pick(lang, "the prime of their life", "人生的巅峰时期")
     fields = asked_fields(cfg.detail, cfg.examples, seeded=False)
-    lines, keys = field_lines(fields, lang_key(lang), relationship="", catchphrases=LIMITS[cfg.detail]["catchphrases"],
-                              examples=cfg.examples)
-    messages = render("card_profile", lang, character=ctx.character, profile="\n\n".join(parts),
-                      timeline=timeline, length=LENGTH[lang_key(lang)][cfg.detail], fields=lines, keys=keys)
+    lines, keys = field_lines(
+        fields,
+        lang_key(lang),
+        relationship="",
+        catchphrases=LIMITS[cfg.detail]["catchphrases"],
+        examples=cfg.examples,
+    )
+    messages = render(
+        "card_profile",
+        lang,
+        character=ctx.character,
+        profile="\n\n".join(parts),
+        timeline=timeline,
+        length=LENGTH[lang_key(lang)][cfg.detail],
+        fields=lines,
+        keys=keys,
+    )
     cid = make_id("card", "character", ctx.character, lang)
-    return Request(id=make_id("req-card", cid, 0), messages=messages, schema=card_schema(cfg.detail, cfg.examples, fields),
-                   params={"max_tokens": cfg.max_tokens} if cfg.max_tokens else {},
-                   parse=parse_card(cfg.detail, cfg.examples, name=ctx.character),
-                   meta={"card_id": cid, "seed": {}, "round": 0, "source": f"profile:{ctx.recipe.name}",
-                         "language": lang})
+    return Request(
+        id=make_id("req-card", cid, 0),
+        messages=messages,
+        schema=card_schema(cfg.detail, cfg.examples, fields),
+        params={"max_tokens": cfg.max_tokens} if cfg.max_tokens else {},
+        parse=parse_card(cfg.detail, cfg.examples, name=ctx.character),
+        meta={
+            "card_id": cid,
+            "seed": {},
+            "round": 0,
+            "source": f"profile:{ctx.recipe.name}",
+            "language": lang,
+        },
+    )
 
 
 def to_records(res: Result) -> list[Card]:
     m = res.request.meta
-    return [Card(id=m["card_id"], seed=m["seed"], source=m["source"], language=m["language"],
-                 extra={"round": m["round"]}, **res.value)]
+    return [
+        Card(
+            id=m["card_id"],
+            seed=m["seed"],
+            source=m["source"],
+            language=m["language"],
+            extra={"round": m["round"]},
+            **res.value,
+        )
+    ]
 
 
 def _drafts(ctx: RunContext) -> dict[tuple[str, int], Card]:
@@ -330,17 +521,33 @@ async def run(ctx: RunContext) -> CardsReport:
     kept = [Card.model_validate(o) for o in dedupe_sorted(c.model_dump() for c in sel.kept)]
     write_jsonl_atomic(ctx.run.stage_file(NAME), kept)
     synthetic = [c for c in kept if c.source == "synthetic"]
-    report = CardsReport(requested=cfg.count, cards=len(kept), synthetic=len(synthetic), imported=len(imported),
-                         from_character=int(any(c.id == char_id for c in kept)),
-                         regenerated=sum(1 for c in synthetic if c.extra.get("round", 0) > 0),
-                         dropped_too_similar=len(sel.too_similar), failed=len(sel.missing),
-                         similarity_threshold=cfg.similarity, **diversity(kept, synthetic))
+    report = CardsReport(
+        requested=cfg.count,
+        cards=len(kept),
+        synthetic=len(synthetic),
+        imported=len(imported),
+        from_character=int(any(c.id == char_id for c in kept)),
+        regenerated=sum(1 for c in synthetic if c.extra.get("round", 0) > 0),
+        dropped_too_similar=len(sel.too_similar),
+        failed=len(sel.missing),
+        similarity_threshold=cfg.similarity,
+        **diversity(kept, synthetic),
+    )
     ctx.drop("cards_too_similar", len(sel.too_similar), set_to=True)
-    ctx.log(f"cards: {len(kept)} kept ({len(synthetic)} synthetic, {len(imported)} imported), "
-            f"{len(sel.too_similar)} dropped as too similar, max similarity {report.max_pairwise_similarity}")
+    ctx.log(
+        f"cards: {len(kept)} kept ({len(synthetic)} synthetic, {len(imported)} imported), "
+        f"{len(sel.too_similar)} dropped as too similar, max similarity {report.max_pairwise_similarity}"
+    )
     return report
 
 
-STAGE = Stage(NAME, run, blocks=(Block("cards", CardsConfig),), switch="cards", needs=("chunks",),
-              makes=(NAME, DRAFTS), order=60,
-              help="synthetic persona cards from seed attributes, the character's own card, imported CCv2 cards")
+STAGE = Stage(
+    NAME,
+    run,
+    blocks=(Block("cards", CardsConfig),),
+    switch="cards",
+    needs=("chunks",),
+    makes=(NAME, DRAFTS),
+    order=60,
+    help="synthetic persona cards from seed attributes, the character's own card, imported CCv2 cards",
+)

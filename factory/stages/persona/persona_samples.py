@@ -24,8 +24,14 @@ def session_messages(card: Card, session: Session) -> tuple[list[Message], list[
     msgs: list[Message] = []
     if card.first_message:
         action, words = split_action(macros(card.first_message, card), card.language)
-        msgs.append(Message(role="assistant", content=character_content(action, words, card.language),
-                            name=card.name, train=False))
+        msgs.append(
+            Message(
+                role="assistant",
+                content=character_content(action, words, card.language),
+                name=card.name,
+                train=False,
+            )
+        )
     user_at: list[int] = []
     action = ""
     for t in session.turns:
@@ -42,8 +48,14 @@ def session_messages(card: Card, session: Session) -> tuple[list[Message], list[
             else:
                 msgs.append(Message(role="assistant", content=content, name=card.name, train=True))
     if action:  # an action with no words after it
-        msgs.append(Message(role="assistant", content=character_content(action, "", card.language), name=card.name,
-                            train=True))
+        msgs.append(
+            Message(
+                role="assistant",
+                content=character_content(action, "", card.language),
+                name=card.name,
+                train=True,
+            )
+        )
     return msgs, user_at
 
 
@@ -62,20 +74,45 @@ def build_sample(card: Card, session: Session, plan: SessionPlan | None, mode: s
     for p in session.probes:
         k_plant, k_ask = session_user.index(p.planted_turn), session_user.index(p.asked_turn)
         answer = reply_to(k_ask)
-        probes.append({"fact": p.fact, "planted_turn": turn_of[k_plant], "asked_turn": turn_of[k_ask],
-                       "answer_hint": p.answer_hint,
-                       "recalled": bool(answer is not None and p.answer_hint.lower() in msgs[answer].content.lower())})
+        probes.append(
+            {
+                "fact": p.fact,
+                "planted_turn": turn_of[k_plant],
+                "asked_turn": turn_of[k_ask],
+                "answer_hint": p.answer_hint,
+                "recalled": bool(
+                    answer is not None and p.answer_hint.lower() in msgs[answer].content.lower()
+                ),
+            }
+        )
     pushback = []
-    for k, kind in (plan.pushback.items() if plan else []):
+    for k, kind in plan.pushback.items() if plan else []:
         at = reply_to(k)
         if at is not None:
-            pushback.append({"turn": at, "kind": kind,
-                             "observed": pushback_observed(msgs[at].content, card.language)})
-    labels = {"card_id": card.id, "session_id": session.id, "archetype": session.user_archetype,
-              "card_source": card.source, "seed": dict(card.seed), "system_prompt": mode, "probes": probes,
-              "refusal_turns": [p["turn"] for p in pushback], "pushback": pushback}
-    return Sample(id=make_id("smp", TYPE, session.id, mode), type=TYPE, character=card.name, language=card.language,
-                  system=render_card(card, mode), messages=msgs, source_ids=[card.id, session.id], labels=labels)
+            pushback.append(
+                {"turn": at, "kind": kind, "observed": pushback_observed(msgs[at].content, card.language)}
+            )
+    labels = {
+        "card_id": card.id,
+        "session_id": session.id,
+        "archetype": session.user_archetype,
+        "card_source": card.source,
+        "seed": dict(card.seed),
+        "system_prompt": mode,
+        "probes": probes,
+        "refusal_turns": [p["turn"] for p in pushback],
+        "pushback": pushback,
+    }
+    return Sample(
+        id=make_id("smp", TYPE, session.id, mode),
+        type=TYPE,
+        character=card.name,
+        language=card.language,
+        system=render_card(card, mode),
+        messages=msgs,
+        source_ids=[card.id, session.id],
+        labels=labels,
+    )
 
 
 def persona_samples(ctx: RunContext) -> Iterator[Sample]:
@@ -84,8 +121,10 @@ def persona_samples(ctx: RunContext) -> Iterator[Sample]:
     if cfg is None or ctx.recipe.cards is None:
         return
     cards = {o["id"]: Card.model_validate(o) for o in ctx.run.records("cards")}
-    plans = {p.session_id: p for p in plans_for(ctx.recipe.seed, sorted(cards), cfg,
-                                                 {c.id: c.language for c in cards.values()})}
+    plans = {
+        p.session_id: p
+        for p in plans_for(ctx.recipe.seed, sorted(cards), cfg, {c.id: c.language for c in cards.values()})
+    }
     for obj in ctx.run.records("sessions"):
         session = Session.model_validate(obj)
         card = cards.get(session.card_id)

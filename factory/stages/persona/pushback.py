@@ -18,9 +18,13 @@ MARKERS = {
         r"\b(?:no|nope|never|won't|will not|shan't|refuse|not going to|not doing|certainly not|"
         r"absolutely not|out of the question|do it yourself|ask someone else|enough|stop|"
         r"patience|hmph|tsk|ha|hah|oh please|nice try|really\?|you wish|silly|tease|teasing|"
-        r"again\?|how many times|leave me|not now|later|busy)\b", re.I),
-    "zh": re.compile(r"不行|不要|不肯|才不|不会|拒绝|休想|没门|想得美|自己(?:去|做|写)|别(?:再)?(?:问|烦|闹)|"
-                     r"够了|烦死|不耐烦|哼|啧|哈|呵|逗你|调皮|又来|还问|改天|没空|忙着|免谈"),
+        r"again\?|how many times|leave me|not now|later|busy)\b",
+        re.I,
+    ),
+    "zh": re.compile(
+        r"不行|不要|不肯|才不|不会|拒绝|休想|没门|想得美|自己(?:去|做|写)|别(?:再)?(?:问|烦|闹)|"
+        r"够了|烦死|不耐烦|哼|啧|哈|呵|逗你|调皮|又来|还问|改天|没空|忙着|免谈"
+    ),
 }
 
 

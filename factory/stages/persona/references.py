@@ -35,19 +35,26 @@ class ReferencesConfig(Strict):
     k: int = Field(3, ge=1, le=20, description="Reference lines per sample.")
     method: Literal["bm25", "fuzz"] = Field("bm25", description="Retrieval: BM25, or rapidfuzz similarity.")
     sources: list[Literal["sessions", "interactions"]] = Field(
-        default_factory=lambda: ["sessions", "interactions"], min_length=1,
+        default_factory=lambda: ["sessions", "interactions"],
+        min_length=1,
         description="Where lines come from: sessions (and the cards' own lines), interactions "
-        "(the character's script lines); never the sample's own.")
-    max_chars: int = Field(300, ge=20, le=100_000, description="A longer reference line is cut to this many "
-                           "characters.")
+        "(the character's script lines); never the sample's own.",
+    )
+    max_chars: int = Field(
+        300, ge=20, le=100_000, description="A longer reference line is cut to this many characters."
+    )
 
 
-HEADER = {"en": "Reference dialogue: things {name} has said elsewhere (keep this voice; do not repeat them):",
-          "zh": "参考对话：{name}在别处说过的话（保持这种口吻，不要照搬）："}
+HEADER = {
+    "en": "Reference dialogue: things {name} has said elsewhere (keep this voice; do not repeat them):",
+    "zh": "参考对话：{name}在别处说过的话（保持这种口吻，不要照搬）：",
+}
 USER = WORDS["user"]
 _WORD = re.compile(r"[a-z0-9']+")
-_STOPWORDS = ("a an the and or but of to in on at for with is are was were be been i you he she it we they me my "
-              "your his her its our their this that what do does did not no so as by from have has had")
+_STOPWORDS = (
+    "a an the and or but of to in on at for with is are was were be been i you he she it we they me my "
+    "your his her its our their this that what do does did not no so as by from have has had"
+)
 STOP = frozenset(_STOPWORDS.split(" "))
 
 
@@ -135,7 +142,9 @@ def build_pools(ctx: RunContext, sources: Iterable[str]) -> dict[tuple[str, str]
                 if t["speaker"] == "user":
                     before = t["text"]
                 elif t["mode"] == "speech":
-                    pools[("card", s["card_id"])].append(Line(t["text"], before, "user", frozenset([s["id"]])))
+                    pools[("card", s["card_id"])].append(
+                        Line(t["text"], before, "user", frozenset([s["id"]]))
+                    )
     if "interactions" in sources:
         names = character_names(ctx.character, ctx.recipe.character.aliases)
         for it in iter_jsonl(ctx.run.stage_file("interactions")):
@@ -221,7 +230,9 @@ def reference_lines(ctx: RunContext, samples: list[Sample]) -> list[Sample]:
     out = []
     for s in samples:
         key = ("card", s.labels["card_id"]) if s.labels.get("card_id") else ("char", ctx.character)
-        if key[0] == "char" and s.character not in character_names(ctx.character, ctx.recipe.character.aliases):
+        if key[0] == "char" and s.character not in character_names(
+            ctx.character, ctx.recipe.character.aliases
+        ):
             out.append(s)
             continue
         if key not in retrievers:
@@ -231,6 +242,9 @@ def reference_lines(ctx: RunContext, samples: list[Sample]) -> list[Sample]:
             out.append(s)
             continue
         block = render(lines, s.character, s.language, cfg.max_chars)
-        labels = {**s.labels, "references": [{"source": sorted(ln.origins)[0], "text": ln.text} for ln in lines]}
+        labels = {
+            **s.labels,
+            "references": [{"source": sorted(ln.origins)[0], "text": ln.text} for ln in lines],
+        }
         out.append(s.model_copy(update={"system": f"{s.system}\n\n{block}".strip(), "labels": labels}))
     return out

@@ -20,42 +20,79 @@ if TYPE_CHECKING:  # the config sits beside its stage, which imports this module
     from factory.stages.persona.sessions import SessionsConfig
 
 ARCHETYPES: dict[str, dict[str, str]] = {
-    "curious_fan": {"en": "a curious fan who wants to know everything about the character's life, habits and opinions.",
-                    "zh": "一个好奇的粉丝，想知道角色生活、习惯和看法的一切。"},
-    "lonely": {"en": "a lonely person looking for comfort and someone to talk to.",
-               "zh": "一个孤独的人，想找人说说话、寻求安慰。"},
-    "provoker": {"en": "a provoker (troll) who mocks the character and tries to get a rise out of it.",
-                 "zh": "一个挑衅者（喷子），嘲讽角色，想激怒他/她。"},
-    "flirt": {"en": "someone who flirts with the character (the character answers in its own way; nothing explicit).",
-              "zh": "一个和角色调情的人（角色按自己的性格回应，不涉及露骨内容）。"},
-    "knowledge_seeker": {"en": "a knowledge-seeker who asks what the character knows about its trade and its world.",
-                         "zh": "一个求知者，向角色请教其行当和所在世界的知识。"},
-    "homework": {"en": "someone who wants the character to do their homework or write code for them.",
-                 "zh": "一个想让角色替自己写作业或写代码的人。"},
-    "character_breaker": {"en": "someone who tries to make the character admit it is an AI and break character.",
-                          "zh": "一个试图让角色承认自己是人工智能、跳出角色的人。"},
-    "memory_tester": {"en": "someone who mentions a personal fact early on and later checks whether the character "
-                            "remembers it.",
-                      "zh": "一个先提到自己的一件私事、之后再考角色是否记得的人。"},
+    "curious_fan": {
+        "en": "a curious fan who wants to know everything about the character's life, habits and opinions.",
+        "zh": "一个好奇的粉丝，想知道角色生活、习惯和看法的一切。",
+    },
+    "lonely": {
+        "en": "a lonely person looking for comfort and someone to talk to.",
+        "zh": "一个孤独的人，想找人说说话、寻求安慰。",
+    },
+    "provoker": {
+        "en": "a provoker (troll) who mocks the character and tries to get a rise out of it.",
+        "zh": "一个挑衅者（喷子），嘲讽角色，想激怒他/她。",
+    },
+    "flirt": {
+        "en": "someone who flirts with the character (the character answers in its own way; nothing explicit).",
+        "zh": "一个和角色调情的人（角色按自己的性格回应，不涉及露骨内容）。",
+    },
+    "knowledge_seeker": {
+        "en": "a knowledge-seeker who asks what the character knows about its trade and its world.",
+        "zh": "一个求知者，向角色请教其行当和所在世界的知识。",
+    },
+    "homework": {
+        "en": "someone who wants the character to do their homework or write code for them.",
+        "zh": "一个想让角色替自己写作业或写代码的人。",
+    },
+    "character_breaker": {
+        "en": "someone who tries to make the character admit it is an AI and break character.",
+        "zh": "一个试图让角色承认自己是人工智能、跳出角色的人。",
+    },
+    "memory_tester": {
+        "en": "someone who mentions a personal fact early on and later checks whether the character "
+        "remembers it.",
+        "zh": "一个先提到自己的一件私事、之后再考角色是否记得的人。",
+    },
 }
 BREAKS_THE_RULES = ("provoker", "homework", "character_breaker")  # at least one pushback turn with these
 PUSHBACK = ("refuse", "tease", "impatient")
 PUSHBACK_TEXT = {
-    "en": {"refuse": "the character refuses, in character", "tease": "the character teases the user",
-           "impatient": "the character gets impatient with the user"},
+    "en": {
+        "refuse": "the character refuses, in character",
+        "tease": "the character teases the user",
+        "impatient": "the character gets impatient with the user",
+    },
     "zh": {"refuse": "角色以符合角色的方式拒绝", "tease": "角色调侃用户", "impatient": "角色对用户不耐烦"},
 }
 FACTS: dict[str, list[tuple[str, str]]] = {  # (what the user says, the word a correct answer contains)
-    "en": [("my sister is called Mira", "Mira"), ("I am allergic to peanuts", "peanut"),
-           ("my dog is named Biscuit", "Biscuit"), ("I grew up in Lisbon", "Lisbon"),
-           ("I play the cello", "cello"), ("my favourite colour is teal", "teal"),
-           ("I am afraid of thunderstorms", "thunder"), ("I have an exam on Friday", "Friday"),
-           ("my grandmother taught me to knit", "knit"), ("I live in a flat with a red door", "red door"),
-           ("I work night shifts at a bakery", "bakery"), ("my cat is called Pepper", "Pepper")],
-    "zh": [("我妹妹叫米拉", "米拉"), ("我对花生过敏", "花生"), ("我的狗叫饼干", "饼干"), ("我在杭州长大", "杭州"),
-           ("我会拉大提琴", "大提琴"), ("我最喜欢的颜色是青绿色", "青绿"), ("我害怕打雷", "打雷"),
-           ("我星期五有考试", "星期五"), ("外婆教会了我织毛衣", "织毛衣"), ("我家的门是红色的", "红色"),
-           ("我在面包店上夜班", "面包店"), ("我的猫叫胡椒", "胡椒")],
+    "en": [
+        ("my sister is called Mira", "Mira"),
+        ("I am allergic to peanuts", "peanut"),
+        ("my dog is named Biscuit", "Biscuit"),
+        ("I grew up in Lisbon", "Lisbon"),
+        ("I play the cello", "cello"),
+        ("my favourite colour is teal", "teal"),
+        ("I am afraid of thunderstorms", "thunder"),
+        ("I have an exam on Friday", "Friday"),
+        ("my grandmother taught me to knit", "knit"),
+        ("I live in a flat with a red door", "red door"),
+        ("I work night shifts at a bakery", "bakery"),
+        ("my cat is called Pepper", "Pepper"),
+    ],
+    "zh": [
+        ("我妹妹叫米拉", "米拉"),
+        ("我对花生过敏", "花生"),
+        ("我的狗叫饼干", "饼干"),
+        ("我在杭州长大", "杭州"),
+        ("我会拉大提琴", "大提琴"),
+        ("我最喜欢的颜色是青绿色", "青绿"),
+        ("我害怕打雷", "打雷"),
+        ("我星期五有考试", "星期五"),
+        ("外婆教会了我织毛衣", "织毛衣"),
+        ("我家的门是红色的", "红色"),
+        ("我在面包店上夜班", "面包店"),
+        ("我的猫叫胡椒", "胡椒"),
+    ],
 }
 
 
@@ -104,17 +141,29 @@ def plan_text(plan: SessionPlan, language: str) -> str:
     lang = lang_key(language)
     lines = []
     for t, kind in plan.pushback.items():
-        lines.append(pick(lang, f"- In turn {t + 1}, {PUSHBACK_TEXT[lang][kind]}.",
-                          f"- 第 {t + 1} 轮：{PUSHBACK_TEXT[lang][kind]}。"))
+        lines.append(
+            pick(
+                lang,
+                f"- In turn {t + 1}, {PUSHBACK_TEXT[lang][kind]}.",
+                f"- 第 {t + 1} 轮：{PUSHBACK_TEXT[lang][kind]}。",
+            )
+        )
     if plan.probe is not None:
         p = plan.probe
-        lines.append(pick(lang, f'- In turn {p.planted + 1}, the user mentions in passing: "{p.fact}". In turn '
-                                f"{p.asked + 1}, the user asks the character about it, and the character remembers "
-                                "it correctly.",
-                          f"- 第 {p.planted + 1} 轮：用户顺口提到“{p.fact}”。第 {p.asked + 1} 轮：用户问角色是否记得这件事，"
-                          "角色准确地记得。"))
+        lines.append(
+            pick(
+                lang,
+                f'- In turn {p.planted + 1}, the user mentions in passing: "{p.fact}". In turn '
+                f"{p.asked + 1}, the user asks the character about it, and the character remembers "
+                "it correctly.",
+                f"- 第 {p.planted + 1} 轮：用户顺口提到“{p.fact}”。第 {p.asked + 1} 轮：用户问角色是否记得这件事，"
+                "角色准确地记得。",
+            )
+        )
     return "\n".join(lines)
 
 
-def plans_for(seed: int, card_ids: list[str], cfg: SessionsConfig, language: dict[str, str]) -> list[SessionPlan]:
+def plans_for(
+    seed: int, card_ids: list[str], cfg: SessionsConfig, language: dict[str, str]
+) -> list[SessionPlan]:
     return [plan_session(seed, cid, i, cfg, language[cid]) for cid in card_ids for i in range(cfg.per_card)]

@@ -30,29 +30,51 @@ from factory.stages.shared.parsing import bounded_string, json_items, text_field
 
 NAME = "sessions"
 
-ARCHETYPE_NAMES = ("curious_fan", "lonely", "provoker", "flirt", "knowledge_seeker", "homework",
-              "character_breaker", "memory_tester")
+ARCHETYPE_NAMES = (
+    "curious_fan",
+    "lonely",
+    "provoker",
+    "flirt",
+    "knowledge_seeker",
+    "homework",
+    "character_breaker",
+    "memory_tester",
+)
 
 
 class SessionsConfig(Strict):
     """Multi-turn chats between each persona card's user and the character."""
 
     per_card: int = Field(1, ge=1, le=20, description="Sessions per card, each with the next archetype.")
-    min_turns: int = Field(4, ge=1, le=40, description="Fewest turns (one user message + the character's reply "
-                           "each); at most `max_turns`.")
+    min_turns: int = Field(
+        4,
+        ge=1,
+        le=40,
+        description="Fewest turns (one user message + the character's reply each); at most `max_turns`.",
+    )
     max_turns: int = Field(8, ge=1, le=40, description="Most turns in a session.")
-    archetypes: list[str] = Field(default_factory=lambda: list(ARCHETYPE_NAMES), min_length=1,
-                                  description="The kinds of user the sessions cycle through, any of: "
-                                  f"{', '.join(ARCHETYPE_NAMES)}.")
-    pushback_share: float = Field(0.2, ge=0, le=1, description="Share of character turns that refuse, tease or "
-                                  "get impatient.")
-    probe_share: float = Field(0.25, ge=0, le=1, description="Share of the other archetypes' sessions that also "
-                               "carry a memory probe (memory_tester always does).")
-    system_prompt: Literal["full", "short", "none"] = Field("full", description="How much of the card goes into "
-                                                            "the sample's system prompt.")
+    archetypes: list[str] = Field(
+        default_factory=lambda: list(ARCHETYPE_NAMES),
+        min_length=1,
+        description=f"The kinds of user the sessions cycle through, any of: {', '.join(ARCHETYPE_NAMES)}.",
+    )
+    pushback_share: float = Field(
+        0.2, ge=0, le=1, description="Share of character turns that refuse, tease or get impatient."
+    )
+    probe_share: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="Share of the other archetypes' sessions that also "
+        "carry a memory probe (memory_tester always does).",
+    )
+    system_prompt: Literal["full", "short", "none"] = Field(
+        "full", description="How much of the card goes into the sample's system prompt."
+    )
     detail: Detail = Field("full", description="short: one short sentence a message, for small local models.")
-    max_tokens: int | None = Field(None, ge=64, le=MAX_TOKENS, description="Reply tokens per session request; "
-                                   "unset: backend.max_tokens.")
+    max_tokens: int | None = Field(
+        None, ge=64, le=MAX_TOKENS, description="Reply tokens per session request; unset: backend.max_tokens."
+    )
 
     @field_validator("archetypes")
     @classmethod
@@ -67,11 +89,32 @@ class SessionsConfig(Strict):
         if self.min_turns > self.max_turns:
             raise ValueError(f"min_turns: {self.min_turns} is more than max_turns {self.max_turns}")
         return self
-LIMITS = {"full": {"user": 300, "action": 160, "reply": 450}, "short": {"user": 90, "action": 50, "reply": 120}}
-LENGTH = {"en": {"full": "Replies are one to four sentences.", "short": "Keep every message to one short sentence."},
-          "zh": {"full": "每次回答一到四句。", "short": "每条消息都只写一句短句。"}}
+
+
+LIMITS = {
+    "full": {"user": 300, "action": 160, "reply": 450},
+    "short": {"user": 90, "action": 50, "reply": 120},
+}
+LENGTH = {
+    "en": {
+        "full": "Replies are one to four sentences.",
+        "short": "Keep every message to one short sentence.",
+    },
+    "zh": {"full": "每次回答一到四句。", "short": "每条消息都只写一句短句。"},
+}
 USER_KEYS = ("user", "user_message", "message", "question", "input", "用户")
-REPLY_KEYS = ("reply", "response", "answer", "character", "char", "assistant", "speech", "text", "回答", "角色")
+REPLY_KEYS = (
+    "reply",
+    "response",
+    "answer",
+    "character",
+    "char",
+    "assistant",
+    "speech",
+    "text",
+    "回答",
+    "角色",
+)
 ACTION_KEYS = ("action", "actions", "narration", "gesture", "动作")
 PLANT_MATCH = 85  # rapidfuzz partial_ratio of the fact against the user's message: reworded but kept
 
@@ -81,16 +124,25 @@ def session_schema(turns: int, detail: str) -> dict:
     props = {k: bounded_string(v) | ({"minLength": 1} if k != "action" else {}) for k, v in lim.items()}
     item = {"type": "object", "properties": props, "required": ["user", "action", "reply"]}
     # exactly `turns` items with non-empty lines: a grammar-bound server (llama.cpp) then cannot stop early
-    return {"type": "object", "properties": {"turns": {"type": "array", "items": item, "minItems": turns,
-                                                       "maxItems": turns}}, "required": ["turns"]}
+    return {
+        "type": "object",
+        "properties": {"turns": {"type": "array", "items": item, "minItems": turns, "maxItems": turns}},
+        "required": ["turns"],
+    }
 
 
 def _pairs(items: list[dict], name: str) -> list[dict[str, str]]:
     """Exchanges from either {user, action, reply} items or an alternating list of {role, content}."""
     reply_keys = (*REPLY_KEYS, name.lower(), name.split()[0].lower())  # {"user": .., "Mira": ..}
     if any(text_field(it, *USER_KEYS) and text_field(it, *reply_keys) for it in items):
-        return [{"user": text_field(it, *USER_KEYS), "action": text_field(it, *ACTION_KEYS),
-                 "reply": text_field(it, *reply_keys)} for it in items]
+        return [
+            {
+                "user": text_field(it, *USER_KEYS),
+                "action": text_field(it, *ACTION_KEYS),
+                "reply": text_field(it, *reply_keys),
+            }
+            for it in items
+        ]
     out: list[dict[str, str]] = []
     for it in items:
         who = text_field(it, "role", "speaker", "from", "name").lower()
@@ -113,17 +165,23 @@ def parse_session(plan: SessionPlan, card: Card, detail: str):
             reply = ex["reply"]
             for prefix in (f"{name}:", f"{name}：", "Character:", "char:"):
                 if reply.lower().startswith(prefix.lower()):
-                    reply = reply[len(prefix):].strip()
+                    reply = reply[len(prefix) :].strip()
             action = ex["action"]
             if not action:
                 action, reply = split_action(reply, card.language)
             if not (ex["user"] and (reply or action)):
                 break  # keep turn k = plan turn k (pushback and probes are planned by index)
-            exchanges.append({"user": ex["user"][: lim["user"] * 3], "action": action[: lim["action"] * 3],
-                              "reply": reply[: lim["reply"] * 3]})
+            exchanges.append(
+                {
+                    "user": ex["user"][: lim["user"] * 3],
+                    "action": action[: lim["action"] * 3],
+                    "reply": reply[: lim["reply"] * 3],
+                }
+            )
         if len(exchanges) < max(1, math.ceil(plan.turns / 2)):
             raise ParseError(f"session has {len(exchanges)} usable turns, wanted {plan.turns}")
         return exchanges
+
     return parse
 
 
@@ -136,12 +194,25 @@ def build_requests(ctx: RunContext, cards: list[Card]) -> list[Request]:
         card = by_id[plan.card_id]
         lang = lang_key(card.language)
         plan_lines = plan_text(plan, lang)
-        messages = render("session", lang, card=render_card(card, "full", head=False), archetype=ARCHETYPES[plan.archetype][lang],
-                          turns=plan.turns, length=LENGTH[lang][cfg.detail],
-                          plan=("\n" + plan_lines + "\n") if plan_lines else "")
-        out.append(Request(id=make_id("req-ses", plan.session_id), messages=messages,
-                           schema=session_schema(plan.turns, cfg.detail), params=dict(params),
-                           parse=parse_session(plan, card, cfg.detail), meta={"plan": plan, "card": card}))
+        messages = render(
+            "session",
+            lang,
+            card=render_card(card, "full", head=False),
+            archetype=ARCHETYPES[plan.archetype][lang],
+            turns=plan.turns,
+            length=LENGTH[lang][cfg.detail],
+            plan=("\n" + plan_lines + "\n") if plan_lines else "",
+        )
+        out.append(
+            Request(
+                id=make_id("req-ses", plan.session_id),
+                messages=messages,
+                schema=session_schema(plan.turns, cfg.detail),
+                params=dict(params),
+                parse=parse_session(plan, card, cfg.detail),
+                meta={"plan": plan, "card": card},
+            )
+        )
     return out
 
 
@@ -170,8 +241,14 @@ def to_session(plan: SessionPlan, card: Card, exchanges: list[dict[str, str]]) -
     probes = []
     p = plan.probe
     if p is not None and p.asked < len(exchanges) and planted(p.fact, p.hint, exchanges[p.planted]["user"]):
-        probes.append(Probe(fact=p.fact, planted_turn=user_at[p.planted], asked_turn=user_at[p.asked], answer_hint=p.hint))
-    return Session(id=plan.session_id, card_id=card.id, user_archetype=plan.archetype, turns=turns, probes=probes)
+        probes.append(
+            Probe(
+                fact=p.fact, planted_turn=user_at[p.planted], asked_turn=user_at[p.asked], answer_hint=p.hint
+            )
+        )
+    return Session(
+        id=plan.session_id, card_id=card.id, user_archetype=plan.archetype, turns=turns, probes=probes
+    )
 
 
 def to_records(res: Result) -> list[Session]:
@@ -181,8 +258,15 @@ def to_records(res: Result) -> list[Session]:
 def probes_not_planted(ctx: RunContext, cards: list[Card], kept: list[dict]) -> int:
     """Sessions long enough for their planned probe that carry none: the user never planted the fact.
     Counted from the finished file (not while converting), so a resumed run reports the same number."""
-    plans = {p.session_id: p for p in plans_for(ctx.recipe.seed, sorted(c.id for c in cards), ctx.recipe.sessions,
-                                                 {c.id: c.language for c in cards})}
+    plans = {
+        p.session_id: p
+        for p in plans_for(
+            ctx.recipe.seed,
+            sorted(c.id for c in cards),
+            ctx.recipe.sessions,
+            {c.id: c.language for c in cards},
+        )
+    }
     n = 0
     for s in kept:
         p = plans.get(s["id"])
@@ -209,10 +293,22 @@ async def run(ctx: RunContext) -> SessionsReport:
     for s in kept:
         counts[s["user_archetype"]] = counts.get(s["user_archetype"], 0) + 1
     ctx.log(f"sessions: {len(kept)} from {len(cards)} cards ({outcome['failed']} requests failed)")
-    return SessionsReport(sessions=len(kept), by_archetype=dict(sorted(counts.items())),
-                          with_probe=sum(1 for s in kept if s["probes"]), probe_not_planted=unplanted,
-                          turns=sum(sum(t["speaker"] == "user" for t in s["turns"]) for s in kept))
+    return SessionsReport(
+        sessions=len(kept),
+        by_archetype=dict(sorted(counts.items())),
+        with_probe=sum(1 for s in kept if s["probes"]),
+        probe_not_planted=unplanted,
+        turns=sum(sum(t["speaker"] == "user" for t in s["turns"]) for s in kept),
+    )
 
 
-STAGE = Stage(NAME, run, blocks=(Block("sessions", SessionsConfig),), switch="sessions", needs=("cards",),
-              makes=(NAME,), order=70, help="multi-turn sessions between a persona card's user and the character")
+STAGE = Stage(
+    NAME,
+    run,
+    blocks=(Block("sessions", SessionsConfig),),
+    switch="sessions",
+    needs=("cards",),
+    makes=(NAME,),
+    order=70,
+    help="multi-turn sessions between a persona card's user and the character",
+)

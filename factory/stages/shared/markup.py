@@ -17,14 +17,30 @@ from factory.records import Mode
 
 _MARKS: dict[str, dict[str, tuple[str, str]]] = {
     "en": {"speech": ("", ""), "action": ("*", "*"), "thought": ("(thinking: ", ")"), "narration": ("", "")},
-    "zh": {"speech": ("「", "」"), "action": ("（", "）"), "thought": ("（心想：", "）"), "narration": ("", "")},
+    "zh": {
+        "speech": ("「", "」"),
+        "action": ("（", "）"),
+        "thought": ("（心想：", "）"),
+        "narration": ("", ""),
+    },
 }
 
 # what models wrap text in on their own; stripped before we add ours
-_WRAPPERS = [("「", "」"), ("『", "』"), ("“", "”"), ('"', '"'), ("*", "*"), ("（", "）"), ("(", ")"),
-             ("[", "]"), ("【", "】"), ("_", "_")]
-_THOUGHT_PREFIX = re.compile(r"^\s*(?:thinking|thought|thinks|inner thoughts?|心想|内心|心里想|暗想)\s*[:：]\s*",
-                             re.I)
+_WRAPPERS = [
+    ("「", "」"),
+    ("『", "』"),
+    ("“", "”"),
+    ('"', '"'),
+    ("*", "*"),
+    ("（", "）"),
+    ("(", ")"),
+    ("[", "]"),
+    ("【", "】"),
+    ("_", "_"),
+]
+_THOUGHT_PREFIX = re.compile(
+    r"^\s*(?:thinking|thought|thinks|inner thoughts?|心想|内心|心里想|暗想)\s*[:：]\s*", re.I
+)
 _INLINE = re.compile(r"\*([^*\n]+)\*|（([^（）\n]+)）|\(([^()\n]+)\)")
 
 
@@ -34,9 +50,14 @@ def strip_wrappers(text: str) -> str:
     for _ in range(3):
         changed = False
         for a, b in _WRAPPERS:
-            inner = text[len(a): len(text) - len(b)]
-            if len(text) > len(a) + len(b) and text.startswith(a) and text.endswith(b) \
-                    and a not in inner and b not in inner:
+            inner = text[len(a) : len(text) - len(b)]
+            if (
+                len(text) > len(a) + len(b)
+                and text.startswith(a)
+                and text.endswith(b)
+                and a not in inner
+                and b not in inner
+            ):
                 text, changed = inner.strip(), True
         stripped = _THOUGHT_PREFIX.sub("", text)
         if stripped != text:
@@ -64,7 +85,7 @@ def split_inline(text: str, language: str) -> list[tuple[Mode, str]]:
         inner = next(g for g in m.groups() if g is not None)
         if m.group(3) is not None and not _THOUGHT_PREFIX.match(inner):
             continue  # plain parentheses in English speech stay speech unless they mark a thought
-        before = text[pos: m.start()].strip()
+        before = text[pos : m.start()].strip()
         if before:
             parts.append(("speech", before))
         mode: Mode = "thought" if _THOUGHT_PREFIX.match(inner) else "action"
@@ -90,7 +111,7 @@ def split_markup(text: str, language: str) -> list[tuple[Mode, str]]:
     parts: list[tuple[Mode, str]] = []
     pos = 0
     for m in pattern.finditer(text):
-        parts.append(("speech", text[pos: m.start()].strip()))
+        parts.append(("speech", text[pos : m.start()].strip()))
         k = next(g for g in range(len(modes)) if m.group(g + 1) is not None)
         parts.append((modes[k], m.group(k + 1).strip()))
         pos = m.end()

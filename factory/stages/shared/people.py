@@ -12,10 +12,39 @@ import re
 from factory.records import Mode
 
 NARRATOR = "narrator"
-_NARRATOR_NAMES = {"narrator", "narration", "narrative", "scene", "stage", "stage direction", "stage directions",
-                   "description", "background", "setting", "旁白", "叙述", "叙述者", "场景", "舞台说明", "描写", "背景"}
-_PLACEHOLDERS = {"character", "the character", "target", "main character", "protagonist", "you", "me", "i",
-                 "主角", "人物", "我", "你"}
+_NARRATOR_NAMES = {
+    "narrator",
+    "narration",
+    "narrative",
+    "scene",
+    "stage",
+    "stage direction",
+    "stage directions",
+    "description",
+    "background",
+    "setting",
+    "旁白",
+    "叙述",
+    "叙述者",
+    "场景",
+    "舞台说明",
+    "描写",
+    "背景",
+}
+_PLACEHOLDERS = {
+    "character",
+    "the character",
+    "target",
+    "main character",
+    "protagonist",
+    "you",
+    "me",
+    "i",
+    "主角",
+    "人物",
+    "我",
+    "你",
+}
 _HINT = re.compile(r"\s*[(（\[【]\s*([^)）\]】]*)\s*[)）\]】]\s*$")
 _HINT_MODES: dict[str, Mode] = {}
 for _w in ("thinking", "thought", "thinks", "inner", "inner voice", "心想", "内心", "想", "思考", "内心独白"):
@@ -65,7 +94,13 @@ def canonical(raw: str, character: str, names: list[str], participants: list[str
         if is_character(p, names):
             continue
         pn = _norm(p)
-        if s == pn or (len(s) > 1 and (pn.startswith(s + " ") or pn.endswith(" " + s) or
-                                       (not s.isascii() and (pn.startswith(s) or s.startswith(pn))))):
+        if s == pn or (
+            len(s) > 1
+            and (
+                pn.startswith(s + " ")
+                or pn.endswith(" " + s)
+                or (not s.isascii() and (pn.startswith(s) or s.startswith(pn)))
+            )
+        ):
             return p, hint
     return speaker, hint

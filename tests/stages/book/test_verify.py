@@ -5,33 +5,41 @@ from __future__ import annotations
 
 from factory.stages.book.verify import check_citation, check_narration, check_speaker, check_speech
 
-EN = '''Mara set the lamp on the table. "I won't go," she said, and looked at the rain, "not tonight."
+EN = """Mara set the lamp on the table. "I won't go," she said, and looked at the rain, "not tonight."
 
-Tobias laughed. "Then the ferry leaves without you." He thought she was the most stubborn woman on the coast.'''
+Tobias laughed. "Then the ferry leaves without you." He thought she was the most stubborn woman on the coast."""
 OTHER = '''Edda put the knitting down. "Your father left you the lamp, child."'''
-ZH = '''阿宁把灯放在桌上。“我不走，”她说，望着窗外的雨，“今晚不走。”
+ZH = """阿宁把灯放在桌上。“我不走，”她说，望着窗外的雨，“今晚不走。”
 
-陈舟笑了。“那渡船就不等你了。”'''
-SCRIPT = '''INT. LIGHTHOUSE KITCHEN - NIGHT
+陈舟笑了。“那渡船就不等你了。”"""
+SCRIPT = """INT. LIGHTHOUSE KITCHEN - NIGHT
 
 MARA
 I won't go. Not tonight.
 
-TOBIAS: Then the ferry leaves without you.'''
+TOBIAS: Then the ferry leaves without you."""
 
-POSITIVES = [("I won't go, not tonight.", EN), ("I won't go", EN), ("Then the ferry leaves without you", EN),
-             ("我不走，今晚不走。", ZH), ("那渡船就不等你了。", ZH), ("I won't go. Not tonight.", SCRIPT),
-             ("Then the ferry leaves without you.", SCRIPT)]
-NEGATIVES = [("I will not leave tonight.", EN),  # paraphrase
-             ("I refuse to go anywhere tonight.", EN),  # paraphrase
-             ("Your father left you the lamp, child.", EN),  # a quote from another chunk
-             ("I won't go, she said, and looked at the rain, not tonight.", EN),  # split quote with its narration
-             ("Mara set the lamp on the table.", EN),  # narration passed off as speech
-             ("He thought she was the most stubborn woman on the coast.", EN),
-             ("我今晚不会离开这里。", ZH),  # paraphrase
-             ("我不走，她说，望着窗外的雨，今晚不走。", ZH),  # split quote with its narration
-             ("阿宁把灯放在桌上。", ZH),
-             ("Then the boat goes without you, Mara.", SCRIPT)]
+POSITIVES = [
+    ("I won't go, not tonight.", EN),
+    ("I won't go", EN),
+    ("Then the ferry leaves without you", EN),
+    ("我不走，今晚不走。", ZH),
+    ("那渡船就不等你了。", ZH),
+    ("I won't go. Not tonight.", SCRIPT),
+    ("Then the ferry leaves without you.", SCRIPT),
+]
+NEGATIVES = [
+    ("I will not leave tonight.", EN),  # paraphrase
+    ("I refuse to go anywhere tonight.", EN),  # paraphrase
+    ("Your father left you the lamp, child.", EN),  # a quote from another chunk
+    ("I won't go, she said, and looked at the rain, not tonight.", EN),  # split quote with its narration
+    ("Mara set the lamp on the table.", EN),  # narration passed off as speech
+    ("He thought she was the most stubborn woman on the coast.", EN),
+    ("我今晚不会离开这里。", ZH),  # paraphrase
+    ("我不走，她说，望着窗外的雨，今晚不走。", ZH),  # split quote with its narration
+    ("阿宁把灯放在桌上。", ZH),
+    ("Then the boat goes without you, Mara.", SCRIPT),
+]
 
 
 def test_speech_hard_negatives_fail_and_real_quotes_pass():
@@ -50,12 +58,17 @@ def test_a_short_real_line_cannot_vouch_for_a_long_invented_one():
 
 
 def test_plot_citations_must_be_in_the_chunk_and_in_order():
-    assert check_citation("Mara set the lamp on the table.", "He thought she was the most stubborn woman on the coast.",
-                          EN, 85).ok
-    assert check_citation("The harbour master counted the gulls.", "Tobias laughed.", EN, 85).reason == \
-        "plot_citation_not_in_text"
-    assert check_citation("Tobias laughed.", "Mara set the lamp on the table.", EN, 85).reason == \
-        "plot_citation_out_of_order"
+    assert check_citation(
+        "Mara set the lamp on the table.", "He thought she was the most stubborn woman on the coast.", EN, 85
+    ).ok
+    assert (
+        check_citation("The harbour master counted the gulls.", "Tobias laughed.", EN, 85).reason
+        == "plot_citation_not_in_text"
+    )
+    assert (
+        check_citation("Tobias laughed.", "Mara set the lamp on the table.", EN, 85).reason
+        == "plot_citation_out_of_order"
+    )
     assert check_citation("", "Tobias laughed.", EN, 85).reason == "plot_without_citation"
 
 

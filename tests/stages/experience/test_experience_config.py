@@ -19,12 +19,15 @@ def test_defaults_are_on_and_bounded(write_recipe):
     assert default_turn_chars("en") == 300 and default_turn_chars("zh") == 100
 
 
-@pytest.mark.parametrize(("block", "message"), [
-    ("interactions: {min_turns: 9, max_turns: 4}", "interactions.min_turns: must be <= max_turns"),
-    ("protection: {share: 1.5}", "protection.share: must be <= 1"),
-    ("protection: {quotas: {anachronism: -1}}", "protection.quotas"),
-    ("grounding: {max_claims: 0}", "grounding.max_claims: must be >= 1"),
-])
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        ("interactions: {min_turns: 9, max_turns: 4}", "interactions.min_turns: must be <= max_turns"),
+        ("protection: {share: 1.5}", "protection.share: must be <= 1"),
+        ("protection: {quotas: {anachronism: -1}}", "protection.quotas"),
+        ("grounding: {max_claims: 0}", "grounding.max_claims: must be >= 1"),
+    ],
+)
 def test_bad_values_are_one_line_recipe_errors(write_recipe, block, message):
     with pytest.raises(RecipeError) as err:
         load_recipe(write_recipe(BASE + block + "\n"))

