@@ -107,6 +107,10 @@ class Router:
                     raise  # the request's own fault (400, 404, 422): another endpoint says the same
                 errors.append(exc)
                 continue
+            except BaseException:  # cancelled (the run aborts) or a bug: free the slot, book nothing
+                member.in_flight -= 1
+                member.probing = False
+                raise
             await self._succeeded(member, reply)
             return reply
 

@@ -185,7 +185,8 @@ class BackendConfig(Strict):
         ge=1,
         le=10_000,
         description="Stop the run after this many refused connections, "
-        "unknown hosts, 401s or 403s in a row (across requests) instead of failing every request.",
+        "unknown hosts, 401s or 403s in a row (across requests) instead of failing every request; "
+        "with `endpoints`: only while every one of them refuses.",
     )
     temperature: float = Field(
         0.9, ge=0, le=2, description="Sampling temperature (a judge block defaults to 0)."

@@ -135,3 +135,24 @@ def test_base_url_and_endpoints_together_are_refused(write_recipe):
     )
     with pytest.raises(RecipeError, match="not both"):
         load_recipe(write_recipe(body))
+
+
+def test_judge_endpoints_resolve_like_the_backend_s():
+    from factory.recipe import BackendConfig
+    from factory.run.endpoint import judge_target
+
+    block = BackendConfig(
+        model="judge-m",
+        endpoints=[
+            {"base_url": "http://a.example:8000/v1", "concurrency": 3},
+            {"base_url": "http://b.example:8000/v1", "model": "other", "weight": 2},
+        ],
+    )
+    s = judge_target(block, env={})
+    assert [(m.base_url, m.model, m.concurrency, m.weight) for m in s.members] == [
+        ("http://a.example:8000/v1", "judge-m", 3, 1.0),
+        ("http://b.example:8000/v1", "other", 16, 2.0),
+    ]
+    # the fleet is named by its first endpoint (the cache key's model), and its width is the sum
+    assert (s.base_url, s.model, s.concurrency) == ("http://a.example:8000/v1", "judge-m", 19)
+    assert all(m.params["temperature"] == 0.0 for m in s.members)  # a judge's default holds
