@@ -60,9 +60,19 @@ class EndpointSettings:
     backoff_max: float = 30.0
     params: dict[str, Any] = field(default_factory=dict)
     prices: Prices = field(default_factory=Prices)
+    weight: float = 1.0  # this endpoint's share of traffic, as a member of a fleet
+    # several endpoints (factory/engine/router.py): base_url/model/concurrency above are then the
+    # first one's, its model names the cache key, and concurrency is their sum
+    members: list[EndpointSettings] = field(default_factory=list)
 
     def structured_mode(self) -> str:
         return structured_mode(self.kind, self.structured)
+
+    def where(self) -> str:
+        """The endpoint(s), for a message: the URL, or every member's when there are several."""
+        if not self.members:
+            return strip_credentials(self.base_url)
+        return "all endpoints (" + ", ".join(strip_credentials(m.base_url) for m in self.members) + ")"
 
     def __repr__(self) -> str:  # never print the key
         return f"EndpointSettings(base_url={self.base_url!r}, model={self.model!r}, kind={self.kind!r})"
@@ -82,6 +92,10 @@ class Engine:
         self.settings = settings
         self.cache = cache
         self.accounting = accounting or Accounting(settings.prices)
+        if transport is None and settings.members:
+            from .router import router_for  # the router builds on this module
+
+            transport = router_for(settings)
         self.transport = transport or make_transport(
             settings.transport, settings.base_url, settings.api_key, settings.timeout, settings.concurrency
         )
@@ -95,6 +109,11 @@ class Engine:
 
     async def close(self) -> None:
         await self.transport.close()
+
+    def endpoint_books(self) -> dict[str, dict] | None:
+        """Per-endpoint requests, tokens, cost and failures when a router spreads the load."""
+        books = getattr(self.transport, "books", None)
+        return books() if callable(books) else None
 
     async def stream(
         self, requests: Iterable[Request], progress: Progress | None = None, workers: int | None = None
@@ -283,10 +302,7 @@ class Engine:
         self._fatal_streak += 1
         if self._fatal_streak >= max(1, self.settings.abort_after) and self._aborted is None:
             hint = _HINTS["key refused" if cause.startswith("key") else cause]
-            self._aborted = (
-                f"{strip_credentials(self.settings.base_url)}: {cause}, "
-                f"{self._fatal_streak} times in a row; {hint}"
-            )
+            self._aborted = f"{self.settings.where()}: {cause}, {self._fatal_streak} times in a row; {hint}"
         if self._aborted is not None:
             raise RunAborted(self._aborted) from exc
 

@@ -89,6 +89,37 @@ class PricesConfig(Strict):
     output_per_million: float = Field(0.0, ge=0, le=1e6, description="USD per million completion tokens.")
 
 
+class EndpointConfig(Strict):
+    """One of several endpoints serving the same job (vLLM replicas, an API plus a fallback)."""
+
+    base_url: str = Field(description="`http(s)://host[:port]/path`, no credentials in it.")
+    model: str | None = Field(
+        None, description="The model name here; unset: the block's `model` (then as for a single endpoint)."
+    )
+    api_key: SecretStr | None = Field(
+        None,
+        description="The key here (write `${VAR}`); unset: the block's `api_key`. Masked in logs and files.",
+    )
+    concurrency: int | None = Field(
+        None,
+        ge=1,
+        le=4096,
+        description="Requests in flight here at once (`--concurrency` beats it); unset: the block's `concurrency`.",
+    )
+    weight: float = Field(
+        1.0,
+        gt=0,
+        le=1000,
+        description="Preference among endpoints with free slots: the least-loaded one is "
+        "picked by in-flight / (concurrency x weight).",
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        return check_base_url(v)
+
+
 class BackendConfig(Strict):
     """An OpenAI-compatible endpoint (or the local llama.cpp server) and how to call it."""
 
@@ -100,6 +131,14 @@ class BackendConfig(Strict):
     )
     api_key: SecretStr | None = Field(
         None, description="The key (write `${VAR}`); unset: OPENAI_API_KEY. Masked in logs and files."
+    )
+    endpoints: list[EndpointConfig] | None = Field(
+        None,
+        min_length=1,
+        max_length=256,
+        description="Several endpoints instead of `base_url`: each request goes to the least-loaded "
+        "healthy one; one that fails is taken out and probed back in; the cache key names the "
+        "first one's model (`--base-url` beats the list). Rate limits apply to them all together.",
     )
     model: str | None = Field(
         None,
@@ -146,7 +185,8 @@ class BackendConfig(Strict):
         ge=1,
         le=10_000,
         description="Stop the run after this many refused connections, "
-        "unknown hosts, 401s or 403s in a row (across requests) instead of failing every request.",
+        "unknown hosts, 401s or 403s in a row (across requests) instead of failing every request; "
+        "with `endpoints`: only while every one of them refuses.",
     )
     temperature: float = Field(
         0.9, ge=0, le=2, description="Sampling temperature (a judge block defaults to 0)."
@@ -169,3 +209,15 @@ class BackendConfig(Strict):
     @classmethod
     def _url(cls, v: str | None) -> str | None:
         return None if v is None else check_base_url(v)
+
+    @model_validator(mode="after")
+    def _one_way(self) -> BackendConfig:
+        """`base_url` is a list of one; both at once would leave it unclear which wins."""
+        if self.endpoints is not None and self.base_url is not None:
+            raise ValueError("give `base_url` or `endpoints`, not both (one base_url is a list of one)")
+        seen = set()
+        for ep in self.endpoints or []:
+            if (ep.base_url, ep.model) in seen:
+                raise ValueError(f"endpoints: {ep.base_url} ({ep.model or 'model unset'}) is listed twice")
+            seen.add((ep.base_url, ep.model))
+        return self

@@ -15,8 +15,11 @@ from typing import Any
 ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _BLOCKS = ("backend", "judge", "preferences.self_sampled")
 _KEYS = ("api_key", "base_url", "model")
-ENV_FIELDS = tuple(f"{b}.{k}" for b in _BLOCKS for k in _KEYS)
-WHERE = "api_key, base_url and model of backend, judge and preferences.self_sampled"
+ENV_FIELDS = tuple(f"{b}.{k}" for b in _BLOCKS for k in _KEYS) + tuple(
+    f"{b}.endpoints[].{k}" for b in _BLOCKS[:2] for k in _KEYS
+)
+WHERE = "api_key, base_url and model of backend, judge (and their endpoints) and preferences.self_sampled"
+_INDEX = re.compile(r"\[\d+\]")
 
 
 class EnvNotAllowed(ValueError):
@@ -35,7 +38,7 @@ def interpolate(value: Any, env: Mapping[str, str] | None = None, path: str = ""
     found = ENV.search(value)
     if found is None:
         return value
-    if path not in ENV_FIELDS:
+    if _INDEX.sub("[]", path) not in ENV_FIELDS:
         raise EnvNotAllowed(
             f"{path}: ${{{found.group(1)}}} is not allowed here: environment variables expand only in {WHERE}"
         )

@@ -28,6 +28,10 @@ def _register_keys(recipe: Recipe) -> None:
     for block in blocks:
         if block is not None and block.api_key is not None:
             secrets.register(block.api_key.get_secret_value())
+    for block in (recipe.backend, recipe.judge):
+        for ep in (block.endpoints or []) if block is not None else []:
+            if ep.api_key is not None:
+                secrets.register(ep.api_key.get_secret_value())
 
 
 def parse_recipe(

@@ -63,7 +63,11 @@ def _engine(
 
 
 def _remote(settings: EndpointSettings) -> dict:
-    return {"base_url": settings.base_url, "model": settings.model, "kind": settings.kind, "embedded": False}
+    """With several endpoints, the first one's URL and model (the cache key's) and how many there are."""
+    out = {"base_url": settings.base_url, "model": settings.model, "kind": settings.kind, "embedded": False}
+    if settings.members:
+        out["endpoints"] = len(settings.members)
+    return out
 
 
 # -- factory run ----------------------------------------------------------------------------------

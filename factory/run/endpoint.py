@@ -10,6 +10,7 @@ so neither can reach run.json, a log line or an upload.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import urllib.request
@@ -80,6 +81,8 @@ def resolve(
     base_url = _checked(flags.base_url, "--base-url") or backend.base_url
     api_key = backend.api_key.get_secret_value() if backend.api_key else None
     secrets.register(api_key)
+    if base_url is None and backend.endpoints:
+        return _fleet(backend, flags, env, block)
     if base_url is None and backend.local is not None:
         return LocalPlan(backend.local.model_path, backend.local.n_ctx, backend.local.n_threads)
     if base_url is None:
@@ -98,6 +101,33 @@ def resolve(
             else discover_model(base_url, api_key, f"{block}.model: not given")
         )
     return settings_from(backend, base_url=base_url, model=model, api_key=api_key, kind=kind, flags=flags)
+
+
+def _fleet(backend: BackendConfig, flags: Overrides, env: dict[str, str], block: str) -> EndpointSettings:
+    """`endpoints:` as one EndpointSettings whose members are the endpoints (factory/engine/router.py):
+    each resolved like a lone base_url, with the block's fields as defaults."""
+    members = []
+    for i, ep in enumerate(backend.endpoints or []):
+        key = ep.api_key.get_secret_value() if ep.api_key else None
+        secrets.register(key)
+        solo = backend.model_copy(
+            update={
+                "endpoints": None,
+                "base_url": ep.base_url,
+                "model": ep.model or backend.model,
+                "api_key": ep.api_key or backend.api_key,
+                "concurrency": ep.concurrency or backend.concurrency,
+            }
+        )
+        member = resolve(
+            solo, Overrides(model=flags.model, concurrency=flags.concurrency), env, f"{block}.endpoints[{i}]"
+        )
+        assert isinstance(member, EndpointSettings)  # it names its base_url
+        member.weight = ep.weight
+        members.append(member)
+    first = members[0]
+    total = sum(m.concurrency for m in members)
+    return dataclasses.replace(first, concurrency=total, members=members)
 
 
 def _checked(url: str | None, where: str) -> str | None:

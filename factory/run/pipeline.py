@@ -155,6 +155,7 @@ def _run_locked(
             "counts": counts,
             "dropped": ctx.dropped,
             "stages": {k: v.as_dict() for k, v in accounting.stages.items()},
+            **_fleet_books(engine, judge),
             **reports,
         }
 
@@ -182,6 +183,16 @@ def _run_locked(
     result = scrub_obj(summary("ok", None))
     run.write_run_json(result)
     return result
+
+
+def _fleet_books(engine, judge) -> dict:
+    """Per-endpoint books when a role spreads over several endpoints (`backend.endpoints`)."""
+    out = {}
+    for name, eng in (("endpoints", engine), ("judge_endpoints", judge)):
+        books = eng.endpoint_books()
+        if books is not None and (name == "endpoints" or judge is not engine):
+            out[name] = books
+    return out
 
 
 def _password(url: str | None) -> str | None:
