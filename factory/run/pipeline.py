@@ -156,6 +156,7 @@ def _run_locked(
             "dropped": ctx.dropped,
             "stages": {k: v.as_dict() for k, v in accounting.stages.items()},
             **reports,
+            "plan": _plan_section(recipe, run, limit, accounting.stages),
         }
 
     try:
@@ -182,6 +183,21 @@ def _run_locked(
     result = scrub_obj(summary("ok", None))
     run.write_run_json(result)
     return result
+
+
+def _plan_section(recipe: Recipe, run: RunDir, limit: int | None, stages: dict) -> dict | None:
+    """`factory plan`'s figures beside what the run asked for (plan vs actual), from the run's own
+    chunks; None before there are chunks. A plan that cannot be made must not cost the run its run.json."""
+    from factory.run.plan import make_plan, plan_vs_actual
+
+    chunks = run.stage_file("chunks")
+    if not chunks.is_file():
+        return None
+    try:
+        plan = make_plan(recipe, limit=limit, chunks=chunks)
+    except Exception as exc:  # noqa: BLE001 - the plan is a report; the data is what the run is for
+        return {"error": (str(exc).splitlines() or [type(exc).__name__])[0]}
+    return plan_vs_actual(plan, {k: v.as_dict() for k, v in stages.items()})
 
 
 def _password(url: str | None) -> str | None:

@@ -18,7 +18,7 @@ from factory.recipe.errors import Strict
 from factory.records import Chunk, Interaction, Scene, make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
-from factory.run.stage import Block, Stage
+from factory.run.stage import Block, Stage, StagePlan
 from factory.stages.chunks import load_chunks as chunk_records
 from factory.stages.experience.scripts import ScriptRules, script_parser, script_schema
 from factory.stages.shared.people import NARRATOR
@@ -171,6 +171,21 @@ def to_records(prefix: str):
     return convert
 
 
+def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
+    """One script per planned scene (x per_scene), rendered over stand-in scenes."""
+    from factory.run.plan import request_plan
+    from factory.stages.experience.scenes import placeholder_scenes
+
+    chunks = load_chunks(ctx)
+    ordered = sorted(chunks.values(), key=lambda c: c.index)
+    scenes = placeholder_scenes(ctx, upstream.get("scenes", 0), ordered)
+    p = request_plan(
+        ctx, build_requests(ctx, scenes, chunks), exact=False, note="scripts for the scenes planned"
+    )
+    p.makes = {NAME: p.requests}
+    return p
+
+
 async def run(ctx: RunContext) -> None:
     chunks = load_chunks(ctx)
     scenes = load_scenes(ctx, "scenes")
@@ -188,5 +203,6 @@ STAGE = Stage(
     needs=("scenes", "chunks"),
     makes=(NAME,),
     order=30,
+    plan=plan_requests,
     help="each scene played out as a script: speech, thoughts, actions of every speaker",
 )
