@@ -9,7 +9,7 @@ from factory.cli import main
 from factory.recipe import load_recipe
 from factory.run.plan import make_plan
 from tests.persona_responders import make_route
-from tests.responders import route
+from tests.stages.experience.test_protection_check import judge
 from tests.stages.persona_helpers import PERSONA_RECIPE, run_scripted
 
 RECIPE = """\
@@ -25,7 +25,8 @@ backend:
   prices: {input_per_million: 0.5, output_per_million: 2.0}
 scenes: {total: 7, per_request: 2}
 interactions: {per_scene: 2, max_tokens: 600}
-protection: {share: 0.5}
+protection: {share: 0.5, check: judge}
+grounding: {}
 preferences: {per_sample: 1}
 export: null
 split: null
@@ -37,7 +38,7 @@ def plan_cli(*args):
 
 
 def test_plan_asks_nothing_and_matches_the_run(server, write_recipe, tmp_path):
-    server.responder = route
+    server.responder = judge({})
     recipe = write_recipe(RECIPE)
     res = plan_cli(recipe, "--json", "--run", tmp_path / "none")
     assert res.exit_code == 0, res.output
@@ -63,9 +64,17 @@ def test_plan_asks_nothing_and_matches_the_run(server, write_recipe, tmp_path):
         asked["protection_scenes"]["total"] + asked["protection"]["total"] == rows["protection"]["requests"]
     )
     recorded = summary["plan"]["requests"]
-    for stage in ("scenes", "interactions", "protection"):
+    for stage in ("scenes", "interactions", "protection", "protection_check", "grounding"):
         assert recorded[stage]["planned"] == recorded[stage]["actual"] == rows[stage]["requests"], stage
     assert recorded["preferences"]["planned"] >= recorded["preferences"]["actual"] > 0
+    # a rerun (all cached, nothing asked) prints the same comparison
+    res = CliRunner().invoke(
+        main,
+        ["run", str(recipe), "--out", str(out), "--base-url", server.base_url, "--model", "m", "--quiet"],
+    )
+    assert res.exit_code == 0, res.output
+    n = rows["scenes"]["requests"]
+    assert f"scenes {n}/{n}, interactions 14~/14, protection 8~/8" in res.output
 
 
 def test_plan_counts_cards_and_sessions(server, write_recipe, tmp_path):
@@ -85,7 +94,7 @@ def test_plan_counts_cards_and_sessions(server, write_recipe, tmp_path):
 
 
 def test_limit_and_observed_ratio(server, write_recipe, tmp_path):
-    server.responder = route
+    server.responder = judge({})
     recipe = write_recipe(RECIPE.replace("preferences: {per_sample: 1}\n", ""))
     out = tmp_path / "run"
     summary = run_scripted(recipe, server, out, "--limit", "3")

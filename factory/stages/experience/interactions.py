@@ -15,7 +15,7 @@ from factory.engine import Request, Result
 from factory.lang import aside, is_zh, join_list, word
 from factory.prompts import render
 from factory.recipe.errors import Strict
-from factory.records import Chunk, Interaction, Scene, make_id
+from factory.records import Chunk, Interaction, Scene, Turn, make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
 from factory.run.stage import Block, Stage, StagePlan
@@ -169,6 +169,21 @@ def to_records(prefix: str):
         ]
 
     return convert
+
+
+def placeholder_scripts(ctx: RunContext, n: int, chunks: list[Chunk], turns: int) -> list[Interaction]:
+    """`n` stand-in scripts of `turns` turns (~25 words each), spread over the chunks: what the plan
+    renders judge prompts with before any script exists."""
+    text = " ".join(["word"] * 25)
+    return [
+        Interaction(
+            id=make_id("plan-int", i),
+            scene_id=make_id("plan-scn", i),
+            chunk_ids=[chunks[i % len(chunks)].id] if chunks else [],
+            turns=[Turn(speaker=ctx.character if t % 2 else "a visitor", text=text) for t in range(turns)],
+        )
+        for i in range(n)
+    ]
 
 
 def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
