@@ -11,6 +11,7 @@ from factory.cli.eval import eval_cmd
 from factory.cli.export import export_cmd, push_cmd
 from factory.cli.gate import gate_cmd
 from factory.cli.model import model_group
+from factory.cli.plan import plan_cmd
 from factory.cli.run import merge_cmd, run_cmd, validate_cmd
 from factory.cli.view import view_cmd
 from factory.train.commands import train_group
@@ -24,6 +25,7 @@ def main() -> None:
 
 main.add_command(run_cmd)
 main.add_command(validate_cmd)
+main.add_command(plan_cmd)
 main.add_command(export_cmd)
 main.add_command(push_cmd)
 main.add_command(merge_cmd)

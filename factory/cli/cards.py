@@ -1,4 +1,4 @@
-"""`factory cards export|import`: persona cards as Character Card V2 files, in and out."""
+"""`factory cards export|import`: persona cards as Character Card V2/V3 files (JSON, PNG), in and out."""
 
 from __future__ import annotations
 
@@ -11,16 +11,31 @@ from factory.cli.common import UserError, one_line_errors
 
 @click.group("cards")
 def cards_cmd() -> None:
-    """Persona cards <-> Character Card V2 (SillyTavern and the like)."""
+    """Persona cards <-> Character Card V2/V3 (SillyTavern and the like)."""
 
 
 @cards_cmd.command("export")
 @click.argument("run_dir", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder for the .json cards.")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder for the card files.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["v2", "v3"]),
+    default="v2",
+    show_default=True,
+    help="JSON as chara_card_v2 or chara_card_v3.",
+)
+@click.option(
+    "--png",
+    is_flag=True,
+    help="SillyTavern PNGs instead (both `chara` V2 and `ccv3` V3 chunks): the imported picture, "
+    "else a placeholder.",
+)
 @one_line_errors
-def export_cmd(run_dir: Path, out: Path) -> None:
-    """Write one chara_card_v2 JSON per card of RUN_DIR (its cards.jsonl)."""
-    from factory.stages.persona.card_v2 import card_records, write_cards
+def export_cmd(run_dir: Path, out: Path, fmt: str, png: bool) -> None:
+    """Write one card file per card of RUN_DIR (its cards.jsonl)."""
+    from factory.stages.persona.card_export import write_cards
+    from factory.stages.persona.card_v2 import card_records
 
     if not run_dir.exists():
         raise UserError(f"{run_dir}: no such folder (give a run directory, or its cards.jsonl)")
@@ -30,7 +45,7 @@ def export_cmd(run_dir: Path, out: Path) -> None:
     cards = [
         c for _, c in card_records(src, torn_tail_ok=run_dir.is_dir())
     ]  # a run's file: a kill tears its tail
-    written = write_cards(cards, out)
+    written = write_cards(cards, out, fmt, png)  # type: ignore[arg-type] - click.Choice checked it
     click.echo(f"exported {len(written)} cards to {out}")
 
 
@@ -44,7 +59,7 @@ def export_cmd(run_dir: Path, out: Path) -> None:
 )
 @one_line_errors
 def import_cmd(sources: tuple[Path, ...], out: Path) -> None:
-    """Read Character Card V2 files (.json, SillyTavern .png) or folders of them into card records."""
+    """Read Character Card V2/V3 files (.json, SillyTavern .png) or folders of them into card records."""
     from factory.stages.persona.card_v2 import read_cards
 
     cards = read_cards(list(sources))

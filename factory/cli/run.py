@@ -91,6 +91,14 @@ def run_cmd(
         f"tokens {summary['tokens_in']}+{summary['tokens_out']}, failures {fails}"
         + (f" ({standing} requests still failed: {Path(where) / 'failures.jsonl'})" if standing else "")
     )
+    planned = (summary.get("plan") or {}).get("requests") or {}
+    shown = [
+        f"{k} {v['planned']}{'' if v['exact'] else '~'}/{v['actual']}"
+        for k, v in planned.items()
+        if v["planned"] or v["actual"]
+    ]
+    if shown:
+        click.echo("requests planned/asked (~ estimate; `factory plan`): " + ", ".join(shown))
     click.echo(f"run directory: {where}")
     for line in next_steps(Path(where)):
         click.echo(line)

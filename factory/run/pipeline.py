@@ -157,6 +157,7 @@ def _run_locked(
             "stages": {k: v.as_dict() for k, v in accounting.stages.items()},
             **_fleet_books(engine, judge),
             **reports,
+            "plan": _plan_section(recipe, run, limit, accounting.stages),
         }
 
     try:
@@ -193,6 +194,21 @@ def _fleet_books(engine, judge) -> dict:
         if books is not None and (name == "endpoints" or judge is not engine):
             out[name] = books
     return out
+
+
+def _plan_section(recipe: Recipe, run: RunDir, limit: int | None, stages: dict) -> dict | None:
+    """`factory plan`'s figures beside what the run asked for (plan vs actual), from the run's own
+    chunks; None before there are chunks. A plan that cannot be made must not cost the run its run.json."""
+    from factory.run.plan import make_plan, plan_vs_actual
+
+    chunks = run.stage_file("chunks")
+    if not chunks.is_file():
+        return None
+    try:
+        plan = make_plan(recipe, limit=limit, chunks=chunks)
+    except Exception as exc:  # noqa: BLE001 - the plan is a report; the data is what the run is for
+        return {"error": (str(exc).splitlines() or [type(exc).__name__])[0]}
+    return plan_vs_actual(plan, {k: v.as_dict() for k, v in stages.items()})
 
 
 def _password(url: str | None) -> str | None:

@@ -45,6 +45,27 @@ class Block:
     nullable: bool = True
 
 
+@dataclass
+class StagePlan:
+    """What a stage will ask before it asks (`factory plan`): requests and the tokens they carry.
+
+    `exact`: the request count follows from the recipe and the chunks alone; else it is estimated
+    from the upstream estimates in `makes` (records per record set, what later stages plan from).
+    """
+
+    requests: int = 0
+    input_tokens: int = 0
+    output_tokens_max: int = 0  # the sum of the requests' max_tokens: the most the replies can cost
+    makes: dict[str, int] = field(default_factory=dict)
+    exact: bool = True
+    note: str = ""
+
+
+def no_requests(ctx: Any, upstream: dict[str, int]) -> StagePlan:
+    """The plan of a stage that asks no model."""
+    return StagePlan()
+
+
 @dataclass(frozen=True)
 class Stage:
     name: str
@@ -62,6 +83,8 @@ class Stage:
     empty_message: str = ""  # the error then, formatted with the input counts and `run` (the run directory)
     empty_ok: bool = False  # even requests that made no records are fine (only all-failed is fatal)
     help: str = ""  # one line for docs and `factory validate`
+    # `factory plan`: (ctx, upstream record estimates) -> StagePlan, with no request made; None: no model
+    plan: Callable[[Any, dict[str, int]], StagePlan] | None = None
     module: str = field(default="", compare=False)
 
     @property

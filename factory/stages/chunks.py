@@ -17,7 +17,7 @@ from factory.recipe.errors import Strict
 from factory.records import Chunk, write_jsonl_atomic
 from factory.run.context import RunContext
 from factory.run.execute import in_shard
-from factory.run.stage import Block, Stage
+from factory.run.stage import Block, Stage, StagePlan
 from factory.sources.chunking import chunk_profile, estimate_tokens
 from factory.sources.profile import Profile, load_file_profile
 
@@ -70,7 +70,7 @@ def load_chunks(ctx: RunContext) -> list[Chunk]:
     return [Chunk.model_validate(o) for o in ctx.run.records(NAME)]
 
 
-async def run(ctx: RunContext) -> None:
+def write_chunks(ctx: RunContext) -> list[Chunk]:
     profile = load_profile(ctx)
     cfg = ctx.recipe.chunks
     chunks = chunk_profile(profile, cfg.max_tokens, cfg.min_tokens)
@@ -79,6 +79,18 @@ async def run(ctx: RunContext) -> None:
     chunks = [c for c in chunks if in_shard(c.id, ctx.shard)]
     write_jsonl_atomic(ctx.run.stage_file(NAME), chunks)
     ctx.log(f"chunks: {len(chunks)} from {len(profile.sections)} sections")
+    return chunks
+
+
+async def run(ctx: RunContext) -> None:
+    write_chunks(ctx)
+
+
+def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
+    """No model: the chunks are made for real (into the plan's own directory) for the stages after,
+    unless that directory was given a run's chunks already."""
+    have = ctx.run.stage_file(NAME).exists()
+    return StagePlan(makes={NAME: len(load_chunks(ctx) if have else write_chunks(ctx))})
 
 
 STAGE = Stage(
@@ -89,5 +101,6 @@ STAGE = Stage(
     order=10,
     when=lambda recipe: recipe.character.profile is not None,
     fails_empty=(),
+    plan=plan_requests,
     help="the profile cut into life-period chunks (no model)",
 )

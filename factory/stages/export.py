@@ -5,7 +5,7 @@ from __future__ import annotations
 from factory.export.config import ExportConfig, MixConfig, SplitConfig
 from factory.export.exporter import NothingToExport, export_run, settings_for
 from factory.run.context import RunContext
-from factory.run.stage import Block, Stage, StageReport
+from factory.run.stage import Block, Stage, StageReport, no_requests
 
 NAME = "export"
 
@@ -50,5 +50,6 @@ STAGE = Stage(
     needs=("samples",),
     uses=("kept", "preferences"),
     order=110,
+    plan=no_requests,
     help="ShareGPT / Alpaca / OpenAI / DPO files, split, with a dataset card",
 )

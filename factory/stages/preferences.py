@@ -33,7 +33,7 @@ from factory.recipe.errors import Strict
 from factory.records import Message, Pair, Sample, iter_jsonl, make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
-from factory.run.stage import Block, Stage
+from factory.run.stage import Block, Stage, StagePlan
 from factory.urls import check_base_url
 
 NAME = "preferences"
@@ -440,6 +440,54 @@ async def _self_sampled(ctx: RunContext, targets: list[Target], sc: SelfSampledC
     )
 
 
+SCRIPT_SETS = ("interactions", "protection", "sessions")  # record sets that become one sample each
+
+
+def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
+    """per_sample replies of each planned script x the rewrite kinds (the gate and the judged
+    self-sampled kind are not foreseen); prompts rendered over a stand-in context and reply."""
+    from factory.run.plan import MESSAGE_OVERHEAD
+    from factory.sources.chunking import estimate_tokens
+
+    cfg = ctx.recipe.preferences or PreferencesConfig()
+    samples = sum(upstream.get(k, 0) for k in SCRIPT_SETS)
+    wanted = [k for k in kinds(cfg) if k != "self_sampled"]
+    n = samples * cfg.per_sample * len(wanted)
+    if cfg.max_pairs is not None:
+        n = min(n, cfg.max_pairs)
+    if ctx.limit is not None:
+        n = min(n, ctx.limit)
+    context, reply = " ".join(["word"] * 150), " ".join(["word"] * 60)
+    per = [
+        sum(
+            estimate_tokens(m["content"]) + MESSAGE_OVERHEAD
+            for m in render(
+                f"pref_{k}",
+                ctx.language,
+                character=ctx.character,
+                context=context,
+                reply=reply,
+                variant=cfg.variants[0] if cfg.variants else "",
+                era="",
+            )
+        )
+        for k in wanted
+    ]
+    note = "at most: one sample per script, every one kept by the gate" + (
+        "; self_sampled candidates and their judge requests not counted"
+        if "self_sampled" in kinds(cfg)
+        else ""
+    )
+    return StagePlan(
+        requests=n,
+        input_tokens=round(n * sum(per) / len(per)) if per else 0,
+        output_tokens_max=n * ctx.recipe.backend.max_tokens,
+        makes={NAME: n},
+        exact=False,
+        note=note,
+    )
+
+
 async def run(ctx: RunContext) -> None:
     cfg = ctx.recipe.preferences or PreferencesConfig()
     gate = gatecheck.load(ctx.recipe.quality, ctx.recipe.character.aliases)
@@ -476,6 +524,7 @@ STAGE = Stage(
     needs=("samples",),
     uses=("kept",),
     makes=(NAME, SAMPLES),
+    plan=plan_requests,
     order=100,
     empty_ok=True,
     when=lambda recipe: recipe.preferences.enabled,

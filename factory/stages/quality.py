@@ -16,7 +16,7 @@ from factory.quality.gate import run_gate_async
 from factory.quality.report import write_report
 from factory.records import Sample, iter_jsonl, write_jsonl_atomic
 from factory.run.context import RunContext
-from factory.run.stage import Block, Stage, StageReport
+from factory.run.stage import Block, Stage, StagePlan, StageReport
 
 NAME = "quality"
 SOURCE = "samples"
@@ -76,6 +76,12 @@ async def run(ctx: RunContext) -> QualityReport:
     return QualityReport(summary=result.summary)
 
 
+def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
+    cfg = ctx.recipe.quality or QualityConfig()
+    judged = cfg.selfname.mode == "judge" or cfg.selfname.judge_sample > 0
+    return StagePlan(exact=not judged, note="self-naming judge requests not counted" if judged else "")
+
+
 STAGE = Stage(
     NAME,
     run,
@@ -84,6 +90,7 @@ STAGE = Stage(
     needs=(SOURCE,),
     makes=(KEPT,),
     order=90,
+    plan=plan_requests,
     fails_empty=(SOURCE,),
     empty_message="the gate kept 0 of {samples} samples, so there is nothing to export; see {run}/quality/report.md",
     when=lambda recipe: recipe.quality.enabled,

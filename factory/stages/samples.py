@@ -35,7 +35,7 @@ from factory.records import (
     write_jsonl_atomic,
 )
 from factory.run.context import RunContext
-from factory.run.stage import Block, Stage, StageReport
+from factory.run.stage import Block, Stage, StageReport, no_requests
 from factory.sources.chunking import estimate_tokens
 from factory.sources.profile import Profile, Section
 from factory.stages.book.book_samples import book_samples
@@ -344,6 +344,7 @@ STAGE = Stage(
     ),
     makes=(NAME,),
     order=80,
+    plan=no_requests,
     fails_empty=("interactions", "protection", "sessions", "book_extract"),
     help="training samples (system prompt, turns, labels) from every script and session",
 )

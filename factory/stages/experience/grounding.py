@@ -20,7 +20,7 @@ from factory.recipe.errors import Strict
 from factory.records import Chunk, Interaction, make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
-from factory.run.stage import Block, Stage, StageReport
+from factory.run.stage import Block, Stage, StagePlan, StageReport
 from factory.stages.experience.interactions import load_chunks
 from factory.stages.shared.markup import convention
 from factory.stages.shared.markup import render as render_turn
@@ -200,6 +200,22 @@ class GroundingReport(StageReport):
     judge_failed: int
 
 
+def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
+    """One judge request per planned script, over stand-in scripts of the recipe's middle length."""
+    from factory.run.plan import request_plan
+    from factory.stages.experience.interactions import placeholder_scripts
+
+    chunks = sorted(load_chunks(ctx).values(), key=lambda c: c.index)
+    stages = ["interactions"] + (["protection"] if ctx.recipe.grounding.include_protection else [])
+    cfg = ctx.recipe.interactions
+    turns = (cfg.min_turns + cfg.max_turns) // 2 if cfg is not None else 6
+    scripts = placeholder_scripts(ctx, sum(upstream.get(s, 0) for s in stages), chunks, turns)
+    p = request_plan(ctx, build_requests(ctx, scripts, load_chunks(ctx)), exact=False)
+    p.note = "judge requests, at the generator's prices and pace"
+    p.makes = {NAME: p.requests}
+    return p
+
+
 async def run(ctx: RunContext) -> GroundingReport:
     chunks = load_chunks(ctx)
     stages = ["interactions"] + (["protection"] if ctx.recipe.grounding.include_protection else [])
@@ -224,5 +240,6 @@ STAGE = Stage(
     makes=(NAME,),
     order=50,
     when=lambda recipe: recipe.grounding.enabled,
+    plan=plan_requests,
     help="a judge checks the character's factual claims against the profile chunks",
 )

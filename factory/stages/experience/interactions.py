@@ -15,10 +15,10 @@ from factory.engine import Request, Result
 from factory.lang import aside, is_zh, join_list, word
 from factory.prompts import render
 from factory.recipe.errors import Strict
-from factory.records import Chunk, Interaction, Scene, make_id
+from factory.records import Chunk, Interaction, Scene, Turn, make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
-from factory.run.stage import Block, Stage
+from factory.run.stage import Block, Stage, StagePlan
 from factory.stages.chunks import load_chunks as chunk_records
 from factory.stages.experience.scripts import ScriptRules, script_parser, script_schema
 from factory.stages.shared.people import NARRATOR
@@ -171,6 +171,36 @@ def to_records(prefix: str):
     return convert
 
 
+def placeholder_scripts(ctx: RunContext, n: int, chunks: list[Chunk], turns: int) -> list[Interaction]:
+    """`n` stand-in scripts of `turns` turns (~25 words each), spread over the chunks: what the plan
+    renders judge prompts with before any script exists."""
+    text = " ".join(["word"] * 25)
+    return [
+        Interaction(
+            id=make_id("plan-int", i),
+            scene_id=make_id("plan-scn", i),
+            chunk_ids=[chunks[i % len(chunks)].id] if chunks else [],
+            turns=[Turn(speaker=ctx.character if t % 2 else "a visitor", text=text) for t in range(turns)],
+        )
+        for i in range(n)
+    ]
+
+
+def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
+    """One script per planned scene (x per_scene), rendered over stand-in scenes."""
+    from factory.run.plan import request_plan
+    from factory.stages.experience.scenes import placeholder_scenes
+
+    chunks = load_chunks(ctx)
+    ordered = sorted(chunks.values(), key=lambda c: c.index)
+    scenes = placeholder_scenes(ctx, upstream.get("scenes", 0), ordered)
+    p = request_plan(
+        ctx, build_requests(ctx, scenes, chunks), exact=False, note="scripts for the scenes planned"
+    )
+    p.makes = {NAME: p.requests}
+    return p
+
+
 async def run(ctx: RunContext) -> None:
     chunks = load_chunks(ctx)
     scenes = load_scenes(ctx, "scenes")
@@ -188,5 +218,6 @@ STAGE = Stage(
     needs=("scenes", "chunks"),
     makes=(NAME,),
     order=30,
+    plan=plan_requests,
     help="each scene played out as a script: speech, thoughts, actions of every speaker",
 )

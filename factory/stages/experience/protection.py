@@ -27,7 +27,7 @@ from factory.recipe.errors import Strict
 from factory.records import Chunk, Scene, make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
-from factory.run.stage import Block, Stage, StageReport
+from factory.run.stage import Block, Stage, StagePlan, StageReport
 from factory.sources.chunking import spread_budget
 from factory.stages.experience.interactions import (
     aliases_text,
@@ -310,6 +310,34 @@ class ProtectionReport(StageReport):
     interactions_by_subtype: dict[str, int]
 
 
+def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
+    """The slots are known from the recipe (exact); their scripts follow the scenes that come back."""
+    from factory.run.plan import add, request_plan
+
+    chunk_map = load_chunks(ctx)
+    chunks = sorted(chunk_map.values(), key=lambda c: c.index)
+    asks = request_plan(ctx, scene_requests(ctx, plan(ctx, chunks), chunks))
+    scenes = [
+        Scene(
+            id=make_id("plan-pscn", i),
+            chunk_ids=[chunks[i % len(chunks)].id],
+            kind="protection",
+            type="conversation",
+            location="a room in the house",
+            time=chunks[i % len(chunks)].period,
+            participants=[ctx.character, "a visitor"],
+            background=" ".join(["word"] * 40),
+            question=" ".join(["word"] * 15),
+        )
+        for i in range(asks.requests)
+    ]
+    scripts = request_plan(ctx, interaction_requests(ctx, scenes, chunk_map), exact=False)
+    p = add(asks, scripts)
+    p.note = f"{asks.requests} scene requests (exact) + {scripts.requests} scripts"
+    p.makes = {NAME: scripts.requests, SCENES: asks.requests}
+    return p
+
+
 async def run(ctx: RunContext) -> ProtectionReport:
     chunk_map = load_chunks(ctx)
     chunks = sorted(chunk_map.values(), key=lambda c: c.index)
@@ -349,6 +377,7 @@ STAGE = Stage(
     switch="protection",
     needs=("chunks",),
     makes=(NAME, SCENES),
+    plan=plan_requests,
     order=40,
     help="protection scenes: the character meets what it cannot know, and answers in character",
 )

@@ -18,7 +18,7 @@ from factory.prompts import render
 from factory.records import Chunk, Interaction, Scene, make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
-from factory.run.stage import Stage, StageReport
+from factory.run.stage import Stage, StagePlan, StageReport
 from factory.stages.experience.grounding import script_text
 from factory.stages.experience.interactions import load_chunks, load_scenes
 from factory.stages.shared.markup import convention
@@ -184,6 +184,38 @@ class ProtectionCheckReport(StageReport):
     judge_failed: int
 
 
+def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
+    """One judge request per planned protection script, over stand-in scripts and scenes."""
+    from factory.run.plan import request_plan
+    from factory.stages.experience.interactions import placeholder_scripts
+
+    chunk_map = load_chunks(ctx)
+    cfg = ctx.recipe.protection
+    turns = (cfg.min_turns + cfg.max_turns) // 2
+    scripts = placeholder_scripts(
+        ctx, upstream.get("protection", 0), sorted(chunk_map.values(), key=lambda c: c.index), turns
+    )
+    scenes = {
+        s.scene_id: Scene(
+            id=s.scene_id,
+            chunk_ids=s.chunk_ids,
+            kind="protection",
+            subtype="anachronism",
+            type="conversation",
+            location="a room",
+            time="then",
+            participants=[ctx.character],
+            background="",
+            question=" ".join(["word"] * 15),
+        )
+        for s in scripts
+    }
+    p = request_plan(ctx, build_requests(ctx, scripts, scenes, chunk_map), exact=False)
+    p.note = "judge requests, at the generator's prices and pace"
+    p.makes = {NAME: p.requests}
+    return p
+
+
 async def run(ctx: RunContext) -> ProtectionCheckReport:
     scenes = {s.id: s for s in load_scenes(ctx, "protection_scenes")}
     interactions = [Interaction.model_validate(o) for o in ctx.run.records("protection")]
@@ -209,6 +241,7 @@ STAGE = Stage(
     needs=("protection", "protection_scenes"),
     makes=(NAME,),
     order=45,
+    plan=plan_requests,
     when=lambda recipe: recipe.protection is not None and recipe.protection.check == "judge",
     help="a judge rates each protection script: in character, playing along, or an assistant",
 )

@@ -20,7 +20,7 @@ from factory.recipe.errors import Strict
 from factory.records import Chunk, Scene, make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
-from factory.run.stage import Block, Stage
+from factory.run.stage import Block, Stage, StagePlan
 from factory.sources.chunking import spread_budget
 from factory.stages.chunks import load_chunks
 from factory.stages.shared.parsing import bounded_string, json_items, list_field, text_field
@@ -248,6 +248,41 @@ def drop_near_duplicates(objs: list[dict], threshold: float) -> list[dict]:
     return kept
 
 
+PLACEHOLDER_BACKGROUND = 60  # words: a scene's background as models write it (asked for up to 600 chars)
+
+
+def placeholder_scenes(ctx: RunContext, n: int, chunks: list[Chunk]) -> list[Scene]:
+    """`n` stand-in scenes spread over the chunks like the real ones, sized like a model's: what the
+    plan renders later prompts with before any scene exists."""
+    if not chunks or n <= 0:
+        return []
+    words = " ".join(["word"] * PLACEHOLDER_BACKGROUND)
+    out = []
+    for chunk, k in zip(chunks, spread_budget(chunks, max(n, len(chunks))), strict=True):
+        for i in range(k):
+            out.append(
+                Scene(
+                    id=make_id("plan-scn", chunk.id, i),
+                    chunk_ids=[chunk.id],
+                    type=ctx.recipe.scenes.types[0],
+                    location="a room in the house",
+                    time=chunk.period,
+                    participants=[ctx.character, "a visitor"],
+                    background=words,
+                )
+            )
+    return out[:n]
+
+
+def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
+    from factory.run.plan import request_plan
+
+    requests = build_requests(ctx, load_chunks(ctx))
+    p = request_plan(ctx, requests)
+    p.makes = {NAME: sum(r.schema["properties"]["scenes"]["maxItems"] for r in requests[: p.requests])}
+    return p
+
+
 async def run(ctx: RunContext) -> None:
     chunks = load_chunks(ctx)
     outcome = await execute(ctx, NAME, build_requests(ctx, chunks), to_records)
@@ -266,5 +301,6 @@ STAGE = Stage(
     needs=("chunks",),
     makes=(NAME,),
     order=20,
+    plan=plan_requests,
     help="scenes imagined from each chunk (Character-LLM's scene extraction)",
 )

@@ -1,11 +1,14 @@
-"""Character Card V2 (chara_card_v2) <-> Card, and reading cards from files.
+"""Character Card V2/V3 (chara_card_v2, chara_card_v3) <-> Card, and reading cards from files.
 
-Import keeps the card's `data` verbatim in `Card.extra["ccv2"]`; export starts from it and only
-writes a field anew when the Card's value for it changed, so import -> export gives back the same
-JSON (extensions, alternate greetings, character books, unknown keys included). Cards factory
-made carry their full record under `data.extensions.factory`, so export -> import restores them.
-Files: .json (V2, or V1 flat), .png (SillyTavern: base64 JSON in a `chara` text chunk), .jsonl
-(Card records, as `factory cards import --out x.jsonl` writes them).
+Import keeps the card's `data` verbatim in `Card.extra["ccv2"]` (whichever version: V3's `data` is
+a superset of V2's), its spec in `extra["spec"]` and any top-level keys besides spec/data (the V1
+mirror fields SillyTavern also writes) in `extra["root"]`; export starts from them and only writes
+a field anew when the Card's value for it changed, so import -> export gives back the same JSON
+(extensions, alternate greetings, character books, unknown keys included). A field the spec
+requires and the source lacked (a V1 card) is filled with its empty value. Cards factory made carry
+their full record under `data.extensions.factory`, so export -> import restores them.
+Files: .json (V3, V2, or V1 flat), .png (SillyTavern: base64 JSON in a `ccv3` or `chara` text
+chunk; `ccv3` wins), .jsonl (Card records, as `factory cards import --out x.jsonl` writes them).
 """
 
 from __future__ import annotations
@@ -22,6 +25,24 @@ from factory.records import Card, iter_user_jsonl, make_id
 from factory.stages.persona.card_png import png_text
 
 SPEC, SPEC_VERSION = "chara_card_v2", "2.0"
+SPEC_V3, SPEC_V3_VERSION = "chara_card_v3", "3.0"
+# every `data` field the V2 spec requires, with its empty value (character_book is optional)
+V2_REQUIRED: dict[str, Any] = {
+    "name": "",
+    "description": "",
+    "personality": "",
+    "scenario": "",
+    "first_mes": "",
+    "mes_example": "",
+    "creator_notes": "",
+    "system_prompt": "",
+    "post_history_instructions": "",
+    "alternate_greetings": [],
+    "tags": [],
+    "creator": "",
+    "character_version": "",
+    "extensions": {},
+}
 STRING_FIELDS = (
     "name",
     "description",
@@ -130,10 +151,10 @@ _PAIRS = {
 }
 
 
-def card_to_v2(card: Card) -> dict[str, Any]:
-    raw = card.extra.get("ccv2")
+def fresh_data(card: Card) -> dict[str, Any]:
+    """The V2 `data` of a card written from its fields alone (a card factory made)."""
     own = {f: getattr(card, f) for f in OWN_FIELDS} | {"background": card.background}
-    fresh = {
+    return {
         "name": card.name,
         "description": describe(card),
         "personality": card.personality,
@@ -150,9 +171,33 @@ def card_to_v2(card: Card) -> dict[str, Any]:
         "character_version": "1.0",
         "extensions": {"factory": own},
     }
-    if not isinstance(raw, dict):
-        return {"spec": SPEC, "spec_version": SPEC_VERSION, "data": fresh}
+
+
+def card_data(card: Card) -> dict[str, Any]:
+    """The card's V2 `data`: the imported one brought up to date, else one written afresh."""
+    raw = card.extra.get("ccv2")
+    fresh = fresh_data(card)
+    return updated_data(card, raw, fresh) if isinstance(raw, dict) else fresh
+
+
+def with_root(card: Card, spec: str, version: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The whole card file: the imported top-level keys (their copies of data fields updated), then
+    spec, spec_version and data."""
+    root = card.extra.get("root") if isinstance(card.extra.get("root"), dict) else {}
+    mirrored = {k: data.get(k, v) for k, v in root.items()}
+    return {**mirrored, "spec": spec, "spec_version": version, "data": data}
+
+
+def card_to_v2(card: Card) -> dict[str, Any]:
+    return with_root(card, SPEC, SPEC_VERSION, card_data(card))
+
+
+def updated_data(card: Card, raw: dict, fresh: dict) -> dict:
+    """The imported `data` with the fields the Card changed written anew, and the fields the V2 spec
+    requires that it lacked added empty."""
     data = json.loads(json.dumps(raw))  # a deep copy that export may change
+    for key, empty in V2_REQUIRED.items():
+        data.setdefault(key, json.loads(json.dumps(empty)))
     then = card_fields(raw)
     ext = data.get("extensions") if isinstance(data.get("extensions"), dict) else None
     mine = ext is not None and isinstance(ext.get("factory"), dict)
@@ -160,8 +205,8 @@ def card_to_v2(card: Card) -> dict[str, Any]:
         if getattr(card, field) != then.get(field):
             data[key] = card.background if key == "description" and not mine else fresh[key]
     if mine and any(getattr(card, f) != then.get(f) for f in OWN_FIELDS if f in then):
-        ext["factory"] = {**ext["factory"], **own}
-    return {"spec": SPEC, "spec_version": SPEC_VERSION, "data": data}
+        ext["factory"] = {**ext["factory"], **fresh["extensions"]["factory"]}
+    return data
 
 
 def card_fields(data: dict) -> dict[str, Any]:
@@ -207,8 +252,8 @@ def v2_to_card(obj: Any, where: str) -> Card:
         raise ValueError(f"{where}: top level: expected a JSON object")
     if "spec" not in obj and "data" not in obj and "name" in obj:  # V1: the fields at top level
         obj = {"spec": SPEC, "spec_version": SPEC_VERSION, "data": obj}
-    if obj.get("spec") != SPEC:
-        raise ValueError(f"{where}: spec: expected {SPEC!r}, got {obj.get('spec')!r}")
+    if obj.get("spec") not in (SPEC, SPEC_V3):
+        raise ValueError(f"{where}: spec: expected {SPEC!r} or {SPEC_V3!r}, got {obj.get('spec')!r}")
     data = obj.get("data")
     if not isinstance(data, dict):
         raise ValueError(f"{where}: data: expected an object")
@@ -217,8 +262,16 @@ def v2_to_card(obj: Any, where: str) -> Card:
     own = data.get("extensions", {}).get("factory") if isinstance(data.get("extensions"), dict) else None
     own = own if isinstance(own, dict) else {}
     card_id = own.get("id") or make_id("card", "ccv2", data)
+    extra: dict[str, Any] = {"ccv2": data}
+    if obj["spec"] == SPEC_V3:
+        extra["spec"] = SPEC_V3
+    root = {k: v for k, v in obj.items() if k not in ("spec", "spec_version", "data")}
+    if root:
+        extra["root"] = root
+    if Path(where).suffix.lower() == ".png":
+        extra["picture"] = str(Path(where).resolve())  # `cards export --png` puts the card back on it
     try:
-        return Card(id=card_id, source=f"ccv2:{Path(where).name}", extra={"ccv2": data}, **fields)
+        return Card(id=card_id, source=f"ccv2:{Path(where).name}", extra=extra, **fields)
     except Exception as exc:  # pydantic: a wrong type in extensions.factory
         raise ValueError(f"{where}: data.extensions.factory: {str(exc).splitlines()[0]}") from None
 
@@ -283,18 +336,3 @@ def read_cards(paths: list[Path]) -> list[Card]:
         for c in read_card_file(f):
             cards.setdefault(c.id, c)
     return list(cards.values())
-
-
-def export_name(card: Card) -> str:
-    slug = re.sub(r"[^\w]+", "_", card.name, flags=re.UNICODE).strip("_").lower()[:40] or "card"
-    return f"{slug}_{card.id.split('-')[-1][:8]}.json"
-
-
-def write_cards(cards: list[Card], out: Path) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for c in cards:
-        p = out / export_name(c)
-        p.write_text(json.dumps(card_to_v2(c), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        written.append(p)
-    return written

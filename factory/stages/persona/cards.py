@@ -22,7 +22,7 @@ from factory.recipe.errors import RecipeError, Strict
 from factory.records import Card, dedupe_sorted, iter_jsonl, make_id, write_jsonl_atomic
 from factory.run.context import RunContext
 from factory.run.execute import execute
-from factory.run.stage import Block, Stage, StageReport
+from factory.run.stage import Block, Stage, StagePlan, StageReport
 from factory.stages.chunks import load_chunks
 from factory.stages.persona.card_similarity import diversity, select
 from factory.stages.persona.card_v2 import read_cards
@@ -498,6 +498,21 @@ class CardsReport(StageReport):
     most_similar_pair: list[str] | None
 
 
+def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
+    """The first round is known from the recipe (count + the character's own card); rounds that
+    regenerate too-similar cards depend on the cards that come back and are not counted."""
+    from factory.run.plan import request_plan
+
+    cfg, lang = ctx.recipe.cards, ctx.language
+    seeds = sample_seeds(ctx.recipe.seed, cfg.count, pools(lang, cfg.axes))
+    first = ([character_request(ctx)] if cfg.from_character else []) + card_requests(ctx, seeds, 0, {})
+    imported = len(read_cards(list(cfg.import_))) if cfg.import_ else 0
+    note = f"+ up to {cfg.regenerate} regeneration round(s) for too-similar cards" if cfg.regenerate else ""
+    p = request_plan(ctx, first, note=note)
+    p.makes = {NAME: p.requests + imported}
+    return p
+
+
 async def run(ctx: RunContext) -> CardsReport:
     cfg, lang = ctx.recipe.cards, ctx.language
     imported = read_cards(list(cfg.import_)) if cfg.import_ else []
@@ -548,6 +563,7 @@ STAGE = Stage(
     switch="cards",
     needs=("chunks",),
     makes=(NAME, DRAFTS),
+    plan=plan_requests,
     order=60,
     help="synthetic persona cards from seed attributes, the character's own card, imported CCv2 cards",
 )

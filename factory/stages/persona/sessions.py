@@ -22,7 +22,7 @@ from factory.recipe.errors import Strict
 from factory.records import Card, Probe, Session, Turn, make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
-from factory.run.stage import Block, Stage, StageReport
+from factory.run.stage import Block, Stage, StagePlan, StageReport
 from factory.stages.persona.card_render import lang_key, render_card, split_action
 from factory.stages.persona.cards import Detail
 from factory.stages.persona.session_plan import ARCHETYPES, SessionPlan, plan_text, plans_for
@@ -283,6 +283,28 @@ class SessionsReport(StageReport):
     turns: int
 
 
+def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
+    """per_card sessions for each planned card, rendered over stand-in cards of a model's length."""
+    from factory.run.plan import request_plan
+
+    text = " ".join(["word"] * 50)
+    cards = [
+        Card(
+            id=make_id("plan-card", i),
+            name=f"Person {i}",
+            occupation="teacher",
+            personality=text,
+            background=text,
+            speaking_style=text,
+            language=ctx.language,
+        )
+        for i in range(upstream.get("cards", 0))
+    ]
+    p = request_plan(ctx, build_requests(ctx, cards), exact=False, note="sessions for the cards planned")
+    p.makes = {NAME: p.requests}
+    return p
+
+
 async def run(ctx: RunContext) -> SessionsReport:
     cards = [Card.model_validate(o) for o in ctx.run.records("cards")]
     outcome = await execute(ctx, NAME, build_requests(ctx, cards), to_records)
@@ -310,5 +332,6 @@ STAGE = Stage(
     needs=("cards",),
     makes=(NAME,),
     order=70,
+    plan=plan_requests,
     help="multi-turn sessions between a persona card's user and the character",
 )

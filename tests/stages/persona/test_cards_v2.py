@@ -98,7 +98,21 @@ def test_v1_cards_are_read_and_exported_as_v2(tmp_path):
     (tmp_path / "old.json").write_text(json.dumps(v1))
     (card,) = read_cards([tmp_path / "old.json"])
     out = card_to_v2(card)
-    assert out["spec"] == "chara_card_v2" and out["data"] == v1
+    assert out["spec"] == "chara_card_v2" and out["spec_version"] == "2.0"
+    assert {k: out["data"][k] for k in v1} == v1  # its own fields as they were
+    # and every field the V2 spec requires, empty where V1 had none (character_book is optional)
+    required = {
+        "creator_notes": "",
+        "system_prompt": "",
+        "post_history_instructions": "",
+        "alternate_greetings": [],
+        "tags": [],
+        "creator": "",
+        "character_version": "",
+        "extensions": {},
+    }
+    assert {k: out["data"][k] for k in required} == required
+    assert set(out["data"]) == set(v1) | set(required)
 
 
 def test_factory_cards_survive_export_and_import():
@@ -147,8 +161,8 @@ def test_examples_parse_and_render_round_trip():
     [
         ('{"spec": "chara_card_v2", "data": {"name": "A",}}', "bad.json: not valid JSON (line 1, column"),
         (
-            json.dumps({"spec": "chara_card_v3", "data": {"name": "A"}}),
-            "bad.json: spec: expected 'chara_card_v2', got 'chara_card_v3'",
+            json.dumps({"spec": "risu_card_v9", "data": {"name": "A"}}),
+            "bad.json: spec: expected 'chara_card_v2' or 'chara_card_v3', got 'risu_card_v9'",
         ),
         (json.dumps({"spec": "chara_card_v2", "data": ["A"]}), "bad.json: data: expected an object"),
         (
@@ -185,7 +199,7 @@ def test_malformed_cards_get_one_line_naming_file_and_field(tmp_path, content, e
 def test_png_without_card_and_empty_folder_and_missing_run(tmp_path):
     (tmp_path / "pic.png").write_bytes(png_with({b"Software": b"x"}))
     res = invoke("cards", "import", tmp_path / "pic.png", "--out", tmp_path / "c.jsonl")
-    assert res.exit_code == 2 and "pic.png: no `chara` text chunk" in res.output
+    assert res.exit_code == 2 and "pic.png: no `chara` or `ccv3` text chunk" in res.output
     (tmp_path / "empty").mkdir()
     res = invoke("cards", "import", tmp_path / "empty", "--out", tmp_path / "c.jsonl")
     assert res.exit_code == 2 and "no card files" in res.output
