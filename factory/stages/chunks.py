@@ -47,7 +47,22 @@ def merge_profiles(base: Profile, override: Profile) -> Profile:
     return Profile(base.character, merged)
 
 
+# profiles read in this process, per (run directory, recipe): the samples stage needs the whole
+# profile again, and must not fetch (or fail to fetch) Wikipedia a second time
+_READ: dict[tuple, Profile] = {}
+
+
 def load_profile(ctx: RunContext) -> Profile:
+    prof = ctx.recipe.character.profile
+    file = prof.file if prof is not None else None
+    stat = file.stat() if file is not None and file.is_file() else None
+    key = (str(ctx.run.path), ctx.recipe.hash, stat and (stat.st_mtime_ns, stat.st_size))
+    if key not in _READ:
+        _READ[key] = _read_profile(ctx)
+    return _READ[key]
+
+
+def _read_profile(ctx: RunContext) -> Profile:
     prof = ctx.recipe.character.profile
     base = ctx.recipe.source_path.parent if ctx.recipe.source_path is not None else None
     local = load_file_profile(ctx.character, prof.file, base) if prof.file is not None else None

@@ -212,5 +212,6 @@ def test_both_without_network_falls_back_to_the_file(write_recipe, tmp_path, mon
     )
     assert res.exit_code == 0, res.output
     assert "using profile.md alone" in res.stderr
+    assert res.stderr.count("using profile.md alone") == 1  # read once a run, not again by the samples stage
     sources = {json.loads(x)["source"] for x in (tmp_path / "r" / "chunks.jsonl").read_text().splitlines()}
     assert sources and all(s.startswith("file:profile.md#") for s in sources)
