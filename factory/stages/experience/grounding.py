@@ -21,7 +21,7 @@ from factory.records import Chunk, Interaction, make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
 from factory.run.stage import Block, Stage, StagePlan, StageReport
-from factory.stages.experience.interactions import load_chunks
+from factory.stages.experience.interactions import chunks_by_id
 from factory.stages.shared.markup import convention
 from factory.stages.shared.markup import render as render_turn
 from factory.stages.shared.parsing import bounded_string, json_items, text_field
@@ -205,19 +205,19 @@ def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
     from factory.run.plan import request_plan
     from factory.stages.experience.interactions import placeholder_scripts
 
-    chunks = sorted(load_chunks(ctx).values(), key=lambda c: c.index)
+    chunks = sorted(chunks_by_id(ctx).values(), key=lambda c: c.index)
     stages = ["interactions"] + (["protection"] if ctx.recipe.grounding.include_protection else [])
     cfg = ctx.recipe.interactions
     turns = (cfg.min_turns + cfg.max_turns) // 2 if cfg is not None else 6
     scripts = placeholder_scripts(ctx, sum(upstream.get(s, 0) for s in stages), chunks, turns)
-    p = request_plan(ctx, build_requests(ctx, scripts, load_chunks(ctx)), exact=False)
+    p = request_plan(ctx, build_requests(ctx, scripts, chunks_by_id(ctx)), exact=False)
     p.note = "judge requests, at the generator's prices and pace"
     p.makes = {NAME: p.requests}
     return p
 
 
 async def run(ctx: RunContext) -> GroundingReport:
-    chunks = load_chunks(ctx)
+    chunks = chunks_by_id(ctx)
     stages = ["interactions"] + (["protection"] if ctx.recipe.grounding.include_protection else [])
     interactions = [Interaction.model_validate(o) for st in stages for o in ctx.run.records(st)]
     outcome = await execute(

@@ -19,7 +19,7 @@ from factory.records import Chunk, Interaction, Scene, Turn, make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
 from factory.run.stage import Block, Stage, StagePlan
-from factory.stages.chunks import load_chunks as chunk_records
+from factory.stages.chunks import load_chunks
 from factory.stages.experience.scripts import ScriptRules, script_parser, script_schema
 from factory.stages.shared.people import NARRATOR
 
@@ -51,8 +51,8 @@ class InteractionsConfig(Strict):
         return self
 
 
-def load_chunks(ctx: RunContext) -> dict[str, Chunk]:
-    return {c.id: c for c in chunk_records(ctx)}
+def chunks_by_id(ctx: RunContext) -> dict[str, Chunk]:
+    return {c.id: c for c in load_chunks(ctx)}
 
 
 def load_scenes(ctx: RunContext, stage: str) -> list[Scene]:
@@ -191,7 +191,7 @@ def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
     from factory.run.plan import request_plan
     from factory.stages.experience.scenes import placeholder_scenes
 
-    chunks = load_chunks(ctx)
+    chunks = chunks_by_id(ctx)
     ordered = sorted(chunks.values(), key=lambda c: c.index)
     scenes = placeholder_scenes(ctx, upstream.get("scenes", 0), ordered)
     p = request_plan(
@@ -202,7 +202,7 @@ def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
 
 
 async def run(ctx: RunContext) -> None:
-    chunks = load_chunks(ctx)
+    chunks = chunks_by_id(ctx)
     scenes = load_scenes(ctx, "scenes")
     outcome = await execute(ctx, NAME, build_requests(ctx, scenes, chunks), to_records("int"))
     ids = {s.id for s in scenes}

@@ -31,7 +31,7 @@ from factory.run.stage import Block, Stage, StagePlan, StageReport
 from factory.sources.chunking import spread_budget
 from factory.stages.experience.interactions import (
     aliases_text,
-    load_chunks,
+    chunks_by_id,
     load_scenes,
     max_tokens,
     script_request,
@@ -314,7 +314,7 @@ def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
     """The slots are known from the recipe (exact); their scripts follow the scenes that come back."""
     from factory.run.plan import add, request_plan
 
-    chunk_map = load_chunks(ctx)
+    chunk_map = chunks_by_id(ctx)
     chunks = sorted(chunk_map.values(), key=lambda c: c.index)
     asks = request_plan(ctx, scene_requests(ctx, plan(ctx, chunks), chunks))
     scenes = [
@@ -339,7 +339,7 @@ def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
 
 
 async def run(ctx: RunContext) -> ProtectionReport:
-    chunk_map = load_chunks(ctx)
+    chunk_map = chunks_by_id(ctx)
     chunks = sorted(chunk_map.values(), key=lambda c: c.index)
     slots = plan(ctx, chunks)
     await execute(ctx, SCENES, scene_requests(ctx, slots, chunks), scene_record)

@@ -20,7 +20,7 @@ from factory.run.context import RunContext
 from factory.run.execute import execute
 from factory.run.stage import Stage, StagePlan, StageReport
 from factory.stages.experience.grounding import script_text
-from factory.stages.experience.interactions import load_chunks, load_scenes
+from factory.stages.experience.interactions import chunks_by_id, load_scenes
 from factory.stages.shared.markup import convention
 from factory.stages.shared.parsing import bounded_string, lower_keys, text_field
 
@@ -189,7 +189,7 @@ def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
     from factory.run.plan import request_plan
     from factory.stages.experience.interactions import placeholder_scripts
 
-    chunk_map = load_chunks(ctx)
+    chunk_map = chunks_by_id(ctx)
     cfg = ctx.recipe.protection
     turns = (cfg.min_turns + cfg.max_turns) // 2
     scripts = placeholder_scripts(
@@ -220,7 +220,7 @@ async def run(ctx: RunContext) -> ProtectionCheckReport:
     scenes = {s.id: s for s in load_scenes(ctx, "protection_scenes")}
     interactions = [Interaction.model_validate(o) for o in ctx.run.records("protection")]
     outcome = await execute(
-        ctx, NAME, build_requests(ctx, interactions, scenes, load_chunks(ctx)), to_records, engine=ctx.judge
+        ctx, NAME, build_requests(ctx, interactions, scenes, chunks_by_id(ctx)), to_records, engine=ctx.judge
     )
     ids = {i.id for i in interactions if i.scene_id in scenes}
     kept = ctx.run.finalize(NAME, keep=lambda objs: [o for o in objs if o["interaction_id"] in ids])
