@@ -9,7 +9,9 @@ The character's own context lines (`train: false`, e.g. a persona card's greetin
 assistant side: trainers that read ShareGPT / Alpaca / messages (LLaMA-Factory, TRL's
 assistant_only_loss) train every assistant turn and ignore a `weight`. Opening the dialogue, they
 go into the system prompt under "The scene so far:" (standard style, a system prompt on); anywhere
-else onto the user side, under the character's name, like another speaker's line.
+else onto the user side, under the character's name, like another speaker's line. A system message
+inside the chat (a card's depth prompt or post-history instructions) joins the user turn next to
+it, so it keeps its place the way a text-completion front-end sends it.
 """
 
 from __future__ import annotations
@@ -115,7 +117,10 @@ def build(
     for m in messages:
         if m.role == "system":
             if opts.system != "none" and m.content.strip():
-                sys_parts.append(m.content.strip())
+                if items:  # placed in the chat (a card's depth prompt, post-history instructions):
+                    items.append(Turn("user", [Part(None, m.content.strip())]))  # it stays there
+                else:
+                    sys_parts.append(m.content.strip())
             continue
         if is_character(m, character) and m.train:
             items.append(Turn("assistant", [Part(None, m.content)], train=True))

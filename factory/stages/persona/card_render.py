@@ -7,7 +7,9 @@ en `*waves* Hello.`, zh `（挥手）「你好。」`; the action is the narrati
 
 from __future__ import annotations
 
+import random
 import re
+import zlib
 
 from factory.lang import aside, lang_key, punctuation
 from factory.records import Card
@@ -60,16 +62,45 @@ SHORT = {
 
 
 USER_MACRO = {"en": "the user", "zh": "用户"}
+# {{char}} {{user}} {{original}} (any case), <BOT> <USER> <char>, {{// a comment}}, {{random:a,b}} / {{pick:a,b}}
+_MACRO = re.compile(
+    r"\{\{\s*(char|user|original)\s*\}\}|<(bot|user|char)>|\{\{\s*//.*?\}\}"
+    r"|\{\{\s*(random|pick)\s*::?(.*?)\}\}",
+    re.I | re.S,
+)
 
 
-def macros(text: str, card: Card) -> str:
-    """Fill the {{char}} / {{user}} macros that imported (SillyTavern) cards use."""
-    if "{{" not in text and "<BOT>" not in text:
+def display_name(card: Card) -> str:
+    """What {{char}} becomes: a V3 card's `nickname` when it has one (the V3 spec), else its name."""
+    data = card.extra.get("ccv2")
+    nick = (
+        data.get("nickname") if isinstance(data, dict) and card.extra.get("spec") == "chara_card_v3" else ""
+    )
+    return nick.strip() if isinstance(nick, str) and nick.strip() else card.name
+
+
+def macros(text: str, card: Card, original: str = "", rng: random.Random | None = None) -> str:
+    """Fill the macros imported (SillyTavern) cards use, case-insensitively as the V3 spec asks:
+    {{char}} / <BOT>, {{user}} / <USER>, {{original}} (what the card's own prompt replaces),
+    comments removed, and {{random:...}} picked with `rng` (else seeded by the text: reproducible)."""
+    if "{{" not in text and "<" not in text:
         return text
-    user = USER_MACRO[lang_key(card.language)]
-    for m, v in (("{{char}}", card.name), ("<BOT>", card.name), ("{{user}}", user), ("<USER>", user)):
-        text = text.replace(m, v).replace(m.upper(), v)
-    return text
+    user, char = USER_MACRO[lang_key(card.language)], display_name(card)
+
+    def fill(m: re.Match) -> str:
+        word = (m.group(1) or m.group(2) or "").lower()
+        if word in ("char", "bot"):
+            return char
+        if word == "user":
+            return user
+        if word == "original":
+            return original
+        if m.group(3):
+            options = [o.replace("\\,", ",") for o in re.split(r"(?<!\\),", m.group(4))]
+            return (rng or random.Random(zlib.crc32(text.encode()))).choice(options)
+        return ""  # {{// comment}}
+
+    return _MACRO.sub(fill, text)
 
 
 def first_sentence(text: str) -> str:
@@ -77,15 +108,20 @@ def first_sentence(text: str) -> str:
     return (m.group(1) if m else text.strip())[:200]
 
 
-def render_card(card: Card, mode: str = "full", head: bool = True) -> str:
-    """The card as a system prompt; `head=False` leaves out "You are X" (for prompts about the card)."""
-    if mode == "none":
-        return ""
+def head_text(card: Card, mode: str) -> str:
+    """The part a card's own `system_prompt` replaces (and {{original}} stands for): "You are X..."
+    with the markup convention (full), or the whole one-line card (short)."""
     lang = lang_key(card.language)
     if mode == "short":
         what = aside(card.occupation, lang)
         text = SHORT[lang].format(name=card.name, what=what, personality=first_sentence(card.personality))
-        return macros(text.replace("  ", " "), card)
+        return text.replace("  ", " ")
+    return HEAD[lang].format(name=card.name) + " " + convention(lang)
+
+
+def card_parts(card: Card) -> tuple[str, str]:
+    """(the card's fields, its example dialogue) as text, for the full system prompt."""
+    lang = lang_key(card.language)
     colon = punctuation(lang).colon
     lines = []
     for field, label in FIELDS[lang].items():
@@ -93,12 +129,10 @@ def render_card(card: Card, mode: str = "full", head: bool = True) -> str:
         value = " / ".join(value) if isinstance(value, list) else value
         if value:
             lines.append(f"{label}{colon}{value}")
-    parts = ([HEAD[lang].format(name=card.name) + " " + convention(lang)] if head else []) + [
-        "\n".join(lines)
-    ]
+    examples = ""
     if card.example_dialogues:
         title, user = EXAMPLES[lang]
-        parts.append(
+        examples = (
             title
             + "\n"
             + "\n".join(
@@ -107,6 +141,17 @@ def render_card(card: Card, mode: str = "full", head: bool = True) -> str:
                 for m in block
             )
         )
+    return "\n".join(lines), examples
+
+
+def render_card(card: Card, mode: str = "full", head: bool = True) -> str:
+    """The card as a system prompt; `head=False` leaves out "You are X" (for prompts about the card)."""
+    if mode == "none":
+        return ""
+    if mode == "short":
+        return macros(head_text(card, "short"), card)
+    fields, examples = card_parts(card)
+    parts = ([head_text(card, mode)] if head else []) + [fields] + ([examples] if examples else [])
     return macros("\n\n".join(parts), card)
 
 

@@ -12,18 +12,23 @@ from collections.abc import Iterator
 
 from factory.records import Card, Message, Sample, Session, make_id
 from factory.run.context import RunContext
-from factory.stages.persona.card_render import character_content, macros, render_card, split_action
+from factory.stages.persona.card_prompt import CardPromptConfig, assemble, greeting_counts, greeting_text
+from factory.stages.persona.card_render import character_content, macros, split_action
 from factory.stages.persona.pushback import observed as pushback_observed
 from factory.stages.persona.session_plan import SessionPlan, plans_for
 
 TYPE = "persona_session"
 
 
-def session_messages(card: Card, session: Session) -> tuple[list[Message], list[int]]:
-    """Messages, and for each user turn of the session the index of its message."""
+def session_messages(
+    card: Card, session: Session, greeting: str | None = None
+) -> tuple[list[Message], list[int]]:
+    """Messages (opened by `greeting`, else the card's first message), and for each user turn of the
+    session the index of its message."""
     msgs: list[Message] = []
-    if card.first_message:
-        action, words = split_action(macros(card.first_message, card), card.language)
+    opening = card.first_message if greeting is None else greeting
+    if opening:
+        action, words = split_action(macros(opening, card), card.language)
         msgs.append(
             Message(
                 role="assistant",
@@ -59,10 +64,20 @@ def session_messages(card: Card, session: Session) -> tuple[list[Message], list[
     return msgs, user_at
 
 
-def build_sample(card: Card, session: Session, plan: SessionPlan | None, mode: str) -> Sample | None:
-    msgs, user_at = session_messages(card, session)
+def build_sample(
+    card: Card,
+    session: Session,
+    plan: SessionPlan | None,
+    mode: str,
+    card_prompt: CardPromptConfig | None = None,
+) -> Sample | None:
+    greeting = plan.greeting if plan else None
+    msgs, user_at = session_messages(card, session, greeting_text(card, greeting))
     if not any(m.train for m in msgs):
         return None
+    msgs, user_at, system, card_label = assemble(
+        card, msgs, user_at, mode, card_prompt or CardPromptConfig(), greeting
+    )
     turn_of = {i: at for i, at in enumerate(user_at)}  # session turn index -> message index
 
     def reply_to(k: int) -> int | None:
@@ -102,13 +117,14 @@ def build_sample(card: Card, session: Session, plan: SessionPlan | None, mode: s
         "probes": probes,
         "refusal_turns": [p["turn"] for p in pushback],
         "pushback": pushback,
+        "card": card_label,
     }
     return Sample(
         id=make_id("smp", TYPE, session.id, mode),
         type=TYPE,
         character=card.name,
         language=card.language,
-        system=render_card(card, mode),
+        system=system,
         messages=msgs,
         source_ids=[card.id, session.id],
         labels=labels,
@@ -121,15 +137,14 @@ def persona_samples(ctx: RunContext) -> Iterator[Sample]:
     if cfg is None or ctx.recipe.cards is None:
         return
     cards = {o["id"]: Card.model_validate(o) for o in ctx.run.records("cards")}
-    plans = {
-        p.session_id: p
-        for p in plans_for(ctx.recipe.seed, sorted(cards), cfg, {c.id: c.language for c in cards.values()})
-    }
+    languages = {c.id: c.language for c in cards.values()}
+    greetings = greeting_counts(list(cards.values()), cfg.card_prompt)
+    plans = {p.session_id: p for p in plans_for(ctx.recipe.seed, sorted(cards), cfg, languages, greetings)}
     for obj in ctx.run.records("sessions"):
         session = Session.model_validate(obj)
         card = cards.get(session.card_id)
         if card is None:
             continue
-        sample = build_sample(card, session, plans.get(session.id), cfg.system_prompt)
+        sample = build_sample(card, session, plans.get(session.id), cfg.system_prompt, cfg.card_prompt)
         if sample is not None:
             yield sample

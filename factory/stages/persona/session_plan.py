@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from factory.lang import lang_key, pick
 from factory.records import make_id
+from factory.stages.persona.card_prompt import pick_greeting
 
 if TYPE_CHECKING:  # the config sits beside its stage, which imports this module
     from factory.stages.persona.sessions import SessionsConfig
@@ -112,13 +113,19 @@ class SessionPlan:
     turns: int
     pushback: dict[int, str] = field(default_factory=dict)  # turn -> refuse | tease | impatient
     probe: PlannedProbe | None = None
+    greeting: int | None = None  # 0 = first_mes, k = alternate_greetings[k-1]; None: the card has none
 
     @property
     def session_id(self) -> str:
-        return make_id("ses", asdict(self))
+        plan = asdict(self)
+        if plan["greeting"] is None:  # cards without alternate greetings keep the ids they always had
+            del plan["greeting"]
+        return make_id("ses", plan)
 
 
-def plan_session(seed: int, card_id: str, index: int, cfg: SessionsConfig, language: str) -> SessionPlan:
+def plan_session(
+    seed: int, card_id: str, index: int, cfg: SessionsConfig, language: str, greetings: int = 0
+) -> SessionPlan:
     rng = random.Random(f"{seed}:{card_id}:{index}")
     start = zlib.crc32(card_id.encode()) % len(cfg.archetypes)  # a stable spread, whatever other cards exist
     archetype = cfg.archetypes[(start + index) % len(cfg.archetypes)]
@@ -133,7 +140,8 @@ def plan_session(seed: int, card_id: str, index: int, cfg: SessionsConfig, langu
     pushback = {t: rng.choice(PUSHBACK) for t in free if rng.random() < cfg.pushback_share}
     if not pushback and archetype in BREAKS_THE_RULES and free and cfg.pushback_share > 0:
         pushback[rng.choice(free)] = "refuse"
-    return SessionPlan(card_id, index, archetype, n, dict(sorted(pushback.items())), probe)
+    greeting = pick_greeting(seed, card_id, index, greetings)
+    return SessionPlan(card_id, index, archetype, n, dict(sorted(pushback.items())), probe, greeting)
 
 
 def plan_text(plan: SessionPlan, language: str) -> str:
@@ -164,6 +172,16 @@ def plan_text(plan: SessionPlan, language: str) -> str:
 
 
 def plans_for(
-    seed: int, card_ids: list[str], cfg: SessionsConfig, language: dict[str, str]
+    seed: int,
+    card_ids: list[str],
+    cfg: SessionsConfig,
+    language: dict[str, str],
+    greetings: dict[str, int] | None = None,
 ) -> list[SessionPlan]:
-    return [plan_session(seed, cid, i, cfg, language[cid]) for cid in card_ids for i in range(cfg.per_card)]
+    """Every card's sessions; `greetings`: alternate greetings per card (none: first_mes only)."""
+    g = greetings or {}
+    return [
+        plan_session(seed, cid, i, cfg, language[cid], g.get(cid, 0))
+        for cid in card_ids
+        for i in range(cfg.per_card)
+    ]

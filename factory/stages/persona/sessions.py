@@ -23,6 +23,7 @@ from factory.records import Card, Probe, Session, Turn, make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
 from factory.run.stage import Block, Stage, StagePlan, StageReport
+from factory.stages.persona.card_prompt import CardPromptConfig, greeting_counts, opening_text, writer_lore
 from factory.stages.persona.card_render import lang_key, render_card, split_action
 from factory.stages.persona.cards import Detail
 from factory.stages.persona.session_plan import ARCHETYPES, SessionPlan, plan_text, plans_for
@@ -74,6 +75,11 @@ class SessionsConfig(Strict):
     detail: Detail = Field("full", description="short: one short sentence a message, for small local models.")
     max_tokens: int | None = Field(
         None, ge=64, le=MAX_TOKENS, description="Reply tokens per session request; unset: backend.max_tokens."
+    )
+    card_prompt: CardPromptConfig = Field(
+        default_factory=CardPromptConfig,
+        description="An imported card's own prompt material (system prompt, post-history "
+        "instructions, alternate greetings, lorebook, depth prompt) in the samples, each switchable.",
     )
 
     @field_validator("archetypes")
@@ -190,14 +196,16 @@ def build_requests(ctx: RunContext, cards: list[Card]) -> list[Request]:
     by_id = {c.id: c for c in cards}
     params = {"max_tokens": cfg.max_tokens} if cfg.max_tokens else {}
     out = []
-    for plan in plans_for(ctx.recipe.seed, sorted(by_id), cfg, {c.id: c.language for c in cards}):
+    greetings = greeting_counts(cards, cfg.card_prompt)
+    for plan in plans_for(ctx.recipe.seed, sorted(by_id), cfg, {c.id: c.language for c in cards}, greetings):
         card = by_id[plan.card_id]
         lang = lang_key(card.language)
         plan_lines = plan_text(plan, lang)
+        shown = "\n\n".join(p for p in (render_card(card, "full", head=False), writer_lore(card)) if p)
         messages = render(
             "session",
             lang,
-            card=render_card(card, "full", head=False),
+            card=shown + opening_text(card, plan.greeting),
             archetype=ARCHETYPES[plan.archetype][lang],
             turns=plan.turns,
             length=LENGTH[lang][cfg.detail],
@@ -265,6 +273,7 @@ def probes_not_planted(ctx: RunContext, cards: list[Card], kept: list[dict]) -> 
             sorted(c.id for c in cards),
             ctx.recipe.sessions,
             {c.id: c.language for c in cards},
+            greeting_counts(cards, ctx.recipe.sessions.card_prompt),
         )
     }
     n = 0
