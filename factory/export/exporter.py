@@ -119,6 +119,22 @@ class ExportWriteError(ValueError):
     """Writing the export failed (disk full, permissions); the previous export is still in place."""
 
 
+def card_prompt_counts(samples: list[Sample]) -> dict[str, int]:
+    """Samples carrying each part of an imported card's own prompt (persona `labels.card`): the rows
+    have no room for labels, so an ablation reads them here; empty without persona samples."""
+    cards = [s.labels["card"] for s in samples if isinstance(s.labels.get("card"), dict)]
+    if not cards:
+        return {}
+    return {
+        "samples": len(cards),
+        "system_prompt": sum(bool(c.get("system_prompt")) for c in cards),
+        "post_history": sum(bool(c.get("post_history")) for c in cards),
+        "depth_prompt": sum(bool(c.get("depth_prompt")) for c in cards),
+        "lorebook": sum(bool(c.get("lorebook_entries")) for c in cards),
+        "alternate_greeting": sum(str(c.get("greeting", "")).startswith("alternate") for c in cards),
+    }
+
+
 def _subtype_counts(samples: list[Sample], eval_ids: set[str]) -> tuple[dict, dict]:
     by_type: dict[str, Counter] = {}
     protection: dict[str, Counter] = {}
@@ -289,6 +305,7 @@ def export_run(
             "skipped_pairs": pairs_skipped,
             "pairs": {k: len(v) for k, v in pair_split.items()},
             "pairs_by_kind": dict(sorted(Counter(p.rejected_kind for p in pairs).items())),
+            **({"card_prompt": c} if (c := card_prompt_counts(roleplay)) else {}),
         },
         "split": {
             "eval_share": split_cfg.eval_share,
