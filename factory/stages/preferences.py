@@ -444,24 +444,31 @@ SCRIPT_SETS = ("interactions", "protection", "sessions")  # record sets that bec
 
 
 def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
-    """per_sample replies of each planned script x the rewrite kinds (the gate and the judged
-    self-sampled kind are not foreseen); prompts rendered over a stand-in context and reply."""
+    """per_sample replies of each planned script x the kinds (the gate is not foreseen); rewrites are
+    one request each, a self_sampled job `samples` candidates from the sampler endpoint and one
+    judge ranking; prompts rendered over a stand-in context and reply."""
     from factory.run.plan import MESSAGE_OVERHEAD
     from factory.sources.chunking import estimate_tokens
 
     cfg = ctx.recipe.preferences or PreferencesConfig()
     samples = sum(upstream.get(k, 0) for k in SCRIPT_SETS)
-    wanted = [k for k in kinds(cfg) if k != "self_sampled"]
-    n = samples * cfg.per_sample * len(wanted)
+    every = kinds(cfg)
+    wanted = [k for k in every if k != "self_sampled"]
+    jobs = samples * cfg.per_sample * len(every)
     if cfg.max_pairs is not None:
-        n = min(n, cfg.max_pairs)
-    if ctx.limit is not None:
-        n = min(n, ctx.limit)
+        jobs = min(jobs, cfg.max_pairs)
+    n = round(jobs * len(wanted) / len(every)) if every else 0
+    sampled, n = jobs - n, n
+    cap = (lambda k: min(k, ctx.limit)) if ctx.limit is not None else (lambda k: k)
+    n = cap(n)
     context, reply = " ".join(["word"] * 150), " ".join(["word"] * 60)
+
+    def tokens(messages: list[dict]) -> int:
+        return sum(estimate_tokens(m["content"]) + MESSAGE_OVERHEAD for m in messages)
+
     per = [
-        sum(
-            estimate_tokens(m["content"]) + MESSAGE_OVERHEAD
-            for m in render(
+        tokens(
+            render(
                 f"pref_{k}",
                 ctx.language,
                 character=ctx.character,
@@ -473,18 +480,26 @@ def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
         )
         for k in wanted
     ]
-    note = "at most: one sample per script, every one kept by the gate" + (
-        "; self_sampled candidates and their judge requests not counted"
-        if "self_sampled" in kinds(cfg)
-        else ""
-    )
+    tin, tmax = (round(n * sum(per) / len(per)) if per else 0), n * ctx.recipe.backend.max_tokens
+    sc, extra = cfg.self_sampled, 0
+    if sampled and sc is not None:
+        candidates = cap(sampled * sc.samples)
+        judged = cap(min(sampled, -(-candidates // sc.samples)))
+        block = "\n\n".join(f"[{chr(65 + i)}]\n{reply}" for i in range(sc.samples + 1))
+        judge = render(
+            "pref_judge", ctx.language, character=ctx.character, era="", context=context, candidates=block
+        )
+        extra = candidates + judged
+        tin += candidates * (estimate_tokens(context) + 100 + 2 * MESSAGE_OVERHEAD) + judged * tokens(judge)
+        tmax += candidates * sc.max_tokens + judged * ctx.recipe.backend.max_tokens
     return StagePlan(
-        requests=n,
-        input_tokens=round(n * sum(per) / len(per)) if per else 0,
-        output_tokens_max=n * ctx.recipe.backend.max_tokens,
-        makes={NAME: n},
+        requests=n + extra,
+        input_tokens=tin,
+        output_tokens_max=tmax,
+        makes={NAME: n + (cap(sampled) if sampled and sc is not None else 0)},
         exact=False,
-        note=note,
+        note="at most: one sample per script, every one kept by the gate"
+        + ("; self_sampled: candidates from the sampler endpoint + one judge ranking each" if extra else ""),
     )
 
 

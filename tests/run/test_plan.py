@@ -2,6 +2,7 @@
 (for the stages whose count is exact or follows from full replies), recorded in run.json."""
 
 import json
+import re
 
 from click.testing import CliRunner
 
@@ -121,3 +122,40 @@ def test_table_and_bad_recipe(write_recipe, tmp_path):
     lines = res.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and "per_scene" in lines[0]
     assert "Traceback" not in res.output
+
+
+def test_plan_counts_card_regeneration_and_self_sampling(server, write_recipe, tmp_path):
+    """Regeneration rounds are planned at their worst (every synthetic card again), self-sampled
+    preferences as candidates + one judge ranking each; a scripted run stays within the plan."""
+    from factory.testing.openai_server import ScriptedServer
+
+    route = make_route(card_style="same")  # every synthetic card alike: the similarity check regenerates
+
+    def responder(body):
+        if "judge of role-play" in body["messages"][0]["content"]:
+            letters = re.findall(r"^\[([A-Z])\]$", body["messages"][-1]["content"], re.M)
+            return json.dumps({"ranking": letters})
+        return route(body)
+
+    server.responder = responder
+    with ScriptedServer(responder=lambda body: "Whatever you say, dear.", model="policy") as sampler:
+        recipe = write_recipe(
+            PERSONA_RECIPE.replace("quality: null\n", "")
+            + "cards: {count: 3, regenerate: 1}\nsessions: {per_card: 1, min_turns: 2, max_turns: 2}\n"
+            + f"preferences: {{self_sampled: {{base_url: '{sampler.base_url}', model: policy, samples: 2}}}}\n"
+        )
+        plan = make_plan(load_recipe(recipe))
+        rows = {s.stage: s for s in plan.stages}
+        assert server.count == 0 and sampler.count == 0
+        assert rows["cards"].requests == 4 + 3 and not rows["cards"].exact  # + 3 regenerations at most
+        assert "regenerate" in rows["cards"].note
+        # 4 samples x 3 kinds: 8 rewrites, 4 self-sampled jobs of 2 candidates + 1 ranking
+        assert rows["preferences"].requests == 8 + 4 * 2 + 4
+        summary = run_scripted(recipe, server, tmp_path / "run")
+        sampled = sampler.count
+    recorded = summary["plan"]["requests"]
+    regenerated = summary["report_cards"]["regenerated"] + summary["report_cards"]["dropped_too_similar"]
+    assert regenerated >= 2  # the run did regenerate
+    assert recorded["cards"]["actual"] == 4 + regenerated <= recorded["cards"]["planned"]
+    assert recorded["preferences"]["planned"] >= recorded["preferences"]["actual"] > 8
+    assert sampled > 0

@@ -499,17 +499,33 @@ class CardsReport(StageReport):
 
 
 def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
-    """The first round is known from the recipe (count + the character's own card); rounds that
-    regenerate too-similar cards depend on the cards that come back and are not counted."""
-    from factory.run.plan import request_plan
+    """The first round follows from the recipe (count + the character's own card); each of the
+    `regenerate` rounds may ask again for every synthetic card (the most it can cost: how many come
+    back too similar is known only from the replies), so the count is an upper bound, not exact."""
+    from factory.run.plan import add, request_plan
 
     cfg, lang = ctx.recipe.cards, ctx.language
     seeds = sample_seeds(ctx.recipe.seed, cfg.count, pools(lang, cfg.axes))
     first = ([character_request(ctx)] if cfg.from_character else []) + card_requests(ctx, seeds, 0, {})
     imported = len(read_cards(list(cfg.import_))) if cfg.import_ else 0
-    note = f"+ up to {cfg.regenerate} regeneration round(s) for too-similar cards" if cfg.regenerate else ""
-    p = request_plan(ctx, first, note=note)
-    p.makes = {NAME: p.requests + imported}
+    p = request_plan(ctx, first)
+    n_first = p.requests
+    text = " ".join(["word"] * 30)
+    for rnd in range(1, cfg.regenerate + 1 if seeds else 1):
+        near = {
+            make_id("card", seed_key(s), lang): Card(
+                id="plan", name="Someone", occupation="teacher", personality=text
+            )
+            for s in seeds
+        }
+        again = request_plan(ctx, card_requests(ctx, seeds, rnd, near), exact=False)
+        p = add(p, again)
+    if not p.exact:
+        p.note = (
+            f"at most: {p.requests - n_first} of them "
+            f"regenerate too-similar cards ({cfg.regenerate} round(s), every synthetic card at worst)"
+        )
+    p.makes = {NAME: n_first + imported}
     return p
 
 
