@@ -35,7 +35,7 @@ def cards_cmd() -> None:
 def export_cmd(run_dir: Path, out: Path, fmt: str, png: bool) -> None:
     """Write one card file per card of RUN_DIR (its cards.jsonl)."""
     from factory.stages.persona.card_export import write_cards
-    from factory.stages.persona.card_v2 import card_records
+    from factory.stages.persona.card_files import card_records
 
     if not run_dir.exists():
         raise UserError(f"{run_dir}: no such folder (give a run directory, or its cards.jsonl)")
@@ -60,7 +60,7 @@ def export_cmd(run_dir: Path, out: Path, fmt: str, png: bool) -> None:
 @one_line_errors
 def import_cmd(sources: tuple[Path, ...], out: Path) -> None:
     """Read Character Card V2/V3 files (.json, SillyTavern .png) or folders of them into card records."""
-    from factory.stages.persona.card_v2 import read_cards
+    from factory.stages.persona.card_files import read_cards
 
     cards = read_cards(list(sources))
     if out.suffix == ".jsonl":
@@ -81,7 +81,7 @@ def _merge_into(target: Path, cards) -> None:
     """The file's lines as they are plus the new cards; a line that is not a card stops us (file:line),
     so a user's file is never rewritten with a line of theirs missing."""
     from factory.records import dedupe_sorted, write_jsonl_atomic
-    from factory.stages.persona.card_v2 import card_records
+    from factory.stages.persona.card_files import card_records
 
     kept = [obj for obj, _ in card_records(target)] if target.exists() else []
     objs = dedupe_sorted([*kept, *(c.model_dump() for c in cards)])

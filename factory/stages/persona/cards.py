@@ -24,8 +24,8 @@ from factory.run.context import RunContext
 from factory.run.execute import execute
 from factory.run.stage import Block, Stage, StagePlan, StageReport
 from factory.stages.chunks import load_chunks
+from factory.stages.persona.card_files import read_cards
 from factory.stages.persona.card_similarity import diversity, select
-from factory.stages.persona.card_v2 import read_cards
 from factory.stages.persona.seeds import pools, sample_seeds, seed_key
 from factory.stages.shared.parsing import bounded_string, list_field, lower_keys, text_field
 

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from factory.cli import main
 from factory.records import Card
-from factory.stages.persona.card_v2 import card_to_v2, parse_examples, read_cards, render_examples, v2_to_card
+from factory.stages.persona.card_files import read_cards
+from factory.stages.persona.card_v2 import card_to_v2, parse_examples, render_examples, v2_to_card
 
 TAVERN = {  # what SillyTavern writes, with the parts a lossy importer would drop
     "spec": "chara_card_v2",

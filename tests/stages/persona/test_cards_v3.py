@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from factory.cli import main
 from factory.records import Card
 from factory.stages.persona.card_export import card_to_v3
-from factory.stages.persona.card_v2 import card_to_v2, read_cards
+from factory.stages.persona.card_files import read_cards
+from factory.stages.persona.card_v2 import card_to_v2
 
 DATA = {  # a SillyTavern V3 export's data: V2's fields plus V3's own, and a lorebook
     "name": "Seraphina",
