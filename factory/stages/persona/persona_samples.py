@@ -1,9 +1,12 @@
 """Sample builder for the persona route: one `persona_session` sample per session.
 
 The card is the system prompt (full / short / none: `sessions.system_prompt`, the ablation of
-whether a model learns to read its card); the card's first message opens the dialogue (not
-trained on), then user and character alternate, every character turn trained on. Turn indices
-in the labels (probes, refusal turns) index `messages`, so evaluation can slice them directly.
+whether a model learns to read its card); the session's greeting (the card's first message or a
+seeded alternate) opens the dialogue (not trained on), then user and character alternate, every
+character turn trained on. An imported card's own prompt material (system prompt, lorebook,
+depth prompt, post-history instructions) is assembled by card_prompt and labelled `labels.card`.
+Turn indices in the labels (probes, refusal turns) index `messages`, so evaluation can slice them
+directly.
 """
 
 from __future__ import annotations
@@ -81,8 +84,13 @@ def build_sample(
     turn_of = {i: at for i, at in enumerate(user_at)}  # session turn index -> message index
 
     def reply_to(k: int) -> int | None:
-        at = user_at[k] + 1 if k < len(user_at) else None
-        return at if at is not None and at < len(msgs) and msgs[at].role == "assistant" else None
+        """The character's reply to the k-th user turn (past any card text inserted before it)."""
+        if k >= len(user_at):
+            return None
+        at = user_at[k] + 1
+        while at < len(msgs) and msgs[at].role == "system":
+            at += 1
+        return at if at < len(msgs) and msgs[at].role == "assistant" else None
 
     probes = []
     session_user = [i for i, t in enumerate(session.turns) if t.speaker == "user"]

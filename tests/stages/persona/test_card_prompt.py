@@ -290,3 +290,20 @@ def test_a_run_carries_the_card_prompt_into_samples_and_exports(server, write_re
     assert row[-2]["role"] == "user" and row[-2]["content"].endswith(
         "Answer the user in under three sentences."
     )
+
+
+def test_probe_and_pushback_labels_point_past_inserted_card_text():
+    """The post-history instructions sit between the last user turn and its reply: the probe's
+    answer and the pushback turn are still the character's reply, not the inserted message."""
+    from factory.records import Probe
+
+    session = SESSION.model_copy(
+        update={"probes": [Probe(fact="my sister", planted_turn=0, asked_turn=2, answer_hint="Dark")]}
+    )
+    plan = SessionPlan("card-mira", 0, "memory_tester", 2, pushback={1: "refuse"}, greeting=2)
+    s = build_sample(CARD, session, plan, "full", CardPromptConfig())
+    probe = s.labels["probes"][0]
+    assert s.messages[probe["asked_turn"]].content == "And the lighthouse?"
+    assert probe["recalled"] is True  # "Dark now." names the hint
+    assert s.labels["refusal_turns"] == [len(s.messages) - 1]
+    assert s.messages[s.labels["refusal_turns"][0]].role == "assistant"
