@@ -1,0 +1,158 @@
+"""`factory run --ray` on a local Ray instance (started once for the module) against the scripted server.
+
+The promise: a run on Ray writes what a local run writes, byte for byte; a worker killed with
+SIGKILL mid-stage is restarted and its calls retried, nothing lost or twice; local and Ray runs
+resume each other. And the gate's MinHash signatures computed in Ray tasks equal local ones.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from factory.cli import main
+from factory.quality import dedup
+from factory.run import ray_executor
+from tests.responders import route
+
+ray = pytest.importorskip("ray")
+
+RECIPE = """\
+name: anna
+language: en
+character:
+  name: Anna Keller
+  profile: {file: profile.md}
+backend: {model: m, concurrency: 4}
+scenes: {per_chunk: 6, per_request: 1}
+protection: null
+export: null
+split: null
+"""
+# what may differ between two runs that made the same data: timings, the lock, the cache's own pages
+VOLATILE = {"run.json", "cache.sqlite", "cache.sqlite-wal", "cache.sqlite-shm", ".lock", "llama_server.log"}
+
+
+@pytest.fixture(scope="module")
+def ray_instance():
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    yield ray
+    ray.shutdown()
+
+
+@pytest.fixture
+def on_ray(ray_instance, monkeypatch):
+    monkeypatch.setattr(ray_executor, "MIN_TEXTS_ON_RAY", 0)  # the gate's few texts go to Ray tasks too
+    return ray_instance
+
+
+def files(run: Path) -> dict[str, bytes]:
+    """Every file of a run directory, byte for byte; the gate's report without its timings."""
+    out = {
+        str(p.relative_to(run)): p.read_bytes()
+        for p in sorted(run.rglob("*"))
+        if p.is_file() and p.name not in VOLATILE
+    }
+    for name in ("quality/report.json", "quality/report.md"):
+        if name in out:
+            out[name] = re.sub(rb'"timings_s": \{[^}]*\}|\nchecks [^\n]*', b"", out[name])
+    return out
+
+
+def run_cli(recipe: Path, out: Path, url: str, *extra: str) -> dict:
+    res = CliRunner().invoke(
+        main, ["run", str(recipe), "--out", str(out), "--base-url", url, "--quiet", *extra]
+    )
+    assert res.exit_code == 0, res.output
+    return json.loads((out / "run.json").read_text())
+
+
+@pytest.fixture
+def local_run(server, write_recipe, tmp_path):
+    """The reference: the same recipe run in this process."""
+    server.responder = route
+    recipe = write_recipe(RECIPE)
+    summary = run_cli(recipe, tmp_path / "local", server.base_url)
+    assert summary["counts"]["samples"] > 0 and "executor" not in summary
+    return recipe, tmp_path / "local", summary
+
+
+def test_a_ray_run_writes_what_a_local_run_writes(on_ray, server, local_run, tmp_path):
+    recipe, local, ref = local_run
+    asked = server.count
+    summary = run_cli(recipe, tmp_path / "ray", server.base_url, "--ray")
+    assert summary["executor"] == {"kind": "ray", "address": None, "workers": 2}
+    assert server.count == 2 * asked and summary["requests"] == ref["requests"]  # its own cache: asked again
+    want = files(local)
+    assert {"scenes.jsonl", "interactions.jsonl", "samples.jsonl", "kept.jsonl"} <= set(want)
+    assert files(tmp_path / "ray") == want
+    for key in ("counts", "dropped", "tokens_in", "tokens_out", "report_quality"):
+        assert summary[key] == ref[key], key
+
+
+def test_a_worker_killed_mid_stage_is_restarted_and_nothing_is_lost(on_ray, server, local_run, tmp_path):
+    recipe, local, ref = local_run
+    name = f"factory-anna-{os.getpid()}-gen-0"
+    killed: list[int] = []
+
+    def kill_on_the_fifth(body):
+        if not killed and server.count >= ref["requests"] + 5:  # the fifth request of the Ray run
+            pid = ray.get(ray.get_actor(name).pid.remote())
+            os.kill(pid, signal.SIGKILL)  # this reply has nowhere to go: its call must be retried
+            killed.append(pid)
+        return route(body)
+
+    server.responder = kill_on_the_fifth
+    before = server.count
+    summary = run_cli(recipe, tmp_path / "ray", server.base_url, "--ray")
+    assert killed
+    assert server.count - before > summary["requests"]  # the killed worker's calls went out again
+    assert summary["counts"] == ref["counts"] and not summary["failures"]
+    assert files(tmp_path / "ray") == files(local)
+    ids = [json.loads(x)["id"] for x in (tmp_path / "ray" / "interactions.jsonl").read_text().splitlines()]
+    assert len(ids) == len(set(ids)) == ref["counts"]["interactions"]
+
+
+def test_local_and_ray_runs_resume_each_other(on_ray, server, local_run, tmp_path):
+    recipe, local, ref = local_run
+    out, before = tmp_path / "mixed", server.count
+    first = run_cli(recipe, out, server.base_url, "--limit", "2")  # local, part of each stage
+    second = run_cli(recipe, out, server.base_url, "--limit", "4", "--ray")  # Ray takes it further
+    assert second["stages"]["scenes"]["done"] == 4 and second["requests"] < 4 * len(second["stages"])
+    third = run_cli(recipe, out, server.base_url)  # and a local run finishes it
+    assert files(out) == files(local)
+    assert first["requests"] + second["requests"] + third["requests"] == ref["requests"]  # none twice
+    assert server.count - before == ref["requests"]
+
+
+def test_minhash_signatures_on_ray_shards_equal_local(on_ray):
+    words = [
+        "clock",
+        "river",
+        "town",
+        "father",
+        "trade",
+        "workshop",
+        "apprentice",
+        "spring",
+        "letter",
+        "bell",
+    ]
+    texts = [" ".join(words[(i * j) % 10] for j in range(3 + i % 7)) for i in range(601)]
+    p = dedup.LshParams(batch=64)
+    local_keys, local_has = dedup.band_keys(texts, p)
+    keys, has = ray_executor.ray_band_keys(texts, p, shards=3)  # shards cut across batches
+    assert np.array_equal(keys, local_keys) and np.array_equal(has, local_has)
+    cluster = ray_executor.RayCluster.__new__(ray_executor.RayCluster)  # joins the module's instance
+    cluster.config = ray_executor.ExecutorConfig(kind="ray", workers=2)
+    want = dedup.near_duplicates(texts, p)
+    with cluster.gate_on_ray():
+        got = dedup.near_duplicates(texts, p)
+    assert np.array_equal(got.labels, want.labels) and got.candidates == want.candidates > 0
