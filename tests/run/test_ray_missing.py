@@ -1,0 +1,35 @@
+"""Without the `ray` extra: `--ray` / `executor: ray` is one line naming the extra, exit 2, nothing touched."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from factory.cli import main
+from tests.conftest import MINIMAL_RECIPE
+
+
+@pytest.fixture
+def no_ray(monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` raises ImportError, as when not installed
+
+
+@pytest.mark.parametrize("how", ["flag", "recipe"])
+def test_asking_for_ray_without_it_names_the_extra(no_ray, write_recipe, tmp_path, how):
+    body = MINIMAL_RECIPE + ("executor: {kind: ray, workers: 3}\n" if how == "recipe" else "")
+    recipe, out = write_recipe(body), tmp_path / "run"
+    args = ["run", str(recipe), "--out", str(out), "--base-url", "http://127.0.0.1:9/v1", "--quiet"]
+    res = CliRunner().invoke(main, args + (["--ray"] if how == "flag" else []))
+    assert res.exit_code == 2, res.output
+    assert res.output.strip().splitlines() == [
+        "error: --ray: Ray is not installed; install the `ray` extra: pip install 'factory[ray]'"
+    ]
+    assert not out.exists()
+
+
+def test_an_unknown_executor_is_bad_input(write_recipe, tmp_path):
+    recipe = write_recipe(MINIMAL_RECIPE + "executor: {kind: dask}\n")
+    res = CliRunner().invoke(main, ["validate", str(recipe)])
+    assert res.exit_code == 2 and res.output.startswith("error: ") and "executor.kind" in res.output, res.output
