@@ -32,4 +32,6 @@ def test_asking_for_ray_without_it_names_the_extra(no_ray, write_recipe, tmp_pat
 def test_an_unknown_executor_is_bad_input(write_recipe, tmp_path):
     recipe = write_recipe(MINIMAL_RECIPE + "executor: {kind: dask}\n")
     res = CliRunner().invoke(main, ["validate", str(recipe)])
-    assert res.exit_code == 2 and res.output.startswith("error: ") and "executor.kind" in res.output, res.output
+    assert res.exit_code == 2 and res.output.startswith("error: ") and "executor.kind" in res.output, (
+        res.output
+    )
