@@ -1,0 +1,239 @@
+"""Scaling the factory side: one process, Ray with 1 and 2 workers, and `--shard 2` + merge.
+
+    python benchmarks/scale.py [--sections 8] [--scenes 25] [--latency 0.2] [--concurrency 16]
+
+One recipe (scenes, then one script per scene) runs each way against the scripted test server
+(real HTTP, fixed latency, the scene and script writers of tests/responders.py), in this
+process so that it is not counted. Each run is a fresh `factory run` in a child process; its CPU
+is the child's whole process tree (Ray's GCS, raylet and workers included) from getrusage.
+
+Columns: requests; wall time; Ray start-up (ray.init, inside the wall time); throughput; CPU per
+request (all processes) and the driver's share; per stage: wall time minus the ideal
+(ceil(requests / concurrency) x latency) = what the machinery adds per stage. The shard row is two
+processes at once plus `factory merge`. Also checked: every way writes the same scenes.jsonl and
+interactions.jsonl as the local run, byte for byte.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # tests.responders: the scripted writers the test suite uses
+
+RECIPE = """\
+name: scale-bench
+language: en
+character: {{name: Anna Keller, profile: {{file: profile.md}}}}
+backend: {{model: m, concurrency: {concurrency}}}
+chunks: {{max_tokens: 200, min_tokens: 5}}
+scenes: {{per_chunk: {scenes}, per_request: 1}}
+protection: null
+quality: null
+export: null
+split: null
+"""
+COMPARED = ("scenes.jsonl", "interactions.jsonl")
+
+
+def write_recipe(root: Path, sections: int, scenes: int, concurrency: int) -> Path:
+    parts = [
+        f"## Period {i}\n\nIn year {1850 + i} Anna Keller repaired clock number {i} in the river town "
+        f"and took on apprentice number {i}; the workshop grew by one bench."
+        for i in range(sections)
+    ]
+    (root / "profile.md").write_text("# Anna Keller\n\n" + "\n\n".join(parts) + "\n", encoding="utf-8")
+    recipe = root / "recipe.yaml"
+    recipe.write_text(RECIPE.format(scenes=scenes, concurrency=concurrency), encoding="utf-8")
+    return recipe
+
+
+# -- the child: one `factory run`, its stages timed -------------------------------------------------
+
+
+def child(spec: dict) -> None:
+    from factory.recipe import load_recipe
+    from factory.run import pipeline
+    from factory.run.endpoint import Overrides
+
+    ray_start = 0.0
+    if spec["workers"]:
+        import ray
+
+        t = time.perf_counter()
+        ray.init(include_dashboard=False, log_to_driver=False, configure_logging=False)
+        ray_start = time.perf_counter() - t
+    stage_wall: dict[str, float] = {}
+
+    def timed(stage):
+        async def run(ctx):
+            t = time.perf_counter()
+            try:
+                return await stage.run(ctx)
+            finally:
+                stage_wall[stage.name] = time.perf_counter() - t
+
+        return dataclasses.replace(stage, run=run)
+
+    active = pipeline.active
+    pipeline.active = lambda recipe: [timed(s) for s in active(recipe)]
+    sets = [f"executor.workers={spec['workers']}"] if spec["workers"] else []
+    cpu = time.process_time()
+    summary = pipeline.run_recipe(
+        load_recipe(Path(spec["recipe"]), sets),
+        out=Path(spec["out"]),
+        overrides=Overrides(base_url=spec["base_url"]),
+        shard=tuple(spec["shard"]) if spec["shard"] else None,
+        progress=False,
+        log=lambda m: None,
+        ray="" if spec["workers"] else None,
+    )
+    driver_cpu = time.process_time() - cpu
+    stages = {k: v["requests"] for k, v in summary["stages"].items()}
+    print(
+        json.dumps({"ray_start": ray_start, "stage_wall": stage_wall, "requests": stages, "cpu": driver_cpu})
+    )
+    if spec["workers"]:
+        import ray
+
+        ray.shutdown()  # Ray's processes end and are reaped here: their CPU reaches the parent's rusage
+
+
+# -- the parent -------------------------------------------------------------------------------------
+
+
+def children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def spawn(spec: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, __file__, "--child", json.dumps(spec)], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+
+
+def measure(specs: list[dict], merge: tuple[list[str], str] | None = None) -> dict:
+    """Run `specs` at once (then merge the shards), with wall time and the whole trees' CPU."""
+    cpu0, t0 = children_cpu(), time.perf_counter()
+    procs = [spawn(s) for s in specs]
+    outs = []
+    for p in procs:
+        text, _ = p.communicate()
+        if p.returncode:
+            raise SystemExit(f"a child run failed (exit {p.returncode})")
+        outs.append(json.loads(text.strip().splitlines()[-1]))
+    merged = 0.0
+    if merge is not None:
+        t = time.perf_counter()
+        shards, out = merge
+        subprocess.run(
+            [sys.executable, "-m", "factory", "merge", *shards, "--out", out],
+            check=True,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
+        merged = time.perf_counter() - t
+    wall, cpu = time.perf_counter() - t0, children_cpu() - cpu0
+    requests: dict[str, int] = {}
+    for o in outs:
+        for k, v in o["requests"].items():
+            requests[k] = requests.get(k, 0) + v
+    stage_wall = {k: max(o["stage_wall"].get(k, 0.0) for o in outs) for k in requests}
+    return {
+        "wall": wall,
+        "cpu": cpu,
+        "driver_cpu": sum(o["cpu"] for o in outs),
+        "ray_start": max(o["ray_start"] for o in outs),
+        "requests": requests,
+        "stage_wall": stage_wall,
+        "merge": merged,
+        "processes": len(specs),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sections", type=int, default=8)
+    ap.add_argument("--scenes", type=int, default=25, help="scene requests per section")
+    ap.add_argument("--latency", type=float, default=0.2)
+    ap.add_argument("--concurrency", type=int, default=16)
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        return child(json.loads(args.child))
+
+    from factory.testing.openai_server import ScriptedServer
+    from tests.responders import route
+
+    root = Path(tempfile.mkdtemp(prefix="scale-bench-"))
+    recipe = write_recipe(root, args.sections, args.scenes, args.concurrency)
+    rows: dict[str, dict] = {}
+    with ScriptedServer(responder=route, latency=args.latency, record=False) as srv:
+
+        def spec(out: str, workers: int = 0, shard: list[int] | None = None) -> dict:
+            return {
+                "recipe": str(recipe),
+                "out": str(root / out),
+                "base_url": srv.base_url,
+                "workers": workers,
+                "shard": shard,
+            }
+
+        rows["local"] = measure([spec("local")])
+        rows["ray, 1 worker"] = measure([spec("ray1", 1)])
+        rows["ray, 2 workers"] = measure([spec("ray2", 2)])
+        shards = [spec(f"shard{i}", shard=[i, 2]) for i in range(2)]
+        rows["--shard 2 + merge"] = measure(shards, ([s["out"] for s in shards], str(root / "merged")))
+    outs = {
+        "local": "local",
+        "ray, 1 worker": "ray1",
+        "ray, 2 workers": "ray2",
+        "--shard 2 + merge": "merged",
+    }
+    same = {
+        name: all((root / outs[name] / f).read_bytes() == (root / "local" / f).read_bytes() for f in COMPARED)
+        for name in rows
+    }
+    print(
+        f"latency {args.latency:g} s, concurrency {args.concurrency}, {args.sections} sections x "
+        f"{args.scenes} scenes; ideal = ceil(requests / concurrency) x latency per stage"
+    )
+    stages = list(rows["local"]["requests"])
+    head = ["way", "requests", "wall s", "ray start s", "req/s", "CPU ms/req", "driver ms/req"]
+    head += [f"{s} +s" for s in stages] + ["same files"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for name, r in rows.items():
+        n = sum(r["requests"].values())
+        over = [
+            r["stage_wall"][s]
+            - math.ceil(r["requests"][s] / args.concurrency / r["processes"]) * args.latency
+            for s in stages
+        ]
+        cells = [
+            name,
+            str(n),
+            f"{r['wall']:.2f}",
+            f"{r['ray_start']:.2f}",
+            f"{n / r['wall']:.0f}",
+            f"{1000 * r['cpu'] / n:.2f}",
+            f"{1000 * r['driver_cpu'] / n:.2f}",
+        ]
+        cells += [f"{o:+.2f}" for o in over] + ["yes" if same[name] else "NO"]
+        print("| " + " | ".join(cells) + " |")
+    if rows["--shard 2 + merge"]["merge"]:
+        print(f"merge: {rows['--shard 2 + merge']['merge']:.2f} s (in the shard row's wall time)")
+
+
+if __name__ == "__main__":
+    main()
