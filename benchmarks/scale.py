@@ -161,6 +161,13 @@ def measure(specs: list[dict], merge: tuple[list[str], str] | None = None) -> di
     }
 
 
+def _same(want: Path, got: Path) -> str:
+    """`yes` when the record files equal the local run's byte for byte, else their line counts."""
+    diff = [f for f in COMPARED if (got / f).read_bytes() != (want / f).read_bytes()]
+    lines = {f: ((want / f).read_text().count("\n"), (got / f).read_text().count("\n")) for f in diff}
+    return "yes" if not diff else "NO: " + ", ".join(f"{f} {a} vs {b} lines" for f, (a, b) in lines.items())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sections", type=int, default=8)
@@ -200,10 +207,7 @@ def main() -> None:
         "ray, 2 workers": "ray2",
         "--shard 2 + merge": "merged",
     }
-    same = {
-        name: all((root / outs[name] / f).read_bytes() == (root / "local" / f).read_bytes() for f in COMPARED)
-        for name in rows
-    }
+    same = {name: _same(root / "local", root / outs[name]) for name in rows}
     print(
         f"latency {args.latency:g} s, concurrency {args.concurrency}, {args.sections} sections x "
         f"{args.scenes} scenes; ideal = ceil(requests / concurrency) x latency per stage"
@@ -229,7 +233,7 @@ def main() -> None:
             f"{1000 * r['cpu'] / n:.2f}",
             f"{1000 * r['driver_cpu'] / n:.2f}",
         ]
-        cells += [f"{o:+.2f}" for o in over] + ["yes" if same[name] else "NO"]
+        cells += [f"{o:+.2f}" for o in over] + [same[name]]
         print("| " + " | ".join(cells) + " |")
     if rows["--shard 2 + merge"]["merge"]:
         print(f"merge: {rows['--shard 2 + merge']['merge']:.2f} s (in the shard row's wall time)")
