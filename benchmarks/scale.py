@@ -8,7 +8,8 @@ process so that it is not counted. Each run is a fresh `factory run` in a child 
 is the child's whole process tree (Ray's GCS, raylet and workers included) from getrusage.
 
 Columns: requests; wall time; Ray start-up (ray.init, inside the wall time); throughput; CPU per
-request (all processes) and the driver's share; per stage: wall time minus the ideal
+request (all processes), split into what is fixed and what each request adds (from a second run of
+every way at half the size), and the driver process's share; per stage: wall time minus the ideal
 (ceil(requests / concurrency) x latency) = what the machinery adds per stage. The shard row is two
 processes at once plus `factory merge`. Also checked: every way writes the same scenes.jsonl and
 interactions.jsonl as the local run, byte for byte.
@@ -161,6 +162,26 @@ def measure(specs: list[dict], merge: tuple[list[str], str] | None = None) -> di
     }
 
 
+def ways(recipe: Path, root: Path, base_url: str) -> dict[str, dict]:
+    def spec(out: str, workers: int = 0, shard: list[int] | None = None) -> dict:
+        return {
+            "recipe": str(recipe),
+            "out": str(root / out),
+            "base_url": base_url,
+            "workers": workers,
+            "shard": shard,
+        }
+
+    rows = {
+        "local": measure([spec("local")]),
+        "ray, 1 worker": measure([spec("ray1", 1)]),
+        "ray, 2 workers": measure([spec("ray2", 2)]),
+    }
+    shards = [spec(f"shard{i}", shard=[i, 2]) for i in range(2)]
+    rows["--shard 2 + merge"] = measure(shards, ([s["out"] for s in shards], str(root / "merged")))
+    return rows
+
+
 def _same(want: Path, got: Path) -> str:
     """`yes` when the record files equal the local run's byte for byte, else their line counts."""
     diff = [f for f in COMPARED if (got / f).read_bytes() != (want / f).read_bytes()]
@@ -183,24 +204,12 @@ def main() -> None:
     from tests.responders import route
 
     root = Path(tempfile.mkdtemp(prefix="scale-bench-"))
+    (root / "half").mkdir()
     recipe = write_recipe(root, args.sections, args.scenes, args.concurrency)
-    rows: dict[str, dict] = {}
+    half = write_recipe(root / "half", args.sections, max(1, args.scenes // 2), args.concurrency)
     with ScriptedServer(responder=route, latency=args.latency, record=False) as srv:
-
-        def spec(out: str, workers: int = 0, shard: list[int] | None = None) -> dict:
-            return {
-                "recipe": str(recipe),
-                "out": str(root / out),
-                "base_url": srv.base_url,
-                "workers": workers,
-                "shard": shard,
-            }
-
-        rows["local"] = measure([spec("local")])
-        rows["ray, 1 worker"] = measure([spec("ray1", 1)])
-        rows["ray, 2 workers"] = measure([spec("ray2", 2)])
-        shards = [spec(f"shard{i}", shard=[i, 2]) for i in range(2)]
-        rows["--shard 2 + merge"] = measure(shards, ([s["out"] for s in shards], str(root / "merged")))
+        rows = ways(recipe, root, srv.base_url)
+        smaller = ways(half, root / "half", srv.base_url)  # the same at half the size: what is fixed
     outs = {
         "local": "local",
         "ray, 1 worker": "ray1",
@@ -213,12 +222,25 @@ def main() -> None:
         f"{args.scenes} scenes; ideal = ceil(requests / concurrency) x latency per stage"
     )
     stages = list(rows["local"]["requests"])
-    head = ["way", "requests", "wall s", "ray start s", "req/s", "CPU ms/req", "driver ms/req"]
+    head = [
+        "way",
+        "requests",
+        "wall s",
+        "ray start s",
+        "req/s",
+        "CPU ms/req",
+        "fixed CPU s",
+        "marginal CPU ms/req",
+    ]
+    head += ["driver ms/req"]
     head += [f"{s} +s" for s in stages] + ["same files"]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for name, r in rows.items():
         n = sum(r["requests"].values())
+        h = smaller[name]
+        marginal = (r["cpu"] - h["cpu"]) / max(1, n - sum(h["requests"].values()))
+        fixed = r["cpu"] - marginal * n
         over = [
             r["stage_wall"][s]
             - math.ceil(r["requests"][s] / args.concurrency / r["processes"]) * args.latency
@@ -231,6 +253,8 @@ def main() -> None:
             f"{r['ray_start']:.2f}",
             f"{n / r['wall']:.0f}",
             f"{1000 * r['cpu'] / n:.2f}",
+            f"{fixed:.2f}",
+            f"{1000 * marginal:.2f}",
             f"{1000 * r['driver_cpu'] / n:.2f}",
         ]
         cells += [f"{o:+.2f}" for o in over] + [same[name]]
