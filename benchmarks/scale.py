@@ -1,6 +1,6 @@
 """Scaling the factory side: one process, Ray with 1 and 2 workers, and `--shard 2` + merge.
 
-    python benchmarks/scale.py [--sections 8] [--scenes 25] [--latency 0.2] [--concurrency 16]
+    python benchmarks/scale.py [--sections 8] [--scenes 40] [--latency 0.2] [--concurrency 16]
 
 One recipe (scenes, then one script per scene) runs each way against the scripted test server
 (real HTTP, fixed latency, the scene and script writers of tests/responders.py), in this
@@ -9,7 +9,7 @@ is the child's whole process tree (Ray's GCS, raylet and workers included) from 
 
 Columns: requests; wall time; Ray start-up (ray.init, inside the wall time); throughput; CPU per
 request (all processes), split into what is fixed and what each request adds (from a second run of
-every way at half the size), and the driver process's share; per stage: wall time minus the ideal
+every way at a quarter of the size), and the driver process's share; per stage: wall time minus the ideal
 (ceil(requests / concurrency) x latency) = what the machinery adds per stage. The shard row is two
 processes at once plus `factory merge`. Also checked: every way writes the same scenes.jsonl and
 interactions.jsonl as the local run, byte for byte.
@@ -192,7 +192,7 @@ def _same(want: Path, got: Path) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sections", type=int, default=8)
-    ap.add_argument("--scenes", type=int, default=25, help="scene requests per section")
+    ap.add_argument("--scenes", type=int, default=40, help="scene requests per section")
     ap.add_argument("--latency", type=float, default=0.2)
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--child", help=argparse.SUPPRESS)
@@ -204,12 +204,12 @@ def main() -> None:
     from tests.responders import route
 
     root = Path(tempfile.mkdtemp(prefix="scale-bench-"))
-    (root / "half").mkdir()
+    (root / "small").mkdir()
     recipe = write_recipe(root, args.sections, args.scenes, args.concurrency)
-    half = write_recipe(root / "half", args.sections, max(1, args.scenes // 2), args.concurrency)
+    small = write_recipe(root / "small", args.sections, max(1, args.scenes // 4), args.concurrency)
     with ScriptedServer(responder=route, latency=args.latency, record=False) as srv:
         rows = ways(recipe, root, srv.base_url)
-        smaller = ways(half, root / "half", srv.base_url)  # the same at half the size: what is fixed
+        smaller = ways(small, root / "small", srv.base_url)  # the same at a quarter: what is fixed
     outs = {
         "local": "local",
         "ray, 1 worker": "ray1",

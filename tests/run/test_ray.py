@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from factory.cli import main
 from factory.quality import dedup
 from factory.run import ray_executor
+from factory.testing.openai_server import ScriptedServer
 from tests.responders import route
 
 ray = pytest.importorskip("ray")
@@ -74,22 +75,39 @@ def run_cli(recipe: Path, out: Path, url: str, *extra: str) -> dict:
     return json.loads((out / "run.json").read_text())
 
 
-@pytest.fixture
-def local_run(server, write_recipe, tmp_path):
-    """The reference: the same recipe run in this process."""
-    server.responder = route
-    recipe = write_recipe(RECIPE)
-    summary = run_cli(recipe, tmp_path / "local", server.base_url)
+PROFILE = """\
+# Early years
+Anna Keller was born in 1850 in a river town. Her father repaired clocks and taught her the trade.
+
+# Later years
+Anna opened her own workshop in 1880 and trained six apprentices. She died in 1921.
+"""
+
+
+@pytest.fixture(scope="module")
+def server():
+    """One scripted server for the module (the reference run and every Ray run ask it)."""
+    with ScriptedServer(responder=route) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def local_run(server, tmp_path_factory):
+    """The reference: the recipe run in this process, once for the module."""
+    root = tmp_path_factory.mktemp("ray")
+    (root / "profile.md").write_text(PROFILE, encoding="utf-8")
+    (root / "recipe.yaml").write_text(RECIPE, encoding="utf-8")
+    summary = run_cli(root / "recipe.yaml", root / "local", server.base_url)
     assert summary["counts"]["samples"] > 0 and "executor" not in summary
-    return recipe, tmp_path / "local", summary
+    return root / "recipe.yaml", root / "local", summary
 
 
 def test_a_ray_run_writes_what_a_local_run_writes(on_ray, server, local_run, tmp_path):
     recipe, local, ref = local_run
-    asked = server.count
+    before = server.count
     summary = run_cli(recipe, tmp_path / "ray", server.base_url, "--ray")
     assert summary["executor"] == {"kind": "ray", "address": None, "workers": 2}
-    assert server.count == 2 * asked and summary["requests"] == ref["requests"]  # its own cache: asked again
+    assert server.count - before == summary["requests"] == ref["requests"]  # its own cache: all asked again
     want = files(local)
     assert {"scenes.jsonl", "interactions.jsonl", "samples.jsonl", "kept.jsonl"} <= set(want)
     assert files(tmp_path / "ray") == want
@@ -102,16 +120,20 @@ def test_a_worker_killed_mid_stage_is_restarted_and_nothing_is_lost(on_ray, serv
     name = f"factory-anna-{os.getpid()}-gen-0"
     killed: list[int] = []
 
+    before = server.count
+
     def kill_on_the_fifth(body):
-        if not killed and server.count >= ref["requests"] + 5:  # the fifth request of the Ray run
+        if not killed and server.count >= before + 5:  # the fifth request of this run
             pid = ray.get(ray.get_actor(name).pid.remote())
             os.kill(pid, signal.SIGKILL)  # this reply has nowhere to go: its call must be retried
             killed.append(pid)
         return route(body)
 
     server.responder = kill_on_the_fifth
-    before = server.count
-    summary = run_cli(recipe, tmp_path / "ray", server.base_url, "--ray")
+    try:
+        summary = run_cli(recipe, tmp_path / "ray", server.base_url, "--ray")
+    finally:
+        server.responder = route
     assert killed
     assert server.count - before > summary["requests"]  # the killed worker's calls went out again
     assert summary["counts"] == ref["counts"] and not summary["failures"]
