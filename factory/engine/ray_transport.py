@@ -6,8 +6,8 @@ body already carries its seed. So a run on Ray asks the same requests and keeps 
 as a local one; what moves out is the network and JSON work of the calls themselves.
 
 A killed worker is restarted by Ray and its calls in flight are retried there (at least once:
-the endpoint may see a request twice, the engine keeps one reply). When Ray gives up, the call
-fails as a retryable TransportError, so the engine's own backoff and `abort_after` apply.
+the endpoint may see a request twice, the engine keeps one reply). A worker Ray gives up on is
+left out and its calls go to the others; with none left the run stops (RunAborted).
 Needs the `ray` extra; imported only when a run asks for Ray.
 """
 
@@ -24,7 +24,7 @@ import ray
 from factory.secrets import register
 
 from .core import EndpointSettings
-from .types import Reply, TransportError
+from .types import Reply, RunAborted, TransportError
 
 RESTARTS = 4  # a worker process may die this often (and each call be retried as often) per run
 WORKER_CPUS = 0.25  # workers wait on the network: a core hosts several, leaving room for the gate's tasks
@@ -85,7 +85,7 @@ class RayTransport:
         self.settings = per_worker(settings, workers)
         self.workers = workers
         self.name = name  # actors are named `<name>-<i>` (tests and operators find them by it)
-        self._actors: list[Any] = []
+        self._actors: list[Any] = []  # None where a worker was lost for good
         self._load: list[int] = []
         self._books: dict[str, dict] | None = None
 
@@ -107,15 +107,23 @@ class RayTransport:
         self._load = [0] * self.workers
 
     async def complete(self, body: dict[str, Any]) -> Reply:
+        """On the least busy live worker; a worker Ray gave up on is left out and the call moves on."""
         self._ensure()
-        i = min(range(len(self._actors)), key=self._load.__getitem__)
-        self._load[i] += 1
-        try:
-            out = await self._actors[i].complete.remote(body)
-        except ray.exceptions.RayError as exc:  # the worker is gone past its restarts
-            raise TransportError(f"Ray worker {self.name}-{i} lost: {type(exc).__name__}") from None
-        finally:
-            self._load[i] -= 1
+        while True:
+            live = [i for i, a in enumerate(self._actors) if a is not None]
+            if not live:
+                raise RunAborted(f"all {self.workers} Ray workers ({self.name}-*) were lost")
+            i = min(live, key=self._load.__getitem__)
+            self._load[i] += 1
+            try:
+                out = await self._actors[i].complete.remote(body)
+                break
+            except ray.exceptions.ActorDiedError:  # dead past its restarts (or its node is gone)
+                self._actors[i] = None
+            except ray.exceptions.RayError as exc:  # the engine's backoff and retries take it from here
+                raise TransportError(f"Ray worker {self.name}-{i}: {type(exc).__name__}") from None
+            finally:
+                self._load[i] -= 1
         if out[0] == "error":
             _, message, status, retry_after, refused = out
             raise TransportError(message, status=status, retry_after=retry_after, refused=refused)
@@ -128,13 +136,13 @@ class RayTransport:
             return
         if self.settings.members:
             parts = []
-            for a in self._actors:
+            for a in filter(None, self._actors):
                 try:
                     parts.append(await a.books.remote())
                 except ray.exceptions.RayError:  # a worker that died took its books with it
                     continue
             self._books = merge_books([p for p in parts if p])
-        for a in self._actors:
+        for a in filter(None, self._actors):
             ray.kill(a, no_restart=True)
         self._actors = []
 
