@@ -182,6 +182,76 @@ def ways(recipe: Path, root: Path, base_url: str) -> dict[str, dict]:
     return rows
 
 
+# -- the engine alone: how many requests one driver can move, with and without Ray ------------------
+
+
+async def _engine_pass(settings, workers: int, n: int, cache_path: Path) -> dict:
+    import psutil
+    import ray
+
+    from factory.engine import Engine, Request, RequestCache
+    from factory.engine.ray_transport import RayTransport
+
+    reqs = [
+        Request(id=f"r{i}", messages=[{"role": "user", "content": f"Question {i}?"}], parse=lambda t: t)
+        for i in range(n)
+    ]
+    engine = Engine(settings, cache=RequestCache(cache_path))
+    procs = []
+    if workers:
+        engine.transport = RayTransport(settings, workers, f"scale-bench-{workers}")
+        await engine.transport.complete(engine.body(reqs[0]))  # start the workers before the clock
+        procs = [psutil.Process(ray.get(a.pid.remote())) for a in engine.transport._actors]
+    before = [sum(p.cpu_times()[:2]) for p in procs]
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    ok = 0
+    async for res in engine.stream(reqs):
+        ok += res.ok
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    worker = sum(sum(p.cpu_times()[:2]) - b for p, b in zip(procs, before, strict=True))
+    await engine.close()
+    engine.cache.close()
+    return {"ok": ok, "wall": wall, "cpu": cpu, "worker": worker}
+
+
+def engine_table(n: int, latency: float, concurrency: int) -> None:
+    """Requests straight through an Engine (no stages), the server in its own process: the ceilings."""
+    import asyncio
+
+    import ray
+
+    from factory.engine import EndpointSettings
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "factory.testing.openai_server", "--latency", str(latency)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = json.loads(proc.stdout.readline())["base_url"]
+        settings = EndpointSettings(base_url=url, model="m", concurrency=concurrency)
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+        ideal = concurrency / latency
+        print(
+            f"\nengine alone: {n} requests, latency {latency:g} s, concurrency {concurrency} "
+            f"(ideal {ideal:.0f} req/s); CPU of the driver and of the Ray workers, per request"
+        )
+        print("| way | req/s | % of ideal | driver ms/req | workers ms/req |\n|---|---|---|---|---|")
+        with tempfile.TemporaryDirectory() as tmp:
+            for workers in (0, 1, 2):
+                r = asyncio.run(_engine_pass(settings, workers, n, Path(tmp) / f"cache{workers}.sqlite"))
+                assert r["ok"] == n, r
+                name = "local" if not workers else f"ray, {workers} worker" + ("s" if workers > 1 else "")
+                print(
+                    f"| {name} | {n / r['wall']:.0f} | {100 * n / r['wall'] / ideal:.0f} % | "
+                    f"{1000 * r['cpu'] / n:.2f} | {1000 * r['worker'] / n:.2f} |"
+                )
+    finally:
+        ray.shutdown()
+        proc.terminate()
+        proc.wait()
+
+
 def _same(want: Path, got: Path) -> str:
     """`yes` when the record files equal the local run's byte for byte, else their line counts."""
     diff = [f for f in COMPARED if (got / f).read_bytes() != (want / f).read_bytes()]
@@ -195,6 +265,8 @@ def main() -> None:
     ap.add_argument("--scenes", type=int, default=40, help="scene requests per section")
     ap.add_argument("--latency", type=float, default=0.2)
     ap.add_argument("--concurrency", type=int, default=16)
+    ap.add_argument("--engine-requests", type=int, default=3000, help="for the engine-alone table (0: skip)")
+    ap.add_argument("--engine-concurrency", type=int, default=128)
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -261,6 +333,8 @@ def main() -> None:
         print("| " + " | ".join(cells) + " |")
     if rows["--shard 2 + merge"]["merge"]:
         print(f"merge: {rows['--shard 2 + merge']['merge']:.2f} s (in the shard row's wall time)")
+    if args.engine_requests:
+        engine_table(args.engine_requests, args.latency, args.engine_concurrency)
 
 
 if __name__ == "__main__":
