@@ -86,7 +86,7 @@ def run_recipe(
     """
     executor = ray_executor.chosen(recipe.executor, ray)
     if executor is not None:
-        ray_executor.require_ray()  # before the run directory is touched
+        ray_executor.require_ray(executor)  # before the run directory is touched
     run = RunDir(run_dir_for(recipe, out)).check()
     with RunLock(run.path, "factory run"):
         run.prepare(fresh=fresh)

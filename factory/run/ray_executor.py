@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import os
+import socket
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -29,6 +30,7 @@ from factory.secrets import strip_credentials
 RAY_MISSING = "--ray: Ray is not installed; install the `ray` extra: pip install 'factory[ray]'"
 # below this many texts the gate hashes them here: shipping them to tasks costs more than hashing
 MIN_TEXTS_ON_RAY = 20_000
+CONNECT_TIMEOUT = 5.0  # seconds for the address check before ray.init
 
 
 def chosen(config: ExecutorConfig, flag: str | None) -> ExecutorConfig | None:
@@ -38,12 +40,25 @@ def chosen(config: ExecutorConfig, flag: str | None) -> ExecutorConfig | None:
     return config if config.kind == "ray" else None
 
 
-def require_ray() -> None:
-    """Fail before anything is touched when Ray is asked for and not installed (exit 2)."""
+def require_ray(config: ExecutorConfig) -> None:
+    """Fail before anything is touched when Ray is not installed or its address does not answer (exit 2).
+
+    ray.init retries an address that does not answer for minutes; one TCP connect says it in seconds.
+    """
     try:
-        import ray  # noqa: F401
+        import ray
     except ImportError:
         raise RecipeError(RAY_MISSING) from None
+    address = config.address or os.environ.get("RAY_ADDRESS") or ""
+    hostport = address.split("://", 1)[-1]
+    if ray.is_initialized() or not hostport or hostport == "auto" or ":" not in hostport:
+        return
+    host, _, port = hostport.rpartition(":")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT).close()
+    except (OSError, ValueError) as exc:
+        where = strip_credentials(address)
+        raise RecipeError(f"executor.address: no Ray cluster answers at {where} ({exc})") from None
 
 
 def on_ray(

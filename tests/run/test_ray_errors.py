@@ -1,4 +1,4 @@
-"""Without the `ray` extra: `--ray` / `executor: ray` is one line naming the extra, exit 2, nothing touched."""
+"""Asking for Ray when it cannot be had: one line, exit 2, nothing touched (no extra, no cluster at the address)."""
 
 from __future__ import annotations
 
@@ -35,3 +35,19 @@ def test_an_unknown_executor_is_bad_input(write_recipe, tmp_path):
     assert res.exit_code == 2 and res.output.startswith("error: ") and "executor.kind" in res.output, (
         res.output
     )
+
+
+def test_a_ray_address_that_does_not_answer_is_one_line_before_anything_is_touched(write_recipe, tmp_path):
+    ray = pytest.importorskip("ray")
+    if ray.is_initialized():  # an instance in this process is used whatever the address
+        pytest.skip("a Ray instance is running in this process")
+    from factory.engine.local_server import free_port
+
+    recipe, out = write_recipe(MINIMAL_RECIPE), tmp_path / "run"
+    address = f"127.0.0.1:{free_port()}"
+    args = ["run", str(recipe), "--out", str(out), "--base-url", "http://127.0.0.1:9/v1", "--model", "m"]
+    res = CliRunner().invoke(main, args + ["--quiet", f"--ray={address}"])
+    assert res.exit_code == 2, res.output
+    [line] = res.output.strip().splitlines()
+    assert line.startswith(f"error: executor.address: no Ray cluster answers at {address} (")
+    assert not out.exists()
