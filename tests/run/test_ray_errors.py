@@ -51,3 +51,21 @@ def test_a_ray_address_that_does_not_answer_is_one_line_before_anything_is_touch
     [line] = res.output.strip().splitlines()
     assert line.startswith(f"error: executor.address: no Ray cluster answers at {address} (")
     assert not out.exists()
+
+
+def test_ray_with_a_model_this_process_would_serve_is_refused(write_recipe, tmp_path):
+    pytest.importorskip("ray")
+    recipe, out = write_recipe(MINIMAL_RECIPE), tmp_path / "run"
+    gguf = tmp_path / "model.gguf"  # never loaded: the refusal comes before the server would start
+    gguf.write_bytes(b"GGUF")
+    args = ["run", str(recipe), "--out", str(out), "--local-model", str(gguf), "--quiet", "--ray"]
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 2, res.output
+    assert (
+        res.output.strip()
+        .splitlines()[-1]
+        .startswith(
+            "error: executor: ray sends requests from Ray workers, which cannot reach the model this process serves"
+        )
+    )
+    assert not list(out.glob("*.jsonl"))  # not a request made, not a record written
