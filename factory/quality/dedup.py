@@ -13,8 +13,9 @@ stable order (the gate: sample id order) gets the same survivor whatever order t
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -112,6 +113,12 @@ def band_keys(texts: Sequence[str], p: LshParams) -> tuple[np.ndarray, np.ndarra
     return keys, has
 
 
+# Seam: who computes the signatures (factory/run/ray_executor.py sets Ray tasks on shards for a run)
+SIGNATURES: ContextVar[Callable[[Sequence[str], LshParams], tuple[np.ndarray, np.ndarray]]] = ContextVar(
+    "dedup_signatures", default=band_keys
+)
+
+
 def candidate_pairs(keys: np.ndarray, has: np.ndarray, workers: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (i < j) that share a band bucket: neighbours in each bucket plus each member with its first.
 
@@ -205,7 +212,7 @@ def near_duplicates(
     uniq_idx = np.fromiter(first.values(), dtype=np.int64, count=len(first))  # increasing
     uniq = [norm[i] for i in uniq_idx.tolist()]
     t1 = time.perf_counter()
-    keys, has = band_keys(uniq, p)
+    keys, has = SIGNATURES.get()(uniq, p)
     has &= np.fromiter((len(t) > 0 for t in uniq), dtype=bool, count=len(uniq))
     t2 = time.perf_counter()
     left, right = candidate_pairs(keys, has, p.workers)

@@ -221,3 +221,22 @@ class BackendConfig(Strict):
                 raise ValueError(f"endpoints: {ep.base_url} ({ep.model or 'model unset'}) is listed twice")
             seen.add((ep.base_url, ep.model))
         return self
+
+
+class ExecutorConfig(Strict):
+    """Where the run's model requests are sent from: this process, or workers of a Ray cluster.
+
+    Either way the run directory, the cache, resume and record order stay with the process that
+    runs `factory run`, so the files are the same as a local run's byte for byte.
+    """
+
+    kind: Literal["local", "ray"] = Field(
+        "local", description="`local`: this process; `ray`: Ray actors (needs the `ray` extra)."
+    )
+    address: str | None = Field(
+        None,
+        max_length=300,
+        description="Ray cluster to join (`ray://head:10001`, `auto`); unset: RAY_ADDRESS, else a "
+        "Ray instance started on this machine for the run.",
+    )
+    workers: int = Field(2, ge=1, le=1024, description="Ray worker actors; each holds its own connections.")

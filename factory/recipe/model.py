@@ -18,13 +18,13 @@ from pydantic import Field, PrivateAttr, ValidationInfo, create_model, model_val
 
 from factory.bounds import MAX_SEED
 from factory.lang import LANGUAGES
-from factory.recipe.blocks import BackendConfig, CharacterConfig
+from factory.recipe.blocks import BackendConfig, CharacterConfig, ExecutorConfig
 from factory.recipe.errors import RecipeError, Strict
 from factory.recipe.paths import PathOutside, confine_paths
 from factory.run import stage as stages
 
 # what a recipe's hash leaves out: where it runs and with which model, not what it makes
-HASH_EXCLUDES = {"backend", "judge", "source_path", "output_dir"}
+HASH_EXCLUDES = {"backend", "judge", "source_path", "output_dir", "executor"}
 
 
 class RecipeBase(Strict):
@@ -47,6 +47,10 @@ class RecipeBase(Strict):
         "generation model judges.",
     )
     output_dir: Path | None = Field(None, description="The run directory (default outputs/<name>).")
+    executor: ExecutorConfig = Field(
+        default_factory=ExecutorConfig,
+        description="Where the model requests run: this process or Ray workers (`factory run --ray`).",
+    )
     seed: int = Field(
         0,
         ge=-MAX_SEED,

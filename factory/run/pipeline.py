@@ -8,6 +8,7 @@ empty dataset; run.json is written however the run ends, with its `status`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import signal
 import time
@@ -18,7 +19,9 @@ from urllib.parse import urlsplit
 from factory.engine import CombinedAccounting, RunAborted
 from factory.export.runinfo import cli_record
 from factory.recipe import Recipe
+from factory.recipe.blocks import ExecutorConfig
 from factory.records import iter_jsonl
+from factory.run import ray_executor
 from factory.run.clients import run_clients
 from factory.run.context import RunContext
 from factory.run.endpoint import Overrides
@@ -75,8 +78,15 @@ def run_recipe(
     shard: tuple[int, int] | None = None,
     progress: bool | None = None,
     log: Callable[[str], None] = print,
+    ray: str | None = None,
 ) -> dict:
-    """Refuse a foreign directory (touching nothing), take the lock, then prepare and run."""
+    """Refuse a foreign directory (touching nothing), take the lock, then prepare and run.
+
+    `ray`: `--ray [ADDRESS]` ("" without an address); None leaves it to the recipe's `executor`.
+    """
+    executor = ray_executor.chosen(recipe.executor, ray)
+    if executor is not None:
+        ray_executor.require_ray(executor)  # before the run directory is touched
     run = RunDir(run_dir_for(recipe, out)).check()
     with RunLock(run.path, "factory run"):
         run.prepare(fresh=fresh)
@@ -88,6 +98,7 @@ def run_recipe(
             shard=shard,
             progress=progress,
             log=log,
+            executor=executor,
         )
 
 
@@ -100,12 +111,15 @@ def _run_locked(
     shard: tuple[int, int] | None,
     progress: bool | None,
     log: Callable[[str], None],
+    executor: ExecutorConfig | None = None,
 ) -> dict:
     started = time.monotonic()
     started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     (engine, endpoint), (judge, judge_endpoint) = run_clients(recipe, run, overrides, log)
     for url in (endpoint["base_url"], judge_endpoint["base_url"]):
         register(_password(url))  # so an error that quotes the URL is scrubbed wherever it goes
+    # -- Ray seam (factory/run/ray_executor.py): requests and MinHash go out to Ray, all else stays here
+    cluster = ray_executor.on_ray(executor, recipe.name, engine, judge, log) if executor else None
     accounting = CombinedAccounting(engine.accounting, judge.accounting)
     ctx = RunContext(
         recipe=recipe,
@@ -156,15 +170,21 @@ def _run_locked(
             "dropped": ctx.dropped,
             "stages": {k: v.as_dict() for k, v in accounting.stages.items()},
             **_fleet_books(engine, judge),
+            **({"executor": cluster.record()} if cluster is not None else {}),
             **reports,
             "plan": _plan_section(recipe, run, limit, accounting.stages),
         }
 
     try:
         try:
-            asyncio.run(main())
+            with cluster.gate_on_ray() if cluster is not None else contextlib.nullcontext():
+                asyncio.run(main())
         finally:
-            engine.cache.close()
+            try:
+                engine.cache.close()
+            finally:
+                if cluster is not None:
+                    cluster.shutdown()
     except BaseException as exc:
         status = (
             "interrupted"
