@@ -45,6 +45,8 @@ FAMILY_OF_RULE = {
     "blacklist.preachy": "hedging",
     "blacklist.refusal": "refusal",
     "tone.generic": "hedging",
+    "tone.assistant": "assistant_tone",
+    "tone.refusal": "refusal",
     "selfname.role_announce": "role_announce",
     "selfname.third_person": "third_person",
     "selfname.narrator": "narrator",
@@ -279,9 +281,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
         "--split",
-        choices=["dev", "heldout", "heldout2", "both", "all"],
-        default="both",
-        help="both: heldout + dev; all: also heldout2 (hedging / preaching only)",
+        choices=["dev", "heldout", "heldout2", "heldout3", "both", "all"],
+        default="all",
+        help="both: heldout + dev; all: every split",
     )
     ap.add_argument("--config", type=Path, help="a recipe (its quality block) or a quality YAML")
     ap.add_argument("--json", type=Path, help="write the figures here")
@@ -300,7 +302,9 @@ def main() -> None:
         from factory.cli.gate import _load_config
 
         cfg = _load_config(args.config)
-    splits = {"both": ["heldout", "dev"], "all": ["heldout", "heldout2", "dev"]}.get(args.split, [args.split])
+    splits = {"both": ["heldout", "dev"], "all": ["heldout3", "heldout", "heldout2", "dev"]}.get(
+        args.split, [args.split]
+    )
     results = {}
     for split in splits:
         cases = load(split)
