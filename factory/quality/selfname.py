@@ -41,6 +41,7 @@ _ZH_THIRD = {"他", "她"}
 _ZH_PERSON = re.compile(r"[我你您咱俺朕吾]")
 _NARR_ZH = re.compile(r"他|她")
 _ZH_FIRST_RE = re.compile(r"[我朕吾咱俺]|本人|在下|老夫|本宫")
+_ZH_NUMERAL = re.compile(r"[一二三四五六七八九十两百千\d]+")
 _ZH_PERSON_ANY = re.compile(r"[我你您咱俺朕吾他她]|本人|在下|老夫|本宫")
 _ZH_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 
@@ -166,6 +167,8 @@ def _zh_clause_subject(ws: list[zh.Word], names: frozenset[str], prev_last: str 
         return True  # X心中 / X心想 / X闻言: the inside of the character, seen from outside
     if len(rest) > 1 and rest[0].tag == "n" and rest[1].text in names:
         return True  # X原名Y, X字Y: an encyclopedia's apposition
+    # X二字, X三兄弟: a bare numeral makes a phrase about the name (not 一生, a span of time)
+    counted = bool(rest) and rest[0].tag.startswith(("m", "q")) and _ZH_NUMERAL.fullmatch(rest[0].text)
     for _ in range(2):  # a title or a span of time between: X先生…, X一生…
         if len(rest) > 1 and rest[0].tag in ("n", "m", "t") and rest[0].text not in names:
             rest = rest[1:]
@@ -178,7 +181,9 @@ def _zh_clause_subject(ws: list[zh.Word], names: frozenset[str], prev_last: str 
         return False
     if any(w.tag.startswith(_ZH_PREDICATE) for w in rest):
         return True
-    return None  # only nouns: a noun phrase (X二字, X文集), or a topic whose comment comes later
+    return (
+        False if counted else None
+    )  # only nouns: a noun phrase (X文集), or a topic whose comment comes later
 
 
 def _third_person(seg: Segment, pats: dict, is_zh: bool) -> Violation | None:
