@@ -1,22 +1,35 @@
 """How well the quality gate (default config, no judge) sorts labelled character replies.
 
-The data (benchmarks/data/{dev,heldout,heldout2}_{zh,en}.tsv) are replies written for this benchmark,
-each one line of a named character in a scene, with the verdict a careful reader would give
-(`bad`: the gate should drop it, `ok`: it should keep it) and, for a bad line, the family of
+The data (benchmarks/data/{dev,heldout,heldout2,heldout3}_{zh,en}.tsv) are replies written for this
+benchmark, each one line of a named character in a scene, with the verdict a careful reader would
+give (`bad`: the gate should drop it, `ok`: it should keep it) and, for a bad line, the family of
 the failure. Many `ok` lines are hard negatives: in-character lines a naive rule would flag
 (the character naming itself, quoting others, refusing or being rude in character, lists
 spoken in prose, classical Chinese, code-switching); their family column names the family
-they could be mistaken for. `heldout` was written before the gate was tuned and is not looked
-at while tuning; `dev` is what tuning looks at. Report both. `heldout2` (hedging / preaching only)
-was written after the first held-out figures and before the generic-statement check was built.
+they could be mistaken for.
 
-    .venv/bin/python benchmarks/gate_accuracy.py                 # both splits, summary + confusions
-    .venv/bin/python benchmarks/gate_accuracy.py --split dev --json out.json
+Which split has been looked at (be honest about it when quoting a figure):
+- dev: what tuning looks at, from the start.
+- heldout (written before the gate was first tuned) and heldout2 (hedging / preaching only,
+  written before the generic-statement check): held out in their first rounds; from round 13
+  on they were looked at and tuned on too, so their figures are no longer unseen.
+- heldout3: written in round 13 before that round changed the gate, measured before and after
+  it, never tuned on. It was written by the engineer who then tuned the gate, so it is
+  "not iterated on", not "unknown": the figure that speaks for lines nobody here wrote is the
+  issue author's own held-out set.
+
+    .venv/bin/python benchmarks/gate_accuracy.py                 # every split, summary + confusions
+    .venv/bin/python benchmarks/gate_accuracy.py --split heldout3 --json out.json
     .venv/bin/python benchmarks/gate_accuracy.py --config recipes/sushi.yaml   # a recipe's quality block
+    .venv/bin/python benchmarks/gate_accuracy.py --judge local --judge-sample 40   # + the embedded judge
     .venv/bin/python benchmarks/gate_accuracy.py --langid        # language detection accuracy and speed
     .venv/bin/python benchmarks/gate_accuracy.py --speed 20000   # the gate's line checks, lines/s
 
 Dataset-level rules (dedup, pattern caps) are switched off: every line here is one sample.
+With --judge, a seeded sample of N lines per language (a quarter bad self-name lines, a quarter
+other bad lines, half ok) from the chosen splits goes to the self-name judge (the field's "replace
+我 / I with the name" test, factory/quality/judge.py); the heuristic, the judge and the two
+combined (heuristic OR judge) are scored on the same lines.
 """
 
 from __future__ import annotations
@@ -45,6 +58,8 @@ FAMILY_OF_RULE = {
     "blacklist.preachy": "hedging",
     "blacklist.refusal": "refusal",
     "tone.generic": "hedging",
+    "tone.assistant": "assistant_tone",
+    "tone.refusal": "refusal",
     "selfname.role_announce": "role_announce",
     "selfname.third_person": "third_person",
     "selfname.narrator": "narrator",
@@ -216,6 +231,95 @@ def print_report(split: str, result: dict) -> None:
             )
 
 
+SELFNAME_FAMILIES = ("role_announce", "third_person", "narrator")
+
+
+def judge_sample(cases: list[Case], n: int, seed: int) -> list[Case]:
+    """Per language: n/4 bad self-name lines, n/4 other bad lines, the rest ok; seeded, stable."""
+    import hashlib
+
+    def rank(c: Case) -> str:
+        return hashlib.blake2b(f"{seed}:{c.id}".encode(), digest_size=8).hexdigest()
+
+    out: list[Case] = []
+    for lang in ("zh", "en"):
+        sel = [c for c in cases if c.language == lang]
+        strata = [
+            [c for c in sel if c.verdict == "bad" and c.family in SELFNAME_FAMILIES],
+            [c for c in sel if c.verdict == "bad" and c.family not in SELFNAME_FAMILIES],
+            [c for c in sel if c.verdict == "ok"],
+        ]
+        quota = [n // 4, n // 4, n - 2 * (n // 4)]
+        for stratum, k in zip(strata, quota, strict=True):
+            out.extend(sorted(stratum, key=rank)[:k])
+    return out
+
+
+def run_judge(spec: str, cases: list[Case], cache_dir: Path) -> dict[str, bool | None]:
+    """case id -> True when the judge says the line is not spoken from inside (None: it failed)."""
+    import asyncio
+
+    from factory.chat.endpoints import Endpoints, Role
+    from factory.engine import RequestCache
+    from factory.quality.judge import Line, ask_judge
+
+    chars = json.loads((DATA / "characters.json").read_text(encoding="utf-8"))
+    lines = [Line(k, 1, c.text, chars[c.character]["name"], c.language) for k, c in enumerate(cases)]
+
+    async def go() -> list[bool | None]:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        eps = Endpoints(RequestCache(cache_dir / "judge_cache.sqlite"), cache_dir, log=print)
+        try:
+            engine = eps.engine(Role("--judge", spec, params={"temperature": 0.0}, concurrency=2))
+            return await ask_judge(engine, lines)
+        finally:
+            await eps.close()
+
+    return {c.id: v for c, v in zip(cases, asyncio.run(go()), strict=True)}
+
+
+def judge_report(cases: list[Case], found: dict[str, list[dict]], verdicts: dict[str, bool | None]) -> dict:
+    """Heuristic, judge and heuristic-OR-judge on the judged lines, per language."""
+    out: dict = {}
+    for lang in ("zh", "en"):
+        sel = [c for c in cases if c.language == lang and c.id in verdicts]
+        answered = [c for c in sel if verdicts[c.id] is not None]
+        row: dict = {"lines": len(sel), "judge_failed": len(sel) - len(answered)}
+        for name, says in (
+            ("heuristic", lambda c: bool(found[c.id])),
+            ("judge", lambda c: bool(verdicts[c.id])),
+            ("combined", lambda c: bool(found[c.id]) or bool(verdicts[c.id])),
+        ):
+            bad = [c for c in answered if c.verdict == "bad"]
+            ok = [c for c in answered if c.verdict == "ok"]
+            sn = [c for c in bad if c.family in SELFNAME_FAMILIES]
+            tp = sum(says(c) for c in bad)
+            fp = sum(says(c) for c in ok)
+            row[name] = {
+                "detection": tp / len(bad) if bad else None,
+                "false_positive_rate": fp / len(ok) if ok else None,
+                "precision": tp / (tp + fp) if tp + fp else None,
+                "selfname_recall": sum(says(c) for c in sn) / len(sn) if sn else None,
+            }
+        out[lang] = row
+    return out
+
+
+def print_judge(spec: str, result: dict, seconds: float) -> None:
+    print(f"\n[judge {spec}] the same sampled lines, three gates ({seconds:.0f} s for the judge):")
+    print(f"  {'lang':4} {'gate':10} detection  false+  precision  self-name recall")
+    for lang, row in result.items():
+        if lang not in ("zh", "en"):
+            continue
+        for name in ("heuristic", "judge", "combined"):
+            m = row[name]
+            print(
+                f"  {lang:4} {name:10} {_fmt(m['detection'])}     {_fmt(m['false_positive_rate'])}   "
+                f"{_fmt(m['precision'])}      {_fmt(m['selfname_recall'])}"
+            )
+        print(f"  {lang:4} ({row['lines']} lines judged, {row['judge_failed']} without a verdict)")
+
+
 def langid() -> None:
     """Accuracy and speed of factory.lang.detect on short lines (benchmark lines + ja/ko)."""
     from factory.lang import detect
@@ -279,13 +383,26 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
         "--split",
-        choices=["dev", "heldout", "heldout2", "both", "all"],
-        default="both",
-        help="both: heldout + dev; all: also heldout2 (hedging / preaching only)",
+        choices=["dev", "heldout", "heldout2", "heldout3", "both", "all"],
+        default="all",
+        help="both: heldout + dev; all: every split",
     )
     ap.add_argument("--config", type=Path, help="a recipe (its quality block) or a quality YAML")
     ap.add_argument("--json", type=Path, help="write the figures here")
     ap.add_argument("--quiet", action="store_true", help="no confusion list")
+    ap.add_argument(
+        "--judge",
+        metavar="MODEL",
+        help="also run the self-name judge on a sample: `local` (the embedded model), a .gguf or a URL",
+    )
+    ap.add_argument("--judge-sample", type=int, default=40, metavar="N", help="judged lines per language")
+    ap.add_argument("--judge-seed", type=int, default=0, help="seed of the judged sample")
+    ap.add_argument(
+        "--judge-cache",
+        type=Path,
+        default=Path("/tmp/factory-gate-judge"),
+        help="folder of the judge's request cache and server log (a re-run asks nothing twice)",
+    )
     ap.add_argument("--langid", action="store_true", help="measure language detection instead")
     ap.add_argument("--speed", type=int, metavar="N", help="measure the gate's speed on N lines per language")
     args = ap.parse_args()
@@ -300,14 +417,20 @@ def main() -> None:
         from factory.cli.gate import _load_config
 
         cfg = _load_config(args.config)
-    splits = {"both": ["heldout", "dev"], "all": ["heldout", "heldout2", "dev"]}.get(args.split, [args.split])
+    splits = {"both": ["heldout", "dev"], "all": ["heldout3", "heldout", "heldout2", "dev"]}.get(
+        args.split, [args.split]
+    )
     results = {}
+    everything: list[Case] = []
+    found_all: dict[str, list[dict]] = {}
     for split in splits:
         cases = load(split)
         t = time.perf_counter()
         found = gate_cases(cases, cfg)
         dt = time.perf_counter() - t
         results[split] = score(cases, found)
+        everything += cases
+        found_all.update(found)
         print_report(split, results[split])
         print(f"  ({len(cases)} lines gated in {dt:.1f} s)")
         if not args.quiet:
@@ -316,6 +439,12 @@ def main() -> None:
             )
             for line in confusions(cases, found):
                 print("  " + line)
+    if args.judge:
+        picked = judge_sample(everything, args.judge_sample, args.judge_seed)
+        t = time.perf_counter()
+        verdicts = run_judge(args.judge, picked, args.judge_cache)
+        results["judge"] = {"model": args.judge, **judge_report(picked, found_all, verdicts)}
+        print_judge(args.judge, results["judge"], time.perf_counter() - t)
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 

@@ -24,8 +24,10 @@ Recipe block: `quality:` (factory/quality/config.py). Pipeline stage: factory/st
 CLI: `factory gate SAMPLES.jsonl --out DIR [--character NAME] [--language zh|en] [--config quality.yaml]
 [--judge-base-url URL [--judge-sample N]] [--explain ID]` (an endpoint alone judges 200 lines to measure
 the heuristic; --explain prints every rule that fired on one sample, spans marked: quality/explain.py).
-Blacklists are data (quality/blacklists/*.txt); Chinese grammar comes from jieba (quality/zh.py);
-languages and scripts from factory/lang/. Accuracy: benchmarks/gate_accuracy.py.
+Blacklists are data (quality/blacklists/*.txt); shapes no list names are read by structure:
+generic statements (quality/generic.py), talk about the exchange as a service or a content refusal
+(quality/exchange.py), the name as a clause's subject (quality/selfname.py). Chinese grammar comes
+from jieba (quality/zh.py); languages and scripts from factory/lang/. Accuracy: benchmarks/gate_accuracy.py.
 
 Exports are loaded lazily so that `factory.recipe` (which imports the config) stays light.
 """

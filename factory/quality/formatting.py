@@ -81,12 +81,32 @@ _YOU_SAY = re.compile(
     r"|^\s*you\s+[^.!?\"“\n]{0,40}?\b(?:say|said|ask|asked|reply|replied)\b[,:]?\s*[\"“]",
     re.I,
 )
+# An interview script: question and answer labels on their own lines (问：…\n答：…, Q: …\nA: …)
+_QA_LABELS = re.compile(r"^\s*(问|答|Q|A|Question|Answer)\s*[:：]", re.M | re.I)
+# The user's inner reaction narrated in the character's speech (你听完沉默了许久): 你 opening a
+# clause with a word of the narrative frame, in a statement (no question, guess or request)
+_ZH_YOU_FRAME = re.compile(
+    r"(?:^|[，,。！？!?\s])(你|您)[^，,。！？!?]{0,6}(听完|听罢|闻言|见状|不禁|不由得|默默|缓缓|终于|忍不住|暗自|心想|暗想)"
+)
+_ZH_NOT_NARRATION = re.compile(r"[？?吧吗呢]|一定|肯定|是不是|也许|大概|要|别|会|可以|请")
 # Assistant formatting: markdown headings, bold labels, list items on their own lines
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S", re.M)
 _MD_BOLD = re.compile(r"\*\*[^*\n]{1,60}\*\*")
 _MD_ITEM = re.compile(
     r"^\s*(?:[-*•+]\s+|\d{1,2}[.、)）]\s*|[一二三四五六七八九十]{1,3}[、．]\s*|[（(][一二三四五六七八九十\d]{1,2}[)）]\s*)\S",
     re.M,
+)
+# A list written inline, the way an assistant numbers tips in one paragraph: "1. 东坡肉 2. 东坡鱼",
+# "1) Jane is kind; 2) Mary…". Speech counts in words (一来…二来, first… second…), not in digits.
+_INLINE_ITEM = re.compile(r"(?:^|[\s：:，,；;])([1-9])\s?[.、)）](?!\d)\s*\S")
+# Sequencers of a tips list (首先…其次…最后, firstly… secondly… finally) introduced as advice
+_ZH_SEQUENCE = re.compile(r"首先|其次|再次|然后|此外|最后|第[一二三四五]点")
+_ZH_ADVICE = re.compile(r"建议|方法|技巧|步骤|几点|要点|小贴士|窍门|可以试试|你可以|您可以")
+_EN_SEQUENCE = re.compile(
+    r"\b(firstly|secondly|thirdly|lastly|finally|additionally|furthermore|step \d)\b", re.I
+)
+_EN_ADVICE = re.compile(
+    r"\b(tips?|steps?|advice|suggest(ions?)?|recommend(ations?)?|strateg(y|ies)|ways to)\b", re.I
 )
 # Chinese words after which a clause cannot stop (ICTCLAS: preposition, conjunction, adverb,
 # structural particle 的/地/得/着), and, on longer lines, a verb or pronoun left without its object.
@@ -261,11 +281,22 @@ def _zh_open_end(t: str) -> str | None:
     han = len(lang.HAN_RE.findall(t))
     if han < _ZH_OPEN_MIN_HAN:
         return None
-    last = zh.words(zh.clauses(t)[-1])[-1]
+    clause = zh.words(zh.clauses(t)[-1])
+    last = clause[-1]
+    if last.text == "的" and any(w.text == "是" for w in clause[:-1]):
+        return None  # 是…的: the emphatic construction ends on 的 (希望是无所谓有，无所谓无的)
     tags = _ZH_OPEN_TAGS + (_ZH_OPEN_TAGS_LONG if han >= _ZH_OPEN_LONG_HAN else ())
     if last.tag.startswith(tags) or last.text in ("是", "在"):
         return f"stops on {last.text!r} ({last.tag}) without punctuation"
     return None
+
+
+def too_short(text: str, language: str, min_len: int) -> bool:
+    """Too short to teach anything: a backchannel at any length, or under `min_len` tokens unless an
+    exclamation (呸！, 滚！, Never!: a one-word command or curse is a whole reply in a scene)."""
+    if is_filler(text, language):
+        return True
+    return count_tokens(text) < min_len and not text.rstrip().endswith(("！", "!"))
 
 
 def is_filler(text: str, language: str) -> bool:
@@ -285,6 +316,19 @@ def markdown(text: str) -> str | None:
     items = _MD_ITEM.findall(text)
     if len(items) >= 2 and "\n" in text:
         return f"{len(items)} list items"
+    return inline_list(text)
+
+
+def inline_list(text: str) -> str | None:
+    """A numbered list run into one paragraph (1. … 2. …), or tips in sequence introduced as advice."""
+    numbers = [int(m.group(1)) for m in _INLINE_ITEM.finditer(text)]
+    if any(b == a + 1 for a, b in zip(numbers, numbers[1:], strict=False)):
+        return f"{len(numbers)} numbered items inline"
+    zh = bool(lang.HAN_RE.search(text))
+    seq, advice = (_ZH_SEQUENCE, _ZH_ADVICE) if zh else (_EN_SEQUENCE, _EN_ADVICE)
+    steps = {m.group(0).lower() for m in seq.finditer(text)}
+    if len(steps) >= 3 and advice.search(text):
+        return f"tips in sequence ({', '.join(sorted(steps))})"
     return None
 
 
@@ -317,8 +361,8 @@ def check_format(
         text = sample.messages[i].content
         if not text.strip():
             continue
-        out.extend(_line_findings(text, i, language, labels - own, cfg, end_len))
-        if count_tokens(text) < min_len or is_filler(text, language):
+        out.extend(_line_findings(text, i, language, labels - own, cfg, end_len, own))
+        if too_short(text, language, min_len):
             short.append(i)
     if short and len(short) / len(targets) > cfg.max_short_share:
         i = short[0]
@@ -337,10 +381,11 @@ def check_line(text: str, language: str, names: list[str], cfg: FormatConfig) ->
     """Format findings for one character line on its own: a DPO `chosen` reply must pass them too."""
     if not text.strip():
         return [Finding("format.empty_turn", "the line is empty", "", 0)]
-    labels = {x.lower() for x in cfg.user_labels} - {n.lower() for n in names}
-    out = _line_findings(text, 0, language, labels, cfg, cfg.end_punct_min_length.get(language, 0))
+    own = {n.lower() for n in names}
+    labels = {x.lower() for x in cfg.user_labels} - own
+    out = _line_findings(text, 0, language, labels, cfg, cfg.end_punct_min_length.get(language, 0), own)
     min_len = cfg.min_length.get(language, 0)
-    if count_tokens(text) < min_len or is_filler(text, language):
+    if too_short(text, language, min_len):
         out.append(
             Finding(
                 "format.too_short",
@@ -356,7 +401,13 @@ def check_line(text: str, language: str, names: list[str], cfg: FormatConfig) ->
 
 
 def _line_findings(
-    text: str, i: int, language: str, user_labels: set[str], cfg: FormatConfig, end_len: int
+    text: str,
+    i: int,
+    language: str,
+    user_labels: set[str],
+    cfg: FormatConfig,
+    end_len: int,
+    own_labels: set[str] = frozenset(),
 ) -> list[Finding]:
     out = []
     md = markdown(text)
@@ -385,7 +436,19 @@ def _line_findings(
     wrong = wrong_script(text, language, cfg.min_language_share) or wrong_language(text, language)
     if wrong:
         out.append(Finding("format.wrong_language", wrong, text.strip()[:80], i))
+    script = _script(text, own_labels)
+    if script:
+        out.append(Finding("format.speaks_for_user", script, text.strip()[:80], i))
+        return out
     for seg in segments(text):
+        if seg.kind == "speech" and lang.HAN_RE.search(seg.text):
+            m = _ZH_YOU_FRAME.search(seg.text)
+            sentence = m and re.split(r"[。！？!?]", seg.text[m.start() :], maxsplit=1)[0]
+            if m and not _ZH_NOT_NARRATION.search(sentence):
+                out.append(
+                    Finding("format.speaks_for_user", "narrates the user's reaction", sentence[:80], i)
+                )
+                break
         if seg.kind == "label" and seg.text.lower() in user_labels:
             out.append(Finding("format.speaks_for_user", f"writes a line for {seg.text!r}", seg.text, i))
             break
@@ -396,6 +459,17 @@ def _line_findings(
             out.append(Finding("format.speaks_for_user", "writes the user's words", seg.text.strip()[:80], i))
             break
     return out
+
+
+def _script(text: str, own: set[str]) -> str | None:
+    """Why a line is a script with several speakers (the character writing the others' lines too)."""
+    if len(_QA_LABELS.findall(text)) >= 2:
+        return "writes an interview: question and answer labels"
+    labels = {seg.text.lower() for seg in segments(text) if seg.kind == "label"}
+    if len(labels) >= 2 and labels & own:
+        others = sorted(labels - own)
+        return f"writes a script: its own label and {others[0]!r}" if others else None
+    return None
 
 
 def wrong_script(text: str, language: str, min_share: float) -> str | None:

@@ -21,6 +21,7 @@ from factory.lang import LANGUAGES, character_names
 from factory.quality.blacklist import Blacklist
 from factory.quality.config import QualityConfig
 from factory.quality.dedup import DedupResult, LshParams, near_duplicates
+from factory.quality.exchange import exchange_talk
 from factory.quality.formatting import check_format, target_turns
 from factory.quality.generic import generic_statement
 from factory.quality.judge import Line, agreement, ask_judge, choose_lines
@@ -176,6 +177,13 @@ def line_findings(
                 turn,
             )
         )
+    ex = exchange_talk(text, language)
+    if ex and not any(f.rule in ("blacklist.assistant_tone", "blacklist.refusal") for f in found):
+        what = {
+            "assistant": "talks about the conversation as a service (the question, more information, help)",
+            "refusal": "declines to produce content (a request, a topic, guidelines), not a refusal in the scene",
+        }[ex.kind]
+        found.append(Finding(f"tone.{ex.kind}", what, ex.span, turn))
     v = self_name_violation(text, character, language, aliases) if character else None
     if v is not None:
         found.append(Finding(f"selfname.{v.kind}", v.detail, v.span, turn))

@@ -1,12 +1,19 @@
 """Generic statements: a hedge or a sermon addressed to everyone, which no one in a scene says.
 
 A blacklist of phrases catches the hedges it lists and few others (benchmarks/gate_accuracy.py,
-heldout2). This check looks for the *shape* instead, one sentence at a time, from three small
-word classes: a generic person (每个人, 大家, 不同的人, everyone, people, each of us), a norm
-(应该, 一定要, 学会, should, must, it's important, remember) and relativity (不同, 取决于, 对错,
-different, depends, subjective, valid). Two of the three make a generic statement — unless the
-sentence is anchored in the scene by a first-person singular speaker (我, 朕, I, my) or by a
-vocative ("…, Watson."), which is how a character's own advice or command sounds.
+heldout2). This check looks for the *shape* instead, one sentence at a time, from small word
+classes: a generic person or scope (每个人, 大家, 生活中, everyone, people, in life), a norm (应该,
+一定要, 学会, should, must, it's important, remember) and relativity (不同, 取决于, 对错, different,
+depends, subjective, valid, pros and cons). A sentence is generic when it carries two *distinct*
+cues (two classes, or two different words of one class: "unique … one-size", "记住 … 最重要") or
+one of the structures that are hedges by their grammar whatever their words:
+
+- a denied universal standard: 没有(统一|绝对)的(标准|答案), "no (single|universal) (right) answer|way";
+- a distributive contrast: 有的…有的, 不同的X…不同的Y, "some … others", "from person to person",
+  "different X for different Y".
+
+It is not generic when anchored in the scene by a first-person singular speaker (我, 朕, I, my)
+or by a vocative ("…, Watson."), which is how a character's own advice or command sounds.
 """
 
 from __future__ import annotations
@@ -16,37 +23,60 @@ import re
 from factory.lang import is_zh
 
 _ZH_PERSON = re.compile(
-    r"每个人|每一个人|人人都|大家(都|要|应该|一定)|我们(每个人|大家|都应该|都要|应该|要|必须|一定要)"
+    r"每个人|每一个人|人人都|大家|人们|我们(每个人|大家|都应该|都要|应该|要|必须|一定要|需要)|需要我们"
     r"|任何人|不同的人|有的人|别人的看法|身边的(人|朋友)|自己的(心态|生活|梦想|选择|价值|感受)"
+    r"|(在|于)?(生活|人生|现实生活|日常生活)(中|里|当中)|照顾好自己|做自己"
 )
 _ZH_NORM = re.compile(
-    r"应该|应当|必须|一定要|学会|重要的是|非常重要|关键(在于|是)|不必太|千万(不要|别)|希望(每个人|大家)"
-    r"|要懂得|要珍惜|要正确|要理性|要保持|要注意|要好好|要积极|要勇敢|很正常|才是王道"
+    r"应该|应当|必须|一定要|都要|需要|学会|重要的是|最重要|非常重要|关键(在于|是|要看|还是)|要看|不必太"
+    r"|千万(不要|别)|希望(每个人|大家)|请记住|记住|要懂得|要珍惜|要正确|要理性|要保持|要注意|要好好|要积极"
+    r"|要勇敢|很正常|才是王道|辩证地?|理性(地)?(看待|对待)"
 )
 _ZH_RELATIVE = re.compile(
-    r"不同|不一样|因人而异|取决于|对错|好坏|标准|利弊|有利有弊|一概而论|看情况|相对|客观|全面|适量|适度"
+    r"不同|不一样|因人而异|取决于|对错|好坏|标准|利弊|有利有弊|一概而论|看情况|具体情况|相对|客观|全面|适量|适度"
+    r"|辩证|见仁见智|各有(千秋|所长|优劣)"
 )
-_ZH_ANCHOR = re.compile(r"我(?!们)|朕|吾|本宫|老夫|在下|亮")
+# Hedges by their grammar: a denied universal standard, a distributive contrast.
+_ZH_STRUCTURE = re.compile(
+    r"(并|也|其实)?(没有|无|并无|不存在)(统一|绝对|固定|唯一|标准|一定)的?(标准|答案|对错|好坏|定论|规则|方法)"
+    r"|有的[^，。！？]{1,12}[，,]\s*有的|不同的?[^，。！？]{1,8}(会)?(有|需要|要)不同的?"
+    r"|有(利|好处|优点)也有(弊|坏处|缺点)|(放之四海而皆准|一刀切)"
+)
+_ZH_ANCHOR = re.compile(r"我(?!们)|朕|吾|本宫|老夫|在下|俺")
 _EN_PERSON = re.compile(
     r"\b(everyone|everybody|each of us|all of us|we all|people|anyone|different people|each person"
-    r"|every person|each other|one another|individuals?|humanity|future generations)\b"
-    r"|\byour (own )?(safety|health|wellbeing|well-being|dreams|goals|passions|partner|feelings)\b"
-    r"|\blet'?s all\b",
+    r"|every person|each other|one another|individuals?|humanity|future generations|folks"
+    r"|(from )?(one )?person to (another|person)|in life|in today'?s world)\b"
+    r"|\byour (own )?(safety|health|wellbeing|well-being|dreams|goals|passions|partner|feelings|heart|path)\b"
+    r"|\bfor you\b|\blet'?s all\b",
     re.I,
 )
 _EN_NORM = re.compile(
-    r"\b(should|must|need to|ought to|it'?s (important|essential|vital|crucial|key)|it is "
-    r"(important|essential|vital|crucial)|always|never give up|remember|let'?s|deserves?|"
-    r"ha(s|ve) the right|is key|the key)\b",
+    r"\b(should|must|need to|ought to|it'?s (important|essential|vital|crucial|key|wise)|it is "
+    r"(important|essential|vital|crucial|wise)|always|never give up|never too late|remember|let'?s|deserves?|"
+    r"ha(s|ve) the right|is key|the keys?( to)?|the most important thing|weigh|consider|stay true|follow your)\b",
     re.I,
 )
 _EN_RELATIVE = re.compile(
-    r"\b(different(ly)?|unique|depends?|depending|subjective|var(y|ies)|valid|right or wrong"
-    r"|their own|personal|perspectives?|merits?|others would|one-size)\b",
+    r"\b(different(ly)?|unique|depends?|depending|subjective|var(y|ies|ied)|valid|right or wrong"
+    r"|their own|personal|perspectives?|merits?|others would|one-size|comes? down to|pros and cons"
+    r"|upsides?|downsides?|differ(s)?|complex|many factors|feels? right|better than the others|normal)\b",
     re.I,
 )
+_EN_STRUCTURE = re.compile(
+    r"\bno (single |one |universal(ly)? |simple |right |correct |definitive |perfect )+(correct )?(answer|way|path|rule)\b"
+    r"|\b(there'?s|there is|is) no right or wrong\b|\bsome (people |folks )?(would |might )?(say|think|believe|prefer|like)\b"
+    r"[^.;!?]{0,60}\bothers\b|\bfrom (one )?person to (another|person)\b|\bdifferent \w+ (to|for) different\b"
+    r"|\bnone of them is (better|worse)\b|\bboth (views|sides|options|approaches) have\b",
+    re.I,
+)
+_VOCATIVE_WORDS = (
+    r"man|sir|madam|ma'am|boy|girl|lad|lass|friend|child|old sport|my (dear|friend|boy|girl|lord|lady)"
+)
+# A vocative: ", Watson." / ", man!" — a named listener in the scene. Sentence-initial capitals are
+# not taken for names ("Remember, …", "Ultimately, …" are imperatives and adverbs).
 _EN_ANCHOR = re.compile(
-    r"\b(I|I'm|I've|I'll|I'd|(?i:me|my|mine))\b|,\s*[A-Z][a-z]+\s*[,.!?;—]|^[A-Z][a-z]+,\s"
+    rf"\b(I|I'm|I've|I'll|I'd|(?i:me|my|mine))\b|,\s*(?:[A-Z][a-z]+|(?i:{_VOCATIVE_WORDS}))\s*[,.!?;—]"
 )
 _SENTENCES = re.compile(r"[^。！？!?.;；]+[。！？!?.;；]*")
 
@@ -54,15 +84,18 @@ _SENTENCES = re.compile(r"[^。！？!?.;；]+[。！？!?.;；]*")
 def generic_statement(text: str, language: str) -> str | None:
     """The first generic sentence of `text`, or None."""
     zh = is_zh(language)
-    person, norm, relative, anchor = (
-        (_ZH_PERSON, _ZH_NORM, _ZH_RELATIVE, _ZH_ANCHOR)
+    classes, structure, anchor = (
+        ((_ZH_PERSON, _ZH_NORM, _ZH_RELATIVE), _ZH_STRUCTURE, _ZH_ANCHOR)
         if zh
-        else (_EN_PERSON, _EN_NORM, _EN_RELATIVE, _EN_ANCHOR)
+        else ((_EN_PERSON, _EN_NORM, _EN_RELATIVE), _EN_STRUCTURE, _EN_ANCHOR)
     )
     for sentence in _SENTENCES.findall(text):
         s = sentence.strip()
         if not s or anchor.search(s):
             continue
-        if sum(bool(rx.search(s)) for rx in (person, norm, relative)) >= 2:
+        if structure.search(s):
+            return s[:80]
+        cues = [{m.group(0).lower() for m in rx.finditer(s)} for rx in classes]
+        if sum(bool(c) for c in cues) >= 2 or sum(len(c) for c in cues) >= 2:
             return s[:80]
     return None

@@ -41,6 +41,9 @@ _ZH_THIRD = {"他", "她"}
 _ZH_PERSON = re.compile(r"[我你您咱俺朕吾]")
 _NARR_ZH = re.compile(r"他|她")
 _ZH_FIRST_RE = re.compile(r"[我朕吾咱俺]|本人|在下|老夫|本宫")
+_ZH_NUMERAL = re.compile(r"[一二三四五六七八九十两百千\d]+")
+_ZH_PERSON_ANY = re.compile(r"[我你您咱俺朕吾他她]|本人|在下|老夫|本宫")
+_ZH_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 
 _EN_AUX = (
     r"is|was|has|had|does|did|will|would|can|could|must|shall|should|may|might|never|always|"
@@ -59,6 +62,19 @@ _EN_SELF_BEFORE = re.compile(
     r"(\b(i am|i'm|i’m|me|call me|named|name is|am|as|of|say|says|said|think|thinks|call|calls|called|that|"
     r"know|knows|the|write|writes|wrote|tell|tells|told)\s*,?\s*)$",
     re.I,
+)
+_EN_CAPS_BEFORE = re.compile(
+    r"(?:\b(?:Mr|Mrs|Miss|Ms|Dr|Count|Captain|Prince|Madame|Sir|Lady|[A-Z][a-z]+)\.?\s+)+$"
+)
+# A reporting verb shortly before the name: what follows is someone's words about the character
+_EN_REPORTED = re.compile(
+    r"\b(said|says|say|told|tell|tells|wrote|write|writes|thought|think|thinks|believed?|believes|claimed?"
+    r"|claims|whispered?|whispers|swore|swear|heard|hear|insisted|declared|announced|printed|reported|knew)"
+    r"\b(\s+[\w'’]+){0,2}\s*,?\s*$",
+    re.I,
+)
+_EN_VOCATIVE = re.compile(
+    r",\s*(?:[A-Z][a-z]+|(?i:man|sir|madam|ma'am|boy|lad|friend|old sport|my (dear|friend|boy)))\s*(?:[,.!?;—]|$)"
 )
 _EN_SELF_AFTER = re.compile(r"^\s*(is my name|is me|here|speaking|at your service)\b", re.I)
 _EN_NOT_VERB_AFTER = re.compile(
@@ -90,6 +106,7 @@ def _patterns(character: str, aliases: tuple[str, ...]) -> dict:
             rf"|扮演的?\s*({alt})|(以|用)\s*({alt})\s*的?(身份|口吻|语气|角度|视角)|化身\s*({alt})"
             rf"|以下是\s*({alt})|(如果|假如|倘若|若)我是\s*({alt})|(现在|此刻|接下来)我(就)?是\s*({alt})"
             rf"|保持\s*({alt})\s*的?角色|({alt})的角色|(模仿|模拟)\s*({alt})|(进入|保持|跳出)角色"
+            rf"|(饰演|出演|演绎|代入|演一下|来演|扮成|化身为?|变身为?)\s*({alt})|角色扮演|角色设定|人设"
         ),
         "announce_en": re.compile(
             rf"\bas (?:{alt})\s*[,:*]|\b(speaking|answering|responding|replying|acting|writing) as (?:{alt})\b"
@@ -99,8 +116,16 @@ def _patterns(character: str, aliases: tuple[str, ...]) -> dict:
             rf"|\bin character as\b|\b(respond|answer|reply|speak)(ing)? as (?:{alt})( would)?\b"
             rf"|\bas (?:{alt}) (would|might)\b|\bif i were (?:{alt})\b|\bin the role of\b"
             rf"|\b(stay|staying|remain|break|breaking|out of) (in )?character\b|\bas the character\b"
-            rf"|\brole-?play(ing)? as\b",
+            rf"|\brole-?play(ing)? as\b|\bmy (portrayal|impression|version|interpretation) of (?:{alt})\b"
+            rf"|\b(pretend(ing)?|going) to be (?:{alt})\b|\b(channel+ing|impersonating|embodying|voicing|portraying) (?:{alt})\b"
+            rf"|\bin (?:{alt})['’]s voice\b|\b(get|getting|slip|slipping) into character\b"
+            rf"|\bas (?:{alt}) (would|might) (say|give|put|answer|reply)\b",
             re.I,
+        ),
+        # "Elizabeth, hearing this, could not…", "Beethoven, deaf and ailing, continued…": the name opens
+        # the sentence, an aside follows, then a verb — narration about the character
+        "name_en_appositive": re.compile(
+            rf"(?:^|[.!?]\s+)(?:{alt}),\s[^,]{{2,40}},\s+(?:\w+ly\s+)?(?:{_EN_VERB}|could|went|began)\b"
         ),
         "name_en": re.compile(
             rf"\b({alt})\b(?:\s+(?:\w+ly)\s+|\s+)({_EN_VERB})\b|\b({alt})['’]s (?:\w+ )?(?:{_EN_BODY})\b"
@@ -112,17 +137,24 @@ def _zh_subject(text: str, names: frozenset[str]) -> str | None:
     """The clause of `text` whose subject is one of `names`, or None."""
     if not any(n in text for n in names):
         return None  # the tagger runs only on lines that name the character
-    prev_last = None
-    for clause in zh.clauses(text):
-        ws = [w for w in zh.words(clause) if w.text.strip()]
-        hit = _zh_clause_subject(ws, names, prev_last)
-        if hit:
-            return clause.strip()
-        prev_last = ws[-1].text if ws else None
+    for sentence in _ZH_SENTENCE.findall(text):
+        prev_last = None
+        parts = zh.clauses(sentence)
+        tagged = [[w for w in zh.words(c) if w.text.strip()] for c in parts]
+        for k, ws in enumerate(tagged):
+            verdict = _zh_clause_subject(ws, names, prev_last)
+            if verdict is None and not _ZH_PERSON_ANY.search(sentence):
+                # the name with only nouns after it: a topic whose comment follows in the next
+                # clauses of the sentence (苏轼一生宦海沉浮，却始终…), in a sentence addressed to no one
+                verdict = any(w.tag.startswith(_ZH_PREDICATE) for later in tagged[k + 1 :] for w in later)
+            if verdict:
+                return parts[k].strip()
+            prev_last = ws[-1].text if ws else None
     return None
 
 
-def _zh_clause_subject(ws: list[zh.Word], names: frozenset[str], prev_last: str | None) -> bool:
+def _zh_clause_subject(ws: list[zh.Word], names: frozenset[str], prev_last: str | None) -> bool | None:
+    """True: a name is the clause's subject; False: it is not; None: a name opens it, only nouns follow."""
     if any(w.text in _ZH_FIRST for w in ws):
         return False  # "鲁迅是我的笔名", "我诸葛亮岂能…": the character speaks of its name
     i = 0
@@ -131,8 +163,12 @@ def _zh_clause_subject(ws: list[zh.Word], names: frozenset[str], prev_last: str 
     if i == len(ws) or ws[i].text not in names or ws[i].text == prev_last:
         return False  # no name opens the clause, or it is picked up from the clause before (称卧龙，卧龙…)
     rest = ws[i + 1 :]
-    if rest and rest[0].tag.startswith(("s", "f")):
-        return True  # X心中 / X心里: the inside of the character, seen from outside
+    if rest and (rest[0].tag.startswith(("s", "f")) or rest[0].text in zh.NARRATIVE_FRAME):
+        return True  # X心中 / X心想 / X闻言: the inside of the character, seen from outside
+    if len(rest) > 1 and rest[0].tag == "n" and rest[1].text in names:
+        return True  # X原名Y, X字Y: an encyclopedia's apposition
+    # X二字, X三兄弟: a bare numeral makes a phrase about the name (not 一生, a span of time)
+    counted = bool(rest) and rest[0].tag.startswith(("m", "q")) and _ZH_NUMERAL.fullmatch(rest[0].text)
     for _ in range(2):  # a title or a span of time between: X先生…, X一生…
         if len(rest) > 1 and rest[0].tag in ("n", "m", "t") and rest[0].text not in names:
             rest = rest[1:]
@@ -143,7 +179,11 @@ def _zh_clause_subject(ws: list[zh.Word], names: frozenset[str], prev_last: str 
         return len(rest) > 2 and rest[1].tag.startswith(("n", "s"))  # X的眼圈又红了, X的心里… (not: X的诗)
     if nxt.text in names or nxt.tag.startswith(_ZH_NOT_PREDICATE):
         return False
-    return any(w.tag.startswith(_ZH_PREDICATE) for w in rest)  # only nouns: a noun phrase (X二字, X文集)
+    if any(w.tag.startswith(_ZH_PREDICATE) for w in rest):
+        return True
+    return (
+        False if counted else None
+    )  # only nouns: a noun phrase (X文集), or a topic whose comment comes later
 
 
 def _third_person(seg: Segment, pats: dict, is_zh: bool) -> Violation | None:
@@ -157,13 +197,22 @@ def _third_person(seg: Segment, pats: dict, is_zh: bool) -> Violation | None:
             )
         return None
     for m in pats["name_en"].finditer(seg.text):
-        before = seg.text[: m.start()]
+        before = _EN_CAPS_BEFORE.sub("", seg.text[: m.start()])  # the whole name: "Eliza Bennet was"
         name_end = m.end(1) if m.group(1) else m.end(3)
         if _EN_SELF_BEFORE.search(before[-24:]) or _EN_SELF_AFTER.match(seg.text[name_end:]):
             continue
+        if _EN_REPORTED.search(before):
+            continue  # "Mrs. Reed told everyone Jane was…": the name inside reported speech
         if m.group(2) and m.group(2).endswith("s") and _EN_NOT_VERB_AFTER.match(seg.text[m.end(2) :]):
             continue
+        if _EN_VOCATIVE.search(seg.text):
+            continue  # "Ahab is Ahab, man!": illeism spoken to someone in the scene, not narration
         return Violation("third_person", f"speaks of the character by name in a {seg.kind} part", m.group(0))
+    m = pats["name_en_appositive"].search(seg.text)
+    if m and not _EN_VOCATIVE.search(seg.text) and not _EN_FIRST.search(seg.text):
+        return Violation(
+            "third_person", f"the character's name opens a narrated sentence in a {seg.kind} part", m.group(0)
+        )
     return None
 
 

@@ -21,6 +21,28 @@ from dataclasses import dataclass
 from factory.lang import has_han
 
 CLAUSE_END = re.compile(r"[，,。！？!?；;：:\n…]+")
+# Words of Chinese narration that frame a character's inner reaction from outside (X心想, X闻言,
+# X不禁…): after the character's name they make it the subject of narration whatever the tagger
+# makes of them (jieba tags 心想 a noun). A closed class of the narrative register, not example lines.
+NARRATIVE_FRAME = frozenset(
+    {
+        "心想",
+        "暗想",
+        "心道",
+        "暗道",
+        "暗自",
+        "不禁",
+        "不觉",
+        "闻言",
+        "见状",
+        "听罢",
+        "听了",
+        "听后",
+        "心头",
+        "心下",
+        "暗暗",
+    }
+)
 _NAME_FREQ = 200_000  # high enough that jieba keeps a name whole, low enough that a dictionary word wins
 _lock = threading.Lock()
 

@@ -208,3 +208,54 @@ def test_another_latin_language_is_wrong_code_switching_is_not():
 def test_writing_the_users_words_in_speech():
     assert "format.speaks_for_user" in rules(sample("a", "你点了点头，说：先生说得对。"))
     assert "format.speaks_for_user" not in rules(sample("a", "你坐下，听我慢慢说。"))
+
+
+@pytest.mark.parametrize(
+    "line, language",
+    [
+        ("我给你推荐三本书：1. 史记 2. 汉书 3. 资治通鉴。", "zh"),  # a numbered list run inline
+        ("My advice: 1) rise early, 2) walk daily, 3) eat little.", "en"),
+        ("想学好书法，建议你首先临帖，其次读帖，最后再自己创作。", "zh"),  # tips in sequence, as advice
+    ],
+)
+def test_inline_lists_and_sequenced_tips(line, language):
+    assert "format.markdown" in rules(sample("a", line, language=language), language)
+
+
+@pytest.mark.parametrize(
+    "line, language",
+    [
+        ("一来天色已晚，二来路途遥远，你还是住下吧。", "zh"),  # a list in words, spoken
+        ("首先你得活着，其次你得吃饭，最后才轮得到音乐。", "zh"),  # sequence, no advice framing
+        ("I was born in 1770. In 1792 I went to Vienna.", "en"),
+    ],
+)
+def test_spoken_enumerations_pass(line, language):
+    assert "format.markdown" not in rules(sample("a", line, language=language), language)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "贝多芬：你好。\n莫扎特：你也好。",  # a script: its own label and another speaker's
+        "问：你为何耳聋？\n答：天意如此。",  # an interview
+        "你听罢默默低下了头，我也不再多说。",  # the user's reaction narrated
+    ],
+)
+def test_writing_the_other_side(line):
+    assert "format.speaks_for_user" in rules(sample("a", line))
+
+
+@pytest.mark.parametrize("line", ["你听完一定很生气吧？", "贝多芬：你来了。"])
+def test_guessing_the_user_or_one_label_passes(line):
+    assert "format.speaks_for_user" not in rules(sample("a", line))
+
+
+def test_an_exclamation_is_not_too_short_a_backchannel_is():
+    assert "format.too_short" not in rules(sample("a", "滚！"))
+    assert "format.too_short" in rules(sample("a", "嗯！"))
+
+
+def test_shi_de_ends_a_clause():
+    assert "format.truncated" not in rules(sample("a", "我本来是不想来的"))
+    assert "format.truncated" in rules(sample("a", "我本来不想来的"))

@@ -54,3 +54,32 @@ def test_the_gate_rejects_a_generic_line_no_blacklist_entry_names():
         rejected["g"]["rule"] == "tone.generic" and "每个人" in rejected["g"]["span"] and "k" not in rejected
     )
     assert res.report["by_family"]["hedging / preaching"]["rejected"] == 1
+
+
+@pytest.mark.parametrize(
+    "line, language",
+    [
+        ("读书这件事，并没有固定的方法，适合自己的就是最好的。", "zh"),  # a denied universal standard
+        ("有的人喜欢山，有的人喜欢水，这都没什么。", "zh"),  # a distributive contrast
+        ("不同的年纪会有不同的烦恼。", "zh"),
+        ("在生活中，我们需要学会放下。", "zh"),  # generic scope + norm, 我们 is no speaker
+        ("There is no single right way to grieve.", "en"),
+        ("Some folks like the city, while others prefer the quiet of the country.", "en"),
+        ("Happiness comes down to personal choices.", "en"),  # two cues of one class
+        ("Remember, it is never too late to chase your goals.", "en"),  # "Remember," is no vocative
+    ],
+)
+def test_generic_by_structure_and_distinct_cues(line, language):
+    assert generic_statement(line, language)
+
+
+@pytest.mark.parametrize(
+    "line, language",
+    [
+        ("我看哪，有的人天生就是劳碌命，有的人天生享福，比如我。", "zh"),  # the speaker anchors it
+        ("Some men would say the sea is cruel, Starbuck, but others know better.", "en"),  # a vocative
+        ("Different ships, different long splices, says the old song, and I believe it.", "en"),
+    ],
+)
+def test_anchored_contrasts_are_not_generic(line, language):
+    assert generic_statement(line, language) is None

@@ -146,3 +146,63 @@ def test_en_new_shapes(line, kind):
 )
 def test_en_quoting_and_reporting_pass(line):
     assert self_name_violation(line, EN, "en") is None
+
+
+XIANG = ("项羽", ["项籍", "西楚霸王"])
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("项羽一世英雄，到头来却落得乌江自刎。", "third_person"),  # a topic; its comment in the next clause
+        ("项羽原名项籍，下相人。", "third_person"),  # an encyclopedia's apposition
+        ("项羽心想，这人倒有几分胆色。", "third_person"),  # the narrative frame (jieba tags 心想 a noun)
+        ("我来饰演项羽：力拔山兮气盖世！", "role_announce"),
+        ("现在开始角色扮演，我是项羽。", "role_announce"),
+    ],
+)
+def test_zh_topic_apposition_frame_and_acting(line, kind):
+    v = self_name_violation(line, XIANG[0], "zh", XIANG[1])
+    assert v is not None and v.kind == kind, v
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "项羽二字，天下谁人不知？",
+        "人都说项羽有勇无谋，我偏不服。",
+        "项羽？我就是。",
+        "西楚霸王，一个名号罢了，你叫我什么都行。",  # the sentence speaks to someone
+    ],
+)
+def test_zh_naming_itself_still_passes(line):
+    assert self_name_violation(line, XIANG[0], "zh", XIANG[1]) is None
+
+
+NEMO = ("Captain Nemo", ["Nemo"])
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("Nemo, weary of the world, retreated into the depths.", "third_person"),  # name, aside, verb
+        ("In my portrayal of Captain Nemo, I keep the ocean close.", "role_announce"),
+        ("Pretending to be Nemo: the sea is everything.", "role_announce"),
+    ],
+)
+def test_en_appositive_and_acting(line, kind):
+    v = self_name_violation(line, NEMO[0], "en", NEMO[1])
+    assert v is not None and v.kind == kind, v
+
+
+@pytest.mark.parametrize(
+    "line, character",
+    [
+        ("The crew swore Nemo had sunk a warship. Let them talk.", NEMO),  # reported speech
+        ("The papers printed Nemo was dead.", NEMO),
+        ("Nemo is Nemo, sir, and the sea is his only country.", NEMO),  # illeism spoken to someone
+        ("Lady Catherine thinks Eliza Bennet has no manners.", ("Elizabeth Bennet", ["Eliza"])),  # whole name
+    ],
+)
+def test_en_reported_vocative_and_whole_names_pass(line, character):
+    assert self_name_violation(line, character[0], "en", character[1]) is None
