@@ -33,6 +33,14 @@ CREATE TABLE IF NOT EXISTS replies (
 """
 
 
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
+def canonical(obj: Any) -> str:
+    """The JSON a cache key hashes: sorted keys, no spaces, UTF-8 as is (one encoder, built once)."""
+    return _CANONICAL(obj)
+
+
 def cache_key(
     model: str,
     endpoint_kind: str,
@@ -42,13 +50,29 @@ def cache_key(
     sample_index: int,
     attempt: int = 0,
 ) -> str:
-    blob = json.dumps(
-        [model, endpoint_kind, messages, params, schema, sample_index, attempt],
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
+    return key_for(
+        key_prefix(model, endpoint_kind, canonical(messages), params, schema, sample_index), attempt
     )
-    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def key_prefix(
+    model: str,
+    endpoint_kind: str,
+    messages_json: str,
+    params: dict[str, Any],
+    schema: dict | None,
+    sample_index: int,
+) -> str:
+    """What a request's keys share, with its messages already serialised (`canonical`): the
+    engine serialises them once for the key of every attempt and for the wire."""
+    head = _CANONICAL([model, endpoint_kind])[:-1]
+    tail = _CANONICAL([params, schema, sample_index])[1:-1]
+    return f"{head},{messages_json},{tail},"
+
+
+def key_for(prefix: str, attempt: int) -> str:
+    """sha256 of canonical([model, kind, messages, params, schema, sample_index, attempt])."""
+    return hashlib.sha256((prefix + str(int(attempt)) + "]").encode()).hexdigest()
 
 
 def _damaged(path: Path, exc: sqlite3.Error) -> str:
