@@ -87,7 +87,9 @@ def raw_pass(base_url: str, n: int, concurrency: int, tag: str) -> tuple[int, fl
     return timed(go)
 
 
-def engine_pass(settings: EndpointSettings, cache: RequestCache, n: int, tag: str) -> tuple[dict, float, float]:
+def engine_pass(
+    settings: EndpointSettings, cache: RequestCache, n: int, tag: str
+) -> tuple[dict, float, float]:
     async def go() -> dict:
         engine = Engine(settings, cache=cache)
         ok = 0
@@ -200,7 +202,9 @@ def main() -> int:
         f"\nengine CPU per request, no wire, cache on: {null_cpu:.3f} ms (goal <= {GOAL_CPU_MS}) "
         f"{'pass' if cpu_ok else 'FAIL'}"
     )
-    print(f"cached re-run of the last pass: {rerun_requests} requests (goal 0) {'pass' if rerun_ok else 'FAIL'}")
+    print(
+        f"cached re-run of the last pass: {rerun_requests} requests (goal 0) {'pass' if rerun_ok else 'FAIL'}"
+    )
     return 1 if bad else 0
 
 
