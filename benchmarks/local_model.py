@@ -25,7 +25,6 @@ import urllib.request
 from factory.engine.local_server import (
     WAIT_POLICY,
     LocalServer,
-    default_batch_threads,
     default_threads,
     embedded_gguf,
 )
@@ -77,17 +76,22 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=2, help="idle/hogged pairs per configuration")
     ap.add_argument("--requests", type=int, default=3, help="questions per measurement")
     ap.add_argument("--max-tokens", type=int, default=48)
+    ap.add_argument("--only", action="store_true", help="measure only the --config ones")
+    ap.add_argument(
+        "--config", dest="configs", action="append", default=[], metavar="T/B/WAIT", help="e.g. 2/2/PASSIVE"
+    )
     args = ap.parse_args()
-    cores = os.cpu_count() or 1
-    default = (default_threads(), default_batch_threads(), WAIT_POLICY)
+    cores = len(os.sched_getaffinity(0))
+    default = (default_threads(), default_threads(), WAIT_POLICY)
+    # "-": OMP_WAIT_POLICY unset (GNU OpenMP spins a while, then sleeps), cores/cores: what
+    # factory did before; ACTIVE spins for good
+    configs = [default, (cores, cores, "-"), (cores, cores, "ACTIVE"), (1, 1, "PASSIVE"), (1, 1, "-")]
+    configs += [tuple(c.split("/")) for c in args.configs]  # type: ignore[misc]
+    if args.only:
+        configs = [default, *configs[5:]]
     configs = [
-        default,
-        (cores, cores, "ACTIVE"),
-        (cores, cores, "PASSIVE"),
-        (1, 1, "ACTIVE"),
-        (1, 1, "PASSIVE"),
-    ]
-    configs = list(dict.fromkeys(configs))  # the default may be one of the others
+        (int(t), int(b), w) for t, b, w in dict.fromkeys(configs)
+    ]  # the default may be one of the others
     results = []
     for threads, batch, policy in configs:
         srv = LocalServer(

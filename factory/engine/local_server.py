@@ -31,21 +31,17 @@ _EXC_LINE = re.compile(r"^[\w.]*(Error|Exception)\b.*:")
 _BAD_LINE = re.compile(r"error|fail|cannot|unable|invalid", re.I)
 
 
-# How llama.cpp's threads use the CPU (benchmarks/local_model.py measured it, idle and with one
-# core busy, on the 2-core machine the demo runs on): ggml is built with OpenMP here, whose
-# threads spin between the steps of every token unless OMP_WAIT_POLICY says PASSIVE; spinning
-# threads and a barrier per layer collapse as soon as another process takes a core.
+# How llama.cpp's threads use the CPU. ggml is built with OpenMP here, whose threads spin between
+# the steps of every token unless OMP_WAIT_POLICY says PASSIVE; spinning threads and a barrier
+# per layer collapse as soon as another process takes a core (benchmarks/local_model.py on the
+# shared 2-core machine, load ~8: 2 threads spinning 2.6 tok/s idle, 0.4 with one core hogged;
+# 2 threads waiting passively 24.5 and 18.5; 1 thread passively 31 and 14).
 WAIT_POLICY = "PASSIVE"
 
 
 def default_threads() -> int:
-    """Threads for generating tokens (one at a time: memory-bound, a barrier per layer)."""
-    return 1
-
-
-def default_batch_threads() -> int:
-    """Threads for reading the prompt (batched matrix work that scales with cores)."""
-    return len(os.sched_getaffinity(0)) or 1  # the cores this process may use (taskset, cpusets)
+    """Every core this process may use (taskset, cpusets), for generating and reading prompts."""
+    return len(os.sched_getaffinity(0)) or 1
 
 
 class LocalServerError(RunAborted):
@@ -117,7 +113,7 @@ class LocalServer:
         if not self.model_path.is_file():
             raise LocalServerError(f"backend.local.model_path: no such GGUF file: {self.model_path}")
         self.n_threads = n_threads or default_threads()
-        self.n_threads_batch = n_threads_batch or n_threads or default_batch_threads()
+        self.n_threads_batch = n_threads_batch or default_threads()
         self.wait_policy = wait_policy
         self.n_ctx = n_ctx
         self.log_path = log_path

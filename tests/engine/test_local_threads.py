@@ -46,10 +46,11 @@ def test_threads_do_not_spin_unless_the_user_says_so(gguf, tmp_path, monkeypatch
 
 
 @pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None, reason="extra `local` not installed")
-def test_one_thread_generates_every_core_reads_the_prompt_unless_the_recipe_says(gguf):
+def test_every_core_generates_and_reads_the_prompt_unless_the_recipe_says(gguf):
     def flags(srv: LocalServer) -> tuple[str, str]:
         cmd = srv.command()
         return cmd[cmd.index("--n_threads") + 1], cmd[cmd.index("--n_threads_batch") + 1]
 
-    assert flags(LocalServer(gguf)) == ("1", str(len(os.sched_getaffinity(0))))
-    assert flags(LocalServer(gguf, n_threads=3)) == ("3", "3")  # backend.local.n_threads: both
+    cores = str(len(os.sched_getaffinity(0)))
+    assert flags(LocalServer(gguf)) == (cores, cores)
+    assert flags(LocalServer(gguf, n_threads=3)) == ("3", cores)  # backend.local.n_threads: generation
