@@ -1,14 +1,16 @@
-"""Engine throughput against a scripted server with fixed latency and no server-side limit.
+"""The engine against raw aiohttp on the same scripted server, alternated, judged by their ratio.
 
-    python benchmarks/throughput.py [--requests 5000] [--concurrency 256] [--latency 0.2] [--endpoints 3]
+    python benchmarks/throughput.py [--rounds 3] [--concurrency 64,256,1024] [--latency 0.2]
 
-Prints achieved req/s against the ideal (concurrency / latency), the engine's own CPU time per
-request (the server runs in another process), and the same for a cached re-run, which must make
-zero requests. Goal (issue 2): >= 70 % of ideal, < 1.5 ms CPU/request, re-run < 3 s for the
-default transport (what `factory run` uses); its rows say pass/FAIL and the exit status is 1 when
-any goal fails. Other transports (the openai SDK, opt-in) are printed for reference only, and so
-is the same load spread over `--endpoints` servers (factory/engine/router.py), each with its
-share of the concurrency: the router's cost per request.
+An absolute share of the ideal rate passes or fails with the machine's load (two cores shared
+with other work), so each round runs the same requests twice back to back: once through a bare
+aiohttp client (one pooled session, a semaphore, json in and out: the floor any client pays)
+and once through `Engine.stream` with the request cache on, a fresh cache per round. The ratio
+of their rates per round is what is judged: its median over the rounds, with the range, at each
+concurrency (goal, issue 18: >= 0.85x). The engine's own CPU per request is measured apart with a
+transport that answers at once (no HTTP, cache on; goal <= 0.3 ms), and a cached re-run of the
+last round must make 0 requests. Exit 1 when a goal fails. The load average is printed with the
+table, since every absolute figure moves with it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,6 +27,9 @@ import time
 from pathlib import Path
 
 from factory.engine import EndpointSettings, Engine, Request, RequestCache
+from factory.engine.types import Reply
+
+GOAL_RATIO, GOAL_CPU_MS = 0.85, 0.3
 
 
 def start_server(latency: float) -> tuple[subprocess.Popen, str]:
@@ -35,145 +42,171 @@ def start_server(latency: float) -> tuple[subprocess.Popen, str]:
     return proc, json.loads(line)["base_url"]
 
 
-def requests(n: int) -> list[Request]:
+def messages(i: int, tag: str) -> list[dict]:
     return [
-        Request(
-            id=f"r{i}",
-            messages=[
-                {"role": "system", "content": "You are a test."},
-                {"role": "user", "content": f"Question number {i}?"},
-            ],
-            params={"max_tokens": 64},
-            parse=lambda t: t,
-        )
+        {"role": "system", "content": "You are a test."},
+        {"role": "user", "content": f"Question number {i} ({tag})?"},
+    ]
+
+
+def requests(n: int, tag: str) -> list[Request]:
+    return [
+        Request(id=f"r{i}", messages=messages(i, tag), params={"max_tokens": 64}, parse=lambda t: t)
         for i in range(n)
     ]
 
 
-async def one_pass(settings: EndpointSettings, cache: RequestCache, n: int) -> dict:
-    engine = Engine(settings, cache=cache)
-    reqs = requests(n)
+def timed(fn):
+    """(result, wall s, CPU s) of running the coroutine function `fn` in a fresh event loop."""
     cpu0, t0 = time.process_time(), time.perf_counter()
-    ok = 0
-    async for res in engine.stream(reqs):
-        ok += res.ok
-    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
-    await engine.close()
-    st = engine.accounting.stage("default")
-    return {"ok": ok, "wall": wall, "cpu": cpu, "requests": st.requests, "cache_hits": st.cache_hits}
+    out = asyncio.run(fn())
+    return out, time.perf_counter() - t0, time.process_time() - cpu0
 
 
-GOAL_PCT, GOAL_CPU_MS, GOAL_RERUN_S = 70.0, 1.5, 3.0
-DEFAULT_TRANSPORT = EndpointSettings(base_url="", model="").transport  # what `factory run` uses
+def raw_pass(base_url: str, n: int, concurrency: int, tag: str) -> tuple[int, float, float]:
+    """The floor: n chat completions through one aiohttp session, `concurrency` at a time."""
+    import aiohttp
+
+    async def go() -> int:
+        url = base_url.rstrip("/") + "/chat/completions"
+        connector = aiohttp.TCPConnector(limit=concurrency)
+        ok = 0
+        async with aiohttp.ClientSession(connector=connector) as session:
+            gate = asyncio.Semaphore(concurrency)
+
+            async def one(i: int) -> None:
+                nonlocal ok
+                body = {"model": "bench", "messages": messages(i, tag), "max_tokens": 64}
+                async with gate, session.post(url, json=body) as resp:
+                    data = json.loads(await resp.read())
+                    ok += bool(data["choices"][0]["message"]["content"])
+
+            await asyncio.gather(*(one(i) for i in range(n)))
+        return ok
+
+    return timed(go)
 
 
-def goals(cached: bool, r: dict, pct: float, cpu_ms: float) -> list[tuple[str, bool, str]]:
-    """Issue 2's goals for one pass: a first run is judged on speed and CPU, a re-run on being free."""
-    if cached:
-        return [
-            (f"re-run < {GOAL_RERUN_S:.0f} s", r["wall"] < GOAL_RERUN_S, f"{r['wall']:.2f} s"),
-            ("0 requests", r["requests"] == 0, f"{r['requests']} requests"),
-        ]
-    return [
-        (f">= {GOAL_PCT:.0f}% of ideal", pct >= GOAL_PCT, f"{pct:.1f}%"),
-        (f"< {GOAL_CPU_MS} ms CPU/req", cpu_ms < GOAL_CPU_MS, f"{cpu_ms:.3f} ms"),
-    ]
+def engine_pass(
+    settings: EndpointSettings, cache: RequestCache, n: int, tag: str
+) -> tuple[dict, float, float]:
+    async def go() -> dict:
+        engine = Engine(settings, cache=cache)
+        ok = 0
+        async for res in engine.stream(requests(n, tag)):
+            ok += res.ok
+        await engine.close()
+        st = engine.accounting.stage("default")
+        return {"ok": ok, "requests": st.requests, "cache_hits": st.cache_hits}
+
+    return timed(go)
 
 
-def row(label: str, cached: bool, r: dict, ideal: float, judged: bool) -> tuple:
-    rate = r["ok"] / r["wall"]
-    pct = rate / ideal * 100 if r["requests"] else float("nan")
-    cpu_ms = r["cpu"] / max(r["ok"], 1) * 1000
-    return (
-        label,
-        r["ok"],
-        r["requests"],
-        r["cache_hits"],
-        r["wall"],
-        rate,
-        pct,
-        cpu_ms,
-        goals(cached, r, pct, cpu_ms) if judged else None,
-    )
+class NullTransport:
+    """Answers at once: what is left of a request's CPU is the engine's own (and the cache's)."""
+
+    async def complete(self, body: dict) -> Reply:
+        await asyncio.sleep(0)
+        return Reply(text="ok", finish_reason="stop", prompt_tokens=10, completion_tokens=2)
+
+    async def close(self) -> None:
+        pass
 
 
-def measure(args: argparse.Namespace, base_url: str, ideal: float, fleet: list[str]) -> list[tuple]:
-    """Per transport: a first run into a fresh cache, then the same requests answered from it."""
-    rows = []
-    for transport in args.transports.split(","):
+def engine_cpu_ms(n: int) -> float:
+    """Engine CPU per request with the cache on and no wire: median of three passes."""
+    figures = []
+    for k in range(3):
         with tempfile.TemporaryDirectory() as tmp:
             cache = RequestCache(Path(tmp) / "cache.sqlite")
-            settings = EndpointSettings(
-                base_url=base_url,
-                model="bench",
-                transport=transport,
-                concurrency=args.concurrency,
-                timeout=60,
-            )
-            first = asyncio.run(one_pass(settings, cache, args.requests))
-            cache.flush()
-            second = asyncio.run(one_pass(settings, cache, args.requests))
+            settings = EndpointSettings(base_url="http://unused.invalid/v1", model="bench", concurrency=256)
+
+            async def go(settings=settings, cache=cache, k=k) -> None:
+                engine = Engine(settings, cache=cache, transport=NullTransport())
+                async for _ in engine.stream(requests(n, f"null{k}")):
+                    pass
+
+            _, _, cpu = timed(go)
             cache.close()
-        judged = transport == DEFAULT_TRANSPORT
-        rows.append(row(f"{transport}: first run", False, first, ideal, judged))
-        rows.append(row(f"{transport}: cached re-run", True, second, ideal, judged))
-    if len(fleet) > 1:
-        share = max(1, args.concurrency // len(fleet))
-        members = [EndpointSettings(base_url=u, model="bench", concurrency=share, timeout=60) for u in fleet]
-        settings = EndpointSettings(
-            base_url=fleet[0], model="bench", concurrency=share * len(fleet), timeout=60, members=members
-        )
-        with tempfile.TemporaryDirectory() as tmp:
-            cache = RequestCache(Path(tmp) / "cache.sqlite")
-            first = asyncio.run(one_pass(settings, cache, args.requests))
-            cache.close()
-        rows.append(row(f"{len(fleet)} endpoints: first run", False, first, ideal, False))
-    return rows
+        figures.append(cpu / n * 1000)
+    return statistics.median(figures)
 
 
-def report(args: argparse.Namespace, ideal: float, rows: list[tuple]) -> bool:
-    """Print the table plus one line per goal; True when every goal passed."""
+def spread(values: list[float], fmt: str) -> str:
+    return f"{format(statistics.median(values), fmt)} ({format(min(values), fmt)}-{format(max(values), fmt)})"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rounds", type=int, default=3, help="alternated raw/engine pairs per concurrency")
+    ap.add_argument("--concurrency", default="64,256,1024", help="requests in flight, comma-separated")
+    ap.add_argument("--latency", type=float, default=0.2, help="the scripted server's reply delay, s")
+    ap.add_argument("--waves", type=int, default=6, help="requests per pass = waves x concurrency (>= 2000)")
+    args = ap.parse_args()
+    levels = [int(c) for c in args.concurrency.split(",")]
+    proc, base_url = start_server(args.latency)
+    rows, rerun_requests = [], None
+    try:
+        for conc in levels:
+            n = max(2000, args.waves * conc)
+            settings = EndpointSettings(base_url=base_url, model="bench", concurrency=conc, timeout=60)
+            ratios, raw_rates, eng_rates, raw_cpu, eng_cpu = [], [], [], [], []
+            for k in range(args.rounds):
+                tag = f"c{conc}r{k}"  # new prompts every pass: no pass is answered from another's cache
+                ok_raw, wall_raw, cpu_raw = raw_pass(base_url, n, conc, "raw" + tag)
+                with tempfile.TemporaryDirectory() as tmp:
+                    cache = RequestCache(Path(tmp) / "cache.sqlite")
+                    res, wall_eng, cpu_eng = engine_pass(settings, cache, n, tag)
+                    if conc == levels[-1] and k == args.rounds - 1:
+                        cache.flush()
+                        again, _, _ = engine_pass(settings, cache, n, tag)
+                        rerun_requests = again["requests"]
+                    cache.close()
+                if ok_raw != n or res["ok"] != n:
+                    sys.exit(f"concurrency {conc}: raw {ok_raw}/{n} ok, engine {res['ok']}/{n} ok")
+                raw_rates.append(n / wall_raw)
+                eng_rates.append(n / wall_eng)
+                ratios.append(raw_rates[-1] and eng_rates[-1] / raw_rates[-1])
+                raw_cpu.append(cpu_raw / n * 1000)
+                eng_cpu.append(cpu_eng / n * 1000)
+            rows.append((conc, n, raw_rates, eng_rates, ratios, raw_cpu, eng_cpu))
+    finally:
+        proc.terminate()
+        proc.wait()
+    null_cpu = engine_cpu_ms(5000)
+
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(
-        f"\n{args.requests} requests, concurrency {args.concurrency}, server latency {args.latency * 1000:.0f} ms, "
-        f"ideal {ideal:.0f} req/s\n"
+        f"\nserver latency {args.latency * 1000:.0f} ms, {args.rounds} alternated rounds, load average {load}; "
+        "median (min-max)\n"
     )
     head = (
-        f"{'pass':<26}{'ok':>6}{'requests':>10}{'cache hits':>12}{'wall s':>9}{'req/s':>9}{'% ideal':>9}"
-        f"{'CPU ms/req':>12}  goal"
+        f"{'in flight':>9} {'requests':>8}  {'raw req/s':<20} {'engine req/s':<20} {'engine/raw':<20} "
+        f"{'raw CPU ms/req':<20} {'engine CPU ms/req':<20} goal >= {GOAL_RATIO}x"
     )
     print(head)
     print("-" * len(head))
-    for label, ok, nreq, hits, wall, rate, pct, cpu, checks in rows:
-        verdict = "reference" if checks is None else "pass" if all(p for _, p, _ in checks) else "FAIL"
+    bad = 0
+    for conc, n, raw_rates, eng_rates, ratios, raw_cpu, eng_cpu in rows:
+        ok = statistics.median(ratios) >= GOAL_RATIO
+        bad += not ok
         print(
-            f"{label:<26}{ok:>6}{nreq:>10}{hits:>12}{wall:>9.2f}{rate:>9.0f}{pct:>9.1f}{cpu:>12.3f}  {verdict}"
+            f"{conc:>9} {n:>8}  {spread(raw_rates, '.0f'):<20} {spread(eng_rates, '.0f'):<20} "
+            f"{spread(ratios, '.2f'):<20} {spread(raw_cpu, '.3f'):<20} {spread(eng_cpu, '.3f'):<20} "
+            f"{'pass' if ok else 'FAIL'}"
         )
-    print()
-    for label, *_, checks in rows:
-        for name, passed, measured in checks or []:
-            print(f"goal {name:<22} {label:<26} {'pass' if passed else 'FAIL'} ({measured})")
-    return all(passed for *_, checks in rows for _, passed, _ in checks or [])
-
-
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--requests", type=int, default=5000)
-    ap.add_argument("--concurrency", type=int, default=256)
-    ap.add_argument("--latency", type=float, default=0.2)
-    ap.add_argument("--transports", default="aiohttp,openai")
-    ap.add_argument("--endpoints", type=int, default=3, help="servers for the routed row (1: none)")
-    args = ap.parse_args()
-    ideal = args.concurrency / args.latency
-    servers = [start_server(args.latency) for _ in range(max(1, args.endpoints))]
-    base_url = servers[0][1]
-    try:
-        rows = measure(args, base_url, ideal, [u for _, u in servers])
-    finally:
-        for proc, _ in servers:
-            proc.terminate()
-            proc.wait()
-    sys.exit(0 if report(args, ideal, rows) else 1)
+    cpu_ok = null_cpu <= GOAL_CPU_MS
+    rerun_ok = rerun_requests == 0
+    bad += (not cpu_ok) + (not rerun_ok)
+    print(
+        f"\nengine CPU per request, no wire, cache on: {null_cpu:.3f} ms (goal <= {GOAL_CPU_MS}) "
+        f"{'pass' if cpu_ok else 'FAIL'}"
+    )
+    print(
+        f"cached re-run of the last pass: {rerun_requests} requests (goal 0) {'pass' if rerun_ok else 'FAIL'}"
+    )
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -13,20 +13,18 @@ dropped, never half-kept. An endpoint that refuses every connection or key stops
 from __future__ import annotations
 
 import asyncio
-import random
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
-
 from factory.secrets import register, strip_credentials
 
-from .cache import RequestCache, cache_key
+from .cache import RequestCache, canonical, key_for, key_prefix
 from .limits import AdaptiveLimit, TokenBucket
+from .retry import RetryPolicy
 from .stats import Accounting, Prices
 from .structured import response_format, structured_mode
-from .transport import Transport, make_transport
+from .transport import Transport, make_transport, prepared
 from .types import ParseError, Reply, Request, Result, RunAborted, TransportError
 
 # Rounds of the parse budget a request may spend over successive runs; past that a re-run
@@ -103,6 +101,7 @@ class Engine:
         self.rpm = TokenBucket(settings.requests_per_minute) if settings.requests_per_minute else None
         self.tpm = TokenBucket(settings.tokens_per_minute) if settings.tokens_per_minute else None
         self._rf_mode = settings.structured_mode()
+        self.retry = RetryPolicy(settings.max_retries, settings.backoff_base, settings.backoff_max)
         register(settings.api_key)  # so a server echoing it in an error body cannot leak it to disk
         self._fatal_streak = 0
         self._aborted: str | None = None
@@ -188,21 +187,17 @@ class Engine:
         stats = self.accounting.stage(req.stage)
         body = self.body(req)
         params = {k: v for k, v in body.items() if k not in ("model", "messages", "response_format")}
+        messages_json = canonical(req.messages)  # once: for every attempt's key and for the wire
+        prefix = key_prefix(
+            self.settings.model, self.settings.kind, messages_json, params, req.schema, req.sample_index
+        )
         budget = self.settings.parse_retries + 1
         last_error, last_detail, text = "parse", "", None
         attempts = 0
         failed: str | None = None  # why the previous attempt failed: the next call is a retry
         round_end: int | None = None
         for attempt in range(budget * PARSE_ROUNDS):
-            key = cache_key(
-                self.settings.model,
-                self.settings.kind,
-                req.messages,
-                params,
-                req.schema,
-                req.sample_index,
-                attempt,
-            )
+            key = key_for(prefix, attempt)
             reply = self.cache.get(key) if self.cache is not None else None
             if reply is not None:
                 stats.cache_hits += 1
@@ -214,7 +209,7 @@ class Engine:
                 if failed is not None:
                     stats.retries[failed] += 1
                 try:
-                    reply = await self._call(_seeded(body, key), stats)
+                    reply = await self._call(prepared(_seeded(body, key), messages_json), stats)
                 except TransportError as exc:
                     stats.failures[exc.reason] += 1
                     return Result(
@@ -250,26 +245,10 @@ class Engine:
         )
 
     async def _call(self, body: dict[str, Any], stats) -> Reply:
-        """The first try goes straight out: building a tenacity loop per request costs ~40 us."""
-        try:
-            return await self._once(body, stats)
-        except TransportError as exc:
-            if not exc.retryable or self.settings.max_retries < 1:
-                raise
-            await asyncio.sleep(self._backoff(1, exc))
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.settings.max_retries),
-            wait=lambda rs: self._backoff(
-                rs.attempt_number + 1, rs.outcome.exception() if rs.outcome else None
-            ),
-            retry=retry_if_exception(lambda e: isinstance(e, TransportError) and e.retryable),
-            reraise=True,
-        )
-        async for attempt in retrying:
-            with attempt:
-                stats.retries["transport"] += 1
-                return await self._once(body, stats)
-        raise AssertionError("unreachable")
+        def retried() -> None:
+            stats.retries["transport"] += 1
+
+        return await self.retry.call(lambda: self._once(body, stats), retried)
 
     async def _once(self, body: dict[str, Any], stats) -> Reply:
         if self.rpm is not None:
@@ -307,17 +286,7 @@ class Engine:
             raise RunAborted(self._aborted) from exc
 
     def _backoff(self, n: int, exc: BaseException | None) -> float:
-        """Wait before try n+1: Retry-After if the server says so, else jittered exponential.
-
-        A refused connection answers at once, so it waits at most 2 s: a dead server is
-        noticed (RunAborted) in seconds, not after minutes of backoff.
-        """
-        if isinstance(exc, TransportError) and exc.retry_after is not None:
-            return min(exc.retry_after, 300.0)  # honour the server, within reason
-        cap = min(self.settings.backoff_max, self.settings.backoff_base * (2 ** (n - 1)))
-        if isinstance(exc, TransportError) and exc.refused:
-            cap = min(cap, 2.0)
-        return random.uniform(0, cap)
+        return self.retry.delay(n, exc)
 
 
 def _seeded(body: dict[str, Any], key: str) -> dict[str, Any]:

@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from .types import RunAborted
@@ -30,6 +29,19 @@ from .types import RunAborted
 EMBEDDED_MODEL_NAME = "SmolLM2-135M-Instruct"
 _EXC_LINE = re.compile(r"^[\w.]*(Error|Exception)\b.*:")
 _BAD_LINE = re.compile(r"error|fail|cannot|unable|invalid", re.I)
+
+
+# How llama.cpp's threads use the CPU. ggml is built with OpenMP here, whose threads spin between
+# the steps of every token unless OMP_WAIT_POLICY says PASSIVE; spinning threads and a barrier
+# per layer collapse as soon as another process takes a core (benchmarks/local_model.py on the
+# shared 2-core machine, load ~8: 2 threads spinning 2.6 tok/s idle, 0.4 with one core hogged;
+# 2 threads waiting passively 24.5 and 18.5; 1 thread passively 31 and 14).
+WAIT_POLICY = "PASSIVE"
+
+
+def default_threads() -> int:
+    """Every core this process may use (taskset, cpusets), for generating and reading prompts."""
+    return len(os.sched_getaffinity(0)) or 1
 
 
 class LocalServerError(RunAborted):
@@ -94,11 +106,15 @@ class LocalServer:
         n_ctx: int = 4096,
         log_path: Path | None = None,
         startup_timeout: float = 180.0,
+        n_threads_batch: int | None = None,
+        wait_policy: str | None = WAIT_POLICY,
     ):
         self.model_path = Path(model_path)
         if not self.model_path.is_file():
             raise LocalServerError(f"backend.local.model_path: no such GGUF file: {self.model_path}")
-        self.n_threads = n_threads or os.cpu_count() or 1
+        self.n_threads = n_threads or default_threads()
+        self.n_threads_batch = n_threads_batch or default_threads()
+        self.wait_policy = wait_policy
         self.n_ctx = n_ctx
         self.log_path = log_path
         self.startup_timeout = startup_timeout
@@ -132,6 +148,8 @@ class LocalServer:
             str(self.port),
             "--n_threads",
             str(self.n_threads),
+            "--n_threads_batch",
+            str(self.n_threads_batch),
             "--n_ctx",
             str(self.n_ctx),
             "--model_alias",
@@ -152,8 +170,11 @@ class LocalServer:
         self._log_start = self._log.seek(0, os.SEEK_END)
         out = self._log
         death = functools.partial(_die_with_parent, os.getpid()) if os.name == "posix" else None
+        env = {**os.environ}
+        if self.wait_policy:
+            env.setdefault("OMP_WAIT_POLICY", self.wait_policy)  # the user's own setting wins
         self.proc = subprocess.Popen(
-            cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=death
+            cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=death, env=env
         )
 
     def start(self) -> LocalServer:
@@ -193,6 +214,8 @@ class LocalServer:
                 f"{self.model_path}: llama.cpp server exited with code {code} while starting: "
                 f"{telling_line(self._log_tail())}" + (f" (log: {self.log_path})" if self.log_path else "")
             )
+        import urllib.request  # not at import time: ~20 ms every `factory` process would pay
+
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/v1/models", timeout=2) as resp:
                 return resp.status == 200

@@ -46,6 +46,28 @@ def _refused(exc: BaseException) -> bool:
     return False
 
 
+_WIRE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+class Prepared(dict):
+    """A request body that carries its own JSON, built around messages already serialised for
+    the cache key (they are the bulk of it). A transport may send `wire` as it is; anything that
+    changes the body (the router names each member's model) makes a plain dict of it."""
+
+    __slots__ = ("wire",)
+    wire: bytes
+
+
+def prepared(body: dict[str, Any], messages_json: str) -> Prepared:
+    """`body` with its JSON, the `messages` value being `messages_json` (the same list, encoded)."""
+    out = Prepared(body)
+    rest = {k: v for k, v in body.items() if k not in ("model", "messages")}
+    head = '{"model":' + _WIRE(body["model"]) + ',"messages":' + messages_json
+    tail = "," + _WIRE(rest)[1:] if rest else "}"
+    out.wire = (head + tail).encode()
+    return out
+
+
 def reply_from_json(data: dict[str, Any]) -> Reply:
     try:
         choice = data["choices"][0]
@@ -90,7 +112,11 @@ class AiohttpTransport:
         session = self._ensure()
         aiohttp = self._aiohttp
         try:
-            async with session.post(self.url, json=body, headers=self.headers) as resp:
+            if isinstance(body, Prepared):
+                post = session.post(self.url, data=body.wire, headers=self.headers)
+            else:
+                post = session.post(self.url, json=body, headers=self.headers)
+            async with post as resp:
                 raw = await resp.read()
                 if resp.status != 200:
                     snippet = raw[:200].decode("utf-8", "replace")

@@ -217,3 +217,33 @@ def test_seed_differs_per_parse_retry_and_repeats_run_to_run(server):
         assert res.ok and res.attempts == 2
         seeds.append([b["seed"] for b in server.requests])
     assert seeds[0] == seeds[1] and len(set(seeds[0])) == 2
+
+
+def test_the_wire_body_is_the_request_serialised_once_with_its_messages(server, tmp_path):
+    """The messages are serialised once for the cache key and the wire: the server still gets
+    exactly the body the engine means (seeded per attempt, response_format, unicode as is)."""
+    msgs = [{"role": "system", "content": "Sé breve, «amigo»."}, {"role": "user", "content": '你好 "x"\n'}]
+    schema = {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}
+    engine = Engine(
+        settings(server, params={"temperature": 0.3, "seed": 11}), cache=RequestCache(tmp_path / "c.sqlite")
+    )
+    server.responder = lambda body: '{"a": "ok"}'
+    [res] = run(engine, [Request(id="w", messages=msgs, schema=schema, params={"max_tokens": 9})])
+    assert res.ok
+    [sent] = server.requests
+    want = engine.body(Request(id="w", messages=msgs, schema=schema, params={"max_tokens": 9}))
+    assert sent["seed"] != 11 and {**sent, "seed": 11} == want
+    assert sent["messages"] == msgs
+
+
+def test_prepared_bodies_are_their_own_json():
+    from factory.engine.cache import canonical
+    from factory.engine.transport import prepared
+
+    msgs = [{"role": "user", "content": "ü 😀 \\ \u2028"}]
+    for body in (
+        {"model": "m", "messages": msgs},
+        {"model": "m", "messages": msgs, "max_tokens": 5, "response_format": {"type": "json_object"}},
+    ):
+        p = prepared(body, canonical(msgs))
+        assert json.loads(p.wire) == body == dict(p)

@@ -24,3 +24,23 @@ def test_ngrams_stay_inside_one_text():
     assert [tok.span(f, f + 1) for f in first.tolist()] == ["a b", "b c", "d e"]
     grams, owner, _ = ngrams(tok, 3, short="unigrams")
     assert sorted(set(owner.tolist())) == [0, 1, 2]  # every non-empty text gets a shingle
+
+
+def test_the_packed_word_table_is_what_unicodedata_says():
+    """The shipped table must classify every code point as unicodedata does (identical results)."""
+    import unicodedata
+
+    import numpy as np
+    import pytest
+
+    from factory.quality import tokens
+
+    slow = tokens.word_table_from_unicodedata()
+    assert np.array_equal(tokens.unpack_table(tokens.pack_table(slow)), slow)
+    if unicodedata.unidata_version != tokens._PACKED_VERSION:
+        pytest.skip(
+            f"packed for Unicode {tokens._PACKED_VERSION}, this Python has {unicodedata.unidata_version}"
+        )
+    assert tokens.pack_table(slow) == tokens._PACKED
+    assert np.array_equal(tokens._word_table(), slow)
+    assert slow[ord("é")] and slow[ord("\u0301")] and slow[ord("٣")] and not slow[ord("，")]

@@ -19,4 +19,4 @@ def test_python_dash_m_factory_train_is_the_same_group_as_factory_train():
     from factory.cli import main
     from factory.train.commands import train_group
 
-    assert main.commands["train"] is train_group
+    assert main.get_command(None, "train") is train_group
