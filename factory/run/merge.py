@@ -42,6 +42,10 @@ def _merge_into(sources: list[Path], target: RunDir) -> dict[str, int]:
         counts[name.removesuffix(".jsonl")] = len(merged)
     done_dir = target.path / ".progress"
     done_dir.mkdir(exist_ok=True)
+    for name in sorted({p.name for s in sources for p in (s / ".progress").glob("*.jsonl")}):
+        # records a stage holds back (near-duplicates): the finishing run judges them again over all
+        held = dedupe_sorted(o for s in sources for o in iter_jsonl(s / ".progress" / name) if "id" in o)
+        write_jsonl_atomic(done_dir / name, held)
     for stage in sorted({p.stem for s in sources for p in (s / ".progress").glob("*.done")}):
         ids = set().union(*(RunDir(s).done_ids(stage) for s in sources))
         write_atomic(done_dir / f"{stage}.done", "".join(f"{i}\n" for i in sorted(ids)))
