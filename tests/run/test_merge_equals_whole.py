@@ -1,8 +1,8 @@
 """`--shard 1/2` + `--shard 2/2` + `factory merge` + the finishing `factory run` == one unsharded run.
 
 The recipe makes near-duplicate scenes that land in different shards (a low `dedup_threshold` over
-the scripted writers' look-alike scenes) and spreads `scenes.total` and protection slots over all
-chunks: every dataset-wide step a shard can only do on its part. Every file of the two run
+the scripted writers' look-alike scenes), spreads `scenes.total` and protection slots over all
+chunks and caps the preference pairs: every dataset-wide step a shard can only do on its part. Every file of the two run
 directories is compared; what may differ, and why, is spelled out per file below.
 """
 
@@ -24,6 +24,7 @@ character: {name: Anna Keller, profile: {file: profile.md}}
 chunks: {max_tokens: 200, min_tokens: 5}
 scenes: {total: 12, per_request: 2, dedup_threshold: 60}
 protection: {share: 0.3}
+preferences: {per_sample: 1, max_pairs: 3}
 """
 PROFILE = "\n\n".join(
     f"# Period {i}\nAnna did thing number {i} in the year {1850 + i} with care and skill." for i in range(4)
@@ -80,15 +81,16 @@ def test_shards_merged_and_finished_write_what_one_run_writes(runs):
     kept = len(_lines(whole / "scenes.jsonl"))
     assert union > kept  # the recipe does what it is for: near-duplicates the shards could not see
     files = sorted(str(p.relative_to(whole)) for p in whole.rglob("*") if p.is_file())
-    assert files == sorted(str(p.relative_to(merged)) for p in merged.rglob("*") if p.is_file())
+    extra = {str(p.relative_to(merged)) for p in merged.rglob("*") if p.is_file()} - set(files)
     for name in sorted(files, key=lambda n: (n.startswith(".") or n == "cache.sqlite", n)):  # data first
         a, b = whole / name, merged / name
         if name == "cache.sqlite":  # SQLite pages do not compare; its replies do (the shards asked more)
             assert _rows(a) <= _rows(b)
-        elif name.endswith(".done"):
-            # requests asked: a shard also asked for scripts of scenes that only the union drops
+        elif name.startswith(".progress/"):
+            # requests asked and records held back: a shard also asked for scripts of scenes and
+            # pairs of samples that only the union leaves out; upstream of every choice all is equal
             assert _lines(a) <= _lines(b), name
-            if Path(name).stem in ("chunks", "scenes", "protection_scenes"):  # upstream of every drop
+            if name.split("/")[1].split(".")[0] in ("chunks", "scenes", "protection_scenes"):
                 assert a.read_bytes() == b.read_bytes(), name
         elif name == "run.json":
             wa, wb = (_blank(json.loads(p.read_text()), TIMES | ACCOUNTING) for p in (a, b))
@@ -99,3 +101,4 @@ def test_shards_merged_and_finished_write_what_one_run_writes(runs):
             assert _untimed(a) == _untimed(b), name
         else:
             assert a.read_bytes() == b.read_bytes(), name
+    assert extra == {".progress/preferences.held.jsonl"}  # pairs for the shards' own max_pairs picks

@@ -1,7 +1,7 @@
 """Stage: chunks -> scenes (type, place, time, people, background), spread over chunks by length.
 
 Near-identical scenes (same place and nearly the same background) are kept once, judged over
-every scene the run ever made: the dropped ones are held in `.progress/scenes.near_duplicates.jsonl`,
+every scene the run ever made: the dropped ones are held in `.progress/scenes.held.jsonl`,
 so a finalize over more scenes (shards merged, a larger run resumed) judges the whole set again
 and keeps what one run over all of them keeps (greedy dropping is not transitive: a scene dropped
 for one that a larger set drops in turn comes back).
@@ -21,7 +21,7 @@ from factory.engine import ParseError, Request, Result
 from factory.lang import character_names, is_zh, join_list
 from factory.prompts import render
 from factory.recipe.errors import Strict
-from factory.records import Chunk, Scene, dedupe_sorted, iter_jsonl, make_id, write_jsonl_atomic
+from factory.records import Chunk, Scene, make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
 from factory.run.stage import Block, Stage, StagePlan
@@ -257,29 +257,16 @@ def drop_near_duplicates(objs: list[dict], threshold: float) -> list[dict]:
     return kept
 
 
-def held_file(ctx: RunContext, stage: str):
-    """Where a stage's near-duplicates wait (factory merge unions `.progress/*.jsonl` by id)."""
-    return ctx.run.path / ".progress" / f"{stage}.near_duplicates.jsonl"
-
-
 def finalize_distinct(ctx: RunContext, stage: str, threshold: float, among=None) -> tuple[list[dict], int]:
-    """Finalize `stage` without its near-duplicates over all it ever made (held ones included):
-    (kept, how many were judged). `among`: the records that take part at all (others are held too)."""
-    held = held_file(ctx, stage)
+    """Finalize `stage` without its near-duplicates, judged over all it ever made (RunDir.finalize
+    `hold`): (kept, how many were judged). `among`: the records that take part at all."""
     seen: list[dict] = []
 
     def keep(objs: list[dict]) -> list[dict]:
-        objs = dedupe_sorted([*objs, *iter_jsonl(held)])
         seen.extend(o for o in objs if among is None or among(o))
-        kept = drop_near_duplicates(seen, threshold)
-        ids = {o["id"] for o in kept}
-        dropped = [o for o in objs if o["id"] not in ids]
-        if dropped or held.exists():
-            held.parent.mkdir(exist_ok=True)
-            write_jsonl_atomic(held, dropped)  # before the stage file loses them: a kill keeps both
-        return kept
+        return drop_near_duplicates(seen, threshold)
 
-    return ctx.run.finalize(stage, keep=keep), len(seen)
+    return ctx.run.finalize(stage, keep=keep, hold=True), len(seen)
 
 
 PLACEHOLDER_BACKGROUND = 60  # words: a scene's background as models write it (asked for up to 600 chars)
