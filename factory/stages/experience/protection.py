@@ -341,9 +341,8 @@ def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
 
 async def run(ctx: RunContext) -> ProtectionReport:
     chunk_map = chunks_by_id(ctx)
-    chunks = sorted(
-        whole_chunks(ctx), key=lambda c: c.index
-    )  # a shard plans as the whole run, keeps its part
+    # a shard plans over every chunk, as the whole run does, and asks its part
+    chunks = sorted(whole_chunks(ctx), key=lambda c: c.index)
     slots = [s for s in plan(ctx, chunks) if s.chunk.id in chunk_map]
     await execute(ctx, SCENES, scene_requests(ctx, slots, chunks), scene_record)
     planned_ids = {s.scene_id for s in slots}
