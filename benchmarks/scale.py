@@ -11,8 +11,9 @@ Columns: requests; wall time; Ray start-up (ray.init, inside the wall time); thr
 request (all processes), split into what is fixed and what each request adds (from a second run of
 every way at a quarter of the size), and the driver process's share; per stage: wall time minus the ideal
 (ceil(requests / concurrency) x latency) = what the machinery adds per stage. The shard row is two
-processes at once plus `factory merge`. Also checked: every way writes the same scenes.jsonl and
-interactions.jsonl as the local run, byte for byte.
+processes at once plus `factory merge` and the finishing `factory run` over the union (which redoes
+the dataset-wide steps). Also checked: every way writes the same scenes.jsonl and interactions.jsonl
+as the local run, byte for byte.
 """
 
 from __future__ import annotations
@@ -124,7 +125,7 @@ def spawn(spec: dict) -> subprocess.Popen:
 
 
 def measure(specs: list[dict], merge: tuple[list[str], str] | None = None) -> dict:
-    """Run `specs` at once (then merge the shards), with wall time and the whole trees' CPU."""
+    """Run `specs` at once (then merge the shards and finish), with wall time and the whole trees' CPU."""
     cpu0, t0 = children_cpu(), time.perf_counter()
     procs = [spawn(s) for s in specs]
     outs = []
@@ -143,6 +144,10 @@ def measure(specs: list[dict], merge: tuple[list[str], str] | None = None) -> di
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
         )
+        finish = spawn({**specs[0], "out": out, "shard": None})  # the finishing run over the union
+        finish.communicate()
+        if finish.returncode:
+            raise SystemExit(f"the finishing run failed (exit {finish.returncode})")
         merged = time.perf_counter() - t
     wall, cpu = time.perf_counter() - t0, children_cpu() - cpu0
     requests: dict[str, int] = {}
@@ -332,7 +337,7 @@ def main() -> None:
         cells += [f"{o:+.2f}" for o in over] + [same[name]]
         print("| " + " | ".join(cells) + " |")
     if rows["--shard 2 + merge"]["merge"]:
-        print(f"merge: {rows['--shard 2 + merge']['merge']:.2f} s (in the shard row's wall time)")
+        print(f"merge + finish: {rows['--shard 2 + merge']['merge']:.2f} s (in the shard row's wall time)")
     if args.engine_requests:
         engine_table(args.engine_requests, args.latency, args.engine_concurrency)
 

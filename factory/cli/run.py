@@ -140,8 +140,10 @@ def next_steps(where: Path) -> list[str]:
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Merged run directory.")
 @one_line_errors
 def merge_cmd(shards: tuple[Path, ...], out: Path) -> None:
-    """Union shard run directories; then `factory run RECIPE --out OUT` finishes gate and export."""
+    """Union shard run directories; then `factory run RECIPE --out OUT` redoes the dataset-wide
+    steps (near-duplicates, pair caps, samples, gate, export) over the union."""
     from factory.run.merge import merge_runs
 
     counts = merge_runs(list(shards), out)
     click.echo("merged: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    click.echo(f"next: factory run RECIPE --out {out}  (the dataset-wide steps over the union)")

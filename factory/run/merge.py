@@ -1,7 +1,12 @@
 """Merge shard run directories (`factory run --shard I/N`) into one.
 
-Stage files are unioned by id, done-logs and caches are unioned, so `factory run --out MERGED`
-afterwards makes zero requests and re-runs only the model-free stages (gate, export) over all.
+Stage files, held records (`.progress/*.jsonl`: what a stage's choice left out), done-logs and
+caches are unioned by id. The finishing `factory run RECIPE --out MERGED` then redoes every
+dataset-wide step over the union - near-duplicate drops, the preference pairs' cap, samples,
+the gate, the export - and writes the data an unsharded run writes. A shard could not see the
+others: the finishing run may ask the few requests that only the union shows are needed (a scene
+the union keeps that its shard dropped), and the shards' requests for what the union drops stay
+in the done-logs, the cache and `.progress/*.held.jsonl` (docs/architecture.md lists what differs).
 """
 
 from __future__ import annotations
@@ -42,6 +47,10 @@ def _merge_into(sources: list[Path], target: RunDir) -> dict[str, int]:
         counts[name.removesuffix(".jsonl")] = len(merged)
     done_dir = target.path / ".progress"
     done_dir.mkdir(exist_ok=True)
+    for name in sorted({p.name for s in sources for p in (s / ".progress").glob("*.jsonl")}):
+        # records a stage holds back (near-duplicates): the finishing run judges them again over all
+        held = dedupe_sorted(o for s in sources for o in iter_jsonl(s / ".progress" / name) if "id" in o)
+        write_jsonl_atomic(done_dir / name, held)
     for stage in sorted({p.stem for s in sources for p in (s / ".progress").glob("*.done")}):
         ids = set().union(*(RunDir(s).done_ids(stage) for s in sources))
         write_atomic(done_dir / f"{stage}.done", "".join(f"{i}\n" for i in sorted(ids)))

@@ -126,13 +126,30 @@ class RunDir:
     def records(self, stage: str) -> list[dict]:
         return list(iter_jsonl(self.stage_file(stage)))
 
-    def finalize(self, stage: str, keep=None) -> list[dict]:
-        """Rewrite a finished stage file: one line per id, sorted, optionally filtered."""
-        objs = dedupe_sorted(iter_jsonl(self.stage_file(stage)))
+    def finalize(self, stage: str, keep=None, hold: bool = False) -> list[dict]:
+        """Rewrite a finished stage file: one line per id, sorted, optionally filtered.
+
+        `hold`: what `keep` leaves out waits in `.progress/<stage>.held.jsonl` and is offered to
+        `keep` again next time, so a choice over the whole set (near-duplicates, a cap) is made
+        over every record ever made - a merge of shards, a resumed larger run - not over the
+        survivors of an earlier choice (whose requests are done and would not be asked again).
+        """
+        held = self.held_file(stage)
+        objs = dedupe_sorted([*iter_jsonl(self.stage_file(stage)), *(iter_jsonl(held) if hold else ())])
         if keep is not None:
-            objs = keep(objs)
+            every, objs = objs, keep(objs)
+            if hold:
+                ids = {o["id"] for o in objs}
+                out = [o for o in every if o["id"] not in ids]
+                if out or held.exists():  # before the stage file loses them: a kill keeps both
+                    held.parent.mkdir(exist_ok=True)
+                    write_jsonl_atomic(held, out)
         write_jsonl_atomic(self.stage_file(stage), objs)
         return objs
+
+    def held_file(self, stage: str) -> Path:
+        """Records a stage's choice left out (finalize `hold`); `factory merge` unions them by id."""
+        return self.path / ".progress" / f"{stage}.held.jsonl"
 
     # -- failures --------------------------------------------------------
     def record_failure(self, stage: str, request_id: str, reason: str, detail: str | None) -> None:

@@ -85,13 +85,23 @@ def load_chunks(ctx: RunContext) -> list[Chunk]:
     return [Chunk.model_validate(o) for o in ctx.run.records(NAME)]
 
 
-def write_chunks(ctx: RunContext) -> list[Chunk]:
-    profile = load_profile(ctx)
+def whole_chunks(ctx: RunContext) -> list[Chunk]:
+    """Every chunk of the profile, also under `--shard` (whose chunks.jsonl holds its slice): what a
+    plan spread over the chunks must see so that a shard plans its part as the whole run does."""
+    return _all_chunks(ctx, load_profile(ctx)) if ctx.shard is not None else load_chunks(ctx)
+
+
+def _all_chunks(ctx: RunContext, profile: Profile) -> list[Chunk]:
     cfg = ctx.recipe.chunks
     chunks = chunk_profile(profile, cfg.max_tokens, cfg.min_tokens)
     if any(estimate_tokens(c.text) >= cfg.min_tokens for c in chunks):
         chunks = [c for c in chunks if estimate_tokens(c.text) >= cfg.min_tokens]
-    chunks = [c for c in chunks if in_shard(c.id, ctx.shard)]
+    return chunks
+
+
+def write_chunks(ctx: RunContext) -> list[Chunk]:
+    profile = load_profile(ctx)
+    chunks = [c for c in _all_chunks(ctx, profile) if in_shard(c.id, ctx.shard)]
     write_jsonl_atomic(ctx.run.stage_file(NAME), chunks)
     ctx.log(f"chunks: {len(chunks)} from {len(profile.sections)} sections")
     return chunks

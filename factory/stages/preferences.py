@@ -432,12 +432,21 @@ async def _self_sampled(ctx: RunContext, targets: list[Target], sc: SelfSampledC
     finally:
         await engine.close()
     candidates: dict[tuple[str, int], list[str]] = {}
-    for o in ctx.run.finalize(SAMPLES):
+    asked = {(t.sample.id, t.index) for t in targets}  # held, not lost: a later selection may want them
+    kept = ctx.run.finalize(
+        SAMPLES, keep=lambda objs: [c for c in objs if (c["sample_id"], c["turn"]) in asked], hold=True
+    )
+    for o in kept:
         candidates.setdefault((o["sample_id"], o["turn"]), []).append(o["text"])
     judge = ctx.judge.settings.model if ctx.judge else ""
     await execute(
         ctx, NAME, judge_requests(ctx, targets, candidates), judge_records(sc.model, judge), engine=ctx.judge
     )
+
+
+def _job(pair: dict) -> tuple:
+    """The (sample, turn, kind) a pair answers: what `run` selects jobs by."""
+    return (pair["labels"]["sample_id"], pair["labels"]["turn"], pair["rejected_kind"])
 
 
 SCRIPT_SETS = ("interactions", "protection", "sessions")  # record sets that become one sample each
@@ -522,7 +531,13 @@ async def run(ctx: RunContext) -> None:
     sampled = [t for t, k in jobs if k == "self_sampled"]
     if sampled and cfg.self_sampled is not None:
         await _self_sampled(ctx, sampled, cfg.self_sampled)
-    pairs = ctx.run.finalize(NAME) if ctx.run.stage_file(NAME).exists() else []
+    # the pairs of this selection only: a shard picked its max_pairs among its samples, the union picks again
+    chosen = {(t.sample.id, t.index, k) for t, k in jobs}
+    pairs = (
+        ctx.run.finalize(NAME, keep=lambda objs: [o for o in objs if _job(o) in chosen], hold=True)
+        if ctx.run.stage_file(NAME).exists()
+        else []
+    )
     by_kind = {k: sum(1 for p in pairs if p["rejected_kind"] == k) for k in wanted}
     ctx.log(
         f"preferences: {len(pairs)} pairs ({', '.join(f'{k} {v}' for k, v in by_kind.items())}); "

@@ -29,6 +29,7 @@ from factory.run.context import RunContext
 from factory.run.execute import execute
 from factory.run.stage import Block, Stage, StagePlan, StageReport
 from factory.sources.chunking import spread_budget
+from factory.stages.chunks import whole_chunks
 from factory.stages.experience.interactions import (
     aliases_text,
     chunks_by_id,
@@ -37,7 +38,7 @@ from factory.stages.experience.interactions import (
     script_request,
     to_records,
 )
-from factory.stages.experience.scenes import drop_near_duplicates, scene_from_item
+from factory.stages.experience.scenes import finalize_distinct, scene_from_item
 from factory.stages.shared.parsing import bounded_string, json_items, lower_keys, text_field
 
 NAME = "protection"
@@ -340,19 +341,14 @@ def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
 
 async def run(ctx: RunContext) -> ProtectionReport:
     chunk_map = chunks_by_id(ctx)
-    chunks = sorted(chunk_map.values(), key=lambda c: c.index)
-    slots = plan(ctx, chunks)
+    # a shard plans over every chunk, as the whole run does, and asks its part
+    chunks = sorted(whole_chunks(ctx), key=lambda c: c.index)
+    slots = [s for s in plan(ctx, chunks) if s.chunk.id in chunk_map]
     await execute(ctx, SCENES, scene_requests(ctx, slots, chunks), scene_record)
     planned_ids = {s.scene_id for s in slots}
     threshold = ctx.recipe.scenes.dedup_threshold
-    current: list[dict] = []
-
-    def keep(objs: list[dict]) -> list[dict]:
-        current.extend(o for o in objs if o["id"] in planned_ids)
-        return drop_near_duplicates(current, threshold)
-
-    kept_scenes = ctx.run.finalize(SCENES, keep=keep)
-    ctx.drop("protection_near_duplicate", len(current) - len(kept_scenes), set_to=True)
+    kept_scenes, judged = finalize_distinct(ctx, SCENES, threshold, among=lambda o: o["id"] in planned_ids)
+    ctx.drop("protection_near_duplicate", judged - len(kept_scenes), set_to=True)
     scenes = load_scenes(ctx, SCENES)
     outcome = await execute(ctx, NAME, interaction_requests(ctx, scenes, chunk_map), to_records("pint"))
     by_scene = {s.id: s.subtype for s in scenes}

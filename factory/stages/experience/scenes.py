@@ -1,6 +1,10 @@
 """Stage: chunks -> scenes (type, place, time, people, background), spread over chunks by length.
 
-Near-identical scenes (same place and nearly the same background) are kept once.
+Near-identical scenes (same place and nearly the same background) are kept once, judged over
+every scene the run ever made: the dropped ones are held in `.progress/scenes.held.jsonl`,
+so a finalize over more scenes (shards merged, a larger run resumed) judges the whole set again
+and keeps what one run over all of them keeps (greedy dropping is not transitive: a scene dropped
+for one that a larger set drops in turn comes back).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from factory.run.context import RunContext
 from factory.run.execute import execute
 from factory.run.stage import Block, Stage, StagePlan
 from factory.sources.chunking import spread_budget
-from factory.stages.chunks import load_chunks
+from factory.stages.chunks import load_chunks, whole_chunks
 from factory.stages.shared.parsing import bounded_string, json_items, list_field, text_field
 from factory.stages.shared.people import is_character
 
@@ -198,7 +202,12 @@ def parse_scenes(character: str, k: int, aliases: list[str] | None = None, types
 
 def build_requests(ctx: RunContext, chunks: list[Chunk]) -> list[Request]:
     cfg = ctx.recipe.scenes
-    budget = spread_budget(chunks, cfg.total) if cfg.total else [cfg.per_chunk] * len(chunks)
+    if cfg.total:  # spread over every chunk, so that a shard's chunks get what the whole run gives them
+        whole = whole_chunks(ctx)
+        share = dict(zip((c.id for c in whole), spread_budget(whole, cfg.total), strict=True))
+        budget = [share.get(c.id, 0) for c in chunks]
+    else:
+        budget = [cfg.per_chunk] * len(chunks)
     requests = []
     for chunk, n in zip(chunks, budget, strict=True):
         for j in range(math.ceil(n / cfg.per_request)):
@@ -248,6 +257,18 @@ def drop_near_duplicates(objs: list[dict], threshold: float) -> list[dict]:
     return kept
 
 
+def finalize_distinct(ctx: RunContext, stage: str, threshold: float, among=None) -> tuple[list[dict], int]:
+    """Finalize `stage` without its near-duplicates, judged over all it ever made (RunDir.finalize
+    `hold`): (kept, how many were judged). `among`: the records that take part at all."""
+    seen: list[dict] = []
+
+    def keep(objs: list[dict]) -> list[dict]:
+        seen.extend(o for o in objs if among is None or among(o))
+        return drop_near_duplicates(seen, threshold)
+
+    return ctx.run.finalize(stage, keep=keep, hold=True), len(seen)
+
+
 PLACEHOLDER_BACKGROUND = 60  # words: a scene's background as models write it (asked for up to 600 chars)
 
 
@@ -286,10 +307,7 @@ def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
 async def run(ctx: RunContext) -> None:
     chunks = load_chunks(ctx)
     outcome = await execute(ctx, NAME, build_requests(ctx, chunks), to_records)
-    before = len({o["id"] for o in ctx.run.records(NAME)})
-    kept = ctx.run.finalize(
-        NAME, keep=lambda objs: drop_near_duplicates(objs, ctx.recipe.scenes.dedup_threshold)
-    )
+    kept, before = finalize_distinct(ctx, NAME, ctx.recipe.scenes.dedup_threshold)
     ctx.drop("scenes_near_duplicate", before - len(kept), set_to=True)
     ctx.log(f"scenes: {len(kept)} kept ({outcome['failed']} requests failed)")
 

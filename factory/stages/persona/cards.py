@@ -23,7 +23,7 @@ from factory.records import Card, dedupe_sorted, iter_jsonl, make_id, write_json
 from factory.run.context import RunContext
 from factory.run.execute import execute
 from factory.run.stage import Block, Stage, StagePlan, StageReport
-from factory.stages.chunks import load_chunks
+from factory.stages.chunks import whole_chunks
 from factory.stages.persona.card_files import read_cards
 from factory.stages.persona.card_similarity import diversity, select
 from factory.stages.persona.seeds import pools, sample_seeds, seed_key
@@ -417,7 +417,7 @@ def card_requests(
 
 def character_request(ctx: RunContext) -> Request:
     cfg, lang = ctx.recipe.cards, ctx.language
-    chunks = load_chunks(ctx)
+    chunks = whole_chunks(ctx)  # the profile's start, also in a shard (its chunks.jsonl is a slice)
     budget, parts = (1200 if cfg.detail == "short" else 3000), []
     for c in chunks:
         if sum(len(p) for p in parts) >= budget:
