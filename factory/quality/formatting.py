@@ -12,6 +12,7 @@ from factory import lang
 from factory.quality import zh
 from factory.quality.config import FormatConfig
 from factory.quality.rules import Finding
+from factory.quality.second_person import narrates_user
 from factory.quality.text import count_tokens, script_counts, segments, spoken_text
 from factory.records import Sample
 
@@ -75,10 +76,11 @@ _EN_DANGLING_END = {
 }
 _LAST_WORD = re.compile(r"([A-Za-z']+)\s*$")
 _YOU_ACTION = re.compile(r"^\s*(你|您|you\b)", re.I)
-# The character writing the user's words: 你…说： / "You nod and say, ..."
+# The character writing the user's words: 你…说： / "You nod and say, ..." (something between: a bare
+# 你说：“…” / "You said, '…'" quotes what the user said, to the user)
 _YOU_SAY = re.compile(
-    r"^\s*(?:你|您)[^。！？「“\n]{0,30}?(?:说|道|问|答|喊)道?[：:]"
-    r"|^\s*you\s+[^.!?\"“\n]{0,40}?\b(?:say|said|ask|asked|reply|replied)\b[,:]?\s*[\"“]",
+    r"^\s*(?:你|您)[^。！？「“\n]{2,30}?(?:说|道|问|答|喊)道?[：:]"
+    r"|^\s*you\s+[^.!?\"“\n]{2,40}?\b(?:say|said|ask|asked|reply|replied)\b[,:]?\s*[\"“]",
     re.I,
 )
 # An interview script: question and answer labels on their own lines (问：…\n答：…, Q: …\nA: …)
@@ -458,6 +460,11 @@ def _line_findings(
         if seg.kind == "speech" and _YOU_SAY.match(seg.text):
             out.append(Finding("format.speaks_for_user", "writes the user's words", seg.text.strip()[:80], i))
             break
+        if seg.kind in ("speech", "narration"):
+            told = narrates_user(seg.text, language, narration=seg.kind == "narration")
+            if told:
+                out.append(Finding("format.speaks_for_user", "narrates what the user does or says", told, i))
+                break
     return out
 
 
