@@ -350,7 +350,7 @@ def is_filler(text: str, language: str) -> bool:
     fillers = _FILLERS.get(language, set())
     if lang.is_zh(language) and len(words) == 1 and _unit(words[0]) not in fillers:
         words = [w.text for w in zh.words(words[0])]
-    return bool(words) and all(w in fillers or _unit(w) in fillers for w in words)
+    return bool(words) and all(w in fillers or _unit(w) in fillers or _unit(w) * 2 in fillers for w in words)
 
 
 def _unit(word: str) -> str:
