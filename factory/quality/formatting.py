@@ -303,6 +303,8 @@ def _zh_open_end(t: str) -> str | None:
 
 
 def _emphatic_de(t: str) -> bool:
+    if not t.endswith("的") or "是" not in t:
+        return False
     ws = zh.words(t)
     return bool(ws) and ws[-1].text == "的" and any(w.text == "是" for w in ws[:-1])
 
@@ -318,11 +320,11 @@ def parallel_clauses(text: str, is_zh: bool) -> bool:
         return True
     if is_zh:
         sizes = [len(lang.HAN_RE.findall(p)) for p in parts]
+        if not (all(2 <= n <= 7 for n in sizes) and sizes[-1] in sizes[:-1]):
+            return False
         last = [w for w in zh.words(parts[-1]) if w.text.strip()]
-        return (
-            all(2 <= n <= 7 for n in sizes)
-            and sizes[-1] in sizes[:-1]
-            and not any(w.tag.startswith("u") or _ZH_PERSONAL.search(w.text) for w in last)
+        return not any(
+            w.tag.startswith("u") or _ZH_PERSONAL.search(w.text) for w in last
         )  # a clause with a personal pronoun or a particle is prose (…百姓们都叫它)
     sizes = [len(p.split()) for p in parts]
     last = parts[-1].split()[-1] if parts[-1].split() else ""
