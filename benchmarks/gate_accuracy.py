@@ -1,6 +1,6 @@
 """How well the quality gate (default config, no judge) sorts labelled character replies.
 
-The data (benchmarks/data/{dev,heldout,heldout2,heldout3}_{zh,en}.tsv) are replies written for this
+The data (benchmarks/data/{dev,heldout,heldout2,heldout3,heldout4}_{zh,en}.tsv) are replies written for this
 benchmark, each one line of a named character in a scene, with the verdict a careful reader would
 give (`bad`: the gate should drop it, `ok`: it should keep it) and, for a bad line, the family of
 the failure. Many `ok` lines are hard negatives: in-character lines a naive rule would flag
@@ -16,7 +16,13 @@ Which split has been looked at (be honest about it when quoting a figure):
 - heldout3: written in round 13 before that round changed the gate, measured before and after
   it, never tuned on. It was written by the engineer who then tuned the gate, so it is
   "not iterated on", not "unknown": the figure that speaks for lines nobody here wrote is the
-  issue author's own held-out set.
+  issue author's own held-out set. From round 14 on it is tuned on.
+- heldout4: written in round 14 before that round changed the gate, with characters no other
+  split uses and the phrasings heldout3 found weak; measured before and after, never tuned on
+  (round 14: zh detection 0.660 -> 0.763, false positives 0.029 -> 0.039; en 0.723 -> 0.819,
+  0.078 -> 0.044: the goal is met on the splits tuned on, not on this one). Its confusions were
+  read once, after the final measurement; the next round may tune on it and should write a
+  heldout5 first.
 
     .venv/bin/python benchmarks/gate_accuracy.py                 # every split, summary + confusions
     .venv/bin/python benchmarks/gate_accuracy.py --split heldout3 --json out.json
@@ -383,7 +389,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
         "--split",
-        choices=["dev", "heldout", "heldout2", "heldout3", "both", "all"],
+        choices=["dev", "heldout", "heldout2", "heldout3", "heldout4", "both", "all"],
         default="all",
         help="both: heldout + dev; all: every split",
     )
@@ -417,7 +423,7 @@ def main() -> None:
         from factory.cli.gate import _load_config
 
         cfg = _load_config(args.config)
-    splits = {"both": ["heldout", "dev"], "all": ["heldout3", "heldout", "heldout2", "dev"]}.get(
+    splits = {"both": ["heldout", "dev"], "all": ["heldout4", "heldout3", "heldout", "heldout2", "dev"]}.get(
         args.split, [args.split]
     )
     results = {}

@@ -26,7 +26,8 @@ CLI: `factory gate SAMPLES.jsonl --out DIR [--character NAME] [--language zh|en]
 the heuristic; --explain prints every rule that fired on one sample, spans marked: quality/explain.py).
 Blacklists are data (quality/blacklists/*.txt); shapes no list names are read by structure:
 generic statements (quality/generic.py), talk about the exchange as a service or a content refusal
-(quality/exchange.py), the name as a clause's subject (quality/selfname.py). Chinese grammar comes
+(quality/exchange.py), the name as a clause's subject (quality/selfname.py), the user's actions
+narrated in the second person (quality/second_person.py). Chinese grammar comes
 from jieba (quality/zh.py); languages and scripts from factory/lang/. Accuracy: benchmarks/gate_accuracy.py.
 
 Exports are loaded lazily so that `factory.recipe` (which imports the config) stays light.

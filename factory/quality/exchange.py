@@ -14,6 +14,11 @@ of the same move are caught:
   request, a topic, content; generate, provide, assist, discuss; 内容, 话题, 提供, 生成), or a
   policy reason (guidelines, 相关规定, 出于安全考虑).
 
+Some moves are assistant talk by their structure alone: the speaker described as an artifact (a
+first-person copula whose head is a system or model, "designed to …", senses it lacks), the menu
+question ("What would you like to explore?"), availability and disclaimers (随时在线, 仅供参考),
+and changing the subject with a reason of propriety (敏感, 不方便, "something more positive").
+
 A character refusing something in the scene ("I will not go to England", 这钱我不借) names no
 exchange noun and no production verb, and stays.
 """
@@ -33,12 +38,13 @@ _EN_DEIXIS = r"your|this|that|any|further|other|more|additional|the following|a 
 _EN_REF = re.compile(
     rf"\b({_EN_DEIXIS})\s+(\w+\s+)?({_EN_NOUN})\b"
     r"|\bhope (this|these|the above|my (answer|words|explanation)|that (helps|gives|clarifies|answers|explains))\b"
-    r"|\b(below|above) is\b|\bhere'?s (a|an|my|the)\b",
+    r"|\b(below|above) is\b|\bhere'?s (a|an|my|the)\b|\b(tell|show|share with) you more\b",
     re.I,
 )
 _EN_SERVICE = re.compile(
     r"\b(hope|glad|happy|delighted|pleased|thank(s| you)?|appreciate|feel free|let me (know|provide|explain|share)"
-    r"|do my best|ask me|help|assist|provide|share|offer|explain|clarify|excited to|would you like|designed to)\b",
+    r"|do my best|ask me|help|assist|provide|share|offer|explain|clarify|excited to|would you like|designed to"
+    r"|please note)\b",
     re.I,
 )
 _EN_NEG = re.compile(
@@ -60,7 +66,7 @@ _EN_POLICY = re.compile(
 _ZH_NOUN = r"问题|提问|疑问|回答|解答|答案|信息|资料|内容|话题|请求|需求|帮助|说明|解释|介绍|分析|对话|参考"
 _ZH_REF = re.compile(
     rf"(你|您)(提出)?的(这个)?({_ZH_NOUN})|(更多|进一步|其他|以上|上面|下面|以下|这个|该|相关)的?(关于.{{0,10}}的)?({_ZH_NOUN})"
-    rf"|(如需|如果需要)|仅供参考"
+    rf"|(如需|如果需要)|仅供参考|(一个|这个)[^，。！？]{{0,8}}的(话题|问题)|自己的({_ZH_NOUN})"
 )
 _ZH_SERVICE = re.compile(
     r"为(你|您)|给(你|您)(详细)?(解答|介绍|说明|分析|讲解|提供)|帮(你|您)|随时|欢迎|感谢|谢谢|希望|请告诉我|问我"
@@ -75,6 +81,48 @@ _ZH_POLICY = re.compile(
     r"(涉及|包含)(暴力|色情|敏感|违法|政治|不当|血腥)|出于(安全|隐私|政策|法律)(方面的)?考虑|相关(规定|政策|法规)"
     r"|(敏感|不当)(的)?(话题|内容)|负责任的(助手|AI)"
 )
+# The speaker describing itself as an artifact: a first-person copula whose head noun is a system or a
+# model, a purpose it was built for, senses it lacks ("我是由…驱动的对话系统", "I'm designed to …").
+_EN_ARTIFACT = re.compile(
+    r"\bI(?: am|'m|’m) (?:just |only |merely |simply )?(?:a|an) (?:[\w-]+ ){0,3}"
+    r"(?:model|program|system|assistant|chatbot|bot|AI|simulation|software)\b"
+    r"|\bI(?: am|'m|’m| was) (?:\w+ )?(?:designed|trained|programmed|built|created) to (?:provide|help|assist|answer|simulate|respond|engage|offer|generate|chat)\b"
+    r"|\bI (?:don'?t|do not|cannot|can'?t) (?:truly |really |actually )?(?:have|possess|experience) (?:real |true |actual |genuine |personal |any )*"
+    r"(?:memories|feelings|emotions|experiences|a body|consciousness|senses)\b"
+    r"|\bas (?:a|an|your) (?:helpful|friendly|virtual|digital|knowledgeable) (?:guide|assistant|companion|host|resource|tool)\b",
+    re.I,
+)
+_ZH_ARTIFACT = re.compile(
+    r"我(?:只|不过|仅仅|只不过)?是[^，。！？]{0,20}(?:系统|模型|程序|助手|机器人|AI|智能体|软件)"
+    r"|(?:被)?(?:设计|训练|设定|编程)(?:成|为|来|用于)"
+    r"|没有(?:真实|真正)的?(?:情感|感情|记忆|身体|经历|感受)"
+)
+# The menu question and the service's availability and disclaimers: "What would you like to explore
+# today?", "I'm here to help", 随时在线, 仅供参考, 如有不准确之处.
+_EN_OFFER = re.compile(
+    r"\bwhat (?:else )?(?:would|do) you (?:like|want|wish) to (?:know|explore|learn|discuss|talk about|hear|ask|chat about)\b"
+    r"|^(?:happy|glad|delighted|excited) to (?:share|help|assist|explain)\s*[!.]"
+    r"|^(?:great|nice|lovely|wonderful|so good) to hear from you\b"
+    r"|\bfor (?:educational|informational|entertainment|illustrative|reference) purposes\b",
+    re.I,
+)
+_ZH_OFFER = re.compile(
+    r"(?:你|您)(?:还)?(?:想|希望|需要)(?:了解|知道|探讨|咨询)(?:哪|什么|些什么)"
+    r"|随时(?:都)?(?:在线|待命)|为(?:你|您)服务|如有(?:不准确|错误|不妥|疏漏|不当)之处|不构成(?:任何)?(?:建议|意见)"
+)
+# Changing the subject for the conversation's sake (a reason of sensitivity or propriety in the line)
+_EN_DEFLECT = re.compile(
+    r"\b(?:change|switch) the (?:subject|topic)\b|\b(?:talk|chat) about something (?:else|more)\b"
+    r"|\bdiscuss something else\b",
+    re.I,
+)
+_EN_DEFLECT_WHY = re.compile(
+    r"\b(?:positive|appropriate|comfortable|sensitive|suitable|able|allowed|policy|guidelines)\b", re.I
+)
+_ZH_DEFLECT = re.compile(r"(?:换|转)(?:个|一个|一下)?(?:话题|问题)|聊(?:点|些)?(?:别的|其他)")
+_ZH_DEFLECT_WHY = re.compile(
+    r"(?:话题|内容|问题)(?:比较|有些|有点|太|过于|非常|很)?敏感|不(?:太)?方便|不便|不合适|不适合|不能|无法"
+)
 _SENTENCES = re.compile(r"[^。！？!?.;；\n]+[。！？!?.;；]*")
 
 
@@ -87,6 +135,11 @@ class ExchangeHit:
 def exchange_talk(text: str, language: str) -> ExchangeHit | None:
     """The first sentence of `text` that treats the conversation as a service or declines it."""
     zh = is_zh(language)
+    artifact, offer = (_ZH_ARTIFACT, _ZH_OFFER) if zh else (_EN_ARTIFACT, _EN_OFFER)
+    deflect, why = (_ZH_DEFLECT, _ZH_DEFLECT_WHY) if zh else (_EN_DEFLECT, _EN_DEFLECT_WHY)
+    m = deflect.search(text)
+    if m and why.search(text):
+        return ExchangeHit("refusal", m.group(0))
     ref, service, neg, content, policy = (
         (_ZH_REF, _ZH_SERVICE, _ZH_NEG, _ZH_CONTENT, _ZH_POLICY)
         if zh
@@ -98,6 +151,6 @@ def exchange_talk(text: str, language: str) -> ExchangeHit | None:
             continue
         if policy.search(s) or (neg.search(s) and content.search(s)):
             return ExchangeHit("refusal", s[:80])
-        if ref.search(s) and service.search(s):
+        if (ref.search(s) and service.search(s)) or artifact.search(s) or offer.search(s):
             return ExchangeHit("assistant", s[:80])
     return None

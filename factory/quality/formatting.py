@@ -12,6 +12,7 @@ from factory import lang
 from factory.quality import zh
 from factory.quality.config import FormatConfig
 from factory.quality.rules import Finding
+from factory.quality.second_person import narrates_user
 from factory.quality.text import count_tokens, script_counts, segments, spoken_text
 from factory.records import Sample
 
@@ -75,10 +76,11 @@ _EN_DANGLING_END = {
 }
 _LAST_WORD = re.compile(r"([A-Za-z']+)\s*$")
 _YOU_ACTION = re.compile(r"^\s*(你|您|you\b)", re.I)
-# The character writing the user's words: 你…说： / "You nod and say, ..."
+# The character writing the user's words: 你…说： / "You nod and say, ..." (something between: a bare
+# 你说：“…” / "You said, '…'" quotes what the user said, to the user)
 _YOU_SAY = re.compile(
-    r"^\s*(?:你|您)[^。！？「“\n]{0,30}?(?:说|道|问|答|喊)道?[：:]"
-    r"|^\s*you\s+[^.!?\"“\n]{0,40}?\b(?:say|said|ask|asked|reply|replied)\b[,:]?\s*[\"“]",
+    r"^\s*(?:你|您)[^。！？「“\n]{2,30}?(?:说|道|问|答|喊)道?[：:]"
+    r"|^\s*you\s+[^.!?\"“\n]{2,40}?\b(?:say|said|ask|asked|reply|replied)\b[,:]?\s*[\"“]",
     re.I,
 )
 # An interview script: question and answer labels on their own lines (问：…\n答：…, Q: …\nA: …)
@@ -162,9 +164,16 @@ _FILLERS = {
         "oui",
         "alright",
         "fine",
+        "ha",
+        "mhm",
     },
 }
 _FILLER_SPLIT = re.compile(r"[\W_]+")
+_REPEATED = re.compile(r"(.{1,3}?)\1+")
+_EN_OPEN_WORDS = frozenset({"never", "not", "only", "just", "near", "very", "who", "which", "whom", "whose"})
+_ZH_PERSONAL = re.compile(r"[我你您他她它咱俺]")
+_VERSE_SPLIT = re.compile(r"[，,、；;]")
+_WHOLE_REPLY_END = ("！", "!", "。", ".", "？", "?", "…")
 MODEL_MIN_CONFIDENCE = 0.8  # a Latin-script line the language model gives another language with this much
 MODEL_MIN_WORDS = 4
 # English function words: a line where they are a quarter of the words is English without asking the
@@ -281,31 +290,75 @@ def _zh_open_end(t: str) -> str | None:
     han = len(lang.HAN_RE.findall(t))
     if han < _ZH_OPEN_MIN_HAN:
         return None
+    if parallel_clauses(t, True):
+        return None
     clause = zh.words(zh.clauses(t)[-1])
     last = clause[-1]
-    if last.text == "的" and any(w.text == "是" for w in clause[:-1]):
-        return None  # 是…的: the emphatic construction ends on 的 (希望是无所谓有，无所谓无的)
+    if _emphatic_de(t):
+        return None  # 是…的: the emphatic construction ends on 的 (希望是本无所谓有，无所谓无的)
     tags = _ZH_OPEN_TAGS + (_ZH_OPEN_TAGS_LONG if han >= _ZH_OPEN_LONG_HAN else ())
     if last.tag.startswith(tags) or last.text in ("是", "在"):
         return f"stops on {last.text!r} ({last.tag}) without punctuation"
     return None
 
 
+def _emphatic_de(t: str) -> bool:
+    if not t.endswith("的") or "是" not in t:
+        return False
+    ws = zh.words(t)
+    return bool(ws) and ws[-1].text == "的" and any(w.text == "是" for w in ws[:-1])
+
+
+def parallel_clauses(text: str, is_zh: bool) -> bool:
+    """Verse or a refrain: short clauses in parallel (对酒当歌，人生几何; "love her, love her"), which end
+    without a stop and are whole. zh: two or more clauses of 2-7 Han, two of them of one length;
+    en: three or more phrases of at most 7 words, or the last one repeating an earlier one."""
+    parts = [p.strip().lower() for p in _VERSE_SPLIT.split(text) if p.strip()]
+    if len(parts) < 2:
+        return False
+    if parts[-1] in parts[:-1]:
+        return True
+    if is_zh:
+        sizes = [len(lang.HAN_RE.findall(p)) for p in parts]
+        if not (all(2 <= n <= 7 for n in sizes) and sizes[-1] in sizes[:-1]):
+            return False
+        last = [w for w in zh.words(parts[-1]) if w.text.strip()]
+        return not any(
+            w.tag.startswith("u") or _ZH_PERSONAL.search(w.text) for w in last
+        )  # a clause with a personal pronoun or a particle is prose (…百姓们都叫它)
+    sizes = [len(p.split()) for p in parts]
+    last = parts[-1].split()[-1] if parts[-1].split() else ""
+    return (
+        len(parts) >= 3
+        and all(n <= 7 for n in sizes)
+        and last not in _EN_FUNCTION
+        and last not in _EN_DANGLING_END
+        and last not in _EN_OPEN_WORDS
+    )
+
+
 def too_short(text: str, language: str, min_len: int) -> bool:
-    """Too short to teach anything: a backchannel at any length, or under `min_len` tokens unless an
-    exclamation (呸！, 滚！, Never!: a one-word command or curse is a whole reply in a scene)."""
+    """Too short to teach anything: a backchannel at any length, or under `min_len` tokens unless it
+    ends as a sentence (呸！, 准。, Never!: a one-word command, verdict or curse is a whole reply)."""
     if is_filler(text, language):
         return True
-    return count_tokens(text) < min_len and not text.rstrip().endswith(("！", "!"))
+    return count_tokens(text) < min_len and not text.rstrip().endswith(_WHOLE_REPLY_END)
 
 
 def is_filler(text: str, language: str) -> bool:
-    """A reply that only acknowledges ("嗯。", "Hm.", "Yes"): too short whatever its length."""
+    """A reply that only acknowledges ("嗯。", "Hm.", "Yes", doubled: 好的好的, 哈哈哈, "Yes, yes."):
+    too short whatever its length."""
     words = [w.lower() for w in _FILLER_SPLIT.split(text) if w]
     fillers = _FILLERS.get(language, set())
-    if lang.is_zh(language) and len(words) == 1 and words[0] not in fillers:
+    if lang.is_zh(language) and len(words) == 1 and _unit(words[0]) not in fillers:
         words = [w.text for w in zh.words(words[0])]
-    return bool(words) and all(w in fillers for w in words)
+    return bool(words) and all(w in fillers or _unit(w) in fillers or _unit(w) * 2 in fillers for w in words)
+
+
+def _unit(word: str) -> str:
+    """The repeated unit of a doubled word (好的好的 -> 好的, 哈哈哈 -> 哈, haha -> ha), else the word."""
+    m = _REPEATED.fullmatch(word)
+    return m.group(1) if m else word
 
 
 def markdown(text: str) -> str | None:
@@ -429,6 +482,8 @@ def _line_findings(
         and count_tokens(text) >= end_len
         and text.rstrip()[-1:] not in _END_OK
         and not _is_symbol(text.rstrip()[-1:])
+        and not parallel_clauses(text, lang.is_zh(language))
+        and not (lang.is_zh(language) and _emphatic_de(text.rstrip()))
     ):
         out.append(
             Finding("format.truncated", "a long line without closing punctuation", text.strip()[-40:], i)
@@ -458,6 +513,11 @@ def _line_findings(
         if seg.kind == "speech" and _YOU_SAY.match(seg.text):
             out.append(Finding("format.speaks_for_user", "writes the user's words", seg.text.strip()[:80], i))
             break
+        if seg.kind in ("speech", "narration"):
+            told = narrates_user(seg.text, language, narration=seg.kind == "narration")
+            if told:
+                out.append(Finding("format.speaks_for_user", "narrates what the user does or says", told, i))
+                break
     return out
 
 

@@ -10,7 +10,8 @@ one of the structures that are hedges by their grammar whatever their words:
 
 - a denied universal standard: 没有(统一|绝对)的(标准|答案), "no (single|universal) (right) answer|way";
 - a distributive contrast: 有的…有的, 不同的X…不同的Y, "some … others", "from person to person",
-  "different X for different Y".
+  "different X for different Y";
+- a choice handed back: "whether X or Y is something / a matter / up to …", and a bare "it varies".
 
 It is not generic when anchored in the scene by a first-person singular speaker (我, 朕, I, my)
 or by a vocative ("…, Watson."), which is how a character's own advice or command sounds.
@@ -45,14 +46,14 @@ _ZH_STRUCTURE = re.compile(
 _ZH_ANCHOR = re.compile(r"我(?!们)|朕|吾|本宫|老夫|在下|俺")
 _EN_PERSON = re.compile(
     r"\b(everyone|everybody|each of us|all of us|we all|people|anyone|different people|each person"
-    r"|every person|each other|one another|individuals?|humanity|future generations|folks"
+    r"|every person|each other|one another|individuals?|humanity|future generations|folks|nobody|no one"
     r"|(from )?(one )?person to (another|person)|in life|in today'?s world)\b"
     r"|\byour (own )?(safety|health|wellbeing|well-being|dreams|goals|passions|partner|feelings|heart|path)\b"
     r"|\bfor you\b|\blet'?s all\b",
     re.I,
 )
 _EN_NORM = re.compile(
-    r"\b(should|must|need to|ought to|it'?s (important|essential|vital|crucial|key|wise)|it is "
+    r"\b(should|must|need to|ought to|ha(s|ve) to|it'?s (important|essential|vital|crucial|key|wise)|it is "
     r"(important|essential|vital|crucial|wise)|always|never give up|never too late|remember|let'?s|deserves?|"
     r"ha(s|ve) the right|is key|the keys?( to)?|the most important thing|weigh|consider|stay true|follow your)\b",
     re.I,
@@ -60,14 +61,17 @@ _EN_NORM = re.compile(
 _EN_RELATIVE = re.compile(
     r"\b(different(ly)?|unique|depends?|depending|subjective|var(y|ies|ied)|valid|right or wrong"
     r"|their own|personal|perspectives?|merits?|others would|one-size|comes? down to|pros and cons"
-    r"|upsides?|downsides?|differ(s)?|complex|many factors|feels? right|better than the others|normal)\b",
+    r"|upsides?|downsides?|differ(s)?|complex|many factors|feels? right|better than the others|normal"
+    r"|for (themselves|oneself|yourself))\b",
     re.I,
 )
 _EN_STRUCTURE = re.compile(
     r"\bno (single |one |universal(ly)? |simple |right |correct |definitive |perfect )+(correct )?(answer|way|path|rule)\b"
     r"|\b(there'?s|there is|is) no right or wrong\b|\bsome (people |folks )?(would |might )?(say|think|believe|prefer|like)\b"
     r"[^.;!?]{0,60}\bothers\b|\bfrom (one )?person to (another|person)\b|\bdifferent \w+ (to|for) different\b"
-    r"|\bnone of them is (better|worse)\b|\bboth (views|sides|options|approaches) have\b",
+    r"|\bnone of them is (better|worse)\b|\bboth (views|sides|options|approaches) have\b"
+    r"|\bsome\b[^.;!?]{0,50}\bothers\b|^(but |and |so )?it (really |all |just |simply )?(varies|depends)\s*[.;!]?$"
+    r"|^whether\b[^.;!?]{0,60}\bor\b[^.;!?]{0,60}\b(is|are) (something|a (matter|question|choice)|up to)\b",
     re.I,
 )
 _VOCATIVE_WORDS = (

@@ -114,7 +114,7 @@ def _patterns(character: str, aliases: tuple[str, ...]) -> dict:
             rf"|\b(?:{alt}) (would|might|could) (say|respond|reply|answer)\b"
             rf"|\b(playing|portraying|in|taking on|assuming|adopting) (the )?{role} (of|as) (?:{alt})\b"
             rf"|\bin character as\b|\b(respond|answer|reply|speak)(ing)? as (?:{alt})( would)?\b"
-            rf"|\bas (?:{alt}) (would|might)\b|\bif i were (?:{alt})\b|\bin the role of\b"
+            rf"|\bas (?:{alt}) (would|might)\b|\bif i were (?:{alt})\b"
             rf"|\b(stay|staying|remain|break|breaking|out of) (in )?character\b|\bas the character\b"
             rf"|\brole-?play(ing)? as\b|\bmy (portrayal|impression|version|interpretation) of (?:{alt})\b"
             rf"|\b(pretend(ing)?|going) to be (?:{alt})\b|\b(channel+ing|impersonating|embodying|voicing|portraying) (?:{alt})\b"
@@ -177,6 +177,11 @@ def _zh_clause_subject(ws: list[zh.Word], names: frozenset[str], prev_last: str 
     nxt = rest[0]
     if nxt.text == "的":
         return len(rest) > 2 and rest[1].tag.startswith(("n", "s"))  # X的眼圈又红了, X的心里… (not: X的诗)
+    if nxt.text in zh.TIME_DEICTIC and len(rest) > 1:
+        rest = rest[1:]  # X这时已…: a time word, not a demonstrative of the name
+        nxt = rest[0]
+    if "".join(w.text for w in rest[:2]) in zh.SELF_PROCLAIM:
+        return False  # 齐天大圣在此, X来也: the character announcing its own arrival
     if nxt.text in names or nxt.tag.startswith(_ZH_NOT_PREDICATE):
         return False
     if any(w.tag.startswith(_ZH_PREDICATE) for w in rest):
@@ -243,8 +248,12 @@ def self_name_violation(
         m = rx.search(text) if needed else None
         if m:
             return Violation("role_announce", "announces the role instead of speaking from it", m.group(0))
+    quoted = any(s.kind == "narration" for s in spoken)  # then every speech segment is a quotation
     for seg in spoken:
-        found = _third_person(seg, pats, _is_zh(seg.text, language))
+        if quoted and seg.kind == "speech":
+            continue  # 「…木兰当户织」，唱的就是我: other people's words about the character
+        unquoted = Segment(seg.kind, _QUOTED.sub(_mask, seg.text), seg.start)
+        found = _third_person(unquoted, pats, _is_zh(seg.text, language))
         if found:
             return found
     speech_all = " ".join(s.text for s in spoken)
@@ -253,7 +262,12 @@ def self_name_violation(
         is_zh = _is_zh(seg.text, language)
         if seg.kind == "narration":
             first = _ZH_FIRST_RE if is_zh else _EN_FIRST
-            if (_NARR_ZH if is_zh else _NARR_EN).search(seg.text) and not first.search(narration):
+            pron = (_NARR_ZH if is_zh else _NARR_EN).search(seg.text)
+            if (
+                pron
+                and not first.search(narration)
+                and not _other_antecedent(_QUOTED.sub(_mask, text[: seg.start + pron.start()]), pats, is_zh)
+            ):
                 return Violation("narrator", "narration outside the quoted speech", seg.text.strip()[:80])
         else:
             stage = _zh_stage(seg.text) if is_zh else bool(_EN_STAGE.match(seg.text.strip()))
@@ -262,6 +276,27 @@ def self_name_violation(
                     "narrator", "a third-person stage direction as speech", seg.text.strip()[:80]
                 )
     return None
+
+
+_QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|《[^》]*》|\"[^\"\n]*\"")
+_EN_OTHER_SUBJECT = re.compile(rf"(?:^|[.!?]\s+|\s)([A-Z][a-z]+)\s+(?:\w+ly\s+)?(?:{_EN_VERB})\b")
+_EN_NOT_NAME = frozenset({"The", "This", "That", "These", "Those", "It", "There", "Then", "And", "But", "So"})
+
+
+def _mask(m: re.Match) -> str:
+    """A quoted span keeps its length, loses its words: a title or a headline names the character
+    as other people do ("Madame Curie steals a husband", 《X传》), not the character itself."""
+    return m.group(0)[0] + "…" * (len(m.group(0)) - 2) + m.group(0)[-1]
+
+
+def _other_antecedent(before: str, pats: dict, is_zh: bool) -> bool:
+    """Someone other than the character is named as a subject before the pronoun: 他/she is that one."""
+    if is_zh:
+        return any(w.tag == "nr" and w.text not in pats["names"] for w in zh.words(before))
+    return any(
+        m.group(1) not in _EN_NOT_NAME and m.group(1) not in pats["names"]
+        for m in _EN_OTHER_SUBJECT.finditer(before)
+    )
 
 
 def _is_zh(text: str, language: str | None) -> bool:

@@ -43,6 +43,13 @@ NARRATIVE_FRAME = frozenset(
         "暗暗",
     }
 )
+# Time words written with a demonstrative (jieba tags them r like 这个): after a name they open the
+# predicate (东坡这时已喝得半醉), they do not point at the name (X这个号).
+TIME_DEICTIC = frozenset(
+    {"这时", "此时", "那时", "这时候", "那时候", "此刻", "这会儿", "那会儿", "当时", "彼时"}
+)
+# The character proclaiming its own presence (齐天大圣在此, 俺老孙来也): the name is its own herald.
+SELF_PROCLAIM = frozenset({"在此", "来也", "到此", "驾到", "在这里", "在这儿", "在此处"})
 _NAME_FREQ = 200_000  # high enough that jieba keeps a name whole, low enough that a dictionary word wins
 _lock = threading.Lock()
 

@@ -1,0 +1,126 @@
+"""Second-person narration: the character's line tells what the user does, feels or says.
+
+A character talks *to* the user ("你别怕", "You think I'd cheat you?"); a line that narrates the
+user ("你吓得腿一软，扑通一声跪了下来", "You tremble as you step across the threshold") takes the
+user's turn. The difference is grammatical, not lexical, and this module reads it from structure:
+
+- Chinese (jieba's tags): a declarative sentence opened by 你/您 whose verbs carry the marks of
+  narration — aspect 了 inside the sentence (not the sentence-final 了 of a remark: 你长高了),
+  the result complement V得, a reduplicated verb (点点头, 想了想), a sudden change 一+V/A (一暖,
+  一软), a place of the body or mind (心里, 手中). Two marks make narration; one is how a remark
+  sounds (你猜得没错, 你心里清楚).
+- English: a sentence opened by "You" / "Your <body part>" with a bare present verb (not an
+  auxiliary, modal or verb of thinking) that goes on like narration — "and <verb>", "as …", a
+  manner adverb, a verb of bodily reaction — and is no question, exclamation or address ("…, lad").
+Both also take the reporting frame before a quote ("你连忙拱手说：", "You laugh and say,").
+"""
+
+from __future__ import annotations
+
+import re
+
+from factory.quality import zh
+
+_ZH_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+_ZH_OPEN = re.compile(r"^\s*(?:[（(]?\s*)?(你|您)(?!们)")
+# A guess, question, request, condition or future: talk to the user, not narration of the user
+_ZH_NOT_NARRATION = re.compile(
+    r"[？?吧吗呢]|一定|肯定|是不是|也许|大概|要|别|会|可以|请|如果|若|要是|倘若|假如|可曾|难道|得了|莫"
+)
+_ZH_REPORT = re.compile(r"^\s*(你|您)[^。！？「“\n]{2,30}?(说|道|问|答|喊|叫|吟)道?[：:]\s*$")
+_REDUP = re.compile(r"^(.)\1|^(.)了\2$|^(.)一\3$")
+_ZH_BODY = frozenset({"s", "f"})
+
+_EN_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]*")
+_EN_OPEN = re.compile(
+    r"^\s*(?:you|your (?:hands?|eyes|cheeks|face|heart|voice|knees|legs|fingers|breath|lips)) "
+    r"(?:\w+ly )?(?P<verb>[a-z]+)\b(?P<rest>.*)$",
+    re.I,
+)
+# Auxiliaries, modals, be/have and verbs of thinking or seeming: "You are…", "You think…", "You look like…"
+_NOT_VERBS = (
+    "are were was be been is am have has had do does did will would shall should can could may might must "
+    "ought need dare never always really just think know believe mean guess suppose look seem sound "
+    "appear want wish like love hate remind make owe deserve understand see say said tell told ask asked "
+    "call called fool idiot there lot two all"
+)
+_EN_NOT_NARRATIVE_VERB = frozenset(_NOT_VERBS.split())
+# Verbs of bodily reaction and movement: with one of them, "You <verb> …" narrates the user at once
+_BODY_VERBS = (
+    "nod nods shake shakes tremble trembles gasp gasps blush blushes grip grips laugh laughs smile smiles "
+    "sigh sighs frown frowns shiver shivers step steps lean leans reach reaches stare stares glance glances "
+    "hesitate hesitates swallow swallows flinch flinches wince winces grin grins shrug shrugs bow bows kneel "
+    "kneels clench clenches raise raises lower lowers feel feels gulp gulps stumble stumbles freeze freezes "
+    "turn turns blink blinks recoil recoils bite bites pale pales"
+)
+_EN_BODY_VERB = frozenset(_BODY_VERBS.split())
+_EN_GOES_ON = re.compile(r"\b(and|as|while|then) (you |your )?[a-z]+\b|\b\w+ly\b", re.I)
+_EN_ADDRESS = re.compile(
+    r",\s*(?:[A-Z][a-z]+|(?i:lad|lass|boy|girl|sir|madam|ma'am|man|friend|child|dear|darling|my \w+))\s*[,.!?;—]?\s*$"
+)
+# A comparison or a habit is a remark about the user ("You walk in as if you own the place")
+_EN_NOT_EVENT = re.compile(
+    r"\bas (if|though)\b|\b(every|always|never|often|usually|sometimes|whenever|each time)\b", re.I
+)
+_EN_REPORT = re.compile(
+    r"^\s*you\s+[^.!?\"“\n]{2,40}?\b(say|said|ask|asked|reply|replied|whisper|cry)\b[,:]?\s*$", re.I
+)
+
+
+def narrates_user(text: str, language: str, narration: bool = False) -> str | None:
+    """The sentence of `text` (one speech or narration segment) that narrates the user, or None."""
+    if re.search(r"[\u4e00-\u9fff]", text) and language.startswith("zh"):
+        return _zh(text, narration)
+    if not language.startswith("zh"):
+        return _en(text, narration)
+    return None
+
+
+def _zh(text: str, narration: bool) -> str | None:
+    if narration and _ZH_REPORT.match(text):
+        return text.strip()[:80]
+    for sentence in _ZH_SENTENCE.findall(text):
+        if not _ZH_OPEN.match(sentence) or _ZH_NOT_NARRATION.search(sentence):
+            continue
+        ws = [w for w in zh.words(sentence) if w.text.strip()]
+        marks = 0
+        for k, w in enumerate(ws[1:], 1):
+            nxt = ws[k + 1] if k + 1 < len(ws) else None
+            if w.text == "了" and nxt is not None and nxt.tag != "x":
+                marks += 1  # aspect 了 inside the sentence (跪了下来), not the final 了 of a remark
+            elif w.tag == "ud" and k > 1 and ws[k - 1].tag.startswith("v"):
+                marks += 1  # 吓得…: a result complement
+            elif w.tag.startswith("v") and len(w.text) >= 2 and _REDUP.match(w.text):
+                marks += 1  # 点点头, 看了看
+            elif w.tag.startswith("v") and nxt is not None and nxt.text == "了" and k + 2 < len(ws):
+                if ws[k + 2].text == w.text:
+                    marks += 1  # 想了想
+            elif w.text.startswith("一") and len(w.text) == 2 and w.tag in ("a", "v", "m") and k > 1:
+                marks += 1  # 一暖, 一软: a sudden change
+            elif w.tag in _ZH_BODY and k == 1:
+                marks += 1  # 你心里…, 你手中…
+            elif w.tag == "m" and w.text == "一" and nxt is not None and nxt.tag in ("a", "v"):
+                marks += 1
+        if marks >= 2:
+            return sentence.strip()[:80]
+    return None
+
+
+def _en(text: str, narration: bool) -> str | None:
+    if narration and _EN_REPORT.match(text):
+        return text.strip()[:80]
+    for sentence in _EN_SENTENCE.findall(text):
+        s = sentence.strip()
+        if s.endswith(("?", "!")) or _EN_ADDRESS.search(s.rstrip(".;")) or _EN_NOT_EVENT.search(s):
+            continue
+        m = _EN_OPEN.match(s)
+        if not m:
+            continue
+        verb, rest = m.group("verb").lower(), m.group("rest")
+        if verb in _EN_NOT_NARRATIVE_VERB or verb.endswith(("ed", "'d")) or not rest.strip(" ,.;"):
+            continue
+        if rest.lstrip().startswith((",", "—", "-")) or re.match(r"\s+(me|us)\b", rest, re.I):
+            continue  # "You fool, …", "You make me laugh": an epithet, a remark about us
+        if verb in _EN_BODY_VERB or _EN_GOES_ON.search(rest):
+            return s[:80]
+    return None
