@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,11 @@ from factory.run.rundir import RunDir
 
 if TYPE_CHECKING:  # the recipe is assembled from the stage modules, which import this one
     from factory.recipe import Recipe
+
+
+# the pipeline stage the running task belongs to (set by the pipeline in each stage's task), so the
+# outcomes of stages running at the same time are told apart
+current_stage: ContextVar[str] = ContextVar("current_stage", default="")
 
 
 def _quiet(_: str) -> None:
@@ -49,12 +55,16 @@ class RunContext:
     generator: str = ""  # model name that wrote the data, for the card and run.json
     dropped: dict[str, int] = field(default_factory=dict)  # records stages removed, by "<stage>_<reason>"
     outcomes: dict[str, StageOutcome] = field(default_factory=dict)  # by execute()'s stage name
+    outcomes_of: dict[str, list[str]] = field(default_factory=dict)  # pipeline stage -> its outcomes' names
 
     def drop(self, reason: str, n: int = 1, *, set_to: bool = False) -> None:
         """Count `n` records removed for `reason` (run.json `dropped`); `set_to`: the stage's final figure."""
         self.dropped[reason] = n if set_to else self.dropped.get(reason, 0) + n
 
     def outcome(self, stage: str) -> StageOutcome:
+        mine = self.outcomes_of.setdefault(current_stage.get(), [])
+        if stage not in mine:
+            mine.append(stage)
         return self.outcomes.setdefault(stage, StageOutcome())
 
     @property

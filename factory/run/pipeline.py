@@ -1,4 +1,5 @@
-"""`factory run`: recipe -> run directory, stage by stage, resumable, with run.json at the end.
+"""`factory run`: recipe -> run directory, each stage once what it waits for is done, resumable,
+with run.json at the end.
 
 One process per run directory (RunLock). A stage that comes to nothing (every request failed,
 or no records where records are needed) ends the run with exit 1 instead of exporting an
@@ -23,12 +24,12 @@ from factory.recipe.blocks import ExecutorConfig
 from factory.records import iter_jsonl
 from factory.run import ray_executor
 from factory.run.clients import run_clients
-from factory.run.context import RunContext
+from factory.run.context import RunContext, current_stage
 from factory.run.endpoint import Overrides
 from factory.run.lock import RunLock
 from factory.run.progress import ProgressDisplay
 from factory.run.rundir import RunDir
-from factory.run.stage import active
+from factory.run.stage import Stage, active, waits_for
 from factory.run.stage_check import StageFailed, stage_failure
 from factory.secrets import register, scrub_obj, strip_credentials
 
@@ -38,23 +39,77 @@ def run_dir_for(recipe: Recipe, out: Path | None) -> Path:
 
 
 async def _run_stages(ctx: RunContext, counts: dict[str, int], reports: dict[str, dict]) -> None:
-    """Run the recipe's stages in order into `counts` and `reports` (filled as they finish, so an
-    aborted run still reports what it got); stop at the first stage that came to nothing."""
-    made: dict[str, int] = {}  # records on disk per record set, for the stages run so far
-    for stage in active(ctx.recipe):
-        before = {k: (v.requests, v.done, v.failed) for k, v in ctx.outcomes.items()}
-        report = await stage.run(ctx)
-        if report is not None:
-            reports[f"report_{stage.name}"] = report.run_json()
-        if stage.counted_by is None:
-            continue
-        for records in stage.makes:
-            made[records] = sum(1 for _ in iter_jsonl(ctx.run.stage_file(records)))
-        counts[stage.name] = made[stage.counted_by]
-        touched = {k: v for k, v in ctx.outcomes.items() if before.get(k) != (v.requests, v.done, v.failed)}
-        why = stage_failure(ctx, stage, counts[stage.name], touched, made)
-        if why:
-            raise StageFailed(why)
+    """Run the recipe's stages into `counts` and `reports` (filled as they finish, so an aborted
+    run still reports what it got), each as soon as the stages it waits for are done (`waits_for`):
+    stages that wait on none of each other run at the same time and share the engine's pool.
+
+    A stage that came to nothing stops the run as in a run one stage at a time: the stages after it
+    (in run order) are stopped or never started, the ones before it finish, and the first in run
+    order that came to nothing is the error, so which one is reported does not depend on timing.
+    """
+    stages = active(ctx.recipe)
+    waits = waits_for(stages)
+    position = {s.name: i for i, s in enumerate(stages)}
+    made: dict[str, int] = {}  # records on disk per record set, for the stages finished so far
+    pending = list(stages)
+    running: dict[asyncio.Task, str] = {}
+    done: set[str] = set()
+    failed: dict[str, StageFailed] = {}
+    try:
+        while pending or running:
+            cut = min((position[n] for n in failed), default=len(stages))
+            for stage in list(pending):
+                if position[stage.name] > cut:
+                    pending.remove(stage)  # after a stage that came to nothing: never started
+                elif waits[stage.name] <= done:
+                    pending.remove(stage)
+                    running[asyncio.create_task(_run_stage(ctx, stage, made, reports, counts))] = stage.name
+            for task, name in running.items():
+                if position[name] > cut:
+                    task.cancel()
+            if not running:
+                break
+            finished, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            for task in sorted(finished, key=lambda t: position[running[t]]):
+                name = running.pop(task)
+                if task.cancelled():
+                    continue
+                exc = task.exception()
+                if isinstance(exc, StageFailed):
+                    failed[name] = exc
+                elif exc is not None:
+                    raise exc
+                else:
+                    done.add(name)
+    finally:
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+        for book in (counts, reports):  # run order, however the stages happened to finish
+            ordered = sorted(book.items(), key=lambda kv: position.get(kv[0].removeprefix("report_"), 0))
+            book.clear()
+            book.update(ordered)
+    if failed:
+        raise failed[min(failed, key=position.__getitem__)]
+
+
+async def _run_stage(
+    ctx: RunContext, stage: Stage, made: dict[str, int], reports: dict[str, dict], counts: dict[str, int]
+) -> None:
+    """One stage, then the verdict on it: StageFailed when it came to nothing."""
+    current_stage.set(stage.name)  # this task's own context: its execute() outcomes are booked to it
+    report = await stage.run(ctx)
+    if report is not None:
+        reports[f"report_{stage.name}"] = report.run_json()
+    if stage.counted_by is None:
+        return
+    for records in stage.makes:
+        made[records] = sum(1 for _ in iter_jsonl(ctx.run.stage_file(records)))
+    counts[stage.name] = made[stage.counted_by]
+    touched = {k: ctx.outcomes[k] for k in ctx.outcomes_of.get(stage.name, [])}
+    why = stage_failure(ctx, stage, counts[stage.name], touched, made)
+    if why:
+        raise StageFailed(why)
 
 
 def _sigterm_to_interrupt() -> None:

@@ -3,7 +3,8 @@
 A stage module ends with `STAGE = Stage(...)`: its name, the recipe block that configures it
 (a pydantic model beside it), the record sets it needs and makes, and `run(ctx) -> report`.
 From these declarations alone come the recipe's stage blocks (factory.recipe), the run order
-(needs and uses before the stage), whether a stage is on for a recipe (its block is there and
+(needs and uses before the stage), which stages may run at the same time (those that wait on
+none of each other: `waits_for`), whether a stage is on for a recipe (its block is there and
 what it needs is made), `factory validate`'s "needs X, which is off" errors and the run.json
 reports. Nothing here knows what a stage does.
 """
@@ -76,7 +77,7 @@ class Stage:
     uses: tuple[str, ...] = ()  # record sets read when some stage makes them (order only)
     makes: tuple[str, ...] = ()  # record sets written; the first counts the stage in run.json
     when: Callable[[Any], bool] | None = None  # a switch inside the recipe (e.g. `grounding.enabled`)
-    order: int = 0  # among stages free to run at the same point, lower first (keeps the order stable)
+    order: int = 0  # among stages free to run at the same point, lower first (the order run.json lists them)
     # Came to nothing (exit 1) when it made no records although one of these record sets has some
     # (() = always); None: an empty output is fine. Stages asking a model are judged by their requests.
     fails_empty: tuple[str, ...] | None = None
@@ -112,15 +113,22 @@ def registry() -> tuple[Stage, ...]:
     return tuple(_ordered(found))
 
 
+def waits_for(stages: list[Stage]) -> dict[str, set[str]]:
+    """For each of `stages`, the names of those among them it must wait for: the makers of what it
+    needs or uses. Stages that wait on none of each other may run at the same time."""
+    makers = {r: s.name for s in stages for r in s.makes}
+    return {
+        s.name: {makers[r] for r in (*s.needs, *s.uses) if r in makers and makers[r] != s.name}
+        for s in stages
+    }
+
+
 def _ordered(stages: list[Stage]) -> list[Stage]:
     makers = {r: s.name for s in stages for r in s.makes}
     names = [s.name for s in stages]
     if len(set(names)) != len(names):
         raise RuntimeError(f"two stages share a name: {sorted(n for n in names if names.count(n) > 1)}")
-    after = {
-        s.name: {makers[r] for r in (*s.needs, *s.uses) if r in makers and makers[r] != s.name}
-        for s in stages
-    }
+    after = waits_for(stages)
     for s in stages:
         missing = [r for r in s.needs if r not in makers]
         if missing:
