@@ -12,7 +12,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from factory.quality.config import QualityConfig
-from factory.quality.gate import run_gate_async
 from factory.quality.report import write_report
 from factory.records import Sample, iter_jsonl, write_jsonl_atomic
 from factory.run.context import RunContext
@@ -45,6 +44,10 @@ class QualityReport(StageReport):
 
 
 async def run(ctx: RunContext) -> QualityReport:
+    from factory.quality.gate import (
+        run_gate_async,  # numpy, rapidfuzz: when the gate runs, not with the recipe
+    )
+
     cfg = (
         ctx.recipe.quality or QualityConfig()
     )  # its unset seeds follow the recipe's (factory/recipe/model.py)
