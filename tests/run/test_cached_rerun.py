@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from factory.export import tokens
+from factory.export import gatecheck, tokens
 from factory.export.exporter import export_run
+from factory.quality import gate
 from factory.recipe import load_recipe
 from factory.run.endpoint import Overrides
 from factory.run.pipeline import run_recipe
@@ -78,10 +79,16 @@ def cached(tmp_path_factory):
         yield srv, recipe, run, rerun
 
 
-def test_cached_rerun_asks_nothing_and_rewrites_nothing(cached):
+def _not_again(*args, **kwargs):
+    raise AssertionError("the gate ran again on unchanged inputs")
+
+
+def test_cached_rerun_asks_nothing_and_rewrites_nothing(cached, monkeypatch):
     srv, _, run, rerun = cached
     before, asked = _files(run), srv.count
     counted = tokens.counter.cache_info()
+    monkeypatch.setattr(gate, "run_gate_async", _not_again)  # the quality stage's gate
+    monkeypatch.setattr(gatecheck, "load", _not_again)  # preferences' check of the chosen replies
     summary = rerun()
     after = _files(run)
     assert srv.count == asked and summary["requests"] == 0
