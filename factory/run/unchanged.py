@@ -6,13 +6,15 @@ the versions of the libraries it calls) and the SHA-256 of every output file it 
 later run computes the same input digest and every output still has the recorded bytes, the
 stage's result is the one it would compute again, so the outputs stay as they are. Anything
 different (an edited sample, a changed setting, a touched source or blacklist file, an output
-edited or removed, a library upgrade) runs the stage. Only for stages without model calls.
+edited or removed, a library or Python upgrade) runs the stage. Only for stages without model calls.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import sys
+import unicodedata
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
@@ -38,7 +40,8 @@ def inputs_digest(
     files: Iterable[Path], code: Iterable[Path], libraries: Iterable[str], settings: Any
 ) -> str:
     """One digest over input files, code (files or folders, read whole), library versions, settings."""
-    h = hashlib.sha256(f"stamp {VERSION}\n".encode())
+    # the interpreter too: regular expressions and Unicode tables come with it
+    h = hashlib.sha256(f"stamp {VERSION} {sys.version} {unicodedata.unidata_version}\n".encode())
     for path in files:
         h.update(f"input {path.name} {_file(path)}\n".encode())
     for root in code:
