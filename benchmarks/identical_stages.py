@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RECIPES = ("beethoven", "sushi", "persona_cards")
 SKIP = {"cache.sqlite", "cache.sqlite-wal", "cache.sqlite-shm", ".factory-lock", "llama_server.log"}
+# stamps of what a stage read (factory/run/unchanged.py): they digest the code and timed reports
+SKIP |= {".inputs.json", ".preferences.inputs.json"}
 # what names a time, a duration, the server's port or the checkout's folder (the recipe's path, and
 # its hash, which covers the absolute profile path): blanked before hashing, in JSON and text alike
 VOLATILE_KEYS = {"started_at", "created_at", "wall_time_s", "timings_s", "recipe", "recipe_hash"}

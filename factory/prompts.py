@@ -18,9 +18,12 @@ _PLACEHOLDER = re.compile(r"\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}")
 _PART = re.compile(r"^<!--\s*(system|user|assistant)\s*-->\s*$", re.M)
 
 
+_SHIPPED = Path(__file__).resolve().parent.parent / "prompts"  # resolved once: a plan renders hundreds
+
+
 def prompts_root() -> Path:
     env = os.environ.get("FACTORY_PROMPTS")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "prompts"
+    return Path(env) if env else _SHIPPED
 
 
 @lru_cache(maxsize=256)

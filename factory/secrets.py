@@ -30,21 +30,23 @@ def known() -> list[str]:
     return sorted(_registered | env, key=len, reverse=True)
 
 
-def scrub(text: str) -> str:
-    for value in known():
+def scrub(text: str, values: list[str] | None = None) -> str:
+    """`values`: known() already taken (scrub_obj takes it once, not per string)."""
+    for value in known() if values is None else values:
         if value in text:
             text = text.replace(value, MASK)
     return text
 
 
-def scrub_obj(obj: Any) -> Any:
+def scrub_obj(obj: Any, values: list[str] | None = None) -> Any:
     """`scrub` through dicts, lists and strings (keys included)."""
+    values = known() if values is None else values
     if isinstance(obj, str):
-        return scrub(obj)
+        return scrub(obj, values)
     if isinstance(obj, dict):
-        return {scrub_obj(k): scrub_obj(v) for k, v in obj.items()}
+        return {scrub_obj(k, values): scrub_obj(v, values) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [scrub_obj(v) for v in obj]
+        return [scrub_obj(v, values) for v in obj]
     return obj
 
 

@@ -30,7 +30,7 @@ from factory.export.folder import Staged
 from factory.export.formats import FILES, FORMAT_FILES, llamafactory_entry, openai_row, trl_dpo_row
 from factory.export.inputs import NothingToExport, has_gate, load_pairs, load_samples
 from factory.export.split import pair_side, side_index, split_samples
-from factory.export.tokens import counter, pair_stats, sft_stats
+from factory.export.tokens import counter, pair_stats, reused, sft_stats
 from factory.records import DiskFull, Pair, Sample, write_jsonl_atomic
 from factory.run.rundir import MARKER as RUN_MARKER
 
@@ -282,7 +282,6 @@ def export_run(
     pair_models = {
         str(p.labels.get(k)) for p in raw_pairs.values() for k in ("generator", "judge") if p.labels.get(k)
     }
-    _, tokenizer = counter()
     manifest = {
         "name": name,
         "character": recipe.character.name if recipe else (roleplay[0].character if roleplay else ""),
@@ -315,14 +314,7 @@ def export_run(
             "seed": seed,
         },
         "mix": [vars(p) for p in parts],
-        "tokens": {
-            "tokenizer": tokenizer,
-            "sft": {
-                side: sft_stats(openai_row(d) for d in ds)
-                for side, ds in (("train", train_d), ("eval", eval_d))
-            },
-            "pairs": pair_stats(trl_dpo_row(p) for p in pairs) if pairs else None,
-        },
+        "tokens": {},  # counted once the files are written: an unchanged export reuses its figures
         "generators": sorted({g for g in [*(generators or []), *pair_models] if g}),
         "quote": {"stop": quote.STOP, "reply_prefix": quote.reply_prefix("<Name>")}
         if opts.style == "quote"
@@ -337,6 +329,14 @@ def export_run(
             tmp, name, formats, {"train": train_d, "eval": eval_d}, pair_split, shown=out
         )
         _write(tmp, out, "split.json", json.dumps(split_doc, ensure_ascii=False, indent=1) + "\n")
+        manifest["tokens"] = reused(out, tmp, MANIFEST, bool(pairs)) or {
+            "tokenizer": counter()[1],
+            "sft": {
+                side: sft_stats(openai_row(d) for d in ds)
+                for side, ds in (("train", train_d), ("eval", eval_d))
+            },
+            "pairs": pair_stats(trl_dpo_row(p) for p in pairs) if pairs else None,
+        }
         try:
             finish(tmp, run_dir, recipe, manifest)
         except OSError:

@@ -15,7 +15,6 @@ from factory.lang import LANGUAGES, character_names
 from factory.quality.blacklist import Blacklist
 from factory.quality.config import QualityConfig
 from factory.quality.formatting import check_line
-from factory.quality.gate import line_findings
 from factory.quality.rules import Finding, primary
 from factory.quality.text import detect_language
 
@@ -35,6 +34,8 @@ class GateCheck:
         """Every rule the reply breaks whose action is reject."""
         if not self.config.enabled:
             return []
+        from factory.quality.gate import line_findings  # numpy and the gate: when a reply is checked
+
         lang = language[:2] if language[:2] in LANGUAGES else detect_language(text)
         found = check_line(
             text, lang, character_names(character, self.aliases, mentions=True), self.config.format

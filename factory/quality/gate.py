@@ -12,26 +12,24 @@ import asyncio
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-import numpy as np
-from rapidfuzz import fuzz
+from typing import TYPE_CHECKING
 
 from factory.engine import Engine
 from factory.lang import LANGUAGES, character_names
 from factory.quality.blacklist import Blacklist
 from factory.quality.config import QualityConfig
-from factory.quality.dedup import DedupResult, LshParams, near_duplicates
 from factory.quality.exchange import exchange_talk
 from factory.quality.formatting import check_format, target_turns
 from factory.quality.generic import generic_statement
 from factory.quality.judge import Line, agreement, ask_judge, choose_lines
-from factory.quality.patterns import Patterns, cap_patterns
 from factory.quality.report import build_report
 from factory.quality.rules import Finding, primary
 from factory.quality.selfname import self_name_violation
 from factory.quality.text import detect_language
-from factory.quality.tokens import normalize_many, tokenize
 from factory.records import Sample
+
+if TYPE_CHECKING:  # numpy, rapidfuzz and the dedup/pattern steps load when the gate runs them
+    from factory.quality.dedup import DedupResult, LshParams
 
 
 @dataclass
@@ -249,6 +247,8 @@ async def _judge_step(
 
 
 def _lsh(cfg: QualityConfig, threshold: float) -> LshParams:
+    from factory.quality.dedup import LshParams
+
     d = cfg.dedup
     return LshParams(
         threshold=threshold, num_perm=d.num_perm, bands=d.bands, shingle=d.shingle, workers=d.workers
@@ -262,6 +262,8 @@ def _sample_text(s: Sample) -> str:
 def _sample_dedup(cfg: QualityConfig, live: list[_Item]) -> dict:
     if cfg.action("dedup.exact_sample") == "off" and cfg.action("dedup.near_sample") == "off":
         return {"enabled": False}
+    from factory.quality.dedup import near_duplicates
+
     alive = [it for it in live if it.reason is None]
     res = near_duplicates([_sample_text(it.sample) for it in alive], _lsh(cfg, cfg.dedup.sample_threshold))
     removed = {"dedup.exact_sample": 0, "dedup.near_sample": 0}
@@ -289,6 +291,8 @@ def _sample_dedup(cfg: QualityConfig, live: list[_Item]) -> dict:
 
 def _near_detail(res: DedupResult, j: int, r: int, ids: list[str], threshold: float) -> str:
     """Name the sample `j` really matched: in a chain (A~B, B~C) C may be far from the survivor A."""
+    from rapidfuzz import fuzz
+
     m = res.match(j)
     score = fuzz.ratio(res.normalized[j], res.normalized[m])
     via = "" if m == r else f"; its group is kept as {ids[r]}"
@@ -298,6 +302,11 @@ def _near_detail(res: DedupResult, j: int, r: int, ids: list[str], threshold: fl
 def _line_dedup(cfg: QualityConfig, live: list[_Item]) -> dict:
     if cfg.action("dedup.line") == "off":
         return {"enabled": False}
+    import numpy as np
+
+    from factory.quality.dedup import near_duplicates
+    from factory.quality.tokens import normalize_many, tokenize
+
     alive = [it for it in live if it.reason is None]
     refs: list[tuple[int, int]] = []
     texts: list[str] = []
@@ -357,6 +366,10 @@ def _line_dedup(cfg: QualityConfig, live: list[_Item]) -> dict:
 
 
 def _pattern_step(cfg: QualityConfig, live: list[_Item]) -> dict:
+    import numpy as np
+
+    from factory.quality.patterns import Patterns, cap_patterns
+
     lines, owners = [], []
     for k, it in enumerate(live):
         for turn in target_turns(it.sample):

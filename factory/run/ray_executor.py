@@ -17,15 +17,18 @@ import os
 import socket
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from factory.engine import Engine
-from factory.quality import dedup
 from factory.recipe import RecipeError
 from factory.recipe.blocks import ExecutorConfig
 from factory.run.local import LazyLocalTransport
 from factory.secrets import strip_credentials
+
+if TYPE_CHECKING:  # numpy and the gate load when the gate runs on Ray, not with every `factory run`
+    import numpy as np
+
+    from factory.quality import dedup
 
 RAY_MISSING = "--ray: Ray is not installed; install the `ray` extra: pip install 'factory[ray]'"
 # below this many texts the gate hashes them here: shipping them to tasks costs more than hashing
@@ -117,6 +120,8 @@ class RayCluster:
     @contextmanager
     def gate_on_ray(self) -> Iterator[None]:
         """The gate's MinHash signatures in Ray tasks while the run is inside this block."""
+        from factory.quality import dedup
+
         token = dedup.SIGNATURES.set(lambda texts, p: ray_band_keys(texts, p, self.config.workers))
         try:
             yield
@@ -137,6 +142,10 @@ class RayCluster:
 
 def ray_band_keys(texts: Sequence[str], p: dedup.LshParams, shards: int) -> tuple[np.ndarray, np.ndarray]:
     """dedup.band_keys over shards of `texts` in Ray tasks, joined in order: equal to the local result."""
+    import numpy as np
+
+    from factory.quality import dedup
+
     if len(texts) < MIN_TEXTS_ON_RAY:
         return dedup.band_keys(texts, p)
     import ray

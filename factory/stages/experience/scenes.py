@@ -14,7 +14,6 @@ import re
 from typing import Annotated
 
 from pydantic import Field
-from rapidfuzz import fuzz
 
 from factory.bounds import MAX_COUNT
 from factory.engine import ParseError, Request, Result
@@ -246,6 +245,8 @@ def to_records(res: Result) -> list[Scene]:
 
 def drop_near_duplicates(objs: list[dict], threshold: float) -> list[dict]:
     """Keep the first (by id) of scenes whose place+background (+question) read near-identically."""
+    from rapidfuzz import fuzz  # imported when scenes are compared, not with the recipe
+
     kept: list[dict] = []
     keys: list[str] = []
     for obj in objs:

@@ -11,9 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import numpy as np
-from rapidfuzz import fuzz, process
-
 from factory.records import Card
 
 DESCRIPTIVE = (
@@ -44,6 +41,8 @@ def select(
     fixed: Iterable[Card], drafts: dict[tuple[str, int], Card], ids: list[str], rounds: int, threshold: float
 ) -> Selection:
     """Keep every fixed card, then each draft not too similar to any card kept before it."""
+    from rapidfuzz import fuzz, process  # imported when cards are compared, not with the recipe
+
     sel = Selection(kept=list(fixed))
     keys = [card_key(c) for c in sel.kept]
     pending = sorted(ids)
@@ -89,6 +88,9 @@ def diversity(cards: list[Card], synthetic: list[Card]) -> dict:
         "most_similar_pair": None,
     }
     if len(cards) >= 2:
+        import numpy as np
+        from rapidfuzz import fuzz, process
+
         keys = [card_key(c) for c in cards]
         m = process.cdist(keys, keys, scorer=fuzz.token_sort_ratio, dtype=np.float32, workers=1)
         iu = np.triu_indices(len(cards), k=1)

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import Field
-from rapidfuzz import fuzz, process
 
 from factory.lang import HAN_RE, WORDS, character_names, lang_key, punctuation
 from factory.recipe.errors import Strict
@@ -173,6 +172,8 @@ class Retriever:
             yield from sorted(s, key=lambda i: (-s[i], i))
             yield from (i for i in range(len(self.lines)) if i not in s)
             return
+        from rapidfuzz import fuzz, process  # imported when lines are retrieved, not with the recipe
+
         hits = process.extract(query, self.docs, scorer=fuzz.token_set_ratio, limit=None)
         yield from (i for _, _, i in sorted(hits, key=lambda h: (-h[1], h[2])))
 
@@ -186,6 +187,8 @@ def _excluded(sample: Sample) -> set[str]:
 
 
 def is_target(line: str, targets: list[str]) -> bool:
+    from rapidfuzz import fuzz
+
     n = _norm(line)
     return any(n and (n in t or fuzz.ratio(n, t) >= 90) for t in targets)
 

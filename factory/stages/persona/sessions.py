@@ -13,7 +13,6 @@ import math
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
-from rapidfuzz import fuzz
 
 from factory.bounds import MAX_TOKENS
 from factory.engine import ParseError, Request, Result
@@ -227,6 +226,8 @@ def build_requests(ctx: RunContext, cards: list[Card]) -> list[Request]:
 def planted(fact: str, hint: str, text: str) -> bool:
     """Did the user's message state the fact? The hint word (what a correct answer names) or a close
     partial match of the whole fact: tolerant of rewording and of Chinese, where words have no spaces."""
+    from rapidfuzz import fuzz  # imported when sessions are checked, not with the recipe
+
     low, fact = text.casefold(), fact.casefold()
     if hint and hint.casefold() in low:
         return True
