@@ -38,6 +38,14 @@ def run_dir_for(recipe: Recipe, out: Path | None) -> Path:
     return Path(out) if out else (recipe.output_dir or Path("outputs") / recipe.name)
 
 
+def _sets_in_run_order(ctx: RunContext, counts: dict[str, int], accounting) -> list[str]:
+    """run.json's request sets by the stage that asked them, in run order: stages running at once
+    make their first requests in whatever order the replies come, and run.json must not show it."""
+    stages = list(counts) + [s for s in ctx.outcomes_of if s not in counts]
+    names = [n for st in stages for n in ctx.outcomes_of.get(st, []) if n in accounting.stages]
+    return list(dict.fromkeys(names + list(accounting.stages)))
+
+
 async def _run_stages(ctx: RunContext, counts: dict[str, int], reports: dict[str, dict]) -> None:
     """Run the recipe's stages into `counts` and `reports` (filled as they finish, so an aborted
     run still reports what it got), each as soon as the stages it waits for are done (`waits_for`):
@@ -222,8 +230,10 @@ def _run_locked(
             **accounting.totals(),
             "failures_standing": _standing(run),
             "counts": counts,
-            "dropped": ctx.dropped,
-            "stages": {k: v.as_dict() for k, v in accounting.stages.items()},
+            "dropped": dict(sorted(ctx.dropped.items())),  # stages running at once drop in any order
+            "stages": {
+                k: accounting.stages[k].as_dict() for k in _sets_in_run_order(ctx, counts, accounting)
+            },
             **_fleet_books(engine, judge),
             **({"executor": cluster.record()} if cluster is not None else {}),
             **reports,
