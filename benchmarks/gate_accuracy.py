@@ -389,7 +389,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
         "--split",
-        choices=["dev", "heldout", "heldout2", "heldout3", "heldout4", "both", "all"],
+        choices=["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "both", "all"],
         default="all",
         help="both: heldout + dev; all: every split",
     )
@@ -423,7 +423,7 @@ def main() -> None:
         from factory.cli.gate import _load_config
 
         cfg = _load_config(args.config)
-    splits = {"both": ["heldout", "dev"], "all": ["heldout4", "heldout3", "heldout", "heldout2", "dev"]}.get(
+    splits = {"both": ["heldout", "dev"], "all": ["heldout5", "heldout4", "heldout3", "heldout", "heldout2", "dev"]}.get(
         args.split, [args.split]
     )
     results = {}
