@@ -423,9 +423,10 @@ def main() -> None:
         from factory.cli.gate import _load_config
 
         cfg = _load_config(args.config)
-    splits = {"both": ["heldout", "dev"], "all": ["heldout5", "heldout4", "heldout3", "heldout", "heldout2", "dev"]}.get(
-        args.split, [args.split]
-    )
+    splits = {
+        "both": ["heldout", "dev"],
+        "all": ["heldout5", "heldout4", "heldout3", "heldout", "heldout2", "dev"],
+    }.get(args.split, [args.split])
     results = {}
     everything: list[Case] = []
     found_all: dict[str, list[dict]] = {}
