@@ -389,9 +389,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
         "--split",
-        choices=["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "both", "all"],
+        choices=["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "both", "tuned", "all"],
         default="all",
-        help="both: heldout + dev; all: every split",
+        help="both: heldout + dev; tuned: every split but heldout5 (what round 15 tuned on); all: every split, heldout5 last",
     )
     ap.add_argument("--config", type=Path, help="a recipe (its quality block) or a quality YAML")
     ap.add_argument("--json", type=Path, help="write the figures here")
@@ -423,10 +423,10 @@ def main() -> None:
         from factory.cli.gate import _load_config
 
         cfg = _load_config(args.config)
-    splits = {
-        "both": ["heldout", "dev"],
-        "all": ["heldout5", "heldout4", "heldout3", "heldout", "heldout2", "dev"],
-    }.get(args.split, [args.split])
+    tuned = ["heldout4", "heldout3", "heldout", "heldout2", "dev"]
+    splits = {"both": ["heldout", "dev"], "tuned": tuned, "all": [*tuned, "heldout5"]}.get(
+        args.split, [args.split]
+    )
     results = {}
     everything: list[Case] = []
     found_all: dict[str, list[dict]] = {}
