@@ -94,6 +94,8 @@ def ends_open(text: str, language: str) -> str | None:
         return None
     if t[-1] in _DANGLING:
         return f"ends with {t[-1]!r}"
+    if refrain(t):
+        return None  # "Love her, love her, love her": the last word repeats a whole phrase, nothing is cut
     if lang.is_zh(language):
         for w in _ZH_DANGLING_END:
             if t.endswith(w):
@@ -133,11 +135,21 @@ def emphatic_de(t: str) -> bool:
     return bool(ws) and ws[-1].text == "的" and any(w.text == "是" for w in ws[:-1])
 
 
+def _parts(text: str) -> list[str]:
+    return [p.strip().lower() for p in _VERSE_SPLIT.split(text) if p.strip()]
+
+
+def refrain(text: str) -> bool:
+    """The last clause repeats an earlier one (love her, love her; 归去，归去): whole, however it ends."""
+    parts = _parts(text)
+    return len(parts) >= 2 and parts[-1] in parts[:-1]
+
+
 def parallel_clauses(text: str, is_zh: bool) -> bool:
     """Verse or a refrain: short clauses in parallel (对酒当歌，人生几何; "love her, love her"), which end
     without a stop and are whole. zh: two or more clauses of 2-7 Han, two of them of one length;
     en: three or more phrases of at most 7 words, or the last one repeating an earlier one."""
-    parts = [p.strip().lower() for p in _VERSE_SPLIT.split(text) if p.strip()]
+    parts = _parts(text)
     if len(parts) < 2:
         return False
     if parts[-1] in parts[:-1]:
