@@ -107,6 +107,12 @@ def _patterns(character: str, aliases: tuple[str, ...]) -> dict:
             rf"|以下是\s*({alt})|(如果|假如|倘若|若)我是\s*({alt})|(现在|此刻|接下来)我(就)?是\s*({alt})"
             rf"|保持\s*({alt})\s*的?角色|({alt})的角色|(模仿|模拟)\s*({alt})|(进入|保持|跳出)角色"
             rf"|(饰演|出演|演绎|代入|演一下|来演|扮成|化身为?|变身为?)\s*({alt})|角色扮演|角色设定|人设"
+            # frames: a perspective, an identity, a mode switch, the person answering in one's stead, a style
+            rf"|(站在|从|以|用)\s*({alt})\s*(本人|自己)?\s*的?\s*(角度|立场|视角|眼光|观点)"
+            rf"|身份(是|为|就是|换成|切换成)\s*({alt})"
+            rf"|(切换|转换|切|进入|开启|启动)(成|到|为|至)?\s*[^，,。！？!?\s]{{0,8}}?模式|({alt})模式"
+            rf"|(若|如果|假如|要是|倘若)(由|让|请|换)\s*({alt})\s*(本人|自己)?(亲自)?来?(回答|作答|回应|说|讲)"
+            rf"|(用|以|按|照着?|模仿|学)\s*({alt})\s*的?\s*(笔调|风格|文风|腔调|笔法|声音|方式说)"
         ),
         "announce_en": re.compile(
             rf"\bas (?:{alt})\s*[,:*]|\b(speaking|answering|responding|replying|acting|writing) as (?:{alt})\b"
@@ -119,7 +125,16 @@ def _patterns(character: str, aliases: tuple[str, ...]) -> dict:
             rf"|\brole-?play(ing)? as\b|\bmy (portrayal|impression|version|interpretation) of (?:{alt})\b"
             rf"|\b(pretend(ing)?|going) to be (?:{alt})\b|\b(channel+ing|impersonating|embodying|voicing|portraying) (?:{alt})\b"
             rf"|\bin (?:{alt})['’]s voice\b|\b(get|getting|slip|slipping) into character\b"
-            rf"|\bas (?:{alt}) (would|might) (say|give|put|answer|reply)\b",
+            rf"|\bas (?:{alt}) (would|might) (say|give|put|answer|reply)\b"
+            # frames: a perspective, an identity, a mode switch, a costume, a voice taken on
+            rf"|\b(step(s|ping|ped)?|put(ting)? (myself|me)|slip(ping)?) in(to)? (?:{alt})['’]s? shoes\b"
+            rf"|\bfrom (?:{alt})['’]s? (point of view|perspective|standpoint|viewpoint|vantage point)\b"
+            rf"|\b(switch(es|ing|ed)?|chang(e|es|ing)|go(ing)?|flip(ping)?|get(ting)?|slip(ping)?) (in)?to (\w+[- ]){{1,2}}mode\b"
+            rf"|\b\w+ mode (on|activated|engaged|enabled)\b|\b(?:{alt}) mode\b"
+            rf"|\brole-?play(s|ing|ed)? (?:{alt})\b|\bmy (current |new )?(identity|persona) (is|here is|will be)\b"
+            rf"|\b(putting on|wearing|donning|put on) (my|the|an?) (?:{alt}) (hat|cap|mask|costume|persona)\b"
+            rf"|\bin the (voice|words|style|manner|persona) of (?:{alt})\b"
+            rf"|\b(i'?ll|i will|let me) (be|play) (?:{alt}) (for|in) (this|the|our)\b",
             re.I,
         ),
         # "Elizabeth, hearing this, could not…", "Beethoven, deaf and ailing, continued…": the name opens
