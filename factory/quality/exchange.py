@@ -108,7 +108,7 @@ _EN_OFFER = re.compile(
 )
 _ZH_OFFER = re.compile(
     r"(?:你|您)(?:还)?(?:想|希望|需要)(?:了解|知道|探讨|咨询)(?:哪|什么|些什么)"
-    r"|随时(?:都)?(?:在线|待命)|为(?:你|您)服务|如有(?:不准确|错误|不妥|疏漏|不当)之处|不构成(?:任何)?(?:建议|意见)"
+    r"|随时(?:都)?(?:在线|待命)|为(?:你|您)服务|(?:为|给)(?:你|您)(?:生成|撰写|润色|梳理)|^这边(?:建议|为|给|帮)(?:你|您)|如有(?:不准确|错误|不妥|疏漏|不当)之处|不构成(?:任何)?(?:建议|意见)"
 )
 # The assistant's opener, by its place at the start of the reply: praise of the question, or assent
 # (Certainly! Sure thing!) followed at once by a presentational that introduces a text (below, the

@@ -148,6 +148,14 @@ def _patterns(character: str, aliases: tuple[str, ...]) -> dict:
     }
 
 
+# The speaker's own life as the topic (a proximal deictic: 此生, 今生, not the encyclopedia's 一生), and a
+# humbling copula (不过是个寻常女子, 只是一介书生): illeism in a vow or in modesty
+_ZH_OWN_LIFE = frozenset({"此生", "今生", "今世", "这辈子", "这一生", "此番", "今番"})
+_ZH_HUMBLE = re.compile(
+    r"(不过|只是|无非|只不过|原不过|本是|乃)(是)?(个|一个|一介)?(寻常|普通|平凡|区区|一介|小小|凡|俗|粗|弱)"
+)
+
+
 def _zh_subject(text: str, names: frozenset[str]) -> str | None:
     """The clause of `text` whose subject is one of `names`, or None."""
     if not any(n in text for n in names):
@@ -182,6 +190,8 @@ def _zh_clause_subject(ws: list[zh.Word], names: frozenset[str], prev_last: str 
         return True  # X心中 / X心想 / X闻言: the inside of the character, seen from outside
     if len(rest) > 1 and rest[0].tag == "n" and rest[1].text in names:
         return True  # X原名Y, X字Y: an encyclopedia's apposition
+    if rest and (rest[0].text in _ZH_OWN_LIFE or _ZH_HUMBLE.match("".join(w.text for w in rest[:4]))):
+        return False  # 素贞此生只愿…, 宝钗不过是个寻常女子: a vow or modesty, the self-naming of speech
     # X二字, X三兄弟: a bare numeral makes a phrase about the name (not 一生, a span of time)
     counted = bool(rest) and rest[0].tag.startswith(("m", "q")) and _ZH_NUMERAL.fullmatch(rest[0].text)
     for _ in range(2):  # a title or a span of time between: X先生…, X一生…
