@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from factory.lang import HAN_RE, LANGUAGES, LATIN_RE, character_names, is_zh
 from factory.quality import zh
+from factory.quality.epithet import epithet_subject
 from factory.quality.text import Segment, segments
 
 # Chinese: tags (ICTCLAS) after a clause-opening name that make it no subject (a demonstrative, a
@@ -281,6 +282,13 @@ def self_name_violation(
         found = _third_person(unquoted, pats, _is_zh(seg.text, language))
         if found:
             return found
+    first = spoken[0] if spoken else None
+    if first is not None and first.kind == "narration" or len(spoken) == 1:
+        told = epithet_subject(spoken[0].text, _is_zh(spoken[0].text, language))
+        if told:
+            return Violation(
+                "narrator", "a descriptive epithet for the character as the narrated subject", told
+            )
     speech_all = " ".join(s.text for s in spoken)
     narration = " ".join(s.text for s in spoken if s.kind == "narration")
     for seg in spoken:
