@@ -59,7 +59,11 @@ _EN_CONTENT = re.compile(
 )
 _EN_POLICY = re.compile(
     r"\b(against|violates?|outside) (my|our|the) (guidelines|policy|policies|principles|scope)\b"
-    r"|\b(falls|is) outside (what|the scope)\b|\bcontent polic(y|ies)\b",
+    r"|\b(falls|is) outside (what|the scope)\b|\bcontent polic(y|ies)\b"
+    # a referral to professionals: the exchange declined as a service ("consult a qualified attorney")
+    r"|\b(consult|contact|see|speak (to|with)) (a|an|your|with a) (qualified |licensed |certified |medical |legal )?"
+    r"(professional|attorney|lawyer|doctor|physician|expert|specialist|therapist|healthcare provider)\b"
+    r"|\b(give|provide|offer) (legal|medical|financial|professional) advice\b",
     re.I,
 )
 
@@ -80,6 +84,7 @@ _ZH_CONTENT = re.compile(
 _ZH_POLICY = re.compile(
     r"(涉及|包含)(暴力|色情|敏感|违法|政治|不当|血腥)|出于(安全|隐私|政策|法律)(方面的)?考虑|相关(规定|政策|法规)"
     r"|(敏感|不当)(的)?(话题|内容)|负责任的(助手|AI)"
+    r"|咨询(相关|专业|有关)的?(专业)?(人士|机构|医生|律师)|超出了?(我的)?能力范围|(模仿|扮演)真实(的)?(历史)?人物"
 )
 # The speaker describing itself as an artifact: a first-person copula whose head noun is a system or a
 # model, a purpose it was built for, senses it lacks ("我是由…驱动的对话系统", "I'm designed to …").
