@@ -59,7 +59,11 @@ _EN_CONTENT = re.compile(
 )
 _EN_POLICY = re.compile(
     r"\b(against|violates?|outside) (my|our|the) (guidelines|policy|policies|principles|scope)\b"
-    r"|\b(falls|is) outside (what|the scope)\b|\bcontent polic(y|ies)\b",
+    r"|\b(falls|is) outside (what|the scope)\b|\bcontent polic(y|ies)\b"
+    # a referral to professionals: the exchange declined as a service ("consult a qualified attorney")
+    r"|\b(consult|contact|see|speak (to|with)) (a|an|your|with a) (qualified |licensed |certified |medical |legal )?"
+    r"(professional|attorney|lawyer|doctor|physician|expert|specialist|therapist|healthcare provider)\b"
+    r"|\b(give|provide|offer) (legal|medical|financial|professional) advice\b",
     re.I,
 )
 
@@ -80,6 +84,7 @@ _ZH_CONTENT = re.compile(
 _ZH_POLICY = re.compile(
     r"(涉及|包含)(暴力|色情|敏感|违法|政治|不当|血腥)|出于(安全|隐私|政策|法律)(方面的)?考虑|相关(规定|政策|法规)"
     r"|(敏感|不当)(的)?(话题|内容)|负责任的(助手|AI)"
+    r"|咨询(相关|专业|有关)的?(专业)?(人士|机构|医生|律师)|超出了?(我的)?能力范围|(模仿|扮演)真实(的)?(历史)?人物"
 )
 # The speaker describing itself as an artifact: a first-person copula whose head noun is a system or a
 # model, a purpose it was built for, senses it lacks ("我是由…驱动的对话系统", "I'm designed to …").
@@ -108,7 +113,30 @@ _EN_OFFER = re.compile(
 )
 _ZH_OFFER = re.compile(
     r"(?:你|您)(?:还)?(?:想|希望|需要)(?:了解|知道|探讨|咨询)(?:哪|什么|些什么)"
-    r"|随时(?:都)?(?:在线|待命)|为(?:你|您)服务|如有(?:不准确|错误|不妥|疏漏|不当)之处|不构成(?:任何)?(?:建议|意见)"
+    r"|随时(?:都)?(?:在线|待命)|为(?:你|您)服务|(?:为|给)(?:你|您)(?:生成|撰写|润色|梳理)|^这边(?:建议|为|给|帮)(?:你|您)|如有(?:不准确|错误|不妥|疏漏|不当)之处|不构成(?:任何)?(?:建议|意见)"
+)
+# The assistant's opener, by its place at the start of the reply: praise of the question, or assent
+# (Certainly! Sure thing!) followed at once by a presentational that introduces a text (below, the
+# following, let's dive in, I've put together, here's + a text noun), or a reply that opens on one.
+# A vocative after the assent ("Certainly, Holmes.") or a thing presented ("Here's the key") is the scene.
+_META = (
+    r"breakdown|summary|overview|rundown|list|description|outline|guide|explanation|recap|answer|response"
+    r"|information|details|look|tips|facts|account|analysis|everything|what you need"
+)
+_EN_PRESENT = (
+    r"below\b|the following\b|let'?s (?:dive|explore|break|walk|take a (?:closer )?look|look at|get started|unpack)"
+    r"|let me (?:break|walk|explain|outline|summari[sz]e|give you|share|tell you about)"
+    r"|i'?ve (?:put together|prepared|compiled|written up|gathered)|i'?ll (?:walk|break|outline|summari[sz]e|explain)"
+    rf"|here(?:'s| is| are)\s+(?:\w+\s+){{0,3}}?(?:{_META})\b"
+)
+_EN_OPENER = re.compile(
+    r"^\W*(?:that'?s|that is|what|such|(?:a|an)) (?:a |an )?(?:\w+ )?(?:great|good|wonderful|excellent|fascinating"
+    r"|interesting|thoughtful|insightful|brilliant|fantastic|lovely|terrific) question\b"
+    r"|^\W*(?:great|good|excellent|wonderful|fascinating) question\b"
+    r"|^\W*(?:certainly|sure(?: thing)?|absolutely|of course|definitely|gladly|okay|ok|alright|no problem"
+    rf"|happy to help|great)\s*[!.,—–-]+\s*(?:{_EN_PRESENT})"
+    rf"|^\W*(?:here(?:'s| is| are)|below (?:is|are|you'?ll find))\s+(?:\w+\s+){{0,3}}?(?:{_META})\b",
+    re.I,
 )
 # Changing the subject for the conversation's sake (a reason of sensitivity or propriety in the line)
 _EN_DEFLECT = re.compile(
@@ -140,6 +168,9 @@ def exchange_talk(text: str, language: str) -> ExchangeHit | None:
     m = deflect.search(text)
     if m and why.search(text):
         return ExchangeHit("refusal", m.group(0))
+    m = None if zh else _EN_OPENER.search(text)
+    if m:
+        return ExchangeHit("assistant", m.group(0)[:80])
     ref, service, neg, content, policy = (
         (_ZH_REF, _ZH_SERVICE, _ZH_NEG, _ZH_CONTENT, _ZH_POLICY)
         if zh

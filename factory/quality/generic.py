@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from factory.lang import is_zh
+from factory.quality import zh
 
 _ZH_PERSON = re.compile(
     r"每个人|每一个人|人人都|大家|人们|我们(每个人|大家|都应该|都要|应该|要|必须|一定要|需要)|需要我们"
@@ -43,6 +44,22 @@ _ZH_STRUCTURE = re.compile(
     r"|有的[^，。！？]{1,12}[，,]\s*有的|不同的?[^，。！？]{1,8}(会)?(有|需要|要)不同的?"
     r"|有(利|好处|优点)也有(弊|坏处|缺点)|(放之四海而皆准|一刀切)"
 )
+# Hedges by their frame: a ranking denied (并无高下之分, 没有谁对谁错), a balance to be found (找到平衡点,
+# 综合考量), relativity as the answer (因人而异, 见仁见智, 众说纷纭). A denial shouted (男女没有高下之分！)
+# or asked (岂能一概而论？) is a position taken, not a hedge: those frames count in a statement only.
+_ZH_RANKING = re.compile(
+    r"(无|没有|没|不分|谈不上|说不上|不存在|难分)\s*(高下|高低|优劣|好坏|对错|是非|贵贱|输赢|孰优孰劣)(之分|之别)?"
+    r"|没有谁(对|好|强|高|优)谁(错|坏|弱|低|劣)|(孰|谁)(好|优|是|对)(孰|谁)(坏|劣|非|错)"
+)
+_ZH_BALANCE = re.compile(
+    r"(找到|找|把握|寻求|保持|取得|拿捏)(一个|好|住)?(平衡|平衡点|分寸|度)(?!木)"
+    r"|(综合|全面|辩证|客观|理性)(地)?(考量|考虑|看待|分析|评估|权衡|判断)|权衡(利弊|得失|两者|二者)|(两者|二者)兼顾"
+)
+_ZH_RELATIVITY = re.compile(
+    r"因人而异|见仁见智|仁者见仁|众说纷纭|莫衷一是|一概而论|没有标准答案|各有(千秋|所长|优劣|利弊)"
+)
+# The distributive 各V各的 (各有各的长处, 各人有各人的活法): every party has its own, so no one is judged
+_ZH_DISTRIBUTIVE = frozenset({"各", "各人", "各自", "每人"})
 _ZH_ANCHOR = re.compile(r"我(?!们)|朕|吾|本宫|老夫|在下|俺")
 _EN_PERSON = re.compile(
     r"\b(everyone|everybody|each of us|all of us|we all|people|anyone|different people|each person"
@@ -70,6 +87,8 @@ _EN_STRUCTURE = re.compile(
     r"|\b(there'?s|there is|is) no right or wrong\b|\bsome (people |folks )?(would |might )?(say|think|believe|prefer|like)\b"
     r"[^.;!?]{0,60}\bothers\b|\bfrom (one )?person to (another|person)\b|\bdifferent \w+ (to|for) different\b"
     r"|\bnone of them is (better|worse)\b|\bboth (views|sides|options|approaches) have\b"
+    r"|\b(find|finding|strike|striking|keep|keeping|maintain|maintaining) (a|the) (right |healthy |good )?balance\b"
+    r"|\b(both|each) (have|has) (their|its) (place|merits|uses|strengths)\b|\bfor good or (for )?(ill|harm|evil)\b"
     r"|\bsome\b[^.;!?]{0,50}\bothers\b|^(but |and |so )?it (really |all |just |simply )?(varies|depends)\s*[.;!]?$"
     r"|^whether\b[^.;!?]{0,60}\bor\b[^.;!?]{0,60}\b(is|are) (something|a (matter|question|choice)|up to)\b",
     re.I,
@@ -97,9 +116,25 @@ def generic_statement(text: str, language: str) -> str | None:
         s = sentence.strip()
         if not s or anchor.search(s):
             continue
-        if structure.search(s):
+        if structure.search(s) or (zh and _zh_frame(s)):
             return s[:80]
         cues = [{m.group(0).lower() for m in rx.finditer(s)} for rx in classes]
         if sum(bool(c) for c in cues) >= 2 or sum(len(c) for c in cues) >= 2:
             return s[:80]
     return None
+
+
+def _zh_frame(s: str) -> bool:
+    """A hedge by its frame (ranking denied, balance, relativity, the distributive 各V各的)."""
+    if _ZH_BALANCE.search(s):
+        return True
+    statement = not s.rstrip().endswith(("！", "!", "？", "?"))  # 岂能一概而论？ argues, it does not hedge
+    if statement and (_ZH_RANKING.search(s) or _ZH_RELATIVITY.search(s)):
+        return True
+    if "各" not in s and "每人" not in s:
+        return False
+    ws = [w for w in zh.words(s) if w.text.strip()]
+    return any(
+        a.text in _ZH_DISTRIBUTIVE and v.tag.startswith("v") and b.text == a.text
+        for a, v, b in zip(ws, ws[1:], ws[2:], strict=False)
+    )

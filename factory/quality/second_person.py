@@ -30,6 +30,8 @@ _ZH_NOT_NARRATION = re.compile(
 _ZH_REPORT = re.compile(r"^\s*(你|您)[^。！？「“\n]{2,30}?(说|道|问|答|喊|叫|吟)道?[：:]\s*$")
 _REDUP = re.compile(r"^(.)\1|^(.)了\2$|^(.)一\3$")
 _ZH_BODY = frozenset({"s", "f"})
+# Measure words: 一遍, 一次, 一声 count an action (你再说一遍试试), they are not a sudden change (一暖, 一软)
+_MEASURE = frozenset("遍次回趟声句下眼口个番阵把顿步")
 
 _EN_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]*")
 _EN_OPEN = re.compile(
@@ -95,7 +97,13 @@ def _zh(text: str, narration: bool) -> str | None:
             elif w.tag.startswith("v") and nxt is not None and nxt.text == "了" and k + 2 < len(ws):
                 if ws[k + 2].text == w.text:
                     marks += 1  # 想了想
-            elif w.text.startswith("一") and len(w.text) == 2 and w.tag in ("a", "v", "m") and k > 1:
+            elif (
+                w.text.startswith("一")
+                and len(w.text) == 2
+                and w.tag in ("a", "v", "m")
+                and k > 1
+                and w.text[1] not in _MEASURE
+            ):
                 marks += 1  # 一暖, 一软: a sudden change
             elif w.tag in _ZH_BODY and k == 1:
                 marks += 1  # 你心里…, 你手中…

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from factory.lang import HAN_RE, LANGUAGES, LATIN_RE, character_names, is_zh
 from factory.quality import zh
+from factory.quality.epithet import epithet_subject
 from factory.quality.text import Segment, segments
 
 # Chinese: tags (ICTCLAS) after a clause-opening name that make it no subject (a demonstrative, a
@@ -107,6 +108,12 @@ def _patterns(character: str, aliases: tuple[str, ...]) -> dict:
             rf"|以下是\s*({alt})|(如果|假如|倘若|若)我是\s*({alt})|(现在|此刻|接下来)我(就)?是\s*({alt})"
             rf"|保持\s*({alt})\s*的?角色|({alt})的角色|(模仿|模拟)\s*({alt})|(进入|保持|跳出)角色"
             rf"|(饰演|出演|演绎|代入|演一下|来演|扮成|化身为?|变身为?)\s*({alt})|角色扮演|角色设定|人设"
+            # frames: a perspective, an identity, a mode switch, the person answering in one's stead, a style
+            rf"|(站在|从|以|用)\s*({alt})\s*(本人|自己)?\s*的?\s*(角度|立场|视角|眼光|观点)"
+            rf"|身份(是|为|就是|换成|切换成)\s*({alt})"
+            rf"|(切换|转换|切|进入|开启|启动)(成|到|为|至)?\s*[^，,。！？!?\s]{{0,8}}?模式|({alt})模式"
+            rf"|(若|如果|假如|要是|倘若)(由|让|请|换)\s*({alt})\s*(本人|自己)?(亲自)?来?(回答|作答|回应|说|讲)"
+            rf"|(用|以|按|照着?|模仿|学)\s*({alt})\s*的?\s*(笔调|风格|文风|腔调|笔法|声音|方式说)"
         ),
         "announce_en": re.compile(
             rf"\bas (?:{alt})\s*[,:*]|\b(speaking|answering|responding|replying|acting|writing) as (?:{alt})\b"
@@ -119,7 +126,16 @@ def _patterns(character: str, aliases: tuple[str, ...]) -> dict:
             rf"|\brole-?play(ing)? as\b|\bmy (portrayal|impression|version|interpretation) of (?:{alt})\b"
             rf"|\b(pretend(ing)?|going) to be (?:{alt})\b|\b(channel+ing|impersonating|embodying|voicing|portraying) (?:{alt})\b"
             rf"|\bin (?:{alt})['’]s voice\b|\b(get|getting|slip|slipping) into character\b"
-            rf"|\bas (?:{alt}) (would|might) (say|give|put|answer|reply)\b",
+            rf"|\bas (?:{alt}) (would|might) (say|give|put|answer|reply)\b"
+            # frames: a perspective, an identity, a mode switch, a costume, a voice taken on
+            rf"|\b(step(s|ping|ped)?|put(ting)? (myself|me)|slip(ping)?) in(to)? (?:{alt})['’]s? shoes\b"
+            rf"|\bfrom (?:{alt})['’]s? (point of view|perspective|standpoint|viewpoint|vantage point)\b"
+            rf"|\b(switch(es|ing|ed)?|chang(e|es|ing)|go(ing)?|flip(ping)?|get(ting)?|slip(ping)?) (in)?to (\w+[- ]){{1,2}}mode\b"
+            rf"|\b\w+ mode (on|activated|engaged|enabled)\b|\b(?:{alt}) mode\b"
+            rf"|\brole-?play(s|ing|ed)? (?:{alt})\b|\bmy (current |new )?(identity|persona) (is|here is|will be)\b"
+            rf"|\b(putting on|wearing|donning|put on) (my|the|an?) (?:{alt}) (hat|cap|mask|costume|persona)\b"
+            rf"|\bin the (voice|words|style|manner|persona) of (?:{alt})\b"
+            rf"|\b(i'?ll|i will|let me) (be|play) (?:{alt}) (for|in) (this|the|our)\b",
             re.I,
         ),
         # "Elizabeth, hearing this, could not…", "Beethoven, deaf and ailing, continued…": the name opens
@@ -131,6 +147,14 @@ def _patterns(character: str, aliases: tuple[str, ...]) -> dict:
             rf"\b({alt})\b(?:\s+(?:\w+ly)\s+|\s+)({_EN_VERB})\b|\b({alt})['’]s (?:\w+ )?(?:{_EN_BODY})\b"
         ),
     }
+
+
+# The speaker's own life as the topic (a proximal deictic: 此生, 今生, not the encyclopedia's 一生), and a
+# humbling copula (不过是个寻常女子, 只是一介书生): illeism in a vow or in modesty
+_ZH_OWN_LIFE = frozenset({"此生", "今生", "今世", "这辈子", "这一生", "此番", "今番"})
+_ZH_HUMBLE = re.compile(
+    r"(不过|只是|无非|只不过|原不过|本是|乃)(是)?(个|一个|一介)?(寻常|普通|平凡|区区|一介|小小|凡|俗|粗|弱)"
+)
 
 
 def _zh_subject(text: str, names: frozenset[str]) -> str | None:
@@ -167,6 +191,8 @@ def _zh_clause_subject(ws: list[zh.Word], names: frozenset[str], prev_last: str 
         return True  # X心中 / X心想 / X闻言: the inside of the character, seen from outside
     if len(rest) > 1 and rest[0].tag == "n" and rest[1].text in names:
         return True  # X原名Y, X字Y: an encyclopedia's apposition
+    if rest and (rest[0].text in _ZH_OWN_LIFE or _ZH_HUMBLE.match("".join(w.text for w in rest[:4]))):
+        return False  # 素贞此生只愿…, 宝钗不过是个寻常女子: a vow or modesty, the self-naming of speech
     # X二字, X三兄弟: a bare numeral makes a phrase about the name (not 一生, a span of time)
     counted = bool(rest) and rest[0].tag.startswith(("m", "q")) and _ZH_NUMERAL.fullmatch(rest[0].text)
     for _ in range(2):  # a title or a span of time between: X先生…, X一生…
@@ -256,6 +282,13 @@ def self_name_violation(
         found = _third_person(unquoted, pats, _is_zh(seg.text, language))
         if found:
             return found
+    first = spoken[0] if spoken else None
+    if first is not None and first.kind == "narration" or len(spoken) == 1:
+        told = epithet_subject(spoken[0].text, _is_zh(spoken[0].text, language))
+        if told:
+            return Violation(
+                "narrator", "a descriptive epithet for the character as the narrated subject", told
+            )
     speech_all = " ".join(s.text for s in spoken)
     narration = " ".join(s.text for s in spoken if s.kind == "narration")
     for seg in spoken:

@@ -5,9 +5,10 @@ import pytest
 from factory.quality import self_name_violation
 from factory.quality.blacklist import default_blacklist
 from factory.quality.config import FormatConfig
-from factory.quality.formatting import check_line, is_filler, too_short
+from factory.quality.formatting import check_line
 from factory.quality.gate import line_findings
 from factory.quality.generic import generic_statement
+from factory.quality.length import is_filler, too_short
 from factory.quality.second_person import narrates_user
 
 ZH, ZH_ALIASES = "项羽", ("项籍", "西楚霸王", "霸王")

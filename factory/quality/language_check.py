@@ -1,0 +1,122 @@
+"""Language: a line in another script, or in the right script but another language."""
+
+from __future__ import annotations
+
+import re
+
+from factory import lang
+from factory.quality.text import script_counts, spoken_text
+
+MODEL_MIN_CONFIDENCE = 0.8  # a Latin-script line the language model gives another language with this much
+MODEL_MIN_WORDS = 4
+# English function words: a line where they are a quarter of the words is English without asking the
+# model (the common case, and the model is a third of the format checks' time)
+EN_FUNCTION = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "from",
+        "by",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "am",
+        "i",
+        "you",
+        "he",
+        "she",
+        "it",
+        "we",
+        "they",
+        "my",
+        "your",
+        "his",
+        "her",
+        "our",
+        "their",
+        "me",
+        "him",
+        "us",
+        "them",
+        "this",
+        "that",
+        "not",
+        "no",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "shall",
+        "should",
+        "what",
+        "who",
+    }
+)
+_EN_WORD = re.compile(r"[A-Za-z']+")
+EXPECTED_SCRIPT = lang.SCRIPTS
+_MIN_LETTERS = 6  # fewer letters say nothing about the language ("OK!", "嗯嗯")
+# Japanese shares Han with Chinese; kana tells them apart. Japanese prose is ~60-80% kana (kanji-dense
+# text ~40%); a Chinese line borrows one kana (の) or a short quoted phrase at most.
+_KANA_MAKES_JAPANESE = 0.3
+
+
+def wrong_script(text: str, language: str, min_share: float) -> str | None:
+    """Why a line is not in the dataset's script, naming the script found, or None.
+
+    Letters of every script count, so a Russian, Korean or Arabic line fails as surely as a Chinese one
+    in an English dataset, while a stray foreign name stays under the share that `min_share` allows.
+    """
+    expected = EXPECTED_SCRIPT.get(language)
+    if expected is None:
+        return None
+    counts = script_counts(text)
+    total = sum(counts.values())
+    if total < _MIN_LETTERS:
+        return None
+    kana = counts.get("Kana", 0) / total
+    if lang.is_zh(language) and kana >= _KANA_MAKES_JAPANESE:
+        return f"Japanese ({kana:.0%} of letters are kana), expected Han"
+    share = counts.get(expected, 0) / total
+    if share >= min_share:
+        return None
+    found = max((k for k in counts if k != expected), key=counts.__getitem__)
+    name = "Japanese kana" if found == "Kana" else found
+    return f"mostly {name} ({counts[found] / total:.0%} of letters), expected {expected} ({share:.0%})"
+
+
+def wrong_language(text: str, language: str) -> str | None:
+    """A line in the right script but another language (French in an English set), or None.
+
+    The language model (factory/lang/) must be sure and the line long enough: a character's
+    "Ach, Gott im Himmel!" inside English speech stays English.
+    """
+    if language != "en":
+        return None  # Chinese: script decides (Han, kana, hangul), see wrong_script
+    speech = spoken_text(text) or text
+    words = [w.lower() for w in _EN_WORD.findall(speech)]
+    if len(words) < MODEL_MIN_WORDS or sum(w in EN_FUNCTION for w in words) * 4 >= len(words):
+        return None
+    g = lang.guess(speech)
+    if g is None or g.by != "model" or g.language == "en" or g.confidence < MODEL_MIN_CONFIDENCE:
+        return None
+    return f"reads as {g.language} ({g.confidence:.0%} sure), expected en"

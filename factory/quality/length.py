@@ -1,0 +1,88 @@
+"""Length: replies too short to teach anything (backchannels, a few tokens without a closing stop)."""
+
+from __future__ import annotations
+
+import re
+
+from factory import lang
+from factory.quality import zh
+from factory.quality.text import count_tokens
+
+# Backchannels: replies that only acknowledge, a closed class (not "Never!" or "准奏。")
+_FILLERS = {
+    "zh": {
+        "嗯",
+        "嗯嗯",
+        "哦",
+        "噢",
+        "喔",
+        "哈",
+        "哈哈",
+        "呵呵",
+        "好",
+        "好的",
+        "是",
+        "是的",
+        "对",
+        "对的",
+        "行",
+        "唔",
+        "啊",
+        "哎",
+        "诶",
+        "好吧",
+        "嗯哼",
+    },
+    "en": {
+        "yes",
+        "no",
+        "ok",
+        "okay",
+        "hm",
+        "hmm",
+        "oh",
+        "ah",
+        "aye",
+        "indeed",
+        "yeah",
+        "yep",
+        "nope",
+        "sure",
+        "right",
+        "mm",
+        "uh",
+        "um",
+        "oui",
+        "alright",
+        "fine",
+        "ha",
+        "mhm",
+    },
+}
+_FILLER_SPLIT = re.compile(r"[\W_]+")
+_REPEATED = re.compile(r"(.{1,3}?)\1+")
+_WHOLE_REPLY_END = ("！", "!", "。", ".", "？", "?", "…")
+
+
+def too_short(text: str, language: str, min_len: int) -> bool:
+    """Too short to teach anything: a backchannel at any length, or under `min_len` tokens unless it
+    ends as a sentence (呸！, 准。, Never!: a one-word command, verdict or curse is a whole reply)."""
+    if is_filler(text, language):
+        return True
+    return count_tokens(text) < min_len and not text.rstrip().endswith(_WHOLE_REPLY_END)
+
+
+def is_filler(text: str, language: str) -> bool:
+    """A reply that only acknowledges ("嗯。", "Hm.", "Yes", doubled: 好的好的, 哈哈哈, "Yes, yes."):
+    too short whatever its length."""
+    words = [w.lower() for w in _FILLER_SPLIT.split(text) if w]
+    fillers = _FILLERS.get(language, set())
+    if lang.is_zh(language) and len(words) == 1 and _unit(words[0]) not in fillers:
+        words = [w.text for w in zh.words(words[0])]
+    return bool(words) and all(w in fillers or _unit(w) in fillers or _unit(w) * 2 in fillers for w in words)
+
+
+def _unit(word: str) -> str:
+    """The repeated unit of a doubled word (好的好的 -> 好的, 哈哈哈 -> 哈, haha -> ha), else the word."""
+    m = _REPEATED.fullmatch(word)
+    return m.group(1) if m else word
