@@ -70,6 +70,8 @@ async def build_session(opts: ChatOptions, endpoints: Endpoints, log: Callable[[
             opts.helper_key_env,
             params={"temperature": 0, "max_tokens": 400},
             concurrency=1,
+            # temperature 0: asking a cut-off card or summary again would cut it at the same place
+            parse_retries=0,
         )
     )
     passages = load_passages(opts.run_dir, opts.profile, character)

@@ -99,6 +99,8 @@ def test_rerun_of_cut_off_replies_asks_nothing(tmp_path, script):
         n = srv.count
         second = chat(srv, run, script, "--context-budget", "80", "--keep-recent", "2")
     assert first.exit_code == 0 and 'Anna Keller: "' in first.stdout, first.output
+    cards = [r for r in srv.requests if r["messages"][0]["content"].startswith("You write persona cards")]
+    assert len(cards) == 1  # asked once: at temperature 0 a second try is cut at the same place
     assert second.stdout == first.stdout and srv.count == n
 
 
