@@ -62,3 +62,17 @@ character:
 @pytest.fixture
 def minimal_recipe(write_recipe):
     return write_recipe(MINIMAL_RECIPE)
+
+
+# Under `pytest -n 2 --dist loadgroup` (pytest-xdist), what must not run twice at once, or be
+# paid twice, shares one worker: the llama.cpp server (it takes both cores), a local Ray
+# cluster, and the session-scoped tiny-Qwen training runs of tests/train/conftest.py.
+_ONE_WORKER = ("llama", "train")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        if any(item.get_closest_marker(m) for m in _ONE_WORKER) or item.path.name.startswith("test_ray"):
+            item.add_marker(pytest.mark.xdist_group("one_worker"))

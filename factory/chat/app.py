@@ -10,6 +10,7 @@ from pathlib import Path
 from factory.chat.endpoints import Endpoints, Role
 from factory.chat.persona import Retriever, extract_card, load_passages, run_identity
 from factory.chat.runtime import ChatSession
+from factory.chat.settled import Settled
 from factory.chat.speaker import Speaker
 from factory.engine import RequestCache
 from factory.quote_style import ME, lang_key, line
@@ -69,12 +70,15 @@ async def build_session(opts: ChatOptions, endpoints: Endpoints, log: Callable[[
             opts.helper_key_env,
             params={"temperature": 0, "max_tokens": 400},
             concurrency=1,
+            # temperature 0: asking a cut-off card or summary again would cut it at the same place
+            parse_retries=0,
         )
     )
     passages = load_passages(opts.run_dir, opts.profile, character)
+    settled = Settled(endpoints.cache)
     card, retriever = None, None
     if opts.persona == "static":
-        card = await extract_card(helper, character, language, passages)
+        card = await extract_card(helper, character, language, passages, settled)
     elif passages:
         retriever = Retriever(passages)
     else:
@@ -91,6 +95,7 @@ async def build_session(opts: ChatOptions, endpoints: Endpoints, log: Callable[[
         keep_recent=opts.keep_recent,
         summarize=opts.summarize,
         log=log,
+        settled=settled,
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from factory import prompts
+from factory.chat.settled import Settled
 from factory.engine import Engine, Request
 from factory.lang import lang_key, pick
 from factory.quote_style import fold
@@ -41,6 +42,7 @@ class Window:
     summary: str = ""
     folded: int = 0  # turns folded into the summary so far
     summaries: int = 0  # summarize calls that succeeded
+    settled: Settled = field(default_factory=lambda: Settled(None), repr=False)
 
     def cost(self, system: str) -> int:
         return estimate_tokens(system) + estimate_tokens(fold(self.turns, self.character, self.language))
@@ -65,10 +67,14 @@ class Window:
             summary=self.summary or pick(lang, "(none)", "（无）"),
             lines=fold(old, self.character, self.language),
         )
-        [res] = await helper.run(
-            [Request(id="summary", messages=messages, stage="summarize", params={"temperature": 0})]
-        )
-        text = str(res.value).strip() if res.ok and res.value else ""
+        req = Request(id="summary", messages=messages, stage="summarize", params={"temperature": 0})
+        key = self.settled.key("summary", helper, req)
+        text = self.settled.get(key)
+        if text is None:
+            [res] = await helper.run([req])
+            text = str(res.value).strip() if res.ok and res.value else ""
+            if res.ok or res.error in ("truncated", "parse"):  # the model's answer, not a lost connection
+                self.settled.put(key, text)
         if not text:  # keep what we had; the turns are gone either way
             return self.summary
         self.summaries += 1

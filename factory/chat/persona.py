@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from factory import prompts
+from factory.chat.settled import Settled
 from factory.engine import Engine, Request
 from factory.lang import HAN_RE, has_han, lang_key
 from factory.records import iter_jsonl
@@ -121,21 +122,33 @@ def profile_excerpt(passages: list[str], max_chars: int = 12000) -> str:
     return "\n\n".join(picked)
 
 
-async def extract_card(engine: Engine, character: str, language: str, passages: list[str]) -> str:
-    """The static persona card (second person, plain text) from the profile."""
+async def extract_card(
+    engine: Engine, character: str, language: str, passages: list[str], settled: Settled | None = None
+) -> str:
+    """The static persona card (second person, plain text) from the profile.
+
+    A card cut off by max_tokens is kept up to its last whole sentence and, like any card,
+    recorded in `settled`: the next chat with the same cache talks to the same character
+    instead of asking again (the engine would re-ask a truncated reply on every run).
+    """
     if not passages:
         raise ValueError("--persona static: no profile text (give --run with chunks.jsonl or --profile FILE)")
     messages = prompts.render(
         "egos_extract", lang_key(language), character=character, profile=profile_excerpt(passages)
     )
-    [res] = await engine.run(
-        [Request(id="extract", messages=messages, stage="extract", params={"temperature": 0})]
-    )
+    req = Request(id="extract", messages=messages, stage="extract", params={"temperature": 0})
+    settled = settled or Settled(None)
+    key = settled.key("card", engine, req)
+    card = settled.get(key)
+    if card is not None:
+        return card
+    [res] = await engine.run([req])
     text = str(res.value) if res.ok else _whole_sentences(res.text or "") if res.error == "truncated" else ""
     if not text.strip():
         raise ValueError(
             f"persona extraction failed: {res.error or 'empty reply'} {res.detail or ''}".strip()
         )
+    settled.put(key, text.strip())
     return text.strip()
 
 

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 from factory.chat.organize import Window, system_prompt
 from factory.chat.persona import Retriever
-from factory.chat.speaker import Conversation, Speaker
+from factory.chat.settled import Settled
+from factory.chat.speaker import Answer, Conversation, Speaker
 from factory.engine import Engine
 
 
@@ -27,6 +28,7 @@ class ChatSession:
         top_k: int = 2,
         summarize: bool = True,
         log: Callable[[str], None] = lambda _m: None,
+        settled: Settled | None = None,
     ):
         self.speaker = speaker
         self.character = character
@@ -38,7 +40,8 @@ class ChatSession:
         self.keep_recent = keep_recent
         self.top_k = top_k
         self.log = log
-        self.window = Window(character, language)
+        self.settled = settled or Settled(None)
+        self.window = Window(character, language, settled=self.settled)
         self.transcript: list[tuple[str, str]] = []
         self.last_system = ""
 
@@ -68,7 +71,7 @@ class ChatSession:
             system=self.last_system,
             turns=list(self.window.turns),
         )
-        [ans] = await self.speaker.answer([conv])
+        ans = await self._answer(conv)
         if ans.text is None:
             self.log(f"(no reply: {ans.error})")
             self.window.turns.pop()  # keep the history well-formed: the user may try again
@@ -77,3 +80,15 @@ class ChatSession:
         self.window.turns.append(("assistant", ans.text))
         self.transcript.append(("assistant", ans.text))
         return ans.text
+
+    async def _answer(self, conv: Conversation) -> Answer:
+        """The reply, or the one an earlier chat took for the same prompt (a cut-off one too)."""
+        req = self.speaker.request(conv, "none")  # prefill is how it is asked, not what
+        key = self.settled.key("reply", self.speaker.engine, req, extra=self.speaker.style)
+        text = self.settled.get(key)
+        if text is not None:
+            return Answer(conv, text, cached=True)
+        [ans] = await self.speaker.answer([conv])
+        if ans.text is not None:
+            self.settled.put(key, ans.text)
+        return ans

@@ -4,7 +4,7 @@ import pytest
 from click.testing import CliRunner
 
 from factory.cli import main
-from factory.testing.openai_server import ScriptedServer
+from factory.testing.openai_server import ScriptedServer, completion
 from tests.chat import fakes
 from tests.evaluate.conftest import make_run
 
@@ -88,6 +88,20 @@ def test_rerun_is_served_from_the_cache(chat_server, tmp_path, script):
     second = chat(chat_server, run, script, "--context-budget", "80", "--keep-recent", "2")
     assert second.stdout == first.stdout and chat_server.count == n
     assert (run / "chat" / "cache.sqlite").is_file()
+
+
+def test_rerun_of_cut_off_replies_asks_nothing(tmp_path, script):
+    """Every reply hits max_tokens (the tiny local model's card does): the engine counts that as a
+    failure and would re-ask it on each run, so the second chat had another card and other prompts."""
+    run = make_run(tmp_path, full=False)
+    with ScriptedServer(responder=lambda body: completion(fakes.route(body), "anna-sft", "length")) as srv:
+        first = chat(srv, run, script, "--context-budget", "80", "--keep-recent", "2")
+        n = srv.count
+        second = chat(srv, run, script, "--context-budget", "80", "--keep-recent", "2")
+    assert first.exit_code == 0 and 'Anna Keller: "' in first.stdout, first.output
+    cards = [r for r in srv.requests if r["messages"][0]["content"].startswith("You write persona cards")]
+    assert len(cards) == 1  # asked once: at temperature 0 a second try is cut at the same place
+    assert second.stdout == first.stdout and srv.count == n
 
 
 def test_chat_needs_a_profile(tmp_path):

@@ -1,6 +1,7 @@
 """`factory chat --model local`: the README's command, on the real embedded llama.cpp server."""
 
 import importlib.util
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -44,5 +45,19 @@ def test_a_scripted_chat_on_the_embedded_model(tmp_path):
     assert lines[0] == 'Me: "Good morning, maestro."' and lines[2] == 'Me: "What are you writing today?"'
     for reply in (lines[1], lines[3]):  # one quoted line each, whatever the tiny model says
         assert reply.startswith(f'{NAME}: "') and reply.endswith('"') and reply.count("\n") == 0
-    again = CliRunner().invoke(main, args, catch_exceptions=False)  # everything from the cache now
+    server_log = tmp_path / "llama_server.log"
+    assert server_log.is_file()
+    server_log.unlink()
+    rows = _cached(tmp_path / "cache.sqlite")
+    # everything from the cache now: no request (no new cache row) and no server started (no log)
+    again = CliRunner().invoke(main, args, catch_exceptions=False)
     assert again.exit_code == 0 and again.stdout == res.stdout
+    assert _cached(tmp_path / "cache.sqlite") == rows and not server_log.exists()
+
+
+def _cached(path: Path) -> int:
+    db = sqlite3.connect(path)
+    try:
+        return db.execute("SELECT COUNT(*) FROM replies").fetchone()[0]
+    finally:
+        db.close()
