@@ -1,10 +1,10 @@
 """Deterministic fake-model answers for the book route, read off the chunk in the prompt.
 
-`extract_reply` plays a faithful extractor: one plot per scene (cited by its real first and last
-sentence), one turn per quoted paragraph (speaker: the first cast name in it, speech: its quotes
-joined, action: the paragraph's first narration sentence), paragraphs without quotes or names as
-environment. `hallucinating_extract_reply` is the same with every second speech invented and the
-second plot's citation made up. The profile and boundary replies echo the story they are given.
+`extract_reply` plays a faithful extractor that answers by number: one plot per scene (its first
+and last paragraph), one turn per spoken line (speaker: the script's cue, else the first cast name
+in the paragraph; action: the paragraph's first narration sentence), paragraphs without quotes or
+names as environment. `hallucinating_extract_reply` is the same with some lines retyped as invented
+quotes, some pointing past the passage's lines, and the second plot's paragraphs made up. The profile and boundary replies echo the story they are given.
 """
 
 from __future__ import annotations
@@ -27,9 +27,24 @@ def _lang(text: str) -> str:
     return "zh" if re.search(r"[\u4e00-\u9fff]{6}", text) else "en"
 
 
-def _chunk(prompt: str) -> str:
+def _passage(prompt: str) -> list[list[tuple[int, str]]]:
+    """The numbered passage as scenes of (number, paragraph), split at the unnumbered breaks."""
     m = re.search(r'"""\n(.*?)\n"""', prompt, re.S)
-    return m.group(1) if m else ""
+    scenes: list[list[tuple[int, str]]] = [[]]
+    for para in re.split(r"\n\s*\n", m.group(1) if m else ""):
+        if n := re.match(r"\[(\d+)\] (.*)", para, re.S):
+            scenes[-1].append((int(n.group(1)), n.group(2)))
+        elif _BREAK.match(para):
+            scenes.append([])
+    return [s for s in scenes if s]
+
+
+def _lines(prompt: str) -> dict[int, tuple[int, str]]:
+    """paragraph number -> (line number, the cue or "") from the prompt's list of spoken lines."""
+    out = {}
+    for m in re.finditer(r"^L(\d+) \[(\d+)\]( [A-Z][A-Z .'\-]*?)?(?: \([^)]*\))?: ", prompt, re.M):
+        out.setdefault(int(m.group(2)), (int(m.group(1)), (m.group(3) or "").strip()))
+    return out
 
 
 def _sentences(text: str) -> list[str]:
@@ -41,33 +56,33 @@ def _narration(para: str) -> str:
     return next((s for s in _sentences(rest) if len(s) > 12), "")
 
 
-def scene_plot(scene: str, lang: str) -> dict:
-    sents = _sentences(scene)
-    cast = [n for n in CAST[lang] if n in scene]
+def scene_plot(scene: list[tuple[int, str]], lines: dict[int, tuple[int, str]], lang: str) -> dict:
+    text = "\n\n".join(p for _, p in scene)
+    sents = _sentences(text)
+    cast = [n for n in CAST[lang] if n in text or n.upper() in text]
     turns = []
-    for para in re.split(r"\n\s*\n", scene):
-        quotes = _QUOTE.findall(para)
+    for k, para in scene:
         speaker = next((n for n in sorted(CAST[lang], key=para.find) if n in para), None)
-        if quotes and speaker:
-            turns.append(
-                {
-                    "speaker": speaker,
-                    "speech": " ".join(quotes),
-                    "action": _narration(para),
-                    "thought": next((x for x in _sentences(_QUOTE.sub(" ", para)) if _MIND.search(x)), ""),
-                }
-            )
-        elif not quotes and speaker is None and sents:
-            turns.append(
-                {
-                    "speaker": "Environment" if lang == "en" else "环境",
-                    "environment": _sentences(para)[0] if _sentences(para) else para,
-                }
-            )
+        if k in lines:
+            line, cue = lines[k]
+            who = cue.title() if cue else speaker
+            if who:
+                turns.append(
+                    {
+                        "line": line,
+                        "speaker": who,
+                        "action": "" if cue else _narration(para),
+                        "thought": next(
+                            (x for x in _sentences(_QUOTE.sub(" ", para)) if _MIND.search(x)), ""
+                        ),
+                    }
+                )
+        elif speaker is None and not _QUOTE.search(para):
+            turns.append({"line": 0, "speaker": "Environment" if lang == "en" else "环境", "paragraph": k})
     return {
+        "first_paragraph": scene[0][0],
+        "last_paragraph": scene[-1][0],
         "summary": " ".join(sents[:1] + sents[-1:]),
-        "first_sentence": sents[0] if sents else "",
-        "last_sentence": sents[-1] if sents else "",
         "characters": [
             {"name": n, "state": f"{n} is here", "motivation": f"{n} wants the lamp lit"} for n in cast
         ],
@@ -78,18 +93,17 @@ def scene_plot(scene: str, lang: str) -> dict:
 def extract_reply(body: dict, hallucinate: bool = False) -> str:
     prompt = body["messages"][-1]["content"]
     lang = _lang(prompt)
-    plots = [scene_plot(s, lang) for s in _BREAK.split(_chunk(prompt)) if s.strip()]
+    lines = _lines(prompt)
+    plots = [scene_plot(s, lines, lang) for s in _passage(prompt)]
     if hallucinate:
         for p in plots:
             for k, t in enumerate(p["conversations"][0]["turns"]):
-                if t.get("speech") and k % 2 == 1:
-                    t["speech"] = INVENTED[lang]
+                if t.get("line") and k % 4 == 1:  # a quote retyped, and made up
+                    t["line"], t["speech"] = 0, INVENTED[lang]
+                elif t.get("line") and k % 4 == 3:  # a line the passage does not have
+                    t["line"] = len(lines) + 40
         if len(plots) > 1:
-            plots[1]["first_sentence"] = (
-                "The harbour master counted the gulls on the roof."
-                if lang == "en"
-                else "港口的管事数着屋顶上的海鸥。"
-            )
+            plots[1]["first_paragraph"] = 999
     return "```json\n" + json.dumps({"plots": plots}, ensure_ascii=False) + "\n```"
 
 

@@ -1,0 +1,233 @@
+"""Checking one chunk's extraction against the chunk, and recording each failure as it goes.
+
+The model answers by number where it can: a turn names a spoken line (`line`, found by the reader),
+a plot its first and last paragraph. Then the speech is the book's own words by construction and
+what is checked is the number: in the chunk, inside the plot's paragraphs, not used twice, and in
+a script said by the line's cue. What the model writes itself (action, thought, environment, the
+summary) must be carried by the narration's words. A model that retypes quotes or citations
+instead is checked as before: fuzzy-matched against the chunk's quoted spans and sentences.
+"""
+
+from __future__ import annotations
+
+import re
+
+from factory.lang import has_han
+from factory.records import make_id
+from factory.run.context import RunContext
+from factory.stages.book.lines import narration, paragraphs
+from factory.stages.book.records import BookChunk, BookTurn, Conversation, Plot, PlotCharacter, SpokenLine
+from factory.stages.book.verify import check_citation, check_narration, check_speaker, check_speech
+from factory.stages.shared.markup import strip_wrappers
+from factory.stages.shared.parsing import text_field
+
+NAME = "book_extract"
+ENVIRONMENT = {"environment", "env", "narrator", "narration", "setting", "scene"}
+ENVIRONMENT |= {"环境", "旁白", "场景", "描写"}
+_SENT = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+[\"”’」]?|$)")
+
+
+def number(value: object) -> int | None:
+    """An index as the model wrote it (3, "3", "L3", "¶3"); None when there is none."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and (m := re.fullmatch(r"\s*[L¶#]?\s*(\d{1,4})\s*", value)):
+        return int(m.group(1))
+    return None
+
+
+def sentences(para: str) -> list[str]:
+    return [s.strip() for s in _SENT.findall(para) if s.strip()] or [para.strip()]
+
+
+class Verifier:
+    def __init__(self, ctx: RunContext, chunk: BookChunk) -> None:
+        self.ctx, self.chunk, self.cfg = ctx, chunk, ctx.recipe.book
+        self.paras = paragraphs(chunk.text)
+
+    def fail(self, where: str, reason: str, detail: str) -> None:
+        self.ctx.run.record_failure(
+            NAME,
+            make_id("vrf", self.chunk.id, where, detail),
+            reason,
+            f"{self.chunk.id} {where}: {detail}"[:300],
+        )
+
+    def _narration(self, where: str, who: str, mode: str, value: str) -> str:
+        """The model's wording of the narration, or "" (recorded) when the chunk does not carry it."""
+        if not value:
+            return ""
+        check = check_narration(value, self.chunk.text, self.cfg.narration_share)
+        if check.ok:
+            return value
+        self.fail(where, check.reason, f"{who} {mode} {value!r} ({check.score})")
+        return ""
+
+    def _line(self, raw: dict, speaker: str, span: range, used: set[int], where: str) -> SpokenLine | None:
+        k = number(raw.get("line"))
+        lines = self.chunk.lines
+        if k is None or k == 0:
+            return None
+        reason = ""
+        if not 1 <= k <= len(lines):
+            reason, detail = "line_not_in_chunk", f"L{k} of {len(lines)}"
+        elif lines[k - 1].paragraph not in span:
+            reason, detail = (
+                "line_outside_plot",
+                f"L{k} in ¶{lines[k - 1].paragraph + 1}, plot ¶{span.start + 1}-{span.stop}",
+            )
+        elif k in used:
+            reason, detail = "line_repeated", f"L{k}"
+        elif lines[k - 1].cue and self.cfg.canonical(lines[k - 1].cue).lower() != speaker.lower():
+            reason, detail = "speaker_not_cue", f"L{k} is {lines[k - 1].cue}'s, not {speaker}'s"
+        if reason:
+            self.fail(where, reason, detail)
+            raise LookupError(reason)
+        used.add(k)
+        return lines[k - 1]
+
+    def turn(self, raw: object, span: range, used: set[int], where: str) -> tuple[int, BookTurn] | None:
+        """(the paragraph it is at, the verified turn), or None; -1: a place the model did not say."""
+        if not isinstance(raw, dict):
+            return None
+        raw = {str(k).lower(): v for k, v in raw.items()}
+        speaker = text_field(raw, "speaker", "name", "character", limit=80)
+        free = {
+            k: strip_wrappers(text_field(raw, k, limit=800))
+            for k in ("speech", "action", "thought", "environment")
+        }
+        if speaker.lower() in ENVIRONMENT or (not speaker and free["environment"] and not raw.get("line")):
+            return self._environment(raw, free, span, where)
+        try:
+            line = self._line(raw, self.cfg.canonical(speaker) if speaker else "", span, used, where)
+        except LookupError:
+            return None
+        if line is not None and not speaker and line.cue:
+            speaker = line.cue  # a script says who speaks
+        if not speaker:
+            return None
+        speaker = self.cfg.canonical(speaker)
+        if not check_speaker(speaker, self.chunk.text, self.cfg.aliases.get(speaker, [])).ok:
+            self.fail(where, "speaker_not_in_text", speaker)
+            return None
+        speech = line.text if line is not None else free["speech"]
+        if line is None and speech:  # retyped rather than numbered: it must match a quoted span
+            check = check_speech(speech, self.chunk.text, self.cfg.quote_threshold)
+            if not check.ok:
+                self.fail(where, check.reason, f"{speaker}: {speech!r} ({check.score})")
+                return None
+            speech = re.sub(r"[,，、]\s*$", "。" if has_han(speech) else ".", speech)  # "…," she said
+        action = self._narration(where, speaker, "action", free["action"])
+        if line is not None and line.parenthetical and not action:
+            action = line.parenthetical  # a script's (beat) is the action of its line
+        thought = self._narration(where, speaker, "thought", free["thought"])
+        if not (speech or action or thought):
+            return None
+        at = line.paragraph if line is not None else -1
+        return at, BookTurn(speaker=speaker, speech=speech, action=action, thought=thought)
+
+    def _environment(self, raw: dict, free: dict, span: range, where: str) -> tuple[int, BookTurn] | None:
+        k = number(raw.get("paragraph"))
+        text = free["environment"] or free["action"] or free["speech"]
+        if text:
+            check = check_narration(text, self.chunk.text, self.cfg.narration_share)
+            if not check.ok:
+                self.fail(where, check.reason, f"environment {text!r} ({check.score})")
+                return None
+            return (k - 1 if k and 1 <= k <= len(self.paras) else -1), BookTurn(
+                speaker="environment", environment=text
+            )
+        if k is None or not 1 <= k <= len(self.paras) or k - 1 not in span:
+            if k is not None:
+                self.fail(where, "paragraph_not_in_plot", f"¶{k}")
+            return None
+        told = narration(self.paras[k - 1])[:400]
+        return (k - 1, BookTurn(speaker="environment", environment=told)) if told else None
+
+    def _span(self, raw: dict, i: int) -> tuple[range, str, str] | None:
+        """The plot's paragraphs and its first and last sentence, by number or as cited."""
+        a, b = number(raw.get("first_paragraph")), number(raw.get("last_paragraph"))
+        n = len(self.paras)
+        if a is not None and b is not None:
+            if not (1 <= a <= n and 1 <= b <= n):
+                self.fail(f"plot{i}", "plot_citation_not_in_text", f"¶{a}-¶{b} of {n}")
+                return None
+            if a > b:
+                self.fail(f"plot{i}", "plot_citation_out_of_order", f"¶{a}-¶{b}")
+                return None
+            return range(a - 1, b), sentences(self.paras[a - 1])[0], sentences(self.paras[b - 1])[-1]
+        first = text_field(raw, "first_sentence", "first", "start", limit=400)
+        last = text_field(raw, "last_sentence", "last", "end", limit=400)
+        cite = check_citation(first, last, self.chunk.text, self.cfg.citation_threshold)
+        if not cite.ok:
+            self.fail(f"plot{i}", cite.reason, f"{first!r} .. {last!r} ({cite.score})")
+            return None
+        return range(n), first, last
+
+    def _people(self, raw: dict) -> list[PlotCharacter]:
+        people = []
+        for p in raw.get("characters") or []:
+            if not isinstance(p, dict):
+                continue
+            p = {str(k).lower(): v for k, v in p.items()}
+            name = self.cfg.canonical(text_field(p, "name", limit=80))
+            if name and check_speaker(name, self.chunk.text, self.cfg.aliases.get(name, [])).ok:
+                if all(x.name != name for x in people):
+                    people.append(
+                        PlotCharacter(
+                            name=name,
+                            state=text_field(p, "state", limit=300),
+                            motivation=text_field(p, "motivation", limit=300),
+                        )
+                    )
+        return people
+
+    def plot(self, raw: dict, i: int) -> Plot | None:
+        cfg, c = self.cfg, self.chunk
+        cited = self._span(raw, i)
+        if cited is None:
+            return None
+        span, first, last = cited
+        summary = text_field(raw, "summary", limit=1200)
+        summary = self._narration(f"plot{i}", "plot", "summary", summary) or " … ".join(
+            dict.fromkeys((first, last))
+        )
+        people = self._people(raw)
+        convs = []
+        for j, conv in enumerate(raw.get("conversations") or []):
+            if not isinstance(conv, dict):
+                continue
+            used: set[int] = set()
+            placed = [
+                t
+                for k, r in enumerate(conv.get("turns") or [])
+                if (t := self.turn(r, span, used, f"plot{i}/conv{j}/turn{k}")) is not None
+            ]
+            turns, at = [], span.start
+            for where, t in placed:  # in the book's order: a turn without a place stays after the one before
+                at = where if where >= 0 else at
+                turns.append((at, t))
+            turns = [t for _, t in sorted(turns, key=lambda x: x[0])]
+            if len(turns) < cfg.min_turns:
+                self.fail(f"plot{i}/conv{j}", "conversation_too_short", f"{len(turns)} verified turns")
+                continue
+            for t in turns:  # a speaker the model left out of the plot's people is present all the same
+                if t.speaker != "environment" and all(p.name != t.speaker for p in people):
+                    people.append(PlotCharacter(name=t.speaker))
+            scenario = self._narration(
+                f"plot{i}/conv{j}", "scene", "scenario", text_field(conv, "scenario", "setting", limit=400)
+            )
+            convs.append(Conversation(scenario=scenario, turns=turns))
+        return Plot(
+            id=make_id("plt", c.id, i),
+            chunk_ids=[c.id],
+            chapter=c.chapter,
+            position=c.index * 100 + i,
+            summary=summary,
+            first_sentence=first,
+            last_sentence=last,
+            characters=people,
+            conversations=convs,
+        )
