@@ -173,15 +173,15 @@ class Verifier:
                 continue
             p = {str(k).lower(): v for k, v in p.items()}
             name = self.cfg.canonical(text_field(p, "name", limit=80))
-            if name and check_speaker(name, self.chunk.text, self.cfg.aliases.get(name, [])).ok:
-                if all(x.name != name for x in people):
-                    people.append(
-                        PlotCharacter(
-                            name=name,
-                            state=text_field(p, "state", limit=300),
-                            motivation=text_field(p, "motivation", limit=300),
-                        )
+            known = name and check_speaker(name, self.chunk.text, self.cfg.aliases.get(name, [])).ok
+            if known and all(x.name != name for x in people):
+                people.append(
+                    PlotCharacter(
+                        name=name,
+                        state=text_field(p, "state", limit=300),
+                        motivation=text_field(p, "motivation", limit=300),
                     )
+                )
         return people
 
     def plot(self, raw: dict, i: int) -> Plot | None:
