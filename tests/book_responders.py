@@ -39,12 +39,13 @@ def _passage(prompt: str) -> list[list[tuple[int, str]]]:
     return [s for s in scenes if s]
 
 
-def _lines(prompt: str) -> dict[int, tuple[int, str]]:
-    """paragraph number -> (line number, the cue or "") from the prompt's list of spoken lines."""
-    out = {}
-    for m in re.finditer(r"^L(\d+) \[(\d+)\]( [A-Z][A-Z .'\-]*?)?(?: \([^)]*\))?: ", prompt, re.M):
-        out.setdefault(int(m.group(2)), (int(m.group(1)), (m.group(3) or "").strip()))
-    return out
+def _line_marks(para: str) -> tuple[str, list[tuple[int, str]]]:
+    """The paragraph without its L<n> marks, and the (line number, script cue or "") marked in it."""
+    marks = [
+        (int(n), (cue or "").strip())
+        for n, cue in re.findall(r"(?:^|(?<=\s))L(\d+) ([A-Z][A-Z .'\-]*$)?", para, re.M)
+    ]
+    return re.sub(r"(?:^|(?<=\s))L\d+ ", "", para, flags=re.M), marks
 
 
 def _sentences(text: str) -> list[str]:
@@ -56,15 +57,15 @@ def _narration(para: str) -> str:
     return next((s for s in _sentences(rest) if len(s) > 12), "")
 
 
-def scene_plot(scene: list[tuple[int, str]], lines: dict[int, tuple[int, str]], lang: str) -> dict:
-    text = "\n\n".join(p for _, p in scene)
+def scene_plot(scene: list[tuple[int, str]], lang: str) -> dict:
+    text = "\n\n".join(_line_marks(p)[0] for _, p in scene)
     sents = _sentences(text)
     cast = [n for n in CAST[lang] if n in text or n.upper() in text]
-    turns = []
-    for k, para in scene:
+    turns, env = [], []
+    for k, marked in scene:
+        para, marks = _line_marks(marked)
         speaker = next((n for n in sorted(CAST[lang], key=para.find) if n in para), None)
-        if k in lines:
-            line, cue = lines[k]
+        for line, cue in marks:
             who = cue.title() if cue else speaker
             if who:
                 turns.append(
@@ -77,8 +78,8 @@ def scene_plot(scene: list[tuple[int, str]], lines: dict[int, tuple[int, str]], 
                         ),
                     }
                 )
-        elif speaker is None and not _QUOTE.search(para):
-            turns.append({"line": 0, "speaker": "Environment" if lang == "en" else "环境", "paragraph": k})
+        if not marks and speaker is None and not _QUOTE.search(para):
+            env.append(k)
     return {
         "first_paragraph": scene[0][0],
         "last_paragraph": scene[-1][0],
@@ -86,22 +87,22 @@ def scene_plot(scene: list[tuple[int, str]], lines: dict[int, tuple[int, str]], 
         "characters": [
             {"name": n, "state": f"{n} is here", "motivation": f"{n} wants the lamp lit"} for n in cast
         ],
-        "conversations": [{"scenario": sents[0] if sents else "", "turns": turns}],
+        "conversations": [{"scenario": sents[0] if sents else "", "turns": turns, "environment": env}],
     }
 
 
 def extract_reply(body: dict, hallucinate: bool = False) -> str:
     prompt = body["messages"][-1]["content"]
     lang = _lang(prompt)
-    lines = _lines(prompt)
-    plots = [scene_plot(s, lines, lang) for s in _passage(prompt)]
+    plots = [scene_plot(s, lang) for s in _passage(prompt)]
+    lines = max((n for s in _passage(prompt) for _, p in s for n, _ in _line_marks(p)[1]), default=0)
     if hallucinate:
         for p in plots:
             for k, t in enumerate(p["conversations"][0]["turns"]):
                 if t.get("line") and k % 4 == 1:  # a quote retyped, and made up
                     t["line"], t["speech"] = 0, INVENTED[lang]
                 elif t.get("line") and k % 4 == 3:  # a line the passage does not have
-                    t["line"] = len(lines) + 40
+                    t["line"] = lines + 40
         if len(plots) > 1:
             plots[1]["first_paragraph"] = 999
     return "```json\n" + json.dumps({"plots": plots}, ensure_ascii=False) + "\n```"

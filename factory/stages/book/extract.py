@@ -21,60 +21,62 @@ from factory.records import make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
 from factory.run.stage import Stage, StagePlan, StageReport
-from factory.stages.book.lines import paragraphs
+from factory.stages.book.lines import mark_lines, paragraphs
 from factory.stages.book.reader import BookConfig, load_book_chunks, write_chunks
 from factory.stages.book.records import BookChunk, Plot
 from factory.stages.book.verifier import NAME, Verifier
 from factory.stages.shared.parsing import bounded_string, json_items
 
 
-def _index(most: int) -> dict:
-    return {"type": "integer", "minimum": 0, "maximum": most}
+def _index(most: int, least: int = 0) -> dict:
+    return {"type": "integer", "minimum": least, "maximum": most}
 
 
-def extract_schema(chunk: BookChunk, language: str = "en") -> dict:
-    """The reply's shape for this chunk: lines and paragraphs by number, speakers from its cast
-    (a closed list where the reader found one, so a grammar-bound small model cannot misspell them)."""
-    env = pick(language, "Environment", "环境")
-    name = {"enum": [*chunk.cast, env]} if chunk.cast else bounded_string(60)
+def extract_schema(chunk: BookChunk, min_turns: int = 2) -> dict:
+    """The reply's shape for this chunk: lines and paragraphs by number, speakers from its cast (a
+    closed list where the reader found one, so a grammar-bound small model cannot misspell them),
+    and as many turns as a conversation needs when the chunk has the lines for one."""
+    name = {"enum": chunk.cast} if chunk.cast else bounded_string(60)
     paras = max(len(paragraphs(chunk.text)), 1)
+    lines = len(chunk.lines)
     turn = {
         "type": "object",
         "properties": {
-            "line": _index(len(chunk.lines)),
+            "line": {"type": "integer", "minimum": 1, "maximum": max(lines, 1)},
             "speaker": name,
             "action": bounded_string(300),
             "thought": bounded_string(300),
-            "paragraph": _index(paras),
-            "environment": bounded_string(400),
         },
         "required": ["line", "speaker"],
     }
     person = {
         "type": "object",
-        "properties": {
-            "name": {"enum": chunk.cast} if chunk.cast else bounded_string(60),
-            "state": bounded_string(200),
-            "motivation": bounded_string(200),
-        },
+        "properties": {"name": name, "state": bounded_string(200), "motivation": bounded_string(200)},
         "required": ["name"],
     }
+    enough = lines >= min_turns
     conv = {
         "type": "object",
         "properties": {
             "scenario": bounded_string(300),
-            "turns": {"type": "array", "items": turn, "minItems": 1, "maxItems": 30},
+            "turns": {"type": "array", "items": turn, "minItems": min_turns if enough else 0, "maxItems": 30},
+            "environment": {"type": "array", "items": _index(paras, 1), "maxItems": 10},
         },
-        "required": ["turns"],
+        "required": ["scenario", "turns"],
     }
     plot = {
         "type": "object",
         "properties": {
-            "first_paragraph": {**_index(paras), "minimum": 1},
-            "last_paragraph": {**_index(paras), "minimum": 1},
+            "first_paragraph": _index(paras, 1),
+            "last_paragraph": _index(paras, 1),
             "summary": bounded_string(600),
-            "characters": {"type": "array", "items": person, "maxItems": 8},
-            "conversations": {"type": "array", "items": conv, "maxItems": 4},
+            "characters": {
+                "type": "array",
+                "items": person,
+                "minItems": 1 if chunk.cast else 0,
+                "maxItems": 8,
+            },
+            "conversations": {"type": "array", "items": conv, "minItems": 1 if enough else 0, "maxItems": 4},
         },
         "required": ["first_paragraph", "last_paragraph", "summary", "characters", "conversations"],
     }
@@ -92,27 +94,24 @@ def parse_extract(text: str) -> list[dict]:
     return plots
 
 
-def numbered(chunk: BookChunk) -> tuple[str, str]:
-    """The passage with its paragraphs numbered [1].., and its spoken lines listed L1.."""
+def numbered(chunk: BookChunk) -> str:
+    """The passage with its paragraphs numbered [1].. and its spoken lines marked L1.. where they start."""
+    at: dict[int, list[int]] = {}
+    for n, line in enumerate(chunk.lines, 1):
+        at.setdefault(line.paragraph, []).append(n)
     out, k = [], 0
     for para in (p.strip() for p in re.split(r"\n\s*\n", chunk.text) if p.strip()):
         if para in paragraphs(para):  # a scene break stays, unnumbered, so the scenes show
+            para = f"[{k + 1}] {mark_lines(para, at.get(k, []), chunk.script)}"
             k += 1
-            para = f"[{k}] {para}"
         out.append(para)
-    text = "\n\n".join(out)
-    rows = []
-    for k, line in enumerate(chunk.lines, 1):
-        who = f" {line.cue}" + (f" ({line.parenthetical})" if line.parenthetical else "") if line.cue else ""
-        rows.append(f"L{k} [{line.paragraph + 1}]{who}: {line.text}")
-    return text, "\n".join(rows) or "-"
+    return "\n\n".join(out)
 
 
 def build_requests(ctx: RunContext, chunks: list[BookChunk]) -> list[Request]:
     cfg: BookConfig = ctx.recipe.book
     reqs = []
     for c in chunks:
-        text, lines = numbered(c)
         reqs.append(
             Request(
                 id=make_id("req-bex", c.id, ctx.language),
@@ -120,12 +119,11 @@ def build_requests(ctx: RunContext, chunks: list[BookChunk]) -> list[Request]:
                     "book_extract",
                     ctx.language,
                     chapter=c.chapter_title,
-                    chunk=text,
-                    lines=lines,
+                    chunk=numbered(c),
                     cast=", ".join(c.cast) or "-",
                     script=pick(ctx.language, SCRIPT_EN, SCRIPT_ZH) if c.script else "",
                 ),
-                schema=extract_schema(c, ctx.language),
+                schema=extract_schema(c, cfg.min_turns),
                 parse=parse_extract,
                 params={"max_tokens": cfg.max_reply_tokens},
                 meta={"chunk_id": c.id},

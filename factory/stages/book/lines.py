@@ -83,6 +83,25 @@ def find_lines(text: str, script: bool) -> list[SpokenLine]:
     return out
 
 
+def mark_lines(para: str, numbers: list[int], script: bool) -> str:
+    """The paragraph with `L<n> ` written where each of its spoken lines starts (before the first
+    quote mark, or before the cue in a script): the lines are numbered where they stand, not
+    repeated in a list, so the prompt costs about what the passage does."""
+    if not numbers:
+        return para
+    if not script:
+        m = _QUOTES.search(para)
+        return para if m is None else f"{para[: m.start()]}L{numbers[0]} {para[m.start() :]}"
+    rows, todo = para.split("\n"), list(numbers)
+    if _CUE.match(rows[0]) and len(rows) > 1 and not _INLINE_CUE.match(rows[0]):
+        rows[0] = f"L{todo.pop(0)} {rows[0].lstrip()}"
+    else:
+        for i, row in enumerate(rows):
+            if todo and _INLINE_CUE.match(row) and not _SLUG.match(row) and not _TRANSITION.match(row):
+                rows[i] = f"L{todo.pop(0)} {row.lstrip()}"
+    return "\n".join(rows)
+
+
 def narration(para: str) -> str:
     """A paragraph without its quotes (or a script block without its cue): what it tells, not says."""
     return re.sub(r"\s{2,}", " ", _QUOTES.sub(" ", para)).strip(" ,，")

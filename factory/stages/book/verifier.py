@@ -65,7 +65,7 @@ class Verifier:
         self.fail(where, check.reason, f"{who} {mode} {value!r} ({check.score})")
         return ""
 
-    def _line(self, raw: dict, speaker: str, span: range, used: set[int], where: str) -> SpokenLine | None:
+    def _line(self, raw: dict, speaker: str, used: set[int], where: str) -> SpokenLine | None:
         k = number(raw.get("line"))
         lines = self.chunk.lines
         if k is None or k == 0:
@@ -73,14 +73,9 @@ class Verifier:
         reason = ""
         if not 1 <= k <= len(lines):
             reason, detail = "line_not_in_chunk", f"L{k} of {len(lines)}"
-        elif lines[k - 1].paragraph not in span:
-            reason, detail = (
-                "line_outside_plot",
-                f"L{k} in ¶{lines[k - 1].paragraph + 1}, plot ¶{span.start + 1}-{span.stop}",
-            )
         elif k in used:
             reason, detail = "line_repeated", f"L{k}"
-        elif lines[k - 1].cue and self.cfg.canonical(lines[k - 1].cue).lower() != speaker.lower():
+        elif lines[k - 1].cue and speaker and self.cfg.canonical(lines[k - 1].cue).lower() != speaker.lower():
             reason, detail = "speaker_not_cue", f"L{k} is {lines[k - 1].cue}'s, not {speaker}'s"
         if reason:
             self.fail(where, reason, detail)
@@ -88,7 +83,7 @@ class Verifier:
         used.add(k)
         return lines[k - 1]
 
-    def turn(self, raw: object, span: range, used: set[int], where: str) -> tuple[int, BookTurn] | None:
+    def turn(self, raw: object, used: set[int], where: str) -> tuple[int, BookTurn] | None:
         """(the paragraph it is at, the verified turn), or None; -1: a place the model did not say."""
         if not isinstance(raw, dict):
             return None
@@ -99,9 +94,9 @@ class Verifier:
             for k in ("speech", "action", "thought", "environment")
         }
         if speaker.lower() in ENVIRONMENT or (not speaker and free["environment"] and not raw.get("line")):
-            return self._environment(raw, free, span, where)
+            return self._environment(raw, free, where)
         try:
-            line = self._line(raw, self.cfg.canonical(speaker) if speaker else "", span, used, where)
+            line = self._line(raw, self.cfg.canonical(speaker) if speaker else "", used, where)
         except LookupError:
             return None
         if line is not None and not speaker and line.cue:
@@ -128,7 +123,8 @@ class Verifier:
         at = line.paragraph if line is not None else -1
         return at, BookTurn(speaker=speaker, speech=speech, action=action, thought=thought)
 
-    def _environment(self, raw: dict, free: dict, span: range, where: str) -> tuple[int, BookTurn] | None:
+    def _environment(self, raw: dict, free: dict, where: str) -> tuple[int, BookTurn] | None:
+        """The surroundings: a paragraph by number (its narration), or the model's words for it."""
         k = number(raw.get("paragraph"))
         text = free["environment"] or free["action"] or free["speech"]
         if text:
@@ -136,12 +132,15 @@ class Verifier:
             if not check.ok:
                 self.fail(where, check.reason, f"environment {text!r} ({check.score})")
                 return None
-            return (k - 1 if k and 1 <= k <= len(self.paras) else -1), BookTurn(
-                speaker="environment", environment=text
-            )
-        if k is None or not 1 <= k <= len(self.paras) or k - 1 not in span:
-            if k is not None:
-                self.fail(where, "paragraph_not_in_plot", f"¶{k}")
+            at = k - 1 if k and 1 <= k <= len(self.paras) else -1
+            return at, BookTurn(speaker="environment", environment=text)
+        if k is None:
+            return None
+        if not 1 <= k <= len(self.paras):
+            self.fail(where, "paragraph_not_in_chunk", f"¶{k} of {len(self.paras)}")
+            return None
+        if any(line.paragraph == k - 1 for line in self.chunk.lines):
+            self.fail(where, "environment_is_speech", f"¶{k} holds a spoken line")
             return None
         told = narration(self.paras[k - 1])[:400]
         return (k - 1, BookTurn(speaker="environment", environment=told)) if told else None
@@ -184,42 +183,61 @@ class Verifier:
                 )
         return people
 
+    def _conversation(self, conv: dict, where: str) -> tuple[list[tuple[int, BookTurn]], str]:
+        """The verified turns, each at its paragraph, in the book's order; and the scenario."""
+        used: set[int] = set()
+        raws = list(conv.get("turns") or [])
+        placed = [t for k, r in enumerate(raws) if (t := self.turn(r, used, f"{where}/turn{k}")) is not None]
+        for k, n in enumerate(conv.get("environment") or []):  # the surroundings, by paragraph
+            if (
+                t := self._environment(
+                    {"paragraph": n},
+                    dict.fromkeys(("environment", "action", "speech"), ""),
+                    f"{where}/env{k}",
+                )
+            ) is not None:
+                placed.append(t)
+        turns, at = [], -1
+        for here, t in placed:  # a turn without a place stays after the one before
+            at = here if here >= 0 else at
+            turns.append((at, t))
+        turns.sort(key=lambda x: x[0])
+        scenario = text_field(conv, "scenario", "setting", limit=400)
+        return turns, self._narration(where, "scene", "scenario", scenario)
+
     def plot(self, raw: dict, i: int) -> Plot | None:
+        """A plot: cited (by paragraph numbers or sentences), its conversations verified turn by
+        turn. By number, its extent is the cited paragraphs and those of its verified lines, so its
+        first and last sentence are those of what it holds."""
         cfg, c = self.cfg, self.chunk
         cited = self._span(raw, i)
         if cited is None:
             return None
         span, first, last = cited
+        numbered = number(raw.get("first_paragraph")) is not None
         summary = text_field(raw, "summary", limit=1200)
-        summary = self._narration(f"plot{i}", "plot", "summary", summary) or " … ".join(
-            dict.fromkeys((first, last))
-        )
         people = self._people(raw)
         convs = []
         for j, conv in enumerate(raw.get("conversations") or []):
             if not isinstance(conv, dict):
                 continue
-            used: set[int] = set()
-            placed = [
-                t
-                for k, r in enumerate(conv.get("turns") or [])
-                if (t := self.turn(r, span, used, f"plot{i}/conv{j}/turn{k}")) is not None
-            ]
-            turns, at = [], span.start
-            for where, t in placed:  # in the book's order: a turn without a place stays after the one before
-                at = where if where >= 0 else at
-                turns.append((at, t))
-            turns = [t for _, t in sorted(turns, key=lambda x: x[0])]
-            if len(turns) < cfg.min_turns:
+            placed, scenario = self._conversation(conv, f"plot{i}/conv{j}")
+            turns = [t for _, t in placed]
+            if len(turns) < cfg.min_turns or all(t.speaker == "environment" for t in turns):
                 self.fail(f"plot{i}/conv{j}", "conversation_too_short", f"{len(turns)} verified turns")
                 continue
+            ats = [a for a, _ in placed if a >= 0]
+            if numbered and ats:
+                span = range(min(span.start, *ats), max(span.stop, max(ats) + 1))
             for t in turns:  # a speaker the model left out of the plot's people is present all the same
                 if t.speaker != "environment" and all(p.name != t.speaker for p in people):
                     people.append(PlotCharacter(name=t.speaker))
-            scenario = self._narration(
-                f"plot{i}/conv{j}", "scene", "scenario", text_field(conv, "scenario", "setting", limit=400)
-            )
             convs.append(Conversation(scenario=scenario, turns=turns))
+        if numbered:
+            first, last = sentences(self.paras[span.start])[0], sentences(self.paras[span.stop - 1])[-1]
+        summary = self._narration(f"plot{i}", "plot", "summary", summary) or " … ".join(
+            dict.fromkeys((first, last))
+        )
         return Plot(
             id=make_id("plt", c.id, i),
             chunk_ids=[c.id],
