@@ -29,7 +29,9 @@ from factory.stages.shared.parsing import bounded_string, json_items
 
 
 def _index(most: int, least: int = 0) -> dict:
-    return {"type": "integer", "minimum": least, "maximum": most}
+    """A number from least to most, as an enum: grammar-bound decoding (llama.cpp) keeps to an
+    enum where it may ignore minimum and maximum."""
+    return {"type": "integer", "enum": list(range(least, max(most, least) + 1))}
 
 
 def extract_schema(chunk: BookChunk, min_turns: int = 2) -> dict:
@@ -42,7 +44,7 @@ def extract_schema(chunk: BookChunk, min_turns: int = 2) -> dict:
     turn = {
         "type": "object",
         "properties": {
-            "line": {"type": "integer", "minimum": 1, "maximum": max(lines, 1)},
+            "line": _index(lines, 1),
             "speaker": name,
             "action": bounded_string(300),
             "thought": bounded_string(300),

@@ -102,6 +102,23 @@ def mark_lines(para: str, numbers: list[int], script: bool) -> str:
     return "\n".join(rows)
 
 
+_ZH_TAG = "说|问|道|喊|叫|答|笑道|低声道"
+
+
+def tagged(para: str, names: dict[str, list[str]]) -> set[str]:
+    """The names (of `names`, each with its aliases) a paragraph's speech tags give: "Mara said",
+    "said Mara", "阿宁说"."""
+    told = narration(para)
+    out = set()
+    for name, others in names.items():
+        for n in (name, *others):
+            e = re.escape(n)
+            pat = rf"{e}(?:{_ZH_TAG})" if has_han(n) else rf"\b{e}\s+(?:{_VERBS})\b|\b(?:{_VERBS})\s+{e}\b"
+            if re.search(pat, told):
+                out.add(name)
+    return out
+
+
 def narration(para: str) -> str:
     """A paragraph without its quotes (or a script block without its cue): what it tells, not says."""
     return re.sub(r"\s{2,}", " ", _QUOTES.sub(" ", para)).strip(" ,，")

@@ -15,9 +15,17 @@ import re
 from factory.lang import has_han
 from factory.records import make_id
 from factory.run.context import RunContext
-from factory.stages.book.lines import narration, paragraphs
+from factory.sources.book import SCENE_BREAK
+from factory.stages.book.lines import narration, paragraphs, tagged
 from factory.stages.book.records import BookChunk, BookTurn, Conversation, Plot, PlotCharacter, SpokenLine
-from factory.stages.book.verify import check_citation, check_narration, check_speaker, check_speech
+from factory.stages.book.verify import (
+    Check,
+    check_citation,
+    check_narration,
+    check_speaker,
+    check_speech,
+    content_words,
+)
 from factory.stages.shared.markup import strip_wrappers
 from factory.stages.shared.parsing import text_field
 
@@ -46,6 +54,9 @@ class Verifier:
     def __init__(self, ctx: RunContext, chunk: BookChunk) -> None:
         self.ctx, self.chunk, self.cfg = ctx, chunk, ctx.recipe.book
         self.paras = paragraphs(chunk.text)
+        self.scene_of: list[int] = []  # each paragraph's scene within the chunk
+        for k, part in enumerate(chunk.text.split(SCENE_BREAK.strip())):
+            self.scene_of += [k] * len(paragraphs(part))
 
     def fail(self, where: str, reason: str, detail: str) -> None:
         self.ctx.run.record_failure(
@@ -57,8 +68,8 @@ class Verifier:
 
     def _narration(self, where: str, who: str, mode: str, value: str) -> str:
         """The model's wording of the narration, or "" (recorded) when the chunk does not carry it."""
-        if not value:
-            return ""
+        if not value or not content_words(value):
+            return ""  # nothing said ("}, {"): nothing to keep
         check = check_narration(value, self.chunk.text, self.cfg.narration_share)
         if check.ok:
             return value
@@ -107,6 +118,9 @@ class Verifier:
         if not check_speaker(speaker, self.chunk.text, self.cfg.aliases.get(speaker, [])).ok:
             self.fail(where, "speaker_not_in_text", speaker)
             return None
+        if line is not None and not (reason := self._attribution(line, speaker)).ok:
+            self.fail(where, reason.reason, f"L{self.chunk.lines.index(line) + 1}: {speaker}")
+            return None
         speech = line.text if line is not None else free["speech"]
         if line is None and speech:  # retyped rather than numbered: it must match a quoted span
             check = check_speech(speech, self.chunk.text, self.cfg.quote_threshold)
@@ -122,6 +136,22 @@ class Verifier:
             return None
         at = line.paragraph if line is not None else -1
         return at, BookTurn(speaker=speaker, speech=speech, action=action, thought=thought)
+
+    def _attribution(self, line: SpokenLine, speaker: str) -> Check:
+        """Who may say a prose line: someone the line's scene names, and the one its speech tag
+        ("Mara said", "阿宁说") names where the paragraph has one."""
+        if line.cue:
+            return Check(True, 100.0)
+        aliases = self.cfg.aliases.get(speaker, [])
+        scene = self.scene_of[line.paragraph] if line.paragraph < len(self.scene_of) else 0
+        text = "\n\n".join(p for p, s in zip(self.paras, self.scene_of, strict=False) if s == scene)
+        if not check_speaker(speaker, text, aliases).ok:
+            return Check(False, 0.0, "speaker_not_in_scene")
+        names = {n: self.cfg.aliases.get(n, []) for n in self.chunk.cast}
+        tags = tagged(self.paras[line.paragraph], names)
+        if tags and speaker not in tags:
+            return Check(False, 0.0, "speaker_not_tagged")
+        return Check(True, 100.0)
 
     def _environment(self, raw: dict, free: dict, where: str) -> tuple[int, BookTurn] | None:
         """The surroundings: a paragraph by number (its narration), or the model's words for it."""
@@ -165,7 +195,7 @@ class Verifier:
             return None
         return range(n), first, last
 
-    def _people(self, raw: dict) -> list[PlotCharacter]:
+    def _people(self, raw: dict, where: str) -> list[PlotCharacter]:
         people = []
         for p in raw.get("characters") or []:
             if not isinstance(p, dict):
@@ -174,13 +204,11 @@ class Verifier:
             name = self.cfg.canonical(text_field(p, "name", limit=80))
             known = name and check_speaker(name, self.chunk.text, self.cfg.aliases.get(name, [])).ok
             if known and all(x.name != name for x in people):
-                people.append(
-                    PlotCharacter(
-                        name=name,
-                        state=text_field(p, "state", limit=300),
-                        motivation=text_field(p, "motivation", limit=300),
-                    )
+                state, want = (
+                    self._narration(where, name, k, text_field(p, k, limit=300))
+                    for k in ("state", "motivation")
                 )
+                people.append(PlotCharacter(name=name, state=state, motivation=want))
         return people
 
     def _conversation(self, conv: dict, where: str) -> tuple[list[tuple[int, BookTurn]], str]:
@@ -216,7 +244,7 @@ class Verifier:
         span, first, last = cited
         numbered = number(raw.get("first_paragraph")) is not None
         summary = text_field(raw, "summary", limit=1200)
-        people = self._people(raw)
+        people = self._people(raw, f"plot{i}")
         convs = []
         for j, conv in enumerate(raw.get("conversations") or []):
             if not isinstance(conv, dict):
