@@ -121,7 +121,7 @@ def profile_reply(body: dict, leak: str = "") -> str:
     )
 
 
-def boundary_reply(body: dict) -> str:
+def boundary_reply(body: dict, leak: str = "") -> str:
     prompt = body["messages"][-1]["content"]
     who = re.search(r"(?:one exchange: |写一轮对话：)(\S+?)(?: asks |向)", prompt)
     asker = who.group(1) if who else ""
@@ -136,12 +136,12 @@ def boundary_reply(body: dict) -> str:
     return json.dumps(
         {
             "question": f"{asker} here. Have you heard what is going to happen?",
-            "answer": f"Going to happen, {asker}? I know nothing of that. The lamp is lit, and that is all.",
+            "answer": f"Going to happen, {asker}? I know nothing of that. The lamp is lit, and that is all.{leak}",
         }
     )
 
 
-def book_responder(extract=extract_reply, leak: str = ""):
+def book_responder(extract=extract_reply, leak: str = "", answer_leak: str = ""):
     """One responder for the whole route, choosing by what the prompt asks."""
 
     def respond(body: dict) -> str:
@@ -151,7 +151,7 @@ def book_responder(extract=extract_reply, leak: str = ""):
         if "Write the profile" in prompt or "人物小传" in prompt:
             return profile_reply(body, leak)
         if "NOT happened yet" in prompt or "尚未发生" in prompt:
-            return boundary_reply(body)
+            return boundary_reply(body, answer_leak)
         return '{"ok": 1}'
 
     return respond

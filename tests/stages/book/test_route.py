@@ -47,7 +47,7 @@ def test_route_end_to_end(server, tmp_path, recipe, book, lang):
         assert me in s["system"]
     variants = {(s["labels"]["thoughts"], s["labels"]["motivation"]) for s in book_samples}
     assert len(variants) == 2  # the recipe's ablation switch makes both variants, labelled
-    assert any(s["type"] == "protection:later_event" for s in samples)
+    assert any(s["type"] == "protection:future_spoiler" for s in samples)
     kept = records(out, "kept")
     assert any(s["type"] == "book_scene" for s in kept)  # the gate takes them ...
     convs = load_sft(find_files([out / "export"], "sft"))  # ... the exports and the trainer's loader too
