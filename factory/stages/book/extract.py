@@ -37,55 +37,46 @@ def _index(most: int, least: int = 0) -> dict:
 def extract_schema(chunk: BookChunk, min_turns: int = 2) -> dict:
     """The reply's shape for this chunk: lines and paragraphs by number, speakers from its cast (a
     closed list where the reader found one, so a grammar-bound small model cannot misspell them),
-    and as many turns as a conversation needs when the chunk has the lines for one. Every property
-    is required (a string may be empty; optional ones make a llama.cpp grammar branch at each) and
-    every list bounded by what it can hold, which keeps a small model's reply short."""
+    and as many turns as a conversation needs when the chunk has the lines for one."""
     name = {"enum": chunk.cast} if chunk.cast else bounded_string(60)
     paras = max(len(paragraphs(chunk.text)), 1)
     lines = len(chunk.lines)
-    cast = min(len(chunk.cast), 8)
-    most = max(min(lines, 30), 1)  # a line is said once: no more turns than lines
     turn = {
         "type": "object",
         "properties": {
             "line": _index(lines, 1),
             "speaker": name,
-            "action": bounded_string(200),
-            "thought": bounded_string(200),
+            "action": bounded_string(300),
+            "thought": bounded_string(300),
         },
-        "required": ["line", "speaker", "action", "thought"],
+        "required": ["line", "speaker"],
     }
     person = {
         "type": "object",
-        "properties": {"name": name, "state": bounded_string(160), "motivation": bounded_string(160)},
-        "required": ["name", "state", "motivation"],
+        "properties": {"name": name, "state": bounded_string(200), "motivation": bounded_string(200)},
+        "required": ["name"],
     }
     enough = lines >= min_turns
     conv = {
         "type": "object",
         "properties": {
-            "scenario": bounded_string(200),
-            "turns": {
-                "type": "array",
-                "items": turn,
-                "minItems": min_turns if enough else 0,
-                "maxItems": most,
-            },
-            "environment": {"type": "array", "items": _index(paras, 1), "maxItems": min(paras, 10)},
+            "scenario": bounded_string(300),
+            "turns": {"type": "array", "items": turn, "minItems": min_turns if enough else 0, "maxItems": 30},
+            "environment": {"type": "array", "items": _index(paras, 1), "maxItems": 10},
         },
-        "required": ["scenario", "turns", "environment"],
+        "required": ["scenario", "turns"],
     }
     plot = {
         "type": "object",
         "properties": {
             "first_paragraph": _index(paras, 1),
             "last_paragraph": _index(paras, 1),
-            "summary": bounded_string(400),
+            "summary": bounded_string(600),
             "characters": {
                 "type": "array",
                 "items": person,
-                "minItems": 1 if cast else 0,
-                "maxItems": max(cast, 1),  # each name once
+                "minItems": 1 if chunk.cast else 0,
+                "maxItems": 8,
             },
             "conversations": {"type": "array", "items": conv, "minItems": 1 if enough else 0, "maxItems": 4},
         },
