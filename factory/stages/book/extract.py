@@ -37,7 +37,9 @@ def _index(most: int, least: int = 0) -> dict:
 def extract_schema(chunk: BookChunk, min_turns: int = 2) -> dict:
     """The reply's shape for this chunk: lines and paragraphs by number, speakers from its cast (a
     closed list where the reader found one, so a grammar-bound small model cannot misspell them),
-    and as many turns as a conversation needs when the chunk has the lines for one."""
+    and as many turns as a conversation needs when the chunk has the lines for one. Every property
+    is required (a string may be empty): optional ones make a llama.cpp grammar branch at each,
+    which slowed a small model's grammar-bound decoding."""
     name = {"enum": chunk.cast} if chunk.cast else bounded_string(60)
     paras = max(len(paragraphs(chunk.text)), 1)
     lines = len(chunk.lines)
@@ -49,12 +51,12 @@ def extract_schema(chunk: BookChunk, min_turns: int = 2) -> dict:
             "action": bounded_string(300),
             "thought": bounded_string(300),
         },
-        "required": ["line", "speaker"],
+        "required": ["line", "speaker", "action", "thought"],
     }
     person = {
         "type": "object",
         "properties": {"name": name, "state": bounded_string(200), "motivation": bounded_string(200)},
-        "required": ["name"],
+        "required": ["name", "state", "motivation"],
     }
     enough = lines >= min_turns
     conv = {
@@ -64,7 +66,7 @@ def extract_schema(chunk: BookChunk, min_turns: int = 2) -> dict:
             "turns": {"type": "array", "items": turn, "minItems": min_turns if enough else 0, "maxItems": 30},
             "environment": {"type": "array", "items": _index(paras, 1), "maxItems": 10},
         },
-        "required": ["scenario", "turns"],
+        "required": ["scenario", "turns", "environment"],
     }
     plot = {
         "type": "object",
