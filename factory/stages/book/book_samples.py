@@ -6,7 +6,7 @@ the character's profile as of the chapter's start (book_profiles), the plot, its
 their thoughts are hidden) and the environment (name "narrator"). Assistant: the character's own
 turns with the narration's action and (variant) thought in their channels, so a reply is more
 than the quote. Variants (`book.thoughts`, `book.motivation`) are separate samples, labelled.
-Knowledge-boundary questions (book_boundary) become samples typed protection:later_event.
+Knowledge-boundary questions (book_boundary) become samples typed protection:future_spoiler.
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ def book_samples(ctx: RunContext) -> Iterator[Sample]:
         plot = here[-1]
         yield Sample(
             id=make_id("smp-bbd", qa.id),
-            type="protection:later_event",
+            type="protection:future_spoiler",
             character=qa.character,
             language=ctx.language,
             system=system_for(
@@ -169,7 +169,9 @@ def book_samples(ctx: RunContext) -> Iterator[Sample]:
             source_ids=[*plot.chunk_ids, plot.id, qa.later_plot_id],
             labels={
                 "kind": "protection",
-                "subtype": "later_event",
+                "subtype": "future_spoiler",
+                "question": qa.question,  # what `factory evaluate` asks again (knowledge boundary)
+                "time": titles.get(plot.chapter, "") or str(plot.chapter + 1),
                 "chapter": qa.chapter,
                 "later_plot_id": qa.later_plot_id,
                 "later_chapter": by_plot[qa.later_plot_id].chapter if qa.later_plot_id in by_plot else None,

@@ -1,10 +1,11 @@
 """Stage: book_chunks -> book_extract: per chunk, its plots and their conversations, verified.
 
-The model reads one chunk and writes plots (summary, the first and last sentence they cover, the
-characters present with state and motivation) and conversations (turns of speech, action, thought,
-or the environment). Nothing is taken on trust: a plot whose citations are not in the chunk is
-dropped with its conversations; a turn whose quoted speech, speaker or narration is not in the
-chunk is dropped; a conversation left with fewer than `book.min_turns` turns is dropped. Every drop
+The model reads one chunk, its paragraphs numbered and its spoken lines (found by the reader)
+listed, and writes plots (the first and last paragraph they cover, a summary, the characters present
+with state and motivation) and conversations (turns: which line, who says it, the narration's action
+and thought; or the environment). Nothing is taken on trust (verifier.py): a plot whose citation is
+not in the chunk is dropped with its conversations, a turn whose line, speaker or narration is not
+in it is dropped, and so is a conversation left with fewer than `book.min_turns` turns. Every drop
 is a line in failures.jsonl (stage book_extract, the reason, what failed) and a count in run.json.
 """
 
@@ -14,72 +15,74 @@ import re
 from collections import Counter
 
 from factory.engine import ParseError, Request, Result
-from factory.lang import has_han
+from factory.lang import pick
 from factory.prompts import render
 from factory.records import make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
-from factory.run.stage import Stage, StageReport
-from factory.stages.book.reader import BookConfig, load_book_chunks
-from factory.stages.book.records import BookChunk, BookTurn, Conversation, Plot, PlotCharacter
-from factory.stages.book.verify import check_citation, check_narration, check_speaker, check_speech
-from factory.stages.shared.markup import strip_wrappers
-from factory.stages.shared.parsing import bounded_string, json_items, text_field
-
-NAME = "book_extract"
-ENVIRONMENT = {
-    "environment",
-    "env",
-    "narrator",
-    "narration",
-    "setting",
-    "scene",
-    "环境",
-    "旁白",
-    "场景",
-    "描写",
-}
+from factory.run.stage import Stage, StagePlan, StageReport
+from factory.stages.book.lines import mark_lines, paragraphs
+from factory.stages.book.reader import BookConfig, load_book_chunks, write_chunks
+from factory.stages.book.records import BookChunk, Plot
+from factory.stages.book.verifier import NAME, Verifier
+from factory.stages.shared.parsing import bounded_string, json_items
 
 
-def extract_schema() -> dict:
+def _index(most: int, least: int = 0) -> dict:
+    """A number from least to most, as an enum: grammar-bound decoding (llama.cpp) keeps to an
+    enum where it may ignore minimum and maximum."""
+    return {"type": "integer", "enum": list(range(least, max(most, least) + 1))}
+
+
+def extract_schema(chunk: BookChunk, min_turns: int = 2) -> dict:
+    """The reply's shape for this chunk: lines and paragraphs by number, speakers from its cast (a
+    closed list where the reader found one, so a grammar-bound small model cannot misspell them),
+    and as many turns as a conversation needs when the chunk has the lines for one. Every property
+    is required (a string may be empty): optional ones make a llama.cpp grammar branch at each,
+    which slowed a small model's grammar-bound decoding."""
+    name = {"enum": chunk.cast} if chunk.cast else bounded_string(60)
+    paras = max(len(paragraphs(chunk.text)), 1)
+    lines = len(chunk.lines)
     turn = {
         "type": "object",
         "properties": {
-            "speaker": bounded_string(60),
-            "speech": bounded_string(600),
+            "line": _index(lines, 1),
+            "speaker": name,
             "action": bounded_string(300),
             "thought": bounded_string(300),
-            "environment": bounded_string(400),
         },
-        "required": ["speaker"],
+        "required": ["line", "speaker", "action", "thought"],
     }
     person = {
         "type": "object",
-        "properties": {
-            "name": bounded_string(60),
-            "state": bounded_string(200),
-            "motivation": bounded_string(200),
-        },
-        "required": ["name"],
+        "properties": {"name": name, "state": bounded_string(200), "motivation": bounded_string(200)},
+        "required": ["name", "state", "motivation"],
     }
+    enough = lines >= min_turns
     conv = {
         "type": "object",
         "properties": {
             "scenario": bounded_string(300),
-            "turns": {"type": "array", "items": turn, "minItems": 1, "maxItems": 30},
+            "turns": {"type": "array", "items": turn, "minItems": min_turns if enough else 0, "maxItems": 30},
+            "environment": {"type": "array", "items": _index(paras, 1), "maxItems": 10},
         },
-        "required": ["turns"],
+        "required": ["scenario", "turns", "environment"],
     }
     plot = {
         "type": "object",
         "properties": {
+            "first_paragraph": _index(paras, 1),
+            "last_paragraph": _index(paras, 1),
             "summary": bounded_string(600),
-            "first_sentence": bounded_string(300),
-            "last_sentence": bounded_string(300),
-            "characters": {"type": "array", "items": person, "maxItems": 8},
-            "conversations": {"type": "array", "items": conv, "maxItems": 4},
+            "characters": {
+                "type": "array",
+                "items": person,
+                "minItems": 1 if chunk.cast else 0,
+                "maxItems": 8,
+            },
+            "conversations": {"type": "array", "items": conv, "minItems": 1 if enough else 0, "maxItems": 4},
         },
-        "required": ["summary", "first_sentence", "last_sentence", "characters", "conversations"],
+        "required": ["first_paragraph", "last_paragraph", "summary", "characters", "conversations"],
     }
     return {
         "type": "object",
@@ -95,138 +98,59 @@ def parse_extract(text: str) -> list[dict]:
     return plots
 
 
+def numbered(chunk: BookChunk) -> str:
+    """The passage with its paragraphs numbered [1].. and its spoken lines marked L1.. where they start."""
+    at: dict[int, list[int]] = {}
+    for n, line in enumerate(chunk.lines, 1):
+        at.setdefault(line.paragraph, []).append(n)
+    out, k = [], 0
+    for para in (p.strip() for p in re.split(r"\n\s*\n", chunk.text) if p.strip()):
+        if para in paragraphs(para):  # a scene break stays, unnumbered, so the scenes show
+            para = f"[{k + 1}] {mark_lines(para, at.get(k, []), chunk.script)}"
+            k += 1
+        out.append(para)
+    return "\n\n".join(out)
+
+
 def build_requests(ctx: RunContext, chunks: list[BookChunk]) -> list[Request]:
     cfg: BookConfig = ctx.recipe.book
-    return [
-        Request(
-            id=make_id("req-bex", c.id, ctx.language),
-            messages=render("book_extract", ctx.language, chapter=c.chapter_title, chunk=c.text),
-            schema=extract_schema(),
-            parse=parse_extract,
-            params={"max_tokens": cfg.max_reply_tokens},
-            meta={"chunk_id": c.id},
-        )
-        for c in chunks
-    ]
-
-
-def _turn(raw: dict, cfg: BookConfig) -> BookTurn | None:
-    if not isinstance(raw, dict):
-        return None
-    raw = {str(k).lower(): v for k, v in raw.items()}
-    speaker = text_field(raw, "speaker", "name", "character", limit=80)
-    fields = {
-        k: strip_wrappers(text_field(raw, k, limit=800))
-        for k in ("speech", "action", "thought", "environment")
-    }
-    if speaker.lower() in ENVIRONMENT or (not speaker and fields["environment"]):
-        env = fields["environment"] or fields["action"] or fields["speech"]
-        return BookTurn(speaker="environment", environment=env) if env else None
-    if not speaker or not (fields["speech"] or fields["action"] or fields["thought"]):
-        return None
-    speech = re.sub(
-        r"[,，、]\s*$", "。" if has_han(fields["speech"]) else ".", fields["speech"]
-    )  # "…," she said
-    return BookTurn(
-        speaker=cfg.canonical(speaker), speech=speech, action=fields["action"], thought=fields["thought"]
-    )
-
-
-class Verifier:
-    """Checks one chunk's extraction and records each failure (stage, reason, what) as it goes."""
-
-    def __init__(self, ctx: RunContext, chunk: BookChunk) -> None:
-        self.ctx, self.chunk, self.cfg = ctx, chunk, ctx.recipe.book
-
-    def fail(self, where: str, reason: str, detail: str) -> None:
-        self.ctx.run.record_failure(
-            NAME,
-            make_id("vrf", self.chunk.id, where, detail),
-            reason,
-            f"{self.chunk.id} {where}: {detail}"[:300],
-        )
-
-    def turn(self, t: BookTurn, where: str) -> BookTurn | None:
-        text, cfg = self.chunk.text, self.cfg
-        if t.speaker == "environment":
-            check = check_narration(t.environment, text, cfg.narration_share)
-            if not check.ok:
-                self.fail(where, check.reason, f"environment {t.environment!r} ({check.score})")
-                return None
-            return t
-        speaker = check_speaker(t.speaker, text, cfg.aliases.get(t.speaker, []))
-        if not speaker.ok:
-            self.fail(where, speaker.reason, t.speaker)
-            return None
-        if t.speech:
-            check = check_speech(t.speech, text, cfg.quote_threshold)
-            if not check.ok:
-                self.fail(where, check.reason, f"{t.speaker}: {t.speech!r} ({check.score})")
-                return None
-        kept = {}
-        for mode in ("action", "thought"):
-            value = getattr(t, mode)
-            check = check_narration(value, text, cfg.narration_share) if value else None
-            if check is not None and not check.ok:
-                self.fail(where, check.reason, f"{t.speaker} {mode} {value!r} ({check.score})")
-                value = ""  # the speech stands; the unsupported narration goes
-            kept[mode] = value
-        if not (t.speech or kept["action"] or kept["thought"]):
-            return None
-        return t.model_copy(update=kept)
-
-    def plot(self, raw: dict, i: int) -> Plot | None:
-        cfg, c = self.cfg, self.chunk
-        first = text_field(raw, "first_sentence", "first", "start", limit=400)
-        last = text_field(raw, "last_sentence", "last", "end", limit=400)
-        cite = check_citation(first, last, c.text, cfg.citation_threshold)
-        if not cite.ok:
-            self.fail(f"plot{i}", cite.reason, f"{first!r} .. {last!r} ({cite.score})")
-            return None
-        people = []
-        for p in raw.get("characters") or []:
-            if isinstance(p, dict):
-                p = {str(k).lower(): v for k, v in p.items()}
-                name = text_field(p, "name", limit=80)
-                if (
-                    name
-                    and check_speaker(
-                        cfg.canonical(name), c.text, cfg.aliases.get(cfg.canonical(name), [])
-                    ).ok
-                ):
-                    people.append(
-                        PlotCharacter(
-                            name=cfg.canonical(name),
-                            state=text_field(p, "state", limit=300),
-                            motivation=text_field(p, "motivation", limit=300),
-                        )
-                    )
-        convs = []
-        for j, conv in enumerate(raw.get("conversations") or []):
-            if not isinstance(conv, dict):
-                continue
-            turns = [
-                t
-                for k, r in enumerate(conv.get("turns") or [])
-                if (t := _turn(r, cfg)) is not None and (t := self.turn(t, f"plot{i}/conv{j}/turn{k}"))
-            ]
-            if len(turns) < cfg.min_turns:
-                self.fail(f"plot{i}/conv{j}", "conversation_too_short", f"{len(turns)} verified turns")
-                continue
-            convs.append(
-                Conversation(scenario=text_field(conv, "scenario", "setting", limit=400), turns=turns)
+    reqs = []
+    for c in chunks:
+        reqs.append(
+            Request(
+                id=make_id("req-bex", c.id, ctx.language),
+                messages=render(
+                    "book_extract",
+                    ctx.language,
+                    chapter=c.chapter_title,
+                    chunk=numbered(c),
+                    cast=", ".join(c.cast) or "-",
+                    script=pick(ctx.language, SCRIPT_EN, SCRIPT_ZH) if c.script else "",
+                ),
+                schema=extract_schema(c, cfg.min_turns),
+                parse=parse_extract,
+                params={"max_tokens": cfg.max_reply_tokens},
+                meta={"chunk_id": c.id},
             )
-        return Plot(
-            id=make_id("plt", c.id, i),
-            chunk_ids=[c.id],
-            chapter=c.chapter,
-            position=c.index * 100 + i,
-            summary=text_field(raw, "summary", limit=1200),
-            first_sentence=first,
-            last_sentence=last,
-            characters=people,
-            conversations=convs,
         )
+    return reqs
+
+
+SCRIPT_EN = (
+    "This is a script: a line's cue names its speaker, a (parenthetical) under it is that speaker's "
+    "action, and the action lines between the cues are the environment (or an action of the one they name)."
+)
+SCRIPT_ZH = "这是剧本：台词前的人物名就是说话人，括号里的提示是此人的动作，台词之间的动作描写是环境（或其中所写之人的动作）。"
+
+
+def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
+    """One request per chunk, exact: the chunks are made for real (no model) to count them."""
+    from factory.run.plan import request_plan  # noqa: PLC0415 - the plan machinery only for `factory plan`
+
+    chunks = load_book_chunks(ctx) if ctx.run.stage_file("book_chunks").exists() else write_chunks(ctx)
+    p = request_plan(ctx, build_requests(ctx, chunks))
+    p.makes = {NAME: 2 * p.requests}  # about two plots a chunk
+    return p
 
 
 class ExtractReport(StageReport):
@@ -276,5 +200,6 @@ STAGE = Stage(
     needs=("book_chunks",),
     makes=(NAME,),
     order=21,
+    plan=plan_requests,
     help="plots and conversations read from each chunk, every quote and citation checked against it",
 )

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from factory.lang import punctuation
+from factory.lang import has_han, punctuation
 from factory.run.context import RunContext
-from factory.stages.book.records import BookChunk, Plot, PlotCharacter
+from factory.stages.book.records import BookChunk, BookTurn, Conversation, Plot, PlotCharacter
 
 
 def _join(a: Plot, b: Plot, language: str) -> Plot:
@@ -72,3 +72,30 @@ def targets(ctx: RunContext, plots: list[Plot]) -> list[str]:
         )
         chosen += [name for name, _ in turns.most_common() if name not in chosen][: cfg.top]
     return chosen
+
+
+def planned_plots(ctx: RunContext) -> list[Plot]:
+    """For `factory plan`, before any extraction: one plot a chunk, everyone its cast names present
+    and speaking once, its summary as long as a real one, so the later stages' requests can be
+    built and counted (an estimate: the real plots are what the model finds)."""
+    from factory.stages.book.reader import load_book_chunks, write_chunks  # noqa: PLC0415
+
+    chunks = load_book_chunks(ctx) if ctx.run.stage_file("book_chunks").exists() else write_chunks(ctx)
+    out = []
+    for c in chunks:
+        summary = c.text[:150] if has_han(c.text) else " ".join(c.text.split()[:60])
+        line = c.lines[0].text if c.lines else ""
+        out.append(
+            Plot(
+                id=f"plan-{c.id}",
+                chunk_ids=[c.id],
+                chapter=c.chapter,
+                position=c.index * 100,
+                summary=summary,
+                first_sentence="",
+                last_sentence="",
+                characters=[PlotCharacter(name=n, state=summary[:80]) for n in c.cast],
+                conversations=[Conversation(turns=[BookTurn(speaker=n, speech=line) for n in c.cast])],
+            )
+        )
+    return out

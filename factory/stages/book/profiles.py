@@ -12,15 +12,15 @@ from factory.prompts import render
 from factory.records import make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
-from factory.run.stage import Stage
+from factory.run.stage import Stage, StagePlan
 from factory.stages.book.boundary import leaks, story_so_far
-from factory.stages.book.plots import load_plots, targets
+from factory.stages.book.plots import load_plots, planned_plots, targets
 from factory.stages.book.reader import load_book_chunks
 from factory.stages.book.records import BookProfile, Plot
 from factory.stages.shared.parsing import bounded_string
 
 NAME = "book_profiles"
-LEAK_LIMIT = 2  # this many later-only words and the profile knows too much
+LEAK_LIMIT = 1  # one name the book has only later and the profile knows too much
 
 
 def parse_profile(text: str) -> str:
@@ -69,6 +69,17 @@ def build_requests(ctx: RunContext, plots: list[Plot]) -> list[Request]:
     return reqs
 
 
+def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
+    """Counted from stand-in plots (one a chunk, its cast present): an estimate, since the real
+    plots, and who is in them, are what the extraction finds."""
+    from factory.run.plan import request_plan  # noqa: PLC0415 - the plan machinery only for `factory plan`
+
+    p = request_plan(ctx, build_requests(ctx, planned_plots(ctx)), exact=False)
+    p.makes = {NAME: p.requests}
+    p.note = "from one stand-in plot a chunk"
+    return p
+
+
 async def run(ctx: RunContext) -> None:
     plots = load_plots(ctx)
     chunks = load_book_chunks(ctx)
@@ -110,6 +121,7 @@ STAGE = Stage(
     makes=(NAME,),
     order=22,
     empty_ok=True,
+    plan=plan_requests,
     when=lambda recipe: recipe.book is not None and recipe.book.profiles,
     help="each character's profile per chapter, from the plots before it only (the knowledge boundary)",
 )

@@ -1,10 +1,12 @@
 """Stage: book_extract -> book_boundary: questions about later events, answered as not yet known.
 
-TimeChara's test turned into training data: at the end of a chapter someone present asks the
-character about an event the book has only later; the character answers in its own voice without
-knowing it. An answer that uses words the book has only after that point (beyond the question's
-own) is dropped (`answer_knows_later`). The protection route's rule holds here too: the character
-never steps out of the story to explain.
+TimeChara's test turned into training data, and the protection stage's future_spoiler trap rooted
+in the book: at the end of a chapter someone present asks the character about an event the book has
+only later (in the protection prompts' own words for the trap and the reaction); the character
+answers in its own voice without knowing it. An answer naming a term the book has only after that
+point (beyond the question's own, boundary.py) is dropped (`answer_knows_later`). The samples are
+typed `protection:future_spoiler`, so the gate, the export's counts and `factory evaluate`'s
+knowledge-boundary cases take them as they take the protection stage's.
 """
 
 from __future__ import annotations
@@ -14,16 +16,16 @@ from factory.prompts import render
 from factory.records import make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
-from factory.run.stage import Stage
+from factory.run.stage import Stage, StagePlan
 from factory.stages.book.boundary import leaks, story_so_far
-from factory.stages.book.plots import load_plots, targets
+from factory.stages.book.plots import load_plots, planned_plots, targets
 from factory.stages.book.reader import load_book_chunks
 from factory.stages.book.records import BoundaryQA, Plot
 from factory.stages.shared.markup import convention, strip_wrappers
 from factory.stages.shared.parsing import bounded_string
 
 NAME = "book_boundary"
-LEAK_LIMIT = 2
+LEAK_LIMIT = 1  # one name the book has only later and the answer knows too much
 
 
 def parse_qa(text: str) -> dict[str, str]:
@@ -53,6 +55,12 @@ def asks(plots: list[Plot], name: str, per_chapter: int) -> list[tuple[int, str,
     return out
 
 
+def _protection(part: str, language: str, character: str, future: str = "") -> str:
+    """The protection stage's own wording of the trap (future_spoiler) and of the reaction, so a
+    book's boundary questions are that stage's future-spoiler scenes, rooted in the book."""
+    return render(f"protection/{part}", language, character=character, future=future)[0]["content"].strip()
+
+
 def build_requests(ctx: RunContext, plots: list[Plot]) -> list[Request]:
     reqs = []
     for name in targets(ctx, plots):
@@ -69,6 +77,8 @@ def build_requests(ctx: RunContext, plots: list[Plot]) -> list[Request]:
                             asker=asker,
                             story=story,
                             later=event.summary,
+                            rule=_protection("future_spoiler", ctx.language, name, event.summary),
+                            reaction=_protection("reaction", ctx.language, name),
                             convention=convention(ctx.language),
                         ),
                         schema={
@@ -88,6 +98,17 @@ def build_requests(ctx: RunContext, plots: list[Plot]) -> list[Request]:
                     )
                 )
     return reqs
+
+
+def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
+    """Counted from stand-in plots (one a chunk, its cast present): an estimate, since the real
+    plots, and who is in them, are what the extraction finds."""
+    from factory.run.plan import request_plan  # noqa: PLC0415 - the plan machinery only for `factory plan`
+
+    p = request_plan(ctx, build_requests(ctx, planned_plots(ctx)), exact=False)
+    p.makes = {NAME: p.requests}
+    p.note = "from one stand-in plot a chunk"
+    return p
 
 
 async def run(ctx: RunContext) -> None:
@@ -132,6 +153,7 @@ STAGE = Stage(
     makes=(NAME,),
     order=23,
     empty_ok=True,
+    plan=plan_requests,
     when=lambda recipe: recipe.book is not None and recipe.book.boundary > 0,
     help="questions about later events, answered in character as not yet known (TimeChara-style)",
 )

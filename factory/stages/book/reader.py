@@ -14,9 +14,11 @@ from factory.recipe import RecipeError
 from factory.recipe.errors import Strict
 from factory.records import make_id, write_jsonl_atomic
 from factory.run.context import RunContext
-from factory.run.stage import Block, Stage
+from factory.run.stage import Block, Stage, StagePlan
 from factory.sources.book import chunk_book, read_book
+from factory.stages.book.lines import find_cast, find_lines
 from factory.stages.book.records import BookChunk
+from factory.stages.book.verify import check_speaker
 
 NAME = "book_chunks"
 
@@ -113,6 +115,11 @@ class BookConfig(Strict):
     def names(self, name: str) -> list[str]:
         return [name, *self.aliases.get(name, [])]
 
+    def cast(self, text: str, script: bool) -> list[str]:
+        """The book's speakers by their first names: the recipe's, then those the text names."""
+        known = [*self.characters, *self.aliases]
+        return list(dict.fromkeys(self.canonical(n) for n in find_cast(text, script, known)))
+
     def canonical(self, speaker: str) -> str:
         """The book's first name for a speaker ("Toby" -> "Tobias"), else the speaker as written."""
         s = speaker.strip()
@@ -126,10 +133,12 @@ def load_book_chunks(ctx: RunContext) -> list[BookChunk]:
     return [BookChunk.model_validate(o) for o in ctx.run.records(NAME)]
 
 
-async def run(ctx: RunContext) -> None:
+def write_chunks(ctx: RunContext) -> list[BookChunk]:
+    """Read, cut and write the chunks (also for `factory plan`, which counts the requests from them)."""
     cfg = ctx.recipe.book
     book = read_book(cfg.file)
     pieces = chunk_book(book, cfg.max_tokens)
+    cast = cfg.cast(cfg.file.read_text(encoding="utf-8"), book.script)
     chunks = [
         BookChunk(
             id=make_id("bch", cfg.file.name, p.chapter, p.scenes, p.text),
@@ -140,12 +149,28 @@ async def run(ctx: RunContext) -> None:
             cut=p.cut,
             index=i,
             source=f"book:{cfg.file.name}#{p.chapter_title}",
+            script=book.script,
+            lines=find_lines(p.text, book.script),
+            cast=[n for n in cast if check_speaker(n, p.text, cfg.aliases.get(n, [])).ok],
         )
         for i, p in enumerate(pieces)
     ]
     if not chunks:
         raise RecipeError(f"book.file: {cfg.file}: no text")
     write_jsonl_atomic(ctx.run.stage_file(NAME), chunks)
+    return chunks
+
+
+def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
+    """No model: the chunks are made for real (into the plan's directory) for the stages after."""
+    have = ctx.run.stage_file(NAME).exists()
+    return StagePlan(makes={NAME: len(load_book_chunks(ctx) if have else write_chunks(ctx))})
+
+
+async def run(ctx: RunContext) -> None:
+    cfg = ctx.recipe.book
+    chunks = write_chunks(ctx)
+    book = read_book(cfg.file)
     ctx.log(
         f"book_chunks: {len(chunks)} from {len(book.chapters)} chapters of {book.title!r}"
         + (" (a script)" if book.script else "")
@@ -160,5 +185,6 @@ STAGE = Stage(
     makes=(NAME,),
     order=11,
     fails_empty=(),
+    plan=plan_requests,
     help="a book or script cut into chunks at scene ends (no model)",
 )

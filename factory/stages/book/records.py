@@ -7,6 +7,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from factory.records import Record
 
 
+class SpokenLine(BaseModel):
+    """A line found by the reader, not the model: quoted words, or a script line under its cue."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    paragraph: int  # 0-based, among the chunk's paragraphs (scene breaks not counted)
+    cue: str = ""  # a script's character cue: who speaks is written there
+    parenthetical: str = ""  # a script's (beat) under the cue: how it is said, an action
+
+
 class BookChunk(Record):
     text: str
     chapter: int  # 0-based, in book order
@@ -15,6 +25,9 @@ class BookChunk(Record):
     cut: bool = False  # the chunk ends inside its last scene (the next chunk goes on with it)
     index: int = 0  # the chunk's place in the book
     source: str = ""  # book:FILE#chapter
+    script: bool = False  # a screenplay: lines under cues, action lines between
+    lines: list[SpokenLine] = Field(default_factory=list)  # the spoken lines, numbered from 1 in the prompt
+    cast: list[str] = Field(default_factory=list)  # the book's speakers named in this chunk
 
 
 class BookTurn(BaseModel):

@@ -1,8 +1,9 @@
 """The English book recipe on the real embedded model (SmolLM2-135M), one request per stage.
 
-The tiny model's extraction is mostly invented, so what is tested is the plumbing and the
-verification: every request is kept or recorded as a failure with a reason, nothing unverified
-reaches the samples, and a run that comes to nothing says so in one line (exit 1).
+The tiny model's own words are mostly invented, but it answers by number (which spoken line, who
+says it, from a closed list of the chunk's speakers), so its reply verifies: the run ends with
+samples (exit 0), every speech in them is a line of the book, and what it made up (actions,
+states) is dropped with a reason.
 """
 
 from __future__ import annotations
@@ -39,14 +40,10 @@ def test_book_recipe_on_the_embedded_model(tmp_path):
     res = CliRunner().invoke(
         main, ["run", str(tmp_path / "gull_point.yaml"), "--out", str(out), "--limit", "1", "--quiet", *sets]
     )
-    assert res.exit_code in (0, 1), res.output
+    assert res.exit_code == 0, res.output
     summary = json.loads((out / "run.json").read_text())
     assert summary["endpoint"]["embedded"] is True
-    if res.exit_code == 1:
-        assert (
-            summary["status"] == "failed"
-            and res.output.strip().splitlines()[-1] == f"error: {summary['error']}"
-        )
+    assert summary["counts"]["samples"] >= 1, summary["counts"]
     failures = (
         [json.loads(x) for x in (out / "failures.jsonl").read_text().splitlines()]
         if (out / "failures.jsonl").exists()
@@ -70,6 +67,8 @@ def test_book_recipe_on_the_embedded_model(tmp_path):
         for conv in plot["conversations"]:
             for t in conv["turns"]:
                 assert not t["speech"] or check_speech(t["speech"], chunks[plot["chunk_ids"][0]], 90).ok
+    samples = [json.loads(x) for x in (out / "samples.jsonl").read_text().splitlines()]
+    assert samples and all(any(m["train"] for m in s["messages"]) for s in samples)
     print(
         f"book on the embedded model: {time.monotonic() - started:.1f}s {summary['counts']} "
         f"dropped {summary.get('dropped')}"

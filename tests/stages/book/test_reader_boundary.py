@@ -95,10 +95,10 @@ def test_the_two_halves_of_a_cut_scene_are_one_plot():
     assert [p.id for p in out] == ["p1", "p2", "p4", "p5"]  # b is not cut: p4 and p5 stay apart
 
 
-def _run(server, tmp_path, leak=""):
+def _run(server, tmp_path, leak="", answer_leak=""):
     for f in ("gull_point.yaml", "the_lamp_at_gull_point.md"):
         shutil.copy(BOOKS / f, tmp_path / f)
-    server.responder = book_responder(leak=leak)
+    server.responder = book_responder(leak=leak, answer_leak=answer_leak)
     out = tmp_path / "run"
     return run_cli(tmp_path / "gull_point.yaml", out, server.base_url), out
 
@@ -114,9 +114,10 @@ def test_a_profile_at_chapter_3_knows_nothing_of_chapter_3(server, tmp_path):
     assert later and all(
         "Marigold" in s["system"] or "Marigold" not in s["system"].split("Now, in")[0] for s in later
     )  # the scene itself may name the ship, the profile before it may not
-    qa = [s for s in records(out, "samples") if s["type"] == "protection:later_event"]
+    qa = [s for s in records(out, "samples") if s["type"] == "protection:future_spoiler"]
     assert qa and all(s["labels"]["later_chapter"] > s["labels"]["chapter"] for s in qa)
     assert summary["dropped"]["book_profile_knows_later"] == 0
+    assert summary["dropped"]["book_answer_knows_later"] == 0  # "know", "lit": common words, not later terms
 
 
 def test_a_profile_that_knows_later_events_is_dropped(server, tmp_path):
@@ -127,5 +128,16 @@ def test_a_profile_that_knows_later_events_is_dropped(server, tmp_path):
     assert all(p["chapter"] >= 3 for p in kept)  # only the last chapter's profile may know of the wreck
     fails = failures(out, "book_profiles")
     assert fails and all(f["reason"] == "profile_knows_later" for f in fails)
-    assert "marig" in fails[0]["detail"] or "inspe" in fails[0]["detail"]
+    assert "Marigold" in fails[0]["detail"] or "Hale" in fails[0]["detail"]
     assert summary["dropped"]["book_profile_knows_later"] == len(fails)
+
+
+def test_a_boundary_answer_naming_a_later_term_is_dropped(server, tmp_path):
+    """Jonah, the father's name, is first written in the last chapter: an answer naming him
+    earlier has read ahead. Common words a later chapter happens to be first to use do not count."""
+    summary, out = _run(server, tmp_path, answer_leak=" Jonah will write from the packet, you'll see.")
+    fails = failures(out, "book_boundary")
+    assert fails and all(f["reason"] == "answer_knows_later" and "Jonah" in f["detail"] for f in fails)
+    assert summary["dropped"]["book_answer_knows_later"] == len(fails)
+    kept = [s for s in records(out, "samples") if s["type"] == "protection:future_spoiler"]
+    assert not any("Jonah" in m["content"] for s in kept for m in s["messages"])

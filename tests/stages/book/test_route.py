@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from factory.cli import main
 from factory.train.data import find_files, load_sft
-from tests.book_responders import book_responder, hallucinating_extract_reply
+from tests.book_responders import book_responder, extract_reply, hallucinating_extract_reply
 from tests.stages.experience_helpers import failures, records, run_cli
 
 BOOKS = Path(__file__).resolve().parents[3] / "recipes" / "books"
@@ -47,7 +47,7 @@ def test_route_end_to_end(server, tmp_path, recipe, book, lang):
         assert me in s["system"]
     variants = {(s["labels"]["thoughts"], s["labels"]["motivation"]) for s in book_samples}
     assert len(variants) == 2  # the recipe's ablation switch makes both variants, labelled
-    assert any(s["type"] == "protection:later_event" for s in samples)
+    assert any(s["type"] == "protection:future_spoiler" for s in samples)
     kept = records(out, "kept")
     assert any(s["type"] == "book_scene" for s in kept)  # the gate takes them ...
     convs = load_sft(find_files([out / "export"], "sft"))  # ... the exports and the trainer's loader too
@@ -74,3 +74,26 @@ def test_hallucinated_quotes_are_dropped_with_a_reason(server, tmp_path):
     assert summary["report_book_extract"]["dropped"]["plot_citation_not_in_text"] >= 1
     text = json.dumps(records(out, "samples"))
     assert "Lisbon" not in text and "Lisbon" not in json.dumps(records(out, "book_extract"))
+
+
+def _misattributing_reply(body: dict) -> str:
+    """Every line given to Edda: she is not in the first scene, and not whom "Mara said" names."""
+    reply = json.loads(extract_reply(body).split("```json\n")[1].split("\n```")[0])
+    for plot in reply["plots"]:
+        for conv in plot["conversations"]:
+            for t in conv["turns"]:
+                t["speaker"] = "Edda"
+    return json.dumps(reply)
+
+
+def test_a_line_given_to_the_wrong_speaker_is_dropped(server, tmp_path):
+    server.responder = book_responder(extract=_misattributing_reply)
+    out = tmp_path / "run"
+    summary = run_cli(
+        copy_recipe(tmp_path, "gull_point.yaml", "the_lamp_at_gull_point.md"), out, server.base_url
+    )
+    reasons = summary["report_book_extract"]["dropped"]
+    assert reasons["speaker_not_in_scene"] > 0 and reasons["speaker_not_tagged"] > 0, reasons
+    kept = [t for p in records(out, "book_extract") for c in p["conversations"] for t in c["turns"]]
+    said = "I'm not the keeper's girl, I'm the keeper, since Father went to the mainland."
+    assert not any(t["speech"].startswith(said) for t in kept)  # "Mara said" it: not Edda's
