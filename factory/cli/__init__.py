@@ -44,7 +44,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "merge": (
         "factory.cli.run",
         "merge_cmd",
-        "Union shard run directories; then `factory run RECIPE --out OUT` finishes gate and export.",
+        "Union shard run directories; then `factory run RECIPE --out OUT` redoes the dataset-wide steps"
+        " (near-duplicates, pair caps, samples, gate, export) over the union.",
     ),
     "model": (
         "factory.cli.model",

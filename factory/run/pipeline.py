@@ -52,8 +52,10 @@ async def _run_stages(ctx: RunContext, counts: dict[str, int], reports: dict[str
     stages that wait on none of each other run at the same time and share the engine's pool.
 
     A stage that came to nothing stops the run as in a run one stage at a time: the stages after it
-    (in run order) are stopped or never started, the ones before it finish, and the first in run
-    order that came to nothing is the error, so which one is reported does not depend on timing.
+    (in run order) are never started, and the first in run order that came to nothing is the error,
+    so which one is reported does not depend on timing. Stages already running finish: their
+    requests are in flight, and a cancelled one would be neither done nor a failure on the books
+    (the cache keeps what they got for the resume).
     """
     stages = active(ctx.recipe)
     waits = waits_for(stages)
@@ -72,9 +74,6 @@ async def _run_stages(ctx: RunContext, counts: dict[str, int], reports: dict[str
                 elif waits[stage.name] <= done:
                     pending.remove(stage)
                     running[asyncio.create_task(_run_stage(ctx, stage, made, reports, counts))] = stage.name
-            for task, name in running.items():
-                if position[name] > cut:
-                    task.cancel()
             if not running:
                 break
             finished, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
