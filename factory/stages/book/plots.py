@@ -8,9 +8,12 @@ The N most present characters are counted from the verified turns, not from the 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from typing import Any
 
 from factory.lang import has_han, punctuation
 from factory.run.context import RunContext
+from factory.run.stage import StagePlan
 from factory.stages.book.records import BookChunk, BookTurn, Conversation, Plot, PlotCharacter
 
 
@@ -99,3 +102,16 @@ def planned_plots(ctx: RunContext) -> list[Plot]:
             )
         )
     return out
+
+
+def stand_in_plan(
+    ctx: RunContext, name: str, build: Callable[[RunContext, list[Plot]], list[Any]]
+) -> StagePlan:
+    """A stage asking per plot, counted from stand-in plots (one a chunk, its cast present): an
+    estimate, since the real plots, and who is in them, are what the extraction finds."""
+    from factory.run.plan import request_plan  # noqa: PLC0415 - the plan machinery only for `factory plan`
+
+    p = request_plan(ctx, build(ctx, planned_plots(ctx)), exact=False)
+    p.makes = {name: p.requests}
+    p.note = "from one stand-in plot a chunk"
+    return p

@@ -14,7 +14,7 @@ from factory.run.context import RunContext
 from factory.run.execute import execute
 from factory.run.stage import Stage, StagePlan
 from factory.stages.book.boundary import leaks, story_so_far
-from factory.stages.book.plots import load_plots, planned_plots, targets
+from factory.stages.book.plots import load_plots, stand_in_plan, targets
 from factory.stages.book.reader import load_book_chunks
 from factory.stages.book.records import BookProfile, Plot
 from factory.stages.shared.parsing import bounded_string
@@ -70,14 +70,7 @@ def build_requests(ctx: RunContext, plots: list[Plot]) -> list[Request]:
 
 
 def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
-    """Counted from stand-in plots (one a chunk, its cast present): an estimate, since the real
-    plots, and who is in them, are what the extraction finds."""
-    from factory.run.plan import request_plan  # noqa: PLC0415 - the plan machinery only for `factory plan`
-
-    p = request_plan(ctx, build_requests(ctx, planned_plots(ctx)), exact=False)
-    p.makes = {NAME: p.requests}
-    p.note = "from one stand-in plot a chunk"
-    return p
+    return stand_in_plan(ctx, NAME, build_requests)
 
 
 async def run(ctx: RunContext) -> None:
