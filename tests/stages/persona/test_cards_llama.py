@@ -1,4 +1,4 @@
-"""The persona route on the real embedded llama.cpp model (SmolLM2-135M): 3 cards, one short
+"""The persona route on the real embedded llama.cpp model (SmolLM2-135M): 2 cards, one short
 session each. Its text is nonsense; what is tested is that schema-bound requests come back, are
 read, and every card either lands or is a recorded failure."""
 
@@ -19,7 +19,7 @@ pytestmark = [
 ]
 
 
-def test_three_cards_and_sessions_on_the_embedded_model(write_recipe, tmp_path):
+def test_two_cards_and_sessions_on_the_embedded_model(write_recipe, tmp_path):
     recipe = write_recipe("""\
         name: tiny-persona
         language: en
@@ -31,7 +31,7 @@ def test_three_cards_and_sessions_on_the_embedded_model(write_recipe, tmp_path):
         quality: null
         export: null
         split: null
-        cards: {count: 3, from_character: false, detail: short, examples: 0, regenerate: 0, max_tokens: 450}
+        cards: {count: 2, from_character: false, detail: short, examples: 0, regenerate: 0, max_tokens: 450}
         sessions: {min_turns: 2, max_turns: 2, detail: short}
         """)
     out = tmp_path / "run"
@@ -47,7 +47,7 @@ def test_three_cards_and_sessions_on_the_embedded_model(write_recipe, tmp_path):
     )
     card_failures = [f for f in failures if f["stage"] == "card_drafts"]
     rep = summary["report_cards"]
-    assert len(cards) + len(card_failures) + rep["dropped_too_similar"] == 3
+    assert len(cards) + len(card_failures) + rep["dropped_too_similar"] == 2
     assert rep["distinct_seed_tuples"] == len(cards) and all(c["name"] and c["seed"] for c in cards)
     sessions = [json.loads(x) for x in (out / "sessions.jsonl").read_text().splitlines()]
     assert len(sessions) + len([f for f in failures if f["stage"] == "sessions"]) == len(cards)
