@@ -17,6 +17,7 @@ Exit 1 when any file differs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -24,6 +25,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,8 +72,9 @@ with ScriptedServer(responder=route) as srv:
 """
 
 
-def run_recipes(code: Path, out: Path, limit: int) -> dict[str, dict[str, str]]:
-    """Run every recipe with the code at `code`; {recipe: {file: sha256}}."""
+@contextlib.contextmanager
+def scripted_server() -> Iterator[str]:
+    """The deterministic scripted server (SERVER) in a child process; yields its base URL."""
     server = subprocess.Popen(
         [sys.executable, "-c", SERVER, str(ROOT)],
         stdin=subprocess.PIPE,
@@ -80,7 +83,15 @@ def run_recipes(code: Path, out: Path, limit: int) -> dict[str, dict[str, str]]:
         text=True,
     )
     try:
-        base_url = server.stdout.readline().strip()
+        yield server.stdout.readline().strip()
+    finally:
+        server.stdin.close()
+        server.wait(timeout=30)
+
+
+def run_recipes(code: Path, out: Path, limit: int) -> dict[str, dict[str, str]]:
+    """Run every recipe with the code at `code`; {recipe: {file: sha256}}."""
+    with scripted_server() as base_url:
         env = {
             **os.environ,
             "PYTHONPATH": str(code),
@@ -113,9 +124,6 @@ def run_recipes(code: Path, out: Path, limit: int) -> dict[str, dict[str, str]]:
                 sys.exit(f"{name}: factory run exited {proc.returncode}\n{proc.stderr[-2000:]}")
             digests[name] = {"(exit)": str(proc.returncode), **digest_dir(run_dir)}
         return digests
-    finally:
-        server.stdin.close()
-        server.wait(timeout=30)
 
 
 def digest_dir(run_dir: Path) -> dict[str, str]:

@@ -44,14 +44,19 @@ split: null
 """
 
 
-def write_recipe(root: Path, sections: int, scenes: int) -> Path:
-    """A profile of `sections` short periods: sections x scenes scene requests."""
+def write_profile(root: Path, sections: int) -> None:
+    """root/profile.md: `sections` short periods of Anna Keller's life, one chunk each."""
     parts = [
         f"## Period {i}\n\nIn year {1850 + i} Anna Keller repaired clock number {i} in the river town "
         f"and took on apprentice number {i}; the workshop grew by one bench."
         for i in range(sections)
     ]
     (root / "profile.md").write_text("# Anna Keller\n\n" + "\n\n".join(parts) + "\n", encoding="utf-8")
+
+
+def write_recipe(root: Path, sections: int, scenes: int) -> Path:
+    """A profile of `sections` short periods: sections x scenes scene requests."""
+    write_profile(root, sections)
     recipe = root / "recipe.yaml"
     recipe.write_text(RECIPE.format(scenes=scenes), encoding="utf-8")
     return recipe

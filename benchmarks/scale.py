@@ -31,6 +31,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.responders: the scripted writers the test suite uses
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from resume import write_profile  # noqa: E402  (the benchmark profile, one definition)
 
 RECIPE = """\
 name: scale-bench
@@ -48,12 +51,7 @@ COMPARED = ("scenes.jsonl", "interactions.jsonl")
 
 
 def write_recipe(root: Path, sections: int, scenes: int, concurrency: int) -> Path:
-    parts = [
-        f"## Period {i}\n\nIn year {1850 + i} Anna Keller repaired clock number {i} in the river town "
-        f"and took on apprentice number {i}; the workshop grew by one bench."
-        for i in range(sections)
-    ]
-    (root / "profile.md").write_text("# Anna Keller\n\n" + "\n\n".join(parts) + "\n", encoding="utf-8")
+    write_profile(root, sections)
     recipe = root / "recipe.yaml"
     recipe.write_text(RECIPE.format(scenes=scenes, concurrency=concurrency), encoding="utf-8")
     return recipe

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from identical_stages import SERVER  # noqa: E402  (the deterministic responders, one definition)
+from identical_stages import scripted_server  # noqa: E402  (the deterministic responders, one definition)
 
 RECIPE = ROOT / "recipes" / "beethoven.yaml"
 
@@ -53,45 +53,33 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=12, help="requests per stage of the first run")
     args = ap.parse_args()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENAI_API_KEY": "sk-startup", "HF_HUB_OFFLINE": "1"}
-    server = subprocess.Popen(
-        [sys.executable, "-c", SERVER, str(ROOT)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        base_url = server.stdout.readline().strip()
-        with tempfile.TemporaryDirectory(prefix="startup-") as tmp:
-            run = [sys.executable, "-m", "factory", "run", str(RECIPE), "--out", str(Path(tmp) / "run")]
-            run += [
-                "--base-url",
-                base_url,
-                "--model",
-                "scripted-model",
-                "--quiet",
-                "--limit",
-                str(args.limit),
-            ]
-            timed(run, env)  # the first run: fills the run directory and its cache
-            before = served(base_url)
-            rows = [
-                ("factory --help", [sys.executable, "-m", "factory", "--help"], 0.3),
-                (
-                    "factory validate beethoven",
-                    [sys.executable, "-m", "factory", "validate", str(RECIPE)],
-                    None,
-                ),
-                ("factory run beethoven (cached re-run)", run, 1.2),
-            ]
-            walls: dict[str, list[float]] = {name: [] for name, _, _ in rows}
-            for _ in range(args.rounds):  # alternated, so a load spike hits every row alike
-                for name, cmd, _ in rows:
-                    walls[name].append(timed(cmd, env))
-            asked = served(base_url) - before
-    finally:
-        server.stdin.close()
-        server.wait(timeout=30)
+    with scripted_server() as base_url, tempfile.TemporaryDirectory(prefix="startup-") as tmp:
+        run = [sys.executable, "-m", "factory", "run", str(RECIPE), "--out", str(Path(tmp) / "run")]
+        run += [
+            "--base-url",
+            base_url,
+            "--model",
+            "scripted-model",
+            "--quiet",
+            "--limit",
+            str(args.limit),
+        ]
+        timed(run, env)  # the first run: fills the run directory and its cache
+        before = served(base_url)
+        rows = [
+            ("factory --help", [sys.executable, "-m", "factory", "--help"], 0.3),
+            (
+                "factory validate beethoven",
+                [sys.executable, "-m", "factory", "validate", str(RECIPE)],
+                None,
+            ),
+            ("factory run beethoven (cached re-run)", run, 1.2),
+        ]
+        walls: dict[str, list[float]] = {name: [] for name, _, _ in rows}
+        for _ in range(args.rounds):  # alternated, so a load spike hits every row alike
+            for name, cmd, _ in rows:
+                walls[name].append(timed(cmd, env))
+        asked = served(base_url) - before
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"start-up per process, {args.rounds} rounds, load average {load}\n")
     print(f"{'command':<40} {'median s':>9} {'range s':>13} {'goal':>8}  verdict")
