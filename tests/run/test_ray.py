@@ -106,21 +106,26 @@ def local_run(server, tmp_path_factory):
 def test_a_ray_run_writes_what_a_local_run_writes_though_a_worker_is_killed(
     on_ray, server, local_run, tmp_path
 ):
-    """One Ray run (start-up is CI's cost): SIGKILL of a worker mid-stage, then the files compared."""
+    """One Ray run (start-up is CI's cost): SIGKILL of the workers mid-stage, then the files compared.
+
+    Both workers die on the fifth request: whichever sent it, that reply has nowhere to go, so
+    its call must be retried (killing one named worker flaked: it could be idle at that moment).
+    """
     recipe, local, ref = local_run
-    name = f"factory-anna-{os.getpid()}-gen-0"
+    names = [f"factory-anna-{os.getpid()}-gen-{i}" for i in range(2)]
     killed: list[int] = []
-    restarted: list[int] = []  # the worker's pid once Ray has started it again
+    restarted: list[int] = []  # the workers' pids once Ray has started them again
     before = server.count
 
     def kill_on_the_fifth(body):
         if not killed and server.count >= before + 5:  # the fifth request of this run
-            pid = ray.get(ray.get_actor(name).pid.remote())
-            os.kill(pid, signal.SIGKILL)  # this reply has nowhere to go: its call must be retried
-            killed.append(pid)
+            for name in names:
+                pid = ray.get(ray.get_actor(name).pid.remote())
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
         elif killed and not restarted and server.count >= before + 10:
-            # the killed call's retry needs this server, so the run cannot end before this returns
-            restarted.append(ray.get(ray.get_actor(name).pid.remote(), timeout=60))
+            # the killed calls' retries need this server, so the run cannot end before this returns
+            restarted.extend(ray.get(ray.get_actor(n).pid.remote(), timeout=60) for n in names)
         return route(body)
 
     server.responder = kill_on_the_fifth
@@ -128,7 +133,7 @@ def test_a_ray_run_writes_what_a_local_run_writes_though_a_worker_is_killed(
         summary = run_cli(recipe, tmp_path / "ray", server.base_url, "--ray")
     finally:
         server.responder = route
-    assert killed and restarted and restarted[0] != killed[0]
+    assert len(killed) == len(restarted) == 2 and not set(killed) & set(restarted)
     assert summary["executor"] == {"kind": "ray", "address": None, "workers": 2}
     assert summary["requests"] == ref["requests"]  # its own cache: everything asked again
     assert server.count - before > summary["requests"]  # the killed worker's calls went out again
