@@ -1,6 +1,6 @@
 """What the stage barriers cost: a whole recipe against a server with a realistic latency spread.
 
-    python benchmarks/pipeline.py [--recipe beethoven] [--limit 200] [--concurrency 64]
+    python benchmarks/pipeline.py [--recipe beethoven] [--limit N] [--concurrency 64] [--no-stream]
 
 Runs `run_recipe` in this process against the scripted server (real HTTP on 127.0.0.1, the test
 suite's deterministic responders, benchmarks/identical_stages.py) whose every reply waits a
@@ -121,7 +121,13 @@ def _floor(recipe, booked, asked, outcomes_of: dict[str, list[str]]) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--recipe", default="beethoven")
-    ap.add_argument("--limit", type=int, default=200, help="requests per stage at most (factory run --limit)")
+    ap.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        help="requests per stage at most (factory run --limit; no streaming then)",
+    )
+    ap.add_argument("--no-stream", action="store_true", help="executor.stream: false (a barrier per stage)")
     ap.add_argument("--concurrency", type=int, default=64)
     args = ap.parse_args()
 
@@ -165,6 +171,8 @@ def main() -> int:
     pipeline.active = timed_active
     Engine.process = timed_process
     recipe = load_recipe(ROOT / "recipes" / f"{args.recipe}.yaml")
+    if args.no_stream:
+        recipe.executor = recipe.executor.model_copy(update={"stream": False})
     with LatencyServer(route_fn()) as srv, tempfile.TemporaryDirectory(prefix="pipeline-") as tmp:
         t0 = time.monotonic()
         summary = pipeline.run_recipe(
@@ -182,7 +190,7 @@ def main() -> int:
     ideal = total / c
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(
-        f"\n{args.recipe}, --limit {args.limit}, concurrency {c}, latency lognormal 0.5-5 s (median 1.5 s); "
+        f"\n{args.recipe}, --limit {args.limit}, stream {not args.no_stream}, concurrency {c}, latency lognormal 0.5-5 s (median 1.5 s); "
         f"load average {load}"
     )
     print(f"requests {len(spans)} ({summary['requests']} by the engine), total request time {total:.0f} s")

@@ -13,7 +13,7 @@ dropped, never half-kept. An endpoint that refuses every connection or key stops
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,7 +115,10 @@ class Engine:
         return books() if callable(books) else None
 
     async def stream(
-        self, requests: Iterable[Request], progress: Progress | None = None, workers: int | None = None
+        self,
+        requests: Iterable[Request] | AsyncIterable[Request],
+        progress: Progress | None = None,
+        workers: int | None = None,
     ) -> AsyncIterator[Result]:
         """Yield a Result for every request, in completion order."""
         n_workers = max(1, min(workers or self.settings.concurrency, self.settings.concurrency))
@@ -125,8 +128,12 @@ class Engine:
         aborted: list[RunAborted] = []
 
         async def feed() -> None:
-            for req in requests:
-                await inbox.put(req)
+            if isinstance(requests, AsyncIterable):  # requests made as their inputs land (per_record)
+                async for req in requests:
+                    await inbox.put(req)
+            else:
+                for req in requests:
+                    await inbox.put(req)
             for _ in range(n_workers):
                 await inbox.put(done_marker)
 

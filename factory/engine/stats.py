@@ -18,6 +18,7 @@ class StageStats:
     tokens_out: int = 0
     failures: Counter = field(default_factory=Counter)
     retries: Counter = field(default_factory=Counter)
+    discarded: int = 0  # asked ahead for an upstream record its maker dropped in the end (per_record)
     started: float = field(default_factory=time.monotonic)
 
     def as_dict(self) -> dict:
@@ -31,6 +32,7 @@ class StageStats:
             "tokens_out": self.tokens_out,
             "failures": dict(self.failures),
             "retries": dict(self.retries),
+            **({"discarded": self.discarded} if self.discarded else {}),
         }
 
 
@@ -82,6 +84,7 @@ def _add(into: StageStats, part: StageStats) -> None:
     into.tokens_out += part.tokens_out
     into.failures.update(part.failures)
     into.retries.update(part.retries)
+    into.discarded += part.discarded
     into.started = min(into.started, part.started)
 
 

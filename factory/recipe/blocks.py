@@ -240,3 +240,10 @@ class ExecutorConfig(Strict):
         "Ray instance started on this machine for the run.",
     )
     workers: int = Field(2, ge=1, le=1024, description="Ray worker actors; each holds its own connections.")
+    stream: bool = Field(
+        True,
+        description="Start a stage's requests per upstream record as it lands (a scene's scripts as "
+        "the scene comes back), not once the upstream stage is done: the pool does not drain between "
+        "them. A record the upstream drops in the end (a near-duplicate) may have been asked for "
+        "already: those requests are discarded (run.json `discarded`); `false`: none is ever made.",
+    )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from factory.engine import Engine
+from factory.run.feed import Feed
 from factory.run.rundir import RunDir
 
 if TYPE_CHECKING:  # the recipe is assembled from the stage modules, which import this one
@@ -56,6 +57,10 @@ class RunContext:
     dropped: dict[str, int] = field(default_factory=dict)  # records stages removed, by "<stage>_<reason>"
     outcomes: dict[str, StageOutcome] = field(default_factory=dict)  # by execute()'s stage name
     outcomes_of: dict[str, list[str]] = field(default_factory=dict)  # pipeline stage -> its outcomes' names
+    # followers start per upstream record as it lands (`executor.stream`; never with --limit, whose
+    # "first N requests" needs the whole upstream set)
+    streaming: bool = False
+    feeds: dict[str, Feed] = field(default_factory=dict)  # record set -> its records as they land
 
     def drop(self, reason: str, n: int = 1, *, set_to: bool = False) -> None:
         """Count `n` records removed for `reason` (run.json `dropped`); `set_to`: the stage's final figure."""
@@ -66,6 +71,29 @@ class RunContext:
         if stage not in mine:
             mine.append(stage)
         return self.outcomes.setdefault(stage, StageOutcome())
+
+    def open_feed(self, records: str) -> Feed | None:
+        """Announce that `records` is being made now and may be followed; None when not streaming."""
+        if not self.streaming or self.limit is not None:
+            return None
+        return self.feeds.setdefault(records, Feed())
+
+    def close_feed(self, records: str) -> None:
+        """`records` is final on disk: a follower reads the rest from there."""
+        feed = self.feeds.get(records)
+        if feed is not None:
+            feed.close()
+
+    def publish(self, records: str, recs: list) -> None:
+        """Records just appended to `records`, for its followers (nothing when none may follow)."""
+        feed = self.feeds.get(records)
+        if feed is not None and not feed.closed and recs:
+            feed.publish([r.model_dump(mode="json") if hasattr(r, "model_dump") else r for r in recs])
+
+    def feed(self, records: str) -> Feed | None:
+        """The live feed of `records`, or None when it is already final (or not followed)."""
+        feed = self.feeds.get(records)
+        return feed if feed is not None and not feed.closed else None
 
     @property
     def judge(self) -> Engine | None:

@@ -8,12 +8,13 @@ when the reply had already arrived.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 
 from pydantic import BaseModel
 
 from factory.engine import Engine, ParseError, Request, Result, RunAborted
-from factory.run.context import RunContext
+from factory.engine.stats import StageStats
+from factory.run.context import RunContext, StageOutcome
 
 
 def in_shard(request_id: str, shard: tuple[int, int] | None) -> bool:
@@ -54,45 +55,62 @@ async def execute(
     outcome = ctx.outcome(stage)
     outcome.requests += len(requests)
     outcome.done += len(requests) - len(todo)
-    written = failed = 0
     try:
-        async for res in engine.stream(todo, ctx.progress):
-            stats.done += 1
-            if res.ok:
-                try:
-                    recs = to_records(res)
-                except Exception as exc:  # noqa: BLE001 - one odd reply is a recorded failure, not a dead run
-                    detail = (
-                        str(exc)
-                        if isinstance(exc, (ParseError, ValueError))
-                        else f"{type(exc).__name__}: {exc}"
-                    )
-                    stats.failures["convert"] += 1
-                    ctx.run.record_failure(stage, res.request.id, "convert", detail[:300])
-                    outcome.reasons["convert"] += 1
-                    failed += 1
-                    continue
-                written += ctx.run.append(stage, recs)
-                ctx.run.mark_done(stage, res.request.id)
-                outcome.done += 1
-            else:
-                failed += 1
-                reason = res.error or "unknown"
-                outcome.reasons[reason] += 1
-                ctx.run.record_failure(stage, res.request.id, reason, res.detail)
+        got = await consume(ctx, stage, engine.stream(todo, ctx.progress), to_records, stats)
     except BaseException:
-        _compact(ctx, stage, quiet=True)  # a kill or disk full must not hide behind a second error
+        compact_books(ctx, stage, quiet=True)  # a kill or disk full must not hide behind a second error
         raise
-    _compact(ctx, stage)
+    compact_books(ctx, stage)
+    book(outcome, got.values())
     return {
         "requests": len(requests),
         "skipped": len(requests) - len(todo),
-        "written": written,
-        "failed": failed,
+        "written": sum(n for _, n in got.values()),
+        "failed": sum(1 for why, _ in got.values() if why is not None),
     }
 
 
-def _compact(ctx: RunContext, stage: str, quiet: bool = False) -> None:
+async def consume(
+    ctx: RunContext,
+    stage: str,
+    results: AsyncIterator[Result],
+    to_records: Callable[[Result], list[BaseModel]],
+    stats: StageStats,
+) -> dict[str, tuple[str | None, int]]:
+    """Write each result as it comes: its records (published to followers), then its id as done;
+    or its failure with a reason. Per request id: (failure reason or None, records written)."""
+    got: dict[str, tuple[str | None, int]] = {}
+    async for res in results:
+        stats.done += 1
+        rid = res.request.id
+        if not res.ok:
+            got[rid] = (res.error or "unknown", 0)
+            ctx.run.record_failure(stage, rid, got[rid][0], res.detail)
+            continue
+        try:
+            recs = to_records(res)
+        except Exception as exc:  # noqa: BLE001 - one odd reply is a recorded failure, not a dead run
+            detail = str(exc) if isinstance(exc, (ParseError, ValueError)) else f"{type(exc).__name__}: {exc}"
+            stats.failures["convert"] += 1
+            ctx.run.record_failure(stage, rid, "convert", detail[:300])
+            got[rid] = ("convert", 0)
+            continue
+        got[rid] = (None, ctx.run.append(stage, recs))
+        ctx.run.mark_done(stage, rid)
+        ctx.publish(stage, recs)
+    return got
+
+
+def book(outcome: StageOutcome, got: Iterable[tuple[str | None, int]]) -> None:
+    """This run's results on the stage's books (what tells a dead stage)."""
+    for why, _ in got:
+        if why is None:
+            outcome.done += 1
+        else:
+            outcome.reasons[why] += 1
+
+
+def compact_books(ctx: RunContext, stage: str, quiet: bool = False) -> None:
     """The stage's done-log and failures.jsonl back to one line per id (see RunDir)."""
     try:
         ctx.run.compact_done(stage)

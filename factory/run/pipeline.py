@@ -29,7 +29,7 @@ from factory.run.endpoint import Overrides
 from factory.run.lock import RunLock
 from factory.run.progress import ProgressDisplay
 from factory.run.rundir import RunDir
-from factory.run.stage import Stage, active, waits_for
+from factory.run.stage import Stage, active, followed, waits_for
 from factory.run.stage_check import StageFailed, stage_failure
 from factory.secrets import register, scrub_obj, strip_credentials
 
@@ -59,6 +59,9 @@ async def _run_stages(ctx: RunContext, counts: dict[str, int], reports: dict[str
     """
     stages = active(ctx.recipe)
     waits = waits_for(stages)
+    beside = followed(stages) if ctx.streaming and ctx.limit is None else {s.name: set() for s in stages}
+    followed_sets = {r for s in stages if beside[s.name] for r in s.follows}
+    started: set[str] = set()
     position = {s.name: i for i, s in enumerate(stages)}
     made: dict[str, int] = {}  # records on disk per record set, for the stages finished so far
     pending = list(stages)
@@ -71,8 +74,11 @@ async def _run_stages(ctx: RunContext, counts: dict[str, int], reports: dict[str
             for stage in list(pending):
                 if position[stage.name] > cut:
                     pending.remove(stage)  # after a stage that came to nothing: never started
-                elif waits[stage.name] <= done:
+                elif waits[stage.name] - beside[stage.name] <= done and beside[stage.name] <= started:
                     pending.remove(stage)
+                    started.add(stage.name)
+                    for records in set(stage.makes) & followed_sets:
+                        ctx.open_feed(records)  # before any follower looks for it
                     running[asyncio.create_task(_run_stage(ctx, stage, made, reports, counts))] = stage.name
             if not running:
                 break
@@ -105,7 +111,11 @@ async def _run_stage(
 ) -> None:
     """One stage, then the verdict on it: StageFailed when it came to nothing."""
     current_stage.set(stage.name)  # this task's own context: its execute() outcomes are booked to it
-    report = await stage.run(ctx)
+    try:
+        report = await stage.run(ctx)
+    finally:
+        for records in stage.makes:  # final on disk (or never will be): followers read the rest there
+            ctx.close_feed(records)
     if report is not None:
         reports[f"report_{stage.name}"] = report.run_json()
     if stage.counted_by is None:
@@ -192,6 +202,7 @@ def _run_locked(
         shard=shard,
         log=log,
         generator=endpoint["model"],
+        streaming=recipe.executor.stream,
     )
     _sigterm_to_interrupt()
     counts: dict[str, int] = {}

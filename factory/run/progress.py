@@ -113,6 +113,17 @@ class ProgressDisplay:
                 stage, total=total, rate="0.0", tokens=0, cache=0, fail=0
             )
 
+    def grow(self, stage: str, n: int) -> None:
+        """More requests for a stage begun with a partial total (asked per upstream record)."""
+        if not n:
+            return
+        with self._lock:
+            st = self._stages.get(stage)
+            if st is not None:
+                st.total += n
+        if self._progress is not None and stage in self._tasks:
+            self._progress.update(self._tasks[stage], total=self._stages[stage].total)
+
     def __call__(self, stage: str, result: Result) -> None:
         with self._lock:
             st = self._stages.get(stage)

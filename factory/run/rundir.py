@@ -120,6 +120,20 @@ class RunDir:
         if lines != ids:
             write_atomic(f, "".join(f"{i}\n" for i in ids))
 
+    def forget(self, stage: str, request_ids: set[str]) -> None:
+        """Take requests off a stage's books (done-log, failures) as if never asked: requests asked
+        ahead for a record its maker dropped in the end (factory/run/per_record.py)."""
+        if not request_ids:
+            return
+        f = self._done_file(stage)
+        if f.exists():
+            lines = f.read_text(encoding="utf-8").split("\n")[:-1]
+            write_atomic(f, "".join(f"{i}\n" for i in lines if i and i not in request_ids))
+        rows = list(iter_jsonl(self.failures_file))
+        left = [r for r in rows if not (r.get("stage") == stage and r.get("id") in request_ids)]
+        if len(left) != len(rows):
+            write_jsonl_atomic(self.failures_file, left)
+
     def append(self, stage: str, records) -> int:
         return append_jsonl(self.stage_file(stage), records)
 

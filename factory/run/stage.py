@@ -4,7 +4,8 @@ A stage module ends with `STAGE = Stage(...)`: its name, the recipe block that c
 (a pydantic model beside it), the record sets it needs and makes, and `run(ctx) -> report`.
 From these declarations alone come the recipe's stage blocks (factory.recipe), the run order
 (needs and uses before the stage), which stages may run at the same time (those that wait on
-none of each other: `waits_for`), whether a stage is on for a recipe (its block is there and
+none of each other: `waits_for`; a stage that `follows` a record set starts beside its maker),
+whether a stage is on for a recipe (its block is there and
 what it needs is made), `factory validate`'s "needs X, which is off" errors and the run.json
 reports. Nothing here knows what a stage does.
 """
@@ -75,6 +76,9 @@ class Stage:
     switch: str | None = None  # the block whose presence turns it on; None: on whenever its needs are made
     needs: tuple[str, ...] = ()  # record sets that must be made by a stage that is on
     uses: tuple[str, ...] = ()  # record sets read when some stage makes them (order only)
+    # record sets among `needs` it may take one record at a time while their maker runs (it then
+    # starts beside the maker: factory/run/per_record.py); what it keeps still follows the final set
+    follows: tuple[str, ...] = ()
     makes: tuple[str, ...] = ()  # record sets written; the first counts the stage in run.json
     when: Callable[[Any], bool] | None = None  # a switch inside the recipe (e.g. `grounding.enabled`)
     order: int = 0  # among stages free to run at the same point, lower first (the order run.json lists them)
@@ -123,6 +127,12 @@ def waits_for(stages: list[Stage]) -> dict[str, set[str]]:
     }
 
 
+def followed(stages: list[Stage]) -> dict[str, set[str]]:
+    """For each of `stages`, the names of those among them it may start beside (`follows`)."""
+    makers = {r: s.name for s in stages for r in s.makes}
+    return {s.name: {makers[r] for r in s.follows if r in makers and makers[r] != s.name} for s in stages}
+
+
 def _ordered(stages: list[Stage]) -> list[Stage]:
     makers = {r: s.name for s in stages for r in s.makes}
     names = [s.name for s in stages]
@@ -130,6 +140,10 @@ def _ordered(stages: list[Stage]) -> list[Stage]:
         raise RuntimeError(f"two stages share a name: {sorted(n for n in names if names.count(n) > 1)}")
     after = waits_for(stages)
     for s in stages:
+        if not set(s.follows) <= set(s.needs):
+            raise RuntimeError(
+                f"stage {s.name} follows {sorted(set(s.follows) - set(s.needs))}, which it does not need"
+            )
         missing = [r for r in s.needs if r not in makers]
         if missing:
             raise RuntimeError(f"stage {s.name} needs {missing}, which no stage makes")

@@ -17,9 +17,10 @@ from factory.prompts import render
 from factory.recipe.errors import Strict
 from factory.records import Chunk, Interaction, Scene, Turn, make_id
 from factory.run.context import RunContext
-from factory.run.execute import execute
+from factory.run.per_record import execute_per_record
 from factory.run.stage import Block, Stage, StagePlan
 from factory.stages.chunks import load_chunks
+from factory.stages.experience.scenes import like_one_landed
 from factory.stages.experience.scripts import ScriptRules, script_parser, script_schema
 from factory.stages.shared.people import NARRATOR
 
@@ -202,10 +203,15 @@ def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
 
 
 async def run(ctx: RunContext) -> None:
+    """A scene's scripts go out as the scene lands (scenes is followed); kept: the final scenes'."""
     chunks = chunks_by_id(ctx)
-    scenes = load_scenes(ctx, "scenes")
-    outcome = await execute(ctx, NAME, build_requests(ctx, scenes, chunks), to_records("int"))
-    ids = {s.id for s in scenes}
+
+    def requests(objs: list[dict]) -> list[Request]:
+        return build_requests(ctx, [Scene.model_validate(o) for o in objs], chunks)
+
+    hold = like_one_landed(ctx.recipe.scenes.dedup_threshold)
+    outcome = await execute_per_record(ctx, NAME, "scenes", requests, to_records("int"), hold=hold)
+    ids = {s.id for s in load_scenes(ctx, "scenes")}
     kept = ctx.run.finalize(NAME, keep=lambda objs: [o for o in objs if o["scene_id"] in ids])
     ctx.log(f"interactions: {len(kept)} kept ({outcome['failed']} rejected, reasons in failures.jsonl)")
 
@@ -216,6 +222,7 @@ STAGE = Stage(
     blocks=(Block("interactions", InteractionsConfig, default_on=True),),
     switch="interactions",
     needs=("scenes", "chunks"),
+    follows=("scenes",),
     makes=(NAME,),
     order=30,
     plan=plan_requests,

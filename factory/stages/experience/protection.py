@@ -13,6 +13,7 @@ plan holds the quotas to within one scene. Protection scenes live in protection_
 
 from __future__ import annotations
 
+import asyncio
 import math
 from dataclasses import dataclass
 from typing import Literal
@@ -27,6 +28,7 @@ from factory.recipe.errors import Strict
 from factory.records import Chunk, Scene, make_id
 from factory.run.context import RunContext
 from factory.run.execute import execute
+from factory.run.per_record import execute_per_record
 from factory.run.stage import Block, Stage, StagePlan, StageReport
 from factory.sources.chunking import spread_budget
 from factory.stages.chunks import whole_chunks
@@ -38,7 +40,7 @@ from factory.stages.experience.interactions import (
     script_request,
     to_records,
 )
-from factory.stages.experience.scenes import finalize_distinct, scene_from_item
+from factory.stages.experience.scenes import finalize_distinct, like_one_landed, scene_from_item
 from factory.stages.shared.parsing import bounded_string, json_items, lower_keys, text_field
 
 NAME = "protection"
@@ -344,13 +346,35 @@ async def run(ctx: RunContext) -> ProtectionReport:
     # a shard plans over every chunk, as the whole run does, and asks its part
     chunks = sorted(whole_chunks(ctx), key=lambda c: c.index)
     slots = [s for s in plan(ctx, chunks) if s.chunk.id in chunk_map]
-    await execute(ctx, SCENES, scene_requests(ctx, slots, chunks), scene_record)
     planned_ids = {s.scene_id for s in slots}
     threshold = ctx.recipe.scenes.dedup_threshold
-    kept_scenes, judged = finalize_distinct(ctx, SCENES, threshold, among=lambda o: o["id"] in planned_ids)
+    # each scene's answer goes out as the scene lands (factory/run/per_record.py), unless not streaming
+    streaming = ctx.open_feed(SCENES) is not None
+
+    async def ask_scenes() -> tuple[list[dict], int]:
+        try:
+            await execute(ctx, SCENES, scene_requests(ctx, slots, chunks), scene_record)
+            return finalize_distinct(ctx, SCENES, threshold, among=lambda o: o["id"] in planned_ids)
+        finally:
+            ctx.close_feed(SCENES)
+
+    def answers(objs: list[dict]) -> list[Request]:
+        return interaction_requests(ctx, [Scene.model_validate(o) for o in objs], chunk_map)
+
+    if streaming:
+        async with asyncio.TaskGroup() as group:
+            asked = group.create_task(ask_scenes())
+            answered = group.create_task(
+                execute_per_record(
+                    ctx, NAME, SCENES, answers, to_records("pint"), hold=like_one_landed(threshold)
+                )
+            )
+        (kept_scenes, judged), outcome = asked.result(), answered.result()
+    else:
+        kept_scenes, judged = await ask_scenes()
+        outcome = await execute_per_record(ctx, NAME, SCENES, answers, to_records("pint"))
     ctx.drop("protection_near_duplicate", judged - len(kept_scenes), set_to=True)
     scenes = load_scenes(ctx, SCENES)
-    outcome = await execute(ctx, NAME, interaction_requests(ctx, scenes, chunk_map), to_records("pint"))
     by_scene = {s.id: s.subtype for s in scenes}
     kept = ctx.run.finalize(NAME, keep=lambda objs: [o for o in objs if o["scene_id"] in by_scene])
     report = ProtectionReport(

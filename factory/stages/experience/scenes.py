@@ -243,6 +243,11 @@ def to_records(res: Result) -> list[Scene]:
     ]
 
 
+def scene_key(obj: dict) -> str:
+    """What two scenes are compared by: place, background and (protection) question."""
+    return f"{obj['location']} | {obj['background']} | {obj.get('question') or ''}".lower()
+
+
 def drop_near_duplicates(objs: list[dict], threshold: float) -> list[dict]:
     """Keep the first (by id) of scenes whose place+background (+question) read near-identically."""
     from rapidfuzz import fuzz  # imported when scenes are compared, not with the recipe
@@ -250,12 +255,29 @@ def drop_near_duplicates(objs: list[dict], threshold: float) -> list[dict]:
     kept: list[dict] = []
     keys: list[str] = []
     for obj in objs:
-        key = f"{obj['location']} | {obj['background']} | {obj.get('question') or ''}".lower()
+        key = scene_key(obj)
         if any(fuzz.token_sort_ratio(key, other) >= threshold for other in keys):
             continue
         kept.append(obj)
         keys.append(key)
     return kept
+
+
+def like_one_landed(threshold: float):
+    """`hold` for a follower of scenes (factory/run/per_record.py): whether a scene reads like
+    one that landed before it, so the final choice may drop it (or the other one) - its scripts
+    then wait for that choice rather than be asked and maybe discarded."""
+    from rapidfuzz import fuzz, process
+
+    keys: list[str] = []
+
+    def hold(obj: dict) -> bool:
+        key = scene_key(obj)
+        like = process.extractOne(key, keys, scorer=fuzz.token_sort_ratio, score_cutoff=threshold)
+        keys.append(key)
+        return like is not None
+
+    return hold
 
 
 def finalize_distinct(ctx: RunContext, stage: str, threshold: float, among=None) -> tuple[list[dict], int]:
