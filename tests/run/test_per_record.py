@@ -49,8 +49,8 @@ def kind(body: dict) -> str:
     text = " ".join(m.get("content", "") for m in body["messages"])
     if '"question"' in text:
         return "protection scene"
-    if '"turns"' in text:
-        return "script"
+    if '"turns"' in text:  # a protection scene's answer, or an experience scene's script
+        return "answer" if "cannot know or must not accept" in text else "script"
     return "scene" if '"scenes"' in text else "other"
 
 
@@ -69,27 +69,29 @@ def run_cli(recipe: Path, out: Path, url: str, *extra: str) -> dict:
 
 
 class GatedServer(ScriptedServer):
-    """Holds its first scene reply until a script request has come in (at most WAIT seconds):
-    only a run that asks scripts before its scenes are all back lets it go early."""
+    """Holds its first reply of a maker's kind until a request of its follower's kind has come in
+    (at most WAIT seconds): only a run that asks the follower's requests before the maker's are
+    all back lets it go early."""
+
+    PAIRS = {"scene": "script", "protection scene": "answer"}  # what is held -> what frees it
 
     def __init__(self) -> None:
         super().__init__(responder=route)
-        self.overtaken: bool | None = None  # whether a script came in while a scene was held
-        self._script_came: asyncio.Event | None = None  # set up by gate(), for the next run
+        self.overtaken: dict[str, bool] = {}  # per held kind: whether its follower came in meanwhile
+        self._came: dict[str, asyncio.Event] | None = None  # set up by gate(), for the next run
 
     def gate(self) -> None:
-        self.overtaken, self._script_came = None, asyncio.Event()
+        self.overtaken, self._came = {}, {k: asyncio.Event() for k in self.PAIRS.values()}
 
     async def _answer(self, request, body):
-        if self._script_came is None:
-            pass
-        elif kind(body) == "script":
-            self._script_came.set()
-        elif kind(body) == "scene" and self.overtaken is None:
-            self.overtaken = False
+        k = kind(body)
+        if self._came is not None and k in self._came:
+            self._came[k].set()
+        elif self._came is not None and k in self.PAIRS and k not in self.overtaken:
+            self.overtaken[k] = False
             try:
-                await asyncio.wait_for(self._script_came.wait(), WAIT)
-                self.overtaken = True
+                await asyncio.wait_for(self._came[self.PAIRS[k]].wait(), WAIT)
+                self.overtaken[k] = True
             except TimeoutError:
                 pass
         return await super()._answer(request, body)
@@ -106,7 +108,8 @@ def test_a_streaming_run_writes_what_a_barrier_run_writes(write_recipe, tmp_path
             before = len(server.requests)
             summaries[name] = run_cli(recipe, tmp_path / name, server.base_url, *extra)
             asked[name] = [kind(b) for b in server.requests[before:]]
-        assert server.overtaken is True  # a scene was still out when its fellows' scripts went out
+        # a scene was still out when its fellows' scripts went out; a protection scene, its answers
+        assert server.overtaken == {"scene": True, "protection scene": True}
     assert books(tmp_path / "stream") == books(tmp_path / "barrier")
     assert {"scenes.jsonl", "interactions.jsonl", "protection.jsonl"} <= set(books(tmp_path / "stream"))
     last_scene = max(i for i, k in enumerate(asked["barrier"]) if k == "scene")
