@@ -128,6 +128,7 @@ def main() -> int:
         help="requests per stage at most (factory run --limit; no streaming then)",
     )
     ap.add_argument("--no-stream", action="store_true", help="executor.stream: false (a barrier per stage)")
+    ap.add_argument("--scenes", type=int, default=None, help="scenes.total (the recipe's own when unset)")
     ap.add_argument("--concurrency", type=int, default=64)
     args = ap.parse_args()
 
@@ -173,6 +174,8 @@ def main() -> int:
     recipe = load_recipe(ROOT / "recipes" / f"{args.recipe}.yaml")
     if args.no_stream:
         recipe.executor = recipe.executor.model_copy(update={"stream": False})
+    if args.scenes:
+        recipe.scenes = recipe.scenes.model_copy(update={"total": args.scenes})
     with LatencyServer(route_fn()) as srv, tempfile.TemporaryDirectory(prefix="pipeline-") as tmp:
         t0 = time.monotonic()
         summary = pipeline.run_recipe(
