@@ -17,7 +17,8 @@ shapes that test exposes:
 - narrator: narration around quoted speech in the third person (他/她/he/she), when the narration
   has no first person ("他低声说：「…」" but not "我父亲常说：「…」他走了。"), or a speech line
   that is a stage direction (他/she + a verb) with no I/you anywhere.
-Actions in （…） / *…* are exempt: describing the character from outside is what they are for.
+Actions in （…） / *…* are read only for their actor (factory/quality/action_voice.py): one
+without a subject or with I is the convention; 他/she, the name or an epithet is the narrator.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 
 from factory.lang import HAN_RE, LANGUAGES, LATIN_RE, character_names, is_zh
 from factory.quality import zh
+from factory.quality.action_voice import third_person_action
 from factory.quality.epithet import epithet_subject
 from factory.quality.text import Segment, segments
 
@@ -184,6 +186,8 @@ def _zh_clause_subject(ws: list[zh.Word], names: frozenset[str], prev_last: str 
     i = 0
     while i < len(ws) and ws[i].text not in names and ws[i].tag.startswith(_ZH_BEFORE_SUBJECT):
         i += 1  # 当年 / 其实 / 而 may open the clause before its subject
+    if i + 1 < len(ws) and ws[i].text in ("这", "那") and ws[i + 1].text in names:
+        i += 1  # 那X拔出宝刀: a demonstrative points at the name from outside, as a narrator does
     if i == len(ws) or ws[i].text not in names or ws[i].text == prev_last:
         return False  # no name opens the clause, or it is picked up from the clause before (称卧龙，卧龙…)
     rest = ws[i + 1 :]
@@ -274,6 +278,14 @@ def self_name_violation(
         m = rx.search(text) if needed else None
         if m:
             return Violation("role_announce", "announces the role instead of speaking from it", m.group(0))
+    for seg in segs:
+        actor = (
+            third_person_action(seg.text, pats["names"], _is_zh(seg.text, language))
+            if seg.kind == "action"
+            else None
+        )
+        if actor:
+            return Violation("narrator", "a stage direction that names its actor in the third person", actor)
     quoted = any(s.kind == "narration" for s in spoken)  # then every speech segment is a quotation
     for seg in spoken:
         if quoted and seg.kind == "speech":
@@ -284,7 +296,8 @@ def self_name_violation(
             return found
     first = spoken[0] if spoken else None
     if first is not None and first.kind == "narration" or len(spoken) == 1:
-        told = epithet_subject(spoken[0].text, _is_zh(spoken[0].text, language))
+        framed = spoken[0].kind == "narration" and len(spoken) > 1
+        told = epithet_subject(spoken[0].text, _is_zh(spoken[0].text, language), framed=framed)
         if told:
             return Violation(
                 "narrator", "a descriptive epithet for the character as the narrated subject", told
