@@ -164,10 +164,14 @@ def _zh_subject(text: str, names: frozenset[str]) -> str | None:
     if not any(n in text for n in names):
         return None  # the tagger runs only on lines that name the character
     for sentence in _ZH_SENTENCE.findall(text):
+        if sentence.rstrip().endswith(("！", "!")):
+            continue  # an exclamation: illeism in a vow or a boast (…，X枉为男儿！), not narration
         prev_last = None
         parts = zh.clauses(sentence)
         tagged = [[w for w in zh.words(c) if w.text.strip()] for c in parts]
         for k, ws in enumerate(tagged):
+            if k and _ZH_FIRST_RE.search("".join(parts[:k])):
+                break  # 哥哥要我做什么，X都去做: the sentence already spoke as 我, the name is illeism
             verdict = _zh_clause_subject(ws, names, prev_last)
             if verdict is None and not _ZH_PERSON_ANY.search(sentence):
                 # the name with only nouns after it: a topic whose comment follows in the next
