@@ -61,8 +61,8 @@ _EN_POLICY = re.compile(
     r"\b(against|violates?|outside) (my|our|the) (guidelines|policy|policies|principles|scope)\b"
     r"|\b(falls|is) outside (what|the scope)\b|\bcontent polic(y|ies)\b"
     # a referral to professionals: the exchange declined as a service ("consult a qualified attorney")
-    r"|\b(consult|contact|see|speak (to|with)) (a|an|your|with a) (qualified |licensed |certified |medical |legal )?"
-    r"(professional|attorney|lawyer|doctor|physician|expert|specialist|therapist|healthcare provider)\b"
+    r"|\b(consult|contact|see|speak (to|with)|reach out to) (a|an|your|with a) ([\w-]+ ){0,2}"
+    r"(professional|attorney|lawyer|doctor|physician|expert|specialist|therapist|provider|counselor|counsellor)s?\b"
     r"|\b(give|provide|offer) (legal|medical|financial|professional) advice\b",
     re.I,
 )
@@ -138,6 +138,11 @@ _EN_OPENER = re.compile(
     rf"|^\W*(?:here(?:'s| is| are)|below (?:is|are|you'?ll find))\s+(?:\w+\s+){{0,3}}?(?:{_META})\b",
     re.I,
 )
+# A vocative right after the opener ("What a wonderful question, my dear —"): someone in the scene is
+# teased or praised, as no service desk addresses its user
+_EN_VOCATIVE_AFTER = re.compile(
+    r"^\s*,\s*(?:my (?:dear|boy|girl|lad|friend|lord|lady|child)|sir|madam|ma'am|lad|lass|[A-Z][a-z]+)\b"
+)
 # Changing the subject for the conversation's sake (a reason of sensitivity or propriety in the line)
 _EN_DEFLECT = re.compile(
     r"\b(?:change|switch) the (?:subject|topic)\b|\b(?:talk|chat) about something (?:else|more)\b"
@@ -169,7 +174,7 @@ def exchange_talk(text: str, language: str) -> ExchangeHit | None:
     if m and why.search(text):
         return ExchangeHit("refusal", m.group(0))
     m = None if zh else _EN_OPENER.search(text)
-    if m:
+    if m and not _EN_VOCATIVE_AFTER.match(text[m.end() :]):
         return ExchangeHit("assistant", m.group(0)[:80])
     ref, service, neg, content, policy = (
         (_ZH_REF, _ZH_SERVICE, _ZH_NEG, _ZH_CONTENT, _ZH_POLICY)
