@@ -13,10 +13,18 @@ import re
 
 from factory.quality import zh
 
+# The simple past of the irregular English verbs (a closed class): a narrated event after a name,
+# he / she or an epithet ("Crusoe spent", "She shrank")
 EN_IRREGULAR = (
-    r"sat|stood|took|held|threw|went|came|fell|began|felt|knew|thought|said|left|put|set|got|gave|"
-    r"ran|shook|drew|rose|spoke|wrote|ate|drank|saw|met|kept|lay|led|hung|struck|bit|hid|caught|"
-    r"brought|bought|sank|sang|swung|wore|tore|made|found|heard|told|sent|grew|blew|stole|froze|spat"
+    r"arose|awoke|bore|beat|became|began|bent|bet|bit|bled|blew|broke|bred|brought|built|burnt|burst|"
+    r"bought|caught|chose|clung|came|cost|crept|cut|dealt|dug|dove|drew|dreamt|drank|drove|ate|fell|"
+    r"fed|felt|fought|found|fled|flung|flew|forbade|forgot|forgave|froze|got|gave|went|grew|hung|had|"
+    r"heard|hid|hit|held|hurt|kept|knelt|knew|laid|led|leapt|learnt|left|lent|let|lay|lit|lost|made|"
+    r"meant|met|mistook|paid|put|quit|rode|rang|rose|ran|said|saw|sought|sold|sent|set|shook|shone|"
+    r"shot|showed|shrank|shut|sang|sank|sat|slew|slept|slid|slung|smote|spoke|sped|spent|spun|spat|"
+    r"split|spread|sprang|stood|stole|stuck|stung|stank|strode|struck|strove|swore|swept|swam|swung|"
+    r"took|taught|tore|told|thought|threw|thrust|trod|understood|woke|wore|wove|wept|won|wrung|wrote|"
+    r"withdrew|overcame|undertook|forsook"
 )
 ZH_HEAD = (
     r"和尚|汉子|大汉|女子|少年|老者|老汉|书生|将军|美人|公子|姑娘|壮士|好汉|老人|妇人|道士|僧人|长老|郎君"

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from factory.lang import HAN_RE, LANGUAGES, LATIN_RE, character_names, is_zh
 from factory.quality import zh
 from factory.quality.action_voice import third_person_action
-from factory.quality.epithet import epithet_subject
+from factory.quality.epithet import EN_IRREGULAR, epithet_subject
 from factory.quality.text import Segment, segments
 
 # Chinese: tags (ICTCLAS) after a clause-opening name that make it no subject (a demonstrative, a
@@ -52,11 +52,7 @@ _EN_AUX = (
     r"is|was|has|had|does|did|will|would|can|could|must|shall|should|may|might|never|always|"
     r"isn'?t|wasn'?t|doesn'?t|didn'?t|won'?t|can'?t|couldn'?t|hasn'?t|hadn'?t"
 )
-_EN_IRREGULAR = (
-    r"sat|stood|took|held|threw|went|came|fell|began|felt|knew|thought|said|left|put|set|got|gave|"
-    r"ran|shook|drew|rose|spoke|wrote|ate|drank|saw|met|kept|lay|led|hung|struck|bit|hid|caught|"
-    r"brought|bought|sank|sang|swung|wore|tore|made|found|heard|told|sent|grew|blew|stole|froze"
-)
+_EN_IRREGULAR = EN_IRREGULAR
 _EN_VERB = rf"(?:{_EN_AUX}|{_EN_IRREGULAR}|[a-z]+ed|[a-z]*[^su'\W]s)"  # -s, not -ss / -us / -'s
 _EN_BODY = (
     r"heart|mind|eyes?|face|hands?|voice|thoughts|gaze|lips|brow|fingers|expression|jaw|cheeks|shoulders"
@@ -79,6 +75,7 @@ _EN_REPORTED = re.compile(
 _EN_VOCATIVE = re.compile(
     r",\s*(?:[A-Z][a-z]+|(?i:man|sir|madam|ma'am|boy|lad|friend|old sport|my (dear|friend|boy)))\s*(?:[,.!?;—]|$)"
 )
+_EN_NEG_QUANT = re.compile(r"^\s+(no|nothing|nobody|none|no one|naught|nought)\b", re.I)
 _EN_SELF_AFTER = re.compile(r"^\s*(is my name|is me|here|speaking|at your service)\b", re.I)
 _EN_NOT_VERB_AFTER = re.compile(
     r"^\s+(are|were|have|of)\b", re.I
@@ -246,6 +243,8 @@ def _third_person(seg: Segment, pats: dict, is_zh: bool) -> Violation | None:
             continue
         if _EN_VOCATIVE.search(seg.text):
             continue  # "Ahab is Ahab, man!": illeism spoken to someone in the scene, not narration
+        if m.group(2) and not m.group(2).endswith("ed") and _EN_NEG_QUANT.match(seg.text[m.end(2) :]):
+            continue  # "X fears no man", "X is no name": a creed or a boast in the present, illeism
         return Violation("third_person", f"speaks of the character by name in a {seg.kind} part", m.group(0))
     m = pats["name_en_appositive"].search(seg.text)
     if m and not _EN_VOCATIVE.search(seg.text) and not _EN_FIRST.search(seg.text):
