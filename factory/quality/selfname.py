@@ -105,7 +105,7 @@ def _patterns(character: str, aliases: tuple[str, ...]) -> dict:
             rf"(作为|身为|以)\s*({alt})\s*(本人|自己)?\s*(的身份|这个角色|的角色|[，,:：]|\s*我)"
             rf"|扮演的?\s*({alt})|(以|用)\s*({alt})\s*的?(身份|口吻|语气|角度|视角)|化身\s*({alt})"
             rf"|以下是\s*({alt})|(如果|假如|倘若|若)我是\s*({alt})|(现在|此刻|接下来)我(就)?是\s*({alt})"
-            rf"|保持\s*({alt})\s*的?角色|({alt})的角色|(模仿|模拟)\s*({alt})|(进入|保持|跳出)角色"
+            rf"|保持\s*({alt})\s*的?角色|({alt})的角色|(模仿|模拟)\s*({alt})|(进入|保持|跳出)\s*({alt})?\s*的?角色"
             rf"|(饰演|出演|演绎|代入|演一下|来演|扮成|化身为?|变身为?)\s*({alt})|角色扮演|角色设定|人设"
             # frames: a perspective, an identity, a mode switch, the person answering in one's stead, a style
             rf"|(站在|从|以|用)\s*({alt})\s*(本人|自己)?\s*的?\s*(角度|立场|视角|眼光|观点)"
@@ -202,6 +202,8 @@ def _zh_clause_subject(ws: list[zh.Word], names: frozenset[str], prev_last: str 
     counted = bool(rest) and rest[0].tag.startswith(("m", "q")) and _ZH_NUMERAL.fullmatch(rest[0].text)
     for _ in range(2):  # a title or a span of time between: X先生…, X一生…
         if len(rest) > 1 and rest[0].tag in ("n", "m", "t") and rest[0].text not in names:
+            if rest[1].text == "得":
+                return True  # X气得跺脚: a word before the complement 得 is a verb, whatever its tag
             rest = rest[1:]
     if not rest:
         return False  # the name alone: a vocative or an answer ("孔明。")
