@@ -1,11 +1,11 @@
 """Stage directions in the third person: an action that names its own actor from outside.
 
-An action in （…） / *…* is where a character line describes what the character does, and the
-convention of role-play is to leave its subject out ("（轻摇羽扇）", "*lights his pipe*") or say I
-("*I close the book.*"). An action whose subject is a third-person reference to the character — 他 /
-她 / he / she, the name or an alias, or a descriptive epithet ("（长老合掌）", "*the old sailor
-spits*") — is the narrator's voice inside the line. An action with a first person in it ("（他递给我一封
-信）", "*she slaps me*") has someone else as its actor and stays.
+An action in （…） / *…* is where a character line describes what the character does. Role-play
+scripts leave its subject out ("（轻摇羽扇）", "*lights his pipe*"), say I ("*I close the book.*") or
+use the name as a speaker tag would ("*Beethoven looks at the score*"). An action whose subject is
+他 / 她 / he / she or a descriptive epithet ("（长老合掌）", "*the old sailor spits*") is the narrator's
+prose inside the line. An action with a first person in it ("（他递给我一封信）", "*she slaps me*") has
+someone else as its actor and stays.
 """
 
 from __future__ import annotations
@@ -34,26 +34,14 @@ def third_person_action(text: str, names: frozenset[str], is_zh: bool) -> str | 
     if is_zh:
         return _zh_actor(t, names)
     m = _EN_PRONOUN.match(t)
-    if m:
-        return m.group(0)
-    for n in sorted(names, key=len, reverse=True):
-        m = re.match(
-            rf"^\W*(?:the\s+)?{re.escape(n)}\s+(?:\w+ly\s+)?(?:{EN_IRREGULAR}|[a-z]+ed|[a-z]*[^su'\W]s)\b", t
-        )
-        if m:
-            return m.group(0)
-    return epithet_subject(t, False)
+    return m.group(0) if m else epithet_subject(t, False)
 
 
 def _zh_actor(t: str, names: frozenset[str]) -> str | None:
-    body = t[1:] if t[0] in "这那" else t
-    for n in sorted(names, key=len, reverse=True):
-        if body.startswith(n) and _verb_follows(body[len(n) :]):
-            return t[: len(t) - len(body) + len(n)]
     if t.startswith(_ZH_PRONOUN) and _verb_follows(t[1:]):
         return t[:1]
     m = _ZH_BARE_HEAD.match(t)
-    if m and _verb_follows(t[m.end() :]):
+    if m and not any(t[m.start(1) :].startswith(n) for n in names) and _verb_follows(t[m.end() :]):
         return m.group(0)
     return epithet_subject(t, True)
 

@@ -152,8 +152,8 @@ def _zh(text: str, narration: bool) -> str | None:
                 and nxt.tag != "x"
             ):
                 marks += 1  # 读着读着…: the durative aspect inside a sentence (not 你等着)
-            elif w.tag.startswith("l") and len(w.text) >= 3 and w.text[1] == "着":
-                marks += 1  # 红着脸: an idiom carrying the durative aspect
+            elif w.tag.startswith("l") and len(w.text) >= 3 and w.text[1] in "着了":
+                marks += 1  # 红着脸, 红了脸: an idiom carrying the aspect of narration
             elif (
                 nxt is not None and nxt.text == "了" and k + 2 < len(ws) and ws[k + 2].text.startswith(w.text)
             ):

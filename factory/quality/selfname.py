@@ -75,7 +75,9 @@ _EN_REPORTED = re.compile(
 _EN_VOCATIVE = re.compile(
     r",\s*(?:[A-Z][a-z]+|(?i:man|sir|madam|ma'am|boy|lad|friend|old sport|my (dear|friend|boy)))\s*(?:[,.!?;—]|$)"
 )
-_EN_NEG_QUANT = re.compile(r"^\s+(no|nothing|nobody|none|no one|naught|nought)\b", re.I)
+_EN_NEG_QUANT = re.compile(
+    r"^\s+((to|for|of|before|from|with|at|on)\s+)?(no|nothing|nobody|none|no one|naught|nought)\b", re.I
+)
 _EN_SELF_AFTER = re.compile(r"^\s*(is my name|is me|here|speaking|at your service)\b", re.I)
 _EN_NOT_VERB_AFTER = re.compile(
     r"^\s+(are|were|have|of)\b", re.I

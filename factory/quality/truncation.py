@@ -67,7 +67,8 @@ _LAST_WORD = re.compile(r"([A-Za-z']+)\s*$")
 # structural particle 的/地/得/着), and, on longer lines, a verb or pronoun left without its object.
 _ZH_OPEN_TAGS = ("p", "c", "d", "uj", "uv", "ud", "uz")
 _ZH_OPEN_TAGS_LONG = ("v", "r")
-# Words no clause ends on, verse included (a preposition, a conjunction, an adverb: 便, 不, 倘若)
+# Words no clause ends on, verse included: a preposition, a conjunction (倘若), a one-character
+# adverb (便, 不, 就); a longer "adverb" at the end of verse is jieba misreading a noun (无绝期)
 _ZH_NEVER_FINAL = ("p", "c", "d")
 _ZH_PREDICATE_TAGS = ("v", "a", "i", "l", "z")
 _ZH_FINAL = ("了", "吧", "呢", "啊", "呀", "嘛", "罢", "哦", "啦", "么", "吗", "哉", "矣", "也", "耳", "乎")
@@ -123,7 +124,7 @@ def _zh_open_end(t: str) -> str | None:
     if not clause:
         return None
     last = clause[-1]
-    if last.tag.startswith(_ZH_NEVER_FINAL):
+    if last.tag.startswith(_ZH_NEVER_FINAL) and (last.tag[0] != "d" or len(last.text) == 1):
         return f"stops on {last.text!r} ({last.tag}) without punctuation"  # verse too: 便 / 不 / 倘若 end nothing
     if parallel_clauses(t, True):
         return None
