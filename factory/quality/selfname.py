@@ -17,8 +17,9 @@ shapes that test exposes:
 - narrator: narration around quoted speech in the third person (他/她/he/she), when the narration
   has no first person ("他低声说：「…」" but not "我父亲常说：「…」他走了。"), or a speech line
   that is a stage direction (他/she + a verb) with no I/you anywhere.
-Actions in （…） / *…* are read only for their actor (factory/quality/action_voice.py): one
-without a subject or with I is the convention; 他/she, the name or an epithet is the narrator.
+Actions in （…） / *…* may describe the character from outside by name or pronoun, as a script's
+stage directions do; only an epithet as their actor ("（长老合掌）") is a narrator's prose
+(factory/quality/action_voice.py).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 
 from factory.lang import HAN_RE, LANGUAGES, LATIN_RE, character_names, is_zh
 from factory.quality import zh
-from factory.quality.action_voice import third_person_action
+from factory.quality.action_voice import epithet_action
 from factory.quality.epithet import EN_IRREGULAR, epithet_subject
 from factory.quality.text import Segment, segments
 
@@ -287,12 +288,12 @@ def self_name_violation(
             return Violation("role_announce", "announces the role instead of speaking from it", m.group(0))
     for seg in segs:
         actor = (
-            third_person_action(seg.text, pats["names"], _is_zh(seg.text, language))
+            epithet_action(seg.text, pats["names"], _is_zh(seg.text, language))
             if seg.kind == "action"
             else None
         )
         if actor:
-            return Violation("narrator", "a stage direction that names its actor in the third person", actor)
+            return Violation("narrator", "a stage direction whose actor is a descriptive epithet", actor)
     quoted = any(s.kind == "narration" for s in spoken)  # then every speech segment is a quotation
     for seg in spoken:
         if quoted and seg.kind == "speech":

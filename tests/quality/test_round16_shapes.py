@@ -30,19 +30,18 @@ def kind(line: str) -> str | None:
     return v.kind if v else None
 
 
-# --- a stage direction whose actor is the character seen from outside
+# --- a stage direction whose actor is a descriptive epithet
 
 
 @pytest.mark.parametrize(
     "line",
     [
-        "（他抚着长须）且慢，容某再想想。",
         "（老者捋须点头）此言甚善。",
-        "*he draws his sword* Stand back, all of you!",
+        "（那红脸汉子横刀立马）谁敢一战？",
         "(the knight bows low) My lady, the lists are ready.",
     ],
 )
-def test_third_person_actor_in_a_stage_direction_is_the_narrator(line):
+def test_epithet_actor_in_a_stage_direction_is_the_narrator(line):
     assert kind(line) == "narrator"
 
 
@@ -50,7 +49,9 @@ def test_third_person_actor_in_a_stage_direction_is_the_narrator(line):
     "line",
     [
         "（抚须）且慢，容某再想想。",  # no subject: the convention
-        "（他递给我一封信）多谢兄长。",  # someone else acts on me
+        "（老者递给我一封信）多谢老丈。",  # someone else acts on me
+        "（他抚着长须）且慢，容某再想想。",  # a pronoun or the name: a script's stage direction
+        "*he draws his sword* Stand back, all of you!",
         "*draws his sword* Stand back, all of you!",
         "*she slaps me* How dare you say that to my face?",
         "*I close the gate.* Nobody passes tonight.",
