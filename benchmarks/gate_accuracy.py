@@ -1,6 +1,6 @@
 """How well the quality gate (default config, no judge) sorts labelled character replies.
 
-The data (benchmarks/data/{dev,heldout,heldout2,heldout3,heldout4,heldout5}_{zh,en}.tsv) are replies written for this
+The data (benchmarks/data/{dev,heldout,heldout2,heldout3,heldout4,heldout5,heldout6}_{zh,en}.tsv) are replies written for this
 benchmark, each one line of a named character in a scene, with the verdict a careful reader would
 give (`bad`: the gate should drop it, `ok`: it should keep it) and, for a bad line, the family of
 the failure. Many `ok` lines are hard negatives: in-character lines a naive rule would flag
@@ -29,10 +29,28 @@ Which split has been looked at (be honest about it when quoting a figure):
   positives 0.026 -> 0.026; en 0.791 -> 0.895, 0.039 -> 0.053: the goal is not met on it). Its
   per-family aggregate was seen once mid-round (no confusions) before `--split tuned` existed; its
   confusions were read after the final measurement. The next round may tune on it and should write
-  a heldout6 first.
+  a heldout6 first. From round 16 on it is tuned on.
+- heldout6: written in round 16 before that round changed the gate (committed alone, before
+  heldout5's confusions were read), with new characters and registers (xianxia, palace intrigue
+  and modern office Chinese; sci-fi, noir and Regency English); measured once before and once
+  after, never tuned on (round 16: zh detection 0.894 -> 0.894, false positives 0.079 -> 0.079;
+  en 0.824 -> 0.847, 0.026 -> 0.026: the goal is not met on it). Its confusions were read once,
+  after the final measurement. The round's mechanisms (epithets as the actor of a stage
+  direction, story adverbs and the durative 着 in second-person narration, words no clause ends
+  on, illeism after 我 or in an exclamation, the irregular past forms, creeds with a negative
+  quantifier, lone interjections) lifted heldout5 (tuned on this round) from 0.826 / 0.026 to
+  0.977 / 0.000 (zh) and 0.895 / 0.053 to 1.000 / 0.000 (en) and moved heldout6 by two English
+  lines: the heldout5 misses were phrasings, and the heldout6 misses are other phrasings. Seen
+  after the measurement: he / she as the actor of a stage direction (four misses; this round
+  tried and dropped that rule because the export fixture and the self-name tests keep "(She
+  sighs.)" and "*Beethoven looks at the score*" as the script convention), 你 narrated without
+  the listed marks, role frames ("I'll play X", "stepping into the role of X"), and false
+  positives on relativity spoken in character (因人而异 with the speaker's own case after it) and
+  on pronoun narration that introduces someone else's quote. The next round may tune on it and
+  should write a heldout7 first.
 
-    .venv/bin/python benchmarks/gate_accuracy.py                 # every split (heldout5 last), summary + confusions
-    .venv/bin/python benchmarks/gate_accuracy.py --split tuned   # every split but heldout5: what tuning may look at
+    .venv/bin/python benchmarks/gate_accuracy.py                 # every split (heldout6 last), summary + confusions
+    .venv/bin/python benchmarks/gate_accuracy.py --split tuned   # every split but heldout6: what tuning may look at
     .venv/bin/python benchmarks/gate_accuracy.py --split heldout3 --json out.json
     .venv/bin/python benchmarks/gate_accuracy.py --config recipes/sushi.yaml   # a recipe's quality block
     .venv/bin/python benchmarks/gate_accuracy.py --judge local --judge-sample 40   # + the embedded judge
@@ -64,6 +82,7 @@ from factory.quality.gate import run_gate  # noqa: E402
 from factory.records import Message, Sample  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
+SPLITS = ["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"]  # newest last
 GOAL_DETECTION, GOAL_FP = 0.95, 0.05
 USER = {"zh": "你怎么看？", "en": "What do you make of it?"}
 FAMILY_OF_RULE = {
@@ -397,9 +416,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
         "--split",
-        choices=["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "both", "tuned", "all"],
+        choices=[*SPLITS, "both", "tuned", "all"],
         default="all",
-        help="both: heldout + dev; tuned: every split but heldout5 (what round 15 tuned on); all: every split, heldout5 last",
+        help="both: heldout + dev; tuned: every split but heldout6 (what round 16 tunes on); all: every split, heldout6 last",
     )
     ap.add_argument("--config", type=Path, help="a recipe (its quality block) or a quality YAML")
     ap.add_argument("--json", type=Path, help="write the figures here")
@@ -431,8 +450,8 @@ def main() -> None:
         from factory.cli.gate import _load_config
 
         cfg = _load_config(args.config)
-    tuned = ["heldout4", "heldout3", "heldout", "heldout2", "dev"]
-    splits = {"both": ["heldout", "dev"], "tuned": tuned, "all": [*tuned, "heldout5"]}.get(
+    tuned = ["heldout5", "heldout4", "heldout3", "heldout", "heldout2", "dev"]
+    splits = {"both": ["heldout", "dev"], "tuned": tuned, "all": [*tuned, "heldout6"]}.get(
         args.split, [args.split]
     )
     results = {}

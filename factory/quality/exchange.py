@@ -61,8 +61,8 @@ _EN_POLICY = re.compile(
     r"\b(against|violates?|outside) (my|our|the) (guidelines|policy|policies|principles|scope)\b"
     r"|\b(falls|is) outside (what|the scope)\b|\bcontent polic(y|ies)\b"
     # a referral to professionals: the exchange declined as a service ("consult a qualified attorney")
-    r"|\b(consult|contact|see|speak (to|with)) (a|an|your|with a) (qualified |licensed |certified |medical |legal )?"
-    r"(professional|attorney|lawyer|doctor|physician|expert|specialist|therapist|healthcare provider)\b"
+    r"|\b(consult|contact|see|speak (to|with)|reach out to) (a|an|your|with a) ([\w-]+ ){0,2}"
+    r"(professional|attorney|lawyer|doctor|physician|expert|specialist|therapist|provider|counselor|counsellor)s?\b"
     r"|\b(give|provide|offer) (legal|medical|financial|professional) advice\b",
     re.I,
 )
@@ -70,12 +70,13 @@ _EN_POLICY = re.compile(
 _ZH_NOUN = r"问题|提问|疑问|回答|解答|答案|信息|资料|内容|话题|请求|需求|帮助|说明|解释|介绍|分析|对话|参考"
 _ZH_REF = re.compile(
     rf"(你|您)(提出)?的(这个)?({_ZH_NOUN})|(更多|进一步|其他|以上|上面|下面|以下|这个|该|相关)的?(关于.{{0,10}}的)?({_ZH_NOUN})"
+    rf"|(以上|以下|下面)(就)?(是|为)[^，。！？]{{0,12}}的[^，。！？]{{0,3}}({_ZH_NOUN})"
     rf"|(如需|如果需要)|仅供参考|(一个|这个)[^，。！？]{{0,8}}的(话题|问题)|自己的({_ZH_NOUN})"
 )
 _ZH_SERVICE = re.compile(
     r"为(你|您)|给(你|您)(详细)?(解答|介绍|说明|分析|讲解|提供)|帮(你|您)|随时|欢迎|感谢|谢谢|希望|请告诉我|问我"
     r"|乐意|很高兴|尽管|如需|仅供|我(来|将|会)(为|给|详细|从|根据|尽)|(非常|很|真)(好|棒|有意义|有意思|有深度)"
-    r"|指正|改进|生成"
+    r"|指正|改进|生成|供(你|您)(参考|阅读|选择|查阅)"
 )
 _ZH_NEG = re.compile(r"不能|无法|不便|不方便|没办法|拒绝|不可以|恕难|不予")
 _ZH_CONTENT = re.compile(
@@ -138,6 +139,11 @@ _EN_OPENER = re.compile(
     rf"|^\W*(?:here(?:'s| is| are)|below (?:is|are|you'?ll find))\s+(?:\w+\s+){{0,3}}?(?:{_META})\b",
     re.I,
 )
+# A vocative right after the opener ("What a wonderful question, my dear —"): someone in the scene is
+# teased or praised, as no service desk addresses its user
+_EN_VOCATIVE_AFTER = re.compile(
+    r"^\s*,\s*(?:my (?:dear|boy|girl|lad|friend|lord|lady|child)|sir|madam|ma'am|lad|lass|[A-Z][a-z]+)\b"
+)
 # Changing the subject for the conversation's sake (a reason of sensitivity or propriety in the line)
 _EN_DEFLECT = re.compile(
     r"\b(?:change|switch) the (?:subject|topic)\b|\b(?:talk|chat) about something (?:else|more)\b"
@@ -169,7 +175,7 @@ def exchange_talk(text: str, language: str) -> ExchangeHit | None:
     if m and why.search(text):
         return ExchangeHit("refusal", m.group(0))
     m = None if zh else _EN_OPENER.search(text)
-    if m:
+    if m and not _EN_VOCATIVE_AFTER.match(text[m.end() :]):
         return ExchangeHit("assistant", m.group(0)[:80])
     ref, service, neg, content, policy = (
         (_ZH_REF, _ZH_SERVICE, _ZH_NEG, _ZH_CONTENT, _ZH_POLICY)

@@ -72,14 +72,16 @@ _EN_PERSON = re.compile(
 _EN_NORM = re.compile(
     r"\b(should|must|need to|ought to|ha(s|ve) to|it'?s (important|essential|vital|crucial|key|wise)|it is "
     r"(important|essential|vital|crucial|wise)|always|never give up|never too late|remember|let'?s|deserves?|"
-    r"ha(s|ve) the right|is key|the keys?( to)?|the most important thing|weigh|consider|stay true|follow your)\b",
+    r"ha(s|ve) the right|is key|the keys?( to)?|the most important thing|weigh|consider(ing)?|stay true|follow your"
+    r"|(it'?s|it is) worth \w+ing|responsibly|ethically|wisely|mindfully|respectfully)\b",
     re.I,
 )
 _EN_RELATIVE = re.compile(
     r"\b(different(ly)?|unique|depends?|depending|subjective|var(y|ies|ied)|valid|right or wrong"
     r"|their own|personal|perspectives?|merits?|others would|one-size|comes? down to|pros and cons"
     r"|upsides?|downsides?|differ(s)?|complex|many factors|feels? right|better than the others|normal"
-    r"|for (themselves|oneself|yourself))\b",
+    r"|for (themselves|oneself|yourself)|viewpoints?|points of view|(multiple|many|various|all) (sides|angles)"
+    r"|(it'?s|it is) up to (each|every|the|you|us|them|one)\b[\w ]*)\b",
     re.I,
 )
 _EN_STRUCTURE = re.compile(
@@ -102,6 +104,8 @@ _EN_ANCHOR = re.compile(
     rf"\b(I|I'm|I've|I'll|I'd|(?i:me|my|mine))\b|,\s*(?:[A-Z][a-z]+|(?i:{_VOCATIVE_WORDS}))\s*[,.!?;—]"
 )
 _SENTENCES = re.compile(r"[^。！？!?.;；]+[。！？!?.;；]*")
+# A capitalised word inside a sentence (not its first word, not I): a proper name of the story
+_EN_PROPER = re.compile(r"(?<=[a-z,]\s)(?!I\b)[A-Z][a-z]+")
 
 
 def generic_statement(text: str, language: str) -> str | None:
@@ -118,6 +122,8 @@ def generic_statement(text: str, language: str) -> str | None:
             continue
         if structure.search(s) or (zh and _zh_frame(s)):
             return s[:80]
+        if not zh and _EN_PROPER.search(s):
+            continue  # "… in Wonderland": a named place or person of the story anchors the sentence
         cues = [{m.group(0).lower() for m in rx.finditer(s)} for rx in classes]
         if sum(bool(c) for c in cues) >= 2 or sum(len(c) for c in cues) >= 2:
             return s[:80]

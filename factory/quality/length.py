@@ -60,6 +60,49 @@ _FILLERS = {
     },
 }
 _FILLER_SPLIT = re.compile(r"[\W_]+")
+# jieba's interjection and onomatopoeia tags (呸, 嘿嘿; not the modal particle y: 也罢 is a verdict)
+_ZH_INTERJECTION_TAGS = frozenset({"e", "o"})
+# English interjections and terms of address, closed classes (no tagger reads them)
+_EN_INTERJECTION = frozenset(
+    [
+        "bah",
+        "pah",
+        "pooh",
+        "pshaw",
+        "humph",
+        "hmph",
+        "harrumph",
+        "ugh",
+        "eh",
+        "huh",
+        "ahem",
+        "tut",
+        "phew",
+        "whew",
+        "meh",
+        "oho",
+        "aha",
+        "alas",
+        "er",
+        "erm",
+        "hey",
+        "oi",
+        "gosh",
+        "golly",
+        "egad",
+        "zounds",
+        "fie",
+        "sir",
+        "madam",
+        "miss",
+        "master",
+        "mister",
+        "captain",
+        "doctor",
+        "father",
+        "mother",
+    ]
+)
 _REPEATED = re.compile(r"(.{1,3}?)\1+")
 _WHOLE_REPLY_END = ("！", "!", "。", ".", "？", "?", "…")
 
@@ -67,7 +110,7 @@ _WHOLE_REPLY_END = ("！", "!", "。", ".", "？", "?", "…")
 def too_short(text: str, language: str, min_len: int) -> bool:
     """Too short to teach anything: a backchannel at any length, or under `min_len` tokens unless it
     ends as a sentence (呸！, 准。, Never!: a one-word command, verdict or curse is a whole reply)."""
-    if is_filler(text, language):
+    if is_filler(text, language) or lone_interjection(text, language):
         return True
     return count_tokens(text) < min_len and not text.rstrip().endswith(_WHOLE_REPLY_END)
 
@@ -80,6 +123,21 @@ def is_filler(text: str, language: str) -> bool:
     if lang.is_zh(language) and len(words) == 1 and _unit(words[0]) not in fillers:
         words = [w.text for w in zh.words(words[0])]
     return bool(words) and all(w in fillers or _unit(w) in fillers or _unit(w) * 2 in fillers for w in words)
+
+
+def lone_interjection(text: str, language: str) -> bool:
+    """One interjection, sound or term of address, not exclaimed ("Bah.", "Sir?", "嘿嘿。"): it reacts
+    or calls, it says nothing; exclaimed (呸！, "Bah!") it is a whole reply of its own."""
+    t = text.strip()
+    if not t or t.endswith(("!", "！")):
+        return False
+    words = [w for w in _FILLER_SPLIT.split(t) if w]
+    if len(words) != 1:
+        return False
+    if lang.is_zh(language):
+        ws = [w for w in zh.words(words[0]) if w.text.strip()]
+        return len(ws) == 1 and ws[0].tag in _ZH_INTERJECTION_TAGS
+    return words[0].lower() in _EN_INTERJECTION
 
 
 def _unit(word: str) -> str:

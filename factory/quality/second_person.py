@@ -32,6 +32,41 @@ _REDUP = re.compile(r"^(.)\1|^(.)了\2$|^(.)一\3$")
 _ZH_BODY = frozenset({"s", "f"})
 # Measure words: 一遍, 一次, 一声 count an action (你再说一遍试试), they are not a sudden change (一暖, 一软)
 _MEASURE = frozenset("遍次回趟声句下眼口个番阵把顿步")
+# Adverbs that sequence events in a story (the closed class of narration, not of talk to someone)
+_ZH_SEQUENCE = frozenset(
+    {"果然", "顿时", "登时", "霎时", "随即", "忍不住", "不由得", "不由", "连忙", "赶忙", "立刻", "立时"}
+)
+# Adverbs made with 一 that say how, not that something suddenly changed
+_ZH_PLAIN_YI = frozenset(
+    {
+        "一直",
+        "一起",
+        "一向",
+        "一再",
+        "一概",
+        "一律",
+        "一共",
+        "一同",
+        "一齐",
+        "一道",
+        "一块",
+        "一定",
+        "一味",
+        "一旦",
+        "一度",
+        "一时",
+        "一般",
+        "一经",
+        "一边",
+        "一贯",
+        "一心",
+        "一样",
+        "一并",
+        "一早",
+        "一下",
+        "一面",
+    }
+)
 
 _EN_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]*")
 _EN_OPEN = re.compile(
@@ -107,6 +142,24 @@ def _zh(text: str, narration: bool) -> str | None:
                 marks += 1  # 一暖, 一软: a sudden change
             elif w.tag in _ZH_BODY and k == 1:
                 marks += 1  # 你心里…, 你手中…
+            elif w.text in _ZH_SEQUENCE or w.text in zh.NARRATIVE_FRAME:
+                marks += 1  # 果然, 顿时, 忍不住: adverbs that order events in a story
+            elif (
+                w.tag == "uz"
+                and k > 1
+                and ws[k - 1].tag.startswith("v")
+                and nxt is not None
+                and nxt.tag != "x"
+            ):
+                marks += 1  # 读着读着…: the durative aspect inside a sentence (not 你等着)
+            elif w.tag.startswith("l") and len(w.text) >= 3 and w.text[1] in "着了":
+                marks += 1  # 红着脸, 红了脸: an idiom carrying the aspect of narration
+            elif (
+                nxt is not None and nxt.text == "了" and k + 2 < len(ws) and ws[k + 2].text.startswith(w.text)
+            ):
+                marks += 1  # 点了点头: V了V whatever the tagger calls the first V
+            elif w.tag == "d" and len(w.text) == 2 and w.text[0] == "一" and w.text not in _ZH_PLAIN_YI:
+                marks += 1  # 一动, 一怔: a sudden change the tagger reads as an adverb
             elif w.tag == "m" and w.text == "一" and nxt is not None and nxt.tag in ("a", "v"):
                 marks += 1
         if marks >= 2:

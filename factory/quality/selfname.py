@@ -17,7 +17,9 @@ shapes that test exposes:
 - narrator: narration around quoted speech in the third person (他/她/he/she), when the narration
   has no first person ("他低声说：「…」" but not "我父亲常说：「…」他走了。"), or a speech line
   that is a stage direction (他/she + a verb) with no I/you anywhere.
-Actions in （…） / *…* are exempt: describing the character from outside is what they are for.
+Actions in （…） / *…* may describe the character from outside by name or pronoun, as a script's
+stage directions do; only an epithet as their actor ("（长老合掌）") is a narrator's prose
+(factory/quality/action_voice.py).
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from dataclasses import dataclass
 
 from factory.lang import HAN_RE, LANGUAGES, LATIN_RE, character_names, is_zh
 from factory.quality import zh
-from factory.quality.epithet import epithet_subject
+from factory.quality.action_voice import epithet_action
+from factory.quality.epithet import EN_IRREGULAR, epithet_subject
 from factory.quality.text import Segment, segments
 
 # Chinese: tags (ICTCLAS) after a clause-opening name that make it no subject (a demonstrative, a
@@ -50,11 +53,7 @@ _EN_AUX = (
     r"is|was|has|had|does|did|will|would|can|could|must|shall|should|may|might|never|always|"
     r"isn'?t|wasn'?t|doesn'?t|didn'?t|won'?t|can'?t|couldn'?t|hasn'?t|hadn'?t"
 )
-_EN_IRREGULAR = (
-    r"sat|stood|took|held|threw|went|came|fell|began|felt|knew|thought|said|left|put|set|got|gave|"
-    r"ran|shook|drew|rose|spoke|wrote|ate|drank|saw|met|kept|lay|led|hung|struck|bit|hid|caught|"
-    r"brought|bought|sank|sang|swung|wore|tore|made|found|heard|told|sent|grew|blew|stole|froze"
-)
+_EN_IRREGULAR = EN_IRREGULAR
 _EN_VERB = rf"(?:{_EN_AUX}|{_EN_IRREGULAR}|[a-z]+ed|[a-z]*[^su'\W]s)"  # -s, not -ss / -us / -'s
 _EN_BODY = (
     r"heart|mind|eyes?|face|hands?|voice|thoughts|gaze|lips|brow|fingers|expression|jaw|cheeks|shoulders"
@@ -76,6 +75,9 @@ _EN_REPORTED = re.compile(
 )
 _EN_VOCATIVE = re.compile(
     r",\s*(?:[A-Z][a-z]+|(?i:man|sir|madam|ma'am|boy|lad|friend|old sport|my (dear|friend|boy)))\s*(?:[,.!?;—]|$)"
+)
+_EN_NEG_QUANT = re.compile(
+    r"^\s+((to|for|of|before|from|with|at|on)\s+)?(no|nothing|nobody|none|no one|naught|nought)\b", re.I
 )
 _EN_SELF_AFTER = re.compile(r"^\s*(is my name|is me|here|speaking|at your service)\b", re.I)
 _EN_NOT_VERB_AFTER = re.compile(
@@ -106,7 +108,7 @@ def _patterns(character: str, aliases: tuple[str, ...]) -> dict:
             rf"(作为|身为|以)\s*({alt})\s*(本人|自己)?\s*(的身份|这个角色|的角色|[，,:：]|\s*我)"
             rf"|扮演的?\s*({alt})|(以|用)\s*({alt})\s*的?(身份|口吻|语气|角度|视角)|化身\s*({alt})"
             rf"|以下是\s*({alt})|(如果|假如|倘若|若)我是\s*({alt})|(现在|此刻|接下来)我(就)?是\s*({alt})"
-            rf"|保持\s*({alt})\s*的?角色|({alt})的角色|(模仿|模拟)\s*({alt})|(进入|保持|跳出)角色"
+            rf"|保持\s*({alt})\s*的?角色|({alt})的角色|(模仿|模拟)\s*({alt})|(进入|保持|跳出)\s*({alt})?\s*的?角色"
             rf"|(饰演|出演|演绎|代入|演一下|来演|扮成|化身为?|变身为?)\s*({alt})|角色扮演|角色设定|人设"
             # frames: a perspective, an identity, a mode switch, the person answering in one's stead, a style
             rf"|(站在|从|以|用)\s*({alt})\s*(本人|自己)?\s*的?\s*(角度|立场|视角|眼光|观点)"
@@ -162,10 +164,14 @@ def _zh_subject(text: str, names: frozenset[str]) -> str | None:
     if not any(n in text for n in names):
         return None  # the tagger runs only on lines that name the character
     for sentence in _ZH_SENTENCE.findall(text):
+        if sentence.rstrip().endswith(("！", "!")):
+            continue  # an exclamation: illeism in a vow or a boast (…，X枉为男儿！), not narration
         prev_last = None
         parts = zh.clauses(sentence)
         tagged = [[w for w in zh.words(c) if w.text.strip()] for c in parts]
         for k, ws in enumerate(tagged):
+            if k and _ZH_FIRST_RE.search("".join(parts[:k])):
+                break  # 哥哥要我做什么，X都去做: the sentence already spoke as 我, the name is illeism
             verdict = _zh_clause_subject(ws, names, prev_last)
             if verdict is None and not _ZH_PERSON_ANY.search(sentence):
                 # the name with only nouns after it: a topic whose comment follows in the next
@@ -184,6 +190,8 @@ def _zh_clause_subject(ws: list[zh.Word], names: frozenset[str], prev_last: str 
     i = 0
     while i < len(ws) and ws[i].text not in names and ws[i].tag.startswith(_ZH_BEFORE_SUBJECT):
         i += 1  # 当年 / 其实 / 而 may open the clause before its subject
+    if i + 1 < len(ws) and ws[i].text in ("这", "那") and ws[i + 1].text in names:
+        i += 1  # 那X拔出宝刀: a demonstrative points at the name from outside, as a narrator does
     if i == len(ws) or ws[i].text not in names or ws[i].text == prev_last:
         return False  # no name opens the clause, or it is picked up from the clause before (称卧龙，卧龙…)
     rest = ws[i + 1 :]
@@ -197,6 +205,8 @@ def _zh_clause_subject(ws: list[zh.Word], names: frozenset[str], prev_last: str 
     counted = bool(rest) and rest[0].tag.startswith(("m", "q")) and _ZH_NUMERAL.fullmatch(rest[0].text)
     for _ in range(2):  # a title or a span of time between: X先生…, X一生…
         if len(rest) > 1 and rest[0].tag in ("n", "m", "t") and rest[0].text not in names:
+            if rest[1].text == "得":
+                return True  # X气得跺脚: a word before the complement 得 is a verb, whatever its tag
             rest = rest[1:]
     if not rest:
         return False  # the name alone: a vocative or an answer ("孔明。")
@@ -238,6 +248,8 @@ def _third_person(seg: Segment, pats: dict, is_zh: bool) -> Violation | None:
             continue
         if _EN_VOCATIVE.search(seg.text):
             continue  # "Ahab is Ahab, man!": illeism spoken to someone in the scene, not narration
+        if m.group(2) and not m.group(2).endswith("ed") and _EN_NEG_QUANT.match(seg.text[m.end(2) :]):
+            continue  # "X fears no man", "X is no name": a creed or a boast in the present, illeism
         return Violation("third_person", f"speaks of the character by name in a {seg.kind} part", m.group(0))
     m = pats["name_en_appositive"].search(seg.text)
     if m and not _EN_VOCATIVE.search(seg.text) and not _EN_FIRST.search(seg.text):
@@ -274,6 +286,14 @@ def self_name_violation(
         m = rx.search(text) if needed else None
         if m:
             return Violation("role_announce", "announces the role instead of speaking from it", m.group(0))
+    for seg in segs:
+        actor = (
+            epithet_action(seg.text, pats["names"], _is_zh(seg.text, language))
+            if seg.kind == "action"
+            else None
+        )
+        if actor:
+            return Violation("narrator", "a stage direction whose actor is a descriptive epithet", actor)
     quoted = any(s.kind == "narration" for s in spoken)  # then every speech segment is a quotation
     for seg in spoken:
         if quoted and seg.kind == "speech":
@@ -284,7 +304,8 @@ def self_name_violation(
             return found
     first = spoken[0] if spoken else None
     if first is not None and first.kind == "narration" or len(spoken) == 1:
-        told = epithet_subject(spoken[0].text, _is_zh(spoken[0].text, language))
+        framed = spoken[0].kind == "narration" and len(spoken) > 1
+        told = epithet_subject(spoken[0].text, _is_zh(spoken[0].text, language), framed=framed)
         if told:
             return Violation(
                 "narrator", "a descriptive epithet for the character as the narrated subject", told

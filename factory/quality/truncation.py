@@ -67,6 +67,10 @@ _LAST_WORD = re.compile(r"([A-Za-z']+)\s*$")
 # structural particle 的/地/得/着), and, on longer lines, a verb or pronoun left without its object.
 _ZH_OPEN_TAGS = ("p", "c", "d", "uj", "uv", "ud", "uz")
 _ZH_OPEN_TAGS_LONG = ("v", "r")
+# Words no clause ends on, verse included: a preposition, a conjunction (倘若), a one-character
+# adverb (便, 不, 就); a longer "adverb" at the end of verse is jieba misreading a noun (无绝期)
+_ZH_NEVER_FINAL = ("p", "c", "d")
+_ZH_PREDICATE_TAGS = ("v", "a", "i", "l", "z")
 _ZH_FINAL = ("了", "吧", "呢", "啊", "呀", "嘛", "罢", "哦", "啦", "么", "吗", "哉", "矣", "也", "耳", "乎")
 _ZH_OPEN_MIN_HAN = 4  # shorter lines say too little ("算了", "也罢")
 _ZH_OPEN_LONG_HAN = 8
@@ -116,16 +120,35 @@ def _zh_open_end(t: str) -> str | None:
     han = len(lang.HAN_RE.findall(t))
     if han < _ZH_OPEN_MIN_HAN:
         return None
+    clause = [w for w in zh.words(zh.clauses(t)[-1]) if w.text.strip()]
+    if not clause:
+        return None
+    last = clause[-1]
+    if last.tag.startswith(_ZH_NEVER_FINAL) and (last.tag[0] != "d" or len(last.text) == 1):
+        return f"stops on {last.text!r} ({last.tag}) without punctuation"  # verse too: 便 / 不 / 倘若 end nothing
     if parallel_clauses(t, True):
         return None
-    clause = zh.words(zh.clauses(t)[-1])
-    last = clause[-1]
     if emphatic_de(t):
         return None  # 是…的: the emphatic construction ends on 的 (希望是本无所谓有，无所谓无的)
     tags = _ZH_OPEN_TAGS + (_ZH_OPEN_TAGS_LONG if han >= _ZH_OPEN_LONG_HAN else ())
     if last.tag.startswith(tags) or last.text in ("是", "在"):
         return f"stops on {last.text!r} ({last.tag}) without punctuation"
+    if han >= _ZH_OPEN_LONG_HAN and _adverb_without_verb(clause):
+        return "an adverb with no predicate after it (the verb was cut off)"
     return None
+
+
+def _adverb_without_verb(clause: list[zh.Word]) -> bool:
+    """我独自在渌水亭: the last clause has an adverb (d) and no predicate after it, only a place or
+    an object: the adverb modifies a verb the line never reached."""
+    idx = [k for k, w in enumerate(clause) if w.tag.startswith("d")]
+    if not idx or idx[-1] == len(clause) - 1:
+        return False
+    after = clause[idx[-1] + 1 :]
+    return any(w.tag.startswith("p") for w in after) and not any(
+        w.tag.startswith(_ZH_PREDICATE_TAGS) or w.text in ("是", "在", "有") and not w.tag.startswith("p")
+        for w in after
+    )
 
 
 def emphatic_de(t: str) -> bool:
