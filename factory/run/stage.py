@@ -76,6 +76,9 @@ class Stage:
     switch: str | None = None  # the block whose presence turns it on; None: on whenever its needs are made
     needs: tuple[str, ...] = ()  # record sets that must be made by a stage that is on
     uses: tuple[str, ...] = ()  # record sets read when some stage makes them (order only)
+    # other stages' recipe blocks whose settings it reads (protection spreads its slots by the scenes
+    # budget): while it is on, they may not be `null`
+    settings_from: tuple[str, ...] = ()
     # record sets among `needs` it may take one record at a time while their maker runs (it then
     # starts beside the maker: factory/run/per_record.py); what it keeps still follows the final set
     follows: tuple[str, ...] = ()
@@ -171,16 +174,30 @@ def active(recipe: Any) -> list[Stage]:
 
 def unmet(recipe: Any) -> list[str]:
     """A configured stage whose needs no active stage makes: one line each, for validation."""
-    made = {r for s in active(recipe) for r in s.makes}
+    on = active(recipe)
+    made = {r for s in on for r in s.makes}
     makers = {r: s for s in registry() for r in s.makes}
-    lines = []
+    lines = [
+        f"{stage.switch or stage.name}: reads the settings of the {key} block, which is null: remove "
+        f"`{key}: null`" + (f" or set `{stage.switch}: null`" if stage.switch else "")
+        for stage in on
+        for key in stage.settings_from
+        if getattr(recipe, key, None) is None
+    ]
     for stage in registry():
         if stage.switch is None or not stage.configured(recipe):
             continue
         for r in stage.needs:
             if r not in made:
                 maker = makers[r]
-                how = f"add a `{maker.switch}:` block" if maker.switch else f"turn on stage {maker.name}"
+                nulled = [b.key for b in maker.blocks if getattr(recipe, b.key, ...) is None]
+                how = (
+                    f"add a `{maker.switch}:` block"
+                    if maker.switch
+                    else f"remove `{nulled[0]}: null`"
+                    if nulled
+                    else f"turn on stage {maker.name}"
+                )
                 lines.append(
                     f"{stage.switch}: needs {r} (made by stage {maker.name}, which is off for this "
                     f"recipe): {how} or remove {stage.switch}"

@@ -92,6 +92,8 @@ def check_file_profile(path: Path, chunks_cfg, scenes_cfg) -> None:  # noqa: ANN
     """At load: the profile is text, and the scenes it plans fit the bound (per_chunk x chunks can be huge)."""
     profile = Profile("c", sections_from_markdown(read_profile_text(path), "file:"))
     n = len(chunk_profile(profile, chunks_cfg.max_tokens, chunks_cfg.min_tokens))
+    if scenes_cfg is None:  # `scenes: null`: no scenes planned
+        return
     scenes = max(scenes_cfg.total, n) if scenes_cfg.total else scenes_cfg.per_chunk * n
     if scenes > MAX_COUNT:
         raise RecipeError(

@@ -1,6 +1,7 @@
 """The stage declarations alone decide order, enabling, the recipe's blocks and validation errors."""
 
 import pytest
+from pydantic import ValidationError
 
 from factory.recipe import Recipe
 from factory.run.stage import Stage, _ordered, active, blocks, registry, unmet
@@ -90,3 +91,15 @@ def test_unmet_needs_name_the_block_the_missing_maker_and_the_fix():
     )
     (line,) = unmet(recipe)
     assert line.startswith("sessions: needs cards (made by stage cards") and "add a `cards:` block" in line
+
+
+def test_scenes_null_turns_the_experience_route_off_and_names_what_still_reads_it():
+    """A persona recipe pays for no scenes; a stage that needs scenes or reads their settings says so."""
+    off = {**BASE, "scenes": None, "interactions": None, "protection": None}
+    assert "scenes" not in [s.name for s in active(Recipe.model_validate(off))]
+    with pytest.raises(
+        ValidationError, match=r"protection: reads the settings of the scenes block, which is null"
+    ):
+        Recipe.model_validate({**off, "protection": {}})
+    with pytest.raises(ValidationError, match=r"interactions: needs scenes .*: remove `scenes: null`"):
+        Recipe.model_validate({**off, "interactions": {}})

@@ -396,6 +396,7 @@ STAGE = Stage(
     blocks=(Block("protection", ProtectionConfig, default_on=True),),
     switch="protection",
     needs=("chunks",),
+    settings_from=("scenes",),  # its slots follow the scenes budget; its scenes, their types and dedup
     makes=(NAME, SCENES),
     plan=plan_requests,
     order=40,

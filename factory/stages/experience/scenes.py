@@ -338,7 +338,8 @@ async def run(ctx: RunContext) -> None:
 STAGE = Stage(
     NAME,
     run,
-    blocks=(Block("scenes", ScenesConfig, default_on=True, nullable=False),),
+    blocks=(Block("scenes", ScenesConfig, default_on=True),),
+    when=lambda recipe: recipe.scenes is not None,  # not a switch: a recipe without chunks is not an error
     needs=("chunks",),
     makes=(NAME,),
     order=20,
