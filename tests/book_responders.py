@@ -41,9 +41,13 @@ def _passage(prompt: str) -> list[list[tuple[int, str]]]:
 
 def _line_marks(para: str) -> tuple[str, list[tuple[int, str]]]:
     """The paragraph without its L<n> marks, and the (line number, script cue or "") marked in it."""
-    marks = [
-        (int(n), (cue or "").strip())
-        for n, cue in re.findall(r"(?:^|(?<=\s))L(\d+) ([A-Z][A-Z .'\-]*$)?", para, re.M)
+    marks = [  # a block cue alone on its line (NELL), or an inline one (NELL: / 秋棠：)
+        (int(n), (block or inline or "").strip())
+        for n, block, inline in re.findall(
+            r"(?:^|(?<=\s))L(\d+) (?:([A-Z][A-Z .'\-]*)$|([A-Z][A-Z .'\-]*|[\u4e00-\u9fff]{1,6})\s*[:：])?",
+            para,
+            re.M,
+        )
     ]
     return re.sub(r"(?:^|(?<=\s))L\d+ ", "", para, flags=re.M), marks
 

@@ -2,7 +2,7 @@
 
 Chapters are Markdown headings (`#`/`##`), or plain-text heading lines (`Chapter 3`, `CHAPTER THREE`,
 `第三章 ……`, `ACT II`). Scenes inside a chapter are separated by a break line (`***`, `* * *`, `---`,
-`＊＊＊`, `#`) or, in a screenplay, start at a slugline (`INT. KITCHEN - NIGHT`, `EXT. ...`). Scenes are
+`＊＊＊`, `#`) or, in a screenplay, start at a slugline (`INT. KITCHEN - NIGHT`, `EXT. ...`, `内景 茶馆 夜`). Scenes are
 packed into chunks under a token bound; only a scene longer than the bound is cut (at paragraphs),
 and the chunk that ends inside it says so (`cut`), so the plots of that scene can be joined again.
 """
@@ -23,7 +23,14 @@ _TEXT_HEADING = re.compile(
 )
 _BREAK = re.compile(r"^\s*(?:[*＊]\s*){3,}\s*$|^\s*-{3,}\s*$|^\s*#\s*$|^\s*[~～]{3,}\s*$")
 SCENE_BREAK = "\n\n* * *\n\n"  # between the scenes of one chunk, so the extractor sees where one ends
-_SLUGLINE = re.compile(r"^\s*(?:INT|EXT|INT\./EXT|I/E)[.\s]", re.I)
+# a scene heading: `INT. KITCHEN - NIGHT`, and the Chinese 剧本's `内景 茶馆 夜` / `外景…` / `第三场` / `场景二`
+_NUMERAL = "一二三四五六七八九十百零〇两\\d"
+SLUGLINE = re.compile(
+    r"^\s*(?:(?:INT|EXT|INT\./EXT|I/E)[.\s]"
+    r"|(?:\d+[.、．]\s*)?(?:内景|外景|内外景|内/外景)(?:[\s·．.。、：:]|$)"
+    rf"|第[{_NUMERAL}]+场(?:[\s：:]|$)|场景[{_NUMERAL}]+(?:[\s：:]|$))",
+    re.I,
+)
 
 
 @dataclass
@@ -56,7 +63,7 @@ def _scenes(lines: list[str]) -> list[str]:
         if _BREAK.match(line):
             scenes.append([])
             continue
-        if _SLUGLINE.match(line) and any(x.strip() for x in scenes[-1]):
+        if SLUGLINE.match(line) and any(x.strip() for x in scenes[-1]):
             scenes.append([])
         scenes[-1].append(line)
     return [t for t in ("\n".join(s).strip() for s in scenes) if t]
@@ -82,7 +89,7 @@ def parse_book(text: str, default_title: str = "Book") -> Book:
         current[1].append(line)
     out = [Chapter(name or str(i + 1), _scenes(lines)) for i, (name, lines) in enumerate(chapters)]
     out = [c for c in out if c.scenes]
-    script = sum(bool(_SLUGLINE.match(x)) for x in text.splitlines()) >= 2
+    script = sum(bool(SLUGLINE.match(x)) for x in text.splitlines()) >= 2
     return Book(title, out, script)
 
 

@@ -13,13 +13,13 @@ import re
 from collections import Counter
 
 from factory.lang import QUOTE_PAIRS, has_han
+from factory.sources.book import SLUGLINE
 from factory.stages.book.records import SpokenLine
 
 _QUOTES = re.compile(
     "|".join(f"{re.escape(a)}([^{re.escape(b)}\\n]*){re.escape(b)}" for a, b in QUOTE_PAIRS.items())
 )
 _BREAK = re.compile(r"^\s*(?:(?:[*＊]\s*){3,}|-{3,}|#|[~～]{3,})\s*$")
-_SLUG = re.compile(r"^\s*(?:INT|EXT|INT\./EXT|I/E)[.\s]", re.I)
 _CUE = re.compile(r"^\s*([A-Z][A-Z0-9 .'\-]{0,30}?)\s*(?:\((?:V\.O\.|O\.S\.|O\.C\.|CONT'D)\))?\s*$")
 _INLINE_CUE = re.compile(r"^\s*([A-Z][A-Z .'\-]{0,30}|[\u4e00-\u9fff]{1,6})\s*[:：]\s*(.+)$")
 _PAREN = re.compile(r"^\s*[(（]([^)）]*)[)）]\s*")
@@ -38,7 +38,7 @@ def paragraphs(text: str) -> list[str]:
 def _script_lines(k: int, para: str) -> list[SpokenLine]:
     rows = [x for x in para.splitlines() if x.strip()]
     cue = _CUE.match(rows[0])
-    if cue and len(rows) > 1 and not _SLUG.match(rows[0]) and not _TRANSITION.match(rows[0]):
+    if cue and len(rows) > 1 and not SLUGLINE.match(rows[0]) and not _TRANSITION.match(rows[0]):
         parens = [m.group(1).strip() for x in rows[1:] if (m := _PAREN.fullmatch(x.strip()))]
         speech = " ".join(x.strip() for x in rows[1:] if not _PAREN.fullmatch(x.strip()))
         if speech:
@@ -50,7 +50,7 @@ def _script_lines(k: int, para: str) -> list[SpokenLine]:
     out = []
     for row in rows:
         m = _INLINE_CUE.match(row)
-        if m and not _SLUG.match(row) and not _TRANSITION.match(row):
+        if m and not SLUGLINE.match(row) and not _TRANSITION.match(row):
             rest = m.group(2).strip()
             p = _PAREN.match(rest)
             speech = rest[p.end() :].strip() if p else rest
@@ -97,7 +97,7 @@ def mark_lines(para: str, numbers: list[int], script: bool) -> str:
         rows[0] = f"L{todo.pop(0)} {rows[0].lstrip()}"
     else:
         for i, row in enumerate(rows):
-            if todo and _INLINE_CUE.match(row) and not _SLUG.match(row) and not _TRANSITION.match(row):
+            if todo and _INLINE_CUE.match(row) and not SLUGLINE.match(row) and not _TRANSITION.match(row):
                 rows[i] = f"L{todo.pop(0)} {row.lstrip()}"
     return "\n".join(rows)
 

@@ -81,3 +81,30 @@ def test_a_line_given_to_someone_other_than_its_cue_is_dropped(server, tmp_path)
                 if t["speaker"] != "environment":
                     cue = next(x for x in find_lines(SCRIPT.read_text(), True) if x.text == t["speech"]).cue
                     assert cue.title() == t["speaker"]
+
+
+ZH_SCRIPT = BOOKS / "after_the_show.md"
+
+
+def test_a_chinese_script_is_read_by_its_scene_headings_and_cues(server, tmp_path):
+    """内景/外景 headings cut the scenes, `人物：（动作）台词` is a line with its action, and the run
+    gives samples whose speakers are the cues."""
+    book = read_book(ZH_SCRIPT)
+    assert book.script and [c.title for c in book.chapters] == ["第一幕", "第二幕"]
+    pieces = chunk_book(book, 700)
+    assert all(p.text.lstrip().startswith(("内景", "外景")) for p in pieces)
+    first = find_lines(pieces[0].text, script=True)
+    assert (first[0].cue, first[0].parenthetical) == ("阿满", "把戏衣搁在箱上")
+    assert first[0].text.startswith("师姐") and all("汽灯" not in x.text for x in first)
+    for f in ("after_the_show.yaml", ZH_SCRIPT.name):
+        shutil.copy(BOOKS / f, tmp_path / f)
+    server.responder = book_responder()
+    summary = run_cli(tmp_path / "after_the_show.yaml", tmp_path / "run", server.base_url)
+    assert summary["status"] == "ok" and summary["counts"]["book_chunks"] == 3
+    turns = [
+        t for p in records(tmp_path / "run", "book_extract") for c in p["conversations"] for t in c["turns"]
+    ]
+    assert any(t["speaker"] == "秋棠" and t["action"] == "没回头" for t in turns)
+    assert any(t["speaker"] == "environment" and "汽灯" in t["environment"] for t in turns)
+    samples = [s for s in records(tmp_path / "run", "samples") if s["type"] == "book_scene"]
+    assert "秋棠" in {s["character"] for s in samples}
