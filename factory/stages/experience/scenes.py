@@ -265,16 +265,20 @@ def drop_near_duplicates(objs: list[dict], threshold: float) -> list[dict]:
 
 def like_one_landed(threshold: float):
     """`hold` for a follower of scenes (factory/run/per_record.py): whether a scene reads like
-    one that landed before it, so the final choice may drop it (or the other one) - its scripts
-    then wait for that choice rather than be asked and maybe discarded."""
+    one of its chunk that landed before it, so the final choice may drop it (or the other one) -
+    its scripts then wait for that choice rather than be asked and maybe discarded. Only a guess
+    (the choice itself compares every scene), kept to the scene's chunks so that it stays cheap
+    on the event loop however many scenes land."""
     from rapidfuzz import fuzz, process
 
-    keys: list[str] = []
+    keys: dict[str, list[str]] = {}  # chunk id -> the keys of its scenes landed so far
 
     def hold(obj: dict) -> bool:
         key = scene_key(obj)
-        like = process.extractOne(key, keys, scorer=fuzz.token_sort_ratio, score_cutoff=threshold)
-        keys.append(key)
+        mine = [k for c in obj.get("chunk_ids") or [""] for k in keys.get(c, [])]
+        like = process.extractOne(key, mine, scorer=fuzz.token_sort_ratio, score_cutoff=threshold)
+        for c in obj.get("chunk_ids") or [""]:
+            keys.setdefault(c, []).append(key)
         return like is not None
 
     return hold
