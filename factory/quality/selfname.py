@@ -49,7 +49,10 @@ _ZH_NOT_PREDICATE = ("r", "x", "m", "q", "y", "e", "u", "w")  # X这个号, X二
 _ZH_BEFORE_SUBJECT = ("c", "d", "t")
 _ZH_PREDICATE = ("v", "d", "a", "p", "l", "i", "z")
 _ZH_FIRST = {"我", "朕", "吾", "本人", "在下", "咱", "俺", "老夫", "本宫", "孤", "我们", "咱们", "余", "鄙人"}
-_ZH_NUMERAL = re.compile(r"[一二三四五六七八九十两百千\d]+")
+_ZH_COUNT = re.compile(r"[一二三四五六七八九十两百千\d]+[个]?")
+_ZH_POINTING = frozenset({"这个", "这", "那个", "那"})
+# Person nouns a demonstrative turns into "that person" (X这个人, X这丫头): a closed class
+_ZH_PERSON_HEAD = frozenset({"人", "家伙", "丫头", "小子", "女人", "男人", "老头", "孩子", "东西", "货"})
 _ZH_PERSON_ANY = re.compile(r"[我你您咱俺朕吾他她]|本人|在下|老夫|本宫")
 _ZH_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 
@@ -156,8 +159,13 @@ def _zh_clause_subject(ws: list[zh.Word], names: frozenset[str], prev_last: str 
         return True  # X原名Y, X字Y: an encyclopedia's apposition
     if rest and (rest[0].text in _ZH_OWN_LIFE or _ZH_HUMBLE.match("".join(w.text for w in rest[:4]))):
         return False  # 素贞此生只愿…, 宝钗不过是个寻常女子: a vow or modesty, the self-naming of speech
-    # X二字, X三兄弟: a bare numeral makes a phrase about the name (not 一生, a span of time)
-    counted = bool(rest) and rest[0].tag.startswith(("m", "q")) and _ZH_NUMERAL.fullmatch(rest[0].text)
+    if len(rest) > 1 and rest[0].text in _ZH_POINTING and rest[1].text in _ZH_PERSON_HEAD:
+        # X这个人 / X这家伙: the person pointed at from outside is the topic (X这个名字 stays a word)
+        rest = rest[2:]
+        return True if any(w.tag.startswith(_ZH_PREDICATE) for w in rest) else None
+    # X二字, X三个字, X三兄弟: a numeral (and its measure) makes a phrase about the name, the name used
+    # as a word (not 一生, a span of time)
+    counted = bool(rest) and rest[0].tag.startswith(("m", "q")) and _ZH_COUNT.fullmatch(rest[0].text)
     for _ in range(2):  # a title or a span of time between: X先生…, X一生…
         if len(rest) > 1 and rest[0].tag in ("n", "m", "t") and rest[0].text not in names:
             if rest[1].text == "得":
