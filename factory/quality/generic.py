@@ -81,7 +81,8 @@ _EN_RELATIVE = re.compile(
     r"|their own|personal|perspectives?|merits?|others would|one-size|comes? down to|pros and cons"
     r"|upsides?|downsides?|differ(s)?|complex|many factors|feels? right|better than the others|normal"
     r"|for (themselves|oneself|yourself)|viewpoints?|points of view|(multiple|many|various|all) (sides|angles)"
-    r"|(it'?s|it is) up to (each|every|the|you|us|them|one)\b[\w ]*)\b",
+    r"|(it'?s|it is) up to (each|every|the|you|us|them|one)\b[\w ]*"
+    r"|both sides|either side|legitimate (concerns|points|reasons|grievances))\b",
     re.I,
 )
 _EN_STRUCTURE = re.compile(
@@ -92,7 +93,10 @@ _EN_STRUCTURE = re.compile(
     r"|\b(find|finding|strike|striking|keep|keeping|maintain|maintaining) (a|the) (right |healthy |good )?balance\b"
     r"|\b(both|each) (have|has) (their|its) (place|merits|uses|strengths)\b|\bfor good or (for )?(ill|harm|evil)\b"
     r"|\bsome\b[^.;!?]{0,50}\bothers\b|^(but |and |so )?it (really |all |just |simply )?(varies|depends)\s*[.;!]?$"
-    r"|^whether\b[^.;!?]{0,60}\bor\b[^.;!?]{0,60}\b(is|are) (something|a (matter|question|choice)|up to)\b",
+    r"|^whether\b[^.;!?]{0,60}\bor\b[^.;!?]{0,60}\b(is|are) (something|a (matter|question|choice)|up to)\b"
+    # the choice handed back: "is ultimately a personal decision", "a choice only you can make"
+    r"|\b(is|are) (ultimately |really |always |in the end )?(a |an |your )?(very )?(personal|individual) "
+    r"(decision|choice|matter|call|question|preference)\b|\b(decision|choice|call) (that )?only you can make\b",
     re.I,
 )
 _VOCATIVE_WORDS = (

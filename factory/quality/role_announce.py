@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import re
 
+# The speaker about to do something: I'll, I will, I'm going to, let me, allow me to
+_WILL = r"(?:i'?ll|i will|i shall|i'm going to|i am going to|let me|allow me to|i can)"
+
 
 def announce_patterns(alt: str) -> dict[str, re.Pattern]:
     """The Chinese and English announcement patterns for the names in regex alternation `alt`."""
     role = r"(?:role|part|persona|character|voice)"
+    title = r"(?:(?:the )?(?:Dr|Mr|Mrs|Miss|Ms|Captain|Sir|Lady|Lord|Lieutenant)\.?\s+)?"
     return {
         "announce_zh": re.compile(
             rf"(作为|身为|以)\s*({alt})\s*(本人|自己)?\s*(的身份|这个角色|的角色|[，,:：]|\s*我)"
@@ -47,7 +51,15 @@ def announce_patterns(alt: str) -> dict[str, re.Pattern]:
             rf"|\brole-?play(s|ing|ed)? (?:{alt})\b|\bmy (current |new )?(identity|persona) (is|here is|will be)\b"
             rf"|\b(putting on|wearing|donning|put on) (my|the|an?) (?:{alt}) (hat|cap|mask|costume|persona)\b"
             rf"|\bin the (voice|words|style|manner|persona) of (?:{alt})\b"
-            rf"|\b(i'?ll|i will|let me) (be|play) (?:{alt}) (for|in) (this|the|our)\b",
+            rf"|\b(i'?ll|i will|let me) (be|play) (?:{alt}) (for|in) (this|the|our)\b"
+            # a performance frame: the speaker, about to act, with the character as what is acted —
+            # the object of play / portray / voice, or what one answers as, from, in the role of
+            rf"|\b{_WILL} (now |gladly |happily )?(play|portray|voice|impersonate|become|embody) {title}(?:{alt})\b"
+            rf"|\b({_WILL} (now )?|now )?(respond|answer|reply|speak|talk|write|narrate)(ing)? (\w+ ){{0,2}}?"
+            rf"(as|like|from the (perspective|point of view|viewpoint|standpoint) of|in the (role|voice|words) of)"
+            rf" (the character )?{title}(?:{alt})\b"
+            rf"|\b(step(s|ping|ped)?|slip(s|ping|ped)?|get(s|ting)?|settl(e|es|ing|ed)) into the "
+            rf"(role|part|character|shoes|skin|persona|mind) of\b",
             re.I,
         ),
     }

@@ -101,7 +101,7 @@ def _patterns(character: str, aliases: tuple[str, ...]) -> dict:
         # "Elizabeth, hearing this, could not…", "Beethoven, deaf and ailing, continued…": the name opens
         # the sentence, an aside follows, then a verb — narration about the character
         "name_en_appositive": re.compile(
-            rf"(?:^|[.!?]\s+)(?:{alt}),\s[^,]{{2,40}},\s+(?:\w+ly\s+)?(?:{EN_VERB}|could|went|began)\b"
+            rf"(?:^|[.!?]\s+)(?:{alt}),\s(?!you\b|I\b)[^.!?;]{{2,60}}?,\s+(?:\w+ly\s+)?(?:{EN_VERB}|could|went|began)\b"
         ),
         "name_en": re.compile(
             rf"\b({alt})\b(?:\s+(?:\w+ly)\s+|\s+)({EN_VERB})\b|\b({alt})['’]s (?:\w+ )?(?:{EN_BODY})\b"
