@@ -40,7 +40,7 @@ _EN_REF = re.compile(
     r"|\bhope (this|these|the above|my (answer|words|explanation)|that (helps|gives|clarifies|answers|explains))\b"
     r"|\b(below|above) is\b|\bhere'?s (a|an|my|the)\b|\b(tell|show|share with) you more\b"
     # the user's turn itself, raised or asked ("I appreciate you bringing it up")
-    r"|\byou (bringing|raising) (it|this|that) up\b|\byour (asking|sharing|bringing (it|this|that) up)\b"
+    r"|\byou (bringing|raising) (it|this|that)( up)?\b|\byour (asking|sharing|bringing (it|this|that) up)\b"
     r"|\byou (asking|sharing (this|that|it))\b",
     re.I,
 )

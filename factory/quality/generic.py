@@ -149,13 +149,13 @@ def generic_statement(text: str, language: str) -> str | None:
 
 def own_case(text: str, span: str, end: int, language: str) -> bool:
     """The speaker's own case follows relativity `span` (ending at `end`): a character placing itself
-    among the cases (有人百年筑基，有人十年便成，我属于前者), not a hedge handed to the listener.
-    Only relativity counts (因人而异, "it depends"): a summary or a sermon stays what it is."""
+    among the cases (有人百年筑基，有人十年便成，我属于前者), not a hedge handed to the listener; or the
+    one standard that counts put back after it (`restored`). Only relativity counts (因人而异, "it depends"): a summary or a sermon stays what it is."""
     zh_ = is_zh(language)
     rel = (_ZH_RELATIVE, _ZH_RELATIVITY, _ZH_RANKING) if zh_ else (_EN_RELATIVE, _EN_STRUCTURE)
     if not any(rx.search(span) for rx in rel):
         return False
-    return bool((_ZH_OWN_CASE if zh_ else _EN_OWN_CASE).search(text, end))
+    return bool((_ZH_OWN_CASE if zh_ else _EN_OWN_CASE).search(text, end)) or restored(text, end, language)
 
 
 def restored(s: str, end: int, language: str) -> bool:
