@@ -1,6 +1,6 @@
 """How well the quality gate (default config, no judge) sorts labelled character replies.
 
-The data (benchmarks/data/{dev,heldout,heldout2,heldout3,heldout4,heldout5,heldout6}_{zh,en}.tsv) are replies written for this
+The data (benchmarks/data/{dev,heldout,heldout2,...,heldout7}_{zh,en}.tsv) are replies written for this
 benchmark, each one line of a named character in a scene, with the verdict a careful reader would
 give (`bad`: the gate should drop it, `ok`: it should keep it) and, for a bad line, the family of
 the failure. Many `ok` lines are hard negatives: in-character lines a naive rule would flag
@@ -47,10 +47,41 @@ Which split has been looked at (be honest about it when quoting a figure):
   the listed marks, role frames ("I'll play X", "stepping into the role of X"), and false
   positives on relativity spoken in character (因人而异 with the speaker's own case after it) and
   on pronoun narration that introduces someone else's quote. The next round may tune on it and
-  should write a heldout7 first.
+  should write a heldout7 first. From round 17 on it is tuned on (round 17: zh 0.894 -> 1.000 /
+  0.079 -> 0.000, en 0.847 -> 1.000 / 0.026 -> 0.000: its own phrasings, so this says little).
+- heldout7: written in round 17 before that round changed the gate (committed alone, before
+  heldout6's confusions were used), with new characters and registers (Republican-era espionage,
+  campus, Beijing / north-eastern dialect comedy-wuxia and web-novel "system" Chinese; western,
+  Shakespearean pastiche, space opera and teen-drama English); measured once before and once
+  after, never tuned on (round 17: zh detection 0.812 -> 0.847, false positives 0.000 -> 0.000;
+  en 0.847 -> 0.882, 0.053 -> 0.039: the goal is not met on it). Its author also tuned the gate
+  this round, so its lines were known (not looked at through the gate) while tuning; only its
+  aggregate figures were seen before the end. The round's mechanisms: Latin words in Chinese
+  weighed by the word (code-switched office Chinese stays Chinese), a lone verb is a command
+  (滚), a backchannel keeps its modal particle (行吧), relativity anchored by the speaker's own
+  case after it or by one standard put back (没有对错，只有输赢; not an A-not-A or "for you"), the
+  name pointed at as a person (X这个人) or counted as characters (X三个字), binding (a pronoun and
+  the character's name in one sentence, or in the quote it frames, are two people), a reply that
+  is only a third-person stage direction, 只见他…, second-person events staged in a scene (被/把,
+  V在+place, manner 地, clause-internal 了, a chain of subjectless clauses), English performance
+  frames ("I'll play X", "respond from the perspective of X", "stepping into the role of"), the
+  user's turn appreciated, thanks + a presented text, the choice handed back, appositives with
+  commas, degree words at a cut. Narrator voice went to 8/9 (zh) and 9/9 (en) on heldout7; the
+  rest did not move. Seen after the measurement (confusions, read once): assistant openers in
+  Chinese (好问题！…为你讲解, 当然可以，我很乐意与你分享), sermons with no generic person (最重要的是
+  心平气和地沟通; 无论站在哪一方), a refusal with a reason of ethics (出于伦理方面的考虑), 我现在是X
+  without 就, X这人吧 (a particle after the demonstrative), a name's fame as subject (X之名), a
+  pronoun + 嘿嘿一笑 narrated, 你 narrated with 悄悄 or a result complement (震得), a cut after 也,
+  知道了; English service closers ("Hope that clears things up", "I'm here to support you",
+  "Glad I could help"), "yours may be equally valid", "Playing X now", an epithet without
+  description ("The marshal squinted"), "You hesitate, then …", "You climb …, clutching …", "Ay."
+  and "K."; false positives on "Of course! I'd be totally happy to …" (an in-character assent),
+  "Everybody's got their own reasons … Mine is …" (the speaker's own case in the next sentence)
+  and "Sir John Falstaff, they say, …" (illeism after a reported aside). The next round may tune
+  on it and should write a heldout8 first.
 
-    .venv/bin/python benchmarks/gate_accuracy.py                 # every split (heldout6 last), summary + confusions
-    .venv/bin/python benchmarks/gate_accuracy.py --split tuned   # every split but heldout6: what tuning may look at
+    .venv/bin/python benchmarks/gate_accuracy.py                 # every split (heldout7 last), summary + confusions
+    .venv/bin/python benchmarks/gate_accuracy.py --split tuned   # every split but heldout7: what tuning may look at
     .venv/bin/python benchmarks/gate_accuracy.py --split heldout3 --json out.json
     .venv/bin/python benchmarks/gate_accuracy.py --config recipes/sushi.yaml   # a recipe's quality block
     .venv/bin/python benchmarks/gate_accuracy.py --judge local --judge-sample 40   # + the embedded judge
@@ -82,7 +113,16 @@ from factory.quality.gate import run_gate  # noqa: E402
 from factory.records import Message, Sample  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
-SPLITS = ["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"]  # newest last
+SPLITS = [
+    "dev",
+    "heldout",
+    "heldout2",
+    "heldout3",
+    "heldout4",
+    "heldout5",
+    "heldout6",
+    "heldout7",
+]  # newest last
 GOAL_DETECTION, GOAL_FP = 0.95, 0.05
 USER = {"zh": "你怎么看？", "en": "What do you make of it?"}
 FAMILY_OF_RULE = {
@@ -418,7 +458,7 @@ def main() -> None:
         "--split",
         choices=[*SPLITS, "both", "tuned", "all"],
         default="all",
-        help="both: heldout + dev; tuned: every split but heldout6 (what round 16 tunes on); all: every split, heldout6 last",
+        help="both: heldout + dev; tuned: every split but heldout7 (what round 17 tunes on); all: every split, heldout7 last",
     )
     ap.add_argument("--config", type=Path, help="a recipe (its quality block) or a quality YAML")
     ap.add_argument("--json", type=Path, help="write the figures here")
@@ -450,8 +490,8 @@ def main() -> None:
         from factory.cli.gate import _load_config
 
         cfg = _load_config(args.config)
-    tuned = ["heldout5", "heldout4", "heldout3", "heldout", "heldout2", "dev"]
-    splits = {"both": ["heldout", "dev"], "tuned": tuned, "all": [*tuned, "heldout6"]}.get(
+    tuned = ["heldout6", "heldout5", "heldout4", "heldout3", "heldout", "heldout2", "dev"]
+    splits = {"both": ["heldout", "dev"], "tuned": tuned, "all": [*tuned, "heldout7"]}.get(
         args.split, [args.split]
     )
     results = {}

@@ -38,7 +38,10 @@ _EN_DEIXIS = r"your|this|that|any|further|other|more|additional|the following|a 
 _EN_REF = re.compile(
     rf"\b({_EN_DEIXIS})\s+(\w+\s+)?({_EN_NOUN})\b"
     r"|\bhope (this|these|the above|my (answer|words|explanation)|that (helps|gives|clarifies|answers|explains))\b"
-    r"|\b(below|above) is\b|\bhere'?s (a|an|my|the)\b|\b(tell|show|share with) you more\b",
+    r"|\b(below|above) is\b|\bhere'?s (a|an|my|the)\b|\b(tell|show|share with) you more\b"
+    # the user's turn itself, raised or asked ("I appreciate you bringing it up")
+    r"|\byou (bringing|raising) (it|this|that)( up)?\b|\byour (asking|sharing|bringing (it|this|that) up)\b"
+    r"|\byou (asking|sharing (this|that|it))\b",
     re.I,
 )
 _EN_SERVICE = re.compile(
@@ -81,6 +84,8 @@ _ZH_SERVICE = re.compile(
 _ZH_NEG = re.compile(r"不能|无法|不便|不方便|没办法|拒绝|不可以|恕难|不予")
 _ZH_CONTENT = re.compile(
     r"请求|内容|话题|信息|任务|提供|生成|协助|展示|发表(意见|看法|评论)|继续(这段|这个)?(对话|扮演)"
+    # advice as a deliverable, qualified the way a service qualifies it (具体, 任何, 专业的建议)
+    r"|(给出|给予|作出|做出)(任何|具体|相关|专业|明确)的?(建议|意见|答复|评价|判断)"
 )
 _ZH_POLICY = re.compile(
     r"(涉及|包含)(暴力|色情|敏感|违法|政治|不当|血腥)|出于(安全|隐私|政策|法律)(方面的)?考虑|相关(规定|政策|法规)"
@@ -135,7 +140,8 @@ _EN_OPENER = re.compile(
     r"|interesting|thoughtful|insightful|brilliant|fantastic|lovely|terrific) question\b"
     r"|^\W*(?:great|good|excellent|wonderful|fascinating) question\b"
     r"|^\W*(?:certainly|sure(?: thing)?|absolutely|of course|definitely|gladly|okay|ok|alright|no problem"
-    rf"|happy to help|great)\s*[!.,—–-]+\s*(?:{_EN_PRESENT})"
+    r"|happy to help|great|thanks?(?: you)?(?: so much)?(?: for [\w' ]{1,25}?)?)\s*[!.,—–-]+\s*"
+    rf"(?:{_EN_PRESENT})"
     rf"|^\W*(?:here(?:'s| is| are)|below (?:is|are|you'?ll find))\s+(?:\w+\s+){{0,3}}?(?:{_META})\b",
     re.I,
 )

@@ -20,7 +20,7 @@ from factory.quality.blacklist import Blacklist
 from factory.quality.config import QualityConfig
 from factory.quality.exchange import exchange_talk
 from factory.quality.formatting import check_format, target_turns
-from factory.quality.generic import generic_statement
+from factory.quality.generic import generic_statement, own_case
 from factory.quality.judge import Line, agreement, ask_judge, choose_lines
 from factory.quality.report import build_report
 from factory.quality.rules import Finding, primary
@@ -164,6 +164,7 @@ def line_findings(
             turn,
         )
         for hit in blacklist.hits(text, language)
+        if not (hit.category == "hedging" and own_case(text, hit.span, hit.start + len(hit.span), language))
     ]
     generic = generic_statement(text, language)
     if generic and not any(f.rule in ("blacklist.hedging", "blacklist.preachy") for f in found):

@@ -81,7 +81,8 @@ _EN_RELATIVE = re.compile(
     r"|their own|personal|perspectives?|merits?|others would|one-size|comes? down to|pros and cons"
     r"|upsides?|downsides?|differ(s)?|complex|many factors|feels? right|better than the others|normal"
     r"|for (themselves|oneself|yourself)|viewpoints?|points of view|(multiple|many|various|all) (sides|angles)"
-    r"|(it'?s|it is) up to (each|every|the|you|us|them|one)\b[\w ]*)\b",
+    r"|(it'?s|it is) up to (each|every|the|you|us|them|one)\b[\w ]*"
+    r"|both sides|either side|legitimate (concerns|points|reasons|grievances))\b",
     re.I,
 )
 _EN_STRUCTURE = re.compile(
@@ -92,7 +93,10 @@ _EN_STRUCTURE = re.compile(
     r"|\b(find|finding|strike|striking|keep|keeping|maintain|maintaining) (a|the) (right |healthy |good )?balance\b"
     r"|\b(both|each) (have|has) (their|its) (place|merits|uses|strengths)\b|\bfor good or (for )?(ill|harm|evil)\b"
     r"|\bsome\b[^.;!?]{0,50}\bothers\b|^(but |and |so )?it (really |all |just |simply )?(varies|depends)\s*[.;!]?$"
-    r"|^whether\b[^.;!?]{0,60}\bor\b[^.;!?]{0,60}\b(is|are) (something|a (matter|question|choice)|up to)\b",
+    r"|^whether\b[^.;!?]{0,60}\bor\b[^.;!?]{0,60}\b(is|are) (something|a (matter|question|choice)|up to)\b"
+    # the choice handed back: "is ultimately a personal decision", "a choice only you can make"
+    r"|\b(is|are) (ultimately |really |always |in the end )?(a |an |your )?(very )?(personal|individual) "
+    r"(decision|choice|matter|call|question|preference)\b|\b(decision|choice|call) (that )?only you can make\b",
     re.I,
 )
 _VOCATIVE_WORDS = (
@@ -102,6 +106,18 @@ _VOCATIVE_WORDS = (
 # not taken for names ("Remember, …", "Ultimately, …" are imperatives and adverbs).
 _EN_ANCHOR = re.compile(
     rf"\b(I|I'm|I've|I'll|I'd|(?i:me|my|mine))\b|,\s*(?:[A-Z][a-z]+|(?i:{_VOCATIVE_WORDS}))\s*[,.!?;—]"
+)
+# A ranking denied and one standard put back in its place (没有对错，只有输赢; "no right or wrong, only
+# fools"): not relativity but the speaker's own hard rule, a position taken.
+_ZH_RESTORED = re.compile(r"[，,]?\s*(只有|只剩|只分|只看|只论|只讲|就只有|唯有)")
+_EN_RESTORED = re.compile(r"\b(only|just|nothing but)\b", re.I)
+# The speaker's own case after the relativity (因人而异……我属于前者; "It varies. I was lucky"): a first
+# person singular that is not an opinion verb's subject (我觉得, "I think" keep the hedge a hedge).
+_ZH_OWN_CASE = re.compile(
+    r"(?<![自])我(?!们|觉得|认为|看来|想|相信|建议|个人|只能|会说|的(看法|观点|建议|意见))|本宫|朕|老夫|在下|俺(?!们)"
+)
+_EN_OWN_CASE = re.compile(
+    r"\b(I(?!\s+(think|believe|feel|suppose|guess|would|'d|’d|reckon|suggest|recommend|hope)\b)|(?i:me|my(?!\s+(advice|opinion|view|suggestion)\b)|mine))\b"
 )
 _SENTENCES = re.compile(r"[^。！？!?.;；]+[。！？!?.;；]*")
 # A capitalised word inside a sentence (not its first word, not I): a proper name of the story
@@ -120,7 +136,8 @@ def generic_statement(text: str, language: str) -> str | None:
         s = sentence.strip()
         if not s or anchor.search(s):
             continue
-        if structure.search(s) or (zh and _zh_frame(s)):
+        st = structure.search(s)
+        if (st and not restored(s, st.end(), language)) or (zh and _zh_frame(s)):
             return s[:80]
         if not zh and _EN_PROPER.search(s):
             continue  # "… in Wonderland": a named place or person of the story anchors the sentence
@@ -130,12 +147,41 @@ def generic_statement(text: str, language: str) -> str | None:
     return None
 
 
+def own_case(text: str, span: str, end: int, language: str) -> bool:
+    """The speaker's own case follows relativity `span` (ending at `end`): a character placing itself
+    among the cases (有人百年筑基，有人十年便成，我属于前者), not a hedge handed to the listener; or the
+    one standard that counts put back after it (`restored`). Only relativity counts (因人而异, "it depends"): a summary or a sermon stays what it is."""
+    zh_ = is_zh(language)
+    rel = (_ZH_RELATIVE, _ZH_RELATIVITY, _ZH_RANKING) if zh_ else (_EN_RELATIVE, _EN_STRUCTURE)
+    if not any(rx.search(span) for rx in rel):
+        return False
+    return bool((_ZH_OWN_CASE if zh_ else _EN_OWN_CASE).search(text, end)) or restored(text, end, language)
+
+
+def restored(s: str, end: int, language: str) -> bool:
+    """A denial of ranking ending at `end` is followed by the one standard that counts instead."""
+    zh_ = is_zh(language)
+    m = _ZH_RESTORED.match(s, end) if zh_ else _EN_RESTORED.search(s, end, end + 40)
+    if not m:
+        return False
+    rest = s[m.end() :]  # "…, only what works for you", 只有适合自己的: relativity again, still a hedge
+    person, relative = (_ZH_PERSON, _ZH_RELATIVE) if zh_ else (_EN_PERSON, _EN_RELATIVE)
+    # an A-not-A (合不合适, 值不值得) restores no standard: it hands the question back
+    open_q = re.search(r"([\u4e00-\u9fff])不\1", rest) or re.search(r"\bor not\b", rest, re.I)
+    return not (
+        person.search(rest) or relative.search(rest) or open_q or re.search(r"自己|\byou(r)?\b", rest)
+    )
+
+
 def _zh_frame(s: str) -> bool:
     """A hedge by its frame (ranking denied, balance, relativity, the distributive 各V各的)."""
     if _ZH_BALANCE.search(s):
         return True
     statement = not s.rstrip().endswith(("！", "!", "？", "?"))  # 岂能一概而论？ argues, it does not hedge
-    if statement and (_ZH_RANKING.search(s) or _ZH_RELATIVITY.search(s)):
+    ranking = _ZH_RANKING.search(s)
+    if statement and ranking and not restored(s, ranking.end(), "zh"):
+        return True
+    if statement and _ZH_RELATIVITY.search(s):
         return True
     if "各" not in s and "每人" not in s:
         return False

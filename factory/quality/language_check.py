@@ -78,6 +78,12 @@ _MIN_LETTERS = 6  # fewer letters say nothing about the language ("OK!", "嗯嗯
 # Japanese shares Han with Chinese; kana tells them apart. Japanese prose is ~60-80% kana (kanji-dense
 # text ~40%); a Chinese line borrows one kana (の) or a short quoted phrase at most.
 _KANA_MAKES_JAPANESE = 0.3
+# In a Chinese line a Latin word is one word among Han words (这个case我们再sync一下): counted by the
+# letter, "sync" would weigh as much as four Han characters. A Chinese word is ~1.5 characters, so
+# a Latin word counts as that many Han letters: code-switched office Chinese stays Chinese, a whole
+# English sentence (nine words, no Han syntax around it) still is not.
+_ZH_LATIN_WORD_WEIGHT = 1.5
+_LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
 
 
 def wrong_script(text: str, language: str, min_share: float) -> str | None:
@@ -90,9 +96,11 @@ def wrong_script(text: str, language: str, min_share: float) -> str | None:
     if expected is None:
         return None
     counts = script_counts(text)
-    total = sum(counts.values())
-    if total < _MIN_LETTERS:
+    if sum(counts.values()) < _MIN_LETTERS:
         return None
+    if lang.is_zh(language) and counts.get("Latin"):
+        counts["Latin"] = round(len(_LATIN_WORD.findall(text)) * _ZH_LATIN_WORD_WEIGHT)
+    total = sum(counts.values())
     kana = counts.get("Kana", 0) / total
     if lang.is_zh(language) and kana >= _KANA_MAKES_JAPANESE:
         return f"Japanese ({kana:.0%} of letters are kana), expected Han"

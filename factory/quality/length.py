@@ -103,6 +103,8 @@ _EN_INTERJECTION = frozenset(
         "mother",
     ]
 )
+# Sounds jieba tags as verbs (哼 hum, 咳 cough, 喂 hello, 切 scoff): alone they react, they command nothing
+_ZH_SOUND_VERBS = frozenset({"哼", "咳", "喂", "切", "嘘", "呸", "哎", "啐"})
 _REPEATED = re.compile(r"(.{1,3}?)\1+")
 _WHOLE_REPLY_END = ("！", "!", "。", ".", "？", "?", "…")
 
@@ -112,7 +114,21 @@ def too_short(text: str, language: str, min_len: int) -> bool:
     ends as a sentence (呸！, 准。, Never!: a one-word command, verdict or curse is a whole reply)."""
     if is_filler(text, language) or lone_interjection(text, language):
         return True
+    if lone_command(text, language):
+        return False
     return count_tokens(text) < min_len and not text.rstrip().endswith(_WHOLE_REPLY_END)
+
+
+def lone_command(text: str, language: str) -> bool:
+    """One Chinese verb on its own (滚, 走, 闪): an imperative, a whole reply with or without its "！"
+    (a backchannel verb such as 行 or 是 is a filler and never gets here)."""
+    if not lang.is_zh(language):
+        return False
+    t = text.strip()
+    if not t or len(t) > 4:
+        return False
+    ws = [w for w in zh.words(t) if w.text.strip()]
+    return len(ws) == 1 and ws[0].tag == "v" and ws[0].text not in _ZH_SOUND_VERBS
 
 
 def is_filler(text: str, language: str) -> bool:
@@ -121,7 +137,9 @@ def is_filler(text: str, language: str) -> bool:
     words = [w.lower() for w in _FILLER_SPLIT.split(text) if w]
     fillers = _FILLERS.get(language, set())
     if lang.is_zh(language) and len(words) == 1 and _unit(words[0]) not in fillers:
-        words = [w.text for w in zh.words(words[0])]
+        ws = zh.words(words[0])
+        # a modal particle after a backchannel (行吧, 好啊, 对呀) softens it, it adds nothing
+        words = [w.text for w in (ws[:-1] if len(ws) > 1 and ws[-1].tag == "y" else ws)]
     return bool(words) and all(w in fillers or _unit(w) in fillers or _unit(w) * 2 in fillers for w in words)
 
 

@@ -91,6 +91,8 @@ _BODY_VERBS = (
     "turn turns blink blinks recoil recoils bite bites pale pales"
 )
 _EN_BODY_VERB = frozenset(_BODY_VERBS.split())
+# A second bare verb chained on (…and say nothing): a sequence of the user's actions
+_EN_CHAINED = re.compile(r"\band (?!(I|we|you|he|she|they|it|that|this|the|a|an|my|your)\b)[a-z]+\b", re.I)
 _EN_GOES_ON = re.compile(r"\b(and|as|while|then) (you |your )?[a-z]+\b|\b\w+ly\b", re.I)
 _EN_ADDRESS = re.compile(
     r",\s*(?:[A-Z][a-z]+|(?i:lad|lass|boy|girl|sir|madam|ma'am|man|friend|child|dear|darling|my \w+))\s*[,.!?;—]?\s*$"
@@ -162,9 +164,46 @@ def _zh(text: str, narration: bool) -> str | None:
                 marks += 1  # 一动, 一怔: a sudden change the tagger reads as an adverb
             elif w.tag == "m" and w.text == "一" and nxt is not None and nxt.tag in ("a", "v"):
                 marks += 1
+            elif _staged(ws, k):
+                marks += 1  # 你被…, 跪在地上, 认真地看, …，脸上露出: an event staged in a scene
+        if _chain(ws):
+            marks += 1  # 你跪在地上，浑身发抖，不敢抬头: one subject through a chain of actions
         if marks >= 2:
             return sentence.strip()[:80]
     return None
+
+
+def _chain(ws: list[zh.Word]) -> bool:
+    """Three or more clauses, each with a verb and none with a subject of its own: one subject (你)
+    doing one thing after another, the way a story goes on."""
+    clauses: list[list[zh.Word]] = [[]]
+    for w in ws:
+        if w.text in ("，", ","):
+            clauses.append([])
+        elif w.tag != "x":
+            clauses[-1].append(w)
+    clauses = [c for c in clauses if c]
+    return len(clauses) >= 3 and all(
+        any(w.tag.startswith(("v", "i")) for w in c) and (k == 0 or c[0].tag not in ("r", "nr"))
+        for k, c in enumerate(clauses)
+    )
+
+
+def _staged(ws: list[zh.Word], k: int) -> bool:
+    """Word k stages an event: the passive or disposal right after 你 (你被…迷住, 你把…), a verb placed
+    somewhere (跪在地上), a manner adverbial with 地 (认真地看), a place of the body opening a later
+    clause (…，脸上露出笑容), or clause-internal 了 with the sentence going on (迷住了，不由得…)."""
+    w, prev = ws[k], ws[k - 1]
+    nxt = ws[k + 1] if k + 1 < len(ws) else None
+    if k == 1 and w.text in ("被", "把"):
+        return True
+    if w.text == "在" and prev.tag.startswith("v") and nxt is not None and nxt.tag in ("s", "f"):
+        return True
+    if w.tag == "uv" and w.text == "地" and prev.tag.startswith(("a", "ad", "d", "z")):
+        return True
+    if k > 1 and w.tag in _ZH_BODY and prev.text in ("，", ","):
+        return True
+    return w.text == "了" and nxt is not None and nxt.text in ("，", ",") and k + 2 < len(ws)
 
 
 def _en(text: str, narration: bool) -> str | None:
@@ -180,8 +219,10 @@ def _en(text: str, narration: bool) -> str | None:
         verb, rest = m.group("verb").lower(), m.group("rest")
         if verb in _EN_NOT_NARRATIVE_VERB or verb.endswith(("ed", "'d")) or not rest.strip(" ,.;"):
             continue
-        if rest.lstrip().startswith((",", "—", "-")) or re.match(r"\s+(me|us)\b", rest, re.I):
-            continue  # "You fool, …", "You make me laugh": an epithet, a remark about us
+        if rest.lstrip().startswith((",", "—", "-")):
+            continue  # "You fool, …": an epithet
+        if re.match(r"\s+(me|us)\b", rest, re.I) and not _EN_CHAINED.search(rest):
+            continue  # "You make me laugh": a remark about us; "You hand me X and say nothing" narrates
         if verb in _EN_BODY_VERB or _EN_GOES_ON.search(rest):
             return s[:80]
     return None

@@ -4,8 +4,7 @@ The field's test: replace every first-person 我 / I / me / my in the line with 
 name; if the sentence still reads naturally, it was not spoken from inside the character. The
 shapes that test exposes:
 
-- role_announce: the role named as a role — "作为贝多芬，我…", "我扮演的X会说", "以下是X的回答",
-  "As Beethoven, I …", "playing the role of X", "here is how X might respond", "in character".
+- role_announce: the role named as a role (factory/quality/role_announce.py).
 - third_person: the character's name as the *subject of a clause*. Chinese is read with jieba's
   part-of-speech tagger (factory/quality/zh.py), the names added to its dictionary: a name that
   opens a clause and is followed by a predicate (anything but a pronoun, measure, particle or the
@@ -14,9 +13,7 @@ shapes that test exposes:
   with a first-person pronoun (X是我的笔名) is the character naming itself. English: the name
   followed by a verb form (auxiliary, -ed, -s, irregular past) or by a possessive body part,
   unless the words before it name or report ("I am", "call me", "they say", "that").
-- narrator: narration around quoted speech in the third person (他/她/he/she), when the narration
-  has no first person ("他低声说：「…」" but not "我父亲常说：「…」他走了。"), or a speech line
-  that is a stage direction (他/she + a verb) with no I/you anywhere.
+- narrator: the character told in the third person by a narrator (factory/quality/narration.py).
 Actions in （…） / *…* may describe the character from outside by name or pronoun, as a script's
 stage directions do; only an epithet as their actor ("（长老合掌）") is a narrator's prose
 (factory/quality/action_voice.py).
@@ -28,10 +25,21 @@ import functools
 import re
 from dataclasses import dataclass
 
-from factory.lang import HAN_RE, LANGUAGES, LATIN_RE, character_names, is_zh
+from factory.lang import HAN_RE, character_names
 from factory.quality import zh
 from factory.quality.action_voice import epithet_action
-from factory.quality.epithet import EN_IRREGULAR, epithet_subject
+from factory.quality.epithet import epithet_subject
+from factory.quality.narration import (
+    EN_BODY,
+    EN_FIRST,
+    EN_VERB,
+    QUOTED,
+    ZH_FIRST_RE,
+    is_zh_text,
+    mask,
+    narrator_violation,
+)
+from factory.quality.role_announce import announce_patterns
 from factory.quality.text import Segment, segments
 
 # Chinese: tags (ICTCLAS) after a clause-opening name that make it no subject (a demonstrative, a
@@ -41,23 +49,13 @@ _ZH_NOT_PREDICATE = ("r", "x", "m", "q", "y", "e", "u", "w")  # X这个号, X二
 _ZH_BEFORE_SUBJECT = ("c", "d", "t")
 _ZH_PREDICATE = ("v", "d", "a", "p", "l", "i", "z")
 _ZH_FIRST = {"我", "朕", "吾", "本人", "在下", "咱", "俺", "老夫", "本宫", "孤", "我们", "咱们", "余", "鄙人"}
-_ZH_THIRD = {"他", "她"}
-_ZH_PERSON = re.compile(r"[我你您咱俺朕吾]")
-_NARR_ZH = re.compile(r"他|她")
-_ZH_FIRST_RE = re.compile(r"[我朕吾咱俺]|本人|在下|老夫|本宫")
-_ZH_NUMERAL = re.compile(r"[一二三四五六七八九十两百千\d]+")
+_ZH_COUNT = re.compile(r"[一二三四五六七八九十两百千\d]+[个]?")
+_ZH_POINTING = frozenset({"这个", "这", "那个", "那"})
+# Person nouns a demonstrative turns into "that person" (X这个人, X这丫头): a closed class
+_ZH_PERSON_HEAD = frozenset({"人", "家伙", "丫头", "小子", "女人", "男人", "老头", "孩子", "东西", "货"})
 _ZH_PERSON_ANY = re.compile(r"[我你您咱俺朕吾他她]|本人|在下|老夫|本宫")
 _ZH_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 
-_EN_AUX = (
-    r"is|was|has|had|does|did|will|would|can|could|must|shall|should|may|might|never|always|"
-    r"isn'?t|wasn'?t|doesn'?t|didn'?t|won'?t|can'?t|couldn'?t|hasn'?t|hadn'?t"
-)
-_EN_IRREGULAR = EN_IRREGULAR
-_EN_VERB = rf"(?:{_EN_AUX}|{_EN_IRREGULAR}|[a-z]+ed|[a-z]*[^su'\W]s)"  # -s, not -ss / -us / -'s
-_EN_BODY = (
-    r"heart|mind|eyes?|face|hands?|voice|thoughts|gaze|lips|brow|fingers|expression|jaw|cheeks|shoulders"
-)
 _EN_SELF_BEFORE = re.compile(
     r"(\b(i am|i'm|i’m|me|call me|named|name is|am|as|of|say|says|said|think|thinks|call|calls|called|that|"
     r"know|knows|the|write|writes|wrote|tell|tells|told)\s*,?\s*)$",
@@ -83,10 +81,6 @@ _EN_SELF_AFTER = re.compile(r"^\s*(is my name|is me|here|speaking|at your servic
 _EN_NOT_VERB_AFTER = re.compile(
     r"^\s+(are|were|have|of)\b", re.I
 )  # "Beethoven sonatas are ...": a plural noun
-_EN_STAGE = re.compile(rf"^(he|she)\s+(\w+ly\s+)?({_EN_IRREGULAR}|[a-z]+ed|[a-z]*[^su'\W]s)\b", re.I)
-_EN_PERSON = re.compile(r"\b(I|I'm|I've|I'll|I'd|me|my|mine|myself|we|us|our|you|your|yours)\b", re.I)
-_EN_FIRST = re.compile(r"\b(I|I'm|I've|I'll|I'd|(?i:me|my|mine|myself|we|us|our))\b")
-_NARR_EN = re.compile(r"\b(he|she|his|her|him)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -101,52 +95,16 @@ def _patterns(character: str, aliases: tuple[str, ...]) -> dict:
     names = character_names(character, aliases, mentions=True)
     zh.add_names(names)
     alt = "|".join(re.escape(n) for n in names)
-    role = r"(?:role|part|persona|character|voice)"
     return {
         "names": frozenset(names),
-        "announce_zh": re.compile(
-            rf"(作为|身为|以)\s*({alt})\s*(本人|自己)?\s*(的身份|这个角色|的角色|[，,:：]|\s*我)"
-            rf"|扮演的?\s*({alt})|(以|用)\s*({alt})\s*的?(身份|口吻|语气|角度|视角)|化身\s*({alt})"
-            rf"|以下是\s*({alt})|(如果|假如|倘若|若)我是\s*({alt})|(现在|此刻|接下来)我(就)?是\s*({alt})"
-            rf"|保持\s*({alt})\s*的?角色|({alt})的角色|(模仿|模拟)\s*({alt})|(进入|保持|跳出)\s*({alt})?\s*的?角色"
-            rf"|(饰演|出演|演绎|代入|演一下|来演|扮成|化身为?|变身为?)\s*({alt})|角色扮演|角色设定|人设"
-            # frames: a perspective, an identity, a mode switch, the person answering in one's stead, a style
-            rf"|(站在|从|以|用)\s*({alt})\s*(本人|自己)?\s*的?\s*(角度|立场|视角|眼光|观点)"
-            rf"|身份(是|为|就是|换成|切换成)\s*({alt})"
-            rf"|(切换|转换|切|进入|开启|启动)(成|到|为|至)?\s*[^，,。！？!?\s]{{0,8}}?模式|({alt})模式"
-            rf"|(若|如果|假如|要是|倘若)(由|让|请|换)\s*({alt})\s*(本人|自己)?(亲自)?来?(回答|作答|回应|说|讲)"
-            rf"|(用|以|按|照着?|模仿|学)\s*({alt})\s*的?\s*(笔调|风格|文风|腔调|笔法|声音|方式说)"
-        ),
-        "announce_en": re.compile(
-            rf"\bas (?:{alt})\s*[,:*]|\b(speaking|answering|responding|replying|acting|writing) as (?:{alt})\b"
-            rf"|\b(i am|i'm|i’m) (playing|role-?playing|portraying) (?:{alt})\b"
-            rf"|\b(?:{alt}) (would|might|could) (say|respond|reply|answer)\b"
-            rf"|\b(playing|portraying|in|taking on|assuming|adopting) (the )?{role} (of|as) (?:{alt})\b"
-            rf"|\bin character as\b|\b(respond|answer|reply|speak)(ing)? as (?:{alt})( would)?\b"
-            rf"|\bas (?:{alt}) (would|might)\b|\bif i were (?:{alt})\b"
-            rf"|\b(stay|staying|remain|break|breaking|out of) (in )?character\b|\bas the character\b"
-            rf"|\brole-?play(ing)? as\b|\bmy (portrayal|impression|version|interpretation) of (?:{alt})\b"
-            rf"|\b(pretend(ing)?|going) to be (?:{alt})\b|\b(channel+ing|impersonating|embodying|voicing|portraying) (?:{alt})\b"
-            rf"|\bin (?:{alt})['’]s voice\b|\b(get|getting|slip|slipping) into character\b"
-            rf"|\bas (?:{alt}) (would|might) (say|give|put|answer|reply)\b"
-            # frames: a perspective, an identity, a mode switch, a costume, a voice taken on
-            rf"|\b(step(s|ping|ped)?|put(ting)? (myself|me)|slip(ping)?) in(to)? (?:{alt})['’]s? shoes\b"
-            rf"|\bfrom (?:{alt})['’]s? (point of view|perspective|standpoint|viewpoint|vantage point)\b"
-            rf"|\b(switch(es|ing|ed)?|chang(e|es|ing)|go(ing)?|flip(ping)?|get(ting)?|slip(ping)?) (in)?to (\w+[- ]){{1,2}}mode\b"
-            rf"|\b\w+ mode (on|activated|engaged|enabled)\b|\b(?:{alt}) mode\b"
-            rf"|\brole-?play(s|ing|ed)? (?:{alt})\b|\bmy (current |new )?(identity|persona) (is|here is|will be)\b"
-            rf"|\b(putting on|wearing|donning|put on) (my|the|an?) (?:{alt}) (hat|cap|mask|costume|persona)\b"
-            rf"|\bin the (voice|words|style|manner|persona) of (?:{alt})\b"
-            rf"|\b(i'?ll|i will|let me) (be|play) (?:{alt}) (for|in) (this|the|our)\b",
-            re.I,
-        ),
+        **announce_patterns(alt),
         # "Elizabeth, hearing this, could not…", "Beethoven, deaf and ailing, continued…": the name opens
         # the sentence, an aside follows, then a verb — narration about the character
         "name_en_appositive": re.compile(
-            rf"(?:^|[.!?]\s+)(?:{alt}),\s[^,]{{2,40}},\s+(?:\w+ly\s+)?(?:{_EN_VERB}|could|went|began)\b"
+            rf"(?:^|[.!?]\s+)(?:{alt}),\s(?!you\b|I\b)[^.!?;]{{2,60}}?,\s+(?:\w+ly\s+)?(?:{EN_VERB}|could|went|began)\b"
         ),
         "name_en": re.compile(
-            rf"\b({alt})\b(?:\s+(?:\w+ly)\s+|\s+)({_EN_VERB})\b|\b({alt})['’]s (?:\w+ )?(?:{_EN_BODY})\b"
+            rf"\b({alt})\b(?:\s+(?:\w+ly)\s+|\s+)({EN_VERB})\b|\b({alt})['’]s (?:\w+ )?(?:{EN_BODY})\b"
         ),
     }
 
@@ -170,7 +128,7 @@ def _zh_subject(text: str, names: frozenset[str]) -> str | None:
         parts = zh.clauses(sentence)
         tagged = [[w for w in zh.words(c) if w.text.strip()] for c in parts]
         for k, ws in enumerate(tagged):
-            if k and _ZH_FIRST_RE.search("".join(parts[:k])):
+            if k and ZH_FIRST_RE.search("".join(parts[:k])):
                 break  # 哥哥要我做什么，X都去做: the sentence already spoke as 我, the name is illeism
             verdict = _zh_clause_subject(ws, names, prev_last)
             if verdict is None and not _ZH_PERSON_ANY.search(sentence):
@@ -201,8 +159,13 @@ def _zh_clause_subject(ws: list[zh.Word], names: frozenset[str], prev_last: str 
         return True  # X原名Y, X字Y: an encyclopedia's apposition
     if rest and (rest[0].text in _ZH_OWN_LIFE or _ZH_HUMBLE.match("".join(w.text for w in rest[:4]))):
         return False  # 素贞此生只愿…, 宝钗不过是个寻常女子: a vow or modesty, the self-naming of speech
-    # X二字, X三兄弟: a bare numeral makes a phrase about the name (not 一生, a span of time)
-    counted = bool(rest) and rest[0].tag.startswith(("m", "q")) and _ZH_NUMERAL.fullmatch(rest[0].text)
+    if len(rest) > 1 and rest[0].text in _ZH_POINTING and rest[1].text in _ZH_PERSON_HEAD:
+        # X这个人 / X这家伙: the person pointed at from outside is the topic (X这个名字 stays a word)
+        rest = rest[2:]
+        return True if any(w.tag.startswith(_ZH_PREDICATE) for w in rest) else None
+    # X二字, X三个字, X三兄弟: a numeral (and its measure) makes a phrase about the name, the name used
+    # as a word (not 一生, a span of time)
+    counted = bool(rest) and rest[0].tag.startswith(("m", "q")) and _ZH_COUNT.fullmatch(rest[0].text)
     for _ in range(2):  # a title or a span of time between: X先生…, X一生…
         if len(rest) > 1 and rest[0].tag in ("n", "m", "t") and rest[0].text not in names:
             if rest[1].text == "得":
@@ -252,21 +215,11 @@ def _third_person(seg: Segment, pats: dict, is_zh: bool) -> Violation | None:
             continue  # "X fears no man", "X is no name": a creed or a boast in the present, illeism
         return Violation("third_person", f"speaks of the character by name in a {seg.kind} part", m.group(0))
     m = pats["name_en_appositive"].search(seg.text)
-    if m and not _EN_VOCATIVE.search(seg.text) and not _EN_FIRST.search(seg.text):
+    if m and not _EN_VOCATIVE.search(seg.text) and not EN_FIRST.search(seg.text):
         return Violation(
             "third_person", f"the character's name opens a narrated sentence in a {seg.kind} part", m.group(0)
         )
     return None
-
-
-def _zh_stage(text: str) -> bool:
-    """他/她 opening a speech line, then a predicate: a stage direction in the third person."""
-    if not text.lstrip().startswith(tuple(_ZH_THIRD)):
-        return False
-    ws = [w for w in zh.words(text.strip()) if w.text.strip()]
-    if len(ws) < 2 or ws[0].text not in _ZH_THIRD:
-        return False
-    return ws[1].tag.startswith(("v", "d", "l", "i", "p", "a", "q"))
 
 
 def self_name_violation(
@@ -288,7 +241,7 @@ def self_name_violation(
             return Violation("role_announce", "announces the role instead of speaking from it", m.group(0))
     for seg in segs:
         actor = (
-            epithet_action(seg.text, pats["names"], _is_zh(seg.text, language))
+            epithet_action(seg.text, pats["names"], is_zh_text(seg.text, language))
             if seg.kind == "action"
             else None
         )
@@ -298,62 +251,17 @@ def self_name_violation(
     for seg in spoken:
         if quoted and seg.kind == "speech":
             continue  # 「…木兰当户织」，唱的就是我: other people's words about the character
-        unquoted = Segment(seg.kind, _QUOTED.sub(_mask, seg.text), seg.start)
-        found = _third_person(unquoted, pats, _is_zh(seg.text, language))
+        unquoted = Segment(seg.kind, QUOTED.sub(mask, seg.text), seg.start)
+        found = _third_person(unquoted, pats, is_zh_text(seg.text, language))
         if found:
             return found
     first = spoken[0] if spoken else None
     if first is not None and first.kind == "narration" or len(spoken) == 1:
         framed = spoken[0].kind == "narration" and len(spoken) > 1
-        told = epithet_subject(spoken[0].text, _is_zh(spoken[0].text, language), framed=framed)
+        told = epithet_subject(spoken[0].text, is_zh_text(spoken[0].text, language), framed=framed)
         if told:
             return Violation(
                 "narrator", "a descriptive epithet for the character as the narrated subject", told
             )
-    speech_all = " ".join(s.text for s in spoken)
-    narration = " ".join(s.text for s in spoken if s.kind == "narration")
-    for seg in spoken:
-        is_zh = _is_zh(seg.text, language)
-        if seg.kind == "narration":
-            first = _ZH_FIRST_RE if is_zh else _EN_FIRST
-            pron = (_NARR_ZH if is_zh else _NARR_EN).search(seg.text)
-            if (
-                pron
-                and not first.search(narration)
-                and not _other_antecedent(_QUOTED.sub(_mask, text[: seg.start + pron.start()]), pats, is_zh)
-            ):
-                return Violation("narrator", "narration outside the quoted speech", seg.text.strip()[:80])
-        else:
-            stage = _zh_stage(seg.text) if is_zh else bool(_EN_STAGE.match(seg.text.strip()))
-            if stage and not (_ZH_PERSON if is_zh else _EN_PERSON).search(speech_all):
-                return Violation(
-                    "narrator", "a third-person stage direction as speech", seg.text.strip()[:80]
-                )
-    return None
-
-
-_QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|《[^》]*》|\"[^\"\n]*\"")
-_EN_OTHER_SUBJECT = re.compile(rf"(?:^|[.!?]\s+|\s)([A-Z][a-z]+)\s+(?:\w+ly\s+)?(?:{_EN_VERB})\b")
-_EN_NOT_NAME = frozenset({"The", "This", "That", "These", "Those", "It", "There", "Then", "And", "But", "So"})
-
-
-def _mask(m: re.Match) -> str:
-    """A quoted span keeps its length, loses its words: a title or a headline names the character
-    as other people do ("Madame Curie steals a husband", 《X传》), not the character itself."""
-    return m.group(0)[0] + "…" * (len(m.group(0)) - 2) + m.group(0)[-1]
-
-
-def _other_antecedent(before: str, pats: dict, is_zh: bool) -> bool:
-    """Someone other than the character is named as a subject before the pronoun: 他/she is that one."""
-    if is_zh:
-        return any(w.tag == "nr" and w.text not in pats["names"] for w in zh.words(before))
-    return any(
-        m.group(1) not in _EN_NOT_NAME and m.group(1) not in pats["names"]
-        for m in _EN_OTHER_SUBJECT.finditer(before)
-    )
-
-
-def _is_zh(text: str, language: str | None) -> bool:
-    if language in LANGUAGES:
-        return is_zh(language)
-    return bool(HAN_RE.search(text)) and len(HAN_RE.findall(text)) >= len(LATIN_RE.findall(text)) * 0.3
+    narr = narrator_violation(text, segs, pats["names"], language)
+    return Violation("narrator", *narr) if narr else None

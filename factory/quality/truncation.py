@@ -75,6 +75,9 @@ _ZH_FINAL = ("了", "吧", "呢", "啊", "呀", "嘛", "罢", "哦", "啦", "么
 _ZH_OPEN_MIN_HAN = 4  # shorter lines say too little ("算了", "也罢")
 _ZH_OPEN_LONG_HAN = 8
 _EN_OPEN_WORDS = frozenset({"never", "not", "only", "just", "near", "very", "who", "which", "whom", "whose"})
+# Degree adverbs that only modify what follows them ("so very", "quite"); "so", "too", "more" can
+# close a clause ("I told you so", "me too") and are left out
+_EN_DEGREE = frozenset({"very", "quite", "extremely", "terribly", "awfully", "incredibly", "frightfully"})
 _ZH_PERSONAL = re.compile(r"[我你您他她它咱俺]")
 _VERSE_SPLIT = re.compile(r"[，,、；;]")
 
@@ -110,6 +113,8 @@ def ends_open(text: str, language: str) -> str | None:
     m = _LAST_WORD.search(t)
     if m and m.group(1).lower() in _EN_DANGLING_END:
         return f"ends with {m.group(1)!r}"
+    if m and m.group(1).lower() in _EN_DEGREE and t[-1] not in END_OK:
+        return f"stops on the degree word {m.group(1)!r}, its adjective cut off"
     return None
 
 

@@ -1,0 +1,65 @@
+"""Role announcements: the role named as a role instead of spoken from.
+
+"作为贝多芬，我…", "我扮演的X会说", "以下是X的回答", "As Beethoven, I …", "playing the role of X",
+"here is how X might respond", "in character": the reply talks about playing the character. The
+patterns are built per character (its names and aliases) by `announce_patterns`.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The speaker about to do something: I'll, I will, I'm going to, let me, allow me to
+_WILL = r"(?:i'?ll|i will|i shall|i'm going to|i am going to|let me|allow me to|i can)"
+
+
+def announce_patterns(alt: str) -> dict[str, re.Pattern]:
+    """The Chinese and English announcement patterns for the names in regex alternation `alt`."""
+    role = r"(?:role|part|persona|character|voice)"
+    title = r"(?:(?:the )?(?:Dr|Mr|Mrs|Miss|Ms|Captain|Sir|Lady|Lord|Lieutenant)\.?\s+)?"
+    return {
+        "announce_zh": re.compile(
+            rf"(作为|身为|以)\s*({alt})\s*(本人|自己)?\s*(的身份|这个角色|的角色|[，,:：]|\s*我)"
+            rf"|扮演的?\s*({alt})|(以|用)\s*({alt})\s*的?(身份|口吻|语气|角度|视角)|化身\s*({alt})"
+            rf"|以下是\s*({alt})|(如果|假如|倘若|若)我是\s*({alt})|(现在|此刻|接下来)我(就)?是\s*({alt})"
+            rf"|保持\s*({alt})\s*的?角色|({alt})的角色|(模仿|模拟)\s*({alt})|(进入|保持|跳出)\s*({alt})?\s*的?角色"
+            rf"|(饰演|出演|演绎|代入|演一下|来演|扮成|化身为?|变身为?)\s*({alt})|角色扮演|角色设定|人设"
+            # frames: a perspective, an identity, a mode switch, the person answering in one's stead, a style
+            rf"|(站在|从|以|用)\s*({alt})\s*(本人|自己)?\s*的?\s*(角度|立场|视角|眼光|观点)"
+            rf"|身份(是|为|就是|换成|切换成)\s*({alt})"
+            rf"|(切换|转换|切|进入|开启|启动)(成|到|为|至)?\s*[^，,。！？!?\s]{{0,8}}?模式|({alt})模式"
+            rf"|(若|如果|假如|要是|倘若)(由|让|请|换)\s*({alt})\s*(本人|自己)?(亲自)?来?(回答|作答|回应|说|讲)"
+            rf"|(用|以|按|照着?|模仿|学)\s*({alt})\s*的?\s*(笔调|风格|文风|腔调|笔法|声音|方式说)"
+        ),
+        "announce_en": re.compile(
+            rf"\bas (?:{alt})\s*[,:*]|\b(speaking|answering|responding|replying|acting|writing) as (?:{alt})\b"
+            rf"|\b(i am|i'm|i’m) (playing|role-?playing|portraying) (?:{alt})\b"
+            rf"|\b(?:{alt}) (would|might|could) (say|respond|reply|answer)\b"
+            rf"|\b(playing|portraying|in|taking on|assuming|adopting) (the )?{role} (of|as) (?:{alt})\b"
+            rf"|\bin character as\b|\b(respond|answer|reply|speak)(ing)? as (?:{alt})( would)?\b"
+            rf"|\bas (?:{alt}) (would|might)\b|\bif i were (?:{alt})\b"
+            rf"|\b(stay|staying|remain|break|breaking|out of) (in )?character\b|\bas the character\b"
+            rf"|\brole-?play(ing)? as\b|\bmy (portrayal|impression|version|interpretation) of (?:{alt})\b"
+            rf"|\b(pretend(ing)?|going) to be (?:{alt})\b|\b(channel+ing|impersonating|embodying|voicing|portraying) (?:{alt})\b"
+            rf"|\bin (?:{alt})['’]s voice\b|\b(get|getting|slip|slipping) into character\b"
+            rf"|\bas (?:{alt}) (would|might) (say|give|put|answer|reply)\b"
+            # frames: a perspective, an identity, a mode switch, a costume, a voice taken on
+            rf"|\b(step(s|ping|ped)?|put(ting)? (myself|me)|slip(ping)?) in(to)? (?:{alt})['’]s? shoes\b"
+            rf"|\bfrom (?:{alt})['’]s? (point of view|perspective|standpoint|viewpoint|vantage point)\b"
+            rf"|\b(switch(es|ing|ed)?|chang(e|es|ing)|go(ing)?|flip(ping)?|get(ting)?|slip(ping)?) (in)?to (\w+[- ]){{1,2}}mode\b"
+            rf"|\b\w+ mode (on|activated|engaged|enabled)\b|\b(?:{alt}) mode\b"
+            rf"|\brole-?play(s|ing|ed)? (?:{alt})\b|\bmy (current |new )?(identity|persona) (is|here is|will be)\b"
+            rf"|\b(putting on|wearing|donning|put on) (my|the|an?) (?:{alt}) (hat|cap|mask|costume|persona)\b"
+            rf"|\bin the (voice|words|style|manner|persona) of (?:{alt})\b"
+            rf"|\b(i'?ll|i will|let me) (be|play) (?:{alt}) (for|in) (this|the|our)\b"
+            # a performance frame: the speaker, about to act, with the character as what is acted —
+            # the object of play / portray / voice, or what one answers as, from, in the role of
+            rf"|\b{_WILL} (now |gladly |happily )?(play|portray|voice|impersonate|become|embody) {title}(?:{alt})\b"
+            rf"|\b({_WILL} (now )?|now )?(respond|answer|reply|speak|talk|write|narrate)(ing)? (\w+ ){{0,2}}?"
+            rf"(as|like|from the (perspective|point of view|viewpoint|standpoint) of|in the (role|voice|words) of)"
+            rf" (the character )?{title}(?:{alt})\b"
+            rf"|\b(step(s|ping|ped)?|slip(s|ping|ped)?|get(s|ting)?|settl(e|es|ing|ed)) into the "
+            rf"(role|part|character|shoes|skin|persona|mind) of\b",
+            re.I,
+        ),
+    }
