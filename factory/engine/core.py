@@ -114,6 +114,14 @@ class Engine:
         books = getattr(self.transport, "books", None)
         return books() if callable(books) else None
 
+    def cost_usd(self) -> float:
+        """What this engine's calls cost: each endpoint's tokens at its own prices when a router
+        spreads the load (a paid API beside a free replica), else all tokens at the one price."""
+        books = self.endpoint_books()
+        if books is not None:
+            return round(sum(b["cost_usd"] for b in books.values()), 6)
+        return round(self.accounting.prices.cost(*self.accounting.tokens()), 6)
+
     async def stream(
         self,
         requests: Iterable[Request] | AsyncIterable[Request],

@@ -54,18 +54,19 @@ class Member:
     tokens_out: int = 0
     taken_out: int = 0
     failures: Counter = field(default_factory=Counter)
+    prices: Prices = field(default_factory=Prices)  # this endpoint's own
 
     def score(self) -> float:
         return (self.in_flight + 1) / (self.concurrency * self.weight)
 
-    def books(self, prices: Prices) -> dict[str, Any]:
+    def books(self) -> dict[str, Any]:
         return {
             "model": self.model,
             "requests": self.requests,
             "ok": self.ok,
             "tokens_in": self.tokens_in,
             "tokens_out": self.tokens_out,
-            "cost_usd": round(prices.cost(self.tokens_in, self.tokens_out), 6),
+            "cost_usd": round(self.prices.cost(self.tokens_in, self.tokens_out), 6),
             "failures": dict(self.failures),
             "taken_out": self.taken_out,
             "healthy": self.down_until is None,
@@ -80,14 +81,12 @@ class Router:
         members: list[Member],
         backoff_base: float = 0.5,
         backoff_max: float = 30.0,
-        prices: Prices | None = None,
     ):
         if not members:
             raise ValueError("a router needs at least one endpoint")
         self.members = members
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
-        self.prices = prices or Prices()
         self._cond: asyncio.Condition | None = None  # made on first use, inside the running loop
 
     # -- Transport ---------------------------------------------------------------------------
@@ -125,7 +124,7 @@ class Router:
             name = strip_credentials(m.url)
             if name in out:  # the same server under two model names
                 name = f"{name} ({m.model})"
-            out[name] = m.books(self.prices)
+            out[name] = m.books()
         return out
 
     # -- choosing ----------------------------------------------------------------------------
@@ -221,5 +220,5 @@ def router_for(settings: EndpointSettings) -> Router:
     for s in settings.members:
         register(s.api_key)  # so a server echoing it cannot leak it to disk
         transport = make_transport(settings.transport, s.base_url, s.api_key, s.timeout, s.concurrency)
-        members.append(Member(s.base_url, s.model, transport, s.concurrency, s.weight))
-    return Router(members, settings.backoff_base, settings.backoff_max, settings.prices)
+        members.append(Member(s.base_url, s.model, transport, s.concurrency, s.weight, prices=s.prices))
+    return Router(members, settings.backoff_base, settings.backoff_max)

@@ -57,6 +57,10 @@ class Accounting:
             self.stages[name] = StageStats()
         return self.stages[name]
 
+    def tokens(self) -> tuple[int, int]:
+        """(prompt, completion) tokens over every stage."""
+        return sum(x.tokens_in for x in self.stages.values()), sum(x.tokens_out for x in self.stages.values())
+
     def totals(self) -> dict:
         s = list(self.stages.values())
         tin = sum(x.tokens_in for x in s)

@@ -113,6 +113,11 @@ class EndpointConfig(Strict):
         description="Preference among endpoints with free slots: the least-loaded one is "
         "picked by in-flight / (concurrency x weight).",
     )
+    prices: PricesConfig | None = Field(
+        None,
+        description="What this endpoint costs (a paid API beside a free local server); unset: the "
+        "block's `prices`. run.json's cost is the sum over the endpoints.",
+    )
 
     @field_validator("base_url")
     @classmethod

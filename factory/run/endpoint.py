@@ -117,6 +117,7 @@ def _fleet(backend: BackendConfig, flags: Overrides, env: dict[str, str], block:
                 "model": ep.model or backend.model,
                 "api_key": ep.api_key or backend.api_key,
                 "concurrency": ep.concurrency or backend.concurrency,
+                "prices": ep.prices or backend.prices,
             }
         )
         member = resolve(

@@ -238,6 +238,8 @@ def _run_locked(
             "shard": list(shard) if shard else None,
             "cli": cli_record(recipe._sets, limit, shard, overrides),  # what the command line changed
             **accounting.totals(),
+            # each engine's calls at its endpoints' own prices (`backend.endpoints[].prices`)
+            "cost_usd": round(sum(e.cost_usd() for e in {id(x): x for x in (engine, judge)}.values()), 6),
             "failures_standing": _standing(run),
             "counts": counts,
             "dropped": dict(sorted(ctx.dropped.items())),  # stages running at once drop in any order

@@ -152,9 +152,27 @@ def make_plan(
         return _plan(ctx, ratios, observed_from)
 
 
+def fleet_prices(backend: Any) -> Any:
+    """The price a planned token pays: the block's; with `endpoints` priced one by one, their mean
+    weighted by the share of requests each is sent (concurrency x weight, as the router picks)."""
+    eps = backend.endpoints or []
+    if not any(ep.prices for ep in eps):
+        return backend.prices
+    from factory.recipe.blocks import PricesConfig
+
+    zero = PricesConfig()
+    shares = [(ep.concurrency or backend.concurrency) * ep.weight for ep in eps]
+    each = [ep.prices or backend.prices or zero for ep in eps]
+    total = sum(shares)
+    return PricesConfig(
+        input_per_million=sum(w * p.input_per_million for w, p in zip(shares, each, strict=True)) / total,
+        output_per_million=sum(w * p.output_per_million for w, p in zip(shares, each, strict=True)) / total,
+    )
+
+
 def _plan(ctx: RunContext, ratios: dict[str, float], observed_from: str | None) -> Plan:
     recipe, backend = ctx.recipe, ctx.recipe.backend
-    prices = backend.prices
+    prices = fleet_prices(backend)
     made: dict[str, int] = {}
     rows: list[StageEstimate] = []
     unplanned = []

@@ -156,3 +156,32 @@ def test_judge_endpoints_resolve_like_the_backend_s():
     # the fleet is named by its first endpoint (the cache key's model), and its width is the sum
     assert (s.base_url, s.model, s.concurrency) == ("http://a.example:8000/v1", "judge-m", 19)
     assert all(m.params["temperature"] == 0.0 for m in s.members)  # a judge's default holds
+
+
+def test_each_endpoint_is_priced_at_its_own_rates(three, write_recipe, tmp_path):
+    """A paid API beside a free replica: run.json's cost is each endpoint's tokens at its prices."""
+    paid, free, default = three
+    eps = "\n".join(
+        [
+            f"    - {{base_url: '{paid.base_url}', prices: {{input_per_million: 3, output_per_million: 15}}}}",
+            f"    - {{base_url: '{free.base_url}', prices: {{input_per_million: 0, output_per_million: 0}}}}",
+            f"    - {{base_url: '{default.base_url}'}}",  # the block's prices
+        ]
+    )
+    body = RECIPE.format(endpoints=eps).replace(
+        "  concurrency: 2\n", "  concurrency: 2\n  prices: {input_per_million: 1, output_per_million: 2}\n"
+    )
+    out = tmp_path / "run"
+    res = invoke(write_recipe(body), out)
+    assert res.exit_code == 0, res.output
+    summary = json.loads((out / "run.json").read_text())
+    books = summary["endpoints"]
+    rates = {paid.base_url: (3, 15), free.base_url: (0, 0), default.base_url: (1, 2)}
+    for url, (i, o) in rates.items():
+        b = books[url]
+        assert b["ok"] > 0, url  # each took its share
+        assert b["cost_usd"] == pytest.approx((b["tokens_in"] * i + b["tokens_out"] * o) / 1e6, abs=1e-6)
+    assert summary["cost_usd"] == pytest.approx(sum(b["cost_usd"] for b in books.values()), abs=1e-5)
+    assert summary["cost_usd"] > 0 and books[free.base_url]["cost_usd"] == 0
+    plan = summary["plan"]  # planned at the mean price of the three, weighted by their shares
+    assert plan["cost_usd"] is not None and plan["cost_usd"] > 0

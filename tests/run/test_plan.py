@@ -4,6 +4,7 @@
 import json
 import re
 
+import pytest
 from click.testing import CliRunner
 
 from factory.cli import main
@@ -159,3 +160,26 @@ def test_plan_counts_card_regeneration_and_self_sampling(server, write_recipe, t
     assert recorded["cards"]["actual"] == 4 + regenerated <= recorded["cards"]["planned"]
     assert recorded["preferences"]["planned"] >= recorded["preferences"]["actual"] > 8
     assert sampled > 0
+
+
+def test_a_fleet_priced_per_endpoint_plans_at_the_mean_weighted_by_share():
+    from factory.recipe.blocks import BackendConfig
+    from factory.run.plan import fleet_prices
+
+    backend = BackendConfig.model_validate(
+        {
+            "model": "m",
+            "concurrency": 4,
+            "prices": {"input_per_million": 1, "output_per_million": 2},
+            "endpoints": [
+                {
+                    "base_url": "http://a.example/v1",
+                    "prices": {"input_per_million": 3, "output_per_million": 15},
+                },
+                {"base_url": "http://b.example/v1", "concurrency": 12},  # three shares at the block's price
+            ],
+        }
+    )
+    p = fleet_prices(backend)
+    assert (p.input_per_million, p.output_per_million) == pytest.approx(((3 + 3 * 1) / 4, (15 + 3 * 2) / 4))
+    assert fleet_prices(backend.model_copy(update={"endpoints": None})) == backend.prices
