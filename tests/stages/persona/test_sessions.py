@@ -12,7 +12,8 @@ from factory.run.context import RunContext
 from factory.run.rundir import RunDir
 from factory.stages.persona.persona_samples import persona_samples
 from factory.stages.persona.session_plan import ARCHETYPES, plan_session
-from factory.stages.persona.sessions import SessionsConfig, parse_session
+from factory.stages.persona.session_reply import parse_session
+from factory.stages.persona.sessions import SessionsConfig
 from tests.persona_responders import make_route
 from tests.stages.persona_helpers import PERSONA_RECIPE, run_scripted
 
