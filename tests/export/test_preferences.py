@@ -13,7 +13,7 @@ from factory.recipe import load_recipe
 from factory.records import Message, Pair, Sample, append_jsonl, read_jsonl
 from factory.run.context import RunContext
 from factory.run.rundir import RunDir
-from factory.stages import preferences
+from factory.stages import preference_pairs, preferences
 from factory.testing.openai_server import ScriptedServer
 
 from .conftest import samples
@@ -200,12 +200,12 @@ def test_chinese_rewrites_lose_their_label_and_quotes(tmp_path, server, write_re
     ],
 )
 def test_clean_reply_strips_zh_labels_and_corner_quotes(raw, clean):
-    assert preferences.clean_reply("原句。")(raw) == clean
+    assert preference_pairs.clean_reply("原句。")(raw) == clean
 
 
 def test_clean_reply_refuses_an_unchanged_zh_reply():
     with pytest.raises(ParseError):
-        preferences.clean_reply("还差最后一个乐章。")("改写：「还差最后一个乐章。」")
+        preference_pairs.clean_reply("还差最后一个乐章。")("改写：「还差最后一个乐章。」")
 
 
 @pytest.fixture
