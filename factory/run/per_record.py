@@ -12,7 +12,7 @@ failures forgotten - and counted (`discarded` in run.json's request stages). Wit
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 
 from pydantic import BaseModel
 
@@ -29,14 +29,16 @@ async def execute_per_record(
     to_records: Callable[[Result], list[BaseModel]],
     engine: Engine | None = None,
     hold: Callable[[dict], bool] | None = None,
+    also: Sequence[Request] = (),
 ) -> dict[str, int]:
     """`build(records)`: the requests for those records of `source`, each request depending on
     its own record only (so asking it early asks what the final set asks). `hold(record)`, called
     once per record in landing order: True when the maker may drop it in the end (it reads like
-    one landed before): its requests wait for the final set instead of maybe being discarded."""
+    one landed before): its requests wait for the final set instead of maybe being discarded.
+    `also`: requests of the stage built from record sets already final (asked first, always kept)."""
     feed = ctx.feed(source)
     if feed is None:
-        return await execute(ctx, stage, build(ctx.run.records(source)), to_records, engine)
+        return await execute(ctx, stage, [*build(ctx.run.records(source)), *also], to_records, engine)
     engine = engine or ctx.engine
     if engine is None:
         raise RuntimeError(f"stage {stage} needs a model endpoint")
@@ -70,12 +72,14 @@ async def execute_per_record(
         return new(build([o for o in records if hold is None or not hold(o)]))
 
     async def requests() -> AsyncIterator[Request]:
+        for r in new(also):
+            yield r
         for r in early(ctx.run.records(source)):  # what landed before this run (a resume)
             yield r
         async for batch in feed.batches():
             for r in early(batch):
                 yield r
-        final.extend(build(ctx.run.records(source)))  # the maker has finalized: what it keeps
+        final.extend([*build(ctx.run.records(source)), *also])  # the maker has finalized: what it keeps
         for r in new(final):
             yield r
 

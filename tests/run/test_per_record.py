@@ -38,6 +38,7 @@ character:
   profile: {file: profile.md}
 scenes: {per_chunk: 10, per_request: 2}
 protection: {share: 1.0}
+grounding: {}
 quality: null
 export: null
 split: null
@@ -47,6 +48,8 @@ split: null
 def kind(body: dict) -> str:
     """What a request asks for, as the scripted responder tells them apart."""
     text = " ".join(m.get("content", "") for m in body["messages"])
+    if '"claims"' in text:
+        return "grounding"
     if '"question"' in text:
         return "protection scene"
     if '"turns"' in text:  # a protection scene's answer, or an experience scene's script
@@ -73,7 +76,7 @@ class GatedServer(ScriptedServer):
     (at most WAIT seconds): only a run that asks the follower's requests before the maker's are
     all back lets it go early."""
 
-    PAIRS = {"scene": "script", "protection scene": "answer"}  # what is held -> what frees it
+    PAIRS = {"scene": "script", "protection scene": "answer", "script": "grounding"}  # held -> frees it
 
     def __init__(self) -> None:
         super().__init__(responder=route)
@@ -87,7 +90,7 @@ class GatedServer(ScriptedServer):
         k = kind(body)
         if self._came is not None and k in self._came:
             self._came[k].set()
-        elif self._came is not None and k in self.PAIRS and k not in self.overtaken:
+        if self._came is not None and k in self.PAIRS and k not in self.overtaken:
             self.overtaken[k] = False
             try:
                 await asyncio.wait_for(self._came[self.PAIRS[k]].wait(), WAIT)
@@ -108,10 +111,13 @@ def test_a_streaming_run_writes_what_a_barrier_run_writes(write_recipe, tmp_path
             before = len(server.requests)
             summaries[name] = run_cli(recipe, tmp_path / name, server.base_url, *extra)
             asked[name] = [kind(b) for b in server.requests[before:]]
-        # a scene was still out when its fellows' scripts went out; a protection scene, its answers
-        assert server.overtaken == {"scene": True, "protection scene": True}
+        # a scene was still out when its fellows' scripts went out; a protection scene, its answers;
+        # a script, the grounding judge's checks of the others
+        assert server.overtaken == {"scene": True, "protection scene": True, "script": True}
     assert books(tmp_path / "stream") == books(tmp_path / "barrier")
-    assert {"scenes.jsonl", "interactions.jsonl", "protection.jsonl"} <= set(books(tmp_path / "stream"))
+    assert {"scenes.jsonl", "interactions.jsonl", "protection.jsonl", "grounding.jsonl"} <= set(
+        books(tmp_path / "stream")
+    )
     last_scene = max(i for i, k in enumerate(asked["barrier"]) if k == "scene")
     assert "script" not in asked["barrier"][:last_scene]  # a barrier: every scene before any script
     # what it asked beyond the barrier run is exactly what it discarded, and the scenes it dropped
@@ -119,7 +125,7 @@ def test_a_streaming_run_writes_what_a_barrier_run_writes(write_recipe, tmp_path
     stream, barrier = summaries["stream"], summaries["barrier"]
     assert sum(n for k, n in barrier["dropped"].items() if k.endswith("near_duplicate")) > 0
     assert stream["counts"] == barrier["counts"] and stream["dropped"] == barrier["dropped"]
-    for name in ("interactions", "protection"):
+    for name in ("interactions", "protection", "grounding"):
         s, b = stream["stages"][name], barrier["stages"][name]
         assert (s["total"], s["done"]) == (b["total"], b["done"]), name  # the final set's requests
         answered = {k: x["ok"] + sum(x["failures"].values()) for k, x in (("s", s), ("b", b))}

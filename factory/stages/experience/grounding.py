@@ -19,7 +19,7 @@ from factory.prompts import render
 from factory.recipe.errors import Strict
 from factory.records import Chunk, Interaction, make_id
 from factory.run.context import RunContext
-from factory.run.execute import execute
+from factory.run.per_record import execute_per_record
 from factory.run.stage import Block, Stage, StagePlan, StageReport
 from factory.stages.experience.interactions import chunks_by_id
 from factory.stages.shared.markup import convention
@@ -217,13 +217,19 @@ def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
 
 
 async def run(ctx: RunContext) -> GroundingReport:
+    """A script is judged as it lands (interactions is followed); protection's, when asked for,
+    are final already (protection is used, so waited for)."""
     chunks = chunks_by_id(ctx)
     stages = ["interactions"] + (["protection"] if ctx.recipe.grounding.include_protection else [])
-    interactions = [Interaction.model_validate(o) for st in stages for o in ctx.run.records(st)]
-    outcome = await execute(
-        ctx, NAME, build_requests(ctx, interactions, chunks), to_records, engine=ctx.judge
+
+    def requests(objs: list[dict]) -> list[Request]:
+        return build_requests(ctx, [Interaction.model_validate(o) for o in objs], chunks)
+
+    protection = [o for st in stages[1:] for o in ctx.run.records(st)]
+    outcome = await execute_per_record(
+        ctx, NAME, "interactions", requests, to_records, engine=ctx.judge, also=requests(protection)
     )
-    ids = {i.id for i in interactions}
+    ids = {o["id"] for st in stages for o in ctx.run.records(st)}
     kept = ctx.run.finalize(NAME, keep=lambda objs: [o for o in objs if o["interaction_id"] in ids])
     unsupported = sum(1 for o in kept if not o["supported"])
     ctx.log(f"grounding: {len(kept)} checked, {unsupported} with an unsupported claim")
@@ -237,6 +243,7 @@ STAGE = Stage(
     switch="grounding",
     needs=("interactions", "chunks"),
     uses=("protection",),
+    follows=("interactions",),
     makes=(NAME,),
     order=50,
     when=lambda recipe: recipe.grounding.enabled,
