@@ -28,6 +28,12 @@ class Feed:
         self.closed = True
         self._news.set()
 
+    async def final(self) -> None:
+        """Until the maker closes the feed: the record set is final on disk."""
+        while not self.closed:
+            self._news.clear()
+            await self._news.wait()
+
     async def batches(self) -> AsyncIterator[list[dict]]:
         """What landed since the last batch, until the maker closes the feed."""
         seen = 0

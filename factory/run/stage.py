@@ -79,7 +79,7 @@ class Stage:
     # other stages' recipe blocks whose settings it reads (protection spreads its slots by the scenes
     # budget): while it is on, they may not be `null`
     settings_from: tuple[str, ...] = ()
-    # record sets among `needs` it may take one record at a time while their maker runs (it then
+    # record sets among `needs` / `uses` it may take one record at a time while their maker runs (it then
     # starts beside the maker: factory/run/per_record.py); what it keeps still follows the final set
     follows: tuple[str, ...] = ()
     makes: tuple[str, ...] = ()  # record sets written; the first counts the stage in run.json
@@ -143,10 +143,9 @@ def _ordered(stages: list[Stage]) -> list[Stage]:
         raise RuntimeError(f"two stages share a name: {sorted(n for n in names if names.count(n) > 1)}")
     after = waits_for(stages)
     for s in stages:
-        if not set(s.follows) <= set(s.needs):
-            raise RuntimeError(
-                f"stage {s.name} follows {sorted(set(s.follows) - set(s.needs))}, which it does not need"
-            )
+        if not set(s.follows) <= {*s.needs, *s.uses}:
+            odd = sorted(set(s.follows) - {*s.needs, *s.uses})
+            raise RuntimeError(f"stage {s.name} follows {odd}, which it neither needs nor uses")
         missing = [r for r in s.needs if r not in makers]
         if missing:
             raise RuntimeError(f"stage {s.name} needs {missing}, which no stage makes")

@@ -241,3 +241,20 @@ def test_a_held_record_waits_for_the_final_set(server, minimal_recipe, tmp_path)
     assert asked == ["a"]  # b was held, and the final set dropped it: never asked
     assert ctx.engine.accounting.stage("follow").discarded == 0
     assert ctx.run.done_ids("follow") == {"req-a"}
+
+
+def test_grounding_with_protection_waits_for_it_and_writes_what_a_barrier_run_writes(
+    server, write_recipe, tmp_path
+):
+    """`include_protection`: grounding follows both record sets, judging protection's scripts once
+    protection is final; the files equal a barrier run's."""
+    server.responder = route
+    recipe = write_recipe(RECIPE.replace("grounding: {}", "grounding: {include_protection: true}"))
+    for name, extra in (("barrier", ("--set", "executor.stream=false")), ("stream", ())):
+        run_cli(recipe, tmp_path / name, server.base_url, *extra)
+    assert books(tmp_path / "stream") == books(tmp_path / "barrier")
+    protection = {
+        json.loads(x)["id"] for x in (tmp_path / "stream" / "protection.jsonl").read_text().splitlines()
+    }
+    checked = [json.loads(x) for x in (tmp_path / "stream" / "grounding.jsonl").read_text().splitlines()]
+    assert protection and protection <= {c["interaction_id"] for c in checked}

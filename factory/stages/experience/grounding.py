@@ -217,10 +217,13 @@ def plan_requests(ctx: RunContext, upstream: dict[str, int]) -> StagePlan:
 
 
 async def run(ctx: RunContext) -> GroundingReport:
-    """A script is judged as it lands (interactions is followed); protection's, when asked for,
-    are final already (protection is used, so waited for)."""
+    """A script is judged as it lands (interactions is followed); protection's scripts, when asked
+    for, once protection is final (it is followed too, so that without them nothing waits for it)."""
     chunks = chunks_by_id(ctx)
     stages = ["interactions"] + (["protection"] if ctx.recipe.grounding.include_protection else [])
+    protection_feed = ctx.feed("protection") if len(stages) > 1 else None
+    if protection_feed is not None:
+        await protection_feed.final()
 
     def requests(objs: list[dict]) -> list[Request]:
         return build_requests(ctx, [Interaction.model_validate(o) for o in objs], chunks)
@@ -243,7 +246,7 @@ STAGE = Stage(
     switch="grounding",
     needs=("interactions", "chunks"),
     uses=("protection",),
-    follows=("interactions",),
+    follows=("interactions", "protection"),
     makes=(NAME,),
     order=50,
     when=lambda recipe: recipe.grounding.enabled,
