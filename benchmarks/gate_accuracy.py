@@ -1,6 +1,6 @@
 """How well the quality gate (default config, no judge) sorts labelled character replies.
 
-The data (benchmarks/data/{dev,heldout,heldout2,...,heldout7}_{zh,en}.tsv) are replies written for this
+The data (benchmarks/data/{dev,heldout,heldout2,...,heldout8}_{zh,en}.tsv) are replies written for this
 benchmark, each one line of a named character in a scene, with the verdict a careful reader would
 give (`bad`: the gate should drop it, `ok`: it should keep it) and, for a bad line, the family of
 the failure. Many `ok` lines are hard negatives: in-character lines a naive rule would flag
@@ -80,8 +80,8 @@ Which split has been looked at (be honest about it when quoting a figure):
   and "Sir John Falstaff, they say, …" (illeism after a reported aside). The next round may tune
   on it and should write a heldout8 first.
 
-    .venv/bin/python benchmarks/gate_accuracy.py                 # every split (heldout7 last), summary + confusions
-    .venv/bin/python benchmarks/gate_accuracy.py --split tuned   # every split but heldout7: what tuning may look at
+    .venv/bin/python benchmarks/gate_accuracy.py                 # every split (heldout8 last), summary + confusions
+    .venv/bin/python benchmarks/gate_accuracy.py --split tuned   # every split but heldout8: what tuning may look at
     .venv/bin/python benchmarks/gate_accuracy.py --split heldout3 --json out.json
     .venv/bin/python benchmarks/gate_accuracy.py --config recipes/sushi.yaml   # a recipe's quality block
     .venv/bin/python benchmarks/gate_accuracy.py --judge local --judge-sample 40   # + the embedded judge
@@ -122,6 +122,7 @@ SPLITS = [
     "heldout5",
     "heldout6",
     "heldout7",
+    "heldout8",
 ]  # newest last
 GOAL_DETECTION, GOAL_FP = 0.95, 0.05
 USER = {"zh": "你怎么看？", "en": "What do you make of it?"}
@@ -458,7 +459,7 @@ def main() -> None:
         "--split",
         choices=[*SPLITS, "both", "tuned", "all"],
         default="all",
-        help="both: heldout + dev; tuned: every split but heldout7 (what round 17 tunes on); all: every split, heldout7 last",
+        help="both: heldout + dev; tuned: every split but the newest (what this round tunes on); all: every split, the newest last",
     )
     ap.add_argument("--config", type=Path, help="a recipe (its quality block) or a quality YAML")
     ap.add_argument("--json", type=Path, help="write the figures here")
@@ -490,10 +491,8 @@ def main() -> None:
         from factory.cli.gate import _load_config
 
         cfg = _load_config(args.config)
-    tuned = ["heldout6", "heldout5", "heldout4", "heldout3", "heldout", "heldout2", "dev"]
-    splits = {"both": ["heldout", "dev"], "tuned": tuned, "all": [*tuned, "heldout7"]}.get(
-        args.split, [args.split]
-    )
+    tuned = SPLITS[:-1]
+    splits = {"both": ["heldout", "dev"], "tuned": tuned, "all": SPLITS}.get(args.split, [args.split])
     results = {}
     everything: list[Case] = []
     found_all: dict[str, list[dict]] = {}
