@@ -144,6 +144,7 @@ FAMILY_OF_RULE = {
     "format.wrong_language": "wrong_language",
     "format.markdown": "formatting",
     "format.broken_markup": "formatting",
+    "learned.classifier": "learned",
 }
 FAMILIES = [
     "assistant_tone",
