@@ -196,6 +196,24 @@ class PatternConfig(Strict):
     )
 
 
+class LearnedConfig(Strict):
+    """The learned second opinion (factory/quality/learned.py): a small n-gram model over each line."""
+
+    enabled: bool = Field(
+        True,
+        description="Run the shipped classifier on every character line; over its threshold the line "
+        "breaks `learned.classifier` (its probability in the detail). On by default: leave-one-split-out "
+        "cross-validation on the benchmark says it adds detection within the false-positive goal.",
+    )
+    threshold: float | None = Field(
+        None,
+        gt=0,
+        lt=1,
+        description="Probability at or above which a line is bad; unset: the threshold cross-validation "
+        "chose for the shipped model (factory/quality/learned_model.json).",
+    )
+
+
 class QualityConfig(Strict):
     """The quality gate: which samples are kept, flagged or rejected, and why (quality/report.md)."""
 
@@ -217,6 +235,9 @@ class QualityConfig(Strict):
     dedup: DedupConfig = Field(default_factory=DedupConfig, description="Near-duplicate samples and lines.")
     patterns: PatternConfig = Field(
         default_factory=PatternConfig, description="Over-frequent openers and catchphrases."
+    )
+    learned: LearnedConfig = Field(
+        default_factory=LearnedConfig, description="The learned second opinion on each line."
     )
     examples: int = Field(3, ge=0, le=50, description="Examples per rule in the report.")
 

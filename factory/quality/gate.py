@@ -118,8 +118,13 @@ async def run_gate_async(
     timings["checks"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    selfname_report = await _judge_step(cfg, judge, live, lines, heur, progress)
+    inside: set[tuple[int, int]] = set()
+    selfname_report = await _judge_step(cfg, judge, live, lines, heur, progress, inside)
     timings["judge"] = time.perf_counter() - t
+    if cfg.learned.enabled:  # after the judge: a line it judged spoken from inside stays
+        t = time.perf_counter()
+        _learned_step(cfg, live, [ln for ln in lines if (ln.sample, ln.turn) not in inside])
+        timings["checks"] += time.perf_counter() - t
 
     for it in live:
         _decide(it, it.findings, cfg, record=False)
@@ -189,6 +194,19 @@ def line_findings(
     return found
 
 
+def _learned_step(cfg: QualityConfig, live: list[_Item], lines: list[Line]) -> None:
+    """The learned second opinion on every character line, in one batch (factory/quality/learned.py)."""
+    from factory.quality.learned import learned_scores
+
+    scores = learned_scores(
+        [(ln.text, live[ln.sample].names, ln.language) for ln in lines], cfg.learned.threshold
+    )
+    for ln, (p, bad) in zip(lines, scores, strict=True):
+        if bad:
+            detail = f"the learned model gives this line p(bad) = {p:.2f}"
+            live[ln.sample].findings.append(Finding("learned.classifier", detail, "", ln.turn))
+
+
 def _target_text(s: Sample) -> str:
     return " ".join(s.messages[i].content for i in target_turns(s))
 
@@ -204,8 +222,15 @@ def _decide(it: _Item, findings: list[Finding], cfg: QualityConfig, record: bool
 
 
 async def _judge_step(
-    cfg: QualityConfig, judge: Engine | None, live: list[_Item], lines: list[Line], heur: list[bool], progress
+    cfg: QualityConfig,
+    judge: Engine | None,
+    live: list[_Item],
+    lines: list[Line],
+    heur: list[bool],
+    progress,
+    inside: set[tuple[int, int]],
 ) -> dict:
+    """Ask the judge when configured; `inside` gets the (sample, turn) lines it judged in character."""
     mode = cfg.selfname.mode
     out: dict = {"mode": mode, "lines": len(lines), "heuristic_flagged": sum(heur)}
     if mode == "judge" and judge is None:
@@ -234,6 +259,7 @@ async def _judge_step(
             it.findings = [
                 f for f in it.findings if not (f.rule.startswith("selfname.") and (k, f.turn) in decided)
             ]
+        inside.update(key for key, outside in decided.items() if not outside)
         for (k, turn), outside in decided.items():
             if outside:
                 live[k].findings.append(
