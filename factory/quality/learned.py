@@ -112,14 +112,27 @@ def load(path: Path = MODEL_PATH) -> dict[str, LangModel]:
         return out
 
 
+# a whole line in brackets or asterisks: an action or thought turn, not speech
+_BRACKETED = re.compile(r"（[^（）]*）|\([^()]*\)|［[^［］]*］|\[[^\[\]]*\]|\*[^*]+\*")
+_LEFTOVER = re.compile(r"[\s.,!?;:。，、！？；：…—\-\"'“”「」『』]*")
+
+
+def is_stage_direction(text: str) -> bool:
+    """Nothing but bracketed action or thought: the model abstains, for it learned from spoken
+    replies only, and a script's action turns (（放下手中的笔）, *sighs*) are their own channel."""
+    rest = _BRACKETED.sub("", text)
+    return rest != text and _LEFTOVER.fullmatch(rest) is not None
+
+
 def learned_scores(
     lines: Sequence[tuple[str, Sequence[str], str]], threshold: float | None = None
 ) -> list[tuple[float, bool]]:
-    """(probability, over the threshold) per (text, names, language); lines in another language: (0, False)."""
+    """(probability, over the threshold) per (text, names, language); lines in another language,
+    and stage directions, (0, False)."""
     models = load()
     out: list[tuple[float, bool]] = [(0.0, False)] * len(lines)
     for lang, m in models.items():
-        at = [k for k, (_, _, lg) in enumerate(lines) if lg == lang]
+        at = [k for k, (t, _, lg) in enumerate(lines) if lg == lang and not is_stage_direction(t)]
         if not at:
             continue
         probs = m.proba([normalise(lines[k][0], lines[k][1], lang) for k in at])

@@ -121,3 +121,21 @@ def test_a_scene_line_stays():
     text, _, language = PROBE[2]
     res = run_gate([_sample("a", text, language)], QualityConfig(), character=EN, language=language)
     assert [s.id for s in res.kept] == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("（放下手中的笔）", "zh"),
+        ("（心想：此人言语古怪）", "zh"),
+        ("*leans on the rail*", "en"),
+        ("(She sighs.)", "en"),
+    ],
+)
+def test_the_model_abstains_on_an_action_or_thought_turn(text, language):
+    """It learned from spoken replies; a script's action turns are their own channel (the scripted
+    Chinese run lost all 16 of its samples to it before)."""
+    assert learned_scores([(text, [ZH if language == "zh" else EN], language)]) == [(0.0, False)]
+    name = ZH if language == "zh" else EN
+    res = run_gate([_sample("a", text, language)], QualityConfig(), character=name, language=language)
+    assert not any(f.rule == "learned.classifier" for f in res.findings.get("a", []))
