@@ -25,7 +25,7 @@ def test_two_cards_and_sessions_on_the_embedded_model(write_recipe, tmp_path):
         language: en
         character: {name: Anna Keller, profile: {file: profile.md}}
         backend: {max_tokens: 300, parse_retries: 0}
-        scenes: {per_chunk: 1, per_request: 1}
+        scenes: null             # the persona route reads no scenes
         interactions: null
         protection: null
         quality: null
