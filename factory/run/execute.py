@@ -110,11 +110,12 @@ def book(outcome: StageOutcome, got: Iterable[tuple[str | None, int]]) -> None:
             outcome.reasons[why] += 1
 
 
-def compact_books(ctx: RunContext, stage: str, quiet: bool = False) -> None:
-    """The stage's done-log and failures.jsonl back to one line per id (see RunDir)."""
+def compact_books(ctx: RunContext, stage: str, quiet: bool = False, forget: set[str] | None = None) -> None:
+    """The stage's done-log and failures.jsonl back to one line per id (see RunDir), without the
+    requests in `forget` (asked ahead for records their maker dropped: factory/run/per_record.py)."""
     try:
-        ctx.run.compact_done(stage)
-        ctx.run.compact_failures()
+        ctx.run.compact_done(stage, forget=forget or frozenset())
+        ctx.run.compact_failures(forget=(stage, forget) if forget else None)
     except (OSError, RunAborted):
         if not quiet:
             raise

@@ -90,8 +90,7 @@ async def execute_per_record(
         raise
     kept = {r.id for r in final}
     discarded = asked - kept
-    ctx.run.forget(stage, discarded)  # as if never asked: the final set's requests alone are on the books
-    compact_books(ctx, stage)
+    compact_books(ctx, stage, forget=discarded)  # the final set's requests alone are on the books
     stats.total -= len(discarded)
     stats.done -= sum(1 for i in discarded if i in got or i in done_before)
     stats.discarded += len(discarded)

@@ -110,29 +110,22 @@ class RunDir:
     def mark_done(self, stage: str, request_id: str) -> None:
         append_text(self._done_file(stage), request_id + "\n")
 
-    def compact_done(self, stage: str) -> None:
-        """One line per id in the done-log (a request redone after a kill may be marked twice)."""
+    def compact_done(self, stage: str, forget: frozenset[str] | set[str] = frozenset()) -> None:
+        """One line per id in the done-log (a request redone after a kill may be marked twice);
+        `forget`: ids taken off it, as if never asked (requests asked ahead for a record its
+        maker dropped in the end, factory/run/per_record.py)."""
         f = self._done_file(stage)
         if not f.exists():
             return
         lines = f.read_text(encoding="utf-8").split("\n")[:-1]
-        ids = sorted({x for x in lines if x})
+        ids = sorted({x for x in lines if x} - set(forget))
         if lines != ids:
             write_atomic(f, "".join(f"{i}\n" for i in ids))
 
     def forget(self, stage: str, request_ids: set[str]) -> None:
-        """Take requests off a stage's books (done-log, failures) as if never asked: requests asked
-        ahead for a record its maker dropped in the end (factory/run/per_record.py)."""
-        if not request_ids:
-            return
-        f = self._done_file(stage)
-        if f.exists():
-            lines = f.read_text(encoding="utf-8").split("\n")[:-1]
-            write_atomic(f, "".join(f"{i}\n" for i in lines if i and i not in request_ids))
-        rows = list(iter_jsonl(self.failures_file))
-        left = [r for r in rows if not (r.get("stage") == stage and r.get("id") in request_ids)]
-        if len(left) != len(rows):
-            write_jsonl_atomic(self.failures_file, left)
+        """Take requests off a stage's books (done-log, failures) as if never asked."""
+        self.compact_done(stage, forget=request_ids)
+        self.compact_failures(forget=(stage, request_ids))
 
     def append(self, stage: str, records) -> int:
         return append_jsonl(self.stage_file(stage), records)
@@ -173,12 +166,15 @@ class RunDir:
             [{"stage": stage, "id": request_id, "reason": reason, "detail": scrub(detail or "")}],
         )
 
-    def failures(self) -> list[dict]:
-        """The failures that still stand: the latest per (stage, id), minus ids done since."""
+    def failures(self, forget: tuple[str, set[str]] | None = None) -> list[dict]:
+        """The failures that still stand: the latest per (stage, id), minus ids done since
+        (and minus `forget`: one stage's ids taken off its books)."""
         latest: dict[tuple[str, str], dict] = {}
         for obj in iter_jsonl(self.failures_file):
             if isinstance(obj, dict) and "stage" in obj and "id" in obj:
                 latest[(str(obj["stage"]), str(obj["id"]))] = obj
+        if forget is not None:
+            latest = {k: v for k, v in latest.items() if not (k[0] == forget[0] and k[1] in forget[1])}
         done: dict[str, set[str]] = {}
         out = []
         for (stage, rid), obj in sorted(latest.items()):
@@ -186,9 +182,9 @@ class RunDir:
                 out.append(obj)
         return out
 
-    def compact_failures(self) -> list[dict]:
+    def compact_failures(self, forget: tuple[str, set[str]] | None = None) -> list[dict]:
         """Rewrite failures.jsonl atomically to one line per failure that is still a failure."""
-        standing = self.failures()
+        standing = self.failures(forget)
         if standing != list(iter_jsonl(self.failures_file)):  # nothing to fold: leave the file be
             write_jsonl_atomic(self.failures_file, standing)
         return standing

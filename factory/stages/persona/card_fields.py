@@ -49,22 +49,6 @@ LIMITS = {  # maxLength per field; "short" keeps a card within a few hundred tok
         "first_message": 100,
     },
 }
-TEXT_FIELDS = (
-    "name",
-    "gender",
-    "age",
-    "height",
-    "nickname",
-    "self_reference",
-    "occupation",
-    "personality",
-    "background",
-    "relationships",
-    "speaking_style",
-    "education_work",
-    "scenario",
-    "first_message",
-)
 ALIASES = {
     "name": ("name", "full_name", "character_name", "char_name"),
     "gender": ("gender", "sex"),
@@ -81,6 +65,7 @@ ALIASES = {
     "scenario": ("scenario", "setting", "situation"),
     "first_message": ("first_message", "first_mes", "greeting", "opening", "opening_line", "first_line"),
 }
+TEXT_FIELDS = tuple(ALIASES)  # the card's text fields: each is a key of ALIASES, in card order
 NEEDED = (
     "name",
     "personality",
