@@ -172,6 +172,8 @@ def line_findings(
         if not (hit.category == "hedging" and own_case(text, hit.span, hit.start + len(hit.span), language))
     ]
     generic = generic_statement(text, language)
+    if generic and own_case(text, generic, text.find(generic) + len(generic), language):
+        generic = None  # "People say it depends. I say …": relativity, then the speaker's own case
     if generic and not any(f.rule in ("blacklist.hedging", "blacklist.preachy") for f in found):
         found.append(
             Finding(

@@ -83,6 +83,24 @@ _KANA_MAKES_JAPANESE = 0.3
 # a Latin word counts as that many Han letters: code-switched office Chinese stays Chinese, a whole
 # English sentence (nine words, no Han syntax around it) still is not.
 _ZH_LATIN_WORD_WEIGHT = 1.5
+# Function words no Romance or Germanic neighbour spells the same way (not a, no, me, on, in, die…)
+_EN_ONLY = EN_FUNCTION - {
+    "a",
+    "no",
+    "me",
+    "on",
+    "an",
+    "in",
+    "do",
+    "he",
+    "be",
+    "am",
+    "will",
+    "is",
+    "was",
+    "hat",
+}
+_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
 
 
@@ -122,9 +140,17 @@ def wrong_language(text: str, language: str) -> str | None:
         return None  # Chinese: script decides (Han, kana, hangul), see wrong_script
     speech = spoken_text(text) or text
     words = [w.lower() for w in _EN_WORD.findall(speech)]
-    if len(words) < MODEL_MIN_WORDS or sum(w in EN_FUNCTION for w in words) * 4 >= len(words):
+    if len(words) < MODEL_MIN_WORDS or sum(w in _EN_ONLY for w in words) * 4 >= len(words):
         return None
+    if any(_english(s) for s in _SENTENCE.findall(speech)):
+        return None  # 'Je suis la dame aux camélias! That's what I told him.': quoted in an English frame
     g = lang.guess(speech)
     if g is None or g.by != "model" or g.language == "en" or g.confidence < MODEL_MIN_CONFIDENCE:
         return None
     return f"reads as {g.language} ({g.confidence:.0%} sure), expected en"
+
+
+def _english(sentence: str) -> bool:
+    """A sentence of four words or more, a third of them English function words."""
+    words = [w.lower() for w in _EN_WORD.findall(sentence)]
+    return len(words) >= 4 and sum(w in _EN_ONLY for w in words) * 3 >= len(words)

@@ -78,6 +78,8 @@ _EN_NEG_QUANT = re.compile(
     r"^\s+((to|for|of|before|from|with|at|on)\s+)?(no|nothing|nobody|none|no one|naught|nought)\b", re.I
 )
 _EN_SELF_AFTER = re.compile(r"^\s*(is my name|is me|here|speaking|at your service)\b", re.I)
+# The auxiliaries of a habit or a creed (X never forgets, X doesn't do apologies), not a narrated event
+_EN_PRESENT = re.compile(r"does|doesn'?t|don'?t|never|always|can'?t|won'?t|will", re.I)
 _EN_NOT_VERB_AFTER = re.compile(
     r"^\s+(are|were|have|of)\b", re.I
 )  # "Beethoven sonatas are ...": a plural noun
@@ -213,6 +215,8 @@ def _third_person(seg: Segment, pats: dict, is_zh: bool) -> Violation | None:
             continue  # "Ahab is Ahab, man!": illeism spoken to someone in the scene, not narration
         if m.group(2) and not m.group(2).endswith("ed") and _EN_NEG_QUANT.match(seg.text[m.end(2) :]):
             continue  # "X fears no man", "X is no name": a creed or a boast in the present, illeism
+        if m.group(2) and _EN_PRESENT.fullmatch(m.group(2)) and EN_FIRST.search(seg.text, m.end()):
+            continue  # "Tony Stark doesn't do apologies. Kidding. I do them badly": illeism, then I
         return Violation("third_person", f"speaks of the character by name in a {seg.kind} part", m.group(0))
     m = pats["name_en_appositive"].search(seg.text)
     if m and not _EN_VOCATIVE.search(seg.text) and not EN_FIRST.search(seg.text):
@@ -220,6 +224,18 @@ def _third_person(seg: Segment, pats: dict, is_zh: bool) -> Violation | None:
             "third_person", f"the character's name opens a narrated sentence in a {seg.kind} part", m.group(0)
         )
     return None
+
+
+def _identity_contrast(text: str, m: re.Match, names: frozenset[str]) -> bool:
+    """ "As Peter, I get detention" after "When I'm Spider-Man, …": the speaker sets two of its own names
+    against each other (a double life, a title and a person), which no announcement of a role does."""
+    said = m.group(0)
+    if not said.lower().startswith("as "):
+        return False
+    other = [n for n in names if n not in said and not any(n in o or o in n for o in names if o in said)]
+    return any(
+        re.search(rf"\b(I'm|I am|I was|I'm just|as)\s+(?:the\s+)?{re.escape(n)}\b", text, re.I) for n in other
+    )
 
 
 def self_name_violation(
@@ -237,7 +253,7 @@ def self_name_violation(
     has_cjk, has_latin = bool(HAN_RE.search(text)), bool(re.search(r"[A-Za-z]{2}", text))
     for rx, needed in ((pats["announce_zh"], has_cjk), (pats["announce_en"], has_latin)):
         m = rx.search(text) if needed else None
-        if m:
+        if m and not _identity_contrast(text, m, pats["names"]):
             return Violation("role_announce", "announces the role instead of speaking from it", m.group(0))
     for seg in segs:
         actor = (
@@ -259,6 +275,9 @@ def self_name_violation(
     if first is not None and first.kind == "narration" or len(spoken) == 1:
         framed = spoken[0].kind == "narration" and len(spoken) > 1
         told = epithet_subject(spoken[0].text, is_zh_text(spoken[0].text, language), framed=framed)
+        later = " ".join(s.text for s in spoken[1:] if s.kind == "narration")
+        if told and framed and (ZH_FIRST_RE if is_zh_text(later, language) else EN_FIRST).search(later):
+            told = None  # 'The Spanish captain cried "¡Piedad!" and I showed him none': I tell of someone
         if told:
             return Violation(
                 "narrator", "a descriptive epithet for the character as the narrated subject", told
