@@ -34,8 +34,8 @@ from factory.quality.learned import MODEL_PATH, Spec, features, normalise  # noq
 TUNED = SPLITS[:-1]
 MAX_FP = 0.05  # the OR gate's false-positive rate on every held-out split must stay within the goal
 GRID = {
-    "zh": [Spec(1, 3, False, 16), Spec(1, 4, False, 16)],
-    "en": [Spec(2, 5, True, 16), Spec(3, 5, True, 16)],
+    "zh": [Spec(1, 3, False, 16), Spec(1, 3, False, 16, shape=True)],
+    "en": [Spec(2, 5, True, 16), Spec(2, 5, True, 16, shape=True)],
 }
 L2 = [1e-4, 3e-4, 1e-3]
 THRESHOLDS = [round(t, 2) for t in np.arange(0.5, 0.96, 0.05)]
@@ -187,13 +187,16 @@ def main() -> None:
         spec = best["spec"]
         feats = [features(t, spec) for d in data.values() for t in d["texts"]]
         w, b = train(feats, np.concatenate([d["y"] for d in data.values()]), spec.bits, best["l2"])
-        arrays[f"{lang}_spec"] = np.array([spec.ngram_min, spec.ngram_max, int(spec.words), spec.bits])
+        arrays[f"{lang}_spec"] = np.array(
+            [spec.ngram_min, spec.ngram_max, int(spec.words), spec.bits, int(spec.shape)]
+        )
         arrays[f"{lang}_weights"] = w.astype(np.float16)
         arrays[f"{lang}_bias"] = np.array(b)
         arrays[f"{lang}_threshold"] = np.array(best["threshold"])
         manifest["languages"][lang] = {
             "features": f"char {spec.ngram_min}-{spec.ngram_max}-grams"
-            + (" + word 1-2-grams" if spec.words else ""),
+            + (" + word 1-2-grams" if spec.words else "")
+            + (" + line shape" if spec.shape else ""),
             "buckets": 1 << spec.bits,
             "l2": best["l2"],
             "threshold": best["threshold"],

@@ -8,7 +8,10 @@ with a probability, and the gate reports it under its own rule (`learned.classif
 Inference needs only numpy: the weights ship in learned_model.npz (trained by
 benchmarks/train_gate_model.py on the benchmark's tuned splits; learned_model.json says on what,
 when, at which commit, and the cross-validated figures). The character's names are replaced by
-one mark before hashing, so "<name>是…" is one feature for every character.
+one mark before hashing, so "<name>是…" is one feature for every character. With `shape`, the
+line's shape is hashed too: closed word classes (person, determiner, auxiliary) and their n-grams,
+and flags (no first person, a question, the length), which carry across vocabularies
+(factory/quality/line_shape.py).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from factory.quality.line_shape import shape_tokens
 
 if TYPE_CHECKING:
     import numpy as np
@@ -39,6 +44,7 @@ class Spec:
     ngram_max: int
     words: bool  # word unigrams and bigrams too (en)
     bits: int  # 2**bits hashed buckets
+    shape: bool = False  # word-class n-grams and line flags too (factory/quality/line_shape.py)
 
 
 def normalise(text: str, names: Sequence[str], language: str) -> str:
@@ -68,6 +74,9 @@ def features(text: str, spec: Spec) -> np.ndarray:
         words = _WORD.findall(text)
         toks = words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
         parts.append(np.array([zlib.crc32(b"w" + t.encode()) for t in toks], dtype=np.uint64))
+    if spec.shape:
+        toks = shape_tokens(text, NAME_MARK)
+        parts.append(np.array([zlib.crc32(b"s" + t.encode()) for t in toks], dtype=np.uint64))
     if not parts:
         return np.zeros(0, dtype=np.int64)
     h = np.concatenate(parts) * np.uint64(_MIX)
@@ -102,7 +111,7 @@ def load(path: Path = MODEL_PATH) -> dict[str, LangModel]:
         out = {}
         for lang in ("zh", "en"):
             s = z[f"{lang}_spec"]
-            spec = Spec(int(s[0]), int(s[1]), bool(s[2]), int(s[3]))
+            spec = Spec(int(s[0]), int(s[1]), bool(s[2]), int(s[3]), len(s) > 4 and bool(s[4]))
             out[lang] = LangModel(
                 spec,
                 z[f"{lang}_weights"].astype(np.float32),
