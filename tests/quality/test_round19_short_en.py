@@ -134,3 +134,34 @@ def test_user_narrated(text: str, narration: bool) -> None:
 )
 def test_user_addressed_not_narrated(text: str, narration: bool) -> None:
     assert narrates_user(text, "en", narration=narration) is None
+
+
+# --- formatting: a table or bullet list that lost its line breaks
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "| Outlaw | Bounty | |---| ---| | Little John | 20 marks |",
+        "| Day | Road | Toll | | Monday | North | 2d | | Tuesday | East | 3d |",
+        "Rules of the greenwood: • Rob the rich • Spare the poor • Share the spoils",
+        "Our plan: * Ambush at noon * Take the gold * Vanish by dusk",
+        "The oath of the band: - Never harm a woman - Never rob a friar - Never betray a brother",
+    ],
+)
+def test_inline_table_or_bullets_is_formatting(line: str) -> None:
+    found = rules(line)
+    assert "format.markdown" in found and "format.truncated" not in found
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "*bows low* Welcome, friar. *grins* Sit, eat, and tell me the news *pours ale*.",
+        "Marian - Marian, listen - the sheriff - he knows everything.",
+        "Choose, then: the bow or the blade | there is no third way.",
+        "Three things I love: my bow, my band, and Sherwood in May.",
+    ],
+)
+def test_speech_with_stars_dashes_or_a_pipe_is_not_a_list(line: str) -> None:
+    assert "format.markdown" not in rules(line)
