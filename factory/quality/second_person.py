@@ -97,6 +97,16 @@ _EN_COMPLY = re.compile(
     r"reluctantly|happily|promptly|sheepishly|humbly|readily)\s+[a-z]+",
     re.I,
 )
+# The character's guess about the user, said as a guess ("You blush, I daresay"): no narration
+_EN_GUESS = re.compile(
+    r"\b(?:I (?:know|bet|suppose|expect|imagine|daresay|reckon|wager|think)|I'm sure|surely|perhaps|maybe|"
+    r"probably|no doubt)\b",
+    re.I,
+)
+# An involuntary reaction told for the user: "You can't help smiling", "You cannot help but blush"
+_EN_CANT_HELP = re.compile(
+    r"^\s*(?:you|ye|thou) (?:can't|cannot|can not|couldn't|could not) help (?:but )?(?P<verb>[a-z]+)\b", re.I
+)
 # The story's sequencer before "you said": the character telling the user's lines in a story
 # ("Then you said, …"), not quoting them back to the user ("You said, …", "But you said …")
 _EN_TOLD_SAY = re.compile(
@@ -242,12 +252,20 @@ def _en(text: str, narration: bool) -> str | None:
         return text.strip()[:80]
     for sentence in _EN_SENTENCE.findall(text):
         s = sentence.strip()
-        if s.endswith(("?", "!")) or _EN_NOT_EVENT.search(s) or _EN_DISJUNCTION.search(s):
+        if (
+            s.endswith(("?", "!"))
+            or _EN_NOT_EVENT.search(s)
+            or _EN_DISJUNCTION.search(s)
+            or _EN_GUESS.search(s)
+        ):
             continue
         if _EN_COMPLY.search(s) and not re.search(r"\b(if|when|unless|whenever)\b", s, re.I):
             return s[:80]
         if _EN_ADDRESS.search(s.rstrip(".;")):
             continue
+        helpless = _EN_CANT_HELP.match(s)
+        if helpless and _reaction(helpless.group("verb").lower()):
+            return s[:80]
         m = _EN_OPEN.match(_EN_APPOSED.sub(r"\1 ", _EN_LEAD.sub("", s), count=1))
         if not m:
             continue
@@ -266,6 +284,18 @@ def _en(text: str, narration: bool) -> str | None:
         if reacts or _EN_GOES_ON.search(rest) or _EN_ADJUNCT.search(rest):
             return s[:80]
     return None
+
+
+def _reaction(verb: str) -> bool:
+    """A verb of bodily reaction, bare or in -ing (smiling -> smile, grinning -> grin)."""
+    if verb in _EN_BODY_VERB:
+        return True
+    if not verb.endswith("ing"):
+        return False
+    stem = verb[:-3]
+    return any(
+        v in _EN_BODY_VERB for v in (stem, stem + "e", stem[:-1] if stem[-2:-1] == stem[-1:] else stem)
+    )
 
 
 def _en_verb(verb: str, sentence: str) -> str:

@@ -109,6 +109,8 @@ def test_whole_line_without_a_stop_is_kept(line: str) -> None:
         ("You trail me through the marsh in silence, gripping your lantern.", False),  # participial adjunct
         ("And you, good miller, now swear you saw nothing, which you readily do.", False),  # compliance
         ("Thou sighest, cousin, and at last thou yieldest the key.", False),  # archaic thou + -est
+        ("You cannot help grinning at the friar's tale.", False),  # an involuntary reaction
+        ("You can't help but shudder.", False),
         ("Then you said, ", True),  # the story's sequencer before the user's words
         ("And then you asked, ", True),
     ],
@@ -129,6 +131,10 @@ def test_user_narrated(text: str, narration: bool) -> None:
         ("You said, ", True),  # quoting the user back to them
         ("But you said, ", True),  # a dispute about what was said
         ("Thou hast well aimed, and I salute thee.", False),  # archaic auxiliary, praise
+        ("You can't help me.", False),  # "help" with an object: a remark
+        ("You can't help being stubborn.", False),  # no bodily reaction
+        ("You blush and look away, I daresay, whenever her name comes up.", False),  # a guess
+        ("You tremble at the thought of the gallows, I'm sure.", False),
         ("When the sheriff rides in and you meekly bow, keep your hood up.", False),  # a condition
     ],
 )
