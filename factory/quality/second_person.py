@@ -129,7 +129,8 @@ _BODY_VERBS = (
     "sigh sighs frown frowns shiver shivers step steps lean leans reach reaches stare stares glance glances "
     "hesitate hesitates swallow swallows flinch flinches wince winces grin grins shrug shrugs bow bows kneel "
     "kneels clench clenches raise raises lower lowers feel feels gulp gulps stumble stumbles freeze freezes "
-    "turn turns blink blinks recoil recoils bite bites pale pales"
+    "turn turns blink blinks recoil recoils bite bites pale pales shudder shudders cringe cringes squirm squirms "
+    "sob sobs weep weeps"
 )
 _EN_BODY_VERB = frozenset(_BODY_VERBS.split())
 # A second bare verb chained on (…and say nothing): a sequence of the user's actions
