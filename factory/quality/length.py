@@ -57,8 +57,37 @@ _FILLERS = {
         "fine",
         "ha",
         "mhm",
+        # round 19: more of the same closed class of assent and acknowledgement
+        "yup",
+        "noted",
+        "cool",
+        "so",
+        "k",
+        "kk",
+        "ay",
+        "arr",
+        "understood",
+        "agreed",
+        "gotcha",
     },
 }
+# Lexicalised backchannels of two words ("of course", "I see"): each word alone says something else
+_EN_BACKCHANNEL_PAIRS = frozenset(
+    {
+        ("of", "course"),
+        ("all", "right"),
+        ("i", "see"),
+        ("got", "it"),
+        ("very", "well"),
+        ("sure", "thing"),
+        ("fair", "enough"),
+        ("uh", "huh"),
+        ("mm", "hmm"),
+        ("i", "understand"),
+    }
+)
+# Words that only soften or pace a backchannel ("Okay then.", "Indeed so."), never one on their own
+_EN_BACKCHANNEL_GLUE = frozenset({"then", "well", "now"})
 _FILLER_SPLIT = re.compile(r"[\W_]+")
 # jieba's interjection and onomatopoeia tags (呸, 嘿嘿; not the modal particle y: 也罢 is a verdict)
 _ZH_INTERJECTION_TAGS = frozenset({"e", "o"})
@@ -140,7 +169,27 @@ def is_filler(text: str, language: str) -> bool:
         ws = zh.words(words[0])
         # a modal particle after a backchannel (行吧, 好啊, 对呀) softens it, it adds nothing
         words = [w.text for w in (ws[:-1] if len(ws) > 1 and ws[-1].tag == "y" else ws)]
+    if not lang.is_zh(language):
+        words = _en_units(words)
+        core = [w for w in words if w not in _EN_BACKCHANNEL_GLUE]
+        if not core or any(w in _EN_BACKCHANNEL_GLUE for w in words[:1]):
+            return False  # "Well, well", "Now then": a glue word leads, so it is not a backchannel
+        words = core
     return bool(words) and all(w in fillers or _unit(w) in fillers or _unit(w) * 2 in fillers for w in words)
+
+
+def _en_units(words: list[str]) -> list[str]:
+    """English words with each lexicalised pair ("of course", "got it") read as one filler unit."""
+    out: list[str] = []
+    k = 0
+    while k < len(words):
+        if tuple(words[k : k + 2]) in _EN_BACKCHANNEL_PAIRS:
+            out.append("yes")  # the pair works as one assent word
+            k += 2
+        else:
+            out.append(words[k])
+            k += 1
+    return out
 
 
 def lone_interjection(text: str, language: str) -> bool:

@@ -34,6 +34,13 @@ _ZH_ORDINAL = re.compile(rf"第([{_NUM}])([步条点招项])")
 # A list written inline, the way an assistant numbers tips in one paragraph: "1. 东坡肉 2. 东坡鱼",
 # "1) Jane is kind; 2) Mary…". Speech counts in words (一来…二来, first… second…), not in digits.
 _INLINE_ITEM = re.compile(r"(?:^|[\s：:，,；;])([1-9])\s?[.、)）](?!\d)\s*\S")
+# A table or a bullet list whose line breaks were lost: the |---| rule or rows of pipes inside one
+# line, or one bullet opening three capitalised items in a row ("• No guns • No drinking • Pay up");
+# a hyphen only counts after a colon that introduces the list (speech uses " - " as a pause)
+_INLINE_TABLE_RULE = re.compile(r"\|\s*:?-{3,}:?\s*\|")
+_INLINE_CELLS = re.compile(r"\|(?:[^|\n]{1,40}\|){5,}")
+_INLINE_BULLET = re.compile(r"(?:^|\s)([•*·▪◦●■◆►])\s+[A-Z0-9\u4e00-\u9fff]")
+_INLINE_DASH_LIST = re.compile(r"[:：]\s*-\s+[A-Z](?:[^-\n]+\s-\s+[A-Z]){2,}")
 # Sequencers of a tips list (首先…其次…最后, firstly… secondly… finally) introduced as advice
 _ZH_SEQUENCE = re.compile(r"首先|其次|再次|然后|此外|最后|第[一二三四五]点")
 _ZH_ADVICE = re.compile(r"建议|方法|技巧|步骤|几点|要点|小贴士|窍门|可以试试|你可以|您可以")
@@ -63,7 +70,13 @@ def markdown(text: str) -> str | None:
 
 
 def inline_list(text: str) -> str | None:
-    """A numbered list run into one paragraph (1. … 2. …), or tips in sequence introduced as advice."""
+    """A numbered list run into one paragraph (1. … 2. …), a table or bullet list without its line
+    breaks, or tips in sequence introduced as advice."""
+    if _INLINE_TABLE_RULE.search(text) or _INLINE_CELLS.search(text):
+        return "a table written on one line"
+    bullets = [m.group(1) for m in _INLINE_BULLET.finditer(text)]
+    if any(bullets.count(b) >= 3 for b in set(bullets)) or _INLINE_DASH_LIST.search(text):
+        return "a bullet list written on one line"
     numbers = [int(m.group(1)) for m in _INLINE_ITEM.finditer(text)]
     if any(b == a + 1 for a, b in zip(numbers, numbers[1:], strict=False)):
         return f"{len(numbers)} numbered items inline"

@@ -70,8 +70,48 @@ _ZH_PLAIN_YI = frozenset(
 
 _EN_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]*")
 _EN_OPEN = re.compile(
-    r"^\s*(?:you|your (?:hands?|eyes|cheeks|face|heart|voice|knees|legs|fingers|breath|lips)) "
-    r"(?:\w+ly )?(?P<verb>[a-z]+)\b(?P<rest>.*)$",
+    r"^\s*(?:you|ye|thou|your (?:hands?|eyes|cheeks|face|heart|voice|knees|legs|fingers|breath|lips)) "
+    r"(?:\w+ly |now |then |at once )?(?P<verb>[a-z]+)\b(?P<rest>.*)$",
+    re.I,
+)
+# What may come before the subject of a narrated sentence: "And" carrying the story on, and after
+# the subject a vocative in apposition ("And you, my dear client, now tell …"); not "Then you …",
+# which opens a consequence or the next step of an instruction ("Then you stay close")
+_EN_LEAD = re.compile(r"^\s*and\s+(?=(?:you|ye|thou)\b)", re.I)
+_EN_APPOSED = re.compile(r"^(\s*(?:you|ye|thou)),\s*[^,.!?;]{1,30},\s*", re.I)
+# Archaic second person singular: "thou tremblest", "thou sayest" (the verb without -est is the stem)
+_EN_THOU_VERB = re.compile(r"^(?P<stem>[a-z]{3,}?)e?st$|^(?P<stem2>[a-z]{3,}?)eth$")
+# Verbs of assent and submission: "You agree …", "Ye yield …" narrate the user's decision
+_ASSENT_VERBS = (
+    "agree agrees consent consents obey obeys comply complies relent relents yield yields surrender "
+)
+_ASSENT_VERBS += "surrenders submit submits"
+_EN_ASSENT_VERB = frozenset(_ASSENT_VERBS.split())
+# An ultimatum or a rule ("…, or you don't walk at all"): a disjunction is no event that happened
+_EN_DISJUNCTION = re.compile(r"\bor (?:else|you|ye|thou)\b", re.I)
+# A free participial adjunct after the verb ("…, clutching your purse"), the way a story goes on
+_EN_ADJUNCT = re.compile(r",\s*(?:too \w+ to \w+|\w{3,}ing)\b", re.I)
+# The user's compliance told in a clause of its own: "…, which you gladly do", "and you meekly obey"
+_EN_COMPLY = re.compile(
+    r"\b(?:which|and|then)\s+(?:you|ye|thou)\s+(?:gladly|willingly|meekly|obediently|dutifully|eagerly|"
+    r"reluctantly|happily|promptly|sheepishly|humbly|readily)\s+[a-z]+",
+    re.I,
+)
+# The character's guess about the user, said as a guess ("You blush, I daresay"): no narration
+_EN_GUESS = re.compile(
+    r"\b(?:I (?:know|bet|suppose|expect|imagine|daresay|reckon|wager|think)|I'm sure|surely|perhaps|maybe|"
+    r"probably|no doubt)\b",
+    re.I,
+)
+# An involuntary reaction told for the user: "You can't help smiling", "You cannot help but blush"
+_EN_CANT_HELP = re.compile(
+    r"^\s*(?:you|ye|thou) (?:can't|cannot|can not|couldn't|could not) help (?:but )?(?P<verb>[a-z]+)\b", re.I
+)
+# The story's sequencer before "you said": the character telling the user's lines in a story
+# ("Then you said, …"), not quoting them back to the user ("You said, …", "But you said …")
+_EN_TOLD_SAY = re.compile(
+    r"^\s*(?:and\s+)?then\s+(?:you|ye|thou)\s+(?:\w+\s+){0,3}?(?:said|say|says|sayest|asked|replied|cried)"
+    r"\b[,:]?\s*$",
     re.I,
 )
 # Auxiliaries, modals, be/have and verbs of thinking or seeming: "You are…", "You think…", "You look like…"
@@ -79,7 +119,8 @@ _NOT_VERBS = (
     "are were was be been is am have has had do does did will would shall should can could may might must "
     "ought need dare never always really just think know believe mean guess suppose look seem sound "
     "appear want wish like love hate remind make owe deserve understand see say said tell told ask asked "
-    "call called fool idiot there lot two all"
+    "call called fool idiot there lot two all "
+    "art wast wert hast hadst hath dost doth didst shalt wilt canst couldst wouldst shouldst mayst mightst"
 )
 _EN_NOT_NARRATIVE_VERB = frozenset(_NOT_VERBS.split())
 # Verbs of bodily reaction and movement: with one of them, "You <verb> …" narrates the user at once
@@ -88,7 +129,8 @@ _BODY_VERBS = (
     "sigh sighs frown frowns shiver shivers step steps lean leans reach reaches stare stares glance glances "
     "hesitate hesitates swallow swallows flinch flinches wince winces grin grins shrug shrugs bow bows kneel "
     "kneels clench clenches raise raises lower lowers feel feels gulp gulps stumble stumbles freeze freezes "
-    "turn turns blink blinks recoil recoils bite bites pale pales"
+    "turn turns blink blinks recoil recoils bite bites pale pales shudder shudders cringe cringes squirm squirms "
+    "sob sobs weep weeps"
 )
 _EN_BODY_VERB = frozenset(_BODY_VERBS.split())
 # A second bare verb chained on (…and say nothing): a sequence of the user's actions
@@ -207,22 +249,62 @@ def _staged(ws: list[zh.Word], k: int) -> bool:
 
 
 def _en(text: str, narration: bool) -> str | None:
-    if narration and _EN_REPORT.match(text):
+    if narration and (_EN_REPORT.match(text) or _EN_TOLD_SAY.match(text)):
         return text.strip()[:80]
     for sentence in _EN_SENTENCE.findall(text):
         s = sentence.strip()
-        if s.endswith(("?", "!")) or _EN_ADDRESS.search(s.rstrip(".;")) or _EN_NOT_EVENT.search(s):
+        if (
+            s.endswith(("?", "!"))
+            or _EN_NOT_EVENT.search(s)
+            or _EN_DISJUNCTION.search(s)
+            or _EN_GUESS.search(s)
+        ):
             continue
-        m = _EN_OPEN.match(s)
+        if _EN_COMPLY.search(s) and not re.search(r"\b(if|when|unless|whenever)\b", s, re.I):
+            return s[:80]
+        if _EN_ADDRESS.search(s.rstrip(".;")):
+            continue
+        helpless = _EN_CANT_HELP.match(s)
+        if helpless and _reaction(helpless.group("verb").lower()):
+            return s[:80]
+        m = _EN_OPEN.match(_EN_APPOSED.sub(r"\1 ", _EN_LEAD.sub("", s), count=1))
         if not m:
             continue
-        verb, rest = m.group("verb").lower(), m.group("rest")
+        verb, rest = _en_verb(m.group("verb").lower(), s), m.group("rest")
         if verb in _EN_NOT_NARRATIVE_VERB or verb.endswith(("ed", "'d")) or not rest.strip(" ,.;"):
             continue
-        if rest.lstrip().startswith((",", "—", "-")):
-            continue  # "You fool, …": an epithet
-        if re.match(r"\s+(me|us)\b", rest, re.I) and not _EN_CHAINED.search(rest):
+        reacts = verb in _EN_BODY_VERB or verb in _EN_ASSENT_VERB
+        if rest.lstrip().startswith((",", "—", "-")) and not reacts:
+            continue  # "You fool, …": an epithet ("You hesitate, then …" is a verb going on)
+        if (
+            re.match(r"\s+(me|us)\b", rest, re.I)
+            and not _EN_CHAINED.search(rest)
+            and not _EN_ADJUNCT.search(rest)
+        ):
             continue  # "You make me laugh": a remark about us; "You hand me X and say nothing" narrates
-        if verb in _EN_BODY_VERB or _EN_GOES_ON.search(rest):
+        if reacts or _EN_GOES_ON.search(rest) or _EN_ADJUNCT.search(rest):
             return s[:80]
     return None
+
+
+def _reaction(verb: str) -> bool:
+    """A verb of bodily reaction, bare or in -ing (smiling -> smile, grinning -> grin)."""
+    if verb in _EN_BODY_VERB:
+        return True
+    if not verb.endswith("ing"):
+        return False
+    stem = verb[:-3]
+    return any(
+        v in _EN_BODY_VERB for v in (stem, stem + "e", stem[:-1] if stem[-2:-1] == stem[-1:] else stem)
+    )
+
+
+def _en_verb(verb: str, sentence: str) -> str:
+    """The stem of an archaic verb after "thou" (tremblest -> tremble, sayest -> say), else the verb."""
+    if not re.search(r"\bthou\b", sentence, re.I):
+        return verb
+    m = _EN_THOU_VERB.match(verb)
+    if not m:
+        return verb
+    stem = m.group("stem") or m.group("stem2")
+    return stem if stem in _EN_BODY_VERB | _EN_ASSENT_VERB or stem in _EN_NOT_NARRATIVE_VERB else stem + "e"

@@ -79,6 +79,10 @@ _EN_OPEN_WORDS = frozenset({"never", "not", "only", "just", "near", "very", "who
 # close a clause ("I told you so", "me too") and are left out
 _EN_DEGREE = frozenset({"very", "quite", "extremely", "terribly", "awfully", "incredibly", "frightfully"})
 _ZH_PERSONAL = re.compile(r"[我你您他她它咱俺]")
+# A phrase opened by a subordinator or a sequencer starts a clause of prose that must go on to its
+# predicate ("because the men in my family", "and then my family"); verse juxtaposes its phrases
+# ("boats against the current", "and a bottle of rum") and never subordinates them
+_EN_PROSE_OPENER = re.compile(r"^(?:and |but |or )?(?:because|although|though|unless|until|whereas|then)\b")
 _VERSE_SPLIT = re.compile(r"[，,、；;]")
 
 
@@ -190,6 +194,8 @@ def parallel_clauses(text: str, is_zh: bool) -> bool:
         return not any(
             w.tag.startswith("u") or _ZH_PERSONAL.search(w.text) for w in last
         )  # a clause with a personal pronoun or a particle is prose (…百姓们都叫它)
+    if any(_EN_PROSE_OPENER.match(p) for p in parts):
+        return False
     sizes = [len(p.split()) for p in parts]
     last = parts[-1].split()[-1] if parts[-1].split() else ""
     return (
