@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from factory.lang import HAN_RE, character_names
 from factory.quality import zh
 from factory.quality.action_voice import epithet_action
-from factory.quality.epithet import epithet_subject
+from factory.quality.epithet import EN_IRREGULAR, epithet_subject
 from factory.quality.narration import (
     EN_BODY,
     EN_FIRST,
@@ -40,6 +40,7 @@ from factory.quality.narration import (
     narrator_violation,
 )
 from factory.quality.role_announce import announce_patterns
+from factory.quality.scene_en import scene_narration
 from factory.quality.text import Segment, segments
 
 # Chinese: tags (ICTCLAS) after a clause-opening name that make it no subject (a demonstrative, a
@@ -72,10 +73,19 @@ _EN_REPORTED = re.compile(
     re.I,
 )
 _EN_VOCATIVE = re.compile(
-    r",\s*(?:[A-Z][a-z]+|(?i:man|sir|madam|ma'am|boy|lad|friend|old sport|my (dear|friend|boy)))\s*(?:[,.!?;—]|$)"
+    r",\s*(?:[A-Z][a-z]+|(?i:man|sir|madam|ma'am|boy|lad|friend|old sport|darling|dear|sweetheart|kid|child|girl|love|my (dear|friend|boy|girl|lad|lady|lord|love)))\s*(?:[,.!?;—]|$)"
 )
 _EN_NEG_QUANT = re.compile(
     r"^\s+((to|for|of|before|from|with|at|on)\s+)?(no|nothing|nobody|none|no one|naught|nought)\b", re.I
+)
+# A past event ("Miss Emily said nothing") is narrated, whatever follows it; and a clause that takes
+# the name up again with he / she ("X has no wish to…; he regards…") goes on telling of the character
+_EN_PAST = re.compile(rf"{EN_IRREGULAR}|[a-z]+ed", re.I)
+_EN_TAKEN_UP = re.compile(rf"[.;]\s+(?:he|she)\s+(?:\w+ly\s+)?(?:{EN_VERB})\b", re.I)
+# A parenthetical or trailing report ("X, they say, is…", "…, the papers say."): hearsay about the character
+_EN_HEARSAY = re.compile(
+    r",\s*(?:the \w+|they|people|folks|everyone|everybody|some)\s+(?:say|says|said|write|writes|claim|claims)\s*[,.;—]",
+    re.I,
 )
 _EN_SELF_AFTER = re.compile(r"^\s*(is my name|is me|here|speaking|at your service)\b", re.I)
 # The auxiliaries of a habit or a creed (X never forgets, X doesn't do apologies), not a narrated event
@@ -209,17 +219,34 @@ def _third_person(seg: Segment, pats: dict, is_zh: bool) -> Violation | None:
             continue
         if _EN_REPORTED.search(before):
             continue  # "Mrs. Reed told everyone Jane was…": the name inside reported speech
+        if _EN_HEARSAY.search(seg.text):
+            continue  # "X is a fool, the papers say": the line answers what others say of the character
+        sentence_end = re.search(r"[.!?]", seg.text[name_end:])
+        if sentence_end and sentence_end.group(0) == "?":
+            continue  # "X hanged?": an echo question, someone else's words handed back
+        if re.search(r"\b(a|an|every|no|another)\s+$", before, re.I):
+            continue  # "A Grierson does not…": the name of a family or a kind, not the person
         if m.group(2) and m.group(2).endswith("s") and _EN_NOT_VERB_AFTER.match(seg.text[m.end(2) :]):
             continue
         if _EN_VOCATIVE.search(seg.text):
             continue  # "Ahab is Ahab, man!": illeism spoken to someone in the scene, not narration
-        if m.group(2) and not m.group(2).endswith("ed") and _EN_NEG_QUANT.match(seg.text[m.end(2) :]):
+        if (
+            m.group(2)
+            and not _EN_PAST.fullmatch(m.group(2))
+            and _EN_NEG_QUANT.match(seg.text[m.end(2) :])
+            and not _EN_TAKEN_UP.search(seg.text, m.end(2))
+        ):
             continue  # "X fears no man", "X is no name": a creed or a boast in the present, illeism
         if m.group(2) and _EN_PRESENT.fullmatch(m.group(2)) and EN_FIRST.search(seg.text, m.end()):
             continue  # "Tony Stark doesn't do apologies. Kidding. I do them badly": illeism, then I
         return Violation("third_person", f"speaks of the character by name in a {seg.kind} part", m.group(0))
     m = pats["name_en_appositive"].search(seg.text)
-    if m and not _EN_VOCATIVE.search(seg.text) and not EN_FIRST.search(seg.text):
+    if (
+        m
+        and not _EN_VOCATIVE.search(seg.text)
+        and not EN_FIRST.search(seg.text)
+        and not _EN_HEARSAY.search(seg.text)
+    ):
         return Violation(
             "third_person", f"the character's name opens a narrated sentence in a {seg.kind} part", m.group(0)
         )
@@ -283,4 +310,6 @@ def self_name_violation(
                 "narrator", "a descriptive epithet for the character as the narrated subject", told
             )
     narr = narrator_violation(text, segs, pats["names"], language)
+    if narr is None and not is_zh_text(text, language):
+        narr = scene_narration(segs, pats["names"])
     return Violation("narrator", *narr) if narr else None
