@@ -26,6 +26,7 @@ import re
 from collections.abc import Sequence
 
 from factory.quality.epithet import EN_IRREGULAR
+from factory.quality.narration import EN_BODY
 from factory.quality.text import Segment
 
 _PERSON = re.compile(
@@ -33,7 +34,8 @@ _PERSON = re.compile(
 )
 # Speech: contractions, interjections, reporting, modals of rule and future, vocatives, quotation
 _CONTRACTION = re.compile(
-    r"\w(n['’]t|['’](m|re|ve|ll|d|em))\b|\b(it|that|there|here|what|let|who|he|she)['’]s\b", re.I
+    r"\w(n['’]t|['’](m|re|ve|ll|d|em))\b|\b(it|that|there|here|what|let|who|he|she|everybody|everyone|nobody|somebody|someone|where|how)['’]s\b",
+    re.I,
 )
 _INTERJECTION = re.compile(r"(?:^|[.;]\s+)(well|oh|ah|now|yes|no|so|alas|look|listen|mind)\b[ ,]", re.I)
 _REPORTING = re.compile(
@@ -71,6 +73,16 @@ _LOCATIVE = re.compile(
     r"\b",
     re.I,
 )
+# The far and unplaced (somewhere, far off, in the distance) is a narrator's; "outside" may be a speaker's
+_FAR = re.compile(r"somewhere|far |overhead|elsewhere|in the distance", re.I)
+# A schedule or a habit ("at six", "every spring", "always"): a speaker telling how things go
+_HABIT = re.compile(
+    r"\b(every|each)\s+(day|night|morning|evening|week|month|year|spring|summer|autumn|winter|sunday|monday|"
+    r"tuesday|wednesday|thursday|friday|saturday)\b|\bat (dawn|dusk|noon|midnight|\d+|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|eleven|twelve)\b|\bon (sundays|mondays|tuesdays|wednesdays|thursdays|fridays|saturdays)\b"
+    r"|\b(always|usually|often|never|sometimes|daily|weekly|nightly)\b",
+    re.I,
+)
 _ABSOLUTE = re.compile(
     r",\s+(?:(?:his|her|its|their|one|the)\s+)?(?:(?!(?:his|her|its|their|the|a|an)\s)[A-Za-z-]+\s+){1,3}?"
     r"(?:[a-z]+ing|set|askew|clenched|raised|bowed|lowered|on the \w+)\b"
@@ -83,8 +95,9 @@ _SERIES = re.compile(
     rf"(?:,|\band)\s+(?:then\s+)?(?:\w+ly\s+)?(?:{EN_IRREGULAR}|[a-z]+ed|[a-z]+[^su'\W]s)\s+"
     r"(?:the|a|an|his|her|its|into|onto|at|to|over|down|up|out|from|across)\b"
 )
+# The described subject's own self or body: "heaves himself up", "over his shoulder"
 _OWN_BODY = re.compile(
-    r"\b(himself|herself|itself|his|her)\s+(?:\w+\s+)?(feet|shoulder|eyes|hands?|head|lips|jaw|waistcoat|throat|knees|breath)\b",
+    rf"\b(himself|herself|itself)\b|\b(his|her)\s+(?:[a-z-]+\s+)?(?:{EN_BODY}|feet|shoulder|head|knees|breath|throat)\b",
     re.I,
 )
 
@@ -100,38 +113,44 @@ def _finite(word: str) -> bool:
     )
 
 
-def _clause(sentence: str, names: frozenset[str]) -> tuple[str, str] | None:
-    """(kind, verb) of a sentence opened by a noun-phrase subject and a finite verb, else None.
+def _clause(sentence: str, names: frozenset[str]) -> tuple[str, str, float] | None:
+    """(kind, verb, locative weight) of a sentence opened by a noun-phrase subject and a finite verb.
 
-    kind: "indef" (a / an), "def" (the, a possessive), "bare" (a capitalised common noun) or "loc"
-    (after a narrative locative adverb, whatever the subject)."""
+    kind: "indef" (a / an), "def" (the, a possessive), "bare" (a capitalised common noun), "loc" (a
+    narrative locative opens it, its subject a pronoun or none found). None: not such a sentence."""
     s = sentence.strip().lstrip("(*[—–-\"' ").strip()
     loc = _LOCATIVE.match(s)
+    weight = 0.0
     if loc:
+        weight = 1.0 if _FAR.match(loc.group(1)) else 0.5
         s = s[loc.end() :].lstrip(" ,")
     words = re.findall(r"[A-Za-z][\w'’-]*", s)
     if not words:
         return None
     first = words[0]
     if first.lower() in ("he", "she", "they", "it", "this", "that", "there", "these", "those"):
-        return ("loc", "") if loc else None
+        return ("loc", "", weight) if loc else None
     if any(s.startswith(n) for n in names):
         return None
     det = _DET.match(s)
     kind = ("indef" if det.group(1).lower() in ("a", "an") else "def") if det else "bare"
     if kind == "bare" and not first[0].isupper() and not loc:
         return None
-    start = 1
-    if kind == "bare" and len(words) > 1 and first.lower().endswith("s") and not _finite(words[1]):
-        return ("bare", words[1])  # "Lockers slam", "Klaxons wail": a plural subject, its plain verb
-    for w in words[start : start + 7]:
-        if w[0].isupper() and kind != "bare" and w is not words[start]:
+    plural = len(words) > 1 and first[0].isupper() and first.endswith("s")
+    if kind == "bare" and not loc and plural and not _finite(words[1]):
+        return ("bare", words[1], weight)  # "Lockers slam", "Klaxons wail": a plural subject, its plain verb
+    span = words[1:8]
+    for k, w in enumerate(span):
+        if w[0].isupper() and kind != "bare" and k:
             continue  # a name inside the noun phrase (the Reform Club wall)
-        if _finite(w):
-            if w.lower() in _COPULA:
-                return ("loc", w) if loc else None  # "The articles are simple": a statement, not an event
-            return ("loc" if loc else kind, w)
-    return ("loc", "") if loc else None
+        if not _finite(w):
+            continue
+        if _present(w) and k + 1 < len(span) and _finite(span[k + 1]) and not _present(span[k + 1]):
+            continue  # "the strikers gathered": a plural noun before the verb
+        if w.lower() in _COPULA:
+            return ("loc", w, weight) if loc else None  # "The articles are simple": a statement, not an event
+        return (kind, w, weight)
+    return ("loc", "", weight) if loc else None
 
 
 def _speech_marked(text: str) -> bool:
@@ -163,22 +182,46 @@ def scene_narration(segs: Sequence[Segment], names: frozenset[str]) -> tuple[str
     else:
         return None
     text = text.strip()
-    if len(text.split()) < 6 or _speech_marked(text):
+    if len(text.split()) < 6 or _speech_marked(text) or _HABIT.search(text):
         return None
     sentences = [x for x in _SENTENCE.findall(text) if re.search(r"[A-Za-z]", x)]
     clauses = [_clause(x, names) for x in sentences]
     if not clauses or None in clauses:
         return None  # every sentence as narration has it: a noun-phrase subject and its verb
-    devices = 0
-    devices += bool(_ABSOLUTE.search(text))
-    devices += sum(1 for c in clauses if c and c[0] in ("loc", "indef"))
+    # A narrator's own devices weigh 1; those a speaker telling of someone also uses weigh 1/2
+    devices = 1.0 if _ABSOLUTE.search(text) else 0.0
+    devices += sum(c[2] for c in clauses)  # a locative opener
+    devices += sum(1.0 if _present(c[1]) else 0.5 for c in clauses if c[0] == "indef")  # a new referent
     sim = _SIMULTANEOUS.search(text)
-    devices += bool(sim and _simul_clause(text, sim))
-    devices += bool(_SERIES.search(text))
-    devices += bool(_OWN_BODY.search(text))
+    if sim and _simul_clause(text, sim):
+        main = clauses[_sentence_at(sentences, text, sim.start())]
+        devices += 1.0 if main[0] in ("bare", "loc") or _present(main[1]) else 0.5
+    devices += 0.5 * min(2, len(_SERIES.findall(text)))
+    retold = re.search(r"(?:,\s*and|[.;])\s+(?:he|she|they)\b", text, re.I)  # a storyteller's resumption
+    devices += 0.5 if _OWN_BODY.search(text) and not retold else 0.0
+    if acts and clauses[0][0] in ("def", "indef"):
+        devices += 0.5  # the whole reply wrapped as an action, its actor a description
     if devices < 1:
         return None
     return "narration of a scene, no speech in it", text[:80]
+
+
+def _present(verb: str) -> bool:
+    """A narrative present (-s, not -ss / -ed): scenes are set in it, a speaker's report is past."""
+    return (
+        verb.lower().endswith("s") and not verb.lower().endswith(("ss", "us")) and verb.lower() not in _IRREG
+    )
+
+
+def _sentence_at(sentences: list[str], text: str, pos: int) -> int:
+    """Index of the sentence of `sentences` (in order, from `text`) that holds offset `pos`."""
+    at = 0
+    for k, x in enumerate(sentences):
+        at = text.find(x, at)
+        if at <= pos < at + len(x):
+            return k
+        at += len(x)
+    return len(sentences) - 1
 
 
 def _simul_clause(text: str, m: re.Match) -> bool:
