@@ -87,6 +87,11 @@ _EN_HEARSAY = re.compile(
     r",\s*(?:the \w+|they|people|folks|everyone|everybody|some)\s+(?:say|says|said|write|writes|claim|claims)\s*[,.;—]",
     re.I,
 )
+# A discourse interjection opening the name's sentence: only a speaker talks so
+_EN_CONCEDE = re.compile(
+    r"(?:^\s*|[.!?]\s+)(?:(?:all right|alright|okay|ok|well|oh|ah|fine|aye|yes|no|very well)\s*,\s*)+(?:\w+\s+)?$",
+    re.I,
+)
 _EN_SELF_AFTER = re.compile(r"^\s*(is my name|is me|here|speaking|at your service)\b", re.I)
 # The auxiliaries of a habit or a creed (X never forgets, X doesn't do apologies), not a narrated event
 _EN_PRESENT = re.compile(r"does|doesn'?t|don'?t|never|always|can'?t|won'?t|will", re.I)
@@ -219,6 +224,8 @@ def _third_person(seg: Segment, pats: dict, is_zh: bool) -> Violation | None:
             continue
         if _EN_REPORTED.search(before):
             continue  # "Mrs. Reed told everyone Jane was…": the name inside reported speech
+        if _EN_CONCEDE.search(before):
+            continue  # "All right, X got nicked once": a speaker conceding, the name its illeism
         if _EN_HEARSAY.search(seg.text):
             continue  # "X is a fool, the papers say": the line answers what others say of the character
         sentence_end = re.search(r"[.!?]", seg.text[name_end:])

@@ -111,3 +111,26 @@ SPOKEN_REPORTS = [
 @pytest.mark.parametrize("line", SPOKEN_REPORTS)
 def test_reports_in_speech_stay(line: str) -> None:
     assert kind(line) is None
+
+
+ADDRESSED = [
+    # he / she told to someone: a name called, a question, an exclamation — not a stage direction
+    "*folds the letter away* He is coming back from Spain, Dixon. He wrote it himself.",
+    "She reads Plato, she rides to hounds, she argues with the vicar. What more could a father ask?",
+    # a speaker conceding, the name its illeism
+    "Nobody saw Miss Hale cry. Oh, very well, Miss Hale cried once.",
+]
+STAGED = [
+    # he / she opening a speech line that addresses no one: a stage direction told as speech
+    "She lifts the lantern and peers down the dark lane.",
+]
+
+
+@pytest.mark.parametrize("line", ADDRESSED)
+def test_addressed_speech_stays(line: str) -> None:
+    assert kind(line) is None
+
+
+@pytest.mark.parametrize("line", STAGED)
+def test_stage_direction_as_speech(line: str) -> None:
+    assert kind(line) == "narrator"
