@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from factory.quality.epithet import EN_IRREGULAR
+from factory.quality.epithet import EN_HEAD, EN_IRREGULAR
 from factory.quality.narration import EN_BODY
 from factory.quality.text import Segment
 
@@ -73,6 +73,14 @@ _LOCATIVE = re.compile(
     r"\b",
     re.I,
 )
+# A person noun by its shape (the agent of -er / -or / -ist / -ian, the -ess, -aire, -man of a trade or
+# a title) or a rank, as the head of a described subject: "The marshal squinted", "The inspector pored"
+_PERSON_NOUN = re.compile(
+    rf"(?:{EN_HEAD}|[a-z]{{3,}}(?:er|or|ist|ian|ess|aire|man|woman|boy)|marshal|sheriff|general|colonel|major|"
+    r"sergeant|constable|judge|nurse|maid|butler|governess|duke|duchess|earl|baron|lord|emperor|empress|witch|"
+    r"wizard|mage|thief|outlaw|bandit|tycoon|heir|belle|dad|mum|mom|nun|abbot|bishop|chief|clerk|guard|agent)",
+    re.I,
+)
 # The far and unplaced (somewhere, far off, in the distance) is a narrator's; "outside" may be a speaker's
 _FAR = re.compile(r"somewhere|far |overhead|elsewhere|in the distance", re.I)
 # A schedule or a habit ("at six", "every spring", "always"): a speaker telling how things go
@@ -93,7 +101,7 @@ _SIMULTANEOUS = re.compile(r"\b(as|while)\s+(?:(?:the|a|an|every)\s+)?(?:[a-z-]+
 # One subject, a series of actions: ", spits grit", "and tossed the keys" (no subject of its own)
 _SERIES = re.compile(
     rf"(?:,|\band)\s+(?:then\s+)?(?:\w+ly\s+)?(?:{EN_IRREGULAR}|[a-z]+ed|[a-z]+[^su'\W]s)\s+"
-    r"(?:the|a|an|his|her|its|into|onto|at|to|over|down|up|out|from|across)\b"
+    r"(?:the|a|an|his|her|its|it|them|into|onto|at|to|over|down|up|out|from|across)\b"
 )
 # The described subject's own self or body: "heaves himself up", "over his shoulder"
 _OWN_BODY = re.compile(
@@ -199,11 +207,20 @@ def scene_narration(segs: Sequence[Segment], names: frozenset[str]) -> tuple[str
     devices += 0.5 * min(2, len(_SERIES.findall(text)))
     retold = re.search(r"(?:,\s*and|[.;])\s+(?:he|she|they)\b", text, re.I)  # a storyteller's resumption
     devices += 0.5 if _OWN_BODY.search(text) and not retold else 0.0
+    if clauses[0][0] == "def" and _person_subject(sentences[0], clauses[0][1]) and not retold:
+        devices += 0.5  # a described person as the subject, not taken up again by a storyteller's he / she
     if acts and clauses[0][0] in ("def", "indef"):
         devices += 0.5  # the whole reply wrapped as an action, its actor a description
     if devices < 1:
         return None
     return "narration of a scene, no speech in it", text[:80]
+
+
+def _person_subject(sentence: str, verb: str) -> bool:
+    """The head of the subject, the word before its verb, is a singular person noun."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", sentence)
+    k = next((i for i, w in enumerate(words) if w == verb), 0)
+    return k > 0 and bool(_PERSON_NOUN.fullmatch(words[k - 1].lower()))
 
 
 def _present(verb: str) -> bool:

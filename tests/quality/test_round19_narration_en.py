@@ -134,3 +134,26 @@ def test_addressed_speech_stays(line: str) -> None:
 @pytest.mark.parametrize("line", STAGED)
 def test_stage_direction_as_speech(line: str) -> None:
     assert kind(line) == "narrator"
+
+
+PERSON_SUBJECT = [
+    # a described person (a noun of a trade or rank, by its shape) and a series of actions
+    "The innkeeper wiped the counter and poured a measure of gin.",
+    "The colonel frowned at the dispatch and tossed it into the fire.",
+]
+PERSON_KEPT = [
+    # a storyteller takes the subject up again with he / she
+    "The preacher climbed into the pulpit, and he shouted at the congregation for an hour.",
+    # a plural person noun: the speaker reports what a crowd did
+    "The weavers gathered at the chapel and marched to the gates.",
+]
+
+
+@pytest.mark.parametrize("line", PERSON_SUBJECT)
+def test_described_person_acting_is_narrated(line: str) -> None:
+    assert kind(line) == "narrator"
+
+
+@pytest.mark.parametrize("line", PERSON_KEPT)
+def test_story_and_crowd_reports_stay(line: str) -> None:
+    assert kind(line) is None
