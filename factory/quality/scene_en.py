@@ -2,22 +2,28 @@
 
 A character's own line, even one reporting facts ("The tide turns at dawn. The French fleet lies off
 Brest."), is speech: it says I / you, asks, exclaims, calls someone by name, contracts (it's, don't),
-quotes, reports ("they say"), or states a rule with a modal. A narrator's prose has none of those and
+quotes, reports ("they say"), points at its own here and now (this, tomorrow), tells a schedule or a
+habit (at six, every spring), or states a rule with a modal. A narrator's prose has none of those and
 is made of declarative clauses whose subjects are noun phrases ("Rain lashes the windows", "The
 marshal checks his Colt"). That alone is also a fact stated in speech, so the reply must carry the
-narrator's own devices besides, at least one of:
+narrator's own devices besides, weighing 1 in all. Weight 1 (a narrator's own):
 
 - an absolute construction or a trailing participle ("his jaw set", ", wig askew,", ", violet light
   crawling along her fingers", ", examining the marks");
-- a narrative locative adverb opening a sentence (Somewhere, Far off, Below decks, Down in the street);
-- an indefinite scene subject (a figure / a man / a lantern + a finite verb): a new referent brought
-  on stage, which speech introduces with "there's";
-- two events told as simultaneous (", as the bell rings", "while the inspector pored");
-- one subject with a series of actions ("checks the gauges, spits grit, and guns the engine"),
-  its own body or self ("heaves himself to his feet", "over his shoulder").
+- a far, unplaced locative opening a sentence (Somewhere, Far off, In the distance);
+- an indefinite subject in the narrative present ("a figure limps"): a new referent brought on
+  stage, which speech introduces with "there's";
+- two events told as simultaneous in the present or around a bare scene noun (", as the bell
+  rings", "Fog pressed … while the inspector pored").
+
+Weight 1/2 (a speaker telling of someone uses them too): a near locative (Below decks, Down in the
+street), an indefinite subject in the past, simultaneity in the past, each action of a series
+("spits grit, and guns the engine"), the subject's own self or body ("himself", "over his
+shoulder"), a singular person noun (a trade or rank by its shape: -er, -or, -ess, marshal) heading
+the subject, and the whole reply wrapped as one action in *…* / (…) with a described actor.
 
 A storyteller's past ("The harpooner climbed onto the deck, and he stared at the squid") picks the
-subject up again with he / she and carries no such device, so it stays.
+subject up again with he / she: then the person and the body weigh nothing.
 """
 
 from __future__ import annotations
@@ -48,6 +54,8 @@ _VOCATIVE = re.compile(
     r"|,\s*(?:my\s+)?(?:man|sir|madam|lad|boy|girl|friend|darling|dear|love|child|gentlemen|ladies)\s*[,.;—]",
     re.M | re.I,
 )
+# Deixis of the speaker's here and now ("in this house", "tomorrow"): a narrator's past has none
+_DEIXIS = re.compile(r"\b(this|these|here|now|today|tonight|tomorrow|yesterday)\b", re.I)
 _QUOTE = re.compile(r"[\"“”]")
 
 _SENTENCE = re.compile(r"[^.;:!?]+")
@@ -170,6 +178,7 @@ def _speech_marked(text: str) -> bool:
         or _REPORTING.search(text)
         or _MODAL.search(text)
         or _QUOTE.search(text)
+        or _DEIXIS.search(text)
         or any(_VOCATIVE.search(p) for p in re.split(r"[.;]", text) if p.strip())
     )
 

@@ -13,7 +13,9 @@ shapes that test exposes:
   with a first-person pronoun (X是我的笔名) is the character naming itself. English: the name
   followed by a verb form (auxiliary, -ed, -s, irregular past) or by a possessive body part,
   unless the words before it name or report ("I am", "call me", "they say", "that").
-- narrator: the character told in the third person by a narrator (factory/quality/narration.py).
+- narrator: the character told in the third person by a narrator (factory/quality/narration.py);
+  English scene-setting prose with no speech in it (factory/quality/scene_en.py). The English
+  name-as-subject exemptions for a speaker's own illeism are in factory/quality/illeism_en.py.
 Actions in （…） / *…* may describe the character from outside by name or pronoun, as a script's
 stage directions do; only an epithet as their actor ("（长老合掌）") is a narrator's prose
 (factory/quality/action_voice.py).
@@ -28,7 +30,8 @@ from dataclasses import dataclass
 from factory.lang import HAN_RE, character_names
 from factory.quality import zh
 from factory.quality.action_voice import epithet_action
-from factory.quality.epithet import EN_IRREGULAR, epithet_subject
+from factory.quality.epithet import epithet_subject
+from factory.quality.illeism_en import HEARSAY, narrated_despite_creed, spoken_name
 from factory.quality.narration import (
     EN_BODY,
     EN_FIRST,
@@ -77,20 +80,6 @@ _EN_VOCATIVE = re.compile(
 )
 _EN_NEG_QUANT = re.compile(
     r"^\s+((to|for|of|before|from|with|at|on)\s+)?(no|nothing|nobody|none|no one|naught|nought)\b", re.I
-)
-# A past event ("Miss Emily said nothing") is narrated, whatever follows it; and a clause that takes
-# the name up again with he / she ("X has no wish to…; he regards…") goes on telling of the character
-_EN_PAST = re.compile(rf"{EN_IRREGULAR}|[a-z]+ed", re.I)
-_EN_TAKEN_UP = re.compile(rf"[.;]\s+(?:he|she)\s+(?:\w+ly\s+)?(?:{EN_VERB})\b", re.I)
-# A parenthetical or trailing report ("X, they say, is…", "…, the papers say."): hearsay about the character
-_EN_HEARSAY = re.compile(
-    r",\s*(?:the \w+|they|people|folks|everyone|everybody|some)\s+(?:say|says|said|write|writes|claim|claims)\s*[,.;—]",
-    re.I,
-)
-# A discourse interjection opening the name's sentence: only a speaker talks so
-_EN_CONCEDE = re.compile(
-    r"(?:^\s*|[.!?]\s+)(?:(?:all right|alright|okay|ok|well|oh|ah|fine|aye|yes|no|very well)\s*,\s*)+(?:\w+\s+)?$",
-    re.I,
 )
 _EN_SELF_AFTER = re.compile(r"^\s*(is my name|is me|here|speaking|at your service)\b", re.I)
 # The auxiliaries of a habit or a creed (X never forgets, X doesn't do apologies), not a narrated event
@@ -224,24 +213,16 @@ def _third_person(seg: Segment, pats: dict, is_zh: bool) -> Violation | None:
             continue
         if _EN_REPORTED.search(before):
             continue  # "Mrs. Reed told everyone Jane was…": the name inside reported speech
-        if _EN_CONCEDE.search(before):
-            continue  # "All right, X got nicked once": a speaker conceding, the name its illeism
-        if _EN_HEARSAY.search(seg.text):
-            continue  # "X is a fool, the papers say": the line answers what others say of the character
-        sentence_end = re.search(r"[.!?]", seg.text[name_end:])
-        if sentence_end and sentence_end.group(0) == "?":
-            continue  # "X hanged?": an echo question, someone else's words handed back
-        if re.search(r"\b(a|an|every|no|another)\s+$", before, re.I):
-            continue  # "A Grierson does not…": the name of a family or a kind, not the person
+        if spoken_name(seg.text, before, name_end):
+            continue  # hearsay answered, an echo question, "a <Name>", "All right, X…" (illeism_en.py)
         if m.group(2) and m.group(2).endswith("s") and _EN_NOT_VERB_AFTER.match(seg.text[m.end(2) :]):
             continue
         if _EN_VOCATIVE.search(seg.text):
             continue  # "Ahab is Ahab, man!": illeism spoken to someone in the scene, not narration
         if (
             m.group(2)
-            and not _EN_PAST.fullmatch(m.group(2))
             and _EN_NEG_QUANT.match(seg.text[m.end(2) :])
-            and not _EN_TAKEN_UP.search(seg.text, m.end(2))
+            and not narrated_despite_creed(seg.text, m.group(2), m.end(2))
         ):
             continue  # "X fears no man", "X is no name": a creed or a boast in the present, illeism
         if m.group(2) and _EN_PRESENT.fullmatch(m.group(2)) and EN_FIRST.search(seg.text, m.end()):
@@ -252,7 +233,7 @@ def _third_person(seg: Segment, pats: dict, is_zh: bool) -> Violation | None:
         m
         and not _EN_VOCATIVE.search(seg.text)
         and not EN_FIRST.search(seg.text)
-        and not _EN_HEARSAY.search(seg.text)
+        and not HEARSAY.search(seg.text)
     ):
         return Violation(
             "third_person", f"the character's name opens a narrated sentence in a {seg.kind} part", m.group(0)

@@ -157,3 +157,11 @@ def test_described_person_acting_is_narrated(line: str) -> None:
 @pytest.mark.parametrize("line", PERSON_KEPT)
 def test_story_and_crowd_reports_stay(line: str) -> None:
     assert kind(line) is None
+
+
+def test_the_speakers_here_and_now_is_speech() -> None:
+    # a far locative, but "this house" points from where the speaker stands
+    assert kind("Somewhere in this house a letter lies hidden among the linen.") is None
+    assert (
+        kind("Somewhere in the house a letter lies hidden among the linen, its seal unbroken.") == "narrator"
+    )
