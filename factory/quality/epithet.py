@@ -36,13 +36,13 @@ _ZH_EPITHET = re.compile(
 )
 _ZH_BARE_EPITHET = re.compile(rf"^\s*([^\s，,。！？!?、“”]{{0,4}}?)({ZH_HEAD})")
 _ZH_SPEAKER = re.compile(r"[我你您咱俺朕吾]|本人|在下|老夫|本宫|洒家|贫僧|妾身|老身|小生|奴家|本座|为师")
-_EN_HEAD = (
+EN_HEAD = (
     r"man|woman|boy|girl|lad|lass|cook|captain|gentleman|lady|doctor|sailor|knight|prince|princess|king|queen"
     r"|count|orphan|scientist|detective|castaway|stranger|fellow|child|monk|priest|soldier|gypsy|pirate"
     r"|widow|maiden|youth|bride|poet|scholar|musician|composer|sea[- ]cook|girl|spinster|heiress|squire"
 )
 _EN_EPITHET = re.compile(
-    rf"^\W*(?:the|that|this) ((?:[a-z][\w'-]* ){{0,3}}(?:{_EN_HEAD}))\s+(?:\w+ly\s+)?([a-z]+ed|{EN_IRREGULAR}|[a-z]+[^su'\W]s)\b",
+    rf"^\W*(?:the|that|this) ((?:[a-z][\w'-]* ){{0,3}}(?:{EN_HEAD}))\s+(?:\w+ly\s+)?([a-z]+ed|{EN_IRREGULAR}|[a-z]+[^su'\W]s)\b",
     re.I,
 )
 _EN_SPEAKER = re.compile(r"\b(I|I'm|I've|I'll|I'd|(?i:me|my|mine|myself|we|us|our|you|your))\b")

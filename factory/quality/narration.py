@@ -43,6 +43,9 @@ _EN_STAGE = re.compile(
 )
 _EN_PERSON = re.compile(r"\b(I|I'm|I've|I'll|I'd|me|my|mine|myself|we|us|our|you|your|yours)\b", re.I)
 EN_FIRST = re.compile(r"\b(I|I'm|I've|I'll|I'd|(?i:me|my|mine|myself|we|us|our))\b")
+# Speech addressed to someone (a question, an exclamation, a name called): "He has written, Elinor!"
+# tells the listener of a third person; a stage direction addresses no one
+_EN_ADDRESSED = re.compile(r"[?!]|,\s*[A-Z][a-z]+\s*[.!?]")
 _NARR_EN = re.compile(r"\b(he|she|his|her|him)\b", re.I)
 _SENTENCE_END = re.compile(r"[。！？!?\n]|[.;](?=\s|$)")
 QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|《[^》]*》|\"[^\"\n]*\"")
@@ -77,6 +80,7 @@ def narrator_violation(
             if (
                 stage
                 and not (_ZH_PERSON if zh_ else _EN_PERSON).search(speech_all)
+                and not (not zh_ and _EN_ADDRESSED.search(speech_all))
                 and not _named_apart(seg.text.strip()[1:], "", names, zh_)
             ):
                 return "a third-person stage direction as speech", seg.text.strip()[:80]

@@ -13,7 +13,9 @@ shapes that test exposes:
   with a first-person pronoun (X是我的笔名) is the character naming itself. English: the name
   followed by a verb form (auxiliary, -ed, -s, irregular past) or by a possessive body part,
   unless the words before it name or report ("I am", "call me", "they say", "that").
-- narrator: the character told in the third person by a narrator (factory/quality/narration.py).
+- narrator: the character told in the third person by a narrator (factory/quality/narration.py);
+  English scene-setting prose with no speech in it (factory/quality/scene_en.py). The English
+  name-as-subject exemptions for a speaker's own illeism are in factory/quality/illeism_en.py.
 Actions in （…） / *…* may describe the character from outside by name or pronoun, as a script's
 stage directions do; only an epithet as their actor ("（长老合掌）") is a narrator's prose
 (factory/quality/action_voice.py).
@@ -29,6 +31,7 @@ from factory.lang import HAN_RE, character_names
 from factory.quality import zh
 from factory.quality.action_voice import epithet_action
 from factory.quality.epithet import epithet_subject
+from factory.quality.illeism_en import HEARSAY, narrated_despite_creed, spoken_name
 from factory.quality.narration import (
     EN_BODY,
     EN_FIRST,
@@ -40,6 +43,7 @@ from factory.quality.narration import (
     narrator_violation,
 )
 from factory.quality.role_announce import announce_patterns
+from factory.quality.scene_en import scene_narration
 from factory.quality.text import Segment, segments
 
 # Chinese: tags (ICTCLAS) after a clause-opening name that make it no subject (a demonstrative, a
@@ -72,7 +76,7 @@ _EN_REPORTED = re.compile(
     re.I,
 )
 _EN_VOCATIVE = re.compile(
-    r",\s*(?:[A-Z][a-z]+|(?i:man|sir|madam|ma'am|boy|lad|friend|old sport|my (dear|friend|boy)))\s*(?:[,.!?;—]|$)"
+    r",\s*(?:[A-Z][a-z]+|(?i:man|sir|madam|ma'am|boy|lad|friend|old sport|darling|dear|sweetheart|kid|child|girl|love|my (dear|friend|boy|girl|lad|lady|lord|love)))\s*(?:[,.!?;—]|$)"
 )
 _EN_NEG_QUANT = re.compile(
     r"^\s+((to|for|of|before|from|with|at|on)\s+)?(no|nothing|nobody|none|no one|naught|nought)\b", re.I
@@ -209,17 +213,28 @@ def _third_person(seg: Segment, pats: dict, is_zh: bool) -> Violation | None:
             continue
         if _EN_REPORTED.search(before):
             continue  # "Mrs. Reed told everyone Jane was…": the name inside reported speech
+        if spoken_name(seg.text, before, name_end):
+            continue  # hearsay answered, an echo question, "a <Name>", "All right, X…" (illeism_en.py)
         if m.group(2) and m.group(2).endswith("s") and _EN_NOT_VERB_AFTER.match(seg.text[m.end(2) :]):
             continue
         if _EN_VOCATIVE.search(seg.text):
             continue  # "Ahab is Ahab, man!": illeism spoken to someone in the scene, not narration
-        if m.group(2) and not m.group(2).endswith("ed") and _EN_NEG_QUANT.match(seg.text[m.end(2) :]):
+        if (
+            m.group(2)
+            and _EN_NEG_QUANT.match(seg.text[m.end(2) :])
+            and not narrated_despite_creed(seg.text, m.group(2), m.end(2))
+        ):
             continue  # "X fears no man", "X is no name": a creed or a boast in the present, illeism
         if m.group(2) and _EN_PRESENT.fullmatch(m.group(2)) and EN_FIRST.search(seg.text, m.end()):
             continue  # "Tony Stark doesn't do apologies. Kidding. I do them badly": illeism, then I
         return Violation("third_person", f"speaks of the character by name in a {seg.kind} part", m.group(0))
     m = pats["name_en_appositive"].search(seg.text)
-    if m and not _EN_VOCATIVE.search(seg.text) and not EN_FIRST.search(seg.text):
+    if (
+        m
+        and not _EN_VOCATIVE.search(seg.text)
+        and not EN_FIRST.search(seg.text)
+        and not HEARSAY.search(seg.text)
+    ):
         return Violation(
             "third_person", f"the character's name opens a narrated sentence in a {seg.kind} part", m.group(0)
         )
@@ -283,4 +298,6 @@ def self_name_violation(
                 "narrator", "a descriptive epithet for the character as the narrated subject", told
             )
     narr = narrator_violation(text, segs, pats["names"], language)
+    if narr is None and not is_zh_text(text, language):
+        narr = scene_narration(segs, pats["names"])
     return Violation("narrator", *narr) if narr else None

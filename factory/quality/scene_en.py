@@ -1,0 +1,260 @@
+"""Scene narration in English: prose that sets a scene or tells the character from outside.
+
+A character's own line, even one reporting facts ("The tide turns at dawn. The French fleet lies off
+Brest."), is speech: it says I / you, asks, exclaims, calls someone by name, contracts (it's, don't),
+quotes, reports ("they say"), points at its own here and now (this, tomorrow), tells a schedule or a
+habit (at six, every spring), or states a rule with a modal. A narrator's prose has none of those and
+is made of declarative clauses whose subjects are noun phrases ("Rain lashes the windows", "The
+marshal checks his Colt"). That alone is also a fact stated in speech, so the reply must carry the
+narrator's own devices besides, weighing 1 in all. Weight 1 (a narrator's own):
+
+- an absolute construction or a trailing participle ("his jaw set", ", wig askew,", ", violet light
+  crawling along her fingers", ", examining the marks");
+- a far, unplaced locative opening a sentence (Somewhere, Far off, In the distance);
+- an indefinite subject in the narrative present ("a figure limps"): a new referent brought on
+  stage, which speech introduces with "there's";
+- two events told as simultaneous in the present or around a bare scene noun (", as the bell
+  rings", "Fog pressed … while the inspector pored").
+
+Weight 1/2 (a speaker telling of someone uses them too): a near locative (Below decks, Down in the
+street), an indefinite subject in the past, simultaneity in the past, each action of a series
+("spits grit, and guns the engine"), the subject's own self or body ("himself", "over his
+shoulder"), a singular person noun (a trade or rank by its shape: -er, -or, -ess, marshal) heading
+the subject, and the whole reply wrapped as one action in *…* / (…) with a described actor.
+
+A storyteller's past ("The harpooner climbed onto the deck, and he stared at the squid") picks the
+subject up again with he / she: then the person and the body weigh nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from factory.quality.epithet import EN_HEAD, EN_IRREGULAR
+from factory.quality.narration import EN_BODY
+from factory.quality.text import Segment
+
+_PERSON = re.compile(
+    r"\b(I|me|my|mine|myself|we|us|our|ours|ourselves|you|your|yours|yourself|ye|thee|thou|thy|thine)\b", re.I
+)
+# Speech: contractions, interjections, reporting, modals of rule and future, vocatives, quotation
+_CONTRACTION = re.compile(
+    r"\w(n['’]t|['’](m|re|ve|ll|d|em))\b|\b(it|that|there|here|what|let|who|he|she|everybody|everyone|nobody|somebody|someone|where|how)['’]s\b",
+    re.I,
+)
+_INTERJECTION = re.compile(r"(?:^|[.;]\s+)(well|oh|ah|now|yes|no|so|alas|look|listen|mind)\b[ ,]", re.I)
+_REPORTING = re.compile(
+    r"\b(say|says|said|told|tell|call|calls|called|according to|believe|think|thinks|write|writes|wrote|print|prints)\b",
+    re.I,
+)
+_MODAL = re.compile(r"\b(will|would|shall|should|must|can|cannot|could|may|might|ought)\b", re.I)
+_VOCATIVE = re.compile(
+    r",\s*(?:(?:my|old)\s+)?[A-Za-z]+(?:\s+[A-Z][a-z]+)?\s*[.,;—]?\s*$|,\s*[A-Z][a-z]+[,.]"
+    r"|,\s*(?:my\s+)?(?:man|sir|madam|lad|boy|girl|friend|darling|dear|love|child|gentlemen|ladies)\s*[,.;—]",
+    re.M | re.I,
+)
+# Deixis of the speaker's here and now ("in this house", "tomorrow"): a narrator's past has none
+_DEIXIS = re.compile(r"\b(this|these|here|now|today|tonight|tomorrow|yesterday)\b", re.I)
+_QUOTE = re.compile(r"[\"“”]")
+
+_SENTENCE = re.compile(r"[^.;:!?]+")
+_IRREG = frozenset(EN_IRREGULAR.split("|")) | {
+    "lies",
+    "lay",
+    "bleeds",
+    "bled",
+    "stops",
+    "swings",
+    "falls",
+    "rings",
+    "sits",
+    "stands",
+}
+_COPULA = frozenset(
+    {"is", "was", "are", "were", "has", "had", "have", "does", "did", "do", "seems", "seemed"}
+)
+_DET = re.compile(r"^(the|a|an|every|each|one|some|two|three|his|her|its|their)\s+", re.I)
+_LOCATIVE = re.compile(
+    r"^\s*(somewhere|far off|far away|far below|overhead|outside|below decks|below|above|upstairs|downstairs|"
+    r"nearby|elsewhere|in the distance|(?:down|up|out|off|across|beyond|inside|behind) (?:in |on |at )?the \w+)"
+    r"\b",
+    re.I,
+)
+# A person noun by its shape (the agent of -er / -or / -ist / -ian, the -ess, -aire, -man of a trade or
+# a title) or a rank, as the head of a described subject: "The marshal squinted", "The inspector pored"
+_PERSON_NOUN = re.compile(
+    rf"(?:{EN_HEAD}|[a-z]{{3,}}(?:er|or|ist|ian|ess|aire|man|woman|boy)|marshal|sheriff|general|colonel|major|"
+    r"sergeant|constable|judge|nurse|maid|butler|governess|duke|duchess|earl|baron|lord|emperor|empress|witch|"
+    r"wizard|mage|thief|outlaw|bandit|tycoon|heir|belle|dad|mum|mom|nun|abbot|bishop|chief|clerk|guard|agent)",
+    re.I,
+)
+# The far and unplaced (somewhere, far off, in the distance) is a narrator's; "outside" may be a speaker's
+_FAR = re.compile(r"somewhere|far |overhead|elsewhere|in the distance", re.I)
+# A schedule or a habit ("at six", "every spring", "always"): a speaker telling how things go
+_HABIT = re.compile(
+    r"\b(every|each)\s+(day|night|morning|evening|week|month|year|spring|summer|autumn|winter|sunday|monday|"
+    r"tuesday|wednesday|thursday|friday|saturday)\b|\bat (dawn|dusk|noon|midnight|\d+|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|eleven|twelve)\b|\bon (sundays|mondays|tuesdays|wednesdays|thursdays|fridays|saturdays)\b"
+    r"|\b(always|usually|often|never|sometimes|daily|weekly|nightly)\b",
+    re.I,
+)
+_ABSOLUTE = re.compile(
+    r",\s+(?:(?:his|her|its|their|one|the)\s+)?(?:(?!(?:his|her|its|their|the|a|an)\s)[A-Za-z-]+\s+){1,3}?"
+    r"(?:[a-z]+ing|set|askew|clenched|raised|bowed|lowered|on the \w+)\b"
+    r"|,\s+(?:[a-z]+ing)\s+(?:the|a|an|his|her|its|their|to|into|on|at|in)\b"
+    r"|,\s+[a-z]+\s+(?:askew|aflame|ablaze|agape|awry)\s*,",
+)
+_SIMULTANEOUS = re.compile(r"\b(as|while)\s+(?:(?:the|a|an|every)\s+)?(?:[a-z-]+\s+){0,3}?([a-z]+)\b")
+# One subject, a series of actions: ", spits grit", "and tossed the keys" (no subject of its own)
+_SERIES = re.compile(
+    rf"(?:,|\band)\s+(?:then\s+)?(?:\w+ly\s+)?(?:{EN_IRREGULAR}|[a-z]+ed|[a-z]+[^su'\W]s)\s+"
+    r"(?:the|a|an|his|her|its|it|them|into|onto|at|to|over|down|up|out|from|across)\b"
+)
+# The described subject's own self or body: "heaves himself up", "over his shoulder"
+_OWN_BODY = re.compile(
+    rf"\b(himself|herself|itself)\b|\b(his|her)\s+(?:[a-z-]+\s+)?(?:{EN_BODY}|feet|shoulder|head|knees|breath|throat)\b",
+    re.I,
+)
+
+
+def _finite(word: str) -> bool:
+    """A finite verb form by its shape: an irregular past or present, -ed, or -s (not -ss / -us / -'s)."""
+    w = word.lower()
+    return (
+        w in _IRREG
+        or w in _COPULA
+        or w.endswith("ed")
+        or (len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "'s", "’s")))
+    )
+
+
+def _clause(sentence: str, names: frozenset[str]) -> tuple[str, str, float] | None:
+    """(kind, verb, locative weight) of a sentence opened by a noun-phrase subject and a finite verb.
+
+    kind: "indef" (a / an), "def" (the, a possessive), "bare" (a capitalised common noun), "loc" (a
+    narrative locative opens it, its subject a pronoun or none found). None: not such a sentence."""
+    s = sentence.strip().lstrip("(*[—–-\"' ").strip()
+    loc = _LOCATIVE.match(s)
+    weight = 0.0
+    if loc:
+        weight = 1.0 if _FAR.match(loc.group(1)) else 0.5
+        s = s[loc.end() :].lstrip(" ,")
+    words = re.findall(r"[A-Za-z][\w'’-]*", s)
+    if not words:
+        return None
+    first = words[0]
+    if first.lower() in ("he", "she", "they", "it", "this", "that", "there", "these", "those"):
+        return ("loc", "", weight) if loc else None
+    if any(s.startswith(n) for n in names):
+        return None
+    det = _DET.match(s)
+    kind = ("indef" if det.group(1).lower() in ("a", "an") else "def") if det else "bare"
+    if kind == "bare" and not first[0].isupper() and not loc:
+        return None
+    plural = len(words) > 1 and first[0].isupper() and first.endswith("s")
+    if kind == "bare" and not loc and plural and not _finite(words[1]):
+        return ("bare", words[1], weight)  # "Lockers slam", "Klaxons wail": a plural subject, its plain verb
+    span = words[1:8]
+    for k, w in enumerate(span):
+        if w[0].isupper() and kind != "bare" and k:
+            continue  # a name inside the noun phrase (the Reform Club wall)
+        if not _finite(w):
+            continue
+        if _present(w) and k + 1 < len(span) and _finite(span[k + 1]) and not _present(span[k + 1]):
+            continue  # "the strikers gathered": a plural noun before the verb
+        if w.lower() in _COPULA:
+            return ("loc", w, weight) if loc else None  # "The articles are simple": a statement, not an event
+        return (kind, w, weight)
+    return ("loc", "", weight) if loc else None
+
+
+def _speech_marked(text: str) -> bool:
+    return bool(
+        _PERSON.search(text)
+        or re.search(r"[?!]", text)
+        or _CONTRACTION.search(text)
+        or _INTERJECTION.search(text)
+        or _REPORTING.search(text)
+        or _MODAL.search(text)
+        or _QUOTE.search(text)
+        or _DEIXIS.search(text)
+        or any(_VOCATIVE.search(p) for p in re.split(r"[.;]", text) if p.strip())
+    )
+
+
+def scene_narration(segs: Sequence[Segment], names: frozenset[str]) -> tuple[str, str] | None:
+    """(detail, span) when the reply is a narrator's prose, or None.
+
+    The speech of the reply is read, or, when it is nothing but one action in *…* / (…), that action:
+    beside speech an action is a script's stage direction."""
+    spoken = [s for s in segs if s.kind in ("speech", "narration") and s.text.strip()]
+    acts = [s for s in segs if s.kind == "action" and s.text.strip()]
+    if spoken:
+        if any(s.kind == "narration" for s in spoken) or acts:
+            return None
+        text = " ".join(s.text for s in spoken)
+    elif len(acts) == 1:
+        text = acts[0].text
+    else:
+        return None
+    text = text.strip()
+    if len(text.split()) < 6 or _speech_marked(text) or _HABIT.search(text):
+        return None
+    sentences = [x for x in _SENTENCE.findall(text) if re.search(r"[A-Za-z]", x)]
+    clauses = [_clause(x, names) for x in sentences]
+    if not clauses or None in clauses:
+        return None  # every sentence as narration has it: a noun-phrase subject and its verb
+    # A narrator's own devices weigh 1; those a speaker telling of someone also uses weigh 1/2
+    devices = 1.0 if _ABSOLUTE.search(text) else 0.0
+    devices += sum(c[2] for c in clauses)  # a locative opener
+    devices += sum(1.0 if _present(c[1]) else 0.5 for c in clauses if c[0] == "indef")  # a new referent
+    sim = _SIMULTANEOUS.search(text)
+    if sim and _simul_clause(text, sim):
+        main = clauses[_sentence_at(sentences, text, sim.start())]
+        devices += 1.0 if main[0] in ("bare", "loc") or _present(main[1]) else 0.5
+    devices += 0.5 * min(2, len(_SERIES.findall(text)))
+    retold = re.search(r"(?:,\s*and|[.;])\s+(?:he|she|they)\b", text, re.I)  # a storyteller's resumption
+    devices += 0.5 if _OWN_BODY.search(text) and not retold else 0.0
+    if clauses[0][0] == "def" and _person_subject(sentences[0], clauses[0][1]) and not retold:
+        devices += 0.5  # a described person as the subject, not taken up again by a storyteller's he / she
+    if acts and clauses[0][0] in ("def", "indef"):
+        devices += 0.5  # the whole reply wrapped as an action, its actor a description
+    if devices < 1:
+        return None
+    return "narration of a scene, no speech in it", text[:80]
+
+
+def _person_subject(sentence: str, verb: str) -> bool:
+    """The head of the subject, the word before its verb, is a singular person noun."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", sentence)
+    k = next((i for i, w in enumerate(words) if w == verb), 0)
+    return k > 0 and bool(_PERSON_NOUN.fullmatch(words[k - 1].lower()))
+
+
+def _present(verb: str) -> bool:
+    """A narrative present (-s, not -ss / -ed): scenes are set in it, a speaker's report is past."""
+    return (
+        verb.lower().endswith("s") and not verb.lower().endswith(("ss", "us")) and verb.lower() not in _IRREG
+    )
+
+
+def _sentence_at(sentences: list[str], text: str, pos: int) -> int:
+    """Index of the sentence of `sentences` (in order, from `text`) that holds offset `pos`."""
+    at = 0
+    for k, x in enumerate(sentences):
+        at = text.find(x, at)
+        if at <= pos < at + len(x):
+            return k
+        at += len(x)
+    return len(sentences) - 1
+
+
+def _simul_clause(text: str, m: re.Match) -> bool:
+    """ "as / while" opens a clause with its own subject and finite verb (not "as a boy", "as usual")."""
+    rest = re.findall(r"[A-Za-z][\w'’-]*", text[m.end(1) :])[:6]
+    determined = bool(rest) and rest[0].lower() in ("the", "a", "an", "every", "his", "her", "its", "their")
+    for w in rest[1:]:
+        if _finite(w) and w.lower() not in _COPULA:
+            return determined or w.lower() in _IRREG or w.lower().endswith("ed")
+    return False
