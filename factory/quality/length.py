@@ -69,6 +69,7 @@ _FILLERS = {
         "understood",
         "agreed",
         "gotcha",
+        "quite",
     },
 }
 # Lexicalised backchannels of two words ("of course", "I see"): each word alone says something else

@@ -171,3 +171,8 @@ def test_inline_table_or_bullets_is_formatting(line: str) -> None:
 )
 def test_speech_with_stars_dashes_or_a_pipe_is_not_a_list(line: str) -> None:
     assert "format.markdown" not in rules(line)
+
+
+@pytest.mark.parametrize("line", ["Quite.", "Quite so.", "Quite, quite."])
+def test_quite_is_an_assent_word(line):
+    assert is_filler(line, "en") and "format.too_short" in rules(line)
