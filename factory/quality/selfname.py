@@ -40,6 +40,7 @@ from factory.quality.narration import (
     narrator_violation,
 )
 from factory.quality.role_announce import announce_patterns
+from factory.quality.scene_zh import scene_narration
 from factory.quality.text import Segment, segments
 
 # Chinese: tags (ICTCLAS) after a clause-opening name that make it no subject (a demonstrative, a
@@ -283,4 +284,11 @@ def self_name_violation(
                 "narrator", "a descriptive epithet for the character as the narrated subject", told
             )
     narr = narrator_violation(text, segs, pats["names"], language)
-    return Violation("narrator", *narr) if narr else None
+    if narr:
+        return Violation("narrator", *narr)
+    scene = scene_narration(text, pats["names"]) if is_zh_text(text, language) else None
+    return (
+        Violation("narrator", "an outside narrator's scene: no speaker, depicted actions", scene)
+        if scene
+        else None
+    )
