@@ -22,19 +22,68 @@ import re
 from factory.quality import zh
 
 _ZH_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
-_ZH_OPEN = re.compile(r"^\s*(?:[（(]?\s*)?(你|您)(?!们)")
+# 你 opening the sentence, or after a connective that moves a story on (于是你…, 然后你…)
+_ZH_STORY_NEXT = r"于是|然后|接着|随后|紧接着|后来|当下"
+_ZH_OPEN = re.compile(rf"^\s*(?:[（(]?\s*)?(?:{_ZH_STORY_NEXT})?(你|您)(?!们)")
 # A guess, question, request, condition or future: talk to the user, not narration of the user
 _ZH_NOT_NARRATION = re.compile(
-    r"[？?吧吗呢]|一定|肯定|是不是|也许|大概|要|别|会|可以|请|如果|若|要是|倘若|假如|可曾|难道|得了|莫"
+    r"[？?吧吗呢]|一定|肯定|是不是|也许|大概|要|别|会|可以|请(?!求|教|示)|如果|若|要是|倘若|假如|可曾|难道|得了|莫"
+    r"|不必|不用|何必|只管|尽管|准是|八成|多半|想必|怕是|兴许"
 )
-_ZH_REPORT = re.compile(r"^\s*(你|您)[^。！？「“\n]{2,30}?(说|道|问|答|喊|叫|吟)道?[：:]\s*$")
+_ZH_REPORT = re.compile(r"^\s*(你|您)[^。！？「“\n]{1,30}?(?:(说|道|问|答|喊|叫|吟)道?|了)[：:]\s*$")
+# Parts of the body and the face: opening a later clause they show the user's reaction (…，手指发颤)
+_ZH_BODY_PART = frozenset(
+    [
+        "手",
+        "手指",
+        "手心",
+        "脸",
+        "脸色",
+        "脸上",
+        "眼",
+        "眼神",
+        "眼睛",
+        "眼眶",
+        "眼里",
+        "嘴",
+        "嘴角",
+        "嘴唇",
+        "额头",
+        "膝盖",
+        "腿",
+        "双腿",
+        "心",
+        "心里",
+        "声音",
+        "肩膀",
+        "后背",
+    ]
+)
+# A bounded action by its directional or resultative complement (推开, 掏出, 接过, 跪下)
+_ZH_RESULT = re.compile(r"^.(?:开|出|过|下|起|住|上|回|走|掉)$")
+# The user's words handed over by a reporting verb and a colon (你终于承认了：“…”)
+_ZH_QUOTE_FRAME = re.compile(r"^[^“「：:]{1,20}[了道][：:]\s*[“「]")
 _REDUP = re.compile(r"^(.)\1|^(.)了\2$|^(.)一\3$")
 _ZH_BODY = frozenset({"s", "f"})
 # Measure words: 一遍, 一次, 一声 count an action (你再说一遍试试), they are not a sudden change (一暖, 一软)
 _MEASURE = frozenset("遍次回趟声句下眼口个番阵把顿步")
 # Adverbs that sequence events in a story (the closed class of narration, not of talk to someone)
 _ZH_SEQUENCE = frozenset(
-    {"果然", "顿时", "登时", "霎时", "随即", "忍不住", "不由得", "不由", "连忙", "赶忙", "立刻", "立时"}
+    {
+        "果然",
+        "顿时",
+        "登时",
+        "霎时",
+        "随即",
+        "忍不住",
+        "不由得",
+        "不由",
+        "连忙",
+        "赶忙",
+        "立刻",
+        "立时",
+        "终于",
+    }
 )
 # Adverbs made with 一 that say how, not that something suddenly changed
 _ZH_PLAIN_YI = frozenset(
@@ -122,15 +171,21 @@ def _zh(text: str, narration: bool) -> str | None:
         if not _ZH_OPEN.match(sentence) or _ZH_NOT_NARRATION.search(sentence):
             continue
         ws = [w for w in zh.words(sentence) if w.text.strip()]
-        marks = 0
+        ws = ws[next((i for i, w in enumerate(ws) if w.text in ("你", "您")), 0) :]
+        marks = _zh_told_marks(sentence, ws)
         for k, w in enumerate(ws[1:], 1):
             nxt = ws[k + 1] if k + 1 < len(ws) else None
             if w.text == "了" and nxt is not None and nxt.tag != "x":
                 marks += 1  # aspect 了 inside the sentence (跪了下来), not the final 了 of a remark
             elif w.tag == "ud" and k > 1 and ws[k - 1].tag.startswith("v"):
                 marks += 1  # 吓得…: a result complement
-            elif w.tag.startswith("v") and len(w.text) >= 2 and _REDUP.match(w.text):
-                marks += 1  # 点点头, 看了看
+            elif (
+                w.tag.startswith("v")
+                and len(w.text) >= 2
+                and _REDUP.match(w.text)
+                and not (len(w.text) == 2 and k == 1 and nxt is not None and nxt.tag == "x")
+            ):
+                marks += 1  # 点点头, 看了看 (not the tentative imperative 你看看，…)
             elif w.tag.startswith("v") and nxt is not None and nxt.text == "了" and k + 2 < len(ws):
                 if ws[k + 2].text == w.text:
                     marks += 1  # 想了想
@@ -171,6 +226,40 @@ def _zh(text: str, narration: bool) -> str | None:
         if marks >= 2:
             return sentence.strip()[:80]
     return None
+
+
+def _zh_told_marks(sentence: str, ws: list[zh.Word]) -> int:
+    """Marks of a told event that the word-by-word reading misses: the user's words quoted after a
+    reporting frame, 把/被 after an adverbial of manner (你悄悄把…), a transfer to the speaker
+    (递给我, 塞给我), a bounded action (推开, 掏出), a V得 result written as one word (震得), and a
+    later clause opened by a part of the body (…，手指发颤) or a newcomer to the scene (…，一股霉味…)."""
+    marks = int(bool(_ZH_QUOTE_FRAME.match(sentence))) + int(
+        bool(re.match(rf"^\s*(?:{_ZH_STORY_NEXT})", sentence))
+    )
+    seen_pba = seen_give = seen_result = seen_de = seen_later = False
+    for k, w in enumerate(ws[1:], 1):
+        prev = ws[k - 1]
+        nxt = ws[k + 1] if k + 1 < len(ws) else None
+        if not seen_pba and 1 < k <= 3 and w.text in ("把", "被") and prev.tag in ("d", "z", "l", "ad"):
+            seen_pba = True
+        if (
+            not seen_give
+            and nxt is not None
+            and nxt.text == "我"
+            and (w.text == "给" or w.text.endswith("给"))
+        ):
+            seen_give = True
+        if not seen_result and w.tag.startswith("v") and _ZH_RESULT.match(w.text):
+            seen_result = True
+        if not seen_de and w.tag.startswith("v") and len(w.text) == 2 and w.text.endswith("得"):
+            seen_de = True
+        if (
+            not seen_later
+            and prev.text in ("，", ",")
+            and (w.text in _ZH_BODY_PART or (w.tag == "m" and w.text.startswith("一") and len(w.text) == 2))
+        ):
+            seen_later = True
+    return marks + seen_pba + seen_give + seen_result + seen_de + seen_later
 
 
 def _chain(ws: list[zh.Word]) -> bool:
