@@ -231,35 +231,40 @@ def _zh(text: str, narration: bool) -> str | None:
 def _zh_told_marks(sentence: str, ws: list[zh.Word]) -> int:
     """Marks of a told event that the word-by-word reading misses: the user's words quoted after a
     reporting frame, 把/被 after an adverbial of manner (你悄悄把…), a transfer to the speaker
-    (递给我, 塞给我), a bounded action (推开, 掏出), a V得 result written as one word (震得), and a
-    later clause opened by a part of the body (…，手指发颤) or a newcomer to the scene (…，一股霉味…)."""
+    (递给我, 塞给我), a bounded action (推开, 掏出), the result after 被/把, an onomatopoeia, an
+    idiom of manner with 地, and a later clause opened by a part of the body (…，手指发颤) or a newcomer to the scene (…，一股霉味…)."""
     marks = int(bool(_ZH_QUOTE_FRAME.match(sentence))) + int(
         bool(re.match(rf"^\s*(?:{_ZH_STORY_NEXT})", sentence))
     )
-    seen_pba = seen_give = seen_result = seen_de = seen_later = False
+    seen_pba = seen_give = seen_result = attitude = seen_later = newcomer = result = False
     for k, w in enumerate(ws[1:], 1):
         prev = ws[k - 1]
         nxt = ws[k + 1] if k + 1 < len(ws) else None
-        if not seen_pba and 1 < k <= 3 and w.text in ("把", "被") and prev.tag in ("d", "z", "l", "ad"):
+        if 1 < k <= 3 and w.text in ("把", "被") and prev.tag in ("d", "z", "l", "ad"):
             seen_pba = True
-        if (
-            not seen_give
-            and nxt is not None
-            and nxt.text == "我"
-            and (w.text == "给" or w.text.endswith("给"))
-        ):
+        if nxt is not None and nxt.text == "我" and (w.text == "给" or w.text.endswith("给")):
             seen_give = True
-        if not seen_result and w.tag.startswith("v") and _ZH_RESULT.match(w.text):
+        if w.tag.startswith("v") and _ZH_RESULT.match(w.text):
             seen_result = True
-        if not seen_de and w.tag.startswith("v") and len(w.text) == 2 and w.text.endswith("得"):
-            seen_de = True
         if (
-            not seen_later
-            and prev.text in ("，", ",")
-            and (w.text in _ZH_BODY_PART or (w.tag == "m" and w.text.startswith("一") and len(w.text) == 2))
+            w.tag.startswith("v")
+            and len(w.text) == 2
+            and w.text[1] == "得"
+            and any(x.text in ("被", "把") for x in ws[1:k])
         ):
-            seen_later = True
-    return marks + seen_pba + seen_give + seen_result + seen_de + seen_later
+            result = True  # 你被…震得…: the passive or disposal, then what it did (not 你来得正好)
+        if k > 1 and w.tag == "o":
+            result = True  # 扑通, 砰: the sound of a told event
+        if w.text.startswith("地") and prev.tag.startswith(("i", "l")):
+            result = True  # 千恩万谢地…: an idiom of manner (jieba may glue 地 to the verb)
+        if k == 1 and len(w.text) == 3 and w.text[1] in "着了":
+            attitude = True  # 低着头, 红了眼: an attitude with its aspect, whatever the tag
+        if prev.text in ("，", ","):
+            newcomer = newcomer or (w.tag == "m" and w.text.startswith("一") and len(w.text) == 2)
+            seen_later = seen_later or w.text in _ZH_BODY_PART or newcomer
+    # a bounded action (推开) is how an order sounds too (你把刀放下): it tells only when the scene
+    # answers it with a newcomer of its own (…，一股霉味扑面而来)
+    return marks + seen_pba + seen_give + (seen_result and newcomer) + attitude + seen_later + result
 
 
 def _chain(ws: list[zh.Word]) -> bool:
