@@ -111,6 +111,9 @@ _STANCE = frozenset(
 # Aspect particles after a verb (jieba: uz 着, ul 了, ug 过) and directional complements
 _ASPECT = frozenset({"uz", "ul", "ug"})
 _DIRECTIONAL = re.compile(r"(?:起来|下来|过来|出来|上来|进来|回来|下去|过去|出去|起|出|下|开|住|满|掉|到)$")
+# Adverbs that order or pace events in a story, and directional complements split off by the tagger
+_STORY_ADVERB = frozenset({"顿时", "登时", "霎时", "随即", "忽然", "突然", "渐渐", "缓缓", "猛地", "蓦地"})
+_DIRECTION_WORD = frozenset({"起来", "下来", "过来", "出来", "上来", "进来", "回来", "下去", "过去", "出去"})
 _PROGRESSIVE = frozenset({"正", "正在", "在"})
 _CAMERA = re.compile(r"^[（(]?\s*(?:场景|画面|镜头|旁白|故事发生在|只见|但见|与此同时)")
 _MIN_DEPICTIVE = 2
@@ -185,6 +188,8 @@ def _depictive(ws: list[zh.Word]) -> bool:
         return True  # 一个佝偻的身影在廊下踱步: an indefinite participant brought on stage
     if _located(ws):
         return True
+    if any(w.text in _STORY_ADVERB or w.text in _DIRECTION_WORD for w in ws):
+        return True  # 顿时, 渐渐: the story's time; 下来, 过去: motion told as it happens
     for i, w in enumerate(ws):
         nxt = ws[i + 1] if i + 1 < len(ws) else None
         if nxt is not None and nxt.tag in _ASPECT and w.tag != "x":
