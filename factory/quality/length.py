@@ -134,6 +134,9 @@ def zh_acknowledgement(text: str, language: str) -> bool:
     t = text.strip()
     if not t or len(t) > 8:
         return False
+    core = re.sub(r"[^\w]|[了啦呢]+$", "", t.lower())
+    if core in _ZH_ACK and t.endswith(_WHOLE_REPLY_END):
+        return True  # 没问题。 (the tagger splits it)
     ws = [w for w in zh.words(t.lower()) if w.text.strip() and w.tag not in _ZH_ACK_DROP]
     units = [_unit(w.text) for w in ws]
     if not units or not all(u in _ZH_ACK or u in _FILLERS["zh"] for u in units):
