@@ -7,6 +7,7 @@ import pytest
 
 from factory.quality.blacklist import default_blacklist
 from factory.quality.gate import line_findings
+from factory.quality.generic import generic_statement
 from factory.quality.length import too_short, zh_acknowledgement
 from factory.quality.scene_zh import scene_narration
 from factory.quality.second_person import narrates_user
@@ -163,3 +164,31 @@ def test_help_desk_and_policy(line: str) -> None:
 )
 def test_in_character_kindness_kept(line: str) -> None:
     assert not rules(line) & {"blacklist.assistant_tone", "blacklist.refusal"}
+
+
+# --- generic statements: balance, denied absolutes, everyone's duties ---------------------------------
+@pytest.mark.parametrize(
+    "line",
+    [
+        "读书和练武都同样重要，关键在于找到属于自己的平衡点。",
+        "善恶有时并非绝对，换个角度想，也许就释然了。",
+        "一个团队的成功离不开每位成员的付出，彼此信任才能走得更远。",
+        "无论贫富贵贱，生命都值得尊重。",
+        "夫妻相处，多一点体谅，少一点计较。",
+    ],
+)
+def test_generic_shapes(line: str) -> None:
+    assert generic_statement(line, "zh") is not None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "无论如何，今夜必须把粮草运过江。",  # an order, 无论如何 is "at any rate"
+        "多一点盐，少一点糖，这汤就对味了。",  # a recipe, not virtues
+        "你和阿宝都很重要，我一个也舍不得。",  # the speaker's own case
+        "我这人，说话从来就很绝对。",
+    ],
+)
+def test_generic_hard_negatives(line: str) -> None:
+    assert generic_statement(line, "zh") is None
