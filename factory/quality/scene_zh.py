@@ -27,12 +27,6 @@ _SPEAKER = re.compile(
     r"[我你您咱俺吾朕]|本(?:宫|王|座|官|府|阁|帅|尊|仙|姑娘|公子|少爷|小姐)|老(?:夫|子|娘|身|朽|衲|奴)"
     r"|贫(?:僧|道|尼)|在下|小(?:的|人|女子|生|可|老儿)|奴(?:才|婢|家)|洒家|寡人|妾身|臣妾|[？?！!～~]"
 )
-# The speaker's relation to the people named (what the speaker calls them), a closed class of
-# kinship and address: a narrator names people from outside (老者, 那女子), never as 师父 or 皇上.
-_RELATION = re.compile(
-    r"父亲|母亲|爹|娘(?!子)|爷爷|奶奶|姐姐|妹妹|哥哥|弟弟|姐夫|嫂子|叔|婶|舅|姨|师父|师傅|师兄|师姐|师妹|师弟"
-    r"|皇上|万岁|陛下|殿下|娘娘|主公|主子|老爷|夫人|大人|公子|姑娘|小姐|官人|相公|施主|客官|列位|诸位|各位|义父|义母"
-)
 # Markers of someone talking (jieba tags y modal particle, e interjection) and words of the
 # speaker's stance: modality, wishes, here-and-now deixis, memory and hearsay.
 _TALK_TAGS = frozenset({"y", "e", "o"})
@@ -160,7 +154,7 @@ def _untalked(t: str) -> str | None:
         out.append(before + ("" if _SPEECH_FRAME.search(before) else "“”"))
         last = m.end()
     told = "".join(out) + t[last:]
-    if _SPEAKER.search(told) and not _only_object_you(told) or _RELATION.search(told):
+    if _SPEAKER.search(told) and not _only_object_you(told) or zh.ADDRESS_TERM.search(told):
         return None
     return told
 

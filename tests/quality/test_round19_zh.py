@@ -192,3 +192,28 @@ def test_generic_shapes(line: str) -> None:
 )
 def test_generic_hard_negatives(line: str) -> None:
     assert generic_statement(line, "zh") is None
+
+
+# --- illeism spoken to someone: a vocative opening, a promise in the speaker's now, a question answered
+@pytest.mark.parametrize(
+    "line",
+    [
+        "娘，青禾以后一定好好吃饭，不让您操心了。",  # a vocative opens the line
+        "青禾今晚再熬一锅，给大伙暖暖身子。",  # name + speaker's now + commitment
+        "沈青禾是什么人？就是我，城南药铺的坐堂郎中。",  # the question answered as 我
+    ],
+)
+def test_spoken_illeism_kept(line: str) -> None:
+    assert "selfname.third_person" not in rules(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "沈青禾今天又去了药铺，抓了三副药。",  # 又: a told event, not a promise
+        "沈青禾背起药箱，出了城门。",
+        "掌柜的说，沈青禾昨夜没有回来。",
+    ],
+)
+def test_told_third_person_still_caught(line: str) -> None:
+    assert rules(line) & {"selfname.third_person", "selfname.narrator"}
