@@ -135,8 +135,9 @@ def zh_acknowledgement(text: str, language: str) -> bool:
     if not t or len(t) > 8:
         return False
     core = re.sub(r"[^\w]|[了啦呢]+$", "", t.lower())
-    if core in _ZH_ACK and t.endswith(_WHOLE_REPLY_END):
-        return True  # 没问题。 (the tagger splits it)
+    lead = next((f for f in sorted(_FILLERS["zh"], key=len, reverse=True) if core.startswith(f)), "")
+    if (core in _ZH_ACK or lead and core[len(lead) :] in _ZH_ACK) and t.endswith(_WHOLE_REPLY_END):
+        return True  # 没问题。, 哦，那好。 (the tagger splits them)
     ws = [w for w in zh.words(t.lower()) if w.text.strip() and w.tag not in _ZH_ACK_DROP]
     units = [_unit(w.text) for w in ws]
     if not units or not all(u in _ZH_ACK or u in _FILLERS["zh"] for u in units):

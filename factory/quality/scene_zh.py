@@ -108,7 +108,10 @@ _DIRECTIONAL = re.compile(r"(?:起来|下来|过来|出来|上来|进来|回来|
 # Adverbs that order or pace events in a story, and directional complements split off by the tagger
 _STORY_ADVERB = frozenset({"顿时", "登时", "霎时", "随即", "忽然", "突然", "渐渐", "缓缓", "猛地", "蓦地"})
 _DIRECTION_WORD = frozenset({"起来", "下来", "过来", "出来", "上来", "进来", "回来", "下去", "过去", "出去"})
-_PROGRESSIVE = frozenset({"正", "正在", "在"})
+_BESIDE = re.compile(r"[（(][^（）()]*[）)]|\*[^*]+\*")
+_ASPECT_WORD = frozenset({"着", "了"})
+_PROGRESSIVE = frozenset({"正", "正在", "在", "已", "已经"})  # in progress, or done: 已在秋爽斋坐定
+_FRAME_VERB = frozenset({"道", "说", "问", "喝", "叫", "笑道", "说道", "问道"})
 _CAMERA = re.compile(r"^[（(]?\s*(?:场景|画面|镜头|旁白|故事发生在|只见|但见|与此同时)")
 _MIN_DEPICTIVE = 2
 
@@ -116,8 +119,10 @@ _MIN_DEPICTIVE = 2
 def scene_narration(text: str, names: frozenset[str] = frozenset()) -> str | None:
     """The line (a Chinese reply) when it is an outside narrator's scene or entry, else None."""
     t = text.strip()
-    if not t or not t.endswith(("。", "）", ")", "*")):
+    if not t or not t.endswith(("。", "）", ")", "*", "”", "」")):
         return None  # narrator's prose closes its sentences (a verse or a fragment need not)
+    if _BESIDE.search(t) and _BESIDE.sub("", t).strip():
+        return None  # （叹气）且慢…: a stage direction beside speech is a script's, the speech is the line
     told = _untalked(t)
     if told is None:
         return None
@@ -139,8 +144,13 @@ def scene_narration(text: str, names: frozenset[str] = frozenset()) -> str | Non
         return None  # no participant and no place (寻寻觅觅，冷冷清清): a verse, not a scene
     if any(ws and ws[-1].text == "说" or (len(ws) > 1 and ws[-2].text == "说") for ws in ws_by_clause):
         return None  # X说了，…: hearsay reported by the speaker
-    depictive = sum(_depictive(ws) for ws in ws_by_clause)
-    return t[:80] if depictive >= _MIN_DEPICTIVE and depictive * 2 >= len(cls) else None
+    # a clause that hands a quotation over (沉吟片刻道：“…”) is the narrator's own act of telling
+    marks = [
+        _depictive(ws) or int(bool(ws and ws[-1].text in _FRAME_VERB and told != t)) for ws in ws_by_clause
+    ]
+    depictive = sum(m > 0 for m in marks)
+    scene = depictive >= _MIN_DEPICTIVE and depictive * 2 >= len(cls) and max(marks) == 2
+    return t[:80] if scene else None
 
 
 def _untalked(t: str) -> str | None:
@@ -175,37 +185,73 @@ def _only_object_you(told: str) -> bool:
     return "他" in told or "她" in told
 
 
-def _depictive(ws: list[zh.Word]) -> bool:
-    """A clause that shows an action or a state as it happens: a verb with aspect, a reduplicated or
-    一 + verb action, a progressive, a directional complement, or a state word (z: 缭绕, 昏黄)."""
-    if ws and ws[0].tag == "m" and any(w.tag.startswith("v") for w in ws[1:]):
-        return True  # 一个佝偻的身影在廊下踱步: an indefinite participant brought on stage
-    if _located(ws):
-        return True
-    if any(w.text in _STORY_ADVERB or w.text in _DIRECTION_WORD for w in ws):
-        return True  # 顿时, 渐渐: the story's time; 下来, 过去: motion told as it happens
+def _depictive(ws: list[zh.Word]) -> int:
+    """How a clause shows an action or a state: 2 for the marks of a scene as it unfolds (durative
+    着, progressive 正在, a state word, 一 + verb, a reduplicated verb, 一边, a story adverb, an
+    indefinite newcomer), 1 for marks a report of news shares (perfective 了, 过, a directional or
+    result complement, 已, a place opening the clause), 0 for none. A character reports what
+    happened (米缸见了底，柴也烧完了); only a narrator shows it happening."""
+    newcomer = bool(ws) and ws[0].tag == "m" and ws[0].text[:1] in "一几" and len(ws[0].text) >= 2
+    if newcomer and any(w.tag.startswith("v") for w in ws[1:]):
+        return 2  # 一个佝偻的身影在廊下踱步: an indefinite participant brought on stage
+    if _existential(ws) or any(_vivid(w.text) for w in ws):
+        return 2
+    if any(w.text in _STORY_ADVERB for w in ws):
+        return 2  # 顿时, 渐渐: the story's own time
+    weak = _located(ws) or any(w.text in _DIRECTION_WORD for w in ws)
     for i, w in enumerate(ws):
         nxt = ws[i + 1] if i + 1 < len(ws) else None
+        before = ws[max(0, i - 3) : i]
+        if nxt is not None and nxt.tag == "uz" and w.tag != "x":
+            return 2  # 亮着, 端着
         if nxt is not None and nxt.tag in _ASPECT and w.tag != "x":
-            return True  # 亮着, 夜深了, 响过
+            weak = True  # 夜深了, 响过
         if w.text == "一边" and nxt is not None and nxt.tag.startswith("v"):
-            return True
-        if not w.tag.startswith(("v", "z", "l", "i", "a")):
-            continue
-        if w.tag.startswith("v") and nxt is not None and nxt.tag == "ud":
-            return True  # 逗得满堂前仰后合: an action and the result it has
+            return 2
         if w.tag == "z":
-            return True
-        if w.tag.startswith("v"):
-            if i and (ws[i - 1].text in _PROGRESSIVE or ws[i - 1].text == "一"):
-                return True
-            if len(w.text) >= 2 and _DIRECTIONAL.search(w.text) or w.text[-1:] in ("着", "了"):
-                return True
-            if nxt is not None and nxt.tag.startswith("v") and nxt.text == w.text:
-                return True
-            if i and ws[i - 1].tag in ("n", "s", "f") and i + 1 == len(ws) and len(w.text) == 2:
-                return True  # 霓虹闪烁, 云雾缭绕: a noun and its state closing the clause
-    return False
+            return 2
+        if not w.tag.startswith("v"):
+            continue
+        if nxt is not None and nxt.tag == "ud" or len(w.text) == 2 and w.text[1] == "得":
+            weak = True  # 逗得满堂前仰后合: an action and its result (jieba may keep V得 whole)
+        if i and ws[i - 1].text == "一" or any(x.text in ("正", "正在") for x in before):
+            return 2  # 一拍, 正播着
+        if any(x.text in _PROGRESSIVE for x in before):
+            weak = True  # 已在秋爽斋坐定, 在廊下
+        if w.text[-1:] == "着" or nxt is not None and nxt.tag.startswith("v") and nxt.text == w.text:
+            return 2  # 围坐着, 看看
+        if nxt is not None and nxt.text == "了" and i + 2 < len(ws) and ws[i + 2].text == w.text:
+            return 2  # 捋了捋
+        if len(w.text) >= 2 and _DIRECTIONAL.search(w.text) or w.text[-1:] == "了":
+            weak = True
+        if i and ws[i - 1].tag in ("n", "s", "f") and i + 1 == len(ws) and len(w.text) == 2:
+            weak = True  # 霓虹闪烁: a noun and its state closing the clause
+    return int(weak)
+
+
+def _vivid(word: str) -> bool:
+    """A reduplicated descriptive form (沉沉, 陆陆续续, 冷冰冰): the vivid register of description."""
+    n = len(word)
+    return (
+        (n == 2 and word[0] == word[1])
+        or (n == 4 and word[0] == word[1] and word[2] == word[3])
+        or (n == 3 and word[1] == word[2])
+    )
+
+
+def _existential(ws: list[zh.Word]) -> bool:
+    """The presentative clause of a scene: a place, a verb of appearing or placing, an indefinite
+    newcomer (天边裂开一道口子, 茶几上放着两杯咖啡). A place that modifies a noun (后院的鸡) is no
+    setting."""
+    at = next((i for i, w in enumerate(ws[:3]) if w.tag in ("s", "f")), None)
+    if at is None or at + 1 < len(ws) and ws[at + 1].text == "的":
+        return False
+    rest = ws[at + 1 :]
+    return any(
+        v.tag.startswith("v")
+        and (m.tag == "m" or m.text in _ASPECT_WORD and k + 2 < len(rest) and rest[k + 2].tag == "m")
+        for k, (v, m) in enumerate(zip(rest, rest[1:], strict=False))
+    )
 
 
 def _located(ws: list[zh.Word]) -> bool:

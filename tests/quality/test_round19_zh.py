@@ -27,6 +27,8 @@ SCENE = [
     "镜头拉远，整座城池笼罩在暮色之中。",  # the camera's frame
     "（场景：深夜的码头，汽笛声远远传来。）",  # a stage heading
     "她揉了揉眼睛，把药碗轻轻推到你手边，半晌没有开口。",  # 你 only as the object, 她 acts
+    "暮色沉沉，山门外只剩一盏风灯，小道士扫着落叶。",  # vivid reduplication, a durative
+    "城楼上升起一面黑旗，守军纷纷拔刀。",  # presentative: place, verb, an indefinite newcomer
 ]
 SCENE_KEPT = [
     "我小时候，巷口总有个货郎挑着担子走过来。",  # the speaker's own past
@@ -37,6 +39,12 @@ SCENE_KEPT = [
     "药熬好了，够你喝三天的。",  # a judgement of enough, the user addressed
     "风萧萧兮易水寒，壮士一去兮不复还",  # verse, no closing stop
     "那天下着大雪，父亲站在门口，一句话也没说。",  # a memory, a relation
+    # news reported by a character: perfective 了 and complements, no mark of a scene unfolding
+    "水缸见了底，米也吃完了。",
+    "货送到了，账房收下了银票。",
+    "大雨下了两天，官道全冲垮了。",
+    "官兵退了二十里，在山脚扎了营。",
+    "（擦了擦汗）且慢，让我再算算。",  # a stage direction beside speech
 ]
 
 
