@@ -172,6 +172,7 @@ def _zh(text: str, narration: bool) -> str | None:
             continue
         ws = [w for w in zh.words(sentence) if w.text.strip()]
         ws = ws[next((i for i, w in enumerate(ws) if w.text in ("你", "您")), 0) :]
+        ws = _own_clauses(ws)
         marks = _zh_told_marks(sentence, ws)
         for k, w in enumerate(ws[1:], 1):
             nxt = ws[k + 1] if k + 1 < len(ws) else None
@@ -228,6 +229,15 @@ def _zh(text: str, narration: bool) -> str | None:
     return None
 
 
+def _own_clauses(ws: list[zh.Word]) -> list[zh.Word]:
+    """The words up to the first clause with a subject of its own (…，我等了你三天; …，那人…): the
+    marks of narration count only where 你 is still the one acting."""
+    for k, w in enumerate(ws[1:], 1):
+        if ws[k - 1].text in ("，", ",") and w.tag == "r" and w.text not in ("你", "您"):
+            return ws[:k]
+    return ws
+
+
 def _zh_told_marks(sentence: str, ws: list[zh.Word]) -> int:
     """Marks of a told event that the word-by-word reading misses: the user's words quoted after a
     reporting frame, 把/被 after an adverbial of manner (你悄悄把…), a transfer to the speaker
@@ -242,7 +252,13 @@ def _zh_told_marks(sentence: str, ws: list[zh.Word]) -> int:
         nxt = ws[k + 1] if k + 1 < len(ws) else None
         if 1 < k <= 3 and w.text in ("把", "被") and prev.tag in ("d", "z", "l", "ad"):
             seen_pba = True
-        if nxt is not None and nxt.text == "我" and (w.text == "给" or w.text.endswith("给")):
+        after = ws[k + 2] if k + 2 < len(ws) else None
+        if (
+            nxt is not None
+            and nxt.text == "我"
+            and (w.text == "给" or w.text.endswith("给"))
+            and (after is None or after.tag == "x")
+        ):  # 塞给我，…: a handing-over told; 拿给我看看 asks for one
             seen_give = True
         if w.tag.startswith("v") and _ZH_RESULT.match(w.text):
             seen_result = True

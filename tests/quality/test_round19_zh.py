@@ -87,6 +87,10 @@ TALK = [
     "你长高了。",  # a remark
     "你来得正好，坐下陪我喝一杯。",  # V得 as a remark, an invitation
     "你把门关上，外面风大。",  # a bounded action as an order, no newcomer answers it
+    "你总算回来了，我找了你一整天。",  # the marks after 我 are the speaker's own clause
+    "你把汤喝完了，我再走。",
+    "你拿给我瞧瞧。",  # a handing-over asked for, not told
+    "你被人骗了，那掌柜根本不识字。",
 ]
 
 
