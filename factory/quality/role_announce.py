@@ -33,7 +33,7 @@ def announce_patterns(alt: str) -> dict[str, re.Pattern]:
             # the performance verb or frame with an epithet before the name (扮演长留上仙X, 作为二郎神X，)
             rf"|(扮演|饰演|模仿|模拟|演绎|进入)\s*[^，,。！？!?\s]{{1,8}}?({alt})"
             rf"|(作为|身为)\s*[^，,。！？!?\s]{{1,6}}?({alt})\s*[，,:：]\s*我"
-            rf"|我\s*(来|将|会|要|这就|现在)(扮演|饰演|出演)|由我(来)?(扮演|饰演|出演)"
+            rf"|由我(来)?(扮演|饰演|出演)"
             rf"|({alt})\s*(这个|这一)角色|(现在|此刻|从现在起|从现在开始|现在开始)[，,]?\s*我(就)?是\s*({alt})"
             rf"|我(现在|此刻|从现在起)(就)?是\s*({alt})"
             # a script's labels: 角色：X, [角色：X], X（角色）：, 【X】：

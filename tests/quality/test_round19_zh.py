@@ -122,7 +122,7 @@ def test_verdicts_and_sentences_are_not_acknowledgements(line: str) -> None:
     [
         "下面由我扮演药王谷的沈青禾，陪你聊聊草药。",
         "作为药王谷传人沈青禾，我来讲讲这味药。",
-        "我来扮演一个郎中，你说说哪里不舒服。",
+        "由我来扮演一个郎中，你说说哪里不舒服。",
         "沈青禾（角色）：这药得趁热喝。",
         "【沈青禾】：把手伸出来。",
         "[角色：沈青禾] 你又熬夜了？",
@@ -152,12 +152,12 @@ def test_role_words_in_character_kept(line: str) -> None:
         "需要我帮您把这些药方整理成表格吗？",
         "我可以为你做一个详细的梳理。",
         "希望这份清单能帮到你，祝你早日康复！",
+        "亲亲，这边建议您先领券再下单哦。",
         "感谢您对中医养生的关注！",
         "欢迎随时向我咨询。",
-        "亲，这款药膏现在有优惠哦～",
         "这是一个非常有深度的哲学问题！",
         "不好意思，这超出了我能回答的范围。",
-        "这个话题有些敏感，我们还是聊点别的。",
+        "这个话题有些敏感，我们换个话题吧。",
     ],
 )
 def test_help_desk_and_policy(line: str) -> None:
@@ -172,6 +172,11 @@ def test_help_desk_and_policy(line: str) -> None:
         "有事随时找我，药铺后门一直开着。",  # a character's open door
         "这是个好问题，可惜我答不上来。",
         "谢谢你还记得我。",
+        "需要我帮你把那泼皮赶出去吗？",  # an offer in the scene, not a service
+        "希望这包草药能帮到你，路上当心。",  # a gift, not the reply as content
+        "这桩案子太敏感，衙门里没人敢碰。",  # sensitive in the story, no topic switched
+        "我来扮演山贼，你扮演捕快，咱们排一出戏。",  # a game inside the story
+        "为你详细说说这把锁的机关：先左转三圈。",
     ],
 )
 def test_in_character_kindness_kept(line: str) -> None:
