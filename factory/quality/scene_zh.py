@@ -4,8 +4,12 @@ A character's line is spoken by someone to someone: it has a first or second per
 an exclamation, a modal particle (吧, 呢), an interjection, the speaker's here-and-now (这儿, 今日),
 a modal or a wish (要, 该, 能), a reported source (听说, 说), a memory (那天, 当年), or calls people
 by the speaker's relation to them (师父, 姐姐, 皇上). A narrator's scene has none of these and
-depicts: clause after clause with a verb bearing aspect (亮着, 升起了, 响过), a reduplicated or
-"一 + verb" action (捋了捋, 一拍), a progressive (正在吆喝) or a directional complement (倾泻下来).
+depicts, clause after clause, with at least one mark of events shown as they unfold: durative 着
+(亮着), a progressive (正在吆喝), 一 + verb (一拍), a reduplicated verb (捋了捋), a vivid
+reduplicated form (沉沉, 陆陆续续), a story adverb (顿时), a presentative clause (天边裂开一道口子)
+or an indefinite newcomer (一个佝偻的身影…). Perfective 了 and complements count as depicted
+clauses but cannot make a scene alone: that is how a character reports news (米缸见了底，柴也烧完了).
+A stage direction beside speech （叹气）… is a script's, and the speech decides the line.
 jieba's parts of speech (factory/quality/zh.py) read those marks; no phrase of any line is listed.
 
 Two narrative frames need no count: the narrator's camera and stage heading (画面一转, 镜头,
