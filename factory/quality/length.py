@@ -135,6 +135,12 @@ _EN_INTERJECTION = frozenset(
 )
 # Sounds jieba tags as verbs (哼 hum, 咳 cough, 喂 hello, 切 scoff): alone they react, they command nothing
 _ZH_SOUND_VERBS = frozenset({"哼", "咳", "喂", "切", "嘘", "呸", "哎", "啐"})
+# Chinese acknowledgements of receipt or understanding, and assent (知道, 明白, 收到, 可以): like a
+# backchannel they only confirm the last turn, a closed class of the service register's replies
+_ZH_ACK = frozenset(
+    {"知道", "晓得", "明白", "了解", "收到", "懂", "清楚", "可以", "没问题", "ok", "这样", "那好", "好嘞"}
+)
+_ZH_ACK_DROP = frozenset({"ul", "y", "uj", "x"})  # 了, 呢/啦, 的 (OK的), punctuation
 _REPEATED = re.compile(r"(.{1,3}?)\1+")
 _WHOLE_REPLY_END = ("！", "!", "。", ".", "？", "?", "…")
 
@@ -142,11 +148,34 @@ _WHOLE_REPLY_END = ("！", "!", "。", ".", "？", "?", "…")
 def too_short(text: str, language: str, min_len: int) -> bool:
     """Too short to teach anything: a backchannel at any length, or under `min_len` tokens unless it
     ends as a sentence (呸！, 准。, Never!: a one-word command, verdict or curse is a whole reply)."""
-    if is_filler(text, language) or lone_interjection(text, language):
+    if is_filler(text, language) or lone_interjection(text, language) or zh_acknowledgement(text, language):
         return True
     if lone_command(text, language):
         return False
     return count_tokens(text) < min_len and not text.rstrip().endswith(_WHOLE_REPLY_END)
+
+
+def zh_acknowledgement(text: str, language: str) -> bool:
+    """A Chinese reply made only of acknowledgements and backchannels (晓得了。, 嗯，可以。, 收到。),
+    closed by a stop or joined to a backchannel. A bare unpunctuated 知道了 stays: a curt dismissal
+    as a whole reply, like 算了 (the length rules decide it as before)."""
+    if not lang.is_zh(language):
+        return False
+    t = text.strip()
+    if not t or len(t) > 8:
+        return False
+    core = re.sub(r"[^\w]|[了啦呢]+$", "", t.lower())
+    lead = next((f for f in sorted(_FILLERS["zh"], key=len, reverse=True) if core.startswith(f)), "")
+    if (core in _ZH_ACK or lead and core[len(lead) :] in _ZH_ACK) and t.endswith(_WHOLE_REPLY_END):
+        return True  # 没问题。, 哦，那好。 (the tagger splits them)
+    ws = [w for w in zh.words(t.lower()) if w.text.strip() and w.tag not in _ZH_ACK_DROP]
+    units = [_unit(w.text) for w in ws]
+    if not units or not all(u in _ZH_ACK or u in _FILLERS["zh"] for u in units):
+        return False
+    softened = any(w.tag == "y" for w in zh.words(t.lower()))  # 呢, 啦: a particle only softens
+    if not any(u in _ZH_ACK for u in units) and not softened:
+        return False
+    return t.endswith(_WHOLE_REPLY_END) or len(units) > 1 or softened
 
 
 def lone_command(text: str, language: str) -> bool:

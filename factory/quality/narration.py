@@ -124,7 +124,7 @@ def _zh_stage(text: str) -> bool:
     ws = [w for w in zh.words(t) if w.text.strip()]
     if len(ws) < 2 or ws[0].text not in _ZH_THIRD:
         return False
-    return ws[1].tag.startswith(("v", "d", "l", "i", "p", "a", "q"))
+    return ws[1].tag.startswith(("v", "d", "l", "i", "p", "a", "q", "z", "o"))  # z, o: 嘻嘻一笑, 哈哈一笑
 
 
 def mask(m: re.Match) -> str:

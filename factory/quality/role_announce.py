@@ -30,6 +30,14 @@ def announce_patterns(alt: str) -> dict[str, re.Pattern]:
             rf"|(切换|转换|切|进入|开启|启动)(成|到|为|至)?\s*[^，,。！？!?\s]{{0,8}}?模式|({alt})模式"
             rf"|(若|如果|假如|要是|倘若)(由|让|请|换)\s*({alt})\s*(本人|自己)?(亲自)?来?(回答|作答|回应|说|讲)"
             rf"|(用|以|按|照着?|模仿|学)\s*({alt})\s*的?\s*(笔调|风格|文风|腔调|笔法|声音|方式说)"
+            # the performance verb or frame with an epithet before the name (扮演长留上仙X, 作为二郎神X，)
+            rf"|(扮演|饰演|模仿|模拟|演绎|进入)\s*[^，,。！？!?\s]{{1,8}}?({alt})"
+            rf"|(作为|身为)\s*[^，,。！？!?\s]{{1,6}}?({alt})\s*[，,:：]\s*我"
+            rf"|由我(来)?(扮演|饰演|出演)"
+            rf"|({alt})\s*(这个|这一)角色|(现在|此刻|从现在起|从现在开始|现在开始)[，,]?\s*我(就)?是\s*({alt})"
+            rf"|我(现在|此刻|从现在起)(就)?是\s*({alt})"
+            # a script's labels: 角色：X, [角色：X], X（角色）：, 【X】：
+            rf"|(^|[\[【（(])\s*角色\s*[：:]|[（(]\s*角色\s*[)）]|[。，,]\s*台词\s*[：:]|^\s*[【\[]\s*({alt})\s*[】\]]\s*[：:]?"
         ),
         "announce_en": re.compile(
             rf"\bas (?:{alt})\s*[,:*]|\b(speaking|answering|responding|replying|acting|writing) as (?:{alt})\b"

@@ -20,21 +20,38 @@ from __future__ import annotations
 import re
 
 from factory.quality import zh
+from factory.quality.second_person_zh import STORY_NEXT, own_clauses, told_marks
 
 _ZH_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
-_ZH_OPEN = re.compile(r"^\s*(?:[（(]?\s*)?(你|您)(?!们)")
+# 你 opening the sentence, or after a connective that moves a story on (于是你…, 然后你…)
+_ZH_OPEN = re.compile(rf"^\s*(?:[（(]?\s*)?(?:{STORY_NEXT})?(你|您)(?!们)")
 # A guess, question, request, condition or future: talk to the user, not narration of the user
 _ZH_NOT_NARRATION = re.compile(
-    r"[？?吧吗呢]|一定|肯定|是不是|也许|大概|要|别|会|可以|请|如果|若|要是|倘若|假如|可曾|难道|得了|莫"
+    r"[？?吧吗呢]|一定|肯定|是不是|也许|大概|要|别|会|可以|请(?!求|教|示)|如果|若|要是|倘若|假如|可曾|难道|得了|莫"
+    r"|不必|不用|何必|只管|尽管|准是|八成|多半|想必|怕是|兴许"
 )
-_ZH_REPORT = re.compile(r"^\s*(你|您)[^。！？「“\n]{2,30}?(说|道|问|答|喊|叫|吟)道?[：:]\s*$")
+_ZH_REPORT = re.compile(r"^\s*(你|您)[^。！？「“\n]{1,30}?(?:(说|道|问|答|喊|叫|吟)道?|了)[：:]\s*$")
 _REDUP = re.compile(r"^(.)\1|^(.)了\2$|^(.)一\3$")
 _ZH_BODY = frozenset({"s", "f"})
 # Measure words: 一遍, 一次, 一声 count an action (你再说一遍试试), they are not a sudden change (一暖, 一软)
 _MEASURE = frozenset("遍次回趟声句下眼口个番阵把顿步")
 # Adverbs that sequence events in a story (the closed class of narration, not of talk to someone)
 _ZH_SEQUENCE = frozenset(
-    {"果然", "顿时", "登时", "霎时", "随即", "忍不住", "不由得", "不由", "连忙", "赶忙", "立刻", "立时"}
+    {
+        "果然",
+        "顿时",
+        "登时",
+        "霎时",
+        "随即",
+        "忍不住",
+        "不由得",
+        "不由",
+        "连忙",
+        "赶忙",
+        "立刻",
+        "立时",
+        "终于",
+    }
 )
 # Adverbs made with 一 that say how, not that something suddenly changed
 _ZH_PLAIN_YI = frozenset(
@@ -164,15 +181,22 @@ def _zh(text: str, narration: bool) -> str | None:
         if not _ZH_OPEN.match(sentence) or _ZH_NOT_NARRATION.search(sentence):
             continue
         ws = [w for w in zh.words(sentence) if w.text.strip()]
-        marks = 0
+        ws = ws[next((i for i, w in enumerate(ws) if w.text in ("你", "您")), 0) :]
+        ws = own_clauses(ws)
+        marks = told_marks(sentence, ws)
         for k, w in enumerate(ws[1:], 1):
             nxt = ws[k + 1] if k + 1 < len(ws) else None
             if w.text == "了" and nxt is not None and nxt.tag != "x":
                 marks += 1  # aspect 了 inside the sentence (跪了下来), not the final 了 of a remark
             elif w.tag == "ud" and k > 1 and ws[k - 1].tag.startswith("v"):
                 marks += 1  # 吓得…: a result complement
-            elif w.tag.startswith("v") and len(w.text) >= 2 and _REDUP.match(w.text):
-                marks += 1  # 点点头, 看了看
+            elif (
+                w.tag.startswith("v")
+                and len(w.text) >= 2
+                and _REDUP.match(w.text)
+                and not (len(w.text) == 2 and k == 1 and nxt is not None and nxt.tag == "x")
+            ):
+                marks += 1  # 点点头, 看了看 (not the tentative imperative 你看看，…)
             elif w.tag.startswith("v") and nxt is not None and nxt.text == "了" and k + 2 < len(ws):
                 if ws[k + 2].text == w.text:
                     marks += 1  # 想了想

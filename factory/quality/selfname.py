@@ -44,6 +44,7 @@ from factory.quality.narration import (
 )
 from factory.quality.role_announce import announce_patterns
 from factory.quality.scene_en import scene_narration
+from factory.quality.scene_zh import scene_narration as scene_narration_zh
 from factory.quality.text import Segment, segments
 
 # Chinese: tags (ICTCLAS) after a clause-opening name that make it no subject (a demonstrative, a
@@ -127,9 +128,14 @@ def _zh_subject(text: str, names: frozenset[str]) -> str | None:
     """The clause of `text` whose subject is one of `names`, or None."""
     if not any(n in text for n in names):
         return None  # the tagger runs only on lines that name the character
-    for sentence in _ZH_SENTENCE.findall(text):
+    if _zh_vocative_opening(text):
+        return None  # 师父，小骨以后…: illeism said to someone in the scene, not narration
+    sentences = _ZH_SENTENCE.findall(text)
+    for i, sentence in enumerate(sentences):
         if sentence.rstrip().endswith(("！", "!")):
             continue  # an exclamation: illeism in a vow or a boast (…，X枉为男儿！), not narration
+        if sentence.rstrip().endswith(("？", "?")) and ZH_FIRST_RE.search("".join(sentences[i + 1 :])):
+            continue  # X是谁？…就是我: the speaker asks about its own name and answers as 我
         prev_last = None
         parts = zh.clauses(sentence)
         tagged = [[w for w in zh.words(c) if w.text.strip()] for c in parts]
@@ -141,10 +147,27 @@ def _zh_subject(text: str, names: frozenset[str]) -> str | None:
                 # the name with only nouns after it: a topic whose comment follows in the next
                 # clauses of the sentence (苏轼一生宦海沉浮，却始终…), in a sentence addressed to no one
                 verdict = any(w.tag.startswith(_ZH_PREDICATE) for later in tagged[k + 1 :] for w in later)
+            if verdict and _zh_promise(ws, names):
+                verdict = False  # 陵容今日再唱一遍: the name makes a promise in the speaker's now
             if verdict:
                 return parts[k].strip()
             prev_last = ws[-1].text if ws else None
     return None
+
+
+def _zh_vocative_opening(text: str) -> bool:
+    """The line opens by calling the listener (师父，…, 姐姐，…): a term of address alone before the
+    first comma, so what follows is said to that person."""
+    first = zh.clauses(text)[0].strip() if zh.clauses(text) else ""
+    return bool(first) and bool(zh.ADDRESS_TERM.fullmatch(first)) and text.strip()[len(first) :][:1] in "，,"
+
+
+def _zh_promise(ws: list[zh.Word], names: frozenset[str]) -> bool:
+    """The name, then a word of the speaker's now (今日, 以后), then a word of commitment (一定, 再)."""
+    for i, w in enumerate(ws[:-2]):
+        if w.text in names and ws[i + 1].text in zh.SPEAKER_NOW and ws[i + 2].text in zh.COMMITMENT:
+            return True
+    return False
 
 
 def _zh_clause_subject(ws: list[zh.Word], names: frozenset[str], prev_last: str | None) -> bool | None:
@@ -300,4 +323,7 @@ def self_name_violation(
     narr = narrator_violation(text, segs, pats["names"], language)
     if narr is None and not is_zh_text(text, language):
         narr = scene_narration(segs, pats["names"])
+    elif narr is None:
+        scene = scene_narration_zh(text, pats["names"])
+        narr = ("an outside narrator's scene: no speaker, depicted actions", scene) if scene else None
     return Violation("narrator", *narr) if narr else None

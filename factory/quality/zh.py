@@ -50,6 +50,17 @@ TIME_DEICTIC = frozenset(
 )
 # The character proclaiming its own presence (齐天大圣在此, 俺老孙来也): the name is its own herald.
 SELF_PROCLAIM = frozenset({"在此", "来也", "到此", "驾到", "在这里", "在这儿", "在此处"})
+# The speaker's relation to the people named (what the speaker calls them), a closed class of
+# kinship and address: a narrator names people from outside (老者, 那女子), never as 师父 or 皇上.
+ADDRESS_TERM = re.compile(
+    r"父亲|母亲|爹|娘(?!子)|爷爷|奶奶|姐姐|妹妹|哥哥|弟弟|姐夫|嫂子|叔|婶|舅|姨|师父|师傅|师兄|师姐|师妹|师弟"
+    r"|皇上|万岁|陛下|殿下|娘娘|主公|主子|老爷|夫人|大人|公子|姑娘|小姐|官人|相公|施主|客官|列位|诸位|各位|义父|义母"
+)
+# Words of the speaker's now with which a promise is made (小骨以后一定…, 陵容今日再唱一遍)
+SPEAKER_NOW = frozenset(
+    {"今日", "今天", "今儿", "今晚", "今夜", "以后", "往后", "日后", "从今以后", "从今往后", "这就", "现在"}
+)
+COMMITMENT = frozenset({"一定", "定", "必", "必定", "再", "要", "愿", "会", "就", "便"})
 _NAME_FREQ = 200_000  # high enough that jieba keeps a name whole, low enough that a dictionary word wins
 _lock = threading.Lock()
 
