@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 
 from factory.lang import is_zh
+from factory.quality.address import vocative_after
 
 _EN_NOUN = (
     r"questions?|answers?|responses?|requests?|information|info|topics?|content|conversation|explanation|"
@@ -145,11 +146,6 @@ _EN_OPENER = re.compile(
     rf"|^\W*(?:here(?:'s| is| are)|below (?:is|are|you'?ll find))\s+(?:\w+\s+){{0,3}}?(?:{_META})\b",
     re.I,
 )
-# A vocative right after the opener ("What a wonderful question, my dear —"): someone in the scene is
-# teased or praised, as no service desk addresses its user
-_EN_VOCATIVE_AFTER = re.compile(
-    r"^\s*,\s*(?:my (?:dear|boy|girl|lad|friend|lord|lady|child)|sir|madam|ma'am|lad|lass|[A-Z][a-z]+)\b"
-)
 # Changing the subject for the conversation's sake (a reason of sensitivity or propriety in the line)
 _EN_DEFLECT = re.compile(
     r"\b(?:change|switch) the (?:subject|topic)\b|\b(?:talk|chat) about something (?:else|more)\b"
@@ -181,7 +177,9 @@ def exchange_talk(text: str, language: str) -> ExchangeHit | None:
     if m and why.search(text):
         return ExchangeHit("refusal", m.group(0))
     m = None if zh else _EN_OPENER.search(text)
-    if m and not _EN_VOCATIVE_AFTER.match(text[m.end() :]):
+    # a vocative right after the opener ("What a wonderful question, my dear —"): someone in the
+    # scene is teased or praised, as no service desk addresses its user (factory/quality/address.py)
+    if m and not vocative_after(text, m.end()):
         return ExchangeHit("assistant", m.group(0)[:80])
     ref, service, neg, content, policy = (
         (_ZH_REF, _ZH_SERVICE, _ZH_NEG, _ZH_CONTENT, _ZH_POLICY)

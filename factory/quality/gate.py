@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from factory.engine import Engine
 from factory.lang import LANGUAGES, character_names
+from factory.quality.address import addressed_or_quoted
 from factory.quality.blacklist import Blacklist
 from factory.quality.config import QualityConfig
 from factory.quality.exchange import exchange_talk
@@ -170,10 +171,13 @@ def line_findings(
         )
         for hit in blacklist.hits(text, language)
         if not (hit.category == "hedging" and own_case(text, hit.span, hit.start + len(hit.span), language))
+        and not (hit.category != "custom" and addressed_or_quoted(text, hit.start, hit.start + len(hit.span), language))
     ]
     generic = generic_statement(text, language)
     if generic and own_case(text, generic, text.find(generic) + len(generic), language):
         generic = None  # "People say it depends. I say …": relativity, then the speaker's own case
+    if generic and addressed_or_quoted(text, text.find(generic), text.find(generic), language):
+        generic = None  # "…, as the judges like to say": someone else's words, quoted
     if generic and not any(f.rule in ("blacklist.hedging", "blacklist.preachy") for f in found):
         found.append(
             Finding(
