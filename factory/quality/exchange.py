@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 
 from factory.lang import is_zh
-from factory.quality.address import vocative_after
+from factory.quality.address import vocative_after, vocative_in
 
 _EN_NOUN = (
     r"questions?|answers?|responses?|requests?|information|info|topics?|content|conversation|explanation|"
@@ -192,6 +192,29 @@ def exchange_talk(text: str, language: str) -> ExchangeHit | None:
             continue
         if policy.search(s) or (neg.search(s) and content.search(s)):
             return ExchangeHit("refusal", s[:80])
-        if (ref.search(s) and service.search(s)) or artifact.search(s) or offer.search(s):
-            return ExchangeHit("assistant", s[:80])
+        if zh or not vocative_in(s):  # "I hope this letter finds ye well, Governor": a listener in the scene
+            if (ref.search(s) and service.search(s)) or artifact.search(s) or offer.search(s):
+                return ExchangeHit("assistant", s[:80])
     return None
+
+
+# What a declined verb takes as object in the scene: a thing of the story with its determiner ("your
+# invitation", "the duel", "his hand"), or "help" as in "can't help it / myself / laughing"
+_EN_SCENE_OBJECT = re.compile(
+    r"\s+(?:(?:your|the|this|that|his|her|their|our|my|an?)\s+(?:kind\s+|generous\s+|gracious\s+)?(?P<noun>[a-z-]+)\b"
+    r"|(?P<idiom>it|myself|but|\w+ing)\b)",
+    re.I,
+)
+_EN_EXCHANGE_NOUN = re.compile(rf"^(?:{_EN_NOUN}|offer to (?:help|assist)|tasks?|prompts?|instructions?|scenes?|story|stories"
+    r"|storyline|narrative|roleplay|role-play|game|discussion|subject|kind|type|sort)$", re.I)
+
+
+def scene_refusal(text: str, end: int, language: str) -> bool:
+    """The refusal ending at `end` takes a thing of the scene as its object ("I must decline your
+    invitation to Simla", "I cannot help it"), not a request, a topic or content."""
+    if is_zh(language):
+        return False
+    m = _EN_SCENE_OBJECT.match(text, end)
+    if not m:
+        return False
+    return bool(m.group("idiom")) or not _EN_EXCHANGE_NOUN.match(m.group("noun"))

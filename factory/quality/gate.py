@@ -19,7 +19,7 @@ from factory.lang import LANGUAGES, character_names
 from factory.quality.address import addressed_or_quoted
 from factory.quality.blacklist import Blacklist
 from factory.quality.config import QualityConfig
-from factory.quality.exchange import exchange_talk
+from factory.quality.exchange import exchange_talk, scene_refusal
 from factory.quality.formatting import check_format, target_turns
 from factory.quality.generic import generic_statement, own_case
 from factory.quality.judge import Line, agreement, ask_judge, choose_lines
@@ -172,6 +172,7 @@ def line_findings(
         for hit in blacklist.hits(text, language)
         if not (hit.category == "hedging" and own_case(text, hit.span, hit.start + len(hit.span), language))
         and not (hit.category != "custom" and addressed_or_quoted(text, hit.start, hit.start + len(hit.span), language))
+        and not (hit.category == "refusal" and scene_refusal(text, hit.start + len(hit.span), language))
     ]
     generic = generic_statement(text, language)
     if generic and own_case(text, generic, text.find(generic) + len(generic), language):
