@@ -34,6 +34,7 @@ from factory.quality.address import vocative_after, vocative_in
 _EN_NOUN = (
     r"questions?|answers?|responses?|requests?|information|info|topics?|content|conversation|explanation|"
     r"overview|summary|context|details|scenario|guidance|queries|query|inquir(y|ies)|assistance|support|tips"
+    r"|patience|concerns?"
 )
 _EN_DEIXIS = r"your|this|that|any|further|other|more|additional|the following|a (quick|brief|short)|some|my"
 _EN_REF = re.compile(
@@ -42,23 +43,31 @@ _EN_REF = re.compile(
     r"|\b(below|above) is\b|\bhere'?s (a|an|my|the)\b|\b(tell|show|share with) you more\b"
     # the user's turn itself, raised or asked ("I appreciate you bringing it up")
     r"|\byou (bringing|raising) (it|this|that)( up)?\b|\byour (asking|sharing|bringing (it|this|that) up)\b"
-    r"|\byou (asking|sharing (this|that|it))\b",
+    r"|\byou (asking|sharing (this|that|it))\b"
+    # the conversation itself as the thing served: asked, reached out, chatted, a topic chosen, walked through
+    r"|\byou asked\b|\breaching out\b|\b(chatting|talking|speaking) with you (about|on)\b"
+    r"|\bchoice of (topic|subject|question)\b|\btopic to (explore|discuss|dive into)\b|\bwalk you through\b"
+    r"|\bto answer your\b",
     re.I,
 )
 _EN_SERVICE = re.compile(
     r"\b(hope|glad|happy|delighted|pleased|thank(s| you)?|appreciate|feel free|let me (know|provide|explain|share)"
     r"|do my best|ask me|help|assist|provide|share|offer|explain|clarify|excited to|would you like|designed to"
-    r"|please note)\b",
+    r"|please note|pleasure|love to|outline|cover|comprehensive(ly)?)\b",
     re.I,
 )
 _EN_NEG = re.compile(
     r"\b(can'?t|cannot|won'?t|will not|unable|not able|(not|n't) (be )?able|not comfortable|prefer not"
-    r"|must (decline|refuse)|have to (pass|decline)|not (allowed|permitted)|unfortunately|apologi[sz]e)\b",
+    r"|must (decline|refuse)|have to (pass|decline)|not (allowed|permitted)|unfortunately|apologi[sz]e"
+    r"|(isn'?t|is not|not) something I (can|could|am able to|'m able to|will))\b",
     re.I,
 )
 _EN_CONTENT = re.compile(
     r"\b(requests?|content|topics?|scenario|conversation|task|information|generate|produce|provide|assist"
-    r"|fulfil+|comply|engage|write anything|continu(e|ing) this|that kind of|anything (that|which) could)\b",
+    r"|fulfil+|comply|engage|write anything|continu(e|ing) this|that kind of|anything (that|which) could"
+    # instructions as the product: how-to, methods, directions; a role-play as the product
+    r"|providing|(describe|explain|detail|show) how to|(methods|instructions|directions|techniques|steps) (for|of|on)"
+    r"|role-?play)\b",
     re.I,
 )
 _EN_POLICY = re.compile(
@@ -68,6 +77,13 @@ _EN_POLICY = re.compile(
     r"|\b(consult|contact|see|speak (to|with)|reach out to) (a|an|your|with a) ([\w-]+ ){0,2}"
     r"(professional|attorney|lawyer|doctor|physician|expert|specialist|therapist|provider|counselor|counsellor)s?\b"
     r"|\b(give|provide|offer) (legal|medical|financial|professional) advice\b",
+    re.I,
+)
+# A qualifier of the content policy on a refusal: the fiction itself is not an excuse ("even a fictional
+# one", "even in a story", "in graphic detail"); only with a refusal in the same sentence
+_EN_QUALIFIER = re.compile(
+    r"\beven (in |for |as )?(a |an |the )?(fictional|hypothetical|imaginary|made-up|pretend|fiction|story|game|role-?play|jest)\b"
+    r"|\bin (graphic|explicit|gory|step-by-step) detail\b",
     re.I,
 )
 
@@ -115,7 +131,11 @@ _EN_OFFER = re.compile(
     r"\bwhat (?:else )?(?:would|do) you (?:like|want|wish) to (?:know|explore|learn|discuss|talk about|hear|ask|chat about)\b"
     r"|^(?:happy|glad|delighted|excited) to (?:share|help|assist|explain)\s*[!.]"
     r"|^(?:great|nice|lovely|wonderful|so good) to hear from you\b"
-    r"|\bfor (?:educational|informational|entertainment|illustrative|reference) purposes\b",
+    r"|\bfor (?:educational|informational|entertainment|illustrative|reference) purposes\b"
+    r"|\b(?:is there )?anything else (?:you'?d|you would|you) (?:like|want|wish) to (?:know|explore|learn|discuss|talk about|ask)\b"
+    r"|\bif you (?:want|like|wish|'?d like),? I (?:can|could) (?:also )?(?:explain|tell you (?:more )?about|walk you|go over|describe|outline)\b"
+    r"|^\W*(?:so |very |I'?m |I am )?glad I could (?:help|be of (?:help|service|assistance))\s*[!.]"
+    r"|\bI'?m (?:always )?here to (?:support|assist|listen to) you\b",
     re.I,
 )
 _ZH_OFFER = re.compile(
@@ -128,22 +148,22 @@ _ZH_OFFER = re.compile(
 # A vocative after the assent ("Certainly, Holmes.") or a thing presented ("Here's the key") is the scene.
 _META = (
     r"breakdown|summary|overview|rundown|list|description|outline|guide|explanation|recap|answer|response"
-    r"|information|details|look|tips|facts|account|analysis|everything|what you need"
+    r"|information|details|look|tips|facts|account|analysis|everything|what you (?:need|should|might want|may want) to know"
 )
 _EN_PRESENT = (
     r"below\b|the following\b|let'?s (?:dive|explore|break|walk|take a (?:closer )?look|look at|get started|unpack)"
     r"|let me (?:break|walk|explain|outline|summari[sz]e|give you|share|tell you about)"
     r"|i'?ve (?:put together|prepared|compiled|written up|gathered)|i'?ll (?:walk|break|outline|summari[sz]e|explain)"
-    rf"|here(?:'s| is| are)\s+(?:\w+\s+){{0,3}}?(?:{_META})\b"
+    rf"|here(?:'s| is| are)\s+(?:[\w-]+\s+){{0,3}}?(?:{_META})\b"
 )
 _EN_OPENER = re.compile(
     r"^\W*(?:that'?s|that is|what|such|(?:a|an)) (?:a |an )?(?:\w+ )?(?:great|good|wonderful|excellent|fascinating"
-    r"|interesting|thoughtful|insightful|brilliant|fantastic|lovely|terrific) question\b"
-    r"|^\W*(?:great|good|excellent|wonderful|fascinating) question\b"
+    r"|interesting|thoughtful|insightful|brilliant|fantastic|lovely|terrific) (?:question|topic|subject)\b"
+    r"|^\W*(?:great|good|excellent|wonderful|fascinating) (?:question|topic|choice of (?:topic|subject))\b"
     r"|^\W*(?:certainly|sure(?: thing)?|absolutely|of course|definitely|gladly|okay|ok|alright|no problem"
     r"|happy to help|great|thanks?(?: you)?(?: so much)?(?: for [\w' ]{1,25}?)?)\s*[!.,—–-]+\s*"
     rf"(?:{_EN_PRESENT})"
-    rf"|^\W*(?:here(?:'s| is| are)|below (?:is|are|you'?ll find))\s+(?:\w+\s+){{0,3}}?(?:{_META})\b",
+    rf"|^\W*(?:here(?:'s| is| are)|below (?:is|are|you'?ll find))\s+(?:[\w-]+\s+){{0,3}}?(?:{_META})\b",
     re.I,
 )
 # Changing the subject for the conversation's sake (a reason of sensitivity or propriety in the line)
@@ -190,7 +210,8 @@ def exchange_talk(text: str, language: str) -> ExchangeHit | None:
         s = sentence.strip()
         if not s:
             continue
-        if policy.search(s) or (neg.search(s) and content.search(s)):
+        refused = neg.search(s) and (content.search(s) or (not zh and _EN_QUALIFIER.search(s)))
+        if policy.search(s) or refused:
             return ExchangeHit("refusal", s[:80])
         if zh or not vocative_in(s):  # "I hope this letter finds ye well, Governor": a listener in the scene
             if (ref.search(s) and service.search(s)) or artifact.search(s) or offer.search(s):
