@@ -73,7 +73,7 @@ _EN_NORM = re.compile(
     r"\b(should|must|need to|ought to|ha(s|ve) to|it'?s (important|essential|vital|crucial|key|wise)|it is "
     r"(important|essential|vital|crucial|wise)|always|never give up|never too late|remember|let'?s|deserves?|"
     r"ha(s|ve) the right|is key|the keys?( to)?|the most important thing|weigh|consider(ing)?|stay true|follow your"
-    r"|(it'?s|it is) worth \w+ing|responsibly|ethically|wisely|mindfully|respectfully)\b",
+    r"|(it'?s|it is) worth \w+ing|responsibly|ethically|wisely|mindfully|respectfully|what matters( most)?)\b",
     re.I,
 )
 _EN_RELATIVE = re.compile(
@@ -96,7 +96,25 @@ _EN_STRUCTURE = re.compile(
     r"|^whether\b[^.;!?]{0,60}\bor\b[^.;!?]{0,60}\b(is|are) (something|a (matter|question|choice)|up to)\b"
     # the choice handed back: "is ultimately a personal decision", "a choice only you can make"
     r"|\b(is|are) (ultimately |really |always |in the end )?(a |an |your )?(very )?(personal|individual) "
-    r"(decision|choice|matter|call|question|preference)\b|\b(decision|choice|call) (that )?only you can make\b",
+    r"(decision|choice|matter|call|question|preference)\b|\b(decision|choice|call) (that )?only you can make\b"
+    # disagreement declared legitimate: "reasonable people can differ", "historians still debate it"
+    r"|\breasonable (people|minds|men|women|folks) (can|may|might|could|will|do|often) (\w+ )?(disagree|differ)\b"
+    r"|\b(historians|scholars|experts|philosophers|people) (still |continue to |have long |often |will always )"
+    r"(debate|disagree|argue)\b"
+    # the topic labelled instead of answered: "is a sensitive topic", "a complex issue with many perspectives"
+    r"|\b(is|remains|was) (a |an )?(very |highly |deeply |really |rather )?(sensitive|complex|controversial|divisive"
+    r"|nuanced|contentious|thorny|hotly debated|multifaceted|delicate) (topic|issue|question|subject|matter)\b"
+    # the distributive one … another: "what suits one person may not suit another"
+    r"|\b(for|suits?|fits?|works? for|helps?|to) one (person|man|woman|individual|reader|family|child|people|culture)\b"
+    r"[^.;!?]{0,50}\b(another|the next|someone else)\b"
+    # neither pole, the use decides: "neither good nor evil in itself", "it depends on how it is used"
+    r"|\bneither (good|bad|right|wrong|evil|moral) nor (good|bad|right|wrong|evil|immoral)\b"
+    r"|\b(it|that|everything) (all |really |entirely |ultimately )?depends (entirely |solely |largely |only )?"
+    r"on how (it is|it's|they are|one|you|we) (used|use|uses|wield)"
+    # a sermon's comparative norm: "it's always better to find honest ways"
+    r"|\bit(?:'s| is) (always|usually|generally|often) (better|best|wiser|preferable|healthier) to\b"
+    # a concession then a norm for balance: "…, but it's important to have security too"
+    r"|\b(but|yet|though|while) (it'?s|it is) (also |equally )?(important|essential|crucial|vital|wise) to\b",
     re.I,
 )
 _VOCATIVE_WORDS = (
