@@ -32,7 +32,14 @@ def announce_patterns(alt: str) -> dict[str, re.Pattern]:
             rf"|(用|以|按|照着?|模仿|学)\s*({alt})\s*的?\s*(笔调|风格|文风|腔调|笔法|声音|方式说)"
         ),
         "announce_en": re.compile(
-            rf"\bas (?:{alt})\s*[,:*]|\b(speaking|answering|responding|replying|acting|writing) as (?:{alt})\b"
+            # "As X, I …" announces; a bare title set after the name ("As X, senior class hero, I'd like
+            # to thank …") is the character styling itself in a speech of the scene
+            rf"\bas (?:{alt})\s*(?:[:*]|,(?!\s*(?!(?:the|a|an|your|my)\b)[a-z][\w'-]*(?:\s+[a-z][\w'-]*){{0,4}},\s*I\b))"
+            # a stage direction naming the role: "(As X) Listen …", "[as X]"
+            rf"|[(\[]\s*as {title}(?:{alt})\s*[)\]]"
+            # a subjectless participle opening a sentence: "Playing X for you now:", "Now portraying X."
+            rf"|(?:^|[.!?:]\s+)\W*(?:now\s+)?(?:playing|portraying|voicing|channel+ing|performing) {title}(?:{alt})\b"
+            rf"|\bin role\b|\b(speaking|answering|responding|replying|acting|writing) as (?:{alt})\b"
             rf"|\b(i am|i'm|i’m) (playing|role-?playing|portraying) (?:{alt})\b"
             rf"|\b(?:{alt}) (would|might|could) (say|respond|reply|answer)\b"
             rf"|\b(playing|portraying|in|taking on|assuming|adopting) (the )?{role} (of|as) (?:{alt})\b"
