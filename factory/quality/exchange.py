@@ -239,3 +239,22 @@ def scene_refusal(text: str, end: int, language: str) -> bool:
     if not m:
         return False
     return bool(m.group("idiom")) or not _EN_EXCHANGE_NOUN.match(m.group("noun"))
+
+
+# The speaker's own life in the answer: a first person singular that is not an opinion or an offer
+_EN_OWN = re.compile(
+    r"\b(?:I(?!\s+(?:think|believe|feel|suppose|guess|hope|can|could|would|will|shall|'d|'ll|’d|’ll|am happy|'m happy"
+    r"|am glad|'m glad|recommend|suggest)\b)|me|my|mine)\b"
+)
+_OPENER_END = re.compile(r"[.!?]+\s+")
+
+
+def answered_in_scene(text: str, start: int, language: str) -> bool:
+    """A thanks or praise for the question opening the reply (at `start`), then an answer from the
+    speaker's own life with no service in it ("Thanks for asking! Nobody ever asks how I do it."):
+    the asking is an event of the scene. A service follows its opener with the service (here's, let me)."""
+    if is_zh(language) or text[:start].strip(" \"'*"):
+        return False
+    m = _OPENER_END.search(text, start)
+    rest = text[m.end() :] if m else ""
+    return bool(rest.strip()) and bool(_EN_OWN.search(rest)) and exchange_talk(rest, language) is None

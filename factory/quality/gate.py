@@ -19,7 +19,7 @@ from factory.lang import LANGUAGES, character_names
 from factory.quality.address import addressed_or_quoted
 from factory.quality.blacklist import Blacklist
 from factory.quality.config import QualityConfig
-from factory.quality.exchange import exchange_talk, scene_refusal
+from factory.quality.exchange import answered_in_scene, exchange_talk, scene_refusal
 from factory.quality.formatting import check_format, target_turns
 from factory.quality.generic import generic_statement, own_case
 from factory.quality.judge import Line, agreement, ask_judge, choose_lines
@@ -173,6 +173,7 @@ def line_findings(
         if not (hit.category == "hedging" and own_case(text, hit.span, hit.start + len(hit.span), language))
         and not (hit.category != "custom" and addressed_or_quoted(text, hit.start, hit.start + len(hit.span), language))
         and not (hit.category == "refusal" and scene_refusal(text, hit.start + len(hit.span), language))
+        and not (hit.category == "assistant_tone" and _opener_answered(text, hit.start, language, blacklist))
     ]
     generic = generic_statement(text, language)
     if generic and own_case(text, generic, text.find(generic) + len(generic), language):
@@ -199,6 +200,13 @@ def line_findings(
     if v is not None:
         found.append(Finding(f"selfname.{v.kind}", v.detail, v.span, turn))
     return found
+
+
+def _opener_answered(text: str, start: int, language: str, blacklist: Blacklist) -> bool:
+    """An opener ("Thanks for asking!") answered from the speaker's own life, no listed phrase after it."""
+    if not answered_in_scene(text, start, language):
+        return False
+    return not any(h.category == "assistant_tone" and h.start > start for h in blacklist.hits(text, language))
 
 
 def _learned_step(cfg: QualityConfig, live: list[_Item], lines: list[Line]) -> None:

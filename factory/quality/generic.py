@@ -138,6 +138,11 @@ _EN_OWN_CASE = re.compile(
     r"\b(I(?!\s+(think|believe|feel|suppose|guess|would|'d|’d|reckon|suggest|recommend|hope)\b)|(?i:me|my(?!\s+(advice|opinion|view|suggestion)\b)|mine))\b"
 )
 _SENTENCES = re.compile(r"[^。！？!?.;；]+[。！？!?.;；]*")
+# "different" as the adverb of a verb of saying or knowing ("tell you different", "knew different"):
+# "otherwise", a contradiction of someone, not relativity
+_EN_OTHERWISE = re.compile(
+    r"\b(tell|tells|told|telling|say|says|said|know|knows|knew)\s+(\w+\s+)?different(ly)?\b", re.I
+)
 # A capitalised word inside a sentence (not its first word, not I): a proper name of the story
 _EN_PROPER = re.compile(r"(?<=[a-z,]\s)(?!I\b)[A-Z][a-z]+")
 
@@ -159,7 +164,8 @@ def generic_statement(text: str, language: str) -> str | None:
             return s[:80]
         if not zh and _EN_PROPER.search(s):
             continue  # "… in Wonderland": a named place or person of the story anchors the sentence
-        cues = [{m.group(0).lower() for m in rx.finditer(s)} for rx in classes]
+        cued = s if zh else _EN_OTHERWISE.sub(" ", s)
+        cues = [{m.group(0).lower() for m in rx.finditer(cued)} for rx in classes]
         if sum(bool(c) for c in cues) >= 2 or sum(len(c) for c in cues) >= 2:
             return s[:80]
     return None
