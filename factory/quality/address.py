@@ -60,13 +60,13 @@ _IDIOM = re.compile(r",\s*as\s+(?:they|people|everyone)\s+say\s*[.!,;]", re.I)
 _CLAUSE_END = re.compile(r"[.!?;\n]")
 
 
-def vocative_after(text: str, end: int) -> bool:
-    """A listener addressed right after the phrase ending at `end`, within its clause."""
+def vocative_after(text: str, end: int, gap: int = _GAP) -> bool:
+    """A listener addressed right after the phrase ending at `end`, within `gap` characters of its clause."""
     m = _VOCATIVE.search(text, end)
     if not m:
         return False
     between = text[end : m.start()]
-    return len(between) <= _GAP and not _CLAUSE_END.search(between)
+    return len(between) <= gap and not _CLAUSE_END.search(between)
 
 
 def vocative_in(sentence: str) -> bool:
@@ -83,8 +83,13 @@ def reported(text: str, start: int) -> bool:
     return bool(m) and not _IDIOM.match(sentence, m.start())
 
 
-def addressed_or_quoted(text: str, start: int, end: int, language: str) -> bool:
-    """The phrase at text[start:end] is said to someone in the scene, or quoted from someone else."""
+def addressed_or_quoted(text: str, start: int, end: int, language: str, refusal: bool = False) -> bool:
+    """The phrase at text[start:end] is said to someone in the scene, or quoted from someone else.
+
+    A refusal counts as addressed only when the listener is its object ("I cannot help you, sir"):
+    "I can't help with that, Captain" still declines the request, whoever the user plays."""
     if language != "en":
         return False
+    if refusal and not re.match(r"\s*(?:you\b)?\s*,", text[end:]):
+        return reported(text, start)
     return vocative_after(text, end) or reported(text, start)

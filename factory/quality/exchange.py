@@ -244,7 +244,7 @@ def scene_refusal(text: str, end: int, language: str) -> bool:
 # The speaker's own life in the answer: a first person singular that is not an opinion or an offer
 _EN_OWN = re.compile(
     r"\b(?:I(?!\s+(?:think|believe|feel|suppose|guess|hope|can|could|would|will|shall|'d|'ll|’d|’ll|am happy|'m happy"
-    r"|am glad|'m glad|recommend|suggest)\b)|me|my|mine)\b"
+    r"|am glad|'m glad|recommend|suggest)\b)|[Mm]e|[Mm]y|[Mm]ine)\b"
 )
 _OPENER_END = re.compile(r"[.!?]+\s+")
 

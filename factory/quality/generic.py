@@ -124,6 +124,9 @@ _VOCATIVE_WORDS = (
 # not taken for names ("Remember, …", "Ultimately, …" are imperatives and adverbs).
 _EN_ANCHOR = re.compile(
     rf"\b(I|I'm|I've|I'll|I'd|(?i:me|my|mine))\b|,\s*(?:[A-Z][a-z]+|(?i:{_VOCATIVE_WORDS}))\s*[,.!?;—]"
+    # a place of the scene pointed at ("in this house", "aboard these ships"), not the world or the topic
+    r"|(?i:\b(?:in|on|at|aboard|around|under|inside) (?:this|these) (?!(?:topic|question|conversation|matter|case"
+    r"|context|regard|respect|situation|issue|world|day|age|life|society|country|era|time|moment|sense|way)s?\b)[a-z]+\b)"
 )
 # A ranking denied and one standard put back in its place (没有对错，只有输赢; "no right or wrong, only
 # fools"): not relativity but the speaker's own hard rule, a position taken.
