@@ -45,8 +45,10 @@ _EN_REF = re.compile(
     r"|\byou (bringing|raising) (it|this|that)( up)?\b|\byour (asking|sharing|bringing (it|this|that) up)\b"
     r"|\byou (asking|sharing (this|that|it))\b"
     # the conversation itself as the thing served: asked, reached out, chatted, a topic chosen, walked through
-    r"|\byou asked\b|\breaching out\b|\b(chatting|talking|speaking) with you (about|on)\b"
-    r"|\bchoice of (topic|subject|question)\b|\btopic to (explore|discuss|dive into)\b|\bwalk you through\b"
+    r"|\byou asked(?=\s*([!.,?;—]|$))|\b(thanks?|thank you|appreciate( you)?)\s+(so |very )?(much )?for reaching out\b"
+    r"|\b(chatting|talking|speaking) with you (about|on)\b"
+    r"|\bchoice of (topic|subject|question)\b|\btopic to (explore|discuss|dive into)\b"
+    r"|\bwalk you through (it|this|that|them|each|every|the (basics|process|steps|details|main|key|history))\b"
     r"|\bto answer your\b",
     re.I,
 )
@@ -66,7 +68,8 @@ _EN_CONTENT = re.compile(
     r"\b(requests?|content|topics?|scenario|conversation|task|information|generate|produce|provide|assist"
     r"|fulfil+|comply|engage|write anything|continu(e|ing) this|that kind of|anything (that|which) could"
     # instructions as the product: how-to, methods, directions; a role-play as the product
-    r"|providing|(describe|explain|detail|show) how to|(methods|instructions|directions|techniques|steps) (for|of|on)"
+    r"|(providing|giving|sharing|writing) (\w+ ){0,2}(directions|instructions|information|details|content|guidance|steps|methods)"
+    r"|(describe|explain|detail|show) how to|(methods|instructions|directions|techniques|steps) (for|of|on) (\w+ing|how)"
     r"|role-?play)\b",
     re.I,
 )
@@ -82,7 +85,7 @@ _EN_POLICY = re.compile(
 # A qualifier of the content policy on a refusal: the fiction itself is not an excuse ("even a fictional
 # one", "even in a story", "in graphic detail"); only with a refusal in the same sentence
 _EN_QUALIFIER = re.compile(
-    r"\beven (in |for |as )?(a |an |the )?(fictional|hypothetical|imaginary|made-up|pretend|fiction|story|game|role-?play|jest)\b"
+    r"\beven (in |for |as )?(a |an |the )?(fictional|hypothetical|imaginary|made-up|fiction|role-?play)\b"
     r"|\bin (graphic|explicit|gory|step-by-step) detail\b",
     re.I,
 )
@@ -243,17 +246,18 @@ def scene_refusal(text: str, end: int, language: str) -> bool:
 
 # The speaker's own life in the answer: a first person singular that is not an opinion or an offer
 _EN_OWN = re.compile(
-    r"\b(?:I(?!\s+(?:think|believe|feel|suppose|guess|hope|can|could|would|will|shall|'d|'ll|’d|’ll|am happy|'m happy"
+    r"\b(?:I(?!['’](?:d|ll)\b|\s+(?:think|believe|feel|suppose|guess|hope|can|could|would|will|shall|'d|'ll|’d|’ll|am happy|'m happy"
     r"|am glad|'m glad|recommend|suggest)\b)|[Mm]e|[Mm]y|[Mm]ine)\b"
 )
 _OPENER_END = re.compile(r"[.!?]+\s+")
+_THANKS_OR_PRAISE = re.compile(r"\W*(?:thanks?|thank you|(?:what an? |such an? )?\w+ question)\b", re.I)
 
 
 def answered_in_scene(text: str, start: int, language: str) -> bool:
     """A thanks or praise for the question opening the reply (at `start`), then an answer from the
     speaker's own life with no service in it ("Thanks for asking! Nobody ever asks how I do it."):
     the asking is an event of the scene. A service follows its opener with the service (here's, let me)."""
-    if is_zh(language) or text[:start].strip(" \"'*"):
+    if is_zh(language) or text[:start].strip(" \"'*") or not _THANKS_OR_PRAISE.match(text, start):
         return False
     m = _OPENER_END.search(text, start)
     rest = text[m.end() :] if m else ""
