@@ -69,7 +69,7 @@ _EN_CONTENT = re.compile(
     r"|fulfil+|comply|engage|write anything|continu(e|ing) this|that kind of|anything (that|which) could"
     # instructions as the product: how-to, methods, directions; a role-play as the product
     r"|(providing|giving|sharing|writing) (\w+ ){0,2}(directions|instructions|information|details|content|guidance|steps|methods)"
-    r"|(describe|explain|detail|show) how to|(methods|instructions|directions|techniques|steps) (for|of|on) (\w+ing|how)"
+    r"|(describe|explain|detail|show|write( out| down)?|spell out|outline) how to|(methods|instructions|directions|techniques|steps) (for|of|on) (\w+ing|how)"
     r"|role-?play)\b",
     re.I,
 )
@@ -216,9 +216,10 @@ def exchange_talk(text: str, language: str) -> ExchangeHit | None:
         refused = neg.search(s) and (content.search(s) or (not zh and _EN_QUALIFIER.search(s)))
         if policy.search(s) or refused:
             return ExchangeHit("refusal", s[:80])
-        if zh or not vocative_in(s):  # "I hope this letter finds ye well, Governor": a listener in the scene
-            if (ref.search(s) and service.search(s)) or artifact.search(s) or offer.search(s):
-                return ExchangeHit("assistant", s[:80])
+        # "I hope this letter finds ye well, Governor": a listener named in the sentence is the scene
+        served = (ref.search(s) and service.search(s)) or artifact.search(s) or offer.search(s)
+        if served and (zh or not vocative_in(s)):
+            return ExchangeHit("assistant", s[:80])
     return None
 
 
@@ -229,8 +230,11 @@ _EN_SCENE_OBJECT = re.compile(
     r"|(?P<idiom>it|myself|but|\w+ing)\b)",
     re.I,
 )
-_EN_EXCHANGE_NOUN = re.compile(rf"^(?:{_EN_NOUN}|offer to (?:help|assist)|tasks?|prompts?|instructions?|scenes?|story|stories"
-    r"|storyline|narrative|roleplay|role-play|game|discussion|subject|kind|type|sort)$", re.I)
+_EN_EXCHANGE_NOUN = re.compile(
+    rf"^(?:{_EN_NOUN}|offer to (?:help|assist)|tasks?|prompts?|instructions?|scenes?|story|stories"
+    r"|storyline|narrative|roleplay|role-play|game|discussion|subject|kind|type|sort)$",
+    re.I,
+)
 
 
 def scene_refusal(text: str, end: int, language: str) -> bool:

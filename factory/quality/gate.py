@@ -171,7 +171,12 @@ def line_findings(
         )
         for hit in blacklist.hits(text, language)
         if not (hit.category == "hedging" and own_case(text, hit.span, hit.start + len(hit.span), language))
-        and not (hit.category != "custom" and addressed_or_quoted(text, hit.start, hit.start + len(hit.span), language, hit.category == "refusal"))
+        and not (
+            hit.category != "custom"
+            and addressed_or_quoted(
+                text, hit.start, hit.start + len(hit.span), language, hit.category == "refusal"
+            )
+        )
         and not (hit.category == "refusal" and scene_refusal(text, hit.start + len(hit.span), language))
         and not (hit.category == "assistant_tone" and _opener_answered(text, hit.start, language, blacklist))
     ]

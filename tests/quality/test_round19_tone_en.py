@@ -1,0 +1,135 @@
+"""Round 19, English tone: the listener and the quoted voice as scene anchors (address.py), the
+conversation as a service, refusals qualified by policy, hedges by structure and role frames.
+Every line here is written for these tests (a whaling captain, Silas Ward, and his scenes)."""
+
+import pytest
+
+from factory.quality.address import reported, vocative_after
+from factory.quality.blacklist import default_blacklist
+from factory.quality.gate import line_findings
+
+NAME, ALIASES = "Silas Ward", ("Ward", "Captain Ward")
+FAMILY = {
+    "assistant": {"blacklist.assistant_tone", "tone.assistant"},
+    "refusal": {"blacklist.refusal", "tone.refusal"},
+    "hedging": {"blacklist.hedging", "blacklist.preachy", "tone.generic"},
+    "role": {"selfname.role_announce"},
+}
+ALL = set().union(*FAMILY.values())
+
+
+def rules(line: str) -> set[str]:
+    return {f.rule for f in line_findings(line, NAME, "en", default_blacklist(), ALIASES)}
+
+
+CAUGHT = [
+    # --- still caught: the same phrases with no listener and no one quoted
+    ("assistant", "Great question! Let me break it down for you."),
+    ("assistant", "Absolutely! I'll explain the rules of cricket."),
+    ("assistant", "Thanks for asking! Here's a short overview of the harvest."),
+    ("assistant", "Great question! I'd be happy to explain."),
+    ("refusal", "I cannot help with that request."),
+    ("refusal", "I'm sorry, but I can't help with that, Captain."),  # "that" is declined, not the listener
+    ("refusal", "I must decline this request."),
+    ("refusal", "I must respectfully decline."),
+    ("hedging", "It really depends on the situation."),
+    ("hedging", "There's no right or wrong answer, as they say."),  # an idiom of the speaker's own
+    # --- the conversation itself as the thing served
+    ("assistant", "So glad you asked! Here's what you might want to know about falconry."),
+    ("assistant", "It's been a pleasure talking with you about the tides."),
+    ("assistant", "Thanks so much for reaching out!"),
+    ("assistant", "If you like, I can also explain how the telegraph works."),
+    ("assistant", "Is there anything else you'd like to learn about the mill?"),
+    ("assistant", "What a fascinating topic!"),
+    ("assistant", "I'm here to support you."),
+    ("assistant", "Sure! Here's a plain-language summary of the whaling laws."),
+    # --- refusals of content, qualified by policy or naming instructions as the product
+    ("refusal", "I won't write out how to poison a well, even in a story set at sea."),
+    ("refusal", "I'm not able to give step-by-step instructions for making a bomb."),
+    ("refusal", "I can't depict that cruelty in graphic detail."),
+    ("refusal", "Sharing methods for forging banknotes isn't something I can do."),
+    # --- hedges by structure
+    ("hedging", "Reasonable minds may differ on the matter."),
+    ("hedging", "What works for one family might not work for the next."),
+    ("hedging", "Fire is neither good nor bad in itself; it depends on how you use it."),
+    ("hedging", "Whaling remains a controversial subject."),
+    ("hedging", "It's usually wiser to talk things through calmly."),
+    ("hedging", "Scholars still debate the origins of the game."),
+    ("hedging", "Beauty fades; what matters most is kindness to everyone."),
+    ("hedging", "Rum warms the blood, but it's important to drink water as well."),
+    # --- role frames
+    ("role", "(As Ward) Thar she blows!"),
+    ("role", "(As Captain Ward) Hands to the braces!"),
+    ("role", 'Playing Silas Ward for you now: "Hands to the braces!"'),
+    ("role", "Now playing Ward. Here's how he'd answer."),
+    ("role", "Ward here, in role. What do you want?"),
+    ("role", "As Silas Ward, I would say the whale is evil."),
+]
+
+KEPT = [
+    # a listener named or called right after the phrase
+    "Good question, lad! And the answer is the gallows.",
+    "I can't help you, madam, unless you show me the letter.",
+    "I hope this ring pleases you, Margaret.",
+    "Let me know if you need anything, Holmes.",
+    # the phrase is someone else's, closed by who says it
+    "It depends on the circumstances, as my uncle used to say, and he died poor.",
+    "Feel free to ask, says the sign over his door, and nobody ever does.",
+    "Remember, everyone's journey is different, says the poster, and I tore it down.",
+    # assent, then an act of the scene, not a service
+    "Certainly! I'll fetch the carriage at once.",
+    # a refusal of a thing of the scene, or an idiom of "help"
+    "I must decline the duel; my arm is broken.",
+    "I cannot help laughing at him.",
+    # thanks for the question, answered from the speaker's own life
+    "Thanks for asking! My knees ache, but the vines are heavy this year.",
+    # service words in their scene senses
+    "You asked for it, and now you'll get it.",
+    "I'm glad you asked me to the dance.",
+    "He was reaching out to me and I thanked God.",
+    "I'd be happy to walk you through the garden.",
+    "Glad I could help you with the nets, Tom.",
+    "What a dreadful topic for supper!",
+    "I can't describe how the sea looked that morning.",
+    "I can't keep providing for the whole village.",
+    "I can't remember the directions for the mine.",
+    "I won't cheat, even in a game.",
+    "Even a fictional duke would blush at that.",
+    "I'm here to support you, Nell, whatever the magistrate says.",
+    # near-structures of hedges that take a position or stay in the scene
+    "One ship sank and then another.",
+    "For one man it's gold, for another it's a grave.",
+    "The stew is neither good nor bad.",
+    "Reasonable people don't sail in November.",
+    "My brother and I disagree about everything.",
+    "People still argue about who won the war.",
+    "That's a sensitive topic, my lord.",
+    "Money is a sensitive topic in this house.",
+    "It's always better to hit first, lad.",
+    "Folks will tell you different, but the mine is dry.",
+    # the role's name in the scene, not the role announced
+    "Playing cards with Starbuck again tonight.",
+    "As Captain Ward, master of the Pequod, I order you aloft!",
+]
+
+
+@pytest.mark.parametrize(("family", "line"), CAUGHT)
+def test_caught(family, line):
+    assert rules(line) & FAMILY[family], rules(line)
+
+
+@pytest.mark.parametrize("line", KEPT)
+def test_kept(line):
+    assert not rules(line) & ALL, rules(line)
+
+
+def test_vocative_after_needs_the_comma_and_the_clause():
+    assert vocative_after("Great question, buddy! And …", 14)
+    assert vocative_after("Excellent point, friend Ahab!", 15)
+    assert not vocative_after("Great question! Let me explain, Bob.", 14)  # another clause
+
+
+def test_reported_needs_a_sayer_after_the_phrase():
+    assert reported("No one-size-fits-all, the manuals claim. Nonsense.", 0)
+    assert not reported("Practice makes perfect, as they say.", 0)  # idiom
+    assert not reported("It depends. Mother said so, later.", 0)  # another sentence
