@@ -49,13 +49,16 @@ _EN_REF = re.compile(
     r"|\b(chatting|talking|speaking) with you (about|on)\b"
     r"|\bchoice of (topic|subject|question)\b|\btopic to (explore|discuss|dive into)\b"
     r"|\bwalk you through (it|this|that|them|each|every|the (basics|process|steps|details|main|key|history))\b"
-    r"|\bto answer your\b",
+    r"|\bto answer your\b"
+    # the user's experience of the exchange: "I hope you found this helpful", "enjoyed learning about"
+    r"|\b(found|find) (this|that|it|these|my \w+) (helpful|useful|informative|interesting|enlightening)\b"
+    r"|\benjoyed (learning|reading|hearing) (about|more)\b",
     re.I,
 )
 _EN_SERVICE = re.compile(
     r"\b(hope|glad|happy|delighted|pleased|thank(s| you)?|appreciate|feel free|let me (know|provide|explain|share)"
     r"|do my best|ask me|help|assist|provide|share|offer|explain|clarify|excited to|would you like|designed to"
-    r"|please note|pleasure|love to|outline|cover|comprehensive(ly)?)\b",
+    r"|please note|pleasure|love to|outline|cover|comprehensive(ly)?|recommend)\b",
     re.I,
 )
 _EN_NEG = re.compile(
@@ -138,7 +141,12 @@ _EN_OFFER = re.compile(
     r"|\b(?:is there )?anything else (?:you'?d|you would|you) (?:like|want|wish) to (?:know|explore|learn|discuss|talk about|ask)\b"
     r"|\bif you (?:want|like|wish|'?d like),? I (?:can|could) (?:also )?(?:explain|tell you (?:more )?about|walk you|go over|describe|outline)\b"
     r"|^\W*(?:so |very |I'?m |I am )?glad I could (?:help|be of (?:help|service|assistance))\s*[!.]"
-    r"|\bI'?m (?:always )?here to (?:support|assist|listen to) you\b",
+    r"|\bI'?m (?:always )?here to (?:support|assist|listen to) you\b"
+    # the menu handed over: what else / which aspect the user would like, what the user wants continued
+    r"|\byou'?d like (?:me )?to (?:know more|learn more|hear more|discuss|explore|expand|elaborate|go deeper)\b"
+    r"|\blet'?s (?:dive|delve) (?:deeper )?into (?:the )?(?:history|topic|details|world|basics|subject|question)\b"
+    # a type's answer staged instead of the character's: "here's how a whaling captain might describe it"
+    r"|\bhere'?s how (?:a|an|the|someone|one) (?:[\w-]+ ){0,3}(?:might|could) (?:describe|say|respond|answer|put it|react|tell)\b",
     re.I,
 )
 _ZH_OFFER = re.compile(
@@ -161,7 +169,7 @@ _EN_PRESENT = (
 )
 _EN_OPENER = re.compile(
     r"^\W*(?:that'?s|that is|what|such|(?:a|an)) (?:a |an )?(?:\w+ )?(?:great|good|wonderful|excellent|fascinating"
-    r"|interesting|thoughtful|insightful|brilliant|fantastic|lovely|terrific) (?:question|topic|subject)\b"
+    r"|interesting|thoughtful|insightful|brilliant|fantastic|lovely|terrific|intriguing) (?:question|topic|subject|request|query|inquiry)\b"
     r"|^\W*(?:great|good|excellent|wonderful|fascinating) (?:question|topic|choice of (?:topic|subject))\b"
     r"|^\W*(?:certainly|sure(?: thing)?|absolutely|of course|definitely|gladly|okay|ok|alright|no problem"
     r"|happy to help|great|thanks?(?: you)?(?: so much)?(?: for [\w' ]{1,25}?)?)\s*[!.,—–-]+\s*"

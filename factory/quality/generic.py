@@ -82,7 +82,7 @@ _EN_RELATIVE = re.compile(
     r"|upsides?|downsides?|differ(s)?|complex|many factors|feels? right|better than the others|normal"
     r"|for (themselves|oneself|yourself)|viewpoints?|points of view|(multiple|many|various|all) (sides|angles)"
     r"|(it'?s|it is) up to (each|every|the|you|us|them|one)\b[\w ]*"
-    r"|both sides|either side|legitimate (concerns|points|reasons|grievances))\b",
+    r"|both sides|either side|legitimate (concerns|points|reasons|grievances)|open[- ]mind(ed)?)\b",
     re.I,
 )
 _EN_STRUCTURE = re.compile(
@@ -112,6 +112,12 @@ _EN_STRUCTURE = re.compile(
     r"|\b(inherently|intrinsically) neither\b"
     r"|\b(it|that|everything) (all |really |entirely |ultimately )?depends (entirely |solely |largely |only )?"
     r"on how (it is|it's|they are|one|you|we) (used|use|uses|wield)"
+    # relativity named as the answer: opinions vary, a matter of perspective, arguments on both sides
+    r"|\b(opinions|views|tastes|experiences) (vary|differ|are divided)\b"
+    r"|(?<!not )(?<!n't )(?<!never )\ba matter of (perspective|opinion|taste|interpretation|viewpoint|preference)\b"
+    r"|\b(arguments|points|merits|cases) (on|for) both sides\b|\bno (easy|clear|straightforward|simple) answer\b"
+    r"|\b(ultimately|in the end|at the end of the day),? (it'?s|it is) (up to you|your (own )?(choice|decision|call))\b"
+    r"|^whether\b[^.;!?]{0,60}\bor\b[^.;!?]{0,60},\s*(what matters|the (important|main) thing|all that matters)( most)? is (that |how |whether )?(you|your)\b"
     # a sermon's comparative norm: "it's always better to find honest ways"
     r"|\bit(?:'s| is) (always|usually|generally|often) (better|best|wiser|preferable|healthier) to\b"
     # a concession then a norm for balance: "…, but it's important to have security too"

@@ -46,12 +46,12 @@ def announce_patterns(alt: str) -> dict[str, re.Pattern]:
             rf"|\bin character as\b|\b(respond|answer|reply|speak)(ing)? as (?:{alt})( would)?\b"
             rf"|\bas (?:{alt}) (would|might)\b|\bif i were (?:{alt})\b"
             rf"|\b(stay|staying|remain|break|breaking|out of) (in )?character\b|\bas the character\b"
-            rf"|\brole-?play(ing)? as\b|\bmy (portrayal|impression|version|interpretation) of (?:{alt})\b"
+            rf"|\brole-?play(ing)? as\b|\bmy (portrayal|impression|version|interpretation) of (?:{alt}|him|her)\b"
             rf"|\b(pretend(ing)?|going) to be (?:{alt})\b|\b(channel+ing|impersonating|embodying|voicing|portraying) (?:{alt})\b"
             rf"|\bin (?:{alt})['’]s voice\b|\b(get|getting|slip|slipping) into character\b"
             rf"|\bas (?:{alt}) (would|might) (say|give|put|answer|reply)\b"
             # frames: a perspective, an identity, a mode switch, a costume, a voice taken on
-            rf"|\b(step(s|ping|ped)?|put(ting)? (myself|me)|slip(ping)?) in(to)? (?:{alt})['’]s? shoes\b"
+            rf"|\b(step(s|ping|ped)?|put(ting)? (myself|me)|slip(ping)?) in(to)? (?:{alt})['’]s? (shoes|boots|skin)\b"
             rf"|\bfrom (?:{alt})['’]s? (point of view|perspective|standpoint|viewpoint|vantage point)\b"
             rf"|\b(switch(es|ing|ed)?|chang(e|es|ing)|go(ing)?|flip(ping)?|get(ting)?|slip(ping)?) (in)?to (\w+[- ]){{1,2}}mode\b"
             rf"|\b\w+ mode (on|activated|engaged|enabled)\b|\b(?:{alt}) mode\b"
@@ -66,7 +66,11 @@ def announce_patterns(alt: str) -> dict[str, re.Pattern]:
             rf"(as|like|from the (perspective|point of view|viewpoint|standpoint) of|in the (role|voice|words) of)"
             rf" (the character )?{title}(?:{alt})\b"
             rf"|\b(step(s|ping|ped)?|slip(s|ping|ped)?|get(s|ting)?|settl(e|es|ing|ed)) into the "
-            rf"(role|part|character|shoes|skin|persona|mind) of\b",
+            rf"(role|part|character|shoes|boots|skin|persona|mind) of\b"
+            # assent to the request, then the role taken on: "Sure, I'll be X", "Okay, I'm now X"
+            rf"|^\W*(?:sure|okay|ok|alright|all right|certainly|absolutely|of course|gladly)\b[!,.]?\s+"
+            rf"(?:{_WILL}|i'?m now|i am now|now i'?m) (?:be |play |become )?{title}(?:{alt})"
+            rf"(?=\s*(?:[.!,;:—–]|$|\s(?:for|now|today|here|then)\b))",
             re.I,
         ),
     }

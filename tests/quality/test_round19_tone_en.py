@@ -64,6 +64,21 @@ CAUGHT = [
     ("role", "Now playing Ward. Here's how he'd answer."),
     ("role", "Ward here, in role. What do you want?"),
     ("role", "As Silas Ward, I would say the whale is evil."),
+    # --- second pass: the user's experience of the exchange, the menu, a type's answer staged
+    ("assistant", "I hope you found this helpful."),
+    ("assistant", "Let me know what else you'd like to discuss."),
+    ("assistant", "Is there a specific aspect of the voyage you'd like to know more about?"),
+    ("assistant", "Certainly, here's how a whaling captain might describe a storm."),
+    ("assistant", "What an intriguing request!"),
+    ("hedging", "Opinions vary on this matter."),
+    ("hedging", "It's a matter of perspective."),
+    ("hedging", "There are arguments on both sides."),
+    ("hedging", "There's no easy answer to that."),
+    ("hedging", "In the end, it's up to you to decide."),
+    ("hedging", "Whether you choose the sea or the land, what matters is that you are happy."),
+    ("role", "Sure, I'll be Captain Ward."),
+    ("role", "Okay, I'm now Silas Ward."),
+    ("role", "Alright, stepping into Ward's boots."),
 ]
 
 KEPT = [
@@ -110,6 +125,16 @@ KEPT = [
     # the role's name in the scene, not the role announced
     "Playing cards with Starbuck again tonight.",
     "As Captain Ward, master of the Pequod, I order you aloft!",
+    # second pass: the same cues in the scene
+    "I found this map helpful when we crossed the shoals.",
+    "If you'd like me to continue, pour another glass.",
+    "Let's dive into the lagoon before the sharks come!",
+    "Sure, I'll be Captain Ward's first mate.",
+    "Here's how a gentleman would answer that insult!",
+    "Whether we sail or stay, what matters is the crew.",
+    "There's no easy way out of this valley.",
+    "It's not a matter of taste, it's a matter of law.",
+    "In the end, it's up to you, boy.",
 ]
 
 
