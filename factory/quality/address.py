@@ -24,7 +24,7 @@ _TERMS = (
     r"sir|sirs|madam|madame|ma'am|miss|mister|missus|m'lud|m'lady|milord|milady|my (?:lord|lady|liege|dear|boy"
     r"|girl|lad|friend|friends|love|child|son|daughter|good (?:man|sir|woman)|darling|sweet|king|queen)"
     r"|your (?:honou?r|majesty|highness|grace|lordship|ladyship|excellency|worship)"
-    r"|buddy|pal|mate|matey|chum|kid|kiddo|lad|lass|laddie|lassie|boy|girl|boys|girls|son|child|children|dear"
+    r"|lads|lasses|mates|fellows|kids|guys|buddy|pal|mate|matey|chum|kid|kiddo|lad|lass|laddie|lassie|boy|girl|boys|girls|son|child|children|dear"
     r"|dearie|darling|honey|hon|sweetheart|sweetie|love|angel|babe|baby|friend|friends|partner|pardner|comrade"
     r"|brother|sister|cousin|uncle|auntie|granny|grandpa|mother|father|ma|pa|mum|mom|dad|old (?:man|boy|girl"
     r"|sport|chap|friend|bean|fellow)|dude|man|gents|gentlemen|ladies|folks|y'all|captain|cap'n|doctor|doc"
@@ -57,6 +57,12 @@ _REPORT = re.compile(
 )
 # "as they say" alone is an idiom of the speaker's own; a frame with a place or a source is a quote
 _IDIOM = re.compile(r",\s*as\s+(?:they|people|everyone)\s+say\s*[.!,;]", re.I)
+# Or a frame set before it: "There are those who believe …", "You'll meet men who say …"
+_PREPOSED = re.compile(
+    r"\b(?:there are|there're|i know|i've met|you'll (?:find|meet)|you hear) (?:those|people|folks?|men|women|some)"
+    r" who (?:believe|say|think|claim|insist|hold|argue|would (?:say|have it))\b",
+    re.I,
+)
 _CLAUSE_END = re.compile(r"[.!?;\n]")
 
 
@@ -79,6 +85,10 @@ def reported(text: str, start: int) -> bool:
     s0 = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
     ends = [i for i in (text.find(c, start) for c in ".!?\n") if i != -1]
     sentence = text[s0 : min(ends) + 1 if ends else len(text)]
+    pre = _PREPOSED.search(sentence)
+    # "… those who believe X, and others who believe Y" surveys the views: a hedge, not a quote
+    if pre and pre.start() <= start - s0 + 1 and not re.search(r"\bothers\b", sentence, re.I):
+        return True
     m = _REPORT.search(sentence, start - s0)
     return bool(m) and not _IDIOM.match(sentence, m.start())
 

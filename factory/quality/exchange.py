@@ -34,7 +34,7 @@ from factory.quality.address import vocative_after, vocative_in
 _EN_NOUN = (
     r"questions?|answers?|responses?|requests?|information|info|topics?|content|conversation|explanation|"
     r"overview|summary|context|details|scenario|guidance|queries|query|inquir(y|ies)|assistance|support|tips"
-    r"|patience|concerns?"
+    r"|patience|concerns?|curiosity|research|project|essay|homework|assignment|paper|studies|presentation"
 )
 _EN_DEIXIS = r"your|this|that|any|further|other|more|additional|the following|a (quick|brief|short)|some|my"
 _EN_REF = re.compile(
@@ -52,19 +52,20 @@ _EN_REF = re.compile(
     r"|\bto answer your\b"
     # the user's experience of the exchange: "I hope you found this helpful", "enjoyed learning about"
     r"|\b(found|find) (this|that|it|these|my \w+) (helpful|useful|informative|interesting|enlightening)\b"
-    r"|\benjoyed (learning|reading|hearing) (about|more)\b",
+    r"|\benjoyed (learning|reading|hearing) (about|more)\b"
+    r"|\b(exploring|learning about|studying|researching|reading about) (?:[\w-]+ ){0,2}(history|topic|subject|literature|science|culture|era|period)\b",
     re.I,
 )
 _EN_SERVICE = re.compile(
     r"\b(hope|glad|happy|delighted|pleased|thank(s| you)?|appreciate|feel free|let me (know|provide|explain|share)"
     r"|do my best|ask me|help|assist|provide|share|offer|explain|clarify|excited to|would you like|designed to"
-    r"|please note|pleasure|love to|outline|cover|comprehensive(ly)?|recommend)\b",
+    r"|please note|pleasure|love to|outline|cover|comprehensive(ly)?|recommend|good luck)\b",
     re.I,
 )
 _EN_NEG = re.compile(
     r"\b(can'?t|cannot|won'?t|will not|unable|not able|(not|n't) (be )?able|not comfortable|prefer not"
     r"|must (decline|refuse)|have to (pass|decline)|not (allowed|permitted)|unfortunately|apologi[sz]e"
-    r"|(isn'?t|is not|not) something I (can|could|am able to|'m able to|will))\b",
+    r"|(isn'?t|is not|not) (something|one|an? \w+) I (can|could|am able to|'m able to|will)|I'?m not going to)\b",
     re.I,
 )
 _EN_CONTENT = re.compile(
@@ -73,6 +74,7 @@ _EN_CONTENT = re.compile(
     # instructions as the product: how-to, methods, directions; a role-play as the product
     r"|(providing|giving|sharing|writing) (\w+ ){0,2}(directions|instructions|information|details|content|guidance|steps|methods)"
     r"|(describe|explain|detail|show|write( out| down)?|spell out|outline) how to|(methods|instructions|directions|techniques|steps) (for|of|on) (\w+ing|how)"
+    r"|(writing|generating|creating|producing|depicting) (that|this|such|an?|the)|write (that|this)(?!\s+\w)"
     r"|role-?play)\b",
     re.I,
 )
@@ -142,6 +144,10 @@ _EN_OFFER = re.compile(
     r"|\bif you (?:want|like|wish|'?d like),? I (?:can|could) (?:also )?(?:explain|tell you (?:more )?about|walk you|go over|describe|outline)\b"
     r"|^\W*(?:so |very |I'?m |I am )?glad I could (?:help|be of (?:help|service|assistance))\s*[!.]"
     r"|\bI'?m (?:always )?here to (?:support|assist|listen to) you\b"
+    # praise of the user's turn: "a great point you've raised", "you've raised an excellent question"
+    r"|\b(?:great|excellent|wonderful|fascinating|insightful|thoughtful|valid|important) (?:point|question|observation)s?"
+    r" you'?ve (?:raised|made|brought up|asked)\b|\byou'?ve (?:raised|made|brought up) (?:an? |some )?(?:really |very )?"
+    r"(?:great|excellent|wonderful|fascinating|insightful|thoughtful|valid|important) (?:point|question|observation)s?\b"
     # the menu handed over: what else / which aspect the user would like, what the user wants continued
     r"|\byou'?d like (?:me )?to (?:know more|learn more|hear more|discuss|explore|expand|elaborate|go deeper)\b"
     r"|\blet'?s (?:dive|delve) (?:deeper )?into (?:the )?(?:history|topic|details|world|basics|subject|question)\b"
@@ -159,7 +165,7 @@ _ZH_OFFER = re.compile(
 # A vocative after the assent ("Certainly, Holmes.") or a thing presented ("Here's the key") is the scene.
 _META = (
     r"breakdown|summary|overview|rundown|list|description|outline|guide|explanation|recap|answer|response"
-    r"|information|details|look|tips|facts|account|analysis|everything|what you (?:need|should|might want|may want) to know"
+    r"|information|details|look|tips|facts|fun fact|account|analysis|everything|what you (?:need|should|might want|may want) to know"
 )
 _EN_PRESENT = (
     r"below\b|the following\b|let'?s (?:dive|explore|break|walk|take a (?:closer )?look|look at|get started|unpack)"

@@ -64,7 +64,8 @@ _ZH_ANCHOR = re.compile(r"我(?!们)|朕|吾|本宫|老夫|在下|俺")
 _EN_PERSON = re.compile(
     r"\b(everyone|everybody|each of us|all of us|we all|people|anyone|different people|each person"
     r"|every person|each other|one another|individuals?|humanity|future generations|folks|nobody|no one"
-    r"|(from )?(one )?person to (another|person)|in life|in today'?s world)\b"
+    r"|(from )?(one )?person to (another|person)|in life|in today'?s world"
+    r"|every (culture|society|person|individual|family|generation|community))\b"
     r"|\byour (own )?(safety|health|wellbeing|well-being|dreams|goals|passions|partner|feelings|heart|path)\b"
     r"|\bfor you\b|\blet'?s all\b",
     re.I,
@@ -115,7 +116,10 @@ _EN_STRUCTURE = re.compile(
     # relativity named as the answer: opinions vary, a matter of perspective, arguments on both sides
     r"|\b(opinions|views|tastes|experiences) (vary|differ|are divided)\b"
     r"|(?<!not )(?<!n't )(?<!never )\ba matter of (perspective|opinion|taste|interpretation|viewpoint|preference)\b"
-    r"|\b(arguments|points|merits|cases) (on|for) both sides\b|\bno (easy|clear|straightforward|simple) answer\b"
+    r"|\b(arguments|points|merits|cases|truth|merit|wisdom) (on|for|to) (both|each|either) sides?\b"
+    r"|\bsomething to be said for (both|each|either)\b|\b(var(y|ies|ied)|differs?) from (?!(?:day|week|month|year|hour|season|port|place|town|city|house|room|ship"
+    r"|region|country|shore|island|village|mile)\b)(?P<dist>\w+) to (?P=dist)\b"
+    r"|\b(both |(its|their) (own )?)(benefits|advantages|pros|upsides|strengths|merits) and (drawbacks|disadvantages|cons|downsides|risks|weaknesses)\b|\bno (easy|clear|straightforward|simple) answer\b"
     r"|\b(ultimately|in the end|at the end of the day),? (it'?s|it is) (up to you|your (own )?(choice|decision|call))\b"
     r"|^whether\b[^.;!?]{0,60}\bor\b[^.;!?]{0,60},\s*(what matters|the (important|main) thing|all that matters)( most)? is (that |how |whether )?(you|your)\b"
     # a sermon's comparative norm: "it's always better to find honest ways"

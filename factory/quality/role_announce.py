@@ -43,7 +43,7 @@ def announce_patterns(alt: str) -> dict[str, re.Pattern]:
             rf"|\b(i am|i'm|i’m) (playing|role-?playing|portraying) (?:{alt})\b"
             rf"|\b(?:{alt}) (would|might|could) (say|respond|reply|answer)\b"
             rf"|\b(playing|portraying|in|taking on|assuming|adopting) (the )?{role} (of|as) (?:{alt})\b"
-            rf"|\bin character as\b|\b(respond|answer|reply|speak)(ing)? as (?:{alt})( would)?\b"
+            rf"|\bin character as\b|\bin character\s*[:*\])]|\bhere(?:'s| is) (?:{alt})['’]s? (?:response|answer|reply|take)\s*:?\s*(?:$|[\x22“*(])|\b(respond|answer|reply|speak)(ing)? as (?:{alt})( would)?\b"
             rf"|\bas (?:{alt}) (would|might)\b|\bif i were (?:{alt})\b"
             rf"|\b(stay|staying|remain|break|breaking|out of) (in )?character\b|\bas the character\b"
             rf"|\brole-?play(ing)? as\b|\bmy (portrayal|impression|version|interpretation) of (?:{alt}|him|her)\b"

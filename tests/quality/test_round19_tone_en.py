@@ -79,6 +79,21 @@ CAUGHT = [
     ("role", "Sure, I'll be Captain Ward."),
     ("role", "Okay, I'm now Silas Ward."),
     ("role", "Alright, stepping into Ward's boots."),
+    # --- third pass: the user's own work served, praise of the user's turn, refusals of the product
+    ("assistant", "Happy to help with your research on whaling."),
+    ("assistant", "That's a great point you've raised."),
+    ("assistant", "Here's a fun fact: sperm whales can dive 2,000 meters."),
+    ("assistant", "I hope you have a wonderful time exploring maritime history!"),
+    ("refusal", "I'm not going to write that."),
+    ("refusal", "That's not a request I can fulfill."),
+    ("refusal", "I'm going to have to decline writing that scene."),
+    ("hedging", "There's something to be said for both sides."),
+    ("hedging", "It varies from captain to captain."),
+    ("hedging", "Whaling has both benefits and drawbacks."),
+    ("hedging", "Every culture has its own traditions, and all deserve respect."),
+    ("hedging", "There are people who believe it depends on the person, and others who disagree."),
+    ("role", "In character: Hands to the braces!"),
+    ("role", "Here's Ward's reply: \"Never.\""),
 ]
 
 KEPT = [
@@ -135,6 +150,22 @@ KEPT = [
     "There's no easy way out of this valley.",
     "It's not a matter of taste, it's a matter of law.",
     "In the end, it's up to you, boy.",
+    # third pass
+    "I'm glad you're interested in my daughter, but she's spoken for.",
+    "Thank you for your interest, but the position is filled.",
+    "Good luck with the harpoon, you'll need it.",
+    "I hope you have a wonderful time exploring the island.",
+    "I'm not going to lie to you.",
+    "I'm not going to write that letter to your father.",
+    "That's not a ship I can sail alone.",
+    "Every family has its own troubles, and ours are rum and debt.",
+    "The weather varies from day to day up here.",
+    "Prices vary from port to port.",
+    "It has benefits and drawbacks, this old ship — mostly drawbacks.",
+    "Here's Ward's answer: a fist.",
+    "Thanks for your patience, lads, the rum is coming.",
+    "There are those who say the sea is no place for women. They never met my mother.",
+    "You'll meet men who say there's no right or wrong way to gut a fish. They're liars.",
 ]
 
 
