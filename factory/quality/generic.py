@@ -65,7 +65,7 @@ _EN_PERSON = re.compile(
     r"\b(everyone|everybody|each of us|all of us|we all|people|anyone|different people|each person"
     r"|every person|each other|one another|individuals?|humanity|future generations|folks|nobody|no one"
     r"|(from )?(one )?person to (another|person)|in life|in today'?s world"
-    r"|every (culture|society|person|individual|family|generation|community))\b"
+    r"|every (culture|society|person|individual|family|generation|community)|we (must|should|need to|ought to) all)\b"
     r"|\byour (own )?(safety|health|wellbeing|well-being|dreams|goals|passions|partner|feelings|heart|path)\b"
     r"|\bfor you\b|\blet'?s all\b",
     re.I,
@@ -122,6 +122,13 @@ _EN_STRUCTURE = re.compile(
     r"|\b(both |(its|their) (own )?)(benefits|advantages|pros|upsides|strengths|merits) and (drawbacks|disadvantages|cons|downsides|risks|weaknesses)\b|\bno (easy|clear|straightforward|simple) answer\b"
     r"|\b(ultimately|in the end|at the end of the day),? (it'?s|it is) (up to you|your (own )?(choice|decision|call))\b"
     r"|^whether\b[^.;!?]{0,60}\bor\b[^.;!?]{0,60},\s*(what matters|the (important|main) thing|all that matters)( most)? is (that |how |whether )?(you|your)\b"
+    # a moral verdict on an abstract act or virtue: "Violence is never the answer", "It's never okay to …"
+    r"|^\W*\w+(ing|ness|ence|ance|ty|ion|ice)\s+(is|are)\s+(never\s+(the\s+)?(answer|solution|way"
+    r"|right (choice|thing|path|way)|okay|ok|acceptable|justified)|always the best policy)\b"
+    r"|\bit(?:'s| is) never (okay|ok|acceptable|right|alright|all right|justified) to\b"
+    # the choice handed back by its description: "the best choice is the one that feels right to you"
+    r"|\bthe (best|right) (choice|decision|path|answer|option) is (the one|whatever|what)\b[^.;!?]{0,40}\b(you|your)\b"
+    r"|\bboth\b[^.;!?]{1,40}\b(have|has) (their|its) (own )?(place|merits|uses|strengths|advantages|value)\b"
     # a sermon's comparative norm: "it's always better to find honest ways"
     r"|\bit(?:'s| is) (always|usually|generally|often) (better|best|wiser|preferable|healthier) to\b"
     # a concession then a norm for balance: "…, but it's important to have security too"
@@ -135,6 +142,8 @@ _VOCATIVE_WORDS = (
 # not taken for names ("Remember, …", "Ultimately, …" are imperatives and adverbs).
 _EN_ANCHOR = re.compile(
     rf"\b(I|I'm|I've|I'll|I'd|(?i:me|my|mine))\b|,\s*(?:[A-Z][a-z]+|(?i:{_VOCATIVE_WORDS}))\s*[,.!?;—]"
+    # the scene's own time: "… or we drown tonight"
+    r"|(?i:\b(?:tonight|tomorrow|yesterday|right now|this (?:morning|evening|night|afternoon))\b)"
     # a place of the scene pointed at ("in this house", "aboard these ships"), not the world or the topic
     r"|(?i:\b(?:in|on|at|aboard|around|under|inside) (?:this|these) (?!(?:topic|question|conversation|matter|case"
     r"|context|regard|respect|situation|issue|world|day|age|life|society|country|era|time|moment|sense|way)s?\b)[a-z]+\b)"

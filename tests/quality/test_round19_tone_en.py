@@ -92,6 +92,13 @@ CAUGHT = [
     ("hedging", "Whaling has both benefits and drawbacks."),
     ("hedging", "Every culture has its own traditions, and all deserve respect."),
     ("hedging", "There are people who believe it depends on the person, and others who disagree."),
+    # sermons: a moral verdict on an abstract act, the choice handed back by its description
+    ("hedging", "Honesty is always the best policy."),
+    ("hedging", "Cruelty is never the answer."),
+    ("hedging", "It's never okay to lie, whatever the reason."),
+    ("hedging", "We should all do our part to keep the harbour clean."),
+    ("hedging", "The right decision is whatever feels true to you."),
+    ("hedging", "Both the lance and the harpoon have their place."),
     ("role", "In character: Hands to the braces!"),
     ("role", "Here's Ward's reply: \"Never.\""),
 ]
@@ -166,6 +173,10 @@ KEPT = [
     "Thanks for your patience, lads, the rum is coming.",
     "There are those who say the sea is no place for women. They never met my mother.",
     "You'll meet men who say there's no right or wrong way to gut a fish. They're liars.",
+    "Mutiny is never the answer, Mr. Flask.",
+    "Whaling is always the answer when the larder's empty!",
+    "Both my sons have their uses.",
+    "We must all pull together or we drown tonight.",
 ]
 
 
