@@ -73,7 +73,7 @@ _EN_CONTENT = re.compile(
     r"|fulfil+|comply|engage|write anything|continu(e|ing) this|that kind of|anything (that|which) could"
     # instructions as the product: how-to, methods, directions; a role-play as the product
     r"|(providing|giving|sharing|writing) (\w+ ){0,2}(directions|instructions|information|details|content|guidance|steps|methods)"
-    r"|(describe|explain|detail|show|write( out| down)?|spell out|outline) how to|(methods|instructions|directions|techniques|steps) (for|of|on) (\w+ing|how)"
+    r"|(describe|explain|detail|show|write( out| down)?|spell out|outline) how to|(?<!my )(?<!our )(methods|instructions|directions|techniques|steps) (for|of|on) (\w+ing|how)"
     r"|(writing|generating|creating|producing|depicting) (that|this|such|an?|the)|write (that|this)(?!\s+\w)"
     r"|role-?play)\b",
     re.I,
@@ -140,7 +140,7 @@ _EN_OFFER = re.compile(
     r"|^(?:happy|glad|delighted|excited) to (?:share|help|assist|explain)\s*[!.]"
     r"|^(?:great|nice|lovely|wonderful|so good) to hear from you\b"
     r"|\bfor (?:educational|informational|entertainment|illustrative|reference) purposes\b"
-    r"|\b(?:is there )?anything else (?:you'?d|you would|you) (?:like|want|wish) to (?:know|explore|learn|discuss|talk about|ask)\b"
+    r"|\b(?:is there )?anything else (?:you'?d|you would|you) (?:like|want|wish) to (?:know|explore|learn|discuss|talk about|ask)\b(?! about (?:my|me|us|our)\b)"
     r"|\bif you (?:want|like|wish|'?d like),? I (?:can|could) (?:also )?(?:explain|tell you (?:more )?about|walk you|go over|describe|outline)\b"
     r"|^\W*(?:so |very |I'?m |I am )?glad I could (?:help|be of (?:help|service|assistance))\s*[!.]"
     r"|\bI'?m (?:always )?here to (?:support|assist|listen to) you\b"
@@ -216,7 +216,8 @@ def exchange_talk(text: str, language: str) -> ExchangeHit | None:
     m = None if zh else _EN_OPENER.search(text)
     # a vocative right after the opener ("What a wonderful question, my dear —"): someone in the
     # scene is teased or praised, as no service desk addresses its user (factory/quality/address.py)
-    if m and not vocative_after(text, m.end()):
+    opener_sentence = _SENTENCES.match(text, m.start()).group(0) if m else ""
+    if m and not vocative_after(text, m.end()) and not vocative_in(opener_sentence):
         return ExchangeHit("assistant", m.group(0)[:80])
     ref, service, neg, content, policy = (
         (_ZH_REF, _ZH_SERVICE, _ZH_NEG, _ZH_CONTENT, _ZH_POLICY)
@@ -268,6 +269,7 @@ _EN_OWN = re.compile(
     r"|am glad|'m glad|recommend|suggest)\b)|[Mm]e|[Mm]y|[Mm]ine)\b"
 )
 _OPENER_END = re.compile(r"[.!?]+\s+")
+_EN_TURNED = re.compile(r"[^.!?,]{0,20},\s*but\b\s*", re.I)
 _THANKS_OR_PRAISE = re.compile(r"\W*(?:thanks?|thank you|(?:what an? |such an? )?\w+ question)\b", re.I)
 
 
@@ -277,6 +279,9 @@ def answered_in_scene(text: str, start: int, language: str) -> bool:
     the asking is an event of the scene. A service follows its opener with the service (here's, let me)."""
     if is_zh(language) or text[:start].strip(" \"'*") or not _THANKS_OR_PRAISE.match(text, start):
         return False
-    m = _OPENER_END.search(text, start)
+    # "Thanks for asking, but …": the thanks turned against the asker, the question refused in the scene
+    turned = _EN_TURNED.match(text, _THANKS_OR_PRAISE.match(text, start).end())
+    m = turned or _OPENER_END.search(text, start)
     rest = text[m.end() :] if m else ""
-    return bool(rest.strip()) and bool(_EN_OWN.search(rest)) and exchange_talk(rest, language) is None
+    own = bool(turned) or bool(_EN_OWN.search(rest))
+    return bool(rest.strip()) and own and exchange_talk(rest, language) is None

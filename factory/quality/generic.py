@@ -105,6 +105,7 @@ _EN_STRUCTURE = re.compile(
     # the topic labelled instead of answered: "is a sensitive topic", "a complex issue with many perspectives"
     r"|\b(is|remains|was) (a |an )?(very |highly |deeply |really |rather )?(sensitive|complex|controversial|divisive"
     r"|nuanced|contentious|thorny|hotly debated|multifaceted) (topic|issue|question|subject)\b"
+    r"(?!\s+(?:for|to|with) (?:your|his|her|my|our|their)\b)"
     # the distributive one … another: "what suits one person may not suit another"
     r"|\b(for|suits?|fits?|works? for|helps?|to) one (person|man|woman|individual|reader|family|child|people|culture)\b"
     r"[^.;!?]{0,50}\b(may|might|could|can|won'?t|doesn'?t|isn'?t|not)\b[^.;!?]{0,30}\b(another|the next|someone else)\b"

@@ -39,6 +39,7 @@ def announce_patterns(alt: str) -> dict[str, re.Pattern]:
             rf"|[(\[]\s*as {title}(?:{alt})\s*[)\]]"
             # a subjectless participle opening a sentence: "Playing X for you now:", "Now portraying X."
             rf"|(?:^|[.!?:]\s+)\W*(?:now\s+)?(?:playing|portraying|voicing|channel+ing|performing) {title}(?:{alt})\b"
+            rf"(?!['’]|\s+(?-i:[A-Z]))"
             rf"|\bin role\b|\b(speaking|answering|responding|replying|acting|writing) as (?:{alt})\b"
             rf"|\b(i am|i'm|i’m) (playing|role-?playing|portraying) (?:{alt})\b"
             rf"|\b(?:{alt}) (would|might|could) (say|respond|reply|answer)\b"

@@ -99,6 +99,10 @@ CAUGHT = [
     ("hedging", "We should all do our part to keep the harbour clean."),
     ("hedging", "The right decision is whatever feels true to you."),
     ("hedging", "Both the lance and the harpoon have their place."),
+    ("refusal", "Thanks for asking, but I can't help with that."),
+    ("assistant", "Great question, but here's a quick overview first."),
+    ("refusal", "I won't explain methods for picking locks."),
+    ("role", "Playing Captain Ward now."),
     ("role", "In character: Hands to the braces!"),
     ("role", "Here's Ward's reply: \"Never.\""),
 ]
@@ -177,6 +181,14 @@ KEPT = [
     "Whaling is always the answer when the larder's empty!",
     "Both my sons have their uses.",
     "We must all pull together or we drown tonight.",
+    # fourth pass: the listener named later in the opener's sentence, a thanks turned against the
+    # asker, the speaker's own methods or life as the topic, a label relative to someone in the scene
+    "What a wonderful topic for a wedding toast, Claire.",
+    "Thanks for asking, but it's none of your business.",
+    "Is there anything else you'd like to know about my ex-wife? No? Good.",
+    "Playing Captain Ward's game again, are we?",
+    "I won't discuss my methods for catching thieves.",
+    "This is a sensitive topic for your mother, so keep your voice down.",
 ]
 
 
