@@ -17,14 +17,15 @@ from typing import TYPE_CHECKING
 from factory.engine import Engine
 from factory.lang import LANGUAGES, character_names
 from factory.quality.address import addressed_or_quoted
-from factory.quality.blacklist import Blacklist
+from factory.quality.blacklist import Blacklist, Hit
 from factory.quality.config import QualityConfig
-from factory.quality.exchange import answered_in_scene, exchange_talk, scene_refusal
+from factory.quality.exchange import exchange_talk
 from factory.quality.formatting import check_format, target_turns
 from factory.quality.generic import generic_statement, own_case
 from factory.quality.judge import Line, agreement, ask_judge, choose_lines
 from factory.quality.report import build_report
 from factory.quality.rules import Finding, primary
+from factory.quality.scene_reply import answered_in_scene, scene_refusal
 from factory.quality.selfname import self_name_violation
 from factory.quality.text import detect_language
 from factory.records import Sample
@@ -170,15 +171,7 @@ def line_findings(
             turn,
         )
         for hit in blacklist.hits(text, language)
-        if not (hit.category == "hedging" and own_case(text, hit.span, hit.start + len(hit.span), language))
-        and not (
-            hit.category != "custom"
-            and addressed_or_quoted(
-                text, hit.start, hit.start + len(hit.span), language, hit.category == "refusal"
-            )
-        )
-        and not (hit.category == "refusal" and scene_refusal(text, hit.start + len(hit.span), language))
-        and not (hit.category == "assistant_tone" and _opener_answered(text, hit.start, language, blacklist))
+        if not _said_in_scene(hit, text, language, blacklist)
     ]
     generic = generic_statement(text, language)
     if generic and own_case(text, generic, text.find(generic) + len(generic), language):
@@ -207,11 +200,24 @@ def line_findings(
     return found
 
 
-def _opener_answered(text: str, start: int, language: str, blacklist: Blacklist) -> bool:
-    """An opener ("Thanks for asking!") answered from the speaker's own life, no listed phrase after it."""
-    if not answered_in_scene(text, start, language):
-        return False
-    return not any(h.category == "assistant_tone" and h.start > start for h in blacklist.hits(text, language))
+def _said_in_scene(hit: Hit, text: str, language: str, blacklist: Blacklist) -> bool:
+    """A listed phrase the scene accounts for: the speaker's own case after relativity, a listener
+    addressed or a quoted voice (address.py), a refusal of a thing of the story, an answered opener."""
+    end = hit.start + len(hit.span)
+    if hit.category == "hedging" and own_case(text, hit.span, end, language):
+        return True
+    if hit.category != "custom" and addressed_or_quoted(
+        text, hit.start, end, language, refusal=hit.category == "refusal"
+    ):
+        return True
+    if hit.category == "refusal":
+        return scene_refusal(text, end, language)
+    if hit.category == "assistant_tone" and answered_in_scene(text, hit.start, language):
+        # "Thanks for asking! …" answered from the speaker's own life, no listed phrase after it
+        return not any(
+            h.category == "assistant_tone" and h.start > hit.start for h in blacklist.hits(text, language)
+        )
+    return False
 
 
 def _learned_step(cfg: QualityConfig, live: list[_Item], lines: list[Line]) -> None:
