@@ -12,7 +12,14 @@ of the same move are caught:
   the same sentence;
 - refusal: a refusal (negated ability or will) whose object is content or the exchange (a
   request, a topic, content; generate, provide, assist, discuss; 内容, 话题, 提供, 生成), or a
-  policy reason (guidelines, 相关规定, 出于安全考虑).
+  policy reason (guidelines, 相关规定, 出于安全考虑), or in English a policy's qualifier on the
+  refusal ("even in a fictional context", "in graphic detail") or instructions as the product
+  ("how to …", "methods for picking …").
+
+The exchange includes the user's own turn and work as the thing served: "you asked", "thanks for
+reaching out", "chatting with you about", "your research", "I hope you found this helpful".
+A listener named in the sentence ("I hope this letter finds ye well, Governor") keeps it in the
+scene (factory/quality/address.py).
 
 Some moves are assistant talk by their structure alone: the speaker described as an artifact (a
 first-person copula whose head is a system or model, "designed to …", senses it lacks), the menu

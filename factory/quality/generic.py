@@ -11,10 +11,17 @@ one of the structures that are hedges by their grammar whatever their words:
 - a denied universal standard: 没有(统一|绝对)的(标准|答案), "no (single|universal) (right) answer|way";
 - a distributive contrast: 有的…有的, 不同的X…不同的Y, "some … others", "from person to person",
   "different X for different Y";
-- a choice handed back: "whether X or Y is something / a matter / up to …", and a bare "it varies".
+- a choice handed back: "whether X or Y is something / a matter / up to …", and a bare "it varies";
+- disagreement declared legitimate or the topic labelled instead of answered ("reasonable people
+  can differ", "a sensitive topic", "opinions vary", "a matter of perspective"), a modal
+  distributive ("what suits one person may not suit another", "varies from X to X"), neither pole
+  in itself ("neither good nor evil in itself", "depends on how it is used"), and sermons by
+  their grammar (an abstract act "is never the answer", "it's always better to", "we must all").
 
-It is not generic when anchored in the scene by a first-person singular speaker (我, 朕, I, my)
-or by a vocative ("…, Watson."), which is how a character's own advice or command sounds.
+It is not generic when anchored in the scene by a first-person singular speaker (我, 朕, I, my),
+by a vocative ("…, Watson."), by a place or time of the scene ("in this house", "tonight"), which
+is how a character's own advice or command sounds, or when the line quotes it from someone else
+("…, as the judges like to say"; the gate checks that with factory/quality/address.py).
 """
 
 from __future__ import annotations

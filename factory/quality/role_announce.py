@@ -1,7 +1,10 @@
 """Role announcements: the role named as a role instead of spoken from.
 
 "作为贝多芬，我…", "我扮演的X会说", "以下是X的回答", "As Beethoven, I …", "playing the role of X",
-"here is how X might respond", "in character": the reply talks about playing the character. The
+"here is how X might respond", "in character", a stage direction "(As X)", a subjectless "Playing X
+now:", an assent with the role taken on ("Sure, I'll be X."): the reply talks about playing the
+character. A bare title after the name ("As X, senior class hero, I'd like to thank …") is the
+character styling itself in a speech, not an announcement. The
 patterns are built per character (its names and aliases) by `announce_patterns`.
 """
 
