@@ -43,7 +43,9 @@ _EN_NOUN = (
     r"overview|summary|context|details|scenario|guidance|queries|query|inquir(y|ies)|assistance|support|tips"
     r"|patience|concerns?|curiosity|research|project|essay|homework|assignment|paper|studies|presentation"
 )
-_EN_DEIXIS = r"your|this|that|any|further|other|more|additional|the following|a (quick|brief|short)|some|my"
+_EN_DEIXIS = (
+    r"your|this|that|any|further|other|more|additional|the following|a (quick|brief|short|detailed)|some|my"
+)
 _EN_REF = re.compile(
     rf"\b({_EN_DEIXIS})\s+(\w+\s+)?({_EN_NOUN})\b"
     r"|\bhope (this|these|the above|my (answer|words|explanation)|that (helps|gives|clarifies|answers|explains))\b"
@@ -66,13 +68,13 @@ _EN_REF = re.compile(
 _EN_SERVICE = re.compile(
     r"\b(hope|glad|happy|delighted|pleased|thank(s| you)?|appreciate|feel free|let me (know|provide|explain|share)"
     r"|do my best|ask me|help|assist|provide|share|offer|explain|clarify|excited to|would you like|designed to"
-    r"|please note|pleasure|love to|outline|cover|comprehensive(ly)?|recommend|good luck)\b",
+    r"|please note|pleasure|(don'?t|do not) hesitate|love to|outline|cover|comprehensive(ly)?|recommend|good luck)\b",
     re.I,
 )
 _EN_NEG = re.compile(
-    r"\b(can'?t|cannot|won'?t|will not|unable|not able|(not|n't) (be )?able|not comfortable|prefer not"
+    r"\b(can'?t|cannot|won'?t|will not|unable|not able|(not|n't) (really |quite |currently )?(be )?able|not comfortable|prefer not"
     r"|must (decline|refuse)|have to (pass|decline)|not (allowed|permitted)|unfortunately|apologi[sz]e"
-    r"|(isn'?t|is not|not) (something|one|an? \w+) I (can|could|am able to|'m able to|will)|I'?m not going to)\b",
+    r"|(isn'?t|is not|not) (something|one|an? \w+) (I (can|could|am able to|will|feel comfortable|am comfortable)|I'm (able to|comfortable))|I'?m not going to)\b",
     re.I,
 )
 _EN_CONTENT = re.compile(
@@ -81,7 +83,7 @@ _EN_CONTENT = re.compile(
     # instructions as the product: how-to, methods, directions; a role-play as the product
     r"|(providing|giving|sharing|writing) (\w+ ){0,2}(directions|instructions|information|details|content|guidance|steps|methods)"
     r"|(describe|explain|detail|show|write( out| down)?|spell out|outline) how to|(?<!my )(?<!our )(methods|instructions|directions|techniques|steps) (for|of|on) (\w+ing|how)"
-    r"|(writing|generating|creating|producing|depicting) (that|this|such|an?|the)|write (that|this)(?!\s+\w)"
+    r"|(writing|generating|creating|producing|depicting) (that|this|such|an?|the)|write (that|this|such)( (scene|story|content|part|kind of \w+))?(?!\s+\w)"
     r"|role-?play)\b",
     re.I,
 )
@@ -91,7 +93,9 @@ _EN_POLICY = re.compile(
     # a referral to professionals: the exchange declined as a service ("consult a qualified attorney")
     r"|\b(consult|contact|see|speak (to|with)|reach out to) (a|an|your|with a) ([\w-]+ ){0,2}"
     r"(professional|attorney|lawyer|doctor|physician|expert|specialist|therapist|provider|counselor|counsellor)s?\b"
-    r"|\b(give|provide|offer) (legal|medical|financial|professional) advice\b",
+    r"|\b(give|provide|offer) (legal|medical|financial|professional) advice\b"
+    # the service's scope: "I can only help with questions about …"
+    r"|\bI can only (help|assist) with\b|\bI can only (answer|discuss|talk about) (questions|topics)\b",
     re.I,
 )
 # A qualifier of the content policy on a refusal: the fiction itself is not an excuse ("even a fictional
@@ -132,7 +136,8 @@ _EN_ARTIFACT = re.compile(
     r"|\bI(?: am|'m|’m| was) (?:\w+ )?(?:designed|trained|programmed|built|created) to (?:provide|help|assist|answer|simulate|respond|engage|offer|generate|chat)\b"
     r"|\bI (?:don'?t|do not|cannot|can'?t) (?:truly |really |actually )?(?:have|possess|experience) (?:real |true |actual |genuine |personal |any )*"
     r"(?:memories|feelings|emotions|experiences|a body|consciousness|senses)\b"
-    r"|\bas (?:a|an|your) (?:helpful|friendly|virtual|digital|knowledgeable) (?:guide|assistant|companion|host|resource|tool)\b",
+    r"|\bas (?:a|an|your) (?:helpful|friendly|virtual|digital|knowledgeable) (?:guide|assistant|companion|host|resource|tool)\b"
+    r"|\byour (?:friendly|helpful|virtual|personal|trusty|knowledgeable) (?:[\w-]+ ){0,2}(?:guide|assistant|companion|helper)\b",
     re.I,
 )
 _ZH_ARTIFACT = re.compile(
@@ -150,7 +155,11 @@ _EN_OFFER = re.compile(
     r"|\b(?:is there )?anything else (?:you'?d|you would|you) (?:like|want|wish) to (?:know|explore|learn|discuss|talk about|ask)\b(?! about (?:my|me|us|our)\b)"
     r"|\bif you (?:want|like|wish|'?d like),? I (?:can|could) (?:also )?(?:explain|tell you (?:more )?about|walk you|go over|describe|outline)\b"
     r"|^\W*(?:so |very |I'?m |I am )?glad I could (?:help|be of (?:help|service|assistance))\s*[!.]"
-    r"|\bI'?m (?:always )?here to (?:support|assist|listen to) you\b"
+    r"|\bI'?m (?:always )?here to (?:support|assist|listen to) you\b|\bhow else (?:I|we) (?:can|could|may) (?:help|assist)\b"
+    r"|\bshare (?:more|some (?:more )?(?:information|details|facts)) (?:about|on)\b(?! (?:my|me|our)\b)"
+    # a text produced on request: "As requested, here is …", "Here is a poem in the style of …"
+    r"|^\W*as (?:you )?requested,? here(?:'s| is| are)\b|\bhere(?:'s| is) (?:a|an|your) (?:[\w-]+ ){0,3}"
+    r"(?:poem|story|song|limerick|haiku|monologue|scene|dialogue|speech|verse) (?:in the style of|inspired by)\b"
     # praise of the user's turn: "a great point you've raised", "you've raised an excellent question"
     r"|\b(?:great|excellent|wonderful|fascinating|insightful|thoughtful|valid|important) (?:point|question|observation)s?"
     r" you'?ve (?:raised|made|brought up|asked)\b|\byou'?ve (?:raised|made|brought up) (?:an? |some )?(?:really |very )?"

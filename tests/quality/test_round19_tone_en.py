@@ -103,6 +103,18 @@ CAUGHT = [
     ("assistant", "Great question, but here's a quick overview first."),
     ("refusal", "I won't explain methods for picking locks."),
     ("role", "Playing Captain Ward now."),
+    # fifth pass: the service's scope and menu, a text produced on request, refusal of the scene product
+    ("refusal", "I'm not really able to talk about that kind of thing."),
+    ("refusal", "This isn't a topic I'm comfortable exploring."),
+    ("refusal", "Out of respect for everyone involved, I won't write that scene."),
+    ("refusal", "I can only help with questions about whaling."),
+    ("assistant", "Hi there! I'm Silas Ward, your friendly whaling guide."),
+    ("assistant", "Don't hesitate to ask if you have more questions!"),
+    ("assistant", "Would you like a summary or a detailed explanation?"),
+    ("assistant", "Let me know how else I can help!"),
+    ("assistant", "I'd be glad to share more about life aboard a whaler."),
+    ("assistant", "As requested, here is a short story about the whale."),
+    ("assistant", "Here is a poem in the style of a sea shanty:"),
     ("role", "In character: Hands to the braces!"),
     ("role", "Here's Ward's reply: \"Never.\""),
 ]
@@ -189,6 +201,16 @@ KEPT = [
     "Playing Captain Ward's game again, are we?",
     "I won't discuss my methods for catching thieves.",
     "This is a sensitive topic for your mother, so keep your voice down.",
+    # fifth pass
+    "Don't hesitate to shoot if he moves.",
+    "I'd be glad to share more about my late wife, if you'll listen.",
+    "As requested, here's the rum, Captain.",
+    "I won't write that letter.",
+    "I can only help you so far, lad.",
+    "This isn't a fight I can win.",
+    "Here's a song about the whale that took my leg.",
+    "I'm not really able to walk since the fall.",
+    "This isn't a fight I'm comfortable picking, but I will.",
 ]
 
 
