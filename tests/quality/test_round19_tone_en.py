@@ -99,6 +99,13 @@ CAUGHT = [
     ("hedging", "We should all do our part to keep the harbour clean."),
     ("hedging", "The right decision is whatever feels true to you."),
     ("hedging", "Both the lance and the harpoon have their place."),
+    ("hedging", "Some captains flog and some pardon, and neither is wrong."),
+    ("hedging", "There are strong arguments for and against the new law."),
+    ("hedging", "It was a sad quarrel, since both brothers had their reasons."),
+    ("hedging", "In the end it boils down to what you prioritise."),
+    ("hedging", "Each of these trades has something to offer."),
+    ("hedging", "Who is to say which is better?"),
+    ("hedging", "Marriage is a personal journey."),
     ("refusal", "Thanks for asking, but I can't help with that."),
     ("assistant", "Great question, but here's a quick overview first."),
     ("refusal", "I won't explain methods for picking locks."),
@@ -211,6 +218,12 @@ KEPT = [
     "Here's a song about the whale that took my leg.",
     "I'm not really able to walk since the fall.",
     "This isn't a fight I'm comfortable picking, but I will.",
+    "Neither answer is right, only the rope is.",
+    "Each of my crew has something to offer.",
+    "It comes down to what you did that night.",
+    "Who's to say he didn't jump?",
+    "Only you can decide whether he hangs, Captain.",
+    "Neither of them is wrong about the storm; it's coming.",
 ]
 
 
