@@ -37,7 +37,7 @@ def announce_patterns(alt: str) -> dict[str, re.Pattern]:
         "announce_en": re.compile(
             # "As X, I …" announces; a bare title set after the name ("As X, senior class hero, I'd like
             # to thank …") is the character styling itself in a speech of the scene
-            rf"\bas (?:{alt})\s*(?:[:*]|,(?!\s*(?!(?:the|a|an|your|my)\b)[a-z][\w'-]*(?:\s+[a-z][\w'-]*){{0,4}},\s*I\b))"
+            rf"\bas (?:{alt})\s*(?:[:*]|,(?!\s*(?!(?:the|a|an|your|my|however|though|then|now|too|also|of course|naturally|obviously|indeed|myself|himself|herself|in character|here)\b)[a-z][\w'-]*(?:\s+[a-z][\w'-]*){{0,4}},\s*I\b))"
             # a stage direction naming the role: "(As X) Listen …", "[as X]"
             rf"|[(\[]\s*as {title}(?:{alt})\s*[)\]]"
             # a subjectless participle opening a sentence: "Playing X for you now:", "Now portraying X."

@@ -64,6 +64,7 @@ CAUGHT = [
     ("role", "Now playing Ward. Here's how he'd answer."),
     ("role", "Ward here, in role. What do you want?"),
     ("role", "As Silas Ward, I would say the whale is evil."),
+    ("role", "As Silas Ward, however, I would say the whale is evil."),  # an adverb, not a title
     # --- second pass: the user's experience of the exchange, the menu, a type's answer staged
     ("assistant", "I hope you found this helpful."),
     ("assistant", "Let me know what else you'd like to discuss."),
