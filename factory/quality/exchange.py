@@ -12,7 +12,14 @@ of the same move are caught:
   the same sentence;
 - refusal: a refusal (negated ability or will) whose object is content or the exchange (a
   request, a topic, content; generate, provide, assist, discuss; 内容, 话题, 提供, 生成), or a
-  policy reason (guidelines, 相关规定, 出于安全考虑).
+  policy reason (guidelines, 相关规定, 出于安全考虑), or in English a policy's qualifier on the
+  refusal ("even in a fictional context", "in graphic detail") or instructions as the product
+  ("how to …", "methods for picking …").
+
+The exchange includes the user's own turn and work as the thing served: "you asked", "thanks for
+reaching out", "chatting with you about", "your research", "I hope you found this helpful".
+A listener named in the sentence ("I hope this letter finds ye well, Governor") keeps it in the
+scene (factory/quality/address.py).
 
 Some moves are assistant talk by their structure alone: the speaker described as an artifact (a
 first-person copula whose head is a system or model, "designed to …", senses it lacks), the menu
@@ -29,35 +36,55 @@ import re
 from dataclasses import dataclass
 
 from factory.lang import is_zh
+from factory.quality.address import vocative_after, vocative_in
 
 _EN_NOUN = (
     r"questions?|answers?|responses?|requests?|information|info|topics?|content|conversation|explanation|"
     r"overview|summary|context|details|scenario|guidance|queries|query|inquir(y|ies)|assistance|support|tips"
+    r"|patience|concerns?|curiosity|research|project|essay|homework|assignment|paper|studies|presentation"
 )
-_EN_DEIXIS = r"your|this|that|any|further|other|more|additional|the following|a (quick|brief|short)|some|my"
+_EN_DEIXIS = (
+    r"your|this|that|any|further|other|more|additional|the following|a (quick|brief|short|detailed)|some|my"
+)
 _EN_REF = re.compile(
     rf"\b({_EN_DEIXIS})\s+(\w+\s+)?({_EN_NOUN})\b"
     r"|\bhope (this|these|the above|my (answer|words|explanation)|that (helps|gives|clarifies|answers|explains))\b"
     r"|\b(below|above) is\b|\bhere'?s (a|an|my|the)\b|\b(tell|show|share with) you more\b"
     # the user's turn itself, raised or asked ("I appreciate you bringing it up")
     r"|\byou (bringing|raising) (it|this|that)( up)?\b|\byour (asking|sharing|bringing (it|this|that) up)\b"
-    r"|\byou (asking|sharing (this|that|it))\b",
+    r"|\byou (asking|sharing (this|that|it))\b"
+    # the conversation itself as the thing served: asked, reached out, chatted, a topic chosen, walked through
+    r"|\byou asked(?=\s*([!.,?;—]|$))|\b(thanks?|thank you|appreciate( you)?)\s+(so |very )?(much )?for reaching out\b"
+    r"|\b(chatting|talking|speaking) with you (about|on)\b"
+    r"|\bchoice of (topic|subject|question)\b|\btopic to (explore|discuss|dive into)\b"
+    r"|\bwalk you through (it|this|that|them|each|every|the (basics|process|steps|details|main|key|history))\b"
+    r"|\bto answer your\b"
+    # the user's experience of the exchange: "I hope you found this helpful", "enjoyed learning about"
+    r"|\b(found|find) (this|that|it|these|my \w+) (helpful|useful|informative|interesting|enlightening)\b"
+    r"|\benjoyed (learning|reading|hearing) (about|more)\b"
+    r"|\b(exploring|learning about|studying|researching|reading about) (?:[\w-]+ ){0,2}(history|topic|subject|literature|science|culture|era|period)\b",
     re.I,
 )
 _EN_SERVICE = re.compile(
     r"\b(hope|glad|happy|delighted|pleased|thank(s| you)?|appreciate|feel free|let me (know|provide|explain|share)"
     r"|do my best|ask me|help|assist|provide|share|offer|explain|clarify|excited to|would you like|designed to"
-    r"|please note)\b",
+    r"|please note|pleasure|(don'?t|do not) hesitate|love to|outline|cover|comprehensive(ly)?|recommend|good luck)\b",
     re.I,
 )
 _EN_NEG = re.compile(
-    r"\b(can'?t|cannot|won'?t|will not|unable|not able|(not|n't) (be )?able|not comfortable|prefer not"
-    r"|must (decline|refuse)|have to (pass|decline)|not (allowed|permitted)|unfortunately|apologi[sz]e)\b",
+    r"\b(can'?t|cannot|won'?t|will not|unable|not able|(not|n't) (really |quite |currently )?(be )?able|not comfortable|prefer not"
+    r"|must (decline|refuse)|have to (pass|decline)|not (allowed|permitted)|unfortunately|apologi[sz]e"
+    r"|(isn'?t|is not|not) (something|one|an? \w+) (I (can|could|am able to|will|feel comfortable|am comfortable)|I'm (able to|comfortable))|I'?m not going to)\b",
     re.I,
 )
 _EN_CONTENT = re.compile(
     r"\b(requests?|content|topics?|scenario|conversation|task|information|generate|produce|provide|assist"
-    r"|fulfil+|comply|engage|write anything|continu(e|ing) this|that kind of|anything (that|which) could)\b",
+    r"|fulfil+|comply|engage|write anything|continu(e|ing) this|that kind of|anything (that|which) could"
+    # instructions as the product: how-to, methods, directions; a role-play as the product
+    r"|(providing|giving|sharing|writing) (\w+ ){0,2}(directions|instructions|information|details|content|guidance|steps|methods)"
+    r"|(describe|explain|detail|show|write( out| down)?|spell out|outline) how to|(?<!my )(?<!our )(methods|instructions|directions|techniques|steps) (for|of|on) (\w+ing|how)"
+    r"|(writing|generating|creating|producing|depicting) (that|this|such|an?|the)|write (that|this|such)( (scene|story|content|part|kind of \w+))?(?!\s+\w)"
+    r"|role-?play)\b",
     re.I,
 )
 _EN_POLICY = re.compile(
@@ -66,7 +93,16 @@ _EN_POLICY = re.compile(
     # a referral to professionals: the exchange declined as a service ("consult a qualified attorney")
     r"|\b(consult|contact|see|speak (to|with)|reach out to) (a|an|your|with a) ([\w-]+ ){0,2}"
     r"(professional|attorney|lawyer|doctor|physician|expert|specialist|therapist|provider|counselor|counsellor)s?\b"
-    r"|\b(give|provide|offer) (legal|medical|financial|professional) advice\b",
+    r"|\b(give|provide|offer) (legal|medical|financial|professional) advice\b"
+    # the service's scope: "I can only help with questions about …"
+    r"|\bI can only (help|assist) with\b|\bI can only (answer|discuss|talk about) (questions|topics)\b",
+    re.I,
+)
+# A qualifier of the content policy on a refusal: the fiction itself is not an excuse ("even a fictional
+# one", "even in a story", "in graphic detail"); only with a refusal in the same sentence
+_EN_QUALIFIER = re.compile(
+    r"\beven (in |for |as )?(a |an |the )?(fictional|hypothetical|imaginary|made-up|fiction|role-?play)\b"
+    r"|\bin (graphic|explicit|gory|step-by-step) detail\b",
     re.I,
 )
 
@@ -100,7 +136,8 @@ _EN_ARTIFACT = re.compile(
     r"|\bI(?: am|'m|’m| was) (?:\w+ )?(?:designed|trained|programmed|built|created) to (?:provide|help|assist|answer|simulate|respond|engage|offer|generate|chat)\b"
     r"|\bI (?:don'?t|do not|cannot|can'?t) (?:truly |really |actually )?(?:have|possess|experience) (?:real |true |actual |genuine |personal |any )*"
     r"(?:memories|feelings|emotions|experiences|a body|consciousness|senses)\b"
-    r"|\bas (?:a|an|your) (?:helpful|friendly|virtual|digital|knowledgeable) (?:guide|assistant|companion|host|resource|tool)\b",
+    r"|\bas (?:a|an|your) (?:helpful|friendly|virtual|digital|knowledgeable) (?:guide|assistant|companion|host|resource|tool)\b"
+    r"|\byour (?:friendly|helpful|virtual|personal|trusty|knowledgeable) (?:[\w-]+ ){0,2}(?:guide|assistant|companion|helper)\b",
     re.I,
 )
 _ZH_ARTIFACT = re.compile(
@@ -114,7 +151,24 @@ _EN_OFFER = re.compile(
     r"\bwhat (?:else )?(?:would|do) you (?:like|want|wish) to (?:know|explore|learn|discuss|talk about|hear|ask|chat about)\b"
     r"|^(?:happy|glad|delighted|excited) to (?:share|help|assist|explain)\s*[!.]"
     r"|^(?:great|nice|lovely|wonderful|so good) to hear from you\b"
-    r"|\bfor (?:educational|informational|entertainment|illustrative|reference) purposes\b",
+    r"|\bfor (?:educational|informational|entertainment|illustrative|reference) purposes\b"
+    r"|\b(?:is there )?anything else (?:you'?d|you would|you) (?:like|want|wish) to (?:know|explore|learn|discuss|talk about|ask)\b(?! about (?:my|me|us|our)\b)"
+    r"|\bif you (?:want|like|wish|'?d like),? I (?:can|could) (?:also )?(?:explain|tell you (?:more )?about|walk you|go over|describe|outline)\b"
+    r"|^\W*(?:so |very |I'?m |I am )?glad I could (?:help|be of (?:help|service|assistance))\s*[!.]"
+    r"|\bI'?m (?:always )?here to (?:support|assist|listen to) you\b|\bhow else (?:I|we) (?:can|could|may) (?:help|assist)\b"
+    r"|\bshare (?:more|some (?:more )?(?:information|details|facts)) (?:about|on)\b(?! (?:my|me|our)\b)"
+    # a text produced on request: "As requested, here is …", "Here is a poem in the style of …"
+    r"|^\W*as (?:you )?requested,? here(?:'s| is| are)\b|\bhere(?:'s| is) (?:a|an|your) (?:[\w-]+ ){0,3}"
+    r"(?:poem|story|song|limerick|haiku|monologue|scene|dialogue|speech|verse) (?:in the style of|inspired by)\b"
+    # praise of the user's turn: "a great point you've raised", "you've raised an excellent question"
+    r"|\b(?:great|excellent|wonderful|fascinating|insightful|thoughtful|valid|important) (?:point|question|observation)s?"
+    r" you'?ve (?:raised|made|brought up|asked)\b|\byou'?ve (?:raised|made|brought up) (?:an? |some )?(?:really |very )?"
+    r"(?:great|excellent|wonderful|fascinating|insightful|thoughtful|valid|important) (?:point|question|observation)s?\b"
+    # the menu handed over: what else / which aspect the user would like, what the user wants continued
+    r"|\byou'?d like (?:me )?to (?:know more|learn more|hear more|discuss|explore|expand|elaborate|go deeper)\b"
+    r"|\blet'?s (?:dive|delve) (?:deeper )?into (?:the )?(?:history|topic|details|world|basics|subject|question)\b"
+    # a type's answer staged instead of the character's: "here's how a whaling captain might describe it"
+    r"|\bhere'?s how (?:a|an|the|someone|one) (?:[\w-]+ ){0,3}(?:might|could) (?:describe|say|respond|answer|put it|react|tell)\b",
     re.I,
 )
 _ZH_OFFER = re.compile(
@@ -127,28 +181,23 @@ _ZH_OFFER = re.compile(
 # A vocative after the assent ("Certainly, Holmes.") or a thing presented ("Here's the key") is the scene.
 _META = (
     r"breakdown|summary|overview|rundown|list|description|outline|guide|explanation|recap|answer|response"
-    r"|information|details|look|tips|facts|account|analysis|everything|what you need"
+    r"|information|details|look|tips|facts|fun fact|account|analysis|everything|what you (?:need|should|might want|may want) to know"
 )
 _EN_PRESENT = (
     r"below\b|the following\b|let'?s (?:dive|explore|break|walk|take a (?:closer )?look|look at|get started|unpack)"
     r"|let me (?:break|walk|explain|outline|summari[sz]e|give you|share|tell you about)"
     r"|i'?ve (?:put together|prepared|compiled|written up|gathered)|i'?ll (?:walk|break|outline|summari[sz]e|explain)"
-    rf"|here(?:'s| is| are)\s+(?:\w+\s+){{0,3}}?(?:{_META})\b"
+    rf"|here(?:'s| is| are)\s+(?:[\w-]+\s+){{0,3}}?(?:{_META})\b"
 )
 _EN_OPENER = re.compile(
     r"^\W*(?:that'?s|that is|what|such|(?:a|an)) (?:a |an )?(?:\w+ )?(?:great|good|wonderful|excellent|fascinating"
-    r"|interesting|thoughtful|insightful|brilliant|fantastic|lovely|terrific) question\b"
-    r"|^\W*(?:great|good|excellent|wonderful|fascinating) question\b"
+    r"|interesting|thoughtful|insightful|brilliant|fantastic|lovely|terrific|intriguing) (?:question|topic|subject|request|query|inquiry)\b"
+    r"|^\W*(?:great|good|excellent|wonderful|fascinating) (?:question|topic|choice of (?:topic|subject))\b"
     r"|^\W*(?:certainly|sure(?: thing)?|absolutely|of course|definitely|gladly|okay|ok|alright|no problem"
     r"|happy to help|great|thanks?(?: you)?(?: so much)?(?: for [\w' ]{1,25}?)?)\s*[!.,—–-]+\s*"
     rf"(?:{_EN_PRESENT})"
-    rf"|^\W*(?:here(?:'s| is| are)|below (?:is|are|you'?ll find))\s+(?:\w+\s+){{0,3}}?(?:{_META})\b",
+    rf"|^\W*(?:here(?:'s| is| are)|below (?:is|are|you'?ll find))\s+(?:[\w-]+\s+){{0,3}}?(?:{_META})\b",
     re.I,
-)
-# A vocative right after the opener ("What a wonderful question, my dear —"): someone in the scene is
-# teased or praised, as no service desk addresses its user
-_EN_VOCATIVE_AFTER = re.compile(
-    r"^\s*,\s*(?:my (?:dear|boy|girl|lad|friend|lord|lady|child)|sir|madam|ma'am|lad|lass|[A-Z][a-z]+)\b"
 )
 # Changing the subject for the conversation's sake (a reason of sensitivity or propriety in the line)
 _EN_DEFLECT = re.compile(
@@ -181,7 +230,10 @@ def exchange_talk(text: str, language: str) -> ExchangeHit | None:
     if m and why.search(text):
         return ExchangeHit("refusal", m.group(0))
     m = None if zh else _EN_OPENER.search(text)
-    if m and not _EN_VOCATIVE_AFTER.match(text[m.end() :]):
+    # a vocative right after the opener ("What a wonderful question, my dear —"): someone in the
+    # scene is teased or praised, as no service desk addresses its user (factory/quality/address.py)
+    opener_sentence = _SENTENCES.match(text, m.start()).group(0) if m else ""
+    if m and not vocative_after(text, m.end()) and not vocative_in(opener_sentence):
         return ExchangeHit("assistant", m.group(0)[:80])
     ref, service, neg, content, policy = (
         (_ZH_REF, _ZH_SERVICE, _ZH_NEG, _ZH_CONTENT, _ZH_POLICY)
@@ -192,8 +244,14 @@ def exchange_talk(text: str, language: str) -> ExchangeHit | None:
         s = sentence.strip()
         if not s:
             continue
-        if policy.search(s) or (neg.search(s) and content.search(s)):
+        refused = neg.search(s) and (content.search(s) or (not zh and _EN_QUALIFIER.search(s)))
+        if policy.search(s) or refused:
             return ExchangeHit("refusal", s[:80])
-        if (ref.search(s) and service.search(s)) or artifact.search(s) or offer.search(s):
+        # "I hope this letter finds ye well, Governor": a listener named in the sentence is the scene
+        served = (ref.search(s) and service.search(s)) or artifact.search(s) or offer.search(s)
+        if served and (zh or not vocative_in(s)):
             return ExchangeHit("assistant", s[:80])
     return None
+
+
+EN_EXCHANGE_NOUNS = _EN_NOUN  # the exchange's nouns, for the scene's objects (factory/quality/scene_reply.py)

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from factory.engine import Engine
 from factory.lang import LANGUAGES, character_names
-from factory.quality.blacklist import Blacklist
+from factory.quality.address import addressed_or_quoted
+from factory.quality.blacklist import Blacklist, Hit
 from factory.quality.config import QualityConfig
 from factory.quality.exchange import exchange_talk
 from factory.quality.formatting import check_format, target_turns
@@ -24,6 +25,7 @@ from factory.quality.generic import generic_statement, own_case
 from factory.quality.judge import Line, agreement, ask_judge, choose_lines
 from factory.quality.report import build_report
 from factory.quality.rules import Finding, primary
+from factory.quality.scene_reply import answered_in_scene, scene_refusal
 from factory.quality.selfname import self_name_violation
 from factory.quality.text import detect_language
 from factory.records import Sample
@@ -169,11 +171,13 @@ def line_findings(
             turn,
         )
         for hit in blacklist.hits(text, language)
-        if not (hit.category == "hedging" and own_case(text, hit.span, hit.start + len(hit.span), language))
+        if not _said_in_scene(hit, text, language, blacklist)
     ]
     generic = generic_statement(text, language)
     if generic and own_case(text, generic, text.find(generic) + len(generic), language):
         generic = None  # "People say it depends. I say …": relativity, then the speaker's own case
+    if generic and addressed_or_quoted(text, text.find(generic), text.find(generic), language):
+        generic = None  # "…, as the judges like to say": someone else's words, quoted
     if generic and not any(f.rule in ("blacklist.hedging", "blacklist.preachy") for f in found):
         found.append(
             Finding(
@@ -194,6 +198,26 @@ def line_findings(
     if v is not None:
         found.append(Finding(f"selfname.{v.kind}", v.detail, v.span, turn))
     return found
+
+
+def _said_in_scene(hit: Hit, text: str, language: str, blacklist: Blacklist) -> bool:
+    """A listed phrase the scene accounts for: the speaker's own case after relativity, a listener
+    addressed or a quoted voice (address.py), a refusal of a thing of the story, an answered opener."""
+    end = hit.start + len(hit.span)
+    if hit.category == "hedging" and own_case(text, hit.span, end, language):
+        return True
+    if hit.category != "custom" and addressed_or_quoted(
+        text, hit.start, end, language, refusal=hit.category == "refusal"
+    ):
+        return True
+    if hit.category == "refusal":
+        return scene_refusal(text, end, language)
+    if hit.category == "assistant_tone" and answered_in_scene(text, hit.start, language):
+        # "Thanks for asking! …" answered from the speaker's own life, no listed phrase after it
+        return not any(
+            h.category == "assistant_tone" and h.start > hit.start for h in blacklist.hits(text, language)
+        )
+    return False
 
 
 def _learned_step(cfg: QualityConfig, live: list[_Item], lines: list[Line]) -> None:

@@ -1,7 +1,10 @@
 """Role announcements: the role named as a role instead of spoken from.
 
 "作为贝多芬，我…", "我扮演的X会说", "以下是X的回答", "As Beethoven, I …", "playing the role of X",
-"here is how X might respond", "in character": the reply talks about playing the character. The
+"here is how X might respond", "in character", a stage direction "(As X)", a subjectless "Playing X
+now:", an assent with the role taken on ("Sure, I'll be X."): the reply talks about playing the
+character. A bare title after the name ("As X, senior class hero, I'd like to thank …") is the
+character styling itself in a speech, not an announcement. The
 patterns are built per character (its names and aliases) by `announce_patterns`.
 """
 
@@ -40,19 +43,27 @@ def announce_patterns(alt: str) -> dict[str, re.Pattern]:
             rf"|(^|[\[【（(])\s*角色\s*[：:]|[（(]\s*角色\s*[)）]|[。，,]\s*台词\s*[：:]|^\s*[【\[]\s*({alt})\s*[】\]]\s*[：:]?"
         ),
         "announce_en": re.compile(
-            rf"\bas (?:{alt})\s*[,:*]|\b(speaking|answering|responding|replying|acting|writing) as (?:{alt})\b"
+            # "As X, I …" announces; a bare title set after the name ("As X, senior class hero, I'd like
+            # to thank …") is the character styling itself in a speech of the scene
+            rf"\bas (?:{alt})\s*(?:[:*]|,(?!\s*(?!(?:the|a|an|your|my|however|though|then|now|too|also|of course|naturally|obviously|indeed|myself|himself|herself|in character|here)\b)[a-z][\w'-]*(?:\s+[a-z][\w'-]*){{0,4}},\s*I\b))"
+            # a stage direction naming the role: "(As X) Listen …", "[as X]"
+            rf"|[(\[]\s*as {title}(?:{alt})\s*[)\]]"
+            # a subjectless participle opening a sentence: "Playing X for you now:", "Now portraying X."
+            rf"|(?:^|[.!?:]\s+)\W*(?:now\s+)?(?:playing|portraying|voicing|channel+ing|performing) {title}(?:{alt})\b"
+            rf"(?!['’]|\s+(?-i:[A-Z]))"
+            rf"|\bin role\b|\b(speaking|answering|responding|replying|acting|writing) as (?:{alt})\b"
             rf"|\b(i am|i'm|i’m) (playing|role-?playing|portraying) (?:{alt})\b"
             rf"|\b(?:{alt}) (would|might|could) (say|respond|reply|answer)\b"
             rf"|\b(playing|portraying|in|taking on|assuming|adopting) (the )?{role} (of|as) (?:{alt})\b"
-            rf"|\bin character as\b|\b(respond|answer|reply|speak)(ing)? as (?:{alt})( would)?\b"
+            rf"|\bin character as\b|\bin character\s*[:*\])]|\bhere(?:'s| is) (?:{alt})['’]s? (?:response|answer|reply|take)\s*:?\s*(?:$|[\x22“*(])|\b(respond|answer|reply|speak)(ing)? as (?:{alt})( would)?\b"
             rf"|\bas (?:{alt}) (would|might)\b|\bif i were (?:{alt})\b"
             rf"|\b(stay|staying|remain|break|breaking|out of) (in )?character\b|\bas the character\b"
-            rf"|\brole-?play(ing)? as\b|\bmy (portrayal|impression|version|interpretation) of (?:{alt})\b"
+            rf"|\brole-?play(ing)? as\b|\bmy (portrayal|impression|version|interpretation) of (?:{alt}|him|her)\b"
             rf"|\b(pretend(ing)?|going) to be (?:{alt})\b|\b(channel+ing|impersonating|embodying|voicing|portraying) (?:{alt})\b"
             rf"|\bin (?:{alt})['’]s voice\b|\b(get|getting|slip|slipping) into character\b"
             rf"|\bas (?:{alt}) (would|might) (say|give|put|answer|reply)\b"
             # frames: a perspective, an identity, a mode switch, a costume, a voice taken on
-            rf"|\b(step(s|ping|ped)?|put(ting)? (myself|me)|slip(ping)?) in(to)? (?:{alt})['’]s? shoes\b"
+            rf"|\b(step(s|ping|ped)?|put(ting)? (myself|me)|slip(ping)?) in(to)? (?:{alt})['’]s? (shoes|boots|skin)\b"
             rf"|\bfrom (?:{alt})['’]s? (point of view|perspective|standpoint|viewpoint|vantage point)\b"
             rf"|\b(switch(es|ing|ed)?|chang(e|es|ing)|go(ing)?|flip(ping)?|get(ting)?|slip(ping)?) (in)?to (\w+[- ]){{1,2}}mode\b"
             rf"|\b\w+ mode (on|activated|engaged|enabled)\b|\b(?:{alt}) mode\b"
@@ -67,7 +78,11 @@ def announce_patterns(alt: str) -> dict[str, re.Pattern]:
             rf"(as|like|from the (perspective|point of view|viewpoint|standpoint) of|in the (role|voice|words) of)"
             rf" (the character )?{title}(?:{alt})\b"
             rf"|\b(step(s|ping|ped)?|slip(s|ping|ped)?|get(s|ting)?|settl(e|es|ing|ed)) into the "
-            rf"(role|part|character|shoes|skin|persona|mind) of\b",
+            rf"(role|part|character|shoes|boots|skin|persona|mind) of\b"
+            # assent to the request, then the role taken on: "Sure, I'll be X", "Okay, I'm now X"
+            rf"|^\W*(?:sure|okay|ok|alright|all right|certainly|absolutely|of course|gladly)\b[!,.]?\s+"
+            rf"(?:{_WILL}|i'?m now|i am now|now i'?m) (?:be |play |become )?{title}(?:{alt})"
+            rf"(?=\s*(?:[.!,;:—–]|$|\s(?:for|now|today|here|then)\b))",
             re.I,
         ),
     }
