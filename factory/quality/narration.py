@@ -50,6 +50,7 @@ _NARR_EN = re.compile(r"\b(he|she|his|her|him)\b", re.I)
 _SENTENCE_END = re.compile(r"[。！？!?\n]|[.;](?=\s|$)")
 QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|《[^》]*》|\"[^\"\n]*\"")
 _EN_OTHER_SUBJECT = re.compile(rf"(?:^|[.!?]\s+|\s)([A-Z][a-z]+)\s+(?:\w+ly\s+)?(?:{EN_VERB})\b")
+_EN_DETERMINED = re.compile(r"\b(?:the|a|an)\s+$", re.I)
 _EN_NOT_NAME = frozenset({"The", "This", "That", "These", "Those", "It", "There", "Then", "And", "But", "So"})
 
 
@@ -138,7 +139,10 @@ def _other_antecedent(before: str, names: frozenset[str], zh_: bool) -> bool:
     if zh_:
         return any(w.tag == "nr" and w.text not in names for w in zh.words(before))
     return any(
-        m.group(1) not in _EN_NOT_NAME and m.group(1) not in names for m in _EN_OTHER_SUBJECT.finditer(before)
+        m.group(1) not in _EN_NOT_NAME
+        and m.group(1) not in names
+        and not _EN_DETERMINED.search(before[: m.start(1)])  # "the Englishwoman": a description, no name
+        for m in _EN_OTHER_SUBJECT.finditer(before)
     )
 
 

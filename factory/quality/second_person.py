@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from factory.quality import zh
+from factory.quality.mixed_en import main_clause, past_told_back, tells_for_user, user_adjunct, user_turn
 
 _ZH_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _ZH_OPEN = re.compile(r"^\s*(?:[（(]?\s*)?(你|您)(?!们)")
@@ -251,11 +252,14 @@ def _staged(ws: list[zh.Word], k: int) -> bool:
 def _en(text: str, narration: bool) -> str | None:
     if narration and (_EN_REPORT.match(text) or _EN_TOLD_SAY.match(text)):
         return text.strip()[:80]
+    turn = user_turn(text)
+    if turn:
+        return turn
     for sentence in _EN_SENTENCE.findall(text):
         s = sentence.strip()
         if (
             s.endswith(("?", "!"))
-            or _EN_NOT_EVENT.search(s)
+            or _EN_NOT_EVENT.search(main_clause(s))
             or _EN_DISJUNCTION.search(s)
             or _EN_GUESS.search(s)
         ):
@@ -264,6 +268,8 @@ def _en(text: str, narration: bool) -> str | None:
             return s[:80]
         if _EN_ADDRESS.search(s.rstrip(".;")):
             continue
+        if tells_for_user(s):
+            return s[:80]
         helpless = _EN_CANT_HELP.match(s)
         if helpless and _reaction(helpless.group("verb").lower()):
             return s[:80]
@@ -271,7 +277,12 @@ def _en(text: str, narration: bool) -> str | None:
         if not m:
             continue
         verb, rest = _en_verb(m.group("verb").lower(), s), m.group("rest")
-        if verb in _EN_NOT_NARRATIVE_VERB or verb.endswith(("ed", "'d")) or not rest.strip(" ,.;"):
+        if (
+            verb in _EN_NOT_NARRATIVE_VERB
+            or verb.endswith(("ed", "'d"))
+            or past_told_back(verb)
+            or not rest.strip(" ,.;")
+        ):
             continue
         reacts = verb in _EN_BODY_VERB or verb in _EN_ASSENT_VERB
         if rest.lstrip().startswith((",", "—", "-")) and not reacts:
@@ -282,7 +293,7 @@ def _en(text: str, narration: bool) -> str | None:
             and not _EN_ADJUNCT.search(rest)
         ):
             continue  # "You make me laugh": a remark about us; "You hand me X and say nothing" narrates
-        if reacts or _EN_GOES_ON.search(rest) or _EN_ADJUNCT.search(rest):
+        if reacts or _EN_GOES_ON.search(rest) or _EN_ADJUNCT.search(rest) or user_adjunct(rest):
             return s[:80]
     return None
 
