@@ -1,6 +1,6 @@
 """Mixed English replies: the character's speech first, then the failure in the same unquoted text.
 
-Narrator (`narrated_tail`): after the speech, the last sentences tell the character from outside —
+Narrator (`narrated_tail`): before, after or between the speech, sentences tell the character from outside —
 a subject in the third person (he / she, or a described noun phrase: "The old sailor", "The
 cook's hands") with a verb in the narrative present, no I / you, no question or exclamation, no
 address, no contraction and no habit. A speaker may describe someone present ("He's lying. Look
@@ -9,7 +9,9 @@ trailing participle (", the wind tugging at her coat", weight 1), a simultaneous
 gulls wheel", 1), a series of actions of one subject (", nods, and walks", 1/2 each), the
 subject's own self or body ("himself", "her voice", 1/2), a person noun or a body heading the
 subject ("The ferryman", "The priest's eyes", 1/2). A storyteller's past ("My father leaned back")
-is no narrative present; a stage direction in *…* / (…) beside speech is a script's and is not read.
+is no narrative present; a past beside speech is a narrator's only with an absolute construction
+and no past told in the speech itself ("Hold fast! The captain gripped the rail, knuckles white"); a
+stage direction in *…* / (…) beside speech is a script's and is not read.
 
 Speaks for the user (`user_turn`): a script line inside the speech that gives the user a turn of
 their own ("…? User: I'm sorry."); `tells_for_user`: "You tell me (that) you …" — the user's words
@@ -49,69 +51,55 @@ _VOCATIVE = re.compile(
     r",\s*(?:my\s+)?(?:[A-Z][a-z]+|(?i:man|sir|madam|lad|lass|boy|girl|friend|darling|dear|love|child))\s*(?:[,.;—]|$)"
 )
 # Words that are no verb after a plural subject: "The girls in …", "The monitors and …"
-_FUNCTION = frozenset(
-    [
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "by",
-        "for",
-        "with",
-        "from",
-        "into",
-        "onto",
-        "and",
-        "or",
-        "but",
-        "the",
-        "a",
-        "an",
-        "his",
-        "her",
-        "its",
-        "their",
-        "that",
-        "which",
-        "who",
-        "whose",
-        "than",
-        "as",
-        "like",
-        "over",
-        "under",
-        "near",
-        "behind",
-    ]
+_FUNCTION_WORDS = (
+    "of in on at to by for with from into onto and or but the a an his her its their that which who "
+    "whose than as like over under near behind"
 )
-_AUX = frozenset(["is", "was", "are", "were", "has", "had", "have", "does", "did", "do", "seems", "seemed"])
+_FUNCTION = frozenset(_FUNCTION_WORDS.split())
+_AUX_WORDS = "is was are were has had have does did do seems seemed"
+_AUX = frozenset(_AUX_WORDS.split())
 _BODY = re.compile(rf"^(?:{EN_BODY}|feet|head|knees|breath|throat|arms?|legs?)$", re.I)
 # The subject's own body or clothes further on: "her gown rustling", "his voice drops"
 _OWN_PHRASE = re.compile(rf"\b(his|her)\s+(?:[a-z-]+\s+)?(?:{EN_BODY}|gown|coat|cloak|skirts?|hat)\b", re.I)
 
 
 def narrated_tail(segs: Sequence[Segment], names: frozenset[str]) -> tuple[str, str] | None:
-    """(detail, span) when speech is followed by sentences that narrate the character, or None."""
+    """(detail, span) when the character's speech and sentences that narrate the character share one
+    unquoted text (before, after or between its speech), or None."""
     if any(s.kind != "speech" for s in segs if s.text.strip()):
         return None  # a stage direction in *…* / (…), a label or a quote: read elsewhere
     text = " ".join(s.text for s in segs).strip()
     sentences = [x.strip() for x in _SENTENCE.findall(text) if re.search(r"[A-Za-z]", x)]
-    if len(sentences) < 2:
-        return None
-    k = len(sentences)
-    while k > 1 and _narrative(sentences[k - 1], names):
-        k -= 1
-    if k == len(sentences):
-        return None
-    tail = " ".join(sentences[k:])
-    if _devices(sentences[k:], tail) < 1:
-        return None
-    return "speech, then narration of the character in the third person", tail[:80]
+    tenses = [_narrative(x, names) for x in sentences]
+    if len(sentences) < 2 or all(tenses):
+        return None  # a reply of narration only is the scene check's
+    k = 0
+    while k < len(sentences):
+        if not tenses[k]:
+            k += 1
+            continue
+        j = k
+        while j < len(sentences) and tenses[j]:
+            j += 1
+        run, rest = sentences[k:j], sentences[:k] + sentences[j:]
+        told = " ".join(run)
+        weight = _devices(run, told)
+        past = "past" in tenses[k:j]
+        if weight >= 1 and not (past and (not _ABSOLUTE.search(told) or any(map(_tells_past, rest)))):
+            return "speech, then narration of the character in the third person", told[:80]
+        k = j
+    return None
 
 
-def _narrative(sentence: str, names: frozenset[str]) -> bool:
-    """A sentence of a narrator: a third-person subject, a narrative-present verb, no speech marks."""
+def _tells_past(sentence: str) -> bool:
+    """Speech that tells a past of its own: the narration beside it may be a storyteller's."""
+    words = re.findall(r"[a-z]+", sentence.lower())
+    return any(w in _PAST or w in ("was", "were", "had", "did") or w.endswith("ed") for w in words)
+
+
+def _narrative(sentence: str, names: frozenset[str]) -> str:
+    """The tense ("present" / "past") of a sentence of a narrator — a third-person subject and a
+    finite verb, no speech marks — or ""."""
     if (
         sentence.endswith(("?", "!"))
         or _PERSON.search(sentence)
@@ -121,13 +109,14 @@ def _narrative(sentence: str, names: frozenset[str]) -> bool:
         or _HABIT.search(sentence)
         or _VOCATIVE.search(sentence.rstrip(".…"))
     ):
-        return False
-    return _subject_verb(sentence, names) is not None
+        return ""
+    found = _subject_verb(sentence, names)
+    return found[2] if found else ""
 
 
-def _subject_verb(sentence: str, names: frozenset[str]) -> tuple[str, int] | None:
-    """(subject head, index of the verb) of a sentence opened by a third-person subject whose verb is
-    in the narrative present, or None."""
+def _subject_verb(sentence: str, names: frozenset[str]) -> tuple[str, int, str] | None:
+    """(subject head, index of the verb, tense) of a sentence opened by a third-person subject whose
+    verb is in the narrative present or the past, or None."""
     s = sentence.lstrip("—–-\"' ")
     loc = _LOCATIVE.match(s)
     if loc:
@@ -138,7 +127,8 @@ def _subject_verb(sentence: str, names: frozenset[str]) -> tuple[str, int] | Non
     first = words[0].lower()
     if first in ("he", "she"):
         at = 2 if words[1].lower().endswith("ly") else 1
-        return (first, at) if _present_s(words[at]) else None
+        tense = _tense(words[at])
+        return (first, at, tense) if tense else None
     if any(s.startswith(n) for n in names):
         return None  # the character's name: the third-person family reads that
     if not _DET.match(s):
@@ -147,11 +137,19 @@ def _subject_verb(sentence: str, names: frozenset[str]) -> tuple[str, int] | Non
         w, prev = words[k], words[k - 1]
         if w[0].isupper() or w.lower() in _FUNCTION:
             continue
-        if _present_s(w) and not prev.lower().endswith(("'s", "’s")) and k > 1:
-            return (prev, k)
+        if k > 1 and _tense(w) and not prev.lower().endswith(("'s", "’s")):
+            return (prev, k, _tense(w))
         if k > 1 and _plural(prev) and w.islower() and not w.endswith(("ed", "ing", "ly")):
-            return (prev, k)  # "The monitors shriek", "The medium's eyes roll"
+            return (prev, k, "present")  # "The monitors shriek", "The medium's eyes roll"
     return None
+
+
+def _tense(word: str) -> str:
+    """ "present" for a verb in -s, "past" for -ed or an irregular past, else ""."""
+    w = word.lower()
+    if _present_s(w):
+        return "present"
+    return "past" if (w.endswith("ed") and len(w) > 4) or w in _PAST else ""
 
 
 def _present_s(word: str) -> bool:
@@ -188,37 +186,11 @@ _TELLS = re.compile(
     re.I,
 )
 _CONDITION = re.compile(r"\b(if|when|unless|whenever|until|or)\b", re.I)
-_NOT_ADJECTIVE = frozenset(
-    [
-        "and",
-        "but",
-        "so",
-        "or",
-        "if",
-        "when",
-        "because",
-        "then",
-        "unless",
-        "until",
-        "while",
-        "though",
-        "although",
-        "since",
-        "as",
-        "before",
-        "after",
-        "once",
-        "where",
-        "which",
-        "who",
-        "that",
-        "whether",
-        "now",
-        "just",
-        "even",
-        "yet",
-    ]
+_NOT_ADJECTIVE_WORDS = (
+    "and but so or if when because then unless until while though although since as before after once "
+    "where which who that whether now just even yet"
 )
+_NOT_ADJECTIVE = frozenset(_NOT_ADJECTIVE_WORDS.split())
 _USER_ADJUNCT = re.compile(r",\s*(?:\w+ly\s+)?([a-z]{4,})\s+(?:that\s+)?(?:you|your)\b", re.I)
 
 

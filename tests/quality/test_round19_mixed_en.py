@@ -27,6 +27,11 @@ NARRATED_TAIL = [
     "I hear the willow singing. The singer's hands tremble, and her voice sinks to a hum.",
     # she + present + trailing participle after a question
     "Who let the goats out? She storms across the yard, skirts flapping in the mud.",
+    # the narration between two pieces of speech, and before unquoted speech
+    "Deal the cards. The gambler shuffles, cuts, and slides the deck across. Your lead.",
+    "The blacksmith wipes his brow, sparks settling on his apron. Bring the horse round.",
+    # a past beside present speech, with an absolute construction
+    "Hold the line! The sergeant gripped his rifle, his knuckles whitening on the stock.",
     # narration first, then quoted speech with "she says" (a described noun, not a name, before she)
     'The kettle whistles as the Scotswoman stamps the snow from her boots. "Shut the door," she says.',
 ]
@@ -41,6 +46,8 @@ SPOKEN_TAIL = [
     "He's hiding something, Goldberry. Watch his eyes.",
     # the same present tense with no narrator's device: a remark about a third person
     "Hurry up. The miller wants his flour.",
+    # a storyteller's past beside a past told in the speech, even with an absolute construction
+    "That was the winter of the wolves. The shepherd gripped his crook, his breath freezing in his beard.",
     # a habit, told in the present
     "Sit by me. The old badger grumbles every evening, his whiskers twitching.",
 ]
