@@ -36,6 +36,28 @@ NARRATED_TAIL = [
     'The kettle whistles as the Scotswoman stamps the snow from her boots. "Shut the door," she says.',
 ]
 
+SCENE = [
+    # a reply of narration only: a near locative, and a person noun heading the subject of a later
+    # sentence before its prepositional phrase ("the man in the leather jacket")
+    "Smoke hangs over the bar. By the jukebox, the man in the leather jacket lights a cigarette and stares at the door.",
+]
+
+SCENE_SPOKEN = [
+    # facts about a person, no narrator's device: a speaker's report
+    "The shop opens late. The baker with the red van delivers the bread.",
+]
+
+
+@pytest.mark.parametrize("line", SCENE)
+def test_scene_with_a_described_person_later_is_narrator(line):
+    assert kind(line) == "narrator"
+
+
+@pytest.mark.parametrize("line", SCENE_SPOKEN)
+def test_facts_about_a_person_are_not_narrator(line):
+    assert kind(line) != "narrator"
+
+
 SPOKEN_TAIL = [
     # a script's stage direction beside speech, in brackets or asterisks
     "(He chuckles.) Well met, then.",
