@@ -141,8 +141,11 @@ _EN_ADDRESS = re.compile(
     r",\s*(?:[A-Z][a-z]+|(?i:lad|lass|boy|girl|sir|madam|ma'am|man|friend|child|dear|darling|my \w+))\s*[,.!?;—]?\s*$"
 )
 # A comparison or a habit is a remark about the user ("You walk in as if you own the place")
+# ("every" counts times, "every time", "every morning"; "every head turns" is a subject, no habit)
 _EN_NOT_EVENT = re.compile(
-    r"\bas (if|though)\b|\b(every|always|never|often|usually|sometimes|whenever|each time)\b", re.I
+    r"\bas (if|though)\b|\b(always|never|often|usually|sometimes|whenever|each time)\b"
+    r"|\bevery(?:\s+single)?\s+(?:time|day|night|morning|evening|week|month|year|hour|minute|season|\w+day)\b",
+    re.I,
 )
 _EN_REPORT = re.compile(
     r"^\s*you\s+[^.!?\"“\n]{2,40}?\b(say|said|ask|asked|reply|replied|whisper|cry)\b[,:]?\s*$", re.I

@@ -92,6 +92,8 @@ TOLD_FOR_USER = [
     "Take the lantern. You nod and vow you'll never stray from the path again.",
     # a free adjective with the user's clause after the verb
     "Your move, stranger. You slide your last coin across the table, sure your luck will hold.",
+    # "every" as the determiner of a subject, not a count of times
+    "You open the tavern door and every fiddler falls silent.",
     # a script label for the user inside the character's speech
     "Well, traveller? User: I'd like a room, please. Tom: Then a room you shall have.",
     # a body of the user reacting in a clause of its own
@@ -101,6 +103,8 @@ TOLD_FOR_USER = [
 TALK_TO_USER = [
     # a story imposed on the listener in the past: the character's account, not the user's turn
     "You never met me. You walked the road, you found no house, and you slept under the hedge. Repeat it.",
+    # "every" counting times: a habit of the user, a remark about them
+    "You stroll in every morning and leave the gate open.",
     # commands and questions with "you"
     "You tell me what you saw in the barrow, and quickly.",
     "You tell me where the ring is hidden.",
