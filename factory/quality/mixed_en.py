@@ -1,17 +1,18 @@
-"""Mixed English replies: the character's speech first, then the failure in the same unquoted text.
+"""Mixed English replies: the character's speech and, in the same unquoted text, the failure.
 
-Narrator (`narrated_tail`): before, after or between the speech, sentences tell the character from outside —
-a subject in the third person (he / she, or a described noun phrase: "The old sailor", "The
-cook's hands") with a verb in the narrative present, no I / you, no question or exclamation, no
-address, no contraction and no habit. A speaker may describe someone present ("He's lying. Look
-at his hands."), so the tail must also carry a narrator's devices, weighing 1: an absolute or
-trailing participle (", the wind tugging at her coat", weight 1), a simultaneous clause ("as the
-gulls wheel", 1), a series of actions of one subject (", nods, and walks", 1/2 each), the
+Narrator (`narrated_tail`): before, after or between the speech, sentences tell the character from
+outside — a subject in the third person (he / she, or a described noun phrase: "The old sailor",
+"The cook's hands") with a finite verb, no I / you, no question or exclamation, no address, no
+contraction and no habit. A speaker may describe someone present ("He's lying. Look at his
+hands."), so the narrated sentences must also carry a narrator's devices, weighing 1: an absolute
+or trailing participle (", the wind tugging at her coat", weight 1), a simultaneous clause ("as
+the gulls wheel", 1), a series of actions of one subject (", nods, and walks", 1/2 each), the
 subject's own self or body ("himself", "her voice", 1/2), a person noun or a body heading the
-subject ("The ferryman", "The priest's eyes", 1/2). A storyteller's past ("My father leaned back")
-is no narrative present; a past beside speech is a narrator's only with an absolute construction
-and no past told in the speech itself ("Hold fast! The captain gripped the rail, knuckles white"); a
-stage direction in *…* / (…) beside speech is a script's and is not read.
+subject ("The ferryman", "The priest's eyes", 1/2), a path of movement ("across the yard", 1/2).
+The narrative present is the narrator's tense; a past beside speech is a narrator's only with an
+absolute construction and no past told in the speech itself ("Hold fast! The captain gripped the
+rail, knuckles whitening"), else it is a storyteller's ("My father leaned back and said nothing").
+A stage direction in *…* / (…) beside speech is a script's and is not read.
 
 Speaks for the user (`user_turn`): a script line inside the speech that gives the user a turn of
 their own ("…? User: I'm sorry."); `tells_for_user`: "You tell me (that) you …" — the user's words
@@ -162,6 +163,10 @@ def _plural(word: str) -> bool:
     return len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "'s", "’s"))
 
 
+# A path of movement in the scene: "slides the glass across the counter", "strides out into the night"
+_PATH = re.compile(r"\b(?:across|onto|into|toward|towards|through|past|along)\s+(?:the|his|her|a|an)\b", re.I)
+
+
 def _devices(sentences: list[str], tail: str) -> float:
     """The weight of a narrator's own devices in the narrated tail."""
     weight = 1.0 if _ABSOLUTE.search(tail) else 0.0
@@ -172,6 +177,8 @@ def _devices(sentences: list[str], tail: str) -> float:
         verbs = re.findall(r"(?:,|\band)\s+(?:then\s+)?([a-z]+s)\b", sentence)
         weight += 0.5 * min(2, sum(1 for v in verbs if _present_s(v)))
     if _OWN_BODY.search(tail) or _OWN_PHRASE.search(tail):
+        weight += 0.5
+    if _PATH.search(tail):
         weight += 0.5
     head = _subject_verb(sentences[0], frozenset())
     if head and (_PERSON_NOUN.fullmatch(head[0].lower()) or _BODY.match(head[0])):

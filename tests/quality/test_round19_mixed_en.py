@@ -27,6 +27,8 @@ NARRATED_TAIL = [
     "I hear the willow singing. The singer's hands tremble, and her voice sinks to a hum.",
     # she + present + trailing participle after a question
     "Who let the goats out? She storms across the yard, skirts flapping in the mud.",
+    # a person noun heading the subject and a path of movement
+    "Drink up. The bartender slides the glass across the counter.",
     # the narration between two pieces of speech, and before unquoted speech
     "Deal the cards. The gambler shuffles, cuts, and slides the deck across. Your lead.",
     "The blacksmith wipes his brow, sparks settling on his apron. Bring the horse round.",
@@ -70,6 +72,10 @@ SPOKEN_TAIL = [
     "Hurry up. The miller wants his flour.",
     # a storyteller's past beside a past told in the speech, even with an absolute construction
     "That was the winter of the wolves. The shepherd gripped his crook, his breath freezing in his beard.",
+    # the speaker's own here and now beside a third-person present: talk about someone present
+    "He sleeps now, poor soul. Let him be.",
+    # a path alone, of a thing, no narrator's device beside it: a fact told
+    "Come along. The road runs through the valley.",
     # a habit, told in the present
     "Sit by me. The old badger grumbles every evening, his whiskers twitching.",
 ]
