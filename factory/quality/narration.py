@@ -46,10 +46,13 @@ EN_FIRST = re.compile(r"\b(I|I'm|I've|I'll|I'd|(?i:me|my|mine|myself|we|us|our))
 # Speech addressed to someone (a question, an exclamation, a name called): "He has written, Elinor!"
 # tells the listener of a third person; a stage direction addresses no one
 _EN_ADDRESSED = re.compile(r"[?!]|,\s*[A-Z][a-z]+\s*[.!?]")
+# The speaker's own here and now ("He sleeps now, poor soul"): a narrator's scene is not pointed at
+_EN_HERE_NOW = re.compile(r"\b(now|here|today|tonight)\b", re.I)
 _NARR_EN = re.compile(r"\b(he|she|his|her|him)\b", re.I)
 _SENTENCE_END = re.compile(r"[。！？!?\n]|[.;](?=\s|$)")
 QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|《[^》]*》|\"[^\"\n]*\"")
 _EN_OTHER_SUBJECT = re.compile(rf"(?:^|[.!?]\s+|\s)([A-Z][a-z]+)\s+(?:\w+ly\s+)?(?:{EN_VERB})\b")
+_EN_DETERMINED = re.compile(r"\b(?:the|a|an)\s+$", re.I)
 _EN_NOT_NAME = frozenset({"The", "This", "That", "These", "Those", "It", "There", "Then", "And", "But", "So"})
 
 
@@ -80,7 +83,7 @@ def narrator_violation(
             if (
                 stage
                 and not (_ZH_PERSON if zh_ else _EN_PERSON).search(speech_all)
-                and not (not zh_ and _EN_ADDRESSED.search(speech_all))
+                and not (not zh_ and (_EN_ADDRESSED.search(speech_all) or _EN_HERE_NOW.search(speech_all)))
                 and not _named_apart(seg.text.strip()[1:], "", names, zh_)
             ):
                 return "a third-person stage direction as speech", seg.text.strip()[:80]
@@ -138,7 +141,10 @@ def _other_antecedent(before: str, names: frozenset[str], zh_: bool) -> bool:
     if zh_:
         return any(w.tag == "nr" and w.text not in names for w in zh.words(before))
     return any(
-        m.group(1) not in _EN_NOT_NAME and m.group(1) not in names for m in _EN_OTHER_SUBJECT.finditer(before)
+        m.group(1) not in _EN_NOT_NAME
+        and m.group(1) not in names
+        and not _EN_DETERMINED.search(before[: m.start(1)])  # "the Englishwoman": a description, no name
+        for m in _EN_OTHER_SUBJECT.finditer(before)
     )
 
 

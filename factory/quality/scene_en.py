@@ -20,7 +20,8 @@ Weight 1/2 (a speaker telling of someone uses them too): a near locative (Below 
 street), an indefinite subject in the past, simultaneity in the past, each action of a series
 ("spits grit, and guns the engine"), the subject's own self or body ("himself", "over his
 shoulder"), a singular person noun (a trade or rank by its shape: -er, -or, -ess, marshal) heading
-the subject, and the whole reply wrapped as one action in *…* / (…) with a described actor.
+the subject of any of its sentences, and the whole reply wrapped as one action in *…* / (…) with
+a described actor.
 
 A storyteller's past ("The harpooner climbed onto the deck, and he stared at the squid") picks the
 subject up again with he / she: then the person and the body weigh nothing.
@@ -77,7 +78,8 @@ _COPULA = frozenset(
 _DET = re.compile(r"^(the|a|an|every|each|one|some|two|three|his|her|its|their)\s+", re.I)
 _LOCATIVE = re.compile(
     r"^\s*(somewhere|far off|far away|far below|overhead|outside|below decks|below|above|upstairs|downstairs|"
-    r"nearby|elsewhere|in the distance|(?:down|up|out|off|across|beyond|inside|behind) (?:in |on |at )?the \w+)"
+    r"nearby|elsewhere|in the distance|(?:down|up|out|off|across|beyond|inside|behind|by|beside|near|under|beneath) "
+    r"(?:in |on |at )?the \w+)"
     r"\b",
     re.I,
 )
@@ -216,8 +218,11 @@ def scene_narration(segs: Sequence[Segment], names: frozenset[str]) -> tuple[str
     devices += 0.5 * min(2, len(_SERIES.findall(text)))
     retold = re.search(r"(?:,\s*and|[.;])\s+(?:he|she|they)\b", text, re.I)  # a storyteller's resumption
     devices += 0.5 if _OWN_BODY.search(text) and not retold else 0.0
-    if clauses[0][0] == "def" and _person_subject(sentences[0], clauses[0][1]) and not retold:
-        devices += 0.5  # a described person as the subject, not taken up again by a storyteller's he / she
+    described = any(
+        c[0] == "def" and _person_subject(x, c[1]) for x, c in zip(sentences, clauses, strict=True)
+    )
+    if described and not retold:
+        devices += 0.5  # a described person as a subject, not taken up again by a storyteller's he / she
     if acts and clauses[0][0] in ("def", "indef"):
         devices += 0.5  # the whole reply wrapped as an action, its actor a description
     if devices < 1:
@@ -225,10 +230,16 @@ def scene_narration(segs: Sequence[Segment], names: frozenset[str]) -> tuple[str
     return "narration of a scene, no speech in it", text[:80]
 
 
+_SUBJECT_PREP = frozenset({"in", "with", "from", "of", "by", "at", "on"})
+
+
 def _person_subject(sentence: str, verb: str) -> bool:
-    """The head of the subject, the word before its verb, is a singular person noun."""
+    """The head of the subject, the word before its verb or its prepositional phrase, is a singular
+    person noun."""
     words = re.findall(r"[A-Za-z][\w'’-]*", sentence)
     k = next((i for i, w in enumerate(words) if w == verb), 0)
+    # the head stands before a prepositional phrase of the subject: "the woman in the grey coat stirs"
+    k = next((i for i in range(1, k) if words[i].lower() in _SUBJECT_PREP), k)
     return k > 0 and bool(_PERSON_NOUN.fullmatch(words[k - 1].lower()))
 
 

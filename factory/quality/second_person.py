@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from factory.quality import zh
+from factory.quality.mixed_en import main_clause, past_told_back, tells_for_user, user_adjunct, user_turn
 from factory.quality.second_person_zh import STORY_NEXT, own_clauses, told_marks
 
 _ZH_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
@@ -157,8 +158,11 @@ _EN_ADDRESS = re.compile(
     r",\s*(?:[A-Z][a-z]+|(?i:lad|lass|boy|girl|sir|madam|ma'am|man|friend|child|dear|darling|my \w+))\s*[,.!?;—]?\s*$"
 )
 # A comparison or a habit is a remark about the user ("You walk in as if you own the place")
+# ("every" counts times, "every time", "every morning"; "every head turns" is a subject, no habit)
 _EN_NOT_EVENT = re.compile(
-    r"\bas (if|though)\b|\b(every|always|never|often|usually|sometimes|whenever|each time)\b", re.I
+    r"\bas (if|though)\b|\b(always|never|often|usually|sometimes|whenever|each time)\b"
+    r"|\bevery(?:\s+single)?\s+(?:time|day|night|morning|evening|week|month|year|hour|minute|season|\w+day)\b",
+    re.I,
 )
 _EN_REPORT = re.compile(
     r"^\s*you\s+[^.!?\"“\n]{2,40}?\b(say|said|ask|asked|reply|replied|whisper|cry)\b[,:]?\s*$", re.I
@@ -275,11 +279,14 @@ def _staged(ws: list[zh.Word], k: int) -> bool:
 def _en(text: str, narration: bool) -> str | None:
     if narration and (_EN_REPORT.match(text) or _EN_TOLD_SAY.match(text)):
         return text.strip()[:80]
+    turn = user_turn(text)
+    if turn:
+        return turn
     for sentence in _EN_SENTENCE.findall(text):
         s = sentence.strip()
         if (
             s.endswith(("?", "!"))
-            or _EN_NOT_EVENT.search(s)
+            or _EN_NOT_EVENT.search(main_clause(s))
             or _EN_DISJUNCTION.search(s)
             or _EN_GUESS.search(s)
         ):
@@ -288,6 +295,8 @@ def _en(text: str, narration: bool) -> str | None:
             return s[:80]
         if _EN_ADDRESS.search(s.rstrip(".;")):
             continue
+        if tells_for_user(s):
+            return s[:80]
         helpless = _EN_CANT_HELP.match(s)
         if helpless and _reaction(helpless.group("verb").lower()):
             return s[:80]
@@ -295,7 +304,12 @@ def _en(text: str, narration: bool) -> str | None:
         if not m:
             continue
         verb, rest = _en_verb(m.group("verb").lower(), s), m.group("rest")
-        if verb in _EN_NOT_NARRATIVE_VERB or verb.endswith(("ed", "'d")) or not rest.strip(" ,.;"):
+        if (
+            verb in _EN_NOT_NARRATIVE_VERB
+            or verb.endswith(("ed", "'d"))
+            or past_told_back(verb)
+            or not rest.strip(" ,.;")
+        ):
             continue
         reacts = verb in _EN_BODY_VERB or verb in _EN_ASSENT_VERB
         if rest.lstrip().startswith((",", "—", "-")) and not reacts:
@@ -306,7 +320,7 @@ def _en(text: str, narration: bool) -> str | None:
             and not _EN_ADJUNCT.search(rest)
         ):
             continue  # "You make me laugh": a remark about us; "You hand me X and say nothing" narrates
-        if reacts or _EN_GOES_ON.search(rest) or _EN_ADJUNCT.search(rest):
+        if reacts or _EN_GOES_ON.search(rest) or _EN_ADJUNCT.search(rest) or user_adjunct(rest):
             return s[:80]
     return None
 

@@ -32,6 +32,7 @@ from factory.quality import zh
 from factory.quality.action_voice import epithet_action
 from factory.quality.epithet import epithet_subject
 from factory.quality.illeism_en import HEARSAY, narrated_despite_creed, spoken_name
+from factory.quality.mixed_en import narrated_tail
 from factory.quality.narration import (
     EN_BODY,
     EN_FIRST,
@@ -322,7 +323,7 @@ def self_name_violation(
             )
     narr = narrator_violation(text, segs, pats["names"], language)
     if narr is None and not is_zh_text(text, language):
-        narr = scene_narration(segs, pats["names"])
+        narr = scene_narration(segs, pats["names"]) or narrated_tail(segs, pats["names"])
     elif narr is None:
         scene = scene_narration_zh(text, pats["names"])
         narr = ("an outside narrator's scene: no speaker, depicted actions", scene) if scene else None
