@@ -33,7 +33,9 @@ from factory.quality.learned import MODEL_PATH, Spec, features, normalise  # noq
 
 TUNED = SPLITS[:-1]
 MAX_FP = 0.05  # the OR gate's false-positive rate on every held-out split must stay within the goal
-MAX_POOLED_FP = 0.025  # and half of it pooled: an unseen split's own false positives need the rest
+# The classifier's own false positives, pooled: the rules are in-sample on every tuned split (about 0
+# there), while on an unseen split they have had 0.01-0.10 of their own; the model gets a small share
+MAX_CLASSIFIER_FP = 0.015
 GRID = {
     "zh": [Spec(1, 3, False, 16), Spec(1, 3, False, 16, shape=True)],
     "en": [Spec(2, 5, True, 16), Spec(2, 5, True, 16, shape=True)],
@@ -130,8 +132,13 @@ def choose(lang: str, data: dict) -> dict:
             p = loso(data, spec, l2)
             for th in THRESHOLDS:
                 det, fp = rates(rules | (p >= th), y)
+                own_fp = rates(p >= th, y)[1]
                 worst = max(rates(r["or"], r["y"])[1] for r in _splits(held, p, th))
-                if worst <= MAX_FP and fp <= MAX_POOLED_FP and (best is None or det > best["or"][0] + 1e-9):
+                if (
+                    worst <= MAX_FP
+                    and own_fp <= MAX_CLASSIFIER_FP
+                    and (best is None or det > best["or"][0] + 1e-9)
+                ):
                     best = {"spec": spec, "l2": l2, "threshold": th, "p": p, "or": (det, fp)}
             print(f"  {lang} {spec} l2={l2:g} done", file=sys.stderr)
     assert best is not None
