@@ -212,8 +212,10 @@ def _depictive(ws: list[zh.Word]) -> int:
             weak = True  # 夜深了, 响过
         if w.text == "一边" and nxt is not None and nxt.tag.startswith("v"):
             return 2
-        if w.tag == "z":
-            return 2
+        if w.tag == "z" or w.tag in ("i", "l") and len(w.text) >= 3 and w.text[-1] == "着":
+            return 2  # a state word; durative 着 glued into an idiom by the tagger (弥漫着, 闪烁着)
+        if w.text == "在" and i and ws[i - 1].tag.startswith("v") and ws[-1].tag == "f":
+            weak = True  # 洒在…上: an action placed somewhere
         if not w.tag.startswith("v"):
             continue
         if nxt is not None and nxt.tag == "ud" or len(w.text) == 2 and w.text[1] == "得":

@@ -1,0 +1,37 @@
+"""Chinese mixed replies: a spoken opening, then an outside narrator's scene closing the reply.
+
+A model that drifts out of character often answers in a line or two of speech (推进抢救室！) and then
+goes on as a narrator (急诊大厅里人来人往，…，护士们小跑着穿过走廊。). The scene test of scene_zh
+reads the whole line and stops at the speaker of the opening; here it reads the reply's closing
+sentences on their own. The tail must be a scene by itself and so must its first sentence (a short
+answer such as 恨过。 cannot open one). A colon that announces no quotation (只剩一件事：活着回去) is the
+speaker explaining, not a narrator showing, and a reply with a stage direction beside its speech
+（醒木一拍）… is a storyteller's or a script's, where the speech decides the line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from factory.quality.scene_zh import scene_narration
+
+# A sentence with its closing punctuation (and a closing quotation mark that ends it)
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?…—]*[”」]?")
+# A colon not followed by a quotation: the speaker announces an explanation
+_EXPLAINING = re.compile(r"[：:](?!\s*[“「『\"])")
+_BESIDE = re.compile(r"[（(][^（）()]*[）)]|\*[^*]+\*")
+
+
+def scene_after_speech(text: str, names: frozenset[str] = frozenset()) -> str | None:
+    """The narrated tail of `text` when a spoken opening is followed by a narrator's scene, else None."""
+    t = text.strip()
+    if _BESIDE.search(t):
+        return None  # a script or a storyteller's frame: the stage direction is the narration allowed
+    sentences = _SENTENCE.findall(t)
+    for k in range(1, len(sentences)):
+        tail = "".join(sentences[k:]).strip()
+        if _EXPLAINING.search(tail):
+            return None
+        if scene_narration(sentences[k], names) and scene_narration(tail, names):
+            return tail[:80]
+    return None

@@ -1,0 +1,45 @@
+"""Round 19, Chinese mixed replies (trainC's shape): an in-character opening, then the failure in the
+same reply. Lines written for these tests (other characters, other words); each mechanism has
+caught lines and hard negatives that must stay."""
+
+import pytest
+
+from factory.quality.blacklist import default_blacklist
+from factory.quality.gate import line_findings
+from factory.quality.scene_mixed_zh import scene_after_speech
+
+ZH, ZH_ALIASES = "沈青禾", ("青禾", "沈姑娘")
+
+
+def rules(line: str) -> set[str]:
+    return {f.rule for f in line_findings(line, ZH, "zh", default_blacklist(), ZH_ALIASES)}
+
+
+# --- speech first, then an outside narrator's scene closing the reply -------------------------------
+SCENE_AFTER = [
+    "开船喽！江面上雾气弥漫，几只水鸟掠过船头，船夫正在解缆。",
+    "都进来吧。院子里的桂花开着，一个小丫鬟提着灯笼慢慢走了过来。",
+    "好。天边的晚霞渐渐暗了下去，巷口亮着一盏昏黄的风灯。",
+    "快跑！山谷里回荡着狼嚎，远处的火把一闪一闪，马蹄声越来越近。",
+    "我在听。书房里弥漫着墨香，烛光映在她苍白的脸上，窗外下着细雨。",
+]
+SCENE_AFTER_KEPT = [
+    "你问我苦不苦？苦过。可苦久了，心里只剩一件事：把药铺撑下去。",  # the speaker explains
+    "（醒木一拍）诸位！且说那书生走进庙里，只见一盏孤灯摇摇晃晃。",  # a storyteller's frame
+    "别怕。外头下着雨，你先在这儿歇着吧。",  # the here-and-now told to the user
+    "那年我十二岁。我跟着师父走街串巷，挑着药箱卖膏药。",  # the speaker's own past
+    "水缸见底了！米也吃完了，柴也烧光了。",  # news reported, no scene unfolding
+    "（叹气）罢了。我再去熬一碗。",  # a stage direction beside speech
+]
+
+
+@pytest.mark.parametrize("line", SCENE_AFTER)
+def test_scene_after_speech_is_narrator(line: str) -> None:
+    assert scene_after_speech(line) is not None
+    assert "selfname.narrator" in rules(line)
+
+
+@pytest.mark.parametrize("line", SCENE_AFTER_KEPT)
+def test_speech_then_speaker_talk_is_kept(line: str) -> None:
+    assert scene_after_speech(line) is None
+    assert "selfname.narrator" not in rules(line)
