@@ -7,12 +7,23 @@ import pytest
 from factory.quality.blacklist import default_blacklist
 from factory.quality.gate import line_findings
 from factory.quality.scene_mixed_zh import scene_after_speech
+from factory.quality.second_person import narrates_user
+from factory.quality.text import segments
 
 ZH, ZH_ALIASES = "沈青禾", ("青禾", "沈姑娘")
 
 
 def rules(line: str) -> set[str]:
     return {f.rule for f in line_findings(line, ZH, "zh", default_blacklist(), ZH_ALIASES)}
+
+
+def told_user(line: str) -> bool:
+    """The format check's reading: each speech or narration segment asked whether it narrates the user."""
+    return any(
+        narrates_user(s.text, "zh", narration=s.kind == "narration")
+        for s in segments(line)
+        if s.kind in ("speech", "narration")
+    )
 
 
 # --- speech first, then an outside narrator's scene closing the reply -------------------------------
@@ -43,3 +54,30 @@ def test_scene_after_speech_is_narrator(line: str) -> None:
 def test_speech_then_speaker_talk_is_kept(line: str) -> None:
     assert scene_after_speech(line) is None
     assert "selfname.narrator" not in rules(line)
+
+
+# --- speech first, then the user narrated: the reaction, the words or the vow told for them -----------
+USER_AFTER = [
+    "茶来了！你端起茶碗，感动地说：“掌柜的，这茶真香！”",  # a feeling as manner, the words quoted
+    "尝尝这桂花糕。你咬了一口，连声称赞，又拿了两块。",  # aspect inside, a chain of acts
+    "这封信你收好。你双手捧过信，热泪盈眶，发誓一定要替我送到。",  # a reaction, then a vow reported
+    "上马吧！你翻身上马，说：“师父，我跟你走！”",  # a later clause reports the user's words
+]
+USER_AFTER_KEPT = [
+    "你说：“我不怕。”可你的手怎么在抖？",  # the user quoted back, a question
+    "你要是答应，就点点头。",  # a condition
+    "你答应过我，要替我照看师妹。",  # the speaker's memory of a promise
+    "你这人，说话从来不过脑子，总得罪人。",  # 说话 is no report of words
+    "你放心地去吧，家里有我。",  # an encouragement
+    "我把药方给你了。你拿去抓药，一日三次，饭后服。",  # instructions
+]
+
+
+@pytest.mark.parametrize("line", USER_AFTER)
+def test_user_narrated_after_speech(line: str) -> None:
+    assert told_user(line)
+
+
+@pytest.mark.parametrize("line", USER_AFTER_KEPT)
+def test_talk_to_user_after_speech_kept(line: str) -> None:
+    assert not told_user(line)
