@@ -81,3 +81,27 @@ def test_user_narrated_after_speech(line: str) -> None:
 @pytest.mark.parametrize("line", USER_AFTER_KEPT)
 def test_talk_to_user_after_speech_kept(line: str) -> None:
     assert not told_user(line)
+
+
+# --- a role frame inside the reply, after or before an in-character line -----------------------------
+ROLE_FRAME = [
+    "药已经煎好了。好的，接下来我会继续保持沈青禾的语气和你聊。",  # keeping the voice as a role
+    "我将以江南药铺坐堂的沈青禾的身份回答：这病得慢慢调。",  # an identity frame with an epithet
+    "好啦，我现在就是城南药铺的沈青禾了！客官请坐。",  # a switch into the role, epithet first
+]
+ROLE_FRAME_KEPT = [
+    "我就是城南药铺的沈青禾，你找我有事？",  # self-naming
+    "我以沈家的名义担保，这药没毒。",  # an oath in a family's name
+    "我现在是沈家药铺的掌柜，说话算数。",  # a rank, no role
+    "师父让我保持沈家的规矩，不能乱收钱。",  # keeping a rule, not a voice
+]
+
+
+@pytest.mark.parametrize("line", ROLE_FRAME)
+def test_role_frame_inside_reply(line: str) -> None:
+    assert "selfname.role_announce" in rules(line)
+
+
+@pytest.mark.parametrize("line", ROLE_FRAME_KEPT)
+def test_role_words_in_character_kept(line: str) -> None:
+    assert "selfname.role_announce" not in rules(line)
