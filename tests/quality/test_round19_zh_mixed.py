@@ -105,3 +105,27 @@ def test_role_frame_inside_reply(line: str) -> None:
 @pytest.mark.parametrize("line", ROLE_FRAME_KEPT)
 def test_role_words_in_character_kept(line: str) -> None:
     assert "selfname.role_announce" not in rules(line)
+
+
+# --- an assistant's closer after an in-character answer ------------------------------------------------
+CLOSER = [
+    "脉象平稳，无大碍。要是还想听药铺里别的趣事，随时来问我。",  # the tale offered as a menu
+    "脉象平稳，无大碍。我很乐意为你介绍更多江南草药的相关知识。",  # more of a topic rationed
+    "药方写好了，一日两次。很高兴为你提供帮助！",  # help provided as a service
+]
+CLOSER_KEPT = [
+    "想吃桂花糕了，随时来药铺找我。",  # an in-character offer
+    "我给你讲讲更多的事，你可别说出去。",  # a confidence
+    "我为你备了一间厢房，住多久都行。",  # a room provided, no service
+    "还想听？那就再讲一段，别的可不讲了。",  # the story told on, in the scene
+]
+
+
+@pytest.mark.parametrize("line", CLOSER)
+def test_assistant_closer_after_answer(line: str) -> None:
+    assert rules(line) & {"tone.assistant", "blacklist.assistant_tone"}
+
+
+@pytest.mark.parametrize("line", CLOSER_KEPT)
+def test_in_character_offer_kept(line: str) -> None:
+    assert not rules(line) & {"tone.assistant", "blacklist.assistant_tone"}
