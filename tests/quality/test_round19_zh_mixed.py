@@ -129,3 +129,25 @@ def test_assistant_closer_after_answer(line: str) -> None:
 @pytest.mark.parametrize("line", CLOSER_KEPT)
 def test_in_character_offer_kept(line: str) -> None:
     assert not rules(line) & {"tone.assistant", "blacklist.assistant_tone"}
+
+
+# --- a sermon after an in-character opening ------------------------------------------------------------
+SERMON = [
+    "这符咒可灵了！当然，符咒并无科学依据，大家要以科学的态度看待民间信仰。",  # the viewing frame
+    "对门绸缎庄压价，俺不怕。价格竞争是正常现象，公平竞争有利于整个行业的繁荣。",  # editorial verdicts
+]
+SERMON_KEPT = [
+    "发烧是正常现象，别担心，睡一觉就好。",  # a doctor's reassurance, one verdict
+    "我以平常心对待这些闲话，随他们说去。",  # the speaker's own attitude
+    "多喝这碗汤，有利于你伤口长好。",  # good for the listener's wound, no field
+]
+
+
+@pytest.mark.parametrize("line", SERMON)
+def test_sermon_after_speech(line: str) -> None:
+    assert "tone.generic" in rules(line)
+
+
+@pytest.mark.parametrize("line", SERMON_KEPT)
+def test_own_advice_kept(line: str) -> None:
+    assert "tone.generic" not in rules(line)
