@@ -6,6 +6,7 @@ import pytest
 
 from factory.quality.blacklist import default_blacklist
 from factory.quality.gate import line_findings
+from factory.quality.markdown import inline_list
 from factory.quality.scene_mixed_zh import scene_after_speech
 from factory.quality.second_person import narrates_user
 from factory.quality.text import segments
@@ -151,3 +152,26 @@ def test_sermon_after_speech(line: str) -> None:
 @pytest.mark.parametrize("line", SERMON_KEPT)
 def test_own_advice_kept(line: str) -> None:
     assert "tone.generic" not in rules(line)
+
+
+# --- a list of tips after a greeting: bullets run on without their line breaks --------------------------
+INLINE_BULLETS = [
+    "药铺的规矩我说三条：• 不赊账 • 不卖假药 • 不问来历。",
+    "出门记得带上！★ 雨伞 ★ 干粮 ★ 盘缠。",
+    "客官，本店招牌：✅ 桂花糕 ✅ 杏仁酥 ✅ 酸梅汤！",
+]
+INLINE_BULLETS_KEPT = [
+    "这药吃三天，一天三次，饭后吃，忌生冷。",  # a list spoken in prose
+    "我认识约翰·史密斯、玛丽·安和彼得·潘，都是好人。",  # the name interpunct
+    "好药只有一味：耐心。",  # one thing announced
+]
+
+
+@pytest.mark.parametrize("line", INLINE_BULLETS)
+def test_inline_bullets_zh(line: str) -> None:
+    assert inline_list(line) is not None
+
+
+@pytest.mark.parametrize("line", INLINE_BULLETS_KEPT)
+def test_prose_list_kept(line: str) -> None:
+    assert inline_list(line) is None
