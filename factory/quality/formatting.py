@@ -34,6 +34,9 @@ _YOU_SAY = re.compile(
 )
 # An interview script: question and answer labels on their own lines (问：…\n答：…, Q: …\nA: …)
 _QA_LABELS = re.compile(r"^\s*(问|答|Q|A|Question|Answer)\s*[:：]", re.M | re.I)
+# A speaker label opening a sentence inside a Chinese reply (…我就讲。用户：李哥…): the script of an
+# exchange run into one line, the user's turn written by the character
+_ZH_INLINE_LABEL = re.compile(r"(?<=[。！？!?…])\s*([^\s。！？!?，,：:“”「」（）()]{1,8})\s*[：:](?=\S)")
 # The user's inner reaction narrated in the character's speech (你听完沉默了许久): 你 opening a
 # clause with a word of the narrative frame, in a statement (no question, guess or request)
 _ZH_YOU_FRAME = re.compile(
@@ -155,6 +158,16 @@ def _line_findings(
     script = _script(text, own_labels)
     if script:
         out.append(Finding("format.speaks_for_user", script, text.strip()[:80], i))
+        return out
+    inline = _ZH_INLINE_LABEL.search(text) if lang.HAN_RE.search(text) else None
+    while inline is not None and inline.group(1).lower() not in user_labels:
+        inline = _ZH_INLINE_LABEL.search(text, inline.end())
+    if inline is not None:
+        out.append(
+            Finding(
+                "format.speaks_for_user", "writes a line for the user inside the reply", inline.group(0), i
+            )
+        )
         return out
     for seg in segments(text):
         if seg.kind == "speech" and lang.HAN_RE.search(seg.text):

@@ -5,6 +5,8 @@ caught lines and hard negatives that must stay."""
 import pytest
 
 from factory.quality.blacklist import default_blacklist
+from factory.quality.config import FormatConfig
+from factory.quality.formatting import check_line
 from factory.quality.gate import line_findings
 from factory.quality.markdown import inline_list
 from factory.quality.scene_mixed_zh import scene_after_speech
@@ -175,3 +177,29 @@ def test_inline_bullets_zh(line: str) -> None:
 @pytest.mark.parametrize("line", INLINE_BULLETS_KEPT)
 def test_prose_list_kept(line: str) -> None:
     assert inline_list(line) is None
+
+
+# --- a script run into the reply: the user's turn written after a sentence end --------------------------
+INLINE_SCRIPT = [
+    "那年的事，你想听我就说。用户：沈姑娘，你后来嫁人了吗？沈青禾：没有。",
+    "好，我答你。玩家：那药方灵不灵？青禾：灵。",
+]
+INLINE_SCRIPT_KEPT = [
+    "我问他一句。他说：不知道。",  # a report of someone else's words
+    "记住两件事。一：别赊账；二：别多嘴。",  # counted points, no speaker
+    "药方在此。用法：每日一剂。",  # a heading word
+]
+
+
+def _format_rules(line: str) -> set[str]:
+    return {f.rule for f in check_line(line, "zh", [ZH, *ZH_ALIASES], FormatConfig())}
+
+
+@pytest.mark.parametrize("line", INLINE_SCRIPT)
+def test_inline_user_label(line: str) -> None:
+    assert "format.speaks_for_user" in _format_rules(line)
+
+
+@pytest.mark.parametrize("line", INLINE_SCRIPT_KEPT)
+def test_inline_colon_without_user_kept(line: str) -> None:
+    assert "format.speaks_for_user" not in _format_rules(line)
