@@ -7,6 +7,10 @@ sentences on their own. The tail must be a scene by itself and so must its first
 answer such as 恨过。 cannot open one). A colon that announces no quotation (只剩一件事：活着回去) is the
 speaker explaining, not a narrator showing, and a reply with a stage direction beside its speech
 （醒木一拍）… is a storyteller's or a script's, where the speech decides the line.
+
+The user can be the camera too: 你 walks in and the rest of the sentence is the scene that opens
+before them (你踏入城门，只见街市上胡商云集，…). The 你-clause must be a statement (no question,
+modal, condition or request, as second_person.py reads them) and what follows it a scene by itself.
 """
 
 from __future__ import annotations
@@ -14,11 +18,14 @@ from __future__ import annotations
 import re
 
 from factory.quality.scene_zh import scene_narration
+from factory.quality.second_person import _ZH_NOT_NARRATION as ZH_NOT_NARRATION
 
 # A sentence with its closing punctuation (and a closing quotation mark that ends it)
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?…—]*[”」]?")
 # A colon not followed by a quotation: the speaker announces an explanation
 _EXPLAINING = re.compile(r"[：:](?!\s*[“「『\"])")
+# 你 opening a sentence with a clause of its own (an action with its object or place), then the rest
+_USER_CLAUSE = re.compile(r"^\s*(?:你|您)(?!们)([^，,。！？!?]{2,20})[，,](.+)$")
 _BESIDE = re.compile(r"[（(][^（）()]*[）)]|\*[^*]+\*")
 
 
@@ -34,4 +41,15 @@ def scene_after_speech(text: str, names: frozenset[str] = frozenset()) -> str | 
             return None
         if scene_narration(sentences[k], names) and scene_narration(tail, names):
             return tail[:80]
+    return None
+
+
+def user_in_scene(text: str, names: frozenset[str] = frozenset()) -> str | None:
+    """The sentence of `text` in which the user enters a scene the narrator then shows, else None."""
+    if _BESIDE.search(text):
+        return None
+    for sentence in _SENTENCE.findall(text.strip()):
+        m = _USER_CLAUSE.match(sentence)
+        if m and not ZH_NOT_NARRATION.search(m.group(1)) and scene_narration(m.group(2), names):
+            return sentence.strip()[:80]
     return None

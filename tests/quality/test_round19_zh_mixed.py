@@ -9,7 +9,7 @@ from factory.quality.config import FormatConfig
 from factory.quality.formatting import check_line
 from factory.quality.gate import line_findings
 from factory.quality.markdown import inline_list
-from factory.quality.scene_mixed_zh import scene_after_speech
+from factory.quality.scene_mixed_zh import scene_after_speech, user_in_scene
 from factory.quality.second_person import narrates_user
 from factory.quality.text import segments
 
@@ -203,3 +203,25 @@ def test_inline_user_label(line: str) -> None:
 @pytest.mark.parametrize("line", INLINE_SCRIPT_KEPT)
 def test_inline_colon_without_user_kept(line: str) -> None:
     assert "format.speaks_for_user" not in _format_rules(line)
+
+
+# --- the user as the camera: 你 enters, then the scene that opens before them --------------------------
+USER_SCENE = [
+    "先喝口茶。你推门走进药铺，只见柜台后坐着一位老先生，几个伙计正在碾药。",
+    "你登上城楼，只见远处烽烟四起，一队骑兵正向城门疾驰而来。",
+]
+USER_SCENE_KEPT = [
+    "你看，外面下着雪，路上结着冰，今天就别走了。",  # the scene told to the user, here and now
+    "你要是走进那片林子，只见满地白骨，可别怪我没提醒。",  # a condition, a warning
+    "你推开那扇门？门后头早就空了。",  # a question
+]
+
+
+@pytest.mark.parametrize("line", USER_SCENE)
+def test_user_enters_a_scene(line: str) -> None:
+    assert user_in_scene(line) is not None
+
+
+@pytest.mark.parametrize("line", USER_SCENE_KEPT)
+def test_scene_told_to_user_kept(line: str) -> None:
+    assert user_in_scene(line) is None
