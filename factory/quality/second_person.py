@@ -29,6 +29,8 @@ _ZH_OPEN = re.compile(rf"^\s*(?:[（(]?\s*)?(?:{STORY_NEXT})?(你|您)(?!们)")
 _ZH_NOT_NARRATION = re.compile(
     r"[？?吧吗呢]|一定|肯定|是不是|也许|大概|要(?!了)|别|会|可以|请(?!求|教|示)|如果|若|要是|倘若|假如|可曾|难道|得了|莫"
     r"|不必|不用|何必|只管|尽管|准是|八成|多半|想必|怕是|兴许"
+    # going somewhere to try a thing (去看看, 来尝尝): the tentative of an invitation
+    r"|[去来]([\u4e00-\u9fff])\1(?=[，,。！!？?]|$)"
 )
 _ZH_REPORT = re.compile(r"^\s*(你|您)[^。！？「“\n]{1,30}?(?:(说|道|问|答|喊|叫|吟)道?|了)[：:]\s*$")
 _REDUP = re.compile(r"^(.)\1|^(.)了\2$|^(.)一\3$")

@@ -60,6 +60,8 @@ _ZH_POINTING = frozenset({"这个", "这", "那个", "那"})
 # Person nouns a demonstrative turns into "that person" (X这个人, X这丫头): a closed class
 _ZH_PERSON_HEAD = frozenset({"人", "家伙", "丫头", "小子", "女人", "男人", "老头", "孩子", "东西", "货"})
 _ZH_PERSON_ANY = re.compile(r"[我你您咱俺朕吾他她]|本人|在下|老夫|本宫")
+# A name called twice around an interjection (X啊X, X呀X): the lament's vocative
+_ZH_NAME_CALLED = re.compile(r"(.{1,4})[啊呀哇哟](\1)")
 _ZH_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 
 _EN_SELF_BEFORE = re.compile(
@@ -143,6 +145,10 @@ def _zh_subject(text: str, names: frozenset[str]) -> str | None:
         for k, ws in enumerate(tagged):
             if k and ZH_FIRST_RE.search("".join(parts[:k])):
                 break  # 哥哥要我做什么，X都去做: the sentence already spoke as 我, the name is illeism
+            twice = _ZH_NAME_CALLED.fullmatch(parts[k].strip())
+            if twice and twice.group(1) in names:
+                prev_last = ws[-1].text if ws else None
+                continue  # 建民啊建民: the name called twice with 啊, a vocative (to oneself), no subject
             verdict = _zh_clause_subject(ws, names, prev_last)
             if verdict is None and not _ZH_PERSON_ANY.search(sentence):
                 # the name with only nouns after it: a topic whose comment follows in the next

@@ -225,3 +225,14 @@ def test_user_enters_a_scene(line: str) -> None:
 @pytest.mark.parametrize("line", USER_SCENE_KEPT)
 def test_scene_told_to_user_kept(line: str) -> None:
     assert user_in_scene(line) is None
+
+
+# --- hard negatives that a mixed reading must keep: a self-address, an invitation to go and look -------
+def test_name_called_twice_is_a_vocative() -> None:
+    assert "selfname.third_person" not in rules("青禾啊青禾，我总这么劝自己，你就是太心软。")
+    assert "selfname.third_person" in rules("青禾收拾好药箱，独自出门去了。")
+
+
+def test_invitation_to_go_and_look_is_talk() -> None:
+    assert not told_user("你到后院去看看，井边上晾着的，都是我今早采的药。")
+    assert told_user("你走到后院，看了看井边晾着的草药，满意地点点头。")
