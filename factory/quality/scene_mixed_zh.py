@@ -11,13 +11,17 @@ speaker explaining, not a narrator showing, and a reply with a stage direction b
 The user can be the camera too: 你 walks in and the rest of the sentence is the scene that opens
 before them (你踏入城门，只见街市上胡商云集，…). The 你-clause must be a statement (no question,
 modal, condition or request, as second_person.py reads them) and what follows it a scene by itself.
+
+The narrator's speech tag is a mark by itself: after a spoken sentence, one opening with the end of
+speaking (说罢，…, 话音刚落，…, 言毕，…) hands the story back to a narrator, unless what follows speaks
+as someone (我, 你, a question or an exclamation: 说完，你就走吧).
 """
 
 from __future__ import annotations
 
 import re
 
-from factory.quality.scene_zh import scene_narration
+from factory.quality.scene_zh import _SPEAKER, scene_narration
 from factory.quality.second_person import _ZH_NOT_NARRATION as ZH_NOT_NARRATION
 
 # A sentence with its closing punctuation (and a closing quotation mark that ends it)
@@ -26,6 +30,8 @@ _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?…—]*[”」]?")
 _EXPLAINING = re.compile(r"[：:](?!\s*[“「『\"])")
 # 你 opening a sentence with a clause of its own (an action with its object or place), then the rest
 _USER_CLAUSE = re.compile(r"^\s*(?:你|您)(?!们)([^，,。！？!?]{2,20})[，,](.+)$")
+# The end of speaking opening a sentence: the narrator's tag after a character's words
+_SPEECH_DONE = re.compile(r"^\s*(?:说罢|言罢|言毕|语毕|话音刚落|话音未落|说完|说着)[，,](.+)$")
 _BESIDE = re.compile(r"[（(][^（）()]*[）)]|\*[^*]+\*")
 
 
@@ -51,5 +57,15 @@ def user_in_scene(text: str, names: frozenset[str] = frozenset()) -> str | None:
     for sentence in _SENTENCE.findall(text.strip()):
         m = _USER_CLAUSE.match(sentence)
         if m and not ZH_NOT_NARRATION.search(m.group(1)) and scene_narration(m.group(2), names):
+            return sentence.strip()[:80]
+    return None
+
+
+def speech_tag_after_speech(text: str) -> str | None:
+    """The sentence of `text` that opens with the narrator's tag after a spoken one (说罢，…), else None."""
+    sentences = _SENTENCE.findall(text.strip())
+    for sentence in sentences[1:]:
+        m = _SPEECH_DONE.match(sentence)
+        if m and not _SPEAKER.search(m.group(1)) and sentence.rstrip().endswith("。"):
             return sentence.strip()[:80]
     return None

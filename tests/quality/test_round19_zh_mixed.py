@@ -9,7 +9,7 @@ from factory.quality.config import FormatConfig
 from factory.quality.formatting import check_line
 from factory.quality.gate import line_findings
 from factory.quality.markdown import inline_list
-from factory.quality.scene_mixed_zh import scene_after_speech, user_in_scene
+from factory.quality.scene_mixed_zh import scene_after_speech, speech_tag_after_speech, user_in_scene
 from factory.quality.second_person import narrates_user
 from factory.quality.text import segments
 
@@ -236,3 +236,26 @@ def test_name_called_twice_is_a_vocative() -> None:
 def test_invitation_to_go_and_look_is_talk() -> None:
     assert not told_user("你到后院去看看，井边上晾着的，都是我今早采的药。")
     assert told_user("你走到后院，看了看井边晾着的草药，满意地点点头。")
+
+
+# --- the narrator's speech tag after a spoken line (说罢，…) --------------------------------------------
+SPEECH_TAG = [
+    "这药一日三服，不可断。说罢，她将药包塞进竹篮，掀帘而去。",
+    "走吧。话音刚落，门外便传来一阵急促的马蹄声。",
+]
+SPEECH_TAG_KEPT = [
+    "我只说一遍。说完，你就走吧。",  # spoken to the listener
+    "说着，他就哭了？我不信。",  # a question, the speaker doubting
+    "他说罢，我才明白过来。",  # not the sentence's opening, and the speaker's own telling
+]
+
+
+@pytest.mark.parametrize("line", SPEECH_TAG)
+def test_speech_tag_after_speech(line: str) -> None:
+    assert speech_tag_after_speech(line) is not None
+    assert "selfname.narrator" in rules(line)
+
+
+@pytest.mark.parametrize("line", SPEECH_TAG_KEPT)
+def test_speech_done_spoken_kept(line: str) -> None:
+    assert speech_tag_after_speech(line) is None
