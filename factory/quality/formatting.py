@@ -37,6 +37,11 @@ _QA_LABELS = re.compile(r"^\s*(问|答|Q|A|Question|Answer)\s*[:：]", re.M | re
 # A speaker label opening a sentence inside a Chinese reply (…我就讲。用户：李哥…): the script of an
 # exchange run into one line, the user's turn written by the character
 _ZH_INLINE_LABEL = re.compile(r"(?<=[。！？!?…])\s*([^\s。！？!?，,：:“”「」（）()]{1,8})\s*[：:](?=\S)")
+# 你 as the subject of a reporting frame read as a label (你终于承认了：“…”, 你低声道：“…”): the
+# narrator hands the user's words over; a bare 你说： or 你记住了： is talk to the user
+_ZH_YOU_REPORTED = re.compile(
+    r"(?:你|您)(?:\S{1,4}(?:说|问|答|喊|叫|承认|坦白|回答)|\S{0,4}(?:说|问|答|喊|叫)道|\S{0,4}(?:承认|坦白|回答)了)"
+)
 # The user's inner reaction narrated in the character's speech (你听完沉默了许久): 你 opening a
 # clause with a word of the narrative frame, in a statement (no question, guess or request)
 _ZH_YOU_FRAME = re.compile(
@@ -178,6 +183,9 @@ def _line_findings(
                     Finding("format.speaks_for_user", "narrates the user's reaction", sentence[:80], i)
                 )
                 break
+        if seg.kind == "label" and _ZH_YOU_REPORTED.fullmatch(seg.text):
+            out.append(Finding("format.speaks_for_user", "writes the user's words", seg.text, i))
+            break
         if seg.kind == "label" and seg.text.lower() in user_labels:
             out.append(Finding("format.speaks_for_user", f"writes a line for {seg.text!r}", seg.text, i))
             break

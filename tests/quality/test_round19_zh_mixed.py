@@ -259,3 +259,16 @@ def test_speech_tag_after_speech(line: str) -> None:
 @pytest.mark.parametrize("line", SPEECH_TAG_KEPT)
 def test_speech_done_spoken_kept(line: str) -> None:
     assert speech_tag_after_speech(line) is None
+
+
+# --- the user's words handed over by a frame read as a label; a list of tips announced ------------------
+def test_user_reporting_frame_label() -> None:
+    assert "format.speaks_for_user" in _format_rules("你低声道：“沈姑娘，药钱我明日再还。”我摆摆手。")
+    assert "format.speaks_for_user" in _format_rules("你终于坦白了：“那包药是我换的。”")
+    assert "format.speaks_for_user" not in _format_rules("你记住了：这药不能空腹吃。")
+    assert "format.speaks_for_user" not in _format_rules("你说：我该信谁？")
+
+
+def test_tips_announced_with_a_hope_of_helping() -> None:
+    assert "tone.assistant" in rules("以下是煎药时需要注意的几个要点，希望能帮到你。")
+    assert "tone.assistant" not in rules("以下是我师父留下的方子，你收好。")
