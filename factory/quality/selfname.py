@@ -44,7 +44,12 @@ from factory.quality.narration import (
 )
 from factory.quality.role_announce import announce_patterns
 from factory.quality.scene_en import scene_narration
-from factory.quality.scene_mixed_zh import scene_after_speech, speech_tag_after_speech, user_in_scene
+from factory.quality.scene_mixed_zh import (
+    character_narrated_after_speech,
+    scene_after_speech,
+    speech_tag_after_speech,
+    user_in_scene,
+)
 from factory.quality.scene_zh import scene_narration as scene_narration_zh
 from factory.quality.text import Segment, segments
 
@@ -337,6 +342,7 @@ def self_name_violation(
             or scene_after_speech(text, names)
             or user_in_scene(text, names)
             or speech_tag_after_speech(text)
+            or character_narrated_after_speech(text)
         )
         narr = ("an outside narrator's scene: no speaker, depicted actions", scene) if scene else None
     return Violation("narrator", *narr) if narr else None

@@ -9,7 +9,12 @@ from factory.quality.config import FormatConfig
 from factory.quality.formatting import check_line
 from factory.quality.gate import line_findings
 from factory.quality.markdown import inline_list
-from factory.quality.scene_mixed_zh import scene_after_speech, speech_tag_after_speech, user_in_scene
+from factory.quality.scene_mixed_zh import (
+    character_narrated_after_speech,
+    scene_after_speech,
+    speech_tag_after_speech,
+    user_in_scene,
+)
 from factory.quality.second_person import narrates_user
 from factory.quality.text import segments
 
@@ -272,3 +277,27 @@ def test_user_reporting_frame_label() -> None:
 def test_tips_announced_with_a_hope_of_helping() -> None:
     assert "tone.assistant" in rules("以下是煎药时需要注意的几个要点，希望能帮到你。")
     assert "tone.assistant" not in rules("以下是我师父留下的方子，你收好。")
+
+
+# --- the character narrated in the stage direction's present after its own line ------------------------
+CHAR_NARRATED = [
+    "药钱不收了！她提起药箱走出门去，晚风吹起她的衣角，渐渐消失在巷子尽头。",
+    "回去吧。她放下茶盏，起身走到窗前，望向远处的山。",
+]
+CHAR_NARRATED_KEPT = [
+    "别等了。他收拾好包袱走了，留下一封信，再也没回来。",  # a report: perfective, negation
+    "你放心。他每天天不亮就起来，挑水劈柴，走到镇上去卖药。",  # a habit
+    "听我说。我提起药箱走出门去，拐进巷子，敲开了李家的门。",  # the speaker's own telling
+    "他会走出来的，放下那些事，活成他自己。",  # the speaker's stance (会)
+]
+
+
+@pytest.mark.parametrize("line", CHAR_NARRATED)
+def test_character_narrated_after_speech(line: str) -> None:
+    assert character_narrated_after_speech(line) is not None
+    assert "selfname.narrator" in rules(line)
+
+
+@pytest.mark.parametrize("line", CHAR_NARRATED_KEPT)
+def test_report_of_someone_kept(line: str) -> None:
+    assert character_narrated_after_speech(line) is None
