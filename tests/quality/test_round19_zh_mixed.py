@@ -41,6 +41,7 @@ SCENE_AFTER = [
     "好。天边的晚霞渐渐暗了下去，巷口亮着一盏昏黄的风灯。",
     "快跑！山谷里回荡着狼嚎，远处的火把一闪一闪，马蹄声越来越近。",
     "我在听。书房里弥漫着墨香，烛光映在她苍白的脸上，窗外下着细雨。",
+    "到了！风越刮越紧，檐下的灯笼一盏一盏暗了下去，巷子里只剩狗叫。",  # a growing change
 ]
 SCENE_AFTER_KEPT = [
     "你问我苦不苦？苦过。可苦久了，心里只剩一件事：把药铺撑下去。",  # the speaker explains
@@ -49,6 +50,7 @@ SCENE_AFTER_KEPT = [
     "那年我十二岁。我跟着师父走街串巷，挑着药箱卖膏药。",  # the speaker's own past
     "水缸见底了！米也吃完了，柴也烧光了。",  # news reported, no scene unfolding
     "（叹气）罢了。我再去熬一碗。",  # a stage direction beside speech
+    "别急。日子越过越好，我心里踏实得很。",  # the speaker's own growing change
 ]
 
 
