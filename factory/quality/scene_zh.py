@@ -236,6 +236,8 @@ def _depictive(ws: list[zh.Word]) -> int:
             weak = True
         if i and ws[i - 1].tag in ("n", "s", "f") and i + 1 == len(ws) and len(w.text) == 2:
             weak = True  # 霓虹闪烁: a noun and its state closing the clause
+    if len(ws) > 1 and ws[-1].tag in ("i", "l") and len(ws[-1].text) == 4 and ws[-2].tag.startswith("n"):
+        weak = True  # 冰面一望无际: a noun and its state in an idiom, closing the clause
     return int(weak)
 
 

@@ -51,6 +51,7 @@ SCENE_AFTER_KEPT = [
     "水缸见底了！米也吃完了，柴也烧光了。",  # news reported, no scene unfolding
     "（叹气）罢了。我再去熬一碗。",  # a stage direction beside speech
     "别急。日子越过越好，我心里踏实得很。",  # the speaker's own growing change
+    "好。这几年药材品种繁多，价钱也贵。",  # a state described, nothing unfolding
 ]
 
 
@@ -216,6 +217,7 @@ def test_inline_colon_without_user_kept(line: str) -> None:
 USER_SCENE = [
     "先喝口茶。你推门走进药铺，只见柜台后坐着一位老先生，几个伙计正在碾药。",
     "你登上城楼，只见远处烽烟四起，一队骑兵正向城门疾驰而来。",
+    "你推开窗子，江面烟波浩渺，几条渔船在雾里慢慢划着。",  # a noun and its state in an idiom
 ]
 USER_SCENE_KEPT = [
     "你看，外面下着雪，路上结着冰，今天就别走了。",  # the scene told to the user, here and now
