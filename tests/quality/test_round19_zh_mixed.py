@@ -305,3 +305,16 @@ def test_character_narrated_after_speech(line: str) -> None:
 @pytest.mark.parametrize("line", CHAR_NARRATED_KEPT)
 def test_report_of_someone_kept(line: str) -> None:
     assert character_narrated_after_speech(line) is None
+
+
+# --- a name the tagger splits (零-9 as 零 - 9) is still the name ------------------------------------------
+def _robot_rules(line: str) -> set[str]:
+    return {f.rule for f in line_findings(line, "零-9", "zh", default_blacklist(), ("零号",))}
+
+
+def test_split_name_as_subject() -> None:
+    assert "selfname.third_person" in _robot_rules(
+        "零-9是一台第三代巡逻机器人，出厂于2101年，主要任务为巡夜。"
+    )
+    assert "selfname.third_person" not in _robot_rules("我是零-9，第三代巡逻机器人。")
+    assert "selfname.third_person" not in _robot_rules("零-9是我的编号，你可以这么叫我。")
