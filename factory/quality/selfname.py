@@ -167,26 +167,6 @@ def _zh_subject(text: str, names: frozenset[str]) -> str | None:
     return None
 
 
-def _joined_names(ws: list[zh.Word], names: frozenset[str]) -> list[zh.Word]:
-    """The words with a name the tagger split (零 - 9 for 零-9) joined back into one name word."""
-    out, i = [], 0
-    while i < len(ws):
-        text, found = ws[i].text, 0
-        for j in range(i + 1, min(len(ws), i + 4)):
-            text += ws[j].text
-            if not any(n.startswith(text) for n in names):
-                break
-            if text in names:
-                found = j - i
-        if found:
-            out.append(zh.Word("".join(w.text for w in ws[i : i + found + 1]), "nr"))
-            i += found + 1
-        else:
-            out.append(ws[i])
-            i += 1
-    return out
-
-
 def _zh_vocative_opening(text: str) -> bool:
     """The line opens by calling the listener (师父，…, 姐姐，…): a term of address alone before the
     first comma, so what follows is said to that person."""
@@ -204,7 +184,7 @@ def _zh_promise(ws: list[zh.Word], names: frozenset[str]) -> bool:
 
 def _zh_clause_subject(ws: list[zh.Word], names: frozenset[str], prev_last: str | None) -> bool | None:
     """True: a name is the clause's subject; False: it is not; None: a name opens it, only nouns follow."""
-    ws = _joined_names(ws, names)
+    ws = zh.join_names(ws, names)
     if any(w.text in _ZH_FIRST for w in ws):
         return False  # "鲁迅是我的笔名", "我诸葛亮岂能…": the character speaks of its name
     i = 0
