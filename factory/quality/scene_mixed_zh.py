@@ -14,7 +14,8 @@ modal, condition or request, as second_person.py reads them) and what follows it
 
 The narrator's speech tag is a mark by itself: after a spoken sentence, one opening with the end of
 speaking (说罢，…, 话音刚落，…, 言毕，…) hands the story back to a narrator, unless what follows speaks
-as someone (我, 你, a question or an exclamation: 说完，你就走吧).
+as someone (我, 你, a question or an exclamation: 说完，你就走吧) or follows someone else's
+words quoted (我娘常说：“…”说罢，…).
 
 The character can be narrated too, in the stage direction's present (他转身走出营帐，夜风卷起他的披
 风，…): after a spoken sentence, one whose subject is 他/她 and which runs three clauses or more of
@@ -77,7 +78,9 @@ def user_in_scene(text: str, names: frozenset[str] = frozenset()) -> str | None:
 def speech_tag_after_speech(text: str) -> str | None:
     """The sentence of `text` that opens with the narrator's tag after a spoken one (说罢，…), else None."""
     sentences = _SENTENCE.findall(text.strip())
-    for sentence in sentences[1:]:
+    for before, sentence in zip(sentences, sentences[1:], strict=False):
+        if re.search(r"[“「『\"]", before):
+            continue  # 我娘常说：“…”说罢，…: the words quoted were someone else's, the speaker tells of them
         m = _SPEECH_DONE.match(sentence)
         if m and not _SPEAKER.search(m.group(1)) and sentence.rstrip().endswith("。"):
             return sentence.strip()[:80]

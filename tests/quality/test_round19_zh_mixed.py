@@ -256,6 +256,7 @@ SPEECH_TAG_KEPT = [
     "我只说一遍。说完，你就走吧。",  # spoken to the listener
     "说着，他就哭了？我不信。",  # a question, the speaker doubting
     "他说罢，我才明白过来。",  # not the sentence's opening, and the speaker's own telling
+    "我娘常说：“药苦，病才走。”说罢，她就把药碗推了过来。",  # someone else's words quoted, then told
 ]
 
 
