@@ -34,6 +34,14 @@ _YOU_SAY = re.compile(
 )
 # An interview script: question and answer labels on their own lines (问：…\n答：…, Q: …\nA: …)
 _QA_LABELS = re.compile(r"^\s*(问|答|Q|A|Question|Answer)\s*[:：]", re.M | re.I)
+# A speaker label opening a sentence inside a Chinese reply (…我就讲。用户：李哥…): the script of an
+# exchange run into one line, the user's turn written by the character
+_ZH_INLINE_LABEL = re.compile(r"(?<=[。！？!?…])\s*([^\s。！？!?，,：:“”「」（）()]{1,8})\s*[：:](?=\S)")
+# 你 as the subject of a reporting frame read as a label (你终于承认了：“…”, 你低声道：“…”): the
+# narrator hands the user's words over; a bare 你说： or 你记住了： is talk to the user
+_ZH_YOU_REPORTED = re.compile(
+    r"(?:你|您)(?:\S{1,4}(?:说|问|答|喊|叫|承认|坦白|回答)|\S{0,4}(?:说|问|答|喊|叫)道|\S{0,4}(?:承认|坦白|回答)了)"
+)
 # The user's inner reaction narrated in the character's speech (你听完沉默了许久): 你 opening a
 # clause with a word of the narrative frame, in a statement (no question, guess or request)
 _ZH_YOU_FRAME = re.compile(
@@ -156,6 +164,16 @@ def _line_findings(
     if script:
         out.append(Finding("format.speaks_for_user", script, text.strip()[:80], i))
         return out
+    inline = _ZH_INLINE_LABEL.search(text) if lang.HAN_RE.search(text) else None
+    while inline is not None and inline.group(1).lower() not in user_labels:
+        inline = _ZH_INLINE_LABEL.search(text, inline.end())
+    if inline is not None:
+        out.append(
+            Finding(
+                "format.speaks_for_user", "writes a line for the user inside the reply", inline.group(0), i
+            )
+        )
+        return out
     for seg in segments(text):
         if seg.kind == "speech" and lang.HAN_RE.search(seg.text):
             m = _ZH_YOU_FRAME.search(seg.text)
@@ -165,6 +183,9 @@ def _line_findings(
                     Finding("format.speaks_for_user", "narrates the user's reaction", sentence[:80], i)
                 )
                 break
+        if seg.kind == "label" and _ZH_YOU_REPORTED.fullmatch(seg.text):
+            out.append(Finding("format.speaks_for_user", "writes the user's words", seg.text, i))
+            break
         if seg.kind == "label" and seg.text.lower() in user_labels:
             out.append(Finding("format.speaks_for_user", f"writes a line for {seg.text!r}", seg.text, i))
             break

@@ -40,6 +40,9 @@ _INLINE_ITEM = re.compile(r"(?:^|[\s：:，,；;])([1-9])\s?[.、)）](?!\d)\s*\
 _INLINE_TABLE_RULE = re.compile(r"\|\s*:?-{3,}:?\s*\|")
 _INLINE_CELLS = re.compile(r"\|(?:[^|\n]{1,40}\|){5,}")
 _INLINE_BULLET = re.compile(r"(?:^|\s)([•*·▪◦●■◆►])\s+[A-Z0-9\u4e00-\u9fff]")
+# Chinese runs its items on without spaces (概括如下：• 吃… • 住…) and often bullets them with check
+# marks or stars (✅ 不撒谎 ✅ 不逃学): a bullet may follow the Chinese punctuation that ends the lead-in
+_ZH_INLINE_BULLET = re.compile(r"(?:^|[\s：:，,。；;！!？?])([•*·▪◦●■◆►✅✔☑★☆✨👉🔹🔸])\s*[0-9\u4e00-\u9fff]")
 _INLINE_DASH_LIST = re.compile(r"[:：]\s*-\s+[A-Z](?:[^-\n]+\s-\s+[A-Z]){2,}")
 # Sequencers of a tips list (首先…其次…最后, firstly… secondly… finally) introduced as advice
 _ZH_SEQUENCE = re.compile(r"首先|其次|再次|然后|此外|最后|第[一二三四五]点")
@@ -74,7 +77,8 @@ def inline_list(text: str) -> str | None:
     breaks, or tips in sequence introduced as advice."""
     if _INLINE_TABLE_RULE.search(text) or _INLINE_CELLS.search(text):
         return "a table written on one line"
-    bullets = [m.group(1) for m in _INLINE_BULLET.finditer(text)]
+    bullet = _ZH_INLINE_BULLET if lang.HAN_RE.search(text) else _INLINE_BULLET
+    bullets = [m.group(1) for m in bullet.finditer(text)]
     if any(bullets.count(b) >= 3 for b in set(bullets)) or _INLINE_DASH_LIST.search(text):
         return "a bullet list written on one line"
     numbers = [int(m.group(1)) for m in _INLINE_ITEM.finditer(text)]

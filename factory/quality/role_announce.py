@@ -39,6 +39,11 @@ def announce_patterns(alt: str) -> dict[str, re.Pattern]:
             rf"|由我(来)?(扮演|饰演|出演)"
             rf"|({alt})\s*(这个|这一)角色|(现在|此刻|从现在起|从现在开始|现在开始)[，,]?\s*我(就)?是\s*({alt})"
             rf"|我(现在|此刻|从现在起)(就)?是\s*({alt})"
+            # the same frames with an epithet before the name (以…知青X的身份, 我现在就是…的X了)
+            rf"|(以|用)\s*[^，,。！？!?\s]{{1,14}}?({alt})\s*的?(身份|口吻|语气|角度|视角)"
+            rf"|我(现在|此刻|从现在起)(就)?是\s*[^，,。！？!?\s]{{1,14}}?({alt})"
+            # keeping or switching a voice (保持X的口吻, 继续用X的语气): the reply's manner as a role
+            rf"|(保持|维持|继续用?|沿用|延续|切换到?|换成)\s*({alt})\s*的?(口吻|语气|身份|人设|腔调|说话方式)"
             # a script's labels: 角色：X, [角色：X], X（角色）：, 【X】：
             rf"|(^|[\[【（(])\s*角色\s*[：:]|[（(]\s*角色\s*[)）]|[。，,]\s*台词\s*[：:]|^\s*[【\[]\s*({alt})\s*[】\]]\s*[：:]?"
         ),

@@ -6,8 +6,8 @@ a modal or a wish (要, 该, 能), a reported source (听说, 说), a memory (�
 by the speaker's relation to them (师父, 姐姐, 皇上). A narrator's scene has none of these and
 depicts, clause after clause, with at least one mark of events shown as they unfold: durative 着
 (亮着), a progressive (正在吆喝), 一 + verb (一拍), a reduplicated verb (捋了捋), a vivid
-reduplicated form (沉沉, 陆陆续续), a story adverb (顿时), a presentative clause (天边裂开一道口子)
-or an indefinite newcomer (一个佝偻的身影…). Perfective 了 and complements count as depicted
+reduplicated form (沉沉, 陆陆续续, 一片一片), a story adverb (顿时), a growing change (越下越大),
+a presentative clause (天边裂开一道口子) or an indefinite newcomer (一个佝偻的身影…). Perfective 了 and complements count as depicted
 clauses but cannot make a scene alone: that is how a character reports news (米缸见了底，柴也烧完了).
 A stage direction beside speech （叹气）… is a script's, and the speech decides the line.
 jieba's parts of speech (factory/quality/zh.py) read those marks; no phrase of any line is listed.
@@ -117,6 +117,8 @@ _ASPECT_WORD = frozenset({"着", "了"})
 _PROGRESSIVE = frozenset({"正", "正在", "在", "已", "已经"})  # in progress, or done: 已在秋爽斋坐定
 _FRAME_VERB = frozenset({"道", "说", "问", "喝", "叫", "笑道", "说道", "问道"})
 _CAMERA = re.compile(r"^[（(]?\s*(?:场景|画面|镜头|旁白|故事发生在|只见|但见|与此同时)")
+# 越V越A: a change growing as one watches (雨越下越大)
+_GROWING = re.compile(r"越[\u4e00-\u9fff]{1,2}越")
 _MIN_DEPICTIVE = 2
 
 
@@ -200,8 +202,8 @@ def _depictive(ws: list[zh.Word]) -> int:
         return 2  # 一个佝偻的身影在廊下踱步: an indefinite participant brought on stage
     if _existential(ws) or any(_vivid(w.text) for w in ws):
         return 2
-    if any(w.text in _STORY_ADVERB for w in ws):
-        return 2  # 顿时, 渐渐: the story's own time
+    if any(w.text in _STORY_ADVERB for w in ws) or _GROWING.search("".join(w.text for w in ws)):
+        return 2  # 顿时, 渐渐, 越下越大: the story's own time
     weak = _located(ws) or any(w.text in _DIRECTION_WORD for w in ws)
     for i, w in enumerate(ws):
         nxt = ws[i + 1] if i + 1 < len(ws) else None
@@ -212,8 +214,12 @@ def _depictive(ws: list[zh.Word]) -> int:
             weak = True  # 夜深了, 响过
         if w.text == "一边" and nxt is not None and nxt.tag.startswith("v"):
             return 2
-        if w.tag == "z":
-            return 2
+        if nxt is not None and w.tag == "m" and nxt.text == w.text and len(w.text) >= 2:
+            return 2  # 一片一片: a reduplicated measure, the vivid register
+        if w.tag == "z" or w.tag in ("i", "l") and len(w.text) >= 3 and w.text[-1] == "着":
+            return 2  # a state word; durative 着 glued into an idiom by the tagger (弥漫着, 闪烁着)
+        if w.text == "在" and i and ws[i - 1].tag.startswith("v") and ws[-1].tag == "f":
+            weak = True  # 洒在…上: an action placed somewhere
         if not w.tag.startswith("v"):
             continue
         if nxt is not None and nxt.tag == "ud" or len(w.text) == 2 and w.text[1] == "得":
@@ -230,6 +236,8 @@ def _depictive(ws: list[zh.Word]) -> int:
             weak = True
         if i and ws[i - 1].tag in ("n", "s", "f") and i + 1 == len(ws) and len(w.text) == 2:
             weak = True  # 霓虹闪烁: a noun and its state closing the clause
+    if len(ws) > 1 and ws[-1].tag in ("i", "l") and len(ws[-1].text) == 4 and ws[-2].tag.startswith("n"):
+        weak = True  # 冰面一望无际: a noun and its state in an idiom, closing the clause
     return int(weak)
 
 

@@ -21,15 +21,17 @@ import re
 
 from factory.quality import zh
 from factory.quality.mixed_en import main_clause, past_told_back, tells_for_user, user_adjunct, user_turn
-from factory.quality.second_person_zh import STORY_NEXT, own_clauses, told_marks
+from factory.quality.second_person_zh import STORY_NEXT, before_report, own_clauses, told_marks
 
 _ZH_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 # 你 opening the sentence, or after a connective that moves a story on (于是你…, 然后你…)
 _ZH_OPEN = re.compile(rf"^\s*(?:[（(]?\s*)?(?:{STORY_NEXT})?(你|您)(?!们)")
 # A guess, question, request, condition or future: talk to the user, not narration of the user
 _ZH_NOT_NARRATION = re.compile(
-    r"[？?吧吗呢]|一定|肯定|是不是|也许|大概|要|别|会|可以|请(?!求|教|示)|如果|若|要是|倘若|假如|可曾|难道|得了|莫"
+    r"[？?吧吗呢]|一定|肯定|是不是|也许|大概|要(?!了)|别|会|可以|请(?!求|教|示)|如果|若|要是|倘若|假如|可曾|难道|得了|莫"
     r"|不必|不用|何必|只管|尽管|准是|八成|多半|想必|怕是|兴许"
+    # going somewhere to try a thing (去看看, 来尝尝): the tentative of an invitation
+    r"|[去来]([\u4e00-\u9fff])\1(?=[，,。！!？?]|$)"
 )
 _ZH_REPORT = re.compile(r"^\s*(你|您)[^。！？「“\n]{1,30}?(?:(说|道|问|答|喊|叫|吟)道?|了)[：:]\s*$")
 _REDUP = re.compile(r"^(.)\1|^(.)了\2$|^(.)一\3$")
@@ -182,7 +184,7 @@ def _zh(text: str, narration: bool) -> str | None:
     if narration and _ZH_REPORT.match(text):
         return text.strip()[:80]
     for sentence in _ZH_SENTENCE.findall(text):
-        if not _ZH_OPEN.match(sentence) or _ZH_NOT_NARRATION.search(sentence):
+        if not _ZH_OPEN.match(sentence) or _ZH_NOT_NARRATION.search(before_report(sentence)):
             continue
         ws = [w for w in zh.words(sentence) if w.text.strip()]
         ws = ws[next((i for i, w in enumerate(ws) if w.text in ("你", "您")), 0) :]

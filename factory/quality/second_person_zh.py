@@ -46,8 +46,12 @@ _ZH_BODY_PART = frozenset(
 )
 # A bounded action by its directional or resultative complement (推开, 掏出, 接过, 跪下)
 _ZH_RESULT = re.compile(r"^.(?:开|出|过|下|起|住|上|回|走|掉)$")
-# The user's words handed over by a reporting verb and a colon (你终于承认了：“…”)
-_ZH_QUOTE_FRAME = re.compile(r"^[^“「：:]{1,20}[了道][：:]\s*[“「]")
+# The user's words handed over by a reporting verb and a colon (你终于承认了：“…”, …，说：“…”,
+# 感动地说：“…”): a bare 你说：“…” is how a character quotes the user back, so 说 needs a clause or a
+# manner before it (the quotation may have been cut off as a speech segment)
+_ZH_QUOTE_FRAME = re.compile(r"^[^“「：:]{1,20}(?:[了道]|[，,地]说)[：:]\s*(?:[“「]|$)")
+# Verbs that report the user's own words or vows when they open a later clause (…，发誓…)
+ZH_REPORTING = frozenset({"说", "道", "发誓", "答应", "保证", "表示", "喊道", "说道", "问道"})
 
 
 def own_clauses(ws: list[zh.Word]) -> list[zh.Word]:
@@ -67,7 +71,9 @@ def told_marks(sentence: str, ws: list[zh.Word]) -> int:
     marks = int(bool(_ZH_QUOTE_FRAME.match(sentence))) + int(
         bool(re.match(rf"^\s*(?:{STORY_NEXT})", sentence))
     )
-    seen_pba = seen_give = seen_result = attitude = seen_later = newcomer = result = False
+    seen_pba = seen_give = seen_result = attitude = seen_later = newcomer = result = reaction = reported = (
+        False
+    )
     for k, w in enumerate(ws[1:], 1):
         prev = ws[k - 1]
         nxt = ws[k + 1] if k + 1 < len(ws) else None
@@ -92,13 +98,50 @@ def told_marks(sentence: str, ws: list[zh.Word]) -> int:
             result = True  # 你被…震得…: the passive or disposal, then what it did (not 你来得正好)
         if k > 1 and w.tag == "o":
             result = True  # 扑通, 砰: the sound of a told event
-        if w.text.startswith("地") and prev.tag.startswith(("i", "l")):
-            result = True  # 千恩万谢地…: an idiom of manner (jieba may glue 地 to the verb)
+        if w.text.startswith("地") and prev.tag.startswith(("i", "l", "a")):
+            result = True  # 千恩万谢地…, 激动地站: a manner (jieba may glue 地 to the verb)
+        if w.text == "地" and prev.tag.startswith("v") and nxt is not None and nxt.tag.startswith("v"):
+            result = True  # 感动地说: a feeling as the manner of a told act
         if k == 1 and len(w.text) == 3 and w.text[1] in "着了":
             attitude = True  # 低着头, 红了眼: an attitude with its aspect, whatever the tag
         if prev.text in ("，", ","):
-            newcomer = newcomer or (w.tag == "m" and w.text.startswith("一") and len(w.text) == 2)
+            reported = reported or w.text in ZH_REPORTING  # …，发誓…: the user's words told
+            reaction = reaction or _idiom_clause(ws, k)  # …，泪流满面，…: the user's reaction shown
+        if prev.text in ("，", ","):
+            newcomer = newcomer or (
+                w.tag == "m"
+                and w.text.startswith("一")
+                and len(w.text) == 2
+                and not (nxt is not None and nxt.tag == "m")  # 一日三次: a rate, no newcomer
+            )
             seen_later = seen_later or w.text in _ZH_BODY_PART or newcomer
     # a bounded action (推开) is how an order sounds too (你把刀放下): it tells only when the scene
     # answers it with a newcomer of its own (…，一股霉味扑面而来)
-    return marks + seen_pba + seen_give + (seen_result and newcomer) + attitude + seen_later + result
+    return (
+        marks
+        + seen_pba
+        + seen_give
+        + (seen_result and newcomer)
+        + attitude
+        + seen_later
+        + result
+        + reaction
+        + reported
+    )
+
+
+def _idiom_clause(ws: list[zh.Word], k: int) -> bool:
+    """Word k is a four-character idiom that makes a clause alone (…，泪流满面，…): a reaction shown."""
+    nxt = ws[k + 1] if k + 1 < len(ws) else None
+    return ws[k].tag in ("i", "l") and len(ws[k].text) == 4 and (nxt is None or nxt.tag == "x")
+
+
+def before_report(sentence: str) -> str:
+    """The sentence up to a later clause opened by a reporting verb (…，发誓回去后要…): what the
+    user is told to have said is no modality of the speaker's."""
+    at, ws = 0, zh.words(sentence)
+    for prev, w in zip(ws, ws[1:], strict=False):
+        at += len(prev.text)
+        if prev.text in ("，", ",") and w.text in ZH_REPORTING:
+            return sentence[:at]  # a whole word: 说话 is no report
+    return sentence

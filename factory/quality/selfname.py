@@ -45,6 +45,12 @@ from factory.quality.narration import (
 )
 from factory.quality.role_announce import announce_patterns
 from factory.quality.scene_en import scene_narration
+from factory.quality.scene_mixed_zh import (
+    character_narrated_after_speech,
+    scene_after_speech,
+    speech_tag_after_speech,
+    user_in_scene,
+)
 from factory.quality.scene_zh import scene_narration as scene_narration_zh
 from factory.quality.text import Segment, segments
 
@@ -60,6 +66,8 @@ _ZH_POINTING = frozenset({"这个", "这", "那个", "那"})
 # Person nouns a demonstrative turns into "that person" (X这个人, X这丫头): a closed class
 _ZH_PERSON_HEAD = frozenset({"人", "家伙", "丫头", "小子", "女人", "男人", "老头", "孩子", "东西", "货"})
 _ZH_PERSON_ANY = re.compile(r"[我你您咱俺朕吾他她]|本人|在下|老夫|本宫")
+# A name called twice around an interjection (X啊X, X呀X): the lament's vocative
+_ZH_NAME_CALLED = re.compile(r"(.{1,4})[啊呀哇哟](\1)")
 _ZH_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 
 _EN_SELF_BEFORE = re.compile(
@@ -143,6 +151,10 @@ def _zh_subject(text: str, names: frozenset[str]) -> str | None:
         for k, ws in enumerate(tagged):
             if k and ZH_FIRST_RE.search("".join(parts[:k])):
                 break  # 哥哥要我做什么，X都去做: the sentence already spoke as 我, the name is illeism
+            twice = _ZH_NAME_CALLED.fullmatch(parts[k].strip())
+            if twice and twice.group(1) in names:
+                prev_last = ws[-1].text if ws else None
+                continue  # 建民啊建民: the name called twice with 啊, a vocative (to oneself), no subject
             verdict = _zh_clause_subject(ws, names, prev_last)
             if verdict is None and not _ZH_PERSON_ANY.search(sentence):
                 # the name with only nouns after it: a topic whose comment follows in the next
@@ -173,6 +185,7 @@ def _zh_promise(ws: list[zh.Word], names: frozenset[str]) -> bool:
 
 def _zh_clause_subject(ws: list[zh.Word], names: frozenset[str], prev_last: str | None) -> bool | None:
     """True: a name is the clause's subject; False: it is not; None: a name opens it, only nouns follow."""
+    ws = zh.join_names(ws, names)
     if any(w.text in _ZH_FIRST for w in ws):
         return False  # "鲁迅是我的笔名", "我诸葛亮岂能…": the character speaks of its name
     i = 0
@@ -325,6 +338,13 @@ def self_name_violation(
     if narr is None and not is_zh_text(text, language):
         narr = scene_narration(segs, pats["names"]) or narrated_tail(segs, pats["names"])
     elif narr is None:
-        scene = scene_narration_zh(text, pats["names"])
+        names = pats["names"]
+        scene = (
+            scene_narration_zh(text, names)
+            or scene_after_speech(text, names)
+            or user_in_scene(text, names)
+            or speech_tag_after_speech(text)
+            or character_narrated_after_speech(text)
+        )
         narr = ("an outside narrator's scene: no speaker, depicted actions", scene) if scene else None
     return Violation("narrator", *narr) if narr else None

@@ -109,3 +109,23 @@ def words(text: str) -> list[Word]:
 def clauses(text: str) -> list[str]:
     """Pieces between commas, stops and colons (dashes and quotes do not end a clause)."""
     return [c for c in CLAUSE_END.split(text) if c.strip()]
+
+
+def join_names(ws: list[Word], names: frozenset[str]) -> list[Word]:
+    """The words with a name the tagger split (零 - 9 for 零-9) joined back into one name word."""
+    out, i = [], 0
+    while i < len(ws):
+        text, found = ws[i].text, 0
+        for j in range(i + 1, min(len(ws), i + 4)):
+            text += ws[j].text
+            if not any(n.startswith(text) for n in names):
+                break
+            if text in names:
+                found = j - i
+        if found:
+            out.append(Word("".join(w.text for w in ws[i : i + found + 1]), "nr"))
+            i += found + 1
+        else:
+            out.append(ws[i])
+            i += 1
+    return out
