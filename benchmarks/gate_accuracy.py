@@ -1,6 +1,6 @@
 """How well the quality gate (default config, no judge) sorts labelled character replies.
 
-The data (benchmarks/data/{dev,heldout,heldout2,...,heldout8}_{zh,en}.tsv) are replies written for this
+The data (benchmarks/data/{dev,heldout,heldout2,...,heldout9}_{zh,en}.tsv) are replies written for this
 benchmark, each one line of a named character in a scene, with the verdict a careful reader would
 give (`bad`: the gate should drop it, `ok`: it should keep it) and, for a bad line, the family of
 the failure. Many `ok` lines are hard negatives: in-character lines a naive rule would flag
@@ -113,10 +113,27 @@ Which split has been looked at (be honest about it when quoting a figure):
   "As Peter," in contrast with "When I'm Spider-Man", illeism taken back ("Tony Stark doesn't
   do apologies. Kidding."), a quoted foreign line with an English frame, a reported foreign cry,
   "Nope." and 小骨 as the speaker's own pet name before a promise. The next round may tune on it
-  and should write a heldout9 first (and retrain the model with it).
+  and should write a heldout9 first (and retrain the model with it). From round 19 on it is tuned on.
+- heldout9: written in round 19 by a writer (a helper session) who had not read the gate's code, its
+  docs or this docstring, and did not run the gate, before that round changed the gate (committed
+  alone), with new characters and registers (Jin Yong-style wuxia heroine, Republican-era poet, Ming
+  founding emperor, e-sports streamer, starship captain, Liaozhai fox spirit; Odysseus, an Arthurian
+  knight, a jazz-age flapper, a startup founder, a dwarf smith, Cicero, a magical nanny). Measured once
+  with the round-18 gate (zh detection 0.906, false positives 0.039; en 0.729, 0.065) and once after
+  round 19 (zh 0.918 / 0.039, en 0.859 / 0.039; rules alone 0.871 / 0.039 and 0.847 / 0.039): the
+  goal is not met on it. The round tuned on heldout8 and on three training-only splits (below),
+  written that round by other helper sessions. Its confusions were read once, after the final
+  measurement; the next round may tune on it and should write a heldout10 first.
+- trainA, trainB, trainC (TRAIN_ONLY): about 1,650 lines written in round 19 only to train the learned
+  model (trainC: mixed replies, an in-character opening and then the failure). Never a measured
+  split and never held out in the model's cross-validation; round 19 also tuned the rules on them.
+  Their first figures (rules alone, before the round's mechanisms) are a second view of how the
+  gate met new writers: zh 0.769 / 0.023 and 0.779 / 0.007 (trainA, trainB), en 0.721 / 0.075 and
+  0.705 / 0.059.
 
-    .venv/bin/python benchmarks/gate_accuracy.py                 # every split (heldout8 last), summary + confusions
-    .venv/bin/python benchmarks/gate_accuracy.py --split tuned   # every split but heldout8: what tuning may look at
+    .venv/bin/python benchmarks/gate_accuracy.py                 # every split (the newest last), summary + confusions
+    .venv/bin/python benchmarks/gate_accuracy.py --split tuned   # every split but the newest: what tuning may look at
+    .venv/bin/python benchmarks/gate_accuracy.py --split trainA  # a training-only split (never measured)
     .venv/bin/python benchmarks/gate_accuracy.py --split heldout3 --json out.json
     .venv/bin/python benchmarks/gate_accuracy.py --config recipes/sushi.yaml   # a recipe's quality block
     .venv/bin/python benchmarks/gate_accuracy.py --judge local --judge-sample 40   # + the embedded judge
