@@ -227,6 +227,8 @@ def scene_narration(segs: Sequence[Segment], names: frozenset[str]) -> tuple[str
         return None  # every sentence as narration has it: a noun-phrase subject and its verb
     if all(c[0] in ("state", "pron") for c in clauses):
         return None  # statements only, or he / she alone: no scene told by its own noun phrases
+    if any(c[0] == "pron" and not _event_before(clauses[:k]) for k, c in enumerate(clauses)):
+        return None  # "The patient is stable. He breathes …": he / she after no event of a scene
     # A narrator's own devices weigh 1; those a speaker telling of someone also uses weigh 1/2
     devices = 1.0 if _ABSOLUTE.search(text) else 0.0
     devices += sum(c[2] for c in clauses)  # a locative opener
@@ -273,6 +275,11 @@ def _present(verb: str) -> bool:
     return (
         verb.lower().endswith("s") and not verb.lower().endswith(("ss", "us")) and verb.lower() not in _IRREG
     )
+
+
+def _event_before(clauses: list) -> bool:
+    """An event told by a noun-phrase subject ("The hall hums") comes before: he / she acts in that scene."""
+    return any(c[0] in ("def", "indef", "bare") for c in clauses)
 
 
 def _s_form(verb: str) -> bool:

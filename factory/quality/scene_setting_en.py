@@ -80,19 +80,19 @@ def script_heading(labels: list[str], text: str) -> bool:
 def setting_weight(
     sentences: Sequence[str], clauses: Sequence, text: str, person: Callable[[str, str], bool]
 ) -> float:
-    """1/2 for a setting told of things (a non-person subject placed in space or changing state), 1/2
-    for a second subject brought on in a sentence; nothing in a dated report. `clauses` are
+    """1/2 for a setting told of things (a non-person subject placed in space or changing state), and
+    1/2 more for a second subject brought on in a sentence of it; nothing in a dated report. `clauses` are
     scene_en's (kind, verb, weight) per sentence; `person(sentence, verb)`: its subject is a person."""
     if dated(text):
         return 0.0
-    weight = 0.5 if new_subject(text) else 0.0
     for x, c in zip(sentences, clauses, strict=True):
         if c[0] not in ("def", "indef", "state") or person(x, c[1]) or _measure_subject(x, c[1]):
             continue
         after = x.split(c[1], 1)[1] if c[1] and c[1] in x else ""
         if (c[0] != "state" and placed_setting(after)) or state_change(x):
-            return weight + 0.5
-    return weight
+            # a second subject counts in a setting only: "The king died, and the queen ruled" is a report
+            return 1.0 if new_subject(text) else 0.5
+    return 0.0
 
 
 def _measure_subject(sentence: str, verb: str) -> bool:

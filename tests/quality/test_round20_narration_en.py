@@ -60,6 +60,10 @@ SPOKEN = [
     "The market was busy. He sold fish there.",
     # a person subject with a spatial phrase: told of someone, no second device
     "The harpooner walked along the deck.",
+    # a second subject brought on with no setting told: a report of who did what
+    "The old chief fell, and his son took the village.",
+    # he / she after a statement, no event of a scene before: a report on someone
+    "The boy is feverish. He sleeps badly, calling for his mother.",
     # a label naming a speaker, not a script's heading
     "Queequeg: the harpoon is sharp and the boat is ready.",
 ]
