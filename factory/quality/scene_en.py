@@ -38,7 +38,7 @@ from collections.abc import Sequence
 
 from factory.quality.epithet import EN_HEAD, EN_IRREGULAR
 from factory.quality.narration import EN_BODY
-from factory.quality.scene_setting_en import script_heading, setting_weight
+from factory.quality.scene_setting_en import scene_state, script_heading, setting_weight
 from factory.quality.text import Segment
 
 _PERSON = re.compile(
@@ -177,11 +177,19 @@ def _clause(sentence: str, names: frozenset[str]) -> tuple[str, str, float] | No
             and w.lower().endswith("ed")
         ):
             continue  # "a beaded dress": a participle as an adjective inside the noun phrase
-        if _present(w) and k + 1 < len(span) and _finite(span[k + 1]) and not _present(span[k + 1]):
+        if (
+            _present(w)
+            and w.lower() not in _COPULA
+            and k + 1 < len(span)
+            and _finite(span[k + 1])
+            and not _present(span[k + 1])
+        ):
             continue  # "the strikers gathered": a plural noun before the verb
         if w.lower() in _COPULA:
             # "The articles are simple": a statement, not an event; it may set a scene beside events
-            return ("loc", w, weight) if loc else ("state", w, weight)
+            if loc:
+                return ("loc", w, weight)
+            return ("state", w, weight) if scene_state(s) else None
         return (kind, w, weight)
     return ("loc", "", weight) if loc else None
 

@@ -67,6 +67,16 @@ def state_change(text: str) -> bool:
     return False
 
 
+# A place filled with what the senses take in: "is thick with smoke", "was loud with fiddles"
+_FILLED = re.compile(r"\b(?:is|are|was|were)\s+(?:\w+\s+){0,2}?with\b", re.I)
+
+
+def scene_state(sentence: str) -> bool:
+    """A copula that sets a scene: a place filled with something, or a state fallen on it ("is dark");
+    "The door is locked" is a statement a speaker makes."""
+    return bool(_FILLED.search(sentence)) or state_change(sentence)
+
+
 def new_subject(text: str) -> bool:
     """A second clause of a sentence brings on a subject of its own in a noun phrase."""
     return bool(_NEW_SUBJECT.search(text))

@@ -64,6 +64,10 @@ SPOKEN = [
     "The old chief fell, and his son took the village.",
     # he / she after a statement, no event of a scene before: a report on someone
     "The boy is feverish. He sleeps badly, calling for his mother.",
+    # a statement that sets no scene (no place filled, no state fallen on it) beside an event
+    "The cellar door is locked. A brass key hangs on the nail by the stove.",
+    # a second subject with no setting told, a definite noun phrase
+    "The old chief fell, and the elders took the village.",
     # a label naming a speaker, not a script's heading
     "Queequeg: the harpoon is sharp and the boat is ready.",
 ]
