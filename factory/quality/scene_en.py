@@ -194,6 +194,12 @@ def _clause(sentence: str, names: frozenset[str]) -> tuple[str, str, float] | No
     return ("loc", "", weight) if loc else None
 
 
+def _spoken_heading(text: str) -> bool:
+    """What follows a heading is speech (I / you, a question, a quotation, a contraction), not a
+    place and a time ("a moor, dusk", where a trailing noun is no vocative)."""
+    return bool(_PERSON.search(text) or re.search(r"[?!\"“”]", text) or _CONTRACTION.search(text))
+
+
 def _speech_marked(text: str) -> bool:
     return bool(
         _PERSON.search(text)
@@ -216,8 +222,9 @@ def scene_narration(segs: Sequence[Segment], names: frozenset[str]) -> tuple[str
     spoken = [s for s in segs if s.kind in ("speech", "narration") and s.text.strip()]
     acts = [s for s in segs if s.kind == "action" and s.text.strip()]
     labels = [s.text for s in segs if s.kind == "label"]
-    if spoken and script_heading(labels, spoken[0].text) and not _speech_marked(spoken[0].text):
-        return "a script's scene heading, no speaker", spoken[0].text[:80]
+    opening = next((s for s in segs if s.kind != "label" and s.text.strip()), None)
+    if opening is not None and script_heading(labels, opening.text) and not _spoken_heading(opening.text):
+        return "a script's scene heading, no speaker", opening.text[:80]
     if spoken:
         if any(s.kind == "narration" for s in spoken) or acts:
             return None

@@ -44,8 +44,11 @@ _DATED = re.compile(
     re.I,
 )
 # A script's own headings, not a speaker: the scene, its setting, a slugline
-_HEADING_LABEL = re.compile(r"(?:scene|setting|location|interior|exterior|int|ext|stage directions?)", re.I)
-_SLUGLINE = re.compile(r"^\s*(?:INT|EXT|INT\./EXT)\.\s+[A-Z][A-Z' -]+")
+_HEADING_LABEL = re.compile(r"(?:scene|setting|interior|exterior|int|ext|stage directions?)", re.I)
+_SLUGLINE = re.compile(
+    r"^\s*(?:INT|EXT|INT\./EXT)\.\s+[A-Z][A-Z' -]+"
+    r"|^\s*(?i:scene|setting)(?:\s+(?:\d+|[IVXivx]+))?\s*:"  # "Scene 2:", "[Setting: …]"
+)
 
 
 def dated(text: str) -> bool:

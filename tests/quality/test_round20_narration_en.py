@@ -38,6 +38,8 @@ NARRATED = [
     # a script's heading: a label of the script's parts, a slugline
     "Setting: a ruined chapel at dusk, rain at the windows. Candles gutter on the altar.",
     "INT. LIGHTHOUSE - NIGHT. The great lamp turns slowly over the rocks.",
+    "[Scene: a windswept moor at dusk.] The heather bends under the wind.",
+    "SETTING: the deck of a whaler, midnight. The lanterns sway.",
 ]
 
 
@@ -68,6 +70,9 @@ SPOKEN = [
     "The cellar door is locked. A brass key hangs on the nail by the stove.",
     # a second subject with no setting told, a definite noun phrase
     "The old chief fell, and the elders took the village.",
+    # a heading label with speech after it, and a briefing's "Location:"
+    "Scene: I will not play this part again, not tonight.",
+    "Location: the usual tavern by the docks.",
     # a label naming a speaker, not a script's heading
     "Queequeg: the harpoon is sharp and the boat is ready.",
 ]
