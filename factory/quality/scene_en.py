@@ -293,8 +293,9 @@ def _present(verb: str) -> bool:
 
 
 def _event_before(clauses: list) -> bool:
-    """An event told by a noun-phrase subject ("The hall hums") comes before: he / she acts in that scene."""
-    return any(c[0] in ("def", "indef", "bare") for c in clauses)
+    """A scene told by a noun-phrase subject ("The hall hums", "The hall is loud with …") comes
+    before: he / she acts in that scene."""
+    return any(c[0] in ("def", "indef", "bare", "state") for c in clauses)
 
 
 def _s_form(verb: str) -> bool:
