@@ -24,7 +24,11 @@ the subject of any of its sentences, and the whole reply wrapped as one action i
 a described actor.
 
 A storyteller's past ("The harpooner climbed onto the deck, and he stared at the squid") picks the
-subject up again with he / she: then the person and the body weigh nothing.
+subject up again with he / she: then the person and the body weigh nothing. A he / she in the
+narrative present after a scene's own sentence ("The hall hums. He leans back …") is the scene's
+actor, and a statement (a copula: "The bar is thick with smoke") may stand beside the events.
+The setting's own devices (things placed in space, a state that falls on the scene, a second subject
+brought on) are read in scene_setting_en.py, and so is a script's heading (Scene:, INT.).
 """
 
 from __future__ import annotations
@@ -34,30 +38,16 @@ from collections.abc import Sequence
 
 from factory.quality.epithet import EN_HEAD, EN_IRREGULAR
 from factory.quality.narration import EN_BODY
+from factory.quality.scene_setting_en import scene_state, script_heading, setting_weight
+from factory.quality.speech_marks_en import (  # noqa: F401  (mixed_en reads them here)
+    _CONTRACTION,
+    _INTERJECTION,
+    _PERSON,
+    _QUOTE,
+)
+from factory.quality.speech_marks_en import speech_marked as _speech_marked
+from factory.quality.speech_marks_en import spoken_heading as _spoken_heading
 from factory.quality.text import Segment
-
-_PERSON = re.compile(
-    r"\b(I|me|my|mine|myself|we|us|our|ours|ourselves|you|your|yours|yourself|ye|thee|thou|thy|thine)\b", re.I
-)
-# Speech: contractions, interjections, reporting, modals of rule and future, vocatives, quotation
-_CONTRACTION = re.compile(
-    r"\w(n['’]t|['’](m|re|ve|ll|d|em))\b|\b(it|that|there|here|what|let|who|he|she|everybody|everyone|nobody|somebody|someone|where|how)['’]s\b",
-    re.I,
-)
-_INTERJECTION = re.compile(r"(?:^|[.;]\s+)(well|oh|ah|now|yes|no|so|alas|look|listen|mind)\b[ ,]", re.I)
-_REPORTING = re.compile(
-    r"\b(say|says|said|told|tell|call|calls|called|according to|believe|think|thinks|write|writes|wrote|print|prints)\b",
-    re.I,
-)
-_MODAL = re.compile(r"\b(will|would|shall|should|must|can|cannot|could|may|might|ought)\b", re.I)
-_VOCATIVE = re.compile(
-    r",\s*(?:(?:my|old)\s+)?[A-Za-z]+(?:\s+[A-Z][a-z]+)?\s*[.,;—]?\s*$|,\s*[A-Z][a-z]+[,.]"
-    r"|,\s*(?:my\s+)?(?:man|sir|madam|lad|boy|girl|friend|darling|dear|love|child|gentlemen|ladies)\s*[,.;—]",
-    re.M | re.I,
-)
-# Deixis of the speaker's here and now ("in this house", "tomorrow"): a narrator's past has none
-_DEIXIS = re.compile(r"\b(this|these|here|now|today|tonight|tomorrow|yesterday)\b", re.I)
-_QUOTE = re.compile(r"[\"“”]")
 
 _SENTENCE = re.compile(r"[^.;:!?]+")
 _IRREG = frozenset(EN_IRREGULAR.split("|")) | {
@@ -146,6 +136,9 @@ def _clause(sentence: str, names: frozenset[str]) -> tuple[str, str, float] | No
     if not words:
         return None
     first = words[0]
+    if first.lower() in ("he", "she") and not loc:
+        verb = next((w for w in words[1:3] if not w.lower().endswith("ly")), "")
+        return ("pron", verb, 0.0) if _s_form(verb) else None
     if first.lower() in ("he", "she", "they", "it", "this", "that", "there", "these", "those"):
         return ("loc", "", weight) if loc else None
     if any(s.startswith(n) for n in names):
@@ -163,26 +156,27 @@ def _clause(sentence: str, names: frozenset[str]) -> tuple[str, str, float] | No
             continue  # a name inside the noun phrase (the Reform Club wall)
         if not _finite(w):
             continue
-        if _present(w) and k + 1 < len(span) and _finite(span[k + 1]) and not _present(span[k + 1]):
+        if (
+            k
+            and span[k - 1].lower() in ("a", "an", "the", "his", "her", "its", "their")
+            and w.lower().endswith("ed")
+        ):
+            continue  # "a beaded dress": a participle as an adjective inside the noun phrase
+        if (
+            _present(w)
+            and w.lower() not in _COPULA
+            and k + 1 < len(span)
+            and _finite(span[k + 1])
+            and not _present(span[k + 1])
+        ):
             continue  # "the strikers gathered": a plural noun before the verb
         if w.lower() in _COPULA:
-            return ("loc", w, weight) if loc else None  # "The articles are simple": a statement, not an event
+            # "The articles are simple": a statement, not an event; it may set a scene beside events
+            if loc:
+                return ("loc", w, weight)
+            return ("state", w, weight) if scene_state(s) else None
         return (kind, w, weight)
     return ("loc", "", weight) if loc else None
-
-
-def _speech_marked(text: str) -> bool:
-    return bool(
-        _PERSON.search(text)
-        or re.search(r"[?!]", text)
-        or _CONTRACTION.search(text)
-        or _INTERJECTION.search(text)
-        or _REPORTING.search(text)
-        or _MODAL.search(text)
-        or _QUOTE.search(text)
-        or _DEIXIS.search(text)
-        or any(_VOCATIVE.search(p) for p in re.split(r"[.;]", text) if p.strip())
-    )
 
 
 def scene_narration(segs: Sequence[Segment], names: frozenset[str]) -> tuple[str, str] | None:
@@ -192,6 +186,10 @@ def scene_narration(segs: Sequence[Segment], names: frozenset[str]) -> tuple[str
     beside speech an action is a script's stage direction."""
     spoken = [s for s in segs if s.kind in ("speech", "narration") and s.text.strip()]
     acts = [s for s in segs if s.kind == "action" and s.text.strip()]
+    labels = [s.text for s in segs if s.kind == "label"]
+    opening = next((s for s in segs if s.kind != "label" and s.text.strip()), None)
+    if opening is not None and script_heading(labels, opening.text) and not _spoken_heading(opening.text):
+        return "a script's scene heading, no speaker", opening.text[:80]
     if spoken:
         if any(s.kind == "narration" for s in spoken) or acts:
             return None
@@ -207,6 +205,10 @@ def scene_narration(segs: Sequence[Segment], names: frozenset[str]) -> tuple[str
     clauses = [_clause(x, names) for x in sentences]
     if not clauses or None in clauses:
         return None  # every sentence as narration has it: a noun-phrase subject and its verb
+    if all(c[0] in ("state", "pron") for c in clauses):
+        return None  # statements only, or he / she alone: no scene told by its own noun phrases
+    if any(c[0] == "pron" and not _event_before(clauses[:k]) for k, c in enumerate(clauses)):
+        return None  # "The patient is stable. He breathes …": he / she after no event of a scene
     # A narrator's own devices weigh 1; those a speaker telling of someone also uses weigh 1/2
     devices = 1.0 if _ABSOLUTE.search(text) else 0.0
     devices += sum(c[2] for c in clauses)  # a locative opener
@@ -216,7 +218,11 @@ def scene_narration(segs: Sequence[Segment], names: frozenset[str]) -> tuple[str
         main = clauses[_sentence_at(sentences, text, sim.start())]
         devices += 1.0 if main[0] in ("bare", "loc") or _present(main[1]) else 0.5
     devices += 0.5 * min(2, len(_SERIES.findall(text)))
-    retold = re.search(r"(?:,\s*and|[.;])\s+(?:he|she|they)\b", text, re.I)  # a storyteller's resumption
+    # a storyteller's resumption in the past ("…, and he stared"); a he / she in the present is a scene's
+    retold = any(
+        not _s_form(m.group(1))
+        for m in re.finditer(r"(?:,\s*and|[.;])\s+(?:he|she|they)\s+(?:\w+ly\s+)?(\w+)", text, re.I)
+    )
     devices += 0.5 if _OWN_BODY.search(text) and not retold else 0.0
     described = any(
         c[0] == "def" and _person_subject(x, c[1]) for x, c in zip(sentences, clauses, strict=True)
@@ -225,6 +231,7 @@ def scene_narration(segs: Sequence[Segment], names: frozenset[str]) -> tuple[str
         devices += 0.5  # a described person as a subject, not taken up again by a storyteller's he / she
     if acts and clauses[0][0] in ("def", "indef"):
         devices += 0.5  # the whole reply wrapped as an action, its actor a description
+    devices += setting_weight(sentences, clauses, text, _person_subject)
     if devices < 1:
         return None
     return "narration of a scene, no speech in it", text[:80]
@@ -248,6 +255,18 @@ def _present(verb: str) -> bool:
     return (
         verb.lower().endswith("s") and not verb.lower().endswith(("ss", "us")) and verb.lower() not in _IRREG
     )
+
+
+def _event_before(clauses: list) -> bool:
+    """A scene told by a noun-phrase subject ("The hall hums", "The hall is loud with …") comes
+    before: he / she acts in that scene."""
+    return any(c[0] in ("def", "indef", "bare", "state") for c in clauses)
+
+
+def _s_form(verb: str) -> bool:
+    """The -s of the present after he / she ("stands", "leans"), irregular verbs included."""
+    v = verb.lower()
+    return len(v) > 2 and v != "was" and v.endswith("s") and not v.endswith(("ss", "us", "'s", "’s"))
 
 
 def _sentence_at(sentences: list[str], text: str, pos: int) -> int:

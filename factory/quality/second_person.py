@@ -22,6 +22,7 @@ import re
 from factory.quality import zh
 from factory.quality.mixed_en import main_clause, past_told_back, tells_for_user, user_adjunct, user_turn
 from factory.quality.second_person_zh import STORY_NEXT, before_report, own_clauses, told_marks
+from factory.quality.user_turn_en import generic_you, passive_reaction, say_frame, self_turn
 
 _ZH_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 # 你 opening the sentence, or after a connective that moves a story on (于是你…, 然后你…)
@@ -279,7 +280,9 @@ def _staged(ws: list[zh.Word], k: int) -> bool:
 
 
 def _en(text: str, narration: bool) -> str | None:
-    if narration and (_EN_REPORT.match(text) or _EN_TOLD_SAY.match(text)):
+    if narration and (
+        _EN_REPORT.match(text) or _EN_TOLD_SAY.match(text) or say_frame(text) or self_turn(text)
+    ):
         return text.strip()[:80]
     turn = user_turn(text)
     if turn:
@@ -297,7 +300,7 @@ def _en(text: str, narration: bool) -> str | None:
             return s[:80]
         if _EN_ADDRESS.search(s.rstrip(".;")):
             continue
-        if tells_for_user(s):
+        if tells_for_user(s) or passive_reaction(s, _EN_BODY_VERB | _EN_ASSENT_VERB):
             return s[:80]
         helpless = _EN_CANT_HELP.match(s)
         if helpless and _reaction(helpless.group("verb").lower()):
@@ -322,6 +325,8 @@ def _en(text: str, narration: bool) -> str | None:
             and not _EN_ADJUNCT.search(rest)
         ):
             continue  # "You make me laugh": a remark about us; "You hand me X and say nothing" narrates
+        if not reacts and not _EN_CHAINED.search(rest) and generic_you(text, rest):
+            continue  # "You open a shop and the buyer haggles. Hold firm.": an example drawn for advice
         if reacts or _EN_GOES_ON.search(rest) or _EN_ADJUNCT.search(rest) or user_adjunct(rest):
             return s[:80]
     return None
