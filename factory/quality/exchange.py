@@ -104,7 +104,11 @@ _EN_POLICY = re.compile(
 # one", "even in a story", "in graphic detail"); only with a refusal in the same sentence
 _EN_QUALIFIER = re.compile(
     r"\beven (in |for |as )?(a |an |the )?(fictional|hypothetical|imaginary|made-up|fiction|role-?play)\b"
-    r"|\bin (graphic|explicit|gory|step-by-step) detail\b",
+    r"|\bin (graphic|explicit|gory|step-by-step) detail\b"
+    # the fiction named as no excuse: "even in the context of a myth", "even within a game"
+    r"|\beven (in|within|for) (the|a) (context|setting|framework|frame) of\b|\beven (in|within) (a|the) (game|story|tale|scene)\b"
+    # the content itself graded: "graphic violence", "explicit material"
+    r"|\b(graphic|explicit|gory|gratuitous) (violence|content|material|depictions?|descriptions?|details?)\b",
     re.I,
 )
 

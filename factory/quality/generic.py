@@ -104,7 +104,12 @@ _EN_RELATIVE = re.compile(
     re.I,
 )
 _EN_STRUCTURE = re.compile(
-    r"\bno (single |one |universal(ly)? |simple |right |correct |definitive |perfect )+(correct )?(answer|way|path|rule)\b"
+    r"\bno (single |one |universal(ly)? |simple |right |correct |definitive |perfect )+(correct )?(answer|way|path|rule|approach|method|formula|recipe|solution)\b"
+    # the distributive own way: "every student learns in their own way", "each reader at their own pace"
+    r"|\b(every|each) [a-z]+ (\w+ ){0,2}(in|at|on|by) (their|his or her|its) own (way|pace|time|terms)\b"
+    # the error normalised as a stage of a generic process: "mistakes are a natural part of learning"
+    r"|\b(mistakes|failures?|setbacks|errors|struggles|doubts?|fears?) (are|is) (a |an )?(natural|normal|necessary|inevitable) "
+    r"part of (learning|growing|growth|life|the process|being human|any \w+)\b"
     r"|\b(there'?s|there is|is) no right or wrong\b|\bsome (people |folks )?(would |might )?(say|think|believe|prefer|like)\b"
     r"[^.;!?]{0,60}\bothers\b|\bfrom (one )?person to (another|person)\b|\bdifferent \w+ (to|for) different\b"
     r"|\bnone of them is (better|worse)\b|\bboth (views|sides|options|approaches) have\b"
