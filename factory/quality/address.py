@@ -22,7 +22,8 @@ import re
 # Terms of address: kin, endearment, rank, trade and comradeship words a speaker calls a listener by
 _TERMS = (
     r"sir|sirs|madam|madame|ma'am|miss|mister|missus|m'lud|m'lady|milord|milady|my (?:lord|lady|liege|dear|boy"
-    r"|girl|lad|friend|friends|love|child|son|daughter|good (?:man|sir|woman)|darling|sweet|king|queen)"
+    r"|girl|lad|friend|friends|love|child|son|daughter|good (?:man|sir|woman)|darling|sweet|king|queen|pet|dove|duck|lamb"
+    r"|poppet|precious|treasure|chick|pretty|sweeting|beloved)"
     r"|your (?:honou?r|majesty|highness|grace|lordship|ladyship|excellency|worship)"
     r"|lads|lasses|mates|fellows|kids|guys|buddy|pal|mate|matey|chum|kid|kiddo|lad|lass|laddie|lassie|boy|girl|boys|girls|son|child|children|dear"
     r"|dearie|darling|honey|hon|sweetheart|sweetie|love|angel|babe|baby|friend|friends|partner|pardner|comrade"
@@ -44,6 +45,7 @@ _GAP = 12
 _SAY = (
     r"say|says|said|saying|like to say|love to say|used to say|always say|would say|tell (?:you|me|us)|tells (?:you|me|us)"
     r"|told (?:you|me|us)|put it|puts it|write|writes|wrote|claim|claims|preach|preaches|insist|insists|swear|swears"
+    r"|print|prints|printed|teach|teaches|taught"
 )
 # Who says it: a noun phrase or a third person, never the speaker (I, we) nor the listener
 _SAYER = (
@@ -51,8 +53,10 @@ _SAYER = (
     r"|(?-i:(?!I\b)[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?)|they|he|she|people|folks|everyone|everybody"
 )
 _REPORT = re.compile(
-    rf",\s*(?:as\s+)?(?:{_SAYER})\s+(?:(?:always|often|still|all|so|like to|love to|used to)\s+)?(?:{_SAY})\b"
-    r"|,\s*(?:says|said|say)\s+(?:" + _SAYER + r")\b",
+    rf",\s*(?:as\s+|or so\s+)?(?:{_SAYER})\s+(?:(?:always|often|still|all|so|like to|love to|used to)\s+)?(?:{_SAY})\b"
+    r"|,\s*(?:says|said|say)\s+(?:" + _SAYER + r")\b"
+    # the next clause hands the words to their source: "…; that's what they print on the posters"
+    rf"|[;,:—–]\s*(?:or\s+)?(?:at least\s+)?that(?:'?s| is) what\s+(?:{_SAYER})\s+(?:(?:always|all|still|like to|love to|used to)\s+)?(?:{_SAY})\b",
     re.I,
 )
 # "as they say" alone is an idiom of the speaker's own; a frame with a place or a source is a quote
@@ -66,13 +70,17 @@ _PREPOSED = re.compile(
 _CLAUSE_END = re.compile(r"[.!?;\n]")
 
 
-def vocative_after(text: str, end: int, gap: int = _GAP) -> bool:
-    """A listener addressed right after the phrase ending at `end`, within `gap` characters of its clause."""
+def vocative_after(text: str, end: int, gap: int = _GAP, clause: bool = False) -> bool:
+    """A listener addressed right after the phrase ending at `end`, within `gap` characters of its clause;
+    with `clause`, anywhere up to twice that when nothing but the clause's own words stand between
+    ("Let me know if you have any questions, Mrs. Reyes": the vocative closes the phrase's clause)."""
     m = _VOCATIVE.search(text, end)
     if not m:
         return False
     between = text[end : m.start()]
-    return len(between) <= gap and not _CLAUSE_END.search(between)
+    if _CLAUSE_END.search(between):
+        return False
+    return len(between) <= gap or (clause and len(between) <= 2 * gap and not re.search(r"[,:;—–(]", between))
 
 
 def vocative_in(sentence: str) -> bool:
@@ -100,6 +108,11 @@ def addressed_or_quoted(text: str, start: int, end: int, language: str, refusal:
     "I can't help with that, Captain" still declines the request, whoever the user plays."""
     if language != "en":
         return False
+    if refusal and re.match(r"\s*you\s*[.!;]", text[end:]):
+        # "Sorry, mister, I can't help you.": the listener, named before, is the whole object
+        s0 = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
+        if vocative_in(text[s0:start]):
+            return True
     if refusal and not re.match(r"\s*(?:you\b)?\s*,", text[end:]):
         return reported(text, start)
-    return vocative_after(text, end) or reported(text, start)
+    return vocative_after(text, end, clause=not refusal) or reported(text, start)

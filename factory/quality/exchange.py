@@ -41,7 +41,7 @@ from factory.quality.address import vocative_after, vocative_in
 _EN_NOUN = (
     r"questions?|answers?|responses?|requests?|information|info|topics?|content|conversation|explanation|"
     r"overview|summary|context|details|scenario|guidance|queries|query|inquir(y|ies)|assistance|support|tips"
-    r"|patience|concerns?|curiosity|research|project|essay|homework|assignment|paper|studies|presentation|interest"
+    r"|patience|concerns?|curiosity|research|project|essay|homework|assignment|paper|studies|presentation"
 )
 _EN_DEIXIS = (
     r"your|this|that|any|further|other|more|additional|the following|a (quick|brief|short|detailed)|some|my"
@@ -106,7 +106,7 @@ _EN_QUALIFIER = re.compile(
     r"\beven (in |for |as )?(a |an |the )?(fictional|hypothetical|imaginary|made-up|fiction|role-?play)\b"
     r"|\bin (graphic|explicit|gory|step-by-step) detail\b"
     # the fiction named as no excuse: "even in the context of a myth", "even within a game"
-    r"|\beven (in|within|for) (the|a) (context|setting|framework|frame) of\b|\beven (in|within) (a|the) (game|story|tale|scene)\b"
+    r"|\beven (in|within|for) (the|a) (context|setting|framework|frame) of\b"
     # the content itself graded: "graphic violence", "explicit material"
     r"|\b(graphic|explicit|gory|gratuitous) (violence|content|material|depictions?|descriptions?|details?)\b",
     re.I,
@@ -167,6 +167,9 @@ _EN_OFFER = re.compile(
     r"|\b(?:I'?d|I would|I'?m|I am) (?:be )?(?:happy|glad|delighted|pleased) to \w+\b[^.!?]{0,60}\bif (?:that|this|it|you)"
     r" (?:would be|is|sounds|seems|'?d find it|would find it|find it) (?:\w+ )?(?:useful|helpful|of use|of interest)\b"
     r"|^\W*(?:happy|glad|delighted) to (?:help|assist) with (?:any|anything|other|more|further)\b"
+    # a text of knowledge presented as the reply's content: "Here is a brief overview of the Round Table"
+    r"|^\W*here(?:'s| is| are) (?:a|an|some) (?:brief |quick |short |general |concise |basic )?"
+    r"(?:overview|summary|introduction|explanation) of\b"
     # the continuation offered as a menu ("Want me to keep going?") after praise of the user's prompt
     r"|^\W*(?:that'?s|that is|what|such) (?:a|an) (?:\w+ )?(?:fun|great|fascinating|interesting|creative|wonderful"
     r"|fantastic|delightful|lovely|cool|neat|intriguing|imaginative) (?:scenario|prompt|premise|setup|set-up|role-?play)\b"

@@ -184,6 +184,15 @@ _EN_ANCHOR = re.compile(
 # fools"): not relativity but the speaker's own hard rule, a position taken.
 _ZH_RESTORED = re.compile(r"[，,]?\s*(只有|只剩|只分|只看|只论|只讲|就只有|唯有)")
 _EN_RESTORED = re.compile(r"\b(only|just|nothing but)\b", re.I)
+# A condition that puts a standard back after relativity ("so long as", "provided that", "unless")
+_EN_CONDITION = re.compile(
+    r"\b(so long as|as long as|provided (that )?|providing|unless|on condition that)\b", re.I
+)
+# The condition that is the listener's own comfort again: "as long as you're happy", "if it feels right to you"
+_EN_HANDED_BACK = re.compile(
+    r"\byou(?!r)\b|\byourself\b|\b(comfortable|happy|feels? (right|good)|works for|suits|true to|respect|safe|enjoy)\w*",
+    re.I,
+)
 # The speaker's own case after the relativity (因人而异……我属于前者; "It varies. I was lucky"): a first
 # person singular that is not an opinion verb's subject (我觉得, "I think" keep the hedge a hedge).
 _ZH_OWN_CASE = re.compile(
@@ -241,6 +250,11 @@ def restored(s: str, end: int, language: str) -> bool:
     """A denial of ranking ending at `end` is followed by the one standard that counts instead."""
     zh_ = is_zh(language)
     m = _ZH_RESTORED.match(s, end) if zh_ else _EN_RESTORED.search(s, end, end + 40)
+    if not m and not zh_:
+        c = _EN_CONDITION.search(s, end, end + 70)
+        # "no right or wrong way, so long as it's shorter than your mother's": the speaker's own rule as the
+        # condition; "as long as you feel comfortable" hands the choice back to the listener
+        return bool(c) and not (_EN_RELATIVE.search(s, c.end()) or _EN_HANDED_BACK.search(s, c.end()))
     if not m:
         return False
     rest = s[m.end() :]  # "…, only what works for you", 只有适合自己的: relativity again, still a hedge

@@ -21,9 +21,19 @@ def announce_patterns(alt: str) -> dict[str, re.Pattern]:
     role = r"(?:role|part|persona|character|voice)"
     # the capitalised words of the names and aliases ("Thornwood" of "the Thornwood witch"), for a role
     # described in other words than its name; a rank or title before a name ("Major Walt Hollis")
-    words = "|".join(
-        sorted({re.escape(w) for n in alt.split("|") for w in n.replace("\\", "").split() if w[:1].isupper() and len(w) > 2})
-    ) or "(?!)"
+    words = (
+        "|".join(
+            sorted(
+                {
+                    re.escape(w)
+                    for n in alt.split("|")
+                    for w in n.replace("\\", "").split()
+                    if w[:1].isupper() and len(w) > 2
+                }
+            )
+        )
+        or "(?!)"
+    )
     rank = r"(?:(?-i:[A-Z][a-z]+\.?)\s+)?"
     title = r"(?:(?:the )?(?:Dr|Mr|Mrs|Miss|Ms|Captain|Sir|Lady|Lord|Lieutenant)\.?\s+)?"
     return {

@@ -46,7 +46,9 @@ def scene_refusal(text: str, end: int, language: str) -> bool:
 # The speaker's own life in the answer: a first person singular that is not an opinion or an offer
 _EN_OWN = re.compile(
     r"\b(?:I(?!['’](?:d|ll)\b|\s+(?:think|believe|feel|suppose|guess|hope|can|could|would|will|shall|'d|'ll|’d|’ll|am happy|'m happy"
-    r"|am glad|'m glad|recommend|suggest)\b)|[Mm]e|[Mm]y|[Mm]ine)\b"
+    r"|am glad|'m glad|recommend|suggest)\b)|[Mm]e|[Mm]y|[Mm]ine"
+    # the speaker's own side in the plural (a crew, a firm): "we're", "our", not an offer ("we can")
+    r"|[Ww]e(?:['’](?:re|ve)|\s+(?:were|have|had|are|lost|won|made|built|did|got|left))|[Oo]ur|[Oo]urs)\b"
 )
 _OPENER_END = re.compile(r"[.!?]+\s+")
 _EN_TURNED = re.compile(r"[^.!?,]{0,20},\s*but\b\s*", re.I)
