@@ -6,10 +6,12 @@ scene, which these two shapes show:
 
 - a vocative: a listener named or addressed by a term of address, set off by commas right after
   the phrase or inside its clause ("Great question, buddy!", "I cannot help you, sir, if …",
-  "Excellent, friend John!"). A service has no such listener to name.
+  "Excellent, friend John!"), or closing the phrase's own clause after its object ("Let me know if you
+  need a lantern, Mr. Aldous"). A service has no such listener to name.
 - a reporting frame: the phrase is someone else's words, the clause ends on who says them
   ("…, as the judges like to say", "…, they say in the books", "…, says the fixer"). The speaker
-  quotes the phrase, usually to mock it, instead of saying it.
+  quotes the phrase, usually to mock it, instead of saying it; "…, or so the pamphlets insist" and a
+  next clause "…; that's what they print on the posters" hand it to its source the same way.
 
     vocative_after("Great question, buddy! And …", 14)  -> True
     reported("Reasonable people may differ, as the judges like to say.", 0)  -> True
@@ -40,6 +42,9 @@ _VOCATIVE = re.compile(rf",\s*{_ADDRESS}\s*(?=[,.!?;:—–]|\s+-|$)")
 # Up to this many characters of the phrase's own clause may stand between it and the vocative
 # ("I cannot help you, sir": the object "you" comes first)
 _GAP = 12
+# When nothing but the clause's own words stand between (no comma), its whole object may come first
+# ("Let me know if you need a lantern for the crossing, Mr. Aldous")
+_CLAUSE_GAP = 40
 
 # Verbs of saying, in the frame that closes a quoted clause
 _SAY = (
@@ -72,7 +77,7 @@ _CLAUSE_END = re.compile(r"[.!?;\n]")
 
 def vocative_after(text: str, end: int, gap: int = _GAP, clause: bool = False) -> bool:
     """A listener addressed right after the phrase ending at `end`, within `gap` characters of its clause;
-    with `clause`, anywhere up to twice that when nothing but the clause's own words stand between
+    with `clause`, up to _CLAUSE_GAP when nothing but the clause's own words stand between
     ("Let me know if you have any questions, Mrs. Reyes": the vocative closes the phrase's clause)."""
     m = _VOCATIVE.search(text, end)
     if not m:
@@ -80,7 +85,9 @@ def vocative_after(text: str, end: int, gap: int = _GAP, clause: bool = False) -
     between = text[end : m.start()]
     if _CLAUSE_END.search(between):
         return False
-    return len(between) <= gap or (clause and len(between) <= 2 * gap and not re.search(r"[,:;—–(]", between))
+    return len(between) <= gap or (
+        clause and len(between) <= _CLAUSE_GAP and not re.search(r"[,:;—–(]", between)
+    )
 
 
 def vocative_in(sentence: str) -> bool:

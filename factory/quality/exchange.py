@@ -210,7 +210,7 @@ _EN_PRESENT = (
     r"below\b|the following\b|let'?s (?:dive|explore|break|walk|take a (?:closer )?look|look at|get started|unpack)"
     r"|let me (?:break|walk|explain|outline|summari[sz]e|give you|share|tell you about)"
     r"|i'?ve (?:put together|prepared|compiled|written up|gathered)|i'?ll (?:walk|break|outline|summari[sz]e|explain)"
-    rf"|here(?:'s| is| are)\s+(?:[\w-]+,?\s+){{0,3}}?(?:{_META})\b"
+    rf"|here(?:'s| is| are)\s+(?:[\w-]+,?\s+){{0,4}}?(?:{_META})\b"
 )
 _EN_OPENER = re.compile(
     r"^\W*(?:that'?s|that is|what|such|(?:a|an)) (?:a |an )?(?:\w+ )?(?:great|good|wonderful|excellent|fascinating"

@@ -18,6 +18,10 @@ one of the structures that are hedges by their grammar whatever their words:
   in itself ("neither good nor evil in itself", "depends on how it is used"), and sermons by
   their grammar (an abstract act "is never the answer", "it's always better to", "we must all").
 
+Relativity followed by a condition that puts the speaker's own rule back ("no wrong way to wear it, so
+long as it's shorter than your mother's") is a rule, not a hedge; "as long as you're comfortable" hands
+the choice back and stays one.
+
 It is not generic when anchored in the scene by a first-person singular speaker (我, 朕, I, my),
 by a vocative ("…, Watson."), by a place or time of the scene ("in this house", "tonight"), which
 is how a character's own advice or command sounds, or when the line quotes it from someone else

@@ -2,8 +2,11 @@
 
 "作为贝多芬，我…", "我扮演的X会说", "以下是X的回答", "As Beethoven, I …", "playing the role of X",
 "here is how X might respond", "in character", a stage direction "(As X)", a subjectless "Playing X
-now:", an assent with the role taken on ("Sure, I'll be X."): the reply talks about playing the
-character. A bare title after the name ("As X, senior class hero, I'd like to thank …") is the
+now:", an assent with the role taken on ("Sure, I'll be X."), a rank before the name ("As Major X,"),
+a stage direction with the role as the speaker ("(X, the gambler, responds:)"), a role described by a
+common noun phrase as a label ("Playing the role of a sea captain:"), "in my role as" the words of an
+alias, both parts cast ("I'll be X and you can be Y"), "answer the way X would": the reply talks about
+playing the character. A bare title after the name ("As X, senior class hero, I'd like to thank …") is the
 character styling itself in a speech, not an announcement. The
 patterns are built per character (its names and aliases) by `announce_patterns`.
 """

@@ -7,7 +7,8 @@ too, and what follows shows which it is:
   invitation to Simla", "the duel") or an idiom of "help" ("I cannot help it / laughing"), not a
   request, a topic or content;
 - thanks or praise for the question opening the reply, then an answer from the speaker's own life
-  with no service in it ("Thanks for asking! Nobody ever asks how I do it."), or the thanks turned
+  with no service in it ("Thanks for asking! Nobody ever asks how I do it."; a speaker's own side in the
+  plural: "we're", "our"), or the thanks turned
   against the asker ("Thanks for asking, but …"). A service follows its opener with the service.
 """
 
