@@ -6,10 +6,12 @@ scene, which these two shapes show:
 
 - a vocative: a listener named or addressed by a term of address, set off by commas right after
   the phrase or inside its clause ("Great question, buddy!", "I cannot help you, sir, if …",
-  "Excellent, friend John!"). A service has no such listener to name.
+  "Excellent, friend John!"), or closing the phrase's own clause after its object ("Let me know if you
+  need a lantern, Mr. Aldous"). A service has no such listener to name.
 - a reporting frame: the phrase is someone else's words, the clause ends on who says them
   ("…, as the judges like to say", "…, they say in the books", "…, says the fixer"). The speaker
-  quotes the phrase, usually to mock it, instead of saying it.
+  quotes the phrase, usually to mock it, instead of saying it; "…, or so the pamphlets insist" and a
+  next clause "…; that's what they print on the posters" hand it to its source the same way.
 
     vocative_after("Great question, buddy! And …", 14)  -> True
     reported("Reasonable people may differ, as the judges like to say.", 0)  -> True
@@ -22,7 +24,8 @@ import re
 # Terms of address: kin, endearment, rank, trade and comradeship words a speaker calls a listener by
 _TERMS = (
     r"sir|sirs|madam|madame|ma'am|miss|mister|missus|m'lud|m'lady|milord|milady|my (?:lord|lady|liege|dear|boy"
-    r"|girl|lad|friend|friends|love|child|son|daughter|good (?:man|sir|woman)|darling|sweet|king|queen)"
+    r"|girl|lad|friend|friends|love|child|son|daughter|good (?:man|sir|woman)|darling|sweet|king|queen|pet|dove|duck|lamb"
+    r"|poppet|precious|treasure|chick|pretty|sweeting|beloved)"
     r"|your (?:honou?r|majesty|highness|grace|lordship|ladyship|excellency|worship)"
     r"|lads|lasses|mates|fellows|kids|guys|buddy|pal|mate|matey|chum|kid|kiddo|lad|lass|laddie|lassie|boy|girl|boys|girls|son|child|children|dear"
     r"|dearie|darling|honey|hon|sweetheart|sweetie|love|angel|babe|baby|friend|friends|partner|pardner|comrade"
@@ -39,11 +42,15 @@ _VOCATIVE = re.compile(rf",\s*{_ADDRESS}\s*(?=[,.!?;:—–]|\s+-|$)")
 # Up to this many characters of the phrase's own clause may stand between it and the vocative
 # ("I cannot help you, sir": the object "you" comes first)
 _GAP = 12
+# When nothing but the clause's own words stand between (no comma), its whole object may come first
+# ("Let me know if you need a lantern for the crossing, Mr. Aldous")
+_CLAUSE_GAP = 40
 
 # Verbs of saying, in the frame that closes a quoted clause
 _SAY = (
     r"say|says|said|saying|like to say|love to say|used to say|always say|would say|tell (?:you|me|us)|tells (?:you|me|us)"
     r"|told (?:you|me|us)|put it|puts it|write|writes|wrote|claim|claims|preach|preaches|insist|insists|swear|swears"
+    r"|print|prints|printed|teach|teaches|taught"
 )
 # Who says it: a noun phrase or a third person, never the speaker (I, we) nor the listener
 _SAYER = (
@@ -51,8 +58,10 @@ _SAYER = (
     r"|(?-i:(?!I\b)[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?)|they|he|she|people|folks|everyone|everybody"
 )
 _REPORT = re.compile(
-    rf",\s*(?:as\s+)?(?:{_SAYER})\s+(?:(?:always|often|still|all|so|like to|love to|used to)\s+)?(?:{_SAY})\b"
-    r"|,\s*(?:says|said|say)\s+(?:" + _SAYER + r")\b",
+    rf",\s*(?:as\s+|or so\s+)?(?:{_SAYER})\s+(?:(?:always|often|still|all|so|like to|love to|used to)\s+)?(?:{_SAY})\b"
+    r"|,\s*(?:says|said|say)\s+(?:" + _SAYER + r")\b"
+    # the next clause hands the words to their source: "…; that's what they print on the posters"
+    rf"|[;,:—–]\s*(?:or\s+)?(?:at least\s+)?that(?:'?s| is) what\s+(?:{_SAYER})\s+(?:(?:always|all|still|like to|love to|used to)\s+)?(?:{_SAY})\b",
     re.I,
 )
 # "as they say" alone is an idiom of the speaker's own; a frame with a place or a source is a quote
@@ -66,13 +75,19 @@ _PREPOSED = re.compile(
 _CLAUSE_END = re.compile(r"[.!?;\n]")
 
 
-def vocative_after(text: str, end: int, gap: int = _GAP) -> bool:
-    """A listener addressed right after the phrase ending at `end`, within `gap` characters of its clause."""
+def vocative_after(text: str, end: int, gap: int = _GAP, clause: bool = False) -> bool:
+    """A listener addressed right after the phrase ending at `end`, within `gap` characters of its clause;
+    with `clause`, up to _CLAUSE_GAP when nothing but the clause's own words stand between
+    ("Let me know if you have any questions, Mrs. Reyes": the vocative closes the phrase's clause)."""
     m = _VOCATIVE.search(text, end)
     if not m:
         return False
     between = text[end : m.start()]
-    return len(between) <= gap and not _CLAUSE_END.search(between)
+    if _CLAUSE_END.search(between):
+        return False
+    return len(between) <= gap or (
+        clause and len(between) <= _CLAUSE_GAP and not re.search(r"[,:;—–(]", between)
+    )
 
 
 def vocative_in(sentence: str) -> bool:
@@ -100,6 +115,11 @@ def addressed_or_quoted(text: str, start: int, end: int, language: str, refusal:
     "I can't help with that, Captain" still declines the request, whoever the user plays."""
     if language != "en":
         return False
+    if refusal and re.match(r"\s*you\s*[.!;]", text[end:]):
+        # "Sorry, mister, I can't help you.": the listener, named before, is the whole object
+        s0 = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
+        if vocative_in(text[s0:start]):
+            return True
     if refusal and not re.match(r"\s*(?:you\b)?\s*,", text[end:]):
         return reported(text, start)
-    return vocative_after(text, end) or reported(text, start)
+    return vocative_after(text, end, clause=not refusal) or reported(text, start)

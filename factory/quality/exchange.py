@@ -47,7 +47,7 @@ _EN_DEIXIS = (
     r"your|this|that|any|further|other|more|additional|the following|a (quick|brief|short|detailed)|some|my"
 )
 _EN_REF = re.compile(
-    rf"\b({_EN_DEIXIS})\s+(\w+\s+)?({_EN_NOUN})\b"
+    rf"\b({_EN_DEIXIS})\s+(\w+\s+){{0,3}}?({_EN_NOUN})\b"
     r"|\bhope (this|these|the above|my (answer|words|explanation)|that (helps|gives|clarifies|answers|explains))\b"
     r"|\b(below|above) is\b|\bhere'?s (a|an|my|the)\b|\b(tell|show|share with) you more\b"
     # the user's turn itself, raised or asked ("I appreciate you bringing it up")
@@ -59,6 +59,8 @@ _EN_REF = re.compile(
     r"|\bchoice of (topic|subject|question)\b|\btopic to (explore|discuss|dive into)\b"
     r"|\bwalk you through (it|this|that|them|each|every|the (basics|process|steps|details|main|key|history))\b"
     r"|\bto answer your\b"
+    # the user's next turn anticipated: "questions you might have", "anything you'd like to know"
+    r"|\b(questions|concerns|queries|requests) you (might|may|could) (still |also )?have\b"
     # the user's experience of the exchange: "I hope you found this helpful", "enjoyed learning about"
     r"|\b(found|find) (this|that|it|these|my \w+) (helpful|useful|informative|interesting|enlightening)\b"
     r"|\benjoyed (learning|reading|hearing) (about|more)\b"
@@ -102,7 +104,11 @@ _EN_POLICY = re.compile(
 # one", "even in a story", "in graphic detail"); only with a refusal in the same sentence
 _EN_QUALIFIER = re.compile(
     r"\beven (in |for |as )?(a |an |the )?(fictional|hypothetical|imaginary|made-up|fiction|role-?play)\b"
-    r"|\bin (graphic|explicit|gory|step-by-step) detail\b",
+    r"|\bin (graphic|explicit|gory|step-by-step) detail\b"
+    # the fiction named as no excuse: "even in the context of a myth", "even within a game"
+    r"|\beven (in|within|for) (the|a) (context|setting|framework|frame) of\b"
+    # the content itself graded: "graphic violence", "explicit material"
+    r"|\b(graphic|explicit|gory|gratuitous) (violence|content|material|depictions?|descriptions?|details?)\b",
     re.I,
 )
 
@@ -157,6 +163,17 @@ _EN_OFFER = re.compile(
     r"|\bfor (?:educational|informational|entertainment|illustrative|reference) purposes\b"
     r"|\b(?:is there )?anything else (?:you'?d|you would|you) (?:like|want|wish) to (?:know|explore|learn|discuss|talk about|ask)\b(?! about (?:my|me|us|our)\b)"
     r"|\bif you (?:want|like|wish|'?d like),? I (?:can|could) (?:also )?(?:explain|tell you (?:more )?about|walk you|go over|describe|outline)\b"
+    # an offer hung on its use to the user ("… if that would be useful", "if it helps")
+    r"|\b(?:I'?d|I would|I'?m|I am) (?:be )?(?:happy|glad|delighted|pleased) to \w+\b[^.!?]{0,60}\bif (?:that|this|it|you)"
+    r" (?:would be|is|sounds|seems|'?d find it|would find it|find it) (?:\w+ )?(?:useful|helpful|of use|of interest)\b"
+    r"|^\W*(?:happy|glad|delighted) to (?:help|assist) with (?:any|anything|other|more|further)\b"
+    # a text of knowledge presented as the reply's content: "Here is a brief overview of the Round Table"
+    r"|^\W*here(?:'s| is| are) (?:a|an|some) (?:brief |quick |short |general |concise |basic )?"
+    r"(?:overview|summary|introduction|explanation) of\b"
+    # the continuation offered as a menu ("Want me to keep going?") after praise of the user's prompt
+    r"|^\W*(?:that'?s|that is|what|such) (?:a|an) (?:\w+ )?(?:fun|great|fascinating|interesting|creative|wonderful"
+    r"|fantastic|delightful|lovely|cool|neat|intriguing|imaginative) (?:scenario|prompt|premise|setup|set-up|role-?play)\b"
+    r"|^\W*(?:do you )?(?:want|would you like) me to (?:keep going|continue|go on|write more|keep writing)\b"
     r"|^\W*(?:so |very |I'?m |I am )?glad I could (?:help|be of (?:help|service|assistance))\s*[!.]"
     r"|\bI'?m (?:always )?here to (?:support|assist|listen to) you\b|\bhow else (?:I|we) (?:can|could|may) (?:help|assist)\b"
     r"|\bshare (?:more|some (?:more )?(?:information|details|facts)) (?:about|on)\b(?! (?:my|me|our)\b)"
@@ -186,13 +203,14 @@ _ZH_OFFER = re.compile(
 # A vocative after the assent ("Certainly, Holmes.") or a thing presented ("Here's the key") is the scene.
 _META = (
     r"breakdown|summary|overview|rundown|list|description|outline|guide|explanation|recap|answer|response"
-    r"|information|details|look|tips|facts|fun fact|account|analysis|everything|what you (?:need|should|might want|may want) to know"
+    r"|information|details|look|tips|facts|fun fact|account|analysis|everything|strategies|suggestions|techniques"
+    r"|pointers|ideas|steps|ways to|what you (?:need|should|might want|may want) to know"
 )
 _EN_PRESENT = (
     r"below\b|the following\b|let'?s (?:dive|explore|break|walk|take a (?:closer )?look|look at|get started|unpack)"
     r"|let me (?:break|walk|explain|outline|summari[sz]e|give you|share|tell you about)"
     r"|i'?ve (?:put together|prepared|compiled|written up|gathered)|i'?ll (?:walk|break|outline|summari[sz]e|explain)"
-    rf"|here(?:'s| is| are)\s+(?:[\w-]+\s+){{0,3}}?(?:{_META})\b"
+    rf"|here(?:'s| is| are)\s+(?:[\w-]+,?\s+){{0,4}}?(?:{_META})\b"
 )
 _EN_OPENER = re.compile(
     r"^\W*(?:that'?s|that is|what|such|(?:a|an)) (?:a |an )?(?:\w+ )?(?:great|good|wonderful|excellent|fascinating"

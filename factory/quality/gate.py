@@ -188,6 +188,12 @@ def line_findings(
             )
         )
     ex = exchange_talk(text, language)
+    at = text.find(ex.span) if ex else -1
+    # "Great question, and honestly the one every VC asks. Short answer: we're …": the praise woven into
+    # the speaker's own sentence, then answered from its world (a bare "Great question!" opens a service)
+    woven = ex and ex.kind == "assistant" and at >= 0 and text[at + len(ex.span) :].startswith(",")
+    if woven and answered_in_scene(text, at, language):
+        ex = None
     if ex and not any(f.rule in ("blacklist.assistant_tone", "blacklist.refusal") for f in found):
         what = {
             "assistant": "talks about the conversation as a service (the question, more information, help)",

@@ -18,6 +18,10 @@ one of the structures that are hedges by their grammar whatever their words:
   in itself ("neither good nor evil in itself", "depends on how it is used"), and sermons by
   their grammar (an abstract act "is never the answer", "it's always better to", "we must all").
 
+Relativity followed by a condition that puts the speaker's own rule back ("no wrong way to wear it, so
+long as it's shorter than your mother's") is a rule, not a hedge; "as long as you're comfortable" hands
+the choice back and stays one.
+
 It is not generic when anchored in the scene by a first-person singular speaker (我, 朕, I, my),
 by a vocative ("…, Watson."), by a place or time of the scene ("in this house", "tonight"), which
 is how a character's own advice or command sounds, or when the line quotes it from someone else
@@ -104,7 +108,12 @@ _EN_RELATIVE = re.compile(
     re.I,
 )
 _EN_STRUCTURE = re.compile(
-    r"\bno (single |one |universal(ly)? |simple |right |correct |definitive |perfect )+(correct )?(answer|way|path|rule)\b"
+    r"\bno (single |one |universal(ly)? |simple |right |correct |definitive |perfect )+(correct )?(answer|way|path|rule|approach|method|formula|recipe|solution)\b"
+    # the distributive own way: "every student learns in their own way", "each reader at their own pace"
+    r"|\b(every|each) [a-z]+ (\w+ ){0,2}(in|at|on|by) (their|his or her|its) own (way|pace|time|terms)\b"
+    # the error normalised as a stage of a generic process: "mistakes are a natural part of learning"
+    r"|\b(mistakes|failures?|setbacks|errors|struggles|doubts?|fears?) (are|is) (a |an )?(natural|normal|necessary|inevitable) "
+    r"part of (learning|growing|growth|life|the process|being human|any \w+)\b"
     r"|\b(there'?s|there is|is) no right or wrong\b|\bsome (people |folks )?(would |might )?(say|think|believe|prefer|like)\b"
     r"[^.;!?]{0,60}\bothers\b|\bfrom (one )?person to (another|person)\b|\bdifferent \w+ (to|for) different\b"
     r"|\bnone of them is (better|worse)\b|\bboth (views|sides|options|approaches) have\b"
@@ -179,6 +188,15 @@ _EN_ANCHOR = re.compile(
 # fools"): not relativity but the speaker's own hard rule, a position taken.
 _ZH_RESTORED = re.compile(r"[，,]?\s*(只有|只剩|只分|只看|只论|只讲|就只有|唯有)")
 _EN_RESTORED = re.compile(r"\b(only|just|nothing but)\b", re.I)
+# A condition that puts a standard back after relativity ("so long as", "provided that", "unless")
+_EN_CONDITION = re.compile(
+    r"\b(so long as|as long as|provided (that )?|providing|unless|on condition that)\b", re.I
+)
+# The condition that is the listener's own comfort again: "as long as you're happy", "if it feels right to you"
+_EN_HANDED_BACK = re.compile(
+    r"\byou(?!r)\b|\byourself\b|\b(comfortable|happy|feels? (right|good)|works for|suits|true to|respect|safe|enjoy)\w*",
+    re.I,
+)
 # The speaker's own case after the relativity (因人而异……我属于前者; "It varies. I was lucky"): a first
 # person singular that is not an opinion verb's subject (我觉得, "I think" keep the hedge a hedge).
 _ZH_OWN_CASE = re.compile(
@@ -236,6 +254,11 @@ def restored(s: str, end: int, language: str) -> bool:
     """A denial of ranking ending at `end` is followed by the one standard that counts instead."""
     zh_ = is_zh(language)
     m = _ZH_RESTORED.match(s, end) if zh_ else _EN_RESTORED.search(s, end, end + 40)
+    if not m and not zh_:
+        c = _EN_CONDITION.search(s, end, end + 70)
+        # "no right or wrong way, so long as it's shorter than your mother's": the speaker's own rule as the
+        # condition; "as long as you feel comfortable" hands the choice back to the listener
+        return bool(c) and not (_EN_RELATIVE.search(s, c.end()) or _EN_HANDED_BACK.search(s, c.end()))
     if not m:
         return False
     rest = s[m.end() :]  # "…, only what works for you", 只有适合自己的: relativity again, still a hedge

@@ -2,8 +2,11 @@
 
 "作为贝多芬，我…", "我扮演的X会说", "以下是X的回答", "As Beethoven, I …", "playing the role of X",
 "here is how X might respond", "in character", a stage direction "(As X)", a subjectless "Playing X
-now:", an assent with the role taken on ("Sure, I'll be X."): the reply talks about playing the
-character. A bare title after the name ("As X, senior class hero, I'd like to thank …") is the
+now:", an assent with the role taken on ("Sure, I'll be X."), a rank before the name ("As Major X,"),
+a stage direction with the role as the speaker ("(X, the gambler, responds:)"), a role described by a
+common noun phrase as a label ("Playing the role of a sea captain:"), "in my role as" the words of an
+alias, both parts cast ("I'll be X and you can be Y"), "answer the way X would": the reply talks about
+playing the character. A bare title after the name ("As X, senior class hero, I'd like to thank …") is the
 character styling itself in a speech, not an announcement. The
 patterns are built per character (its names and aliases) by `announce_patterns`.
 """
@@ -19,6 +22,22 @@ _WILL = r"(?:i'?ll|i will|i shall|i'm going to|i am going to|let me|allow me to|
 def announce_patterns(alt: str) -> dict[str, re.Pattern]:
     """The Chinese and English announcement patterns for the names in regex alternation `alt`."""
     role = r"(?:role|part|persona|character|voice)"
+    # the capitalised words of the names and aliases ("Thornwood" of "the Thornwood witch"), for a role
+    # described in other words than its name; a rank or title before a name ("Major Walt Hollis")
+    words = (
+        "|".join(
+            sorted(
+                {
+                    re.escape(w)
+                    for n in alt.split("|")
+                    for w in n.replace("\\", "").split()
+                    if w[:1].isupper() and len(w) > 2
+                }
+            )
+        )
+        or "(?!)"
+    )
+    rank = r"(?:(?-i:[A-Z][a-z]+\.?)\s+)?"
     title = r"(?:(?:the )?(?:Dr|Mr|Mrs|Miss|Ms|Captain|Sir|Lady|Lord|Lieutenant)\.?\s+)?"
     return {
         "announce_zh": re.compile(
@@ -50,8 +69,20 @@ def announce_patterns(alt: str) -> dict[str, re.Pattern]:
         "announce_en": re.compile(
             # "As X, I …" announces; a bare title set after the name ("As X, senior class hero, I'd like
             # to thank …") is the character styling itself in a speech of the scene
-            rf"\bas (?:{alt})\s*(?:[:*]|,(?!\s*(?!(?:the|a|an|your|my|however|though|then|now|too|also|of course|naturally|obviously|indeed|myself|himself|herself|in character|here)\b)[a-z][\w'-]*(?:\s+[a-z][\w'-]*){{0,4}},\s*I\b))"
-            # a stage direction naming the role: "(As X) Listen …", "[as X]"
+            rf"\bas {rank}(?:{alt})\s*(?:[:*]|,(?!\s*(?!(?:the|a|an|your|my|however|though|then|now|too|also|of course|naturally|obviously|indeed|myself|himself|herself|in character|here)\b)[a-z][\w'-]*(?:\s+[a-z][\w'-]*){{0,4}},\s*I\b))"
+            # a stage direction naming the role: "(As X) Listen …", "[as X]"; the role as the subject of a
+            # verb of speaking inside one: "(X, the old sailor, replies:)"
+            rf"|[(\[]\s*{title}(?:{alt})(?:\s*,[^)\]\n]{{1,40}},)?\s+(?:responds|replies|answers|says|speaks|continues|begins)\s*:?\s*[)\]]"
+            # a role described instead of named, as a subjectless label: "Playing the role of a sea captain:"
+            rf"|(?:^|[.!?]\s+)\W*(?:now\s+)?(?:playing|portraying|voicing|taking on|assuming|in) (?:the |my )?{role} (?:of|as) "
+            # … by a common noun phrase (a billing like "the role of Cool Dad: me" names no description)
+            rf"(?:a|an|the) (?-i:[a-z][\w'-]*)(?:,?\s+(?-i:[a-z][\w'-]*)){{0,6}}\s*:"
+            # the speaker's role named by the words of its name or alias: "In my role as the witch of Thornwood"
+            rf"|\bin my (?:role|part|capacity|persona) as (?:the |a |an )?[^,.!?\n]{{0,30}}?\b(?-i:{words})\b"
+            # casting both parts of the game: "I'll be X and you can be Y"
+            rf"|\b{_WILL} (?:be|play) {title}(?:{alt})\b[^.!?\n]{{0,20}}?\band you (?:can|could|will|'ll|get to|should|shall|may) (?:be|play)\b"
+            # answering in the manner of the role: "Let me answer the way X would"
+            rf"|\b(?:respond|answer|reply|speak|talk|write)(?:ing)? (?:\w+ ){{0,2}}?(?:the way|how) {title}(?:{alt}) (?:would|might)\b"
             rf"|[(\[]\s*as {title}(?:{alt})\s*[)\]]"
             # a subjectless participle opening a sentence: "Playing X for you now:", "Now portraying X."
             rf"|(?:^|[.!?:]\s+)\W*(?:now\s+)?(?:playing|portraying|voicing|channel+ing|performing) {title}(?:{alt})\b"

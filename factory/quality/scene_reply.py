@@ -7,7 +7,8 @@ too, and what follows shows which it is:
   invitation to Simla", "the duel") or an idiom of "help" ("I cannot help it / laughing"), not a
   request, a topic or content;
 - thanks or praise for the question opening the reply, then an answer from the speaker's own life
-  with no service in it ("Thanks for asking! Nobody ever asks how I do it."), or the thanks turned
+  with no service in it ("Thanks for asking! Nobody ever asks how I do it."; a speaker's own side in the
+  plural: "we're", "our"), or the thanks turned
   against the asker ("Thanks for asking, but …"). A service follows its opener with the service.
 """
 
@@ -46,7 +47,9 @@ def scene_refusal(text: str, end: int, language: str) -> bool:
 # The speaker's own life in the answer: a first person singular that is not an opinion or an offer
 _EN_OWN = re.compile(
     r"\b(?:I(?!['’](?:d|ll)\b|\s+(?:think|believe|feel|suppose|guess|hope|can|could|would|will|shall|'d|'ll|’d|’ll|am happy|'m happy"
-    r"|am glad|'m glad|recommend|suggest)\b)|[Mm]e|[Mm]y|[Mm]ine)\b"
+    r"|am glad|'m glad|recommend|suggest)\b)|[Mm]e|[Mm]y|[Mm]ine"
+    # the speaker's own side in the plural (a crew, a firm): "we're", "our", not an offer ("we can")
+    r"|[Ww]e(?:['’](?:re|ve)|\s+(?:were|have|had|are|lost|won|made|built|did|got|left))|[Oo]ur|[Oo]urs)\b"
 )
 _OPENER_END = re.compile(r"[.!?]+\s+")
 _EN_TURNED = re.compile(r"[^.!?,]{0,20},\s*but\b\s*", re.I)
