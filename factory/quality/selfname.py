@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from factory.lang import HAN_RE, character_names
 from factory.quality import zh
 from factory.quality.action_voice import epithet_action
+from factory.quality.announce_zh import own_speech
 from factory.quality.epithet import epithet_subject
 from factory.quality.illeism_en import HEARSAY, narrated_despite_creed, spoken_name
 from factory.quality.mixed_en import narrated_tail
@@ -304,12 +305,17 @@ def self_name_violation(
     spoken = [s for s in segs if s.kind in ("speech", "narration")]
     has_cjk, has_latin = bool(HAN_RE.search(text)), bool(re.search(r"[A-Za-z]{2}", text))
     for rx, needed in ((pats["announce_zh"], has_cjk), (pats["announce_en"], has_latin)):
-        m = rx.search(text) if needed else None
+        found = rx.finditer(text) if needed else ()
+        if rx is pats["announce_zh"]:  # 身为舰长，我…: the office held; 把X切到…模式: a thing switched
+            found = (m for m in found if not own_speech(text, m, pats["names"], character))
+        m = next(iter(found), None)
         if m and not _identity_contrast(text, m, pats["names"]):
             return Violation("role_announce", "announces the role instead of speaking from it", m.group(0))
+    # the character's names that are a title it holds (舰长), never a part of its own name (星河)
+    titles = frozenset(n for n in pats["names"] if zh.is_title(n) and n not in character)
     for seg in segs:
         actor = (
-            epithet_action(seg.text, pats["names"], is_zh_text(seg.text, language))
+            epithet_action(seg.text, pats["names"], is_zh_text(seg.text, language), titles)
             if seg.kind == "action"
             else None
         )
