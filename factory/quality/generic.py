@@ -227,7 +227,8 @@ def own_case(text: str, span: str, end: int, language: str) -> bool:
     one standard that counts put back after it (`restored`). Only relativity counts (因人而异, "it depends"): a summary or a sermon stays what it is."""
     zh_ = is_zh(language)
     rel = (_ZH_RELATIVE, _ZH_RELATIVITY, _ZH_RANKING) if zh_ else (_EN_RELATIVE, _EN_STRUCTURE)
-    if not any(rx.search(span) for rx in rel):
+    # the distributive is relativity too (娘说各有各的心思。可我瞧你…: the speaker's own case follows)
+    if not any(rx.search(span) for rx in rel) and not (zh_ and _zh_distributive(span)):
         return False
     return bool((_ZH_OWN_CASE if zh_ else _EN_OWN_CASE).search(text, end)) or restored(text, end, language)
 
@@ -257,6 +258,11 @@ def _zh_frame(s: str) -> bool:
         return True
     if statement and _ZH_RELATIVITY.search(s):
         return True
+    return _zh_distributive(s)
+
+
+def _zh_distributive(s: str) -> bool:
+    """The distributive 各V各的 (各有各的心思, 各走各的路): relativity by its grammar."""
     if "各" not in s and "每人" not in s:
         return False
     ws = [w for w in zh.words(s) if w.text.strip()]
