@@ -184,7 +184,7 @@ def _zh(text: str, narration: bool) -> str | None:
     if narration and _ZH_REPORT.match(text):
         return text.strip()[:80]
     for sentence in _ZH_SENTENCE.findall(text):
-        if not _ZH_OPEN.match(sentence) or _ZH_NOT_NARRATION.search(before_report(sentence)):
+        if not _ZH_OPEN.match(sentence) or _talk_cue(before_report(sentence)):
             continue
         ws = [w for w in zh.words(sentence) if w.text.strip()]
         ws = ws[next((i for i, w in enumerate(ws) if w.text in ("你", "您")), 0) :]
@@ -243,6 +243,24 @@ def _zh(text: str, narration: bool) -> str | None:
         if marks >= 2:
             return sentence.strip()[:80]
     return None
+
+
+def _talk_cue(s: str) -> bool:
+    """A cue of talk to the user (_ZH_NOT_NARRATION) in `s`; the modal 要 or 会 only as a word of its
+    own, not bound in another word (要求, 机会, 宴会), which has no modality."""
+    bound = None
+    for m in _ZH_NOT_NARRATION.finditer(s):
+        if m.group(0) not in ("要", "会"):
+            return True
+        if bound is None:
+            bound, at = set(), 0
+            for w in zh.words(s):
+                if len(w.text) >= 2 and (w.text[0] in "要会" or w.tag.startswith("n")):
+                    bound.update(range(at, at + len(w.text)))
+                at += len(w.text)
+        if m.start() not in bound:
+            return True
+    return False
 
 
 def _chain(ws: list[zh.Word]) -> bool:
