@@ -32,7 +32,7 @@ from factory.lang import is_zh
 from factory.quality import zh
 
 _ZH_PERSON = re.compile(
-    r"每个人|每一个人|人人都|大家|人们|我们(每个人|大家|都应该|都要|应该|要|必须|一定要|需要)|需要我们"
+    r"每个人|每一个人|人人都|大家|人们|我们(每个人|大家|都应该|都要|应该|应当|要|必须|一定要|需要)|需要我们"
     r"|任何人|不同的人|有的人|别人的看法|身边的(人|朋友)|自己的(心态|生活|梦想|选择|价值|感受)"
     r"|(在|于)?(生活|人生|现实生活|日常生活)(中|里|当中)|照顾好自己|做自己"
     # every member of a group, a concessive over everyone (无论站在哪一方), duties of all to all
