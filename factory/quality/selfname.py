@@ -54,6 +54,7 @@ from factory.quality.scene_mixed_zh import (
 )
 from factory.quality.scene_zh import scene_narration as scene_narration_zh
 from factory.quality.text import Segment, segments
+from factory.quality.title_epithet_zh import title_epithet
 
 # Chinese: tags (ICTCLAS) after a clause-opening name that make it no subject (a demonstrative, a
 # measure, a particle, punctuation), and those that may stand before the subject in its clause
@@ -330,6 +331,13 @@ def self_name_violation(
         if found:
             return found
     first = spoken[0] if spoken else None
+    titled = (
+        title_epithet(first.text, pats["names"], character)
+        if first and is_zh_text(first.text, language)
+        else None
+    )
+    if titled:
+        return Violation("third_person", "the character described under its own title", titled)
     if first is not None and first.kind == "narration" or len(spoken) == 1:
         framed = spoken[0].kind == "narration" and len(spoken) > 1
         told = epithet_subject(spoken[0].text, is_zh_text(spoken[0].text, language), framed=framed)

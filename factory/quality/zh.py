@@ -100,6 +100,14 @@ def add_names(names: Iterable[str]) -> None:
     _cut.cache_clear()
 
 
+def dictionary_tag(word: str) -> str | None:
+    """The general dictionary's tag of `word`, as it was before any name was added."""
+    if word in _known:
+        return _base_tag.get(word)
+    _tokenizer()
+    return _tokenizer().word_tag_tab.get(word)
+
+
 def is_title(name: str) -> bool:
     """Whether the character's name `name` is a common noun of the general dictionary (a rank or
     job: 舰长, 掌门), which the character holds rather than is called by (作为舰长 is its duty)."""
