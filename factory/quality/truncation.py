@@ -135,6 +135,16 @@ def _zh_open_end(t: str) -> str | None:
     last = clause[-1]
     if last.tag.startswith(_ZH_NEVER_FINAL) and (last.tag[0] != "d" or len(last.text) == 1):
         return f"stops on {last.text!r} ({last.tag}) without punctuation"  # verse too: 便 / 不 / 倘若 end nothing
+    # after 有/是 comes a noun phrase: a bare numeral there lost its measure and noun (必有一…: 一劫)
+    idiom = any((zh.dictionary_tag(t[-k:]) or "")[:1] in ("i", "l") for k in (3, 4))
+    if (
+        last.text in ("一", "两", "几")
+        and len(clause) > 1
+        and clause[-2].tag.startswith("v")
+        and clause[-2].text.endswith(("有", "是"))
+        and not idiom
+    ):
+        return f"stops on the numeral {last.text!r} without its measure word"
     if parallel_clauses(t, True):
         return None
     if emphatic_de(t):

@@ -9,7 +9,7 @@ import pytest
 from factory.quality import zh
 from factory.quality.blacklist import default_blacklist
 from factory.quality.config import FormatConfig
-from factory.quality.formatting import check_line
+from factory.quality.formatting import check_line, ends_open
 from factory.quality.gate import line_findings
 from factory.quality.generic import generic_statement
 from factory.quality.scene_zh import scene_narration
@@ -182,3 +182,14 @@ def test_two_labels_one_own_is_a_script() -> None:
 @pytest.mark.parametrize("line", ["师父说过一句话。记住：剑在人在。", "弟子们都说掌门最疼小师妹。"])
 def test_inline_colon_without_labels_is_kept(line: str) -> None:
     assert "format.speaks_for_user" not in rules(line)
+
+
+# --- a bare numeral after 有/是: the measure word and noun were cut off ------------------------------
+@pytest.mark.parametrize("line", ["老衲夜观星象，三日之内，这座城中必有一", "掌柜的说，后院柴房里还有两"])
+def test_numeral_without_measure_is_truncated(line: str) -> None:
+    assert ends_open(line, "zh") is not None
+
+
+@pytest.mark.parametrize("line", ["这样的好苗子，百里挑一", "万法归一", "这碗面，天下第一"])
+def test_numeral_closing_an_idiom_or_ordinal_is_kept(line: str) -> None:
+    assert ends_open(line, "zh") is None
