@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 
 from factory.quality import zh
+from factory.quality.epithet import ZH_HEAD
 
 _QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|\"[^\"\n]*\"")
 # Speech frame before a quotation (沉吟片刻道：“…”): the narrator hands over to the speaker
@@ -156,6 +157,8 @@ def scene_narration(text: str, names: frozenset[str] = frozenset()) -> str | Non
     ]
     if marks and ws_by_clause and _establishing(ws_by_clause[0]):
         marks[0] = 2  # 殿内烛火摇曳，…: the line opens on the set, a place and what is in it
+    if marks and marks[0] == 1 and re.match(rf"^\s*(?:{ZH_HEAD})", cls[0]):
+        marks[0] = 2  # 少年擦掉嘴角的血，…: a person noun for a name, acting (公子稍等 is no act told)
     depictive = sum(m > 0 for m in marks)
     scene = depictive >= _MIN_DEPICTIVE and depictive * 2 >= len(cls) and max(marks) == 2
     return t[:80] if scene else None

@@ -193,3 +193,13 @@ def test_numeral_without_measure_is_truncated(line: str) -> None:
 @pytest.mark.parametrize("line", ["这样的好苗子，百里挑一", "万法归一", "这碗面，天下第一"])
 def test_numeral_closing_an_idiom_or_ordinal_is_kept(line: str) -> None:
     assert ends_open(line, "zh") is None
+
+
+# --- a bare person noun acting as the first clause's subject ----------------------------------------
+def test_person_noun_acting_opens_a_scene() -> None:
+    assert scene_narration("汉子抹掉脸上的雨水，推开柴门，大步走了出去。") is not None
+
+
+@pytest.mark.parametrize("line", ["公子稍等，茶马上就好了。", "姑娘请坐，喝杯茶暖暖身子。"])
+def test_person_noun_as_vocative_is_kept(line: str) -> None:
+    assert scene_narration(line) is None
