@@ -68,6 +68,7 @@ _ZH_POINTING = frozenset({"这个", "这", "那个", "那"})
 # Person nouns a demonstrative turns into "that person" (X这个人, X这丫头): a closed class
 _ZH_PERSON_HEAD = frozenset({"人", "家伙", "丫头", "小子", "女人", "男人", "老头", "孩子", "东西", "货"})
 _ZH_PERSON_ANY = re.compile(r"[我你您咱俺朕吾他她]|本人|在下|老夫|本宫")
+_ZH_SPEAKER_ANY = re.compile(r"[我你您咱俺朕吾]|本人|在下|老夫|本宫")  # first and second person only
 # A name called twice around an interjection (X啊X, X呀X): the lament's vocative
 _ZH_NAME_CALLED = re.compile(r"(.{1,4})[啊呀哇哟](\1)")
 _ZH_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
@@ -158,6 +159,9 @@ def _zh_subject(text: str, names: frozenset[str]) -> str | None:
                 prev_last = ws[-1].text if ws else None
                 continue  # 建民啊建民: the name called twice with 啊, a vocative (to oneself), no subject
             verdict = _zh_clause_subject(ws, names, prev_last)
+            if not verdict and _zh_pointed_topic(ws, names) and not _ZH_SPEAKER_ANY.search(sentence):
+                # X这人吧，…他都要…: the person pointed at, then picked up by 他 — about X, from outside
+                verdict = any(w.tag.startswith(_ZH_PREDICATE) for later in tagged[k + 1 :] for w in later)
             if verdict is None and not _ZH_PERSON_ANY.search(sentence):
                 # the name with only nouns after it: a topic whose comment follows in the next
                 # clauses of the sentence (苏轼一生宦海沉浮，却始终…), in a sentence addressed to no one
@@ -168,6 +172,15 @@ def _zh_subject(text: str, names: frozenset[str]) -> str | None:
                 return parts[k].strip()
             prev_last = ws[-1].text if ws else None
     return None
+
+
+def _zh_pointed_topic(ws: list[zh.Word], names: frozenset[str]) -> bool:
+    """The clause opens on the name and a demonstrative person noun (X这人, X那家伙): a topic."""
+    ws = zh.join_names(ws, names)
+    if len(ws) < 2 or ws[0].text not in names:
+        return False
+    after = "".join(w.text for w in ws[1:4])  # the tagger may glue 这人 into one word
+    return any(after.startswith(p + h) for p in _ZH_POINTING for h in _ZH_PERSON_HEAD)
 
 
 def _zh_vocative_opening(text: str) -> bool:

@@ -203,3 +203,17 @@ def test_person_noun_acting_opens_a_scene() -> None:
 @pytest.mark.parametrize("line", ["公子稍等，茶马上就好了。", "姑娘请坐，喝杯茶暖暖身子。"])
 def test_person_noun_as_vocative_is_kept(line: str) -> None:
     assert scene_narration(line) is None
+
+
+# --- the name pointed at as a topic (X这人), then picked up by 他 -----------------------------------
+def test_name_as_pointed_topic_is_third_person() -> None:
+    line = "秦铁山这人吧，脾气倔，门里谁受了委屈他都要出头。"
+    assert "selfname.third_person" in rules(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["秦铁山这人吧，你别跟他计较。", "秦铁山这人吧，嘴硬心软，我最清楚。", "秦铁山这个名字，是师父起的。"],
+)
+def test_pointed_topic_with_a_speaker_or_the_name_as_word_is_kept(line: str) -> None:
+    assert "selfname.third_person" not in rules(line)
