@@ -223,6 +223,8 @@ _EN_DEFLECT_WHY = re.compile(
 _ZH_DEFLECT = re.compile(r"(?:换|转)(?:个|一个|一下)?(?:话题|问题)|聊(?:点|些)?(?:别的|其他)")
 _ZH_DEFLECT_WHY = re.compile(
     r"(?:话题|内容|问题)(?:比较|有些|有点|太|过于|非常|很)?敏感|不(?:太)?方便|不便|不合适|不适合|不能|无法|没有?办法"
+    # declining to say more on the matter (这方面我就不多说了): the topic withheld, not a story's secret
+    r"|不(?:便|想|愿意?)?(?:多说|多谈|细说|多讲|多聊)"
 )
 _SENTENCES = re.compile(r"[^。！？!?.;；\n]+[。！？!?.;；]*")
 

@@ -217,3 +217,13 @@ def test_name_as_pointed_topic_is_third_person() -> None:
 )
 def test_pointed_topic_with_a_speaker_or_the_name_as_word_is_kept(line: str) -> None:
     assert "selfname.third_person" not in rules(line)
+
+
+# --- declining to say more, then changing the topic ------------------------------------------------
+def test_topic_withheld_then_changed_is_refusal() -> None:
+    assert "tone.refusal" in rules("这件事我就不多谈了，咱们换个话题吧。")
+
+
+@pytest.mark.parametrize("line", ["不多说了，换个地方喝酒去！", "这一招我不多讲，你自己去悟。"])
+def test_saying_no_more_without_changing_topic_is_kept(line: str) -> None:
+    assert "tone.refusal" not in rules(line)
