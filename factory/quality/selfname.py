@@ -68,6 +68,7 @@ _ZH_POINTING = frozenset({"这个", "这", "那个", "那"})
 # Person nouns a demonstrative turns into "that person" (X这个人, X这丫头): a closed class
 _ZH_PERSON_HEAD = frozenset({"人", "家伙", "丫头", "小子", "女人", "男人", "老头", "孩子", "东西", "货"})
 _ZH_PERSON_ANY = re.compile(r"[我你您咱俺朕吾他她]|本人|在下|老夫|本宫")
+_ZH_FAME = re.compile(r"^(?:之|的)(?:名|名号|名声|大名|威名|美名|盛名|名头)(?!字)")
 _ZH_SPEAKER_ANY = re.compile(r"[我你您咱俺朕吾]|本人|在下|老夫|本宫")  # first and second person only
 # A name called twice around an interjection (X啊X, X呀X): the lament's vocative
 _ZH_NAME_CALLED = re.compile(r"(.{1,4})[啊呀哇哟](\1)")
@@ -175,11 +176,14 @@ def _zh_subject(text: str, names: frozenset[str]) -> str | None:
 
 
 def _zh_pointed_topic(ws: list[zh.Word], names: frozenset[str]) -> bool:
-    """The clause opens on the name and a demonstrative person noun (X这人, X那家伙): a topic."""
+    """The clause opens on the name and a demonstrative person noun (X这人, X那家伙) or the name's
+    renown (X之名, X的威名): a topic. X的名字 stays the name as a word."""
     ws = zh.join_names(ws, names)
     if len(ws) < 2 or ws[0].text not in names:
         return False
     after = "".join(w.text for w in ws[1:4])  # the tagger may glue 这人 into one word
+    if _ZH_FAME.match(after):
+        return True  # X之名，响彻…: the name's renown as the topic, spread among others
     return any(after.startswith(p + h) for p in _ZH_POINTING for h in _ZH_PERSON_HEAD)
 
 

@@ -227,3 +227,16 @@ def test_topic_withheld_then_changed_is_refusal() -> None:
 @pytest.mark.parametrize("line", ["不多说了，换个地方喝酒去！", "这一招我不多讲，你自己去悟。"])
 def test_saying_no_more_without_changing_topic_is_kept(line: str) -> None:
     assert "tone.refusal" not in rules(line)
+
+
+# --- the name's renown as the topic ----------------------------------------------------------------
+@pytest.mark.parametrize(
+    "line", ["秦铁山之名，早已传遍了整个江湖，无人不晓。", "秦铁山的威名，早已传遍大江南北。"]
+)
+def test_name_renown_as_topic_is_third_person(line: str) -> None:
+    assert "selfname.third_person" in rules(line)
+
+
+@pytest.mark.parametrize("line", ["我秦铁山之名，传遍江湖。", "秦铁山之名，你可听过？"])
+def test_name_renown_said_by_the_speaker_or_asked_is_kept(line: str) -> None:
+    assert "selfname.third_person" not in rules(line)
