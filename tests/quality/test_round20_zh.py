@@ -240,3 +240,19 @@ def test_name_renown_as_topic_is_third_person(line: str) -> None:
 @pytest.mark.parametrize("line", ["我秦铁山之名，传遍江湖。", "秦铁山之名，你可听过？"])
 def test_name_renown_said_by_the_speaker_or_asked_is_kept(line: str) -> None:
     assert "selfname.third_person" not in rules(line)
+
+
+# --- the classical second person (君, 汝) and serial verbs joined by 而 -----------------------------
+@pytest.mark.parametrize(
+    "line", ["汝听罢默然良久，起身拂袖而去。", "君闻之默然，长揖而去，从此再不提起此事。"]
+)
+def test_classical_you_narrated_is_caught(line: str) -> None:
+    assert narrates_user(line, "zh") is not None
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["君子闻之，再拜而去，不复言此事。", "君且宽心，此事包在老夫身上。", "你若拂袖而去，我便追到天涯。"],
+)
+def test_classical_you_addressed_or_no_pronoun_is_kept(line: str) -> None:
+    assert narrates_user(line, "zh") is None
