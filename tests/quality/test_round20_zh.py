@@ -256,3 +256,13 @@ def test_classical_you_narrated_is_caught(line: str) -> None:
 )
 def test_classical_you_addressed_or_no_pronoun_is_kept(line: str) -> None:
     assert narrates_user(line, "zh") is None
+
+
+# --- a final 也 in a vernacular line is the adverb with its predicate cut off ------------------------
+def test_vernacular_final_ye_is_truncated() -> None:
+    assert ends_open("师兄那个脾气，倔得很，做事也", "zh") is not None
+
+
+@pytest.mark.parametrize("line", ["吾不知也", "此乃天意也", "妙哉妙哉，此计甚妙也"])
+def test_classical_final_ye_is_kept(line: str) -> None:
+    assert ends_open(line, "zh") is None
