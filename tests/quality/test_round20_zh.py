@@ -266,3 +266,14 @@ def test_vernacular_final_ye_is_truncated() -> None:
 @pytest.mark.parametrize("line", ["吾不知也", "此乃天意也", "妙哉妙哉，此计甚妙也"])
 def test_classical_final_ye_is_kept(line: str) -> None:
     assert ends_open(line, "zh") is None
+
+
+# --- a listed phrase mentioned (这句…) rather than used ---------------------------------------------
+def test_listed_phrase_taken_up_as_words_is_kept() -> None:
+    line = "我很乐意帮您！——嘿，这句可是我对着祖师爷发过誓的，句句当真。"
+    assert "blacklist.assistant_tone" not in rules(line)
+
+
+@pytest.mark.parametrize("line", ["我很乐意帮您！请问还有什么需要？", "我很乐意帮您！这话题太有意思了。"])
+def test_listed_phrase_used_is_caught(line: str) -> None:
+    assert "blacklist.assistant_tone" in rules(line)
