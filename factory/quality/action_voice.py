@@ -25,12 +25,22 @@ _ZH_BARE_HEAD = re.compile(rf"^\s*(?:这|那)?(?:位|个)?({ZH_HEAD})")
 _ZH_NOT_PREDICATE = ("u", "y", "e", "r", "m", "q", "x", "nr", "ns")
 
 
-def epithet_action(text: str, names: frozenset[str], is_zh: bool) -> str | None:
-    """The epithet that is the actor of action `text`, or None."""
+def epithet_action(
+    text: str, names: frozenset[str], is_zh: bool, titles: frozenset[str] = frozenset()
+) -> str | None:
+    """The epithet that is the actor of action `text`, or None.
+
+    `titles` are the character's names that are a rank or job it holds (舰长, see zh.is_title): as
+    the actor they are a person noun like any epithet (（舰长凝视着远方） is told from outside),
+    where the name itself is a script's convention."""
     t = text.strip()
     if not t or (_ZH_FIRST if is_zh else _EN_FIRST).search(t):
         return None
     if is_zh:
+        for n in sorted(titles, key=len, reverse=True):
+            head = re.match(rf"^\s*(?:这|那)?(?:位|个)?{re.escape(n)}", t)
+            if head and _verb_follows(t[head.end() :]):
+                return head.group(0)
         return _zh_actor(t, names)
     return epithet_subject(t, False)
 

@@ -131,11 +131,15 @@ _ZH_CONTENT = re.compile(
     r"请求|内容|话题|信息|任务|提供|生成|协助|展示|发表(意见|看法|评论)|继续(这段|这个)?(对话|扮演)"
     # advice as a deliverable, qualified the way a service qualifies it (具体, 任何, 专业的建议)
     r"|(给出|给予|作出|做出)(任何|具体|相关|专业|明确)的?(建议|意见|答复|评价|判断)"
+    # a judgement as a deliverable by a light verb (做出评论或推测): the assistant's formal register
+    r"|(给出|作出|做出|进行)(评论|推测|猜测|评价|揣测|臆测)"
 )
 _ZH_POLICY = re.compile(
     r"(涉及|包含)(暴力|色情|敏感|违法|政治|不当|血腥)|出于(安全|隐私|政策|法律)(方面的)?考虑|相关(规定|政策|法规)"
     r"|(敏感|不当)(的)?(话题|内容)|负责任的(助手|AI)"
     r"|咨询(相关|专业|有关)的?(专业)?(人士|机构|医生|律师)|超出了?(我的)?能力范围|(模仿|扮演)真实(的)?(历史)?人物"
+    # people of the world called "real" against the fiction: only a voice outside the story says so
+    r"|(关于|涉及|对于?)真实(存在)?的?(历史)?人物"
 )
 # The speaker describing itself as an artifact: a first-person copula whose head noun is a system or a
 # model, a purpose it was built for, senses it lacks ("我是由…驱动的对话系统", "I'm designed to …").
@@ -195,6 +199,9 @@ _ZH_OFFER = re.compile(
     r"(?:你|您)(?:还)?(?:想|希望|需要)(?:了解|知道|探讨|咨询)(?:哪|什么|些什么)"
     r"|随时(?:都)?(?:在线|待命)|为(?:你|您)服务|为(?:你|您)提供(?:帮助|服务|支持)"
     # more of the tale on request, any time (如果还想听…的其他冒险，随时告诉我): the story as a menu
+    # a text operation on the topic offered with its manner (帮你简单总结一下), a text presented (以下是…推荐)
+    r"|(?:帮|给|为)(?:你|您)(?:简单|简要|详细|大致|系统|全面)(?:地)?(?:总结|梳理|归纳|概括|分析|介绍|解释|讲解|整理)"
+    r"|(?:以下|下面)(?:就)?(?:是|为)[^，。！？]{0,16}(?:推荐|清单|列表|总结|概述|汇总|梳理)(?:[。！：:]|$)"
     r"|(?:还|继续)想(?:听|了解|知道)[^。！？]{0,20}(?:其他|更多|别的)[^。！？]{0,12}随时|(?:为|给)(?:你|您)(?:生成|撰写|润色|梳理)|^这边(?:建议|为|给|帮)(?:你|您)|如有(?:不准确|错误|不妥|疏漏|不当)之处|不构成(?:任何)?(?:建议|意见)"
 )
 # The assistant's opener, by its place at the start of the reply: praise of the question, or assent
@@ -233,7 +240,9 @@ _EN_DEFLECT_WHY = re.compile(
 )
 _ZH_DEFLECT = re.compile(r"(?:换|转)(?:个|一个|一下)?(?:话题|问题)|聊(?:点|些)?(?:别的|其他)")
 _ZH_DEFLECT_WHY = re.compile(
-    r"(?:话题|内容|问题)(?:比较|有些|有点|太|过于|非常|很)?敏感|不(?:太)?方便|不便|不合适|不适合|不能|无法"
+    r"(?:话题|内容|问题)(?:比较|有些|有点|太|过于|非常|很)?敏感|不(?:太)?方便|不便|不合适|不适合|不能|无法|没有?办法"
+    # declining to say more on the matter (这方面我就不多说了): the topic withheld, not a story's secret
+    r"|不(?:便|想|愿意?)?(?:多说|多谈|细说|多讲|多聊)"
 )
 _SENTENCES = re.compile(r"[^。！？!?.;；\n]+[。！？!?.;；]*")
 

@@ -208,6 +208,8 @@ def _script(text: str, own: set[str]) -> str | None:
     if len(_QA_LABELS.findall(text)) >= 2:
         return "writes an interview: question and answer labels"
     labels = {seg.text.lower() for seg in segments(text) if seg.kind == "label"}
+    if labels and lang.HAN_RE.search(text):  # 领航员：…。舰长：…: a second speaker's label inside the line
+        labels |= {m.group(1).lower() for m in _ZH_INLINE_LABEL.finditer(text)}
     if len(labels) >= 2 and labels & own:
         others = sorted(labels - own)
         return f"writes a script: its own label and {others[0]!r}" if others else None

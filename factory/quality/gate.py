@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from factory.engine import Engine
-from factory.lang import LANGUAGES, character_names
+from factory.lang import LANGUAGES, character_names, is_zh
 from factory.quality.address import addressed_or_quoted
 from factory.quality.blacklist import Blacklist, Hit
 from factory.quality.config import QualityConfig
@@ -23,6 +23,7 @@ from factory.quality.exchange import exchange_talk
 from factory.quality.formatting import check_format, target_turns
 from factory.quality.generic import generic_statement, own_case
 from factory.quality.judge import Line, agreement, ask_judge, choose_lines
+from factory.quality.mention_zh import mentioned_after
 from factory.quality.report import build_report
 from factory.quality.rules import Finding, primary
 from factory.quality.scene_reply import answered_in_scene, scene_refusal
@@ -212,6 +213,8 @@ def _said_in_scene(hit: Hit, text: str, language: str, blacklist: Blacklist) -> 
     end = hit.start + len(hit.span)
     if hit.category == "hedging" and own_case(text, hit.span, end, language):
         return True
+    if hit.category == "assistant_tone" and is_zh(language) and mentioned_after(text, end):
+        return True  # 我很乐意帮您！…说明这句是真的: the phrase taken up as words said (mention_zh.py)
     if hit.category != "custom" and addressed_or_quoted(
         text, hit.start, end, language, refusal=hit.category == "refusal"
     ):

@@ -36,7 +36,7 @@ from factory.lang import is_zh
 from factory.quality import zh
 
 _ZH_PERSON = re.compile(
-    r"每个人|每一个人|人人都|大家|人们|我们(每个人|大家|都应该|都要|应该|要|必须|一定要|需要)|需要我们"
+    r"每个人|每一个人|人人都|大家|人们|我们(每个人|大家|都应该|都要|应该|应当|要|必须|一定要|需要)|需要我们"
     r"|任何人|不同的人|有的人|别人的看法|身边的(人|朋友)|自己的(心态|生活|梦想|选择|价值|感受)"
     r"|(在|于)?(生活|人生|现实生活|日常生活)(中|里|当中)|照顾好自己|做自己"
     # every member of a group, a concessive over everyone (无论站在哪一方), duties of all to all
@@ -245,7 +245,8 @@ def own_case(text: str, span: str, end: int, language: str) -> bool:
     one standard that counts put back after it (`restored`). Only relativity counts (因人而异, "it depends"): a summary or a sermon stays what it is."""
     zh_ = is_zh(language)
     rel = (_ZH_RELATIVE, _ZH_RELATIVITY, _ZH_RANKING) if zh_ else (_EN_RELATIVE, _EN_STRUCTURE)
-    if not any(rx.search(span) for rx in rel):
+    # the distributive is relativity too (娘说各有各的心思。可我瞧你…: the speaker's own case follows)
+    if not any(rx.search(span) for rx in rel) and not (zh_ and _zh_distributive(span)):
         return False
     return bool((_ZH_OWN_CASE if zh_ else _EN_OWN_CASE).search(text, end)) or restored(text, end, language)
 
@@ -280,6 +281,11 @@ def _zh_frame(s: str) -> bool:
         return True
     if statement and _ZH_RELATIVITY.search(s):
         return True
+    return _zh_distributive(s)
+
+
+def _zh_distributive(s: str) -> bool:
+    """The distributive 各V各的 (各有各的心思, 各走各的路): relativity by its grammar."""
     if "各" not in s and "每人" not in s:
         return False
     ws = [w for w in zh.words(s) if w.text.strip()]

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 
 from factory.quality import zh
+from factory.quality.epithet import ZH_HEAD
 
 _QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|\"[^\"\n]*\"")
 # Speech frame before a quotation (沉吟片刻道：“…”): the narrator hands over to the speaker
@@ -154,6 +155,10 @@ def scene_narration(text: str, names: frozenset[str] = frozenset()) -> str | Non
     marks = [
         _depictive(ws) or int(bool(ws and ws[-1].text in _FRAME_VERB and told != t)) for ws in ws_by_clause
     ]
+    if marks and ws_by_clause and _establishing(ws_by_clause[0]):
+        marks[0] = 2  # 殿内烛火摇曳，…: the line opens on the set, a place and what is in it
+    if marks and marks[0] == 1 and re.match(rf"^\s*(?:{ZH_HEAD})", cls[0]):
+        marks[0] = 2  # 少年擦掉嘴角的血，…: a person noun for a name, acting (公子稍等 is no act told)
     depictive = sum(m > 0 for m in marks)
     scene = depictive >= _MIN_DEPICTIVE and depictive * 2 >= len(cls) and max(marks) == 2
     return t[:80] if scene else None
@@ -218,8 +223,8 @@ def _depictive(ws: list[zh.Word]) -> int:
             return 2  # 一片一片: a reduplicated measure, the vivid register
         if w.tag == "z" or w.tag in ("i", "l") and len(w.text) >= 3 and w.text[-1] == "着":
             return 2  # a state word; durative 着 glued into an idiom by the tagger (弥漫着, 闪烁着)
-        if w.text == "在" and i and ws[i - 1].tag.startswith("v") and ws[-1].tag == "f":
-            weak = True  # 洒在…上: an action placed somewhere
+        if w.text == "在" and i and ws[i - 1].tag.startswith("v") and ws[-1].tag in ("f", "s", "n"):
+            weak = True  # 洒在…上, 跪伏在地: an action placed somewhere
         if not w.tag.startswith("v"):
             continue
         if nxt is not None and nxt.tag == "ud" or len(w.text) == 2 and w.text[1] == "得":
@@ -241,11 +246,23 @@ def _depictive(ws: list[zh.Word]) -> int:
     return int(weak)
 
 
+def _establishing(ws: list[zh.Word]) -> bool:
+    """The establishing clause of a described set: a place word, then only a noun subject and its
+    intransitive state closing the clause (院中桃花盛开, 殿内烛火摇曳) — a stage described, where a
+    character reporting news names an event (城里失火了) or says who did it."""
+    at = next((i for i, w in enumerate(ws[:2]) if w.tag in ("s", "f")), None)
+    if at is None or len(ws) != at + 3:
+        return False
+    subject, state = ws[at + 1], ws[at + 2]
+    return subject.tag == "n" and state.tag in ("v", "i", "l", "z") and len(state.text) >= 2
+
+
 def _vivid(word: str) -> bool:
     """A reduplicated descriptive form (沉沉, 陆陆续续, 冷冰冰): the vivid register of description."""
     n = len(word)
     return (
         (n == 2 and word[0] == word[1])
+        or (n == 4 and word[0] == word[2] == "一" and word[1] == word[3])  # 一闪一闪: a repeated action
         or (n == 4 and word[0] == word[1] and word[2] == word[3])
         or (n == 3 and word[1] == word[2])
     )

@@ -26,7 +26,9 @@ from factory.quality.user_turn_en import generic_you, passive_reaction, say_fram
 
 _ZH_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 # 你 opening the sentence, or after a connective that moves a story on (于是你…, 然后你…)
-_ZH_OPEN = re.compile(rf"^\s*(?:[（(]?\s*)?(?:{STORY_NEXT})?(你|您)(?!们)")
+# (the classical 君 and 汝 too, when the tagger keeps them a word of their own: not 君子, 汝等)
+_ZH_OPEN = re.compile(rf"^\s*(?:[（(]?\s*)?(?:{STORY_NEXT})?(你|您|君|汝)(?!们)")
+_ZH_YOU = ("你", "您", "君", "汝")
 # A guess, question, request, condition or future: talk to the user, not narration of the user
 _ZH_NOT_NARRATION = re.compile(
     r"[？?吧吗呢]|一定|肯定|是不是|也许|大概|要(?!了)|别|会|可以|请(?!求|教|示)|如果|若|要是|倘若|假如|可曾|难道|得了|莫"
@@ -185,10 +187,13 @@ def _zh(text: str, narration: bool) -> str | None:
     if narration and _ZH_REPORT.match(text):
         return text.strip()[:80]
     for sentence in _ZH_SENTENCE.findall(text):
-        if not _ZH_OPEN.match(sentence) or _ZH_NOT_NARRATION.search(before_report(sentence)):
+        if not _ZH_OPEN.match(sentence) or _talk_cue(before_report(sentence)):
             continue
         ws = [w for w in zh.words(sentence) if w.text.strip()]
-        ws = ws[next((i for i, w in enumerate(ws) if w.text in ("你", "您")), 0) :]
+        at = next((i for i, w in enumerate(ws) if w.text in _ZH_YOU), None)
+        if at is None:
+            continue  # 君子, 汝等: the character was no pronoun of its own
+        ws = ws[at:]
         ws = own_clauses(ws)
         marks = told_marks(sentence, ws)
         for k, w in enumerate(ws[1:], 1):
@@ -244,6 +249,24 @@ def _zh(text: str, narration: bool) -> str | None:
         if marks >= 2:
             return sentence.strip()[:80]
     return None
+
+
+def _talk_cue(s: str) -> bool:
+    """A cue of talk to the user (_ZH_NOT_NARRATION) in `s`; the modal 要 or 会 only as a word of its
+    own, not bound in another word (要求, 机会, 宴会), which has no modality."""
+    bound = None
+    for m in _ZH_NOT_NARRATION.finditer(s):
+        if m.group(0) not in ("要", "会"):
+            return True
+        if bound is None:
+            bound, at = set(), 0
+            for w in zh.words(s):
+                if len(w.text) >= 2 and (w.text[0] in "要会" or w.tag.startswith("n")):
+                    bound.update(range(at, at + len(w.text)))
+                at += len(w.text)
+        if m.start() not in bound:
+            return True
+    return False
 
 
 def _chain(ws: list[zh.Word]) -> bool:

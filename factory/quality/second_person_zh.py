@@ -6,7 +6,8 @@ subject of its own is someone else's), a story connective opening the sentence (
 words quoted after a reporting frame, 把/被 after an adverbial of manner, a handing-over to the
 speaker told to its end (塞给我，…; not 拿给我看看, which asks), a bounded action answered by a
 newcomer in the scene (你推开门，一股霉味…; alone, 你把刀放下 is an order), the result after 被/把,
-an onomatopoeia, an idiom of manner with 地, and a part of the body opening a later clause.
+an onomatopoeia, an idiom of manner with 地, serial verbs joined by 而 (再拜而去), and a part of
+the body opening a later clause.
 """
 
 from __future__ import annotations
@@ -98,6 +99,10 @@ def told_marks(sentence: str, ws: list[zh.Word]) -> int:
             result = True  # 你被…震得…: the passive or disposal, then what it did (not 你来得正好)
         if k > 1 and w.tag == "o":
             result = True  # 扑通, 砰: the sound of a told event
+        if (w.text == "而" and prev.tag.startswith("v") and nxt is not None and nxt.tag.startswith("v")) or (
+            w.tag in ("i", "l") and w.text[-2:] in ("而去", "而来", "而出", "而入", "而起", "而逃")
+        ):
+            result = True  # 再拜而去, 拂袖而去: the classical narrative's serial verbs joined by 而
         if w.text.startswith("地") and prev.tag.startswith(("i", "l", "a")):
             result = True  # 千恩万谢地…, 激动地站: a manner (jieba may glue 地 to the verb)
         if w.text == "地" and prev.tag.startswith("v") and nxt is not None and nxt.tag.startswith("v"):

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from factory.lang import HAN_RE, character_names
 from factory.quality import zh
 from factory.quality.action_voice import epithet_action
+from factory.quality.announce_zh import own_speech
 from factory.quality.epithet import epithet_subject
 from factory.quality.illeism_en import HEARSAY, narrated_despite_creed, spoken_name
 from factory.quality.mixed_en import narrated_tail
@@ -53,6 +54,7 @@ from factory.quality.scene_mixed_zh import (
 )
 from factory.quality.scene_zh import scene_narration as scene_narration_zh
 from factory.quality.text import Segment, segments
+from factory.quality.title_epithet_zh import title_epithet
 
 # Chinese: tags (ICTCLAS) after a clause-opening name that make it no subject (a demonstrative, a
 # measure, a particle, punctuation), and those that may stand before the subject in its clause
@@ -66,6 +68,8 @@ _ZH_POINTING = frozenset({"这个", "这", "那个", "那"})
 # Person nouns a demonstrative turns into "that person" (X这个人, X这丫头): a closed class
 _ZH_PERSON_HEAD = frozenset({"人", "家伙", "丫头", "小子", "女人", "男人", "老头", "孩子", "东西", "货"})
 _ZH_PERSON_ANY = re.compile(r"[我你您咱俺朕吾他她]|本人|在下|老夫|本宫")
+_ZH_FAME = re.compile(r"^(?:之|的)(?:名|名号|名声|大名|威名|美名|盛名|名头)(?!字)")
+_ZH_SPEAKER_ANY = re.compile(r"[我你您咱俺朕吾]|本人|在下|老夫|本宫")  # first and second person only
 # A name called twice around an interjection (X啊X, X呀X): the lament's vocative
 _ZH_NAME_CALLED = re.compile(r"(.{1,4})[啊呀哇哟](\1)")
 _ZH_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
@@ -156,6 +160,9 @@ def _zh_subject(text: str, names: frozenset[str]) -> str | None:
                 prev_last = ws[-1].text if ws else None
                 continue  # 建民啊建民: the name called twice with 啊, a vocative (to oneself), no subject
             verdict = _zh_clause_subject(ws, names, prev_last)
+            if not verdict and _zh_pointed_topic(ws, names) and not _ZH_SPEAKER_ANY.search(sentence):
+                # X这人吧，…他都要…: the person pointed at, then picked up by 他 — about X, from outside
+                verdict = any(w.tag.startswith(_ZH_PREDICATE) for later in tagged[k + 1 :] for w in later)
             if verdict is None and not _ZH_PERSON_ANY.search(sentence):
                 # the name with only nouns after it: a topic whose comment follows in the next
                 # clauses of the sentence (苏轼一生宦海沉浮，却始终…), in a sentence addressed to no one
@@ -166,6 +173,18 @@ def _zh_subject(text: str, names: frozenset[str]) -> str | None:
                 return parts[k].strip()
             prev_last = ws[-1].text if ws else None
     return None
+
+
+def _zh_pointed_topic(ws: list[zh.Word], names: frozenset[str]) -> bool:
+    """The clause opens on the name and a demonstrative person noun (X这人, X那家伙) or the name's
+    renown (X之名, X的威名): a topic. X的名字 stays the name as a word."""
+    ws = zh.join_names(ws, names)
+    if len(ws) < 2 or ws[0].text not in names:
+        return False
+    after = "".join(w.text for w in ws[1:4])  # the tagger may glue 这人 into one word
+    if _ZH_FAME.match(after):
+        return True  # X之名，响彻…: the name's renown as the topic, spread among others
+    return any(after.startswith(p + h) for p in _ZH_POINTING for h in _ZH_PERSON_HEAD)
 
 
 def _zh_vocative_opening(text: str) -> bool:
@@ -304,12 +323,17 @@ def self_name_violation(
     spoken = [s for s in segs if s.kind in ("speech", "narration")]
     has_cjk, has_latin = bool(HAN_RE.search(text)), bool(re.search(r"[A-Za-z]{2}", text))
     for rx, needed in ((pats["announce_zh"], has_cjk), (pats["announce_en"], has_latin)):
-        m = rx.search(text) if needed else None
+        found = rx.finditer(text) if needed else ()
+        if rx is pats["announce_zh"]:  # 身为舰长，我…: the office held; 把X切到…模式: a thing switched
+            found = (m for m in found if not own_speech(text, m, pats["names"], character))
+        m = next(iter(found), None)
         if m and not _identity_contrast(text, m, pats["names"]):
             return Violation("role_announce", "announces the role instead of speaking from it", m.group(0))
+    # the character's names that are a title it holds (舰长), never a part of its own name (星河)
+    titles = frozenset(n for n in pats["names"] if zh.is_title(n) and n not in character)
     for seg in segs:
         actor = (
-            epithet_action(seg.text, pats["names"], is_zh_text(seg.text, language))
+            epithet_action(seg.text, pats["names"], is_zh_text(seg.text, language), titles)
             if seg.kind == "action"
             else None
         )
@@ -324,6 +348,13 @@ def self_name_violation(
         if found:
             return found
     first = spoken[0] if spoken else None
+    titled = (
+        title_epithet(first.text, pats["names"], character)
+        if first and is_zh_text(first.text, language)
+        else None
+    )
+    if titled:
+        return Violation("third_person", "the character described under its own title", titled)
     if first is not None and first.kind == "narration" or len(spoken) == 1:
         framed = spoken[0].kind == "narration" and len(spoken) > 1
         told = epithet_subject(spoken[0].text, is_zh_text(spoken[0].text, language), framed=framed)

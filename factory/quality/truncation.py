@@ -72,6 +72,8 @@ _ZH_OPEN_TAGS_LONG = ("v", "r")
 _ZH_NEVER_FINAL = ("p", "c", "d")
 _ZH_PREDICATE_TAGS = ("v", "a", "i", "l", "z")
 _ZH_FINAL = ("了", "吧", "呢", "啊", "呀", "嘛", "罢", "哦", "啦", "么", "吗", "哉", "矣", "也", "耳", "乎")
+_ZH_VERNACULAR = re.compile(r"[这那哪][个些]|[的了着们呢吧]|什么|怎么|没有")
+_ZH_CLASSICAL = re.compile(r"[之乎矣哉吾汝乃者焉兮其亦]")
 _ZH_OPEN_MIN_HAN = 4  # shorter lines say too little ("算了", "也罢")
 _ZH_OPEN_LONG_HAN = 8
 _EN_OPEN_WORDS = frozenset({"never", "not", "only", "just", "near", "very", "who", "which", "whom", "whose"})
@@ -124,7 +126,9 @@ def ends_open(text: str, language: str) -> str | None:
 
 def _zh_open_end(t: str) -> str | None:
     """A Chinese line without final punctuation that stops on a word needing a continuation."""
-    if t[-1] in END_OK or not lang.HAN_RE.match(t[-1]) or t.endswith(_ZH_FINAL):
+    if t[-1] in END_OK or not lang.HAN_RE.match(t[-1]):
+        return None
+    if t.endswith(_ZH_FINAL) and not (t.endswith("也") and _vernacular(t)):
         return None
     han = len(lang.HAN_RE.findall(t))
     if han < _ZH_OPEN_MIN_HAN:
@@ -135,6 +139,16 @@ def _zh_open_end(t: str) -> str | None:
     last = clause[-1]
     if last.tag.startswith(_ZH_NEVER_FINAL) and (last.tag[0] != "d" or len(last.text) == 1):
         return f"stops on {last.text!r} ({last.tag}) without punctuation"  # verse too: 便 / 不 / 倘若 end nothing
+    # after 有/是 comes a noun phrase: a bare numeral there lost its measure and noun (必有一…: 一劫)
+    idiom = any((zh.dictionary_tag(t[-k:]) or "")[:1] in ("i", "l") for k in (3, 4))
+    if (
+        last.text in ("一", "两", "几")
+        and len(clause) > 1
+        and clause[-2].tag.startswith("v")
+        and clause[-2].text.endswith(("有", "是"))
+        and not idiom
+    ):
+        return f"stops on the numeral {last.text!r} without its measure word"
     if parallel_clauses(t, True):
         return None
     if emphatic_de(t):
@@ -145,6 +159,12 @@ def _zh_open_end(t: str) -> str | None:
     if han >= _ZH_OPEN_LONG_HAN and _adverb_without_verb(clause):
         return "an adverb with no predicate after it (the verb was cut off)"
     return None
+
+
+def _vernacular(t: str) -> bool:
+    """A line in the vernacular (那个人, 的, 了, 着) with no classical function word: its final 也 is
+    the adverb "also" whose predicate was cut off (说话也…), not the classical particle (吾不知也)."""
+    return bool(_ZH_VERNACULAR.search(t)) and not _ZH_CLASSICAL.search(t)
 
 
 def _adverb_without_verb(clause: list[zh.Word]) -> bool:

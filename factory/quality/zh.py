@@ -81,6 +81,9 @@ def _tokenizer():
 
 
 _known: set[str] = set()
+# The general dictionary's tag of each name before add_names made it `nr`: a name that the
+# dictionary already knows as a plain noun (舰长, 师父) is a title or rank, not a proper name
+_base_tag: dict[str, str | None] = {}
 
 
 def add_names(names: Iterable[str]) -> None:
@@ -91,9 +94,24 @@ def add_names(names: Iterable[str]) -> None:
     tok = _tokenizer()
     with _lock:
         for n in new:
+            _base_tag[n] = tok.word_tag_tab.get(n)
             tok.tokenizer.add_word(n, _NAME_FREQ, "nr")
             _known.add(n)
     _cut.cache_clear()
+
+
+def dictionary_tag(word: str) -> str | None:
+    """The general dictionary's tag of `word`, as it was before any name was added."""
+    if word in _known:
+        return _base_tag.get(word)
+    _tokenizer()
+    return _tokenizer().word_tag_tab.get(word)
+
+
+def is_title(name: str) -> bool:
+    """Whether the character's name `name` is a common noun of the general dictionary (a rank or
+    job: 舰长, 掌门), which the character holds rather than is called by (作为舰长 is its duty)."""
+    return _base_tag.get(name) == "n"
 
 
 @functools.lru_cache(maxsize=8192)
