@@ -188,6 +188,7 @@ SPLITS = [
     "heldout8",
     "heldout9",
     "heldout10",
+    "heldout11",
 ]  # newest last
 # Lines written only to train the learned model (benchmarks/train_gate_model.py): never a measured split,
 # never held out in its cross-validation; `--split trainA` shows what the gate makes of them.
