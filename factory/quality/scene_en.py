@@ -92,7 +92,7 @@ _HABIT = re.compile(
     re.I,
 )
 _ABSOLUTE = re.compile(
-    r",\s+(?:(?:his|her|its|their|one|the)\s+)?(?:(?!(?:his|her|its|their|the|a|an)\s)[A-Za-z-]+\s+){1,3}?"
+    r",\s+(?:(?:his|her|its|their|one|the)\s+)?(?:(?!(?:his|her|its|their|the|a|an)\s)[A-Za-z0-9][\w'’-]*\s+){1,3}?"
     r"(?:[a-z]+ing|set|askew|clenched|raised|bowed|lowered|on the \w+)\b"
     r"|,\s+(?:[a-z]+ing)\s+(?:the|a|an|his|her|its|their|to|into|on|at|in)\b"
     r"|,\s+[a-z]+\s+(?:askew|aflame|ablaze|agape|awry)\s*,",
@@ -286,5 +286,33 @@ def _simul_clause(text: str, m: re.Match) -> bool:
     determined = bool(rest) and rest[0].lower() in ("the", "a", "an", "every", "his", "her", "its", "their")
     for w in rest[1:]:
         if _finite(w) and w.lower() not in _COPULA:
-            return determined or w.lower() in _IRREG or w.lower().endswith("ed")
-    return False
+            return determined or w.lower() in _IRREG or w.lower().endswith("ed") or _bare_present(rest, w)
+    return _plural_plain(rest)
+
+
+def _bare_present(rest: list[str], verb: str) -> bool:
+    """A bare mass noun and its present -s verb right after it ("as rain streaks down"): a thing of
+    the scene acting at the same moment, not "as time goes" (no place or object follows)."""
+    k = rest.index(verb)
+    return k == 1 and _present(verb) and len(rest) > 2 and rest[2].lower() in _AFTER_VERB
+
+
+def _plural_plain(rest: list[str]) -> bool:
+    """A bare plural noun and its plain present verb, then an object, a path or an infinitive ("as
+    bells begin to toll", "as plates clatter and …"): events at the same moment in the present."""
+    return (
+        len(rest) > 2
+        and rest[0].islower()
+        and rest[0].endswith("s")
+        and not rest[0].endswith(("ss", "us"))
+        and not _finite(rest[1])
+        and not rest[1].endswith(("ing", "ly"))
+        and rest[1].lower() not in _AFTER_VERB
+        and rest[2].lower() in _AFTER_VERB | {"to", "and"}
+    )
+
+
+# What follows an intransitive verb of a scene: a path, a place, a determiner of its object
+_AFTER_VERB = frozenset(
+    "down up across through over along against into onto past under around from in on at the a an".split()
+)
