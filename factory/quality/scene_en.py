@@ -198,7 +198,7 @@ def scene_narration(segs: Sequence[Segment], names: frozenset[str]) -> tuple[str
         text = acts[0].text
     else:
         return None
-    text = text.strip()
+    text = _ASSENT.sub("", text.strip(), count=1).strip()
     if len(text.split()) < 6 or _speech_marked(text) or _HABIT.search(text):
         return None
     sentences = [x for x in _SENTENCE.findall(text) if re.search(r"[A-Za-z]", x)]
@@ -236,6 +236,14 @@ def scene_narration(segs: Sequence[Segment], names: frozenset[str]) -> tuple[str
         return None
     return "narration of a scene, no speech in it", text[:80]
 
+
+# An assistant's assent before the scene, a verbless formula ("Sure thing, coming right up."): the
+# prose after it is read as the reply
+_ASSENT = re.compile(
+    r"^(?:sure(?: thing)?|okay|ok|alright|all right|certainly|absolutely|of course|you got it|coming (?:right )?up)"
+    r"(?:[, ]+(?:here (?:it is|we go)|coming (?:right )?up|right away|one moment))?[.!]\s+",
+    re.I,
+)
 
 _SUBJECT_PREP = frozenset({"in", "with", "from", "of", "by", "at", "on"})
 
@@ -284,10 +292,12 @@ def _simul_clause(text: str, m: re.Match) -> bool:
     """ "as / while" opens a clause with its own subject and finite verb (not "as a boy", "as usual")."""
     rest = re.findall(r"[A-Za-z][\w'’-]*", text[m.end(1) :])[:6]
     determined = bool(rest) and rest[0].lower() in ("the", "a", "an", "every", "his", "her", "its", "their")
+    if _plural_plain(rest):
+        return True
     for w in rest[1:]:
         if _finite(w) and w.lower() not in _COPULA:
             return determined or w.lower() in _IRREG or w.lower().endswith("ed") or _bare_present(rest, w)
-    return _plural_plain(rest)
+    return False
 
 
 def _bare_present(rest: list[str], verb: str) -> bool:
