@@ -86,9 +86,20 @@ def passive_reaction(sentence: str, bare_verbs: frozenset[str]) -> bool:
     return bool(m) and m.group("verb").lower() in bare_verbs and not _CONDITION.search(sentence)
 
 
+# The tag after a quotation in the present, the user as its speaker: '"…," you reply, grinning.'
+_SAY_TAG = re.compile(
+    r"^\s*(?:you|ye|thou)\s+(?:\w+ly\s+)?(?:say|reply|answer|whisper|cry|shout|murmur|ask|sayest)"
+    r"(?:\s*[,.!;—]|\s*$)",
+    re.I,
+)
+
+
 def say_frame(narration: str) -> bool:
-    """A present frame of the user's words before a quotation: "You say, "…"."""
-    return bool(_SAY_FRAME.match(narration))
+    """A present frame of the user's words before a quotation ("You say, "…"), or its tag after one
+    ('"…," you say, …'); "you say?" asks back about the words, a speaker's own."""
+    if _SAY_FRAME.match(narration):
+        return True
+    return bool(_SAY_TAG.match(narration)) and not narration.rstrip().endswith("?")
 
 
 def self_turn(narration: str) -> bool:
