@@ -94,7 +94,7 @@ def announce_patterns(alt: str) -> dict[str, re.Pattern]:
             # the role as a frame, an appositive after it, then a hedged verb of saying about the words:
             # "As X the ferryman, I would say …", "As X, old ferryman, I must say …" (a speech in the scene
             # thanks or greets; this comments on what it says)
-            rf"|\bas {rank}{title}(?:{alt})(?:,?\s+(?:the\s+|a\s+|an\s+)?[\w'-]+(?:\s+[\w'-]+){{0,3}})?,\s*"
+            rf"|\bas {rank}{title}(?:{alt})(?:,?\s+(?:the\s+|a\s+|an\s+)?[\w'-]+(?:\s+[\w'-]+){{0,5}})?,\s*"
             rf"i(?:\s+would|\s+must|['’]d|\s+have to|\s+should|\s+can|\s+could)\s+(?:say|tell you|admit|answer|reply|respond)\b"
             rf"|\b(i am|i'm|i’m) (playing|role-?playing|portraying) (?:{alt})\b"
             rf"|\b(?:{alt}) (would|might|could) (say|respond|reply|answer)\b"

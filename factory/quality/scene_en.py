@@ -324,5 +324,25 @@ def _plural_plain(rest: list[str]) -> bool:
 
 # What follows an intransitive verb of a scene: a path, a place, a determiner of its object
 _AFTER_VERB = frozenset(
-    "down up across through over along against into onto past under around from in on at the a an".split()
+    [
+        "down",
+        "up",
+        "across",
+        "through",
+        "over",
+        "along",
+        "against",
+        "into",
+        "onto",
+        "past",
+        "under",
+        "around",
+        "from",
+        "in",
+        "on",
+        "at",
+        "the",
+        "a",
+        "an",
+    ]
 )

@@ -114,9 +114,7 @@ _PROPERTY = re.compile(
     re.I,
 )
 # "you" acting on that thing, a pronoun object, and the outcome it leads to
-_USE_UNTIL = re.compile(
-    r"^\s*you\s+(?:\w+ly\s+)?[a-z]+\s+(?:it|them)\b[^.!?;]*\b(?:until|till)\b", re.I
-)
+_USE_UNTIL = re.compile(r"^\s*you\s+(?:\w+ly\s+)?[a-z]+\s+(?:it|them)\b[^.!?;]*\b(?:until|till)\b", re.I)
 
 
 def instruction_of_use(text: str, sentence: str) -> bool:
