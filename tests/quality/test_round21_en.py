@@ -3,11 +3,13 @@ the role (role_announce.py); a present scene with a bare subject acting at the s
 absolute construction with a possessive, an assistant's assent before the prose, two sentences each
 setting the scene (scene_en.py, scene_setting_en.py); a rite explained to anyone and the tag after a
 quotation with the user as its speaker (user_turn_en.py); a reference book's life dates after the
-name (text.py, selfname.py). Lines written for these tests, other characters and other words than
+name (text.py, selfname.py); the real world refused and professional advice, the question handed to
+everyone (blacklists/en.txt). Lines written for these tests, other characters and other words than
 the benchmark's, with hard negatives for each mechanism."""
 
 import pytest
 
+from factory.quality import assistant_tone_hits
 from factory.quality.config import FormatConfig
 from factory.quality.formatting import check_line
 from factory.quality.selfname import self_name_violation
@@ -126,3 +128,30 @@ def test_reference_entry_caught() -> None:
     assert kind("Ragnhild (b. 1702) is remembered along the whole fjord.") == "third_person"
     # the speaker's own dates in the first person stay speech
     assert kind("I was born in the winter of 1702 (1702, to be exact), on the fjord.") is None
+
+
+TONE = [
+    ("I can't offer predictions about real-world markets, only about the game.", "refusal"),
+    ("I'm not able to give medical advice, so please see a doctor.", "refusal"),
+    ("There are different viewpoints on how the guild should spend its silver.", "hedging"),
+    ("In the end, it is up to every citizen to judge the council's choice.", "hedging"),
+]
+
+NOT_TONE = [
+    # the story's own world, the character's own refusal of a trade; views of a place, a captain deciding
+    "I can't row you to the real harbour tonight; the ice has closed it.",
+    "I can't give you my oar, it was my father's.",
+    "There are many views of the fjord from the high pasture.",
+    "It's up to the captain to decide when we sail.",
+]
+
+
+@pytest.mark.parametrize("line, family", TONE)
+def test_tone_caught(line: str, family: str) -> None:
+    hits = assistant_tone_hits(line, "en")
+    assert hits and hits[0].category == family
+
+
+@pytest.mark.parametrize("line", NOT_TONE)
+def test_tone_kept(line: str) -> None:
+    assert not [h for h in assistant_tone_hits(line, "en") if h.category in ("refusal", "hedging")]
