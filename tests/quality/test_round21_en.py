@@ -155,3 +155,30 @@ def test_tone_caught(line: str, family: str) -> None:
 @pytest.mark.parametrize("line", NOT_TONE)
 def test_tone_kept(line: str) -> None:
     assert not [h for h in assistant_tone_hits(line, "en") if h.category in ("refusal", "hedging")]
+
+
+def wrong_language(line: str) -> bool:
+    return any(f.rule == "format.wrong_language" for f in check_line(line, "en", [NAME], FormatConfig()))
+
+
+SWITCHED = [
+    "Ah, you want to know about the boat. 这条船是我祖父用橡木亲手造的，已经有七十年了。",
+    "Sit, sit. Лодка стоит у причала с самой зимы, и никто её не трогает.",
+]
+
+NOT_SWITCHED = [
+    # quoted words of someone, a short foreign name or greeting, a gloss in brackets
+    'My grandfather carved "风平浪静，一路顺风" on the bow, and he meant every stroke of it.',
+    "The Chinese sailors called her 老船娘 — the old boat-mother — and I liked it.",
+    "He wrote (在这里等我，我马上回来) on the dock wall, then sailed off anyway, the fool.",
+]
+
+
+@pytest.mark.parametrize("line", SWITCHED)
+def test_switched_sentence_caught(line: str) -> None:
+    assert wrong_language(line)
+
+
+@pytest.mark.parametrize("line", NOT_SWITCHED)
+def test_switched_sentence_kept(line: str) -> None:
+    assert not wrong_language(line)
