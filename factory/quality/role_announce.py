@@ -90,7 +90,7 @@ def announce_patterns(alt: str) -> dict[str, re.Pattern]:
             rf"|\bin role\b|\b(speaking|answering|responding|replying|acting|writing) as (?:{alt})\b"
             # a subjectless participle of going on in the role: "Alright, resuming as X."
             rf"|(?:^|[.!?]\s+)\W*(?:(?:sure|okay|ok|alright|all right|right)\b[!,.]?\s+)?"
-            rf"(?:continuing|resuming|carrying on|going on|back|returning) (?:as|in the role of) {title}(?:{alt})\b"
+            rf"(?:continuing|resuming|carrying on|going on|back|returning) (?:as|in the role of) {title}(?:{alt})\b(?!['’])"
             # the role as a frame, an appositive after it, then a hedged verb of saying about the words:
             # "As X the ferryman, I would say …", "As X, old ferryman, I must say …" (a speech in the scene
             # thanks or greets; this comments on what it says)

@@ -41,6 +41,8 @@ SPOKEN_ROLE = [
     # a role that is not the character's name; someone else who went on as her
     "As a ferrywoman, I must say the river has moods.",
     "My sister kept rowing long after the storm, and I followed her as far as the reeds.",
+    # the name as a possessor, not the role gone on in
+    "Back as Ragnhild's guest, you would be welcome at every hearth in the valley.",
 ]
 
 
