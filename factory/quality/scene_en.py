@@ -38,6 +38,7 @@ from collections.abc import Sequence
 
 from factory.quality.epithet import EN_HEAD, EN_IRREGULAR
 from factory.quality.narration import EN_BODY
+from factory.quality.scene_present_en import bare_present, plural_plain, strip_assent
 from factory.quality.scene_setting_en import scene_state, script_heading, setting_weight
 from factory.quality.speech_marks_en import (  # noqa: F401  (mixed_en reads them here)
     _CONTRACTION,
@@ -198,7 +199,7 @@ def scene_narration(segs: Sequence[Segment], names: frozenset[str]) -> tuple[str
         text = acts[0].text
     else:
         return None
-    text = _ASSENT.sub("", text.strip(), count=1).strip()
+    text = strip_assent(text.strip())
     if len(text.split()) < 6 or _speech_marked(text) or _HABIT.search(text):
         return None
     sentences = [x for x in _SENTENCE.findall(text) if re.search(r"[A-Za-z]", x)]
@@ -236,14 +237,6 @@ def scene_narration(segs: Sequence[Segment], names: frozenset[str]) -> tuple[str
         return None
     return "narration of a scene, no speech in it", text[:80]
 
-
-# An assistant's assent before the scene, a verbless formula ("Sure thing, coming right up."): the
-# prose after it is read as the reply
-_ASSENT = re.compile(
-    r"^(?:sure(?: thing)?|okay|ok|alright|all right|certainly|absolutely|of course|you got it|coming (?:right )?up)"
-    r"(?:[, ]+(?:here (?:it is|we go)|coming (?:right )?up|right away|one moment))?[.!]\s+",
-    re.I,
-)
 
 _SUBJECT_PREP = frozenset({"in", "with", "from", "of", "by", "at", "on"})
 
@@ -292,57 +285,9 @@ def _simul_clause(text: str, m: re.Match) -> bool:
     """ "as / while" opens a clause with its own subject and finite verb (not "as a boy", "as usual")."""
     rest = re.findall(r"[A-Za-z][\w'’-]*", text[m.end(1) :])[:6]
     determined = bool(rest) and rest[0].lower() in ("the", "a", "an", "every", "his", "her", "its", "their")
-    if _plural_plain(rest):
+    if plural_plain(rest):
         return True
     for w in rest[1:]:
         if _finite(w) and w.lower() not in _COPULA:
-            return determined or w.lower() in _IRREG or w.lower().endswith("ed") or _bare_present(rest, w)
+            return determined or w.lower() in _IRREG or w.lower().endswith("ed") or bare_present(rest, w)
     return False
-
-
-def _bare_present(rest: list[str], verb: str) -> bool:
-    """A bare mass noun and its present -s verb right after it ("as rain streaks down"): a thing of
-    the scene acting at the same moment, not "as time goes" (no place or object follows)."""
-    k = rest.index(verb)
-    return k == 1 and _present(verb) and len(rest) > 2 and rest[2].lower() in _AFTER_VERB
-
-
-def _plural_plain(rest: list[str]) -> bool:
-    """A bare plural noun and its plain present verb, then an object, a path or an infinitive ("as
-    bells begin to toll", "as plates clatter and …"): events at the same moment in the present."""
-    return (
-        len(rest) > 2
-        and rest[0].islower()
-        and rest[0].endswith("s")
-        and not rest[0].endswith(("ss", "us"))
-        and not _finite(rest[1])
-        and not rest[1].endswith(("ing", "ly"))
-        and rest[1].lower() not in _AFTER_VERB
-        and rest[2].lower() in _AFTER_VERB | {"to", "and"}
-    )
-
-
-# What follows an intransitive verb of a scene: a path, a place, a determiner of its object
-_AFTER_VERB = frozenset(
-    [
-        "down",
-        "up",
-        "across",
-        "through",
-        "over",
-        "along",
-        "against",
-        "into",
-        "onto",
-        "past",
-        "under",
-        "around",
-        "from",
-        "in",
-        "on",
-        "at",
-        "the",
-        "a",
-        "an",
-    ]
-)
