@@ -10,6 +10,7 @@ import re
 
 from factory import lang
 from factory.quality.config import FormatConfig
+from factory.quality.foreign_sentence import foreign_sentence
 from factory.quality.language_check import wrong_language, wrong_script
 from factory.quality.length import too_short
 from factory.quality.markdown import markdown
@@ -158,6 +159,9 @@ def _line_findings(
             Finding("format.truncated", "a long line without closing punctuation", text.strip()[-40:], i)
         )
     wrong = wrong_script(text, language, cfg.min_language_share) or wrong_language(text, language)
+    if not wrong and language == "en":
+        switched = foreign_sentence(text)
+        wrong = f"a whole sentence in another script: {switched[:40]}" if switched else None
     if wrong:
         out.append(Finding("format.wrong_language", wrong, text.strip()[:80], i))
     script = _script(text, own_labels)

@@ -88,6 +88,14 @@ def announce_patterns(alt: str) -> dict[str, re.Pattern]:
             rf"|(?:^|[.!?:]\s+)\W*(?:now\s+)?(?:playing|portraying|voicing|channel+ing|performing) {title}(?:{alt})\b"
             rf"(?!['’]|\s+(?-i:[A-Z]))"
             rf"|\bin role\b|\b(speaking|answering|responding|replying|acting|writing) as (?:{alt})\b"
+            # a subjectless participle of going on in the role: "Alright, resuming as X."
+            rf"|(?:^|[.!?]\s+)\W*(?:(?:sure|okay|ok|alright|all right|right)\b[!,.]?\s+)?"
+            rf"(?:continuing|resuming|carrying on|going on|back|returning) (?:as|in the role of) {title}(?:{alt})\b(?!['’])"
+            # the role as a frame, an appositive after it, then a hedged verb of saying about the words:
+            # "As X the ferryman, I would say …", "As X, old ferryman, I must say …" (a speech in the scene
+            # thanks or greets; this comments on what it says)
+            rf"|\bas {rank}{title}(?:{alt})(?:,?\s+(?:the\s+|a\s+|an\s+)?[\w'-]+(?:\s+[\w'-]+){{0,5}})?,\s*"
+            rf"i(?:\s+would|\s+must|['’]d|\s+have to|\s+should|\s+can|\s+could)\s+(?:say|tell you|admit|answer|reply|respond)\b"
             rf"|\b(i am|i'm|i’m) (playing|role-?playing|portraying) (?:{alt})\b"
             rf"|\b(?:{alt}) (would|might|could) (say|respond|reply|answer)\b"
             rf"|\b(playing|portraying|in|taking on|assuming|adopting) (the )?{role} (of|as) (?:{alt})\b"

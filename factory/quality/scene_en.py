@@ -38,6 +38,7 @@ from collections.abc import Sequence
 
 from factory.quality.epithet import EN_HEAD, EN_IRREGULAR
 from factory.quality.narration import EN_BODY
+from factory.quality.scene_present_en import bare_present, plural_plain, strip_assent
 from factory.quality.scene_setting_en import scene_state, script_heading, setting_weight
 from factory.quality.speech_marks_en import (  # noqa: F401  (mixed_en reads them here)
     _CONTRACTION,
@@ -92,7 +93,7 @@ _HABIT = re.compile(
     re.I,
 )
 _ABSOLUTE = re.compile(
-    r",\s+(?:(?:his|her|its|their|one|the)\s+)?(?:(?!(?:his|her|its|their|the|a|an)\s)[A-Za-z-]+\s+){1,3}?"
+    r",\s+(?:(?:his|her|its|their|one|the)\s+)?(?:(?!(?:his|her|its|their|the|a|an)\s)[A-Za-z0-9][\w'’-]*\s+){1,3}?"
     r"(?:[a-z]+ing|set|askew|clenched|raised|bowed|lowered|on the \w+)\b"
     r"|,\s+(?:[a-z]+ing)\s+(?:the|a|an|his|her|its|their|to|into|on|at|in)\b"
     r"|,\s+[a-z]+\s+(?:askew|aflame|ablaze|agape|awry)\s*,",
@@ -198,7 +199,7 @@ def scene_narration(segs: Sequence[Segment], names: frozenset[str]) -> tuple[str
         text = acts[0].text
     else:
         return None
-    text = text.strip()
+    text = strip_assent(text.strip())
     if len(text.split()) < 6 or _speech_marked(text) or _HABIT.search(text):
         return None
     sentences = [x for x in _SENTENCE.findall(text) if re.search(r"[A-Za-z]", x)]
@@ -284,7 +285,9 @@ def _simul_clause(text: str, m: re.Match) -> bool:
     """ "as / while" opens a clause with its own subject and finite verb (not "as a boy", "as usual")."""
     rest = re.findall(r"[A-Za-z][\w'’-]*", text[m.end(1) :])[:6]
     determined = bool(rest) and rest[0].lower() in ("the", "a", "an", "every", "his", "her", "its", "their")
+    if plural_plain(rest):
+        return True
     for w in rest[1:]:
         if _finite(w) and w.lower() not in _COPULA:
-            return determined or w.lower() in _IRREG or w.lower().endswith("ed")
+            return determined or w.lower() in _IRREG or w.lower().endswith("ed") or bare_present(rest, w)
     return False

@@ -21,7 +21,10 @@ from factory.quality.epithet import EN_IRREGULAR
 # Prepositions of place and path after a verb (and its object): where a thing stands in the scene
 _SPATIAL = r"beneath|before|over|across|above|below|through|along|against|around|past|under|behind|beyond|among|atop|upon"
 # A setting placed in space: a verb, up to three words of adverb or object, a spatial preposition
-_PLACED = re.compile(rf"^(?:[\w'’-]+\s+){{0,3}}?(?:{_SPATIAL})\s+(?:the|a|an|its|their)\b", re.I)
+_PLACED = re.compile(
+    rf"^(?:[\w'’-]+\s+){{0,3}}?(?:{_SPATIAL}|(?:up|down|out|off|away)\s+(?:from|of|into))\s+(?:the|a|an|its|their)\b",
+    re.I,
+)
 # A change or a posture of state, linking verb and bare adjective: "fell silent", "went dark", "was still"
 _STATE_CHANGE = re.compile(
     r"\b(?:fell|falls|went|goes|grew|grows|lay|lies|hung|hangs|turned|turns|was|is)\s+"
@@ -98,14 +101,26 @@ def setting_weight(
     scene_en's (kind, verb, weight) per sentence; `person(sentence, verb)`: its subject is a person."""
     if dated(text):
         return 0.0
+    set_in = 0
     for x, c in zip(sentences, clauses, strict=True):
-        if c[0] not in ("def", "indef", "state") or person(x, c[1]) or _measure_subject(x, c[1]):
+        if c[0] not in ("def", "indef", "state", "bare") or person(x, c[1]) or _measure_subject(x, c[1]):
             continue
+        if c[0] == "bare" and not _present_verb(c[1]):
+            continue  # a bare subject may be a name; in the narrative present it is a thing of the scene
         after = x.split(c[1], 1)[1] if c[1] and c[1] in x else ""
         if (c[0] != "state" and placed_setting(after)) or state_change(x):
             # a second subject counts in a setting only: "The king died, and the queen ruled" is a report
-            return 1.0 if new_subject(text) else 0.5
-    return 0.0
+            if new_subject(text):
+                return 1.0
+            set_in += 1
+    # two sentences each setting the scene ("Mist rises off the lake. The boathouse is dark.")
+    return min(1.0, 0.5 * set_in)
+
+
+def _present_verb(verb: str) -> bool:
+    """The -s of the narrative present (not -ss / -us / -'s)."""
+    v = verb.lower()
+    return len(v) > 3 and v.endswith("s") and not v.endswith(("ss", "us", "is", "'s", "’s"))
 
 
 def _measure_subject(sentence: str, verb: str) -> bool:

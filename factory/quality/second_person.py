@@ -22,7 +22,13 @@ import re
 from factory.quality import zh
 from factory.quality.mixed_en import main_clause, past_told_back, tells_for_user, user_adjunct, user_turn
 from factory.quality.second_person_zh import STORY_NEXT, before_report, own_clauses, told_marks
-from factory.quality.user_turn_en import generic_you, passive_reaction, say_frame, self_turn
+from factory.quality.user_turn_en import (
+    generic_you,
+    instruction_of_use,
+    passive_reaction,
+    say_frame,
+    self_turn,
+)
 
 _ZH_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 # 你 opening the sentence, or after a connective that moves a story on (于是你…, 然后你…)
@@ -317,6 +323,7 @@ def _en(text: str, narration: bool) -> str | None:
             or _EN_NOT_EVENT.search(main_clause(s))
             or _EN_DISJUNCTION.search(s)
             or _EN_GUESS.search(s)
+            or instruction_of_use(text, s)
         ):
             continue
         if _EN_COMPLY.search(s) and not re.search(r"\b(if|when|unless|whenever)\b", s, re.I):

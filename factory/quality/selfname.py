@@ -110,6 +110,10 @@ class Violation:
     span: str
 
 
+# A reference book's life dates after the name, "X (1702–1771) was …": the entry's register, never speech
+_LIFE_DATES = r"(?:\s*\((?:born |b\. |c\. |ca\. |d\. )?\d{3,4}\s*(?:[–—-]\s*(?:c\. )?\d{0,4})?\))?"
+
+
 @functools.lru_cache(maxsize=256)
 def _patterns(character: str, aliases: tuple[str, ...]) -> dict:
     names = character_names(character, aliases, mentions=True)
@@ -124,7 +128,7 @@ def _patterns(character: str, aliases: tuple[str, ...]) -> dict:
             rf"(?:^|[.!?]\s+)(?:{alt}),\s(?!you\b|I\b)[^.!?;]{{2,60}}?,\s+(?:\w+ly\s+)?(?:{EN_VERB}|could|went|began)\b"
         ),
         "name_en": re.compile(
-            rf"\b({alt})\b(?:\s+(?:\w+ly)\s+|\s+)({EN_VERB})\b|\b({alt})['’]s (?:\w+ )?(?:{EN_BODY})\b"
+            rf"\b({alt})\b{_LIFE_DATES}(?:\s+(?:\w+ly)\s+|\s+)({EN_VERB})\b|\b({alt})['’]s (?:\w+ )?(?:{EN_BODY})\b"
         ),
     }
 

@@ -56,6 +56,10 @@ class Segment:
     start: int  # offset in the line
 
 
+# A parenthesis of years alone, "(1702–1771)", "(b. 1950)": dates of the sentence, not an action
+_DATES_ONLY = re.compile(r"\s*(?:born |b\. |c\. |ca\. |d\. )?\d{3,4}\s*(?:[–—-]\s*(?:c\. )?\d{0,4})?\s*")
+
+
 def segments(line: str) -> list[Segment]:
     """Split a line into label / action / speech / narration segments (empty pieces dropped)."""
     return list(_segments(line))
@@ -92,6 +96,9 @@ def _body(text: str, offset: int) -> list[Segment]:
             close, kind = QUOTE_PAIRS[ch], "quote"
         j = text.find(close, i + 1)
         j = n if j < 0 else j  # unclosed: runs to the end (the format check reports it)
+        if kind == "action" and j < n and _DATES_ONLY.fullmatch(text[i + 1 : j]):
+            i = j + 1  # "(1702–1771)": a reference's dates, part of the sentence, no stage direction
+            continue
         pieces.append(["outside", buf_start, i, buf_start, i])
         pieces.append([kind, i + 1, j, i, min(j + 1, n)])
         i = buf_start = j + 1

@@ -10,6 +10,10 @@ The user's reaction may also be told as a passive of the character's doing ("You
 my plea and consent to …"): a participle with its agent, then the user's next act chained on with
 "and" and a bare verb — the user's decision written for them.
 
+A thing's property stated first in the generic present ("The root tastes sour.") and then "you"
+acting on that thing as a pronoun until an outcome ("You hold it under your tongue until …") is the
+speaker telling how the thing is used, an instruction of the rite, not the user's turn narrated.
+
 A frame in the present, "You say," right before a quotation, writes the user's words; and a turn
 labelled with the speaker's own "Me:" between quotations makes the reply a script of two parties,
 the other party's line written too.
@@ -82,11 +86,41 @@ def passive_reaction(sentence: str, bare_verbs: frozenset[str]) -> bool:
     return bool(m) and m.group("verb").lower() in bare_verbs and not _CONDITION.search(sentence)
 
 
+# The tag after a quotation in the present, the user as its speaker: '"…," you reply, grinning.'
+_SAY_TAG = re.compile(
+    r"^\s*(?:you|ye|thou)\s+(?:\w+ly\s+)?(?:say|reply|answer|whisper|cry|shout|murmur|ask|sayest)"
+    r"(?:\s*[,.!;—]|\s*$)",
+    re.I,
+)
+
+
 def say_frame(narration: str) -> bool:
-    """A present frame of the user's words before a quotation: "You say, "…"."""
-    return bool(_SAY_FRAME.match(narration))
+    """A present frame of the user's words before a quotation ("You say, "…"), or its tag after one
+    ('"…," you say, …'); "you say?" asks back about the words, a speaker's own."""
+    if _SAY_FRAME.match(narration):
+        return True
+    return bool(_SAY_TAG.match(narration)) and not narration.rstrip().endswith("?")
 
 
 def self_turn(narration: str) -> bool:
     """A narration piece that is only the speaker's own turn label ("Me:"): a script of two parties."""
     return bool(_SELF_TURN.match(narration))
+
+
+# A thing's property in the generic present: a noun subject, a linking or sense verb, an adjective
+_PROPERTY = re.compile(
+    r"^\s*(?:the|a|an)\s+(?:[a-z-]+\s+)?[a-z-]+\s+(?:is|are|tastes|smells|feels|looks|sounds|burns|stings)\s+"
+    r"(?:\w+ly\s+)?[a-z]+\s*[.;]?\s*$",
+    re.I,
+)
+# "you" acting on that thing, a pronoun object, and the outcome it leads to
+_USE_UNTIL = re.compile(r"^\s*you\s+(?:\w+ly\s+)?[a-z]+\s+(?:it|them)\b[^.!?;]*\b(?:until|till)\b", re.I)
+
+
+def instruction_of_use(text: str, sentence: str) -> bool:
+    """`sentence` of `text` takes up a thing whose property a sentence before it stated ("The root
+    tastes sour. You hold it until …"): a rite explained, the "you" of anyone who performs it."""
+    if not _USE_UNTIL.match(sentence):
+        return False
+    before = text.split(sentence.strip(), 1)[0]
+    return any(_PROPERTY.match(x) for x in re.split(r"(?<=[.;])\s+", before) if x.strip())
