@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 
 from factory.lang import HAN_RE, character_names
+from factory.lang.names import ZH_SELF_TERMS
 from factory.quality import zh
 from factory.quality.action_voice import epithet_action
 from factory.quality.announce_zh import own_speech
@@ -62,7 +63,7 @@ from factory.quality.title_epithet_zh import title_epithet
 _ZH_NOT_PREDICATE = ("r", "x", "m", "q", "y", "e", "u", "w")  # X这个号, X二字, X啊
 _ZH_BEFORE_SUBJECT = ("c", "d", "t")
 _ZH_PREDICATE = ("v", "d", "a", "p", "l", "i", "z")
-_ZH_FIRST = {"我", "朕", "吾", "本人", "在下", "咱", "俺", "老夫", "本宫", "孤", "我们", "咱们", "余", "鄙人"}
+_ZH_FIRST = {"我", "我们", "咱们", "余", *ZH_SELF_TERMS}
 _ZH_COUNT = re.compile(r"[一二三四五六七八九十两百千\d]+[个]?")
 _ZH_POINTING = frozenset({"这个", "这", "那个", "那"})
 # Person nouns a demonstrative turns into "that person" (X这个人, X这丫头): a closed class
