@@ -48,3 +48,25 @@ def test_self_term_speech_is_ok(line: str) -> None:
 @pytest.mark.parametrize("line", ANNOUNCED_WITH_SELF_TERM + THIRD_PERSON)
 def test_role_and_third_person_still_caught(line: str) -> None:
     assert rules(line)
+
+
+# --- code-switching: short Latin runs with no English function word are words of a Chinese line ---
+CODE_SWITCHED = [
+    "Hi，Hi，大家先坐好，camera ready！",
+    "Yes，yes，我这就改，deadline前一定交。",
+]
+ENGLISH_CLAUSES = [
+    "慢着。We have to count the coins before anyone leaves the shop.",
+    "住手！Put the sword down and step away from the gate.",
+]
+HANGUL_WITH_LOAN = ["好吧，OK，안녕하세요 감사합니다 여러분"]
+
+
+@pytest.mark.parametrize("line", CODE_SWITCHED)
+def test_code_switched_interjections_stay_chinese(line: str) -> None:
+    assert "format.wrong_language" not in rules(line)
+
+
+@pytest.mark.parametrize("line", ENGLISH_CLAUSES + HANGUL_WITH_LOAN)
+def test_english_clause_or_other_script_is_wrong_language(line: str) -> None:
+    assert "format.wrong_language" in rules(line)
