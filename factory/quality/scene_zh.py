@@ -243,7 +243,41 @@ def _depictive(ws: list[zh.Word]) -> int:
             weak = True  # 霓虹闪烁: a noun and its state closing the clause
     if len(ws) > 1 and ws[-1].tag in ("i", "l") and len(ws[-1].text) == 4 and ws[-2].tag.startswith("n"):
         weak = True  # 冰面一望无际: a noun and its state in an idiom, closing the clause
+    if _subject_then_action(ws) or _split_direction(ws):
+        weak = True
+    if _located(ws, states=True) and _expanse_state(ws):
+        return 2  # 殿中一片寂静: a place filled with one state, the set described
     return int(weak)
+
+
+def _subject_then_action(ws: list[zh.Word]) -> bool:
+    """A noun subject, then only adverbials and verbs, closing on a two-character verb (旗帜迎风
+    飘扬): a thing shown moving, with no object, modal or person."""
+    if len(ws) < 3 or not ws[0].tag.startswith("n") or ws[0].tag.startswith("nr"):
+        return False
+    last = ws[-1]
+    return last.tag == "v" and len(last.text) == 2 and all(w.tag.startswith(("v", "d")) for w in ws[1:-1])
+
+
+def _split_direction(ws: list[zh.Word]) -> bool:
+    """A verb, its object, then 来/去 closing the clause: a directional complement split around
+    the object (抬起头来, 掏出钱来), the shape of an action told."""
+    return (
+        len(ws) >= 3
+        and ws[-1].text in ("来", "去")
+        and ws[-2].tag.startswith("n")
+        and ws[-3].tag.startswith("v")
+    )
+
+
+def _expanse_state(ws: list[zh.Word]) -> bool:
+    """一片/一阵 + an adjective or state closing the clause (一片死寂, 一阵骚动): an expanse filled."""
+    return (
+        len(ws) >= 2
+        and ws[-2].tag == "m"
+        and ws[-2].text in ("一片", "一阵")
+        and ws[-1].tag.startswith(("a", "z", "v", "i"))
+    )
 
 
 def _establishing(ws: list[zh.Word]) -> bool:
@@ -283,14 +317,15 @@ def _existential(ws: list[zh.Word]) -> bool:
     )
 
 
-def _located(ws: list[zh.Word]) -> bool:
-    """A clause opened by a place (台上, 酒店里, 茶馆里) and completed by a predicate: the scene's
-    setting, told as a stage is described."""
+def _located(ws: list[zh.Word], states: bool = False) -> bool:
+    """A clause opened by a place (台上, 酒店里, 茶馆里) and completed by a predicate (with
+    `states`, an adjective too): the scene's setting, told as a stage is described."""
     head = ws[:4]
     at = next((i for i, w in enumerate(head) if w.tag in ("s", "f")), None)
     if at is None or at == len(ws) - 1:
         return False
-    return any(w.tag.startswith(("v", "i", "l", "z")) for w in ws[at + 1 :])
+    tags = ("v", "i", "l", "z", "a") if states else ("v", "i", "l", "z")
+    return any(w.tag.startswith(tags) for w in ws[at + 1 :])
 
 
 def _entry(cls: list[str]) -> bool:

@@ -70,3 +70,27 @@ def test_code_switched_interjections_stay_chinese(line: str) -> None:
 @pytest.mark.parametrize("line", ENGLISH_CLAUSES + HANGUL_WITH_LOAN)
 def test_english_clause_or_other_script_is_wrong_language(line: str) -> None:
     assert "format.wrong_language" in rules(line)
+
+
+# --- scene narration: a thing shown moving, a split directional complement, a place filled -------
+SCENES = [
+    "马车在山道上颠簸，车帘来回晃荡，车厢里一片寂静。",
+    "排练厅里灯光忽明，众人齐齐抬起头来，窗外飘进一阵细雨。",
+]
+SCENE_AFTER_SPEECH = ["好，我这就出发。马车在山道上颠簸，车帘来回晃荡，车厢里一片寂静。"]
+SPOKEN_NOT_SCENE = [
+    "屋里一片漆黑，我什么也看不见，你快点灯。",
+    "把头抬起来，看着我的眼睛说话。",
+    "车帘来回晃荡，晃得我头都晕了。",
+    "那天车厢里一片寂静，谁也没说话。",
+]
+
+
+@pytest.mark.parametrize("line", SCENES + SCENE_AFTER_SPEECH)
+def test_scene_marks_caught(line: str) -> None:
+    assert "selfname.narrator" in rules(line), rules(line)
+
+
+@pytest.mark.parametrize("line", SPOKEN_NOT_SCENE)
+def test_spoken_lines_with_scene_words_are_ok(line: str) -> None:
+    assert "selfname.narrator" not in rules(line), rules(line)
