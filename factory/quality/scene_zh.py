@@ -121,6 +121,8 @@ _CAMERA = re.compile(r"^[（(]?\s*(?:场景|画面|镜头|旁白|故事发生在
 # 越V越A: a change growing as one watches (雨越下越大)
 _GROWING = re.compile(r"越[\u4e00-\u9fff]{1,2}越")
 _MIN_DEPICTIVE = 2
+# Agent suffixes: the morphemes that close a noun for a person by origin, trade or office
+_AGENT_SUFFIX = ("人", "家", "者", "士", "官", "将", "主", "师", "帝", "王", "相", "僧", "侠", "客")
 
 
 def scene_narration(text: str, names: frozenset[str] = frozenset()) -> str | None:
@@ -344,5 +346,6 @@ def _entry(cls: list[str]) -> bool:
 
 
 def _nominal_end(rest: list[str]) -> bool:
-    """One appositive clause ends with a noun of origin or occupation (…人, …家, …者, …士)."""
-    return any(c.strip().endswith(("人", "家", "者", "士", "官", "将")) for c in rest)
+    """One appositive clause ends with a noun of origin, occupation or office: an agent suffix
+    (…人, …家, …者, …士, …主 of 教主, …师, …帝) closes it."""
+    return any(c.strip().endswith(_AGENT_SUFFIX) for c in rest)

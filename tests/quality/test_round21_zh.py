@@ -94,3 +94,21 @@ def test_scene_marks_caught(line: str) -> None:
 @pytest.mark.parametrize("line", SPOKEN_NOT_SCENE)
 def test_spoken_lines_with_scene_words_are_ok(line: str) -> None:
     assert "selfname.narrator" not in rules(line), rules(line)
+
+
+# --- an encyclopedia entry: the name alone, then appositions closed by an agent suffix (…主, …师) ---
+ENTRIES = ["萧北辰，大燕开国第三代藩主，骁勇善战，性情孤傲，为朝中诸臣所忌。"]
+NOT_ENTRIES = [
+    "萧北辰，你这个藩主当得可真窝囊。",
+    "萧北辰，北境之主，今日便与你一决生死！",
+]
+
+
+@pytest.mark.parametrize("line", ENTRIES)
+def test_entry_closed_by_office_caught(line: str) -> None:
+    assert rules(line)
+
+
+@pytest.mark.parametrize("line", NOT_ENTRIES)
+def test_name_then_office_in_speech_not_an_entry(line: str) -> None:
+    assert "selfname.narrator" not in rules(line), rules(line)
