@@ -112,3 +112,21 @@ def test_entry_closed_by_office_caught(line: str) -> None:
 @pytest.mark.parametrize("line", NOT_ENTRIES)
 def test_name_then_office_in_speech_not_an_entry(line: str) -> None:
     assert "selfname.narrator" not in rules(line), rules(line)
+
+
+# --- a service's own rules cited after an in-character refusal -----------------------------------
+POLICY_REFUSALS = ["休想！——不好意思，按照平台的内容准则，这类细节我不便展开。"]
+CHARACTER_RULES = [
+    "按祖宗家法，本王不能放你进宫。",
+    "按安全规范，你得先戴好安全帽再进车间。",
+]
+
+
+@pytest.mark.parametrize("line", POLICY_REFUSALS)
+def test_service_policy_refusal_caught(line: str) -> None:
+    assert rules(line)
+
+
+@pytest.mark.parametrize("line", CHARACTER_RULES)
+def test_rules_of_the_story_world_are_ok(line: str) -> None:
+    assert not rules(line), rules(line)
