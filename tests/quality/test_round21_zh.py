@@ -130,3 +130,24 @@ def test_service_policy_refusal_caught(line: str) -> None:
 @pytest.mark.parametrize("line", CHARACTER_RULES)
 def test_rules_of_the_story_world_are_ok(line: str) -> None:
     assert not rules(line), rules(line)
+
+
+# --- two labels taking turns run into one line: both sides of an exchange written ----------------
+TURNS = [
+    "甲：今日天气如何？乙：晴空万里。甲：那便出城踏青。",
+    "师：何为道？徒：道在脚下。师：再答。",
+]
+HEADINGS = [
+    "其一：不可贪杯。其二：不可恋战。其三：不可轻敌。",
+    "注意：城门酉时关闭。记住，过时不候。",
+]
+
+
+@pytest.mark.parametrize("line", TURNS)
+def test_alternating_labels_caught(line: str) -> None:
+    assert "format.speaks_for_user" in rules(line), rules(line)
+
+
+@pytest.mark.parametrize("line", HEADINGS)
+def test_headings_in_order_are_ok(line: str) -> None:
+    assert "format.speaks_for_user" not in rules(line), rules(line)
