@@ -24,6 +24,7 @@ import re
 
 from factory.quality import zh
 from factory.quality.epithet import ZH_HEAD
+from factory.quality.scene_marks_zh import expanse_state, simile, split_direction, subject_then_action
 
 _QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|\"[^\"\n]*\"")
 # Speech frame before a quotation (沉吟片刻道：“…”): the narrator hands over to the speaker
@@ -204,7 +205,7 @@ def _depictive(ws: list[zh.Word]) -> int:
     indefinite newcomer), 1 for marks a report of news shares (perfective 了, 过, a directional or
     result complement, 已, a place opening the clause), 0 for none. A character reports what
     happened (米缸见了底，柴也烧完了); only a narrator shows it happening."""
-    newcomer = bool(ws) and ws[0].tag == "m" and ws[0].text[:1] in "一几" and len(ws[0].text) >= 2
+    newcomer = bool(ws) and ws[0].tag == "m" and ws[0].text[:1] in "一几数" and len(ws[0].text) >= 2
     if newcomer and any(w.tag.startswith("v") for w in ws[1:]):
         return 2  # 一个佝偻的身影在廊下踱步: an indefinite participant brought on stage
     if _existential(ws) or any(_vivid(w.text) for w in ws):
@@ -245,41 +246,11 @@ def _depictive(ws: list[zh.Word]) -> int:
             weak = True  # 霓虹闪烁: a noun and its state closing the clause
     if len(ws) > 1 and ws[-1].tag in ("i", "l") and len(ws[-1].text) == 4 and ws[-2].tag.startswith("n"):
         weak = True  # 冰面一望无际: a noun and its state in an idiom, closing the clause
-    if _subject_then_action(ws) or _split_direction(ws):
+    if subject_then_action(ws) or split_direction(ws) or simile(ws):
         weak = True
-    if _located(ws, states=True) and _expanse_state(ws):
+    if _located(ws, states=True) and expanse_state(ws):
         return 2  # 殿中一片寂静: a place filled with one state, the set described
     return int(weak)
-
-
-def _subject_then_action(ws: list[zh.Word]) -> bool:
-    """A noun subject, then only adverbials and verbs, closing on a two-character verb (旗帜迎风
-    飘扬): a thing shown moving, with no object, modal or person."""
-    if len(ws) < 3 or not ws[0].tag.startswith("n") or ws[0].tag.startswith("nr"):
-        return False
-    last = ws[-1]
-    return last.tag == "v" and len(last.text) == 2 and all(w.tag.startswith(("v", "d")) for w in ws[1:-1])
-
-
-def _split_direction(ws: list[zh.Word]) -> bool:
-    """A verb, its object, then 来/去 closing the clause: a directional complement split around
-    the object (抬起头来, 掏出钱来), the shape of an action told."""
-    return (
-        len(ws) >= 3
-        and ws[-1].text in ("来", "去")
-        and ws[-2].tag.startswith("n")
-        and ws[-3].tag.startswith("v")
-    )
-
-
-def _expanse_state(ws: list[zh.Word]) -> bool:
-    """一片/一阵 + an adjective or state closing the clause (一片死寂, 一阵骚动): an expanse filled."""
-    return (
-        len(ws) >= 2
-        and ws[-2].tag == "m"
-        and ws[-2].text in ("一片", "一阵")
-        and ws[-1].tag.startswith(("a", "z", "v", "i"))
-    )
 
 
 def _establishing(ws: list[zh.Word]) -> bool:

@@ -151,3 +151,21 @@ def test_alternating_labels_caught(line: str) -> None:
 @pytest.mark.parametrize("line", HEADINGS)
 def test_headings_in_order_are_ok(line: str) -> None:
     assert "format.speaks_for_user" not in rules(line), rules(line)
+
+
+# --- a simile of the set (月光似水) and an indefinite crowd (数十名兵丁) as depicted clauses -------
+SIMILE_SCENES = ["天色如铅，数十名兵丁列队站定，无人出声。"]
+SIMILE_SPOKEN = [
+    "月光似水，我却怎么也睡不着。",
+    "人生如梦，何必计较这些。",
+]
+
+
+@pytest.mark.parametrize("line", SIMILE_SCENES)
+def test_simile_and_crowd_scene_caught(line: str) -> None:
+    assert "selfname.narrator" in rules(line), rules(line)
+
+
+@pytest.mark.parametrize("line", SIMILE_SPOKEN)
+def test_simile_in_speech_is_ok(line: str) -> None:
+    assert "selfname.narrator" not in rules(line), rules(line)
