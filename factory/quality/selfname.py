@@ -164,9 +164,10 @@ def _zh_subject(text: str, names: frozenset[str]) -> str | None:
             if not verdict and _zh_pointed_topic(ws, names) and not _ZH_SPEAKER_ANY.search(sentence):
                 # X这人吧，…他都要…: the person pointed at, then picked up by 他 — about X, from outside
                 verdict = any(w.tag.startswith(_ZH_PREDICATE) for later in tagged[k + 1 :] for w in later)
-            if verdict is None and not _ZH_PERSON_ANY.search(sentence):
+            if verdict is None and not _ZH_SPEAKER_ANY.search(sentence):
                 # the name with only nouns after it: a topic whose comment follows in the next
-                # clauses of the sentence (苏轼一生宦海沉浮，却始终…), in a sentence addressed to no one
+                # clauses of the sentence (苏轼一生宦海沉浮，却始终…), in a sentence addressed to no one;
+                # a later 他/她 picks the name up from outside (X…，他不想…), it speaks for no one
                 verdict = any(w.tag.startswith(_ZH_PREDICATE) for later in tagged[k + 1 :] for w in later)
             if verdict and _zh_promise(ws, names):
                 verdict = False  # 陵容今日再唱一遍: the name makes a promise in the speaker's now

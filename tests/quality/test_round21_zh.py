@@ -169,3 +169,21 @@ def test_simile_and_crowd_scene_caught(line: str) -> None:
 @pytest.mark.parametrize("line", SIMILE_SPOKEN)
 def test_simile_in_speech_is_ok(line: str) -> None:
     assert "selfname.narrator" not in rules(line), rules(line)
+
+
+# --- the name as a topic picked up by 他/她 later in the sentence: told from outside --------------
+TOPIC_PICKED_UP = ["萧北辰攥紧拳头，指节有些发白，他不愿让旁人看出自己的慌乱。"]
+TOPIC_SPOKEN = [
+    "萧北辰一生戎马，却从未让你们失望过。",
+    "萧北辰这辈子，他谁也不服，我也一样。",
+]
+
+
+@pytest.mark.parametrize("line", TOPIC_PICKED_UP)
+def test_name_topic_with_later_he_caught(line: str) -> None:
+    assert "selfname.third_person" in rules(line), rules(line)
+
+
+@pytest.mark.parametrize("line", TOPIC_SPOKEN)
+def test_name_topic_in_speech_to_someone_is_not_third_person(line: str) -> None:
+    assert "selfname.third_person" not in rules(line), rules(line)
