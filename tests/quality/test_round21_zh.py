@@ -187,3 +187,21 @@ def test_name_topic_with_later_he_caught(line: str) -> None:
 @pytest.mark.parametrize("line", TOPIC_SPOKEN)
 def test_name_topic_in_speech_to_someone_is_not_third_person(line: str) -> None:
     assert "selfname.third_person" not in rules(line), rules(line)
+
+
+# --- steps in sequence framed as a deliverable: a count of steps or a summary pointing back ------
+STEP_LISTS = [
+    "首先，备好干柴；其次，架起铁锅；最后，文火慢炖。这便是我的炖肉四步。",
+    "首先，稳住马步；然后，沉肩坠肘；最后，一掌推出。\n以上就是这一招的全部诀窍。",
+]
+EVENTS_IN_ORDER = ["首先他骂了我一顿，然后摔门出去，最后连饭都没吃。"]
+
+
+@pytest.mark.parametrize("line", STEP_LISTS)
+def test_step_list_caught(line: str) -> None:
+    assert "format.markdown" in rules(line), rules(line)
+
+
+@pytest.mark.parametrize("line", EVENTS_IN_ORDER)
+def test_events_told_in_order_are_ok(line: str) -> None:
+    assert "format.markdown" not in rules(line), rules(line)
