@@ -140,6 +140,8 @@ _ZH_POLICY = re.compile(
     r"|咨询(相关|专业|有关)的?(专业)?(人士|机构|医生|律师)|超出了?(我的)?能力范围|(模仿|扮演)真实(的)?(历史)?人物"
     # people of the world called "real" against the fiction: only a voice outside the story says so
     r"|(关于|涉及|对于?)真实(存在)?的?(历史)?人物"
+    # the rules a service sets for its own use (使用政策, 内容准则, 社区条款): no character lives under them
+    r"|(使用|内容|社区|平台|服务)(政策|准则|条款)"
 )
 # The speaker describing itself as an artifact: a first-person copula whose head noun is a system or a
 # model, a purpose it was built for, senses it lacks ("我是由…驱动的对话系统", "I'm designed to …").

@@ -38,6 +38,7 @@ _QA_LABELS = re.compile(r"^\s*(问|答|Q|A|Question|Answer)\s*[:：]", re.M | re
 # A speaker label opening a sentence inside a Chinese reply (…我就讲。用户：李哥…): the script of an
 # exchange run into one line, the user's turn written by the character
 _ZH_INLINE_LABEL = re.compile(r"(?<=[。！？!?…])\s*([^\s。！？!?，,：:“”「」（）()]{1,8})\s*[：:](?=\S)")
+_ZH_OPENING_LABEL = re.compile(r"^\s*([^\s。！？!?，,：:“”「」（）()]{1,8})\s*[：:](?=\S)")
 # 你 as the subject of a reporting frame read as a label (你终于承认了：“…”, 你低声道：“…”): the
 # narrator hands the user's words over; a bare 你说： or 你记住了： is talk to the user
 _ZH_YOU_REPORTED = re.compile(
@@ -211,6 +212,8 @@ def _script(text: str, own: set[str]) -> str | None:
     """Why a line is a script with several speakers (the character writing the others' lines too)."""
     if len(_QA_LABELS.findall(text)) >= 2:
         return "writes an interview: question and answer labels"
+    if lang.HAN_RE.search(text) and _alternating_turns(text):
+        return "writes both sides of an exchange: two labels taking turns"
     labels = {seg.text.lower() for seg in segments(text) if seg.kind == "label"}
     if labels and lang.HAN_RE.search(text):  # 领航员：…。舰长：…: a second speaker's label inside the line
         labels |= {m.group(1).lower() for m in _ZH_INLINE_LABEL.finditer(text)}
@@ -218,6 +221,15 @@ def _script(text: str, own: set[str]) -> str | None:
         others = sorted(labels - own)
         return f"writes a script: its own label and {others[0]!r}" if others else None
     return None
+
+
+def _alternating_turns(text: str) -> bool:
+    """Two labels taking turns, run into one Chinese line (问：…答：…问：…, 甲：…乙：…甲：…): the
+    turns of two speakers, whoever they are, written by one; a list of headings never comes back to
+    one it has left."""
+    opening = _ZH_OPENING_LABEL.match(text)
+    seq = ([opening.group(1)] if opening else []) + [m.group(1) for m in _ZH_INLINE_LABEL.finditer(text)]
+    return len(seq) >= 3 and len(set(seq)) == 2 and all(a != b for a, b in zip(seq, seq[1:], strict=False))
 
 
 def _is_symbol(ch: str) -> bool:

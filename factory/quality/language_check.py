@@ -102,6 +102,13 @@ _EN_ONLY = EN_FUNCTION - {
 }
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
+# A run of Latin words with only spaces between them: one stretch of the other language in the line
+_LATIN_RUN = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*(?:[ \t]+[A-Za-z]+(?:['’-][A-Za-z]+)*)*")
+# Code-switching: a run this short with no English function word (OK, music please, sync) is an
+# interjection, loan or set phrase inside Chinese syntax; an English clause has its function words
+# (I will never…) or runs longer. A Chinese line whose every Latin run is such a word stays Chinese.
+_EMBEDDED_RUN_WORDS = 3
+_MIN_HAN_AROUND = 4
 
 
 def wrong_script(text: str, language: str, min_share: float) -> str | None:
@@ -117,7 +124,8 @@ def wrong_script(text: str, language: str, min_share: float) -> str | None:
     if sum(counts.values()) < _MIN_LETTERS:
         return None
     if lang.is_zh(language) and counts.get("Latin"):
-        counts["Latin"] = round(len(_LATIN_WORD.findall(text)) * _ZH_LATIN_WORD_WEIGHT)
+        embedded = _only_embedded_latin(text) and counts.get("Han", 0) >= _MIN_HAN_AROUND
+        counts["Latin"] = 0 if embedded else round(len(_LATIN_WORD.findall(text)) * _ZH_LATIN_WORD_WEIGHT)
     total = sum(counts.values())
     kana = counts.get("Kana", 0) / total
     if lang.is_zh(language) and kana >= _KANA_MAKES_JAPANESE:
@@ -128,6 +136,15 @@ def wrong_script(text: str, language: str, min_share: float) -> str | None:
     found = max((k for k in counts if k != expected), key=counts.__getitem__)
     name = "Japanese kana" if found == "Kana" else found
     return f"mostly {name} ({counts[found] / total:.0%} of letters), expected {expected} ({share:.0%})"
+
+
+def _only_embedded_latin(text: str) -> bool:
+    """Every Latin run of a Chinese line is a short word group with no English function word."""
+    for run in _LATIN_RUN.findall(text):
+        words = [w.lower() for w in _LATIN_WORD.findall(run)]
+        if len(words) > _EMBEDDED_RUN_WORDS or any(w in EN_FUNCTION for w in words):
+            return False
+    return True
 
 
 def wrong_language(text: str, language: str) -> str | None:

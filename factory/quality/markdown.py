@@ -46,7 +46,10 @@ _ZH_INLINE_BULLET = re.compile(r"(?:^|[\s：:，,。；;！!？?])([•*·▪◦
 _INLINE_DASH_LIST = re.compile(r"[:：]\s*-\s+[A-Z](?:[^-\n]+\s-\s+[A-Z]){2,}")
 # Sequencers of a tips list (首先…其次…最后, firstly… secondly… finally) introduced as advice
 _ZH_SEQUENCE = re.compile(r"首先|其次|再次|然后|此外|最后|第[一二三四五]点")
-_ZH_ADVICE = re.compile(r"建议|方法|技巧|步骤|几点|要点|小贴士|窍门|可以试试|你可以|您可以")
+# advice words, a count of steps (三步, 几步) and a summary pointing back at the line (以上就是)
+_ZH_ADVICE = re.compile(
+    r"建议|方法|技巧|步骤|几点|要点|小贴士|窍门|可以试试|你可以|您可以|[一二三四五六七八九十几两]步|以上(就)?是|上述"
+)
 _EN_SEQUENCE = re.compile(
     r"\b(firstly|secondly|thirdly|lastly|finally|additionally|furthermore|step \d)\b", re.I
 )

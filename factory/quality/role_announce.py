@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from factory.lang.names import ZH_SELF_TERMS
+
 # The speaker about to do something: I'll, I will, I'm going to, let me, allow me to
 _WILL = r"(?:i'?ll|i will|i shall|i'm going to|i am going to|let me|allow me to|i can)"
 
@@ -37,6 +39,8 @@ def announce_patterns(alt: str) -> dict[str, re.Pattern]:
         )
         or "(?!)"
     )
+    # the speaker goes on in the first person: 我 or a self-term (作为教主X，本座…)
+    self_terms = "|".join(sorted(ZH_SELF_TERMS, key=len, reverse=True))
     rank = r"(?:(?-i:[A-Z][a-z]+\.?)\s+)?"
     title = r"(?:(?:the )?(?:Dr|Mr|Mrs|Miss|Ms|Captain|Sir|Lady|Lord|Lieutenant)\.?\s+)?"
     return {
@@ -54,7 +58,7 @@ def announce_patterns(alt: str) -> dict[str, re.Pattern]:
             rf"|(用|以|按|照着?|模仿|学)\s*({alt})\s*的?\s*(笔调|风格|文风|腔调|笔法|声音|方式说)"
             # the performance verb or frame with an epithet before the name (扮演长留上仙X, 作为二郎神X，)
             rf"|(扮演|饰演|模仿|模拟|演绎|进入)\s*[^，,。！？!?\s]{{1,8}}?({alt})"
-            rf"|(作为|身为)\s*[^，,。！？!?\s]{{1,6}}?({alt})\s*[，,:：]\s*我"
+            rf"|(作为|身为)\s*[^，,。！？!?\s]{{1,6}}?({alt})\s*[，,:：]\s*(?:我|{self_terms})"
             rf"|由我(来)?(扮演|饰演|出演)"
             rf"|({alt})\s*(这个|这一)角色|(现在|此刻|从现在起|从现在开始|现在开始)[，,]?\s*我(就)?是\s*({alt})"
             rf"|我(现在|此刻|从现在起)(就)?是\s*({alt})"

@@ -24,6 +24,7 @@ import re
 
 from factory.quality import zh
 from factory.quality.epithet import ZH_HEAD
+from factory.quality.scene_marks_zh import expanse_state, simile, split_direction, subject_then_action
 
 _QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|\"[^\"\n]*\"")
 # Speech frame before a quotation (沉吟片刻道：“…”): the narrator hands over to the speaker
@@ -121,6 +122,8 @@ _CAMERA = re.compile(r"^[（(]?\s*(?:场景|画面|镜头|旁白|故事发生在
 # 越V越A: a change growing as one watches (雨越下越大)
 _GROWING = re.compile(r"越[\u4e00-\u9fff]{1,2}越")
 _MIN_DEPICTIVE = 2
+# Agent suffixes: the morphemes that close a noun for a person by origin, trade or office
+_AGENT_SUFFIX = ("人", "家", "者", "士", "官", "将", "主", "师", "帝", "王", "相", "僧", "侠", "客")
 
 
 def scene_narration(text: str, names: frozenset[str] = frozenset()) -> str | None:
@@ -202,7 +205,7 @@ def _depictive(ws: list[zh.Word]) -> int:
     indefinite newcomer), 1 for marks a report of news shares (perfective 了, 过, a directional or
     result complement, 已, a place opening the clause), 0 for none. A character reports what
     happened (米缸见了底，柴也烧完了); only a narrator shows it happening."""
-    newcomer = bool(ws) and ws[0].tag == "m" and ws[0].text[:1] in "一几" and len(ws[0].text) >= 2
+    newcomer = bool(ws) and ws[0].tag == "m" and ws[0].text[:1] in "一几数" and len(ws[0].text) >= 2
     if newcomer and any(w.tag.startswith("v") for w in ws[1:]):
         return 2  # 一个佝偻的身影在廊下踱步: an indefinite participant brought on stage
     if _existential(ws) or any(_vivid(w.text) for w in ws):
@@ -243,6 +246,10 @@ def _depictive(ws: list[zh.Word]) -> int:
             weak = True  # 霓虹闪烁: a noun and its state closing the clause
     if len(ws) > 1 and ws[-1].tag in ("i", "l") and len(ws[-1].text) == 4 and ws[-2].tag.startswith("n"):
         weak = True  # 冰面一望无际: a noun and its state in an idiom, closing the clause
+    if subject_then_action(ws) or split_direction(ws) or simile(ws):
+        weak = True
+    if _located(ws, states=True) and expanse_state(ws):
+        return 2  # 殿中一片寂静: a place filled with one state, the set described
     return int(weak)
 
 
@@ -283,14 +290,15 @@ def _existential(ws: list[zh.Word]) -> bool:
     )
 
 
-def _located(ws: list[zh.Word]) -> bool:
-    """A clause opened by a place (台上, 酒店里, 茶馆里) and completed by a predicate: the scene's
-    setting, told as a stage is described."""
+def _located(ws: list[zh.Word], states: bool = False) -> bool:
+    """A clause opened by a place (台上, 酒店里, 茶馆里) and completed by a predicate (with
+    `states`, an adjective too): the scene's setting, told as a stage is described."""
     head = ws[:4]
     at = next((i for i, w in enumerate(head) if w.tag in ("s", "f")), None)
     if at is None or at == len(ws) - 1:
         return False
-    return any(w.tag.startswith(("v", "i", "l", "z")) for w in ws[at + 1 :])
+    tags = ("v", "i", "l", "z", "a") if states else ("v", "i", "l", "z")
+    return any(w.tag.startswith(tags) for w in ws[at + 1 :])
 
 
 def _entry(cls: list[str]) -> bool:
@@ -309,5 +317,6 @@ def _entry(cls: list[str]) -> bool:
 
 
 def _nominal_end(rest: list[str]) -> bool:
-    """One appositive clause ends with a noun of origin or occupation (…人, …家, …者, …士)."""
-    return any(c.strip().endswith(("人", "家", "者", "士", "官", "将")) for c in rest)
+    """One appositive clause ends with a noun of origin, occupation or office: an agent suffix
+    (…人, …家, …者, …士, …主 of 教主, …师, …帝) closes it."""
+    return any(c.strip().endswith(_AGENT_SUFFIX) for c in rest)

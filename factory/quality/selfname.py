@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 
 from factory.lang import HAN_RE, character_names
+from factory.lang.names import ZH_SELF_TERMS
 from factory.quality import zh
 from factory.quality.action_voice import epithet_action
 from factory.quality.announce_zh import own_speech
@@ -62,7 +63,7 @@ from factory.quality.title_epithet_zh import title_epithet
 _ZH_NOT_PREDICATE = ("r", "x", "m", "q", "y", "e", "u", "w")  # X这个号, X二字, X啊
 _ZH_BEFORE_SUBJECT = ("c", "d", "t")
 _ZH_PREDICATE = ("v", "d", "a", "p", "l", "i", "z")
-_ZH_FIRST = {"我", "朕", "吾", "本人", "在下", "咱", "俺", "老夫", "本宫", "孤", "我们", "咱们", "余", "鄙人"}
+_ZH_FIRST = {"我", "我们", "咱们", "余", *ZH_SELF_TERMS}
 _ZH_COUNT = re.compile(r"[一二三四五六七八九十两百千\d]+[个]?")
 _ZH_POINTING = frozenset({"这个", "这", "那个", "那"})
 # Person nouns a demonstrative turns into "that person" (X这个人, X这丫头): a closed class
@@ -167,9 +168,10 @@ def _zh_subject(text: str, names: frozenset[str]) -> str | None:
             if not verdict and _zh_pointed_topic(ws, names) and not _ZH_SPEAKER_ANY.search(sentence):
                 # X这人吧，…他都要…: the person pointed at, then picked up by 他 — about X, from outside
                 verdict = any(w.tag.startswith(_ZH_PREDICATE) for later in tagged[k + 1 :] for w in later)
-            if verdict is None and not _ZH_PERSON_ANY.search(sentence):
+            if verdict is None and not _ZH_SPEAKER_ANY.search(sentence):
                 # the name with only nouns after it: a topic whose comment follows in the next
-                # clauses of the sentence (苏轼一生宦海沉浮，却始终…), in a sentence addressed to no one
+                # clauses of the sentence (苏轼一生宦海沉浮，却始终…), in a sentence addressed to no one;
+                # a later 他/她 picks the name up from outside (X…，他不想…), it speaks for no one
                 verdict = any(w.tag.startswith(_ZH_PREDICATE) for later in tagged[k + 1 :] for w in later)
             if verdict and _zh_promise(ws, names):
                 verdict = False  # 陵容今日再唱一遍: the name makes a promise in the speaker's now
