@@ -104,7 +104,6 @@ def dictionary_tag(word: str) -> str | None:
     """The general dictionary's tag of `word`, as it was before any name was added."""
     if word in _known:
         return _base_tag.get(word)
-    _tokenizer()
     return _tokenizer().word_tag_tab.get(word)
 
 

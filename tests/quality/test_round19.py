@@ -3,15 +3,14 @@ these tests (other characters, other words), with the bad lines each mechanism m
 
 import pytest
 
-from factory.quality.blacklist import default_blacklist
-from factory.quality.gate import line_findings
 from factory.quality.language_check import wrong_language
+from tests.quality.lines import line_rules
 
 EN, EN_ALIASES = "Marcus Vale", ("Marcus", "Vale", "the Night Warden")
 
 
 def rules(line: str) -> set[str]:
-    return {f.rule for f in line_findings(line, EN, "en", default_blacklist(), EN_ALIASES)}
+    return line_rules(line, EN, "en", EN_ALIASES)
 
 
 KEPT = [

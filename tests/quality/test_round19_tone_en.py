@@ -5,21 +5,13 @@ Every line here is written for these tests (a whaling captain, Silas Ward, and h
 import pytest
 
 from factory.quality.address import reported, vocative_after
-from factory.quality.blacklist import default_blacklist
-from factory.quality.gate import line_findings
+from tests.quality.lines import ALL, FAMILY, line_rules
 
 NAME, ALIASES = "Silas Ward", ("Ward", "Captain Ward")
-FAMILY = {
-    "assistant": {"blacklist.assistant_tone", "tone.assistant"},
-    "refusal": {"blacklist.refusal", "tone.refusal"},
-    "hedging": {"blacklist.hedging", "blacklist.preachy", "tone.generic"},
-    "role": {"selfname.role_announce"},
-}
-ALL = set().union(*FAMILY.values())
 
 
 def rules(line: str) -> set[str]:
-    return {f.rule for f in line_findings(line, NAME, "en", default_blacklist(), ALIASES)}
+    return line_rules(line, NAME, "en", ALIASES)
 
 
 CAUGHT = [

@@ -5,18 +5,17 @@ hard negatives that must stay."""
 
 import pytest
 
-from factory.quality.blacklist import default_blacklist
-from factory.quality.gate import line_findings
 from factory.quality.generic import generic_statement
 from factory.quality.length import too_short, zh_acknowledgement
 from factory.quality.scene_zh import scene_narration
 from factory.quality.second_person import narrates_user
+from tests.quality.lines import line_rules
 
 ZH, ZH_ALIASES = "沈青禾", ("青禾", "沈姑娘")
 
 
 def rules(line: str) -> set[str]:
-    return {f.rule for f in line_findings(line, ZH, "zh", default_blacklist(), ZH_ALIASES)}
+    return line_rules(line, ZH, "zh", ZH_ALIASES)
 
 
 # --- scene narration: no speaker in the line, clause after clause depicted ---------------------------

@@ -4,10 +4,8 @@ caught lines and hard negatives that must stay."""
 
 import pytest
 
-from factory.quality.blacklist import default_blacklist
 from factory.quality.config import FormatConfig
 from factory.quality.formatting import check_line
-from factory.quality.gate import line_findings
 from factory.quality.markdown import inline_list
 from factory.quality.scene_mixed_zh import (
     character_narrated_after_speech,
@@ -17,12 +15,13 @@ from factory.quality.scene_mixed_zh import (
 )
 from factory.quality.second_person import narrates_user
 from factory.quality.text import segments
+from tests.quality.lines import line_rules
 
 ZH, ZH_ALIASES = "沈青禾", ("青禾", "沈姑娘")
 
 
 def rules(line: str) -> set[str]:
-    return {f.rule for f in line_findings(line, ZH, "zh", default_blacklist(), ZH_ALIASES)}
+    return line_rules(line, ZH, "zh", ZH_ALIASES)
 
 
 def told_user(line: str) -> bool:
@@ -310,7 +309,7 @@ def test_report_of_someone_kept(line: str) -> None:
 
 # --- a name the tagger splits (零-9 as 零 - 9) is still the name ------------------------------------------
 def _robot_rules(line: str) -> set[str]:
-    return {f.rule for f in line_findings(line, "零-9", "zh", default_blacklist(), ("零号",))}
+    return line_rules(line, "零-9", "zh", ("零号",))
 
 
 def test_split_name_as_subject() -> None:

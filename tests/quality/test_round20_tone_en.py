@@ -6,21 +6,13 @@ these tests (a ferrywoman, Ingrid Holm, and her river)."""
 
 import pytest
 
-from factory.quality.blacklist import default_blacklist
-from factory.quality.gate import line_findings
+from tests.quality.lines import ALL, FAMILY, line_rules
 
 NAME, ALIASES = "Ingrid Holm", ("Holm", "Colonel Holm", "the Saltmarsh ferrywoman")
-FAMILY = {
-    "assistant": {"blacklist.assistant_tone", "tone.assistant"},
-    "refusal": {"blacklist.refusal", "tone.refusal"},
-    "hedging": {"blacklist.hedging", "blacklist.preachy", "tone.generic"},
-    "role": {"selfname.role_announce"},
-}
-ALL = set().union(*FAMILY.values())
 
 
 def rules(line: str) -> set[str]:
-    return {f.rule for f in line_findings(line, NAME, "en", default_blacklist(), ALIASES)}
+    return line_rules(line, NAME, "en", ALIASES)
 
 
 CAUGHT = [
