@@ -198,6 +198,7 @@ SPLITS = [
     "heldout9",
     "heldout10",
     "heldout11",
+    "heldout12",
 ]  # newest last
 # Lines written only to train the learned model (benchmarks/train_gate_model.py): never a measured split,
 # never held out in its cross-validation; `--split trainA` shows what the gate makes of them.
