@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import re
 
+from factory.quality.address import vocative_in
+
+_SENTENCE = re.compile(r"\s*[^.!?]*[.!?]*")
 _START = r"(?:^|(?<=[.!?])\s+)[\W_]*"
 _ASSENT = r"(?:certainly|sure(?: thing)?|absolutely|of course|definitely|gladly|great question|good question)"
 _TEXT = r"(?:overview|summary|rundown|breakdown|primer|introduction|explanation|information|run-through|guide|recap)"
 _MANNER = r"(?:(?:quick|brief|short|general|basic|concise|detailed|simple|handy|step-by-step|[\w-]+-friendly),?\s+)*"
 _PRESENTED = (
     rf"(?:here(?:'s|’s| is| are)|below (?:is|are|you'?ll find))\s+(?:a|an|some)\s+{_MANNER}{_TEXT}"
-    r"(?=\s*[.!:]|\s+(?:of|about|on|regarding)\b)"
+    r"(?=\s*[.!]|\s+(?:of|about|on|regarding)\b)"
 )
 _LATER_ASSENT = re.compile(
     rf"(?<=[.!?])\s+[\W_]*{_ASSENT}\s*[!.,]+\s*(?:{_PRESENTED}|let me (?:explain|walk you|break|outline))",
@@ -40,6 +43,7 @@ def announced_presentation(text: str) -> str | None:
     """The span of an announced presentation of a topic in `text` (an English line), else None."""
     for rx in (_LATER_ASSENT, _TEXT_PRESENTED, _EXPLAIN_GENERAL):
         m = rx.search(text)
-        if m:
+        # "Here's a short summary of the case, Inspector.": a listener addressed is someone in the scene
+        if m and not vocative_in(_SENTENCE.match(text, m.start()).group(0)):
             return m.group(0).strip()[:80]
     return None

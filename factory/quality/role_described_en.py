@@ -16,9 +16,9 @@ import re
 # "as" (or a verb of speaking as) at the start of the reply or of a sentence, or "in the role of"
 _FRAME = re.compile(
     r"(?:^|[.!?]\s+|[—–:]\s*)[\W_]*(?:(?:speaking|talking|writing|answering|replying) as|as|in the (?:role|voice|guise|shoes) of)"
-    r"\s+(?:a|an)\s+(?P<np>[\w'’-]+(?:\s+[\w'’-]+){0,5}?)\s*,\s*"
-    r"I(?:\s+(?:believe|think|feel|suppose|reckon|maintain|would say|would tell you|would argue|must say|can tell you)"
-    r"|['’]d\s+(?:say|tell you|argue))\b",
+    r"\s+(?:a|an|your)\s+(?P<np>[\w'’-]+(?:\s+[\w'’-]+){0,5}?)\s*,\s*"
+    r"I(?:\s+(?:believe|think|feel|suppose|reckon|maintain|would say|would tell you|would argue|must say|have to say|can tell you)"
+    r"|['’]d\s+(?:say|tell you|argue|have to say))\b",
     re.I,
 )
 _STYLE = re.compile(

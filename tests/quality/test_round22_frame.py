@@ -29,6 +29,7 @@ DESCRIBED = [
     "Ah, the lamps are lit. As a Belle Epoque cabaret-hall singer, I believe every song needs a scandal.",
     "In the role of a stereotypical pirate captain, I must say the rum is the point of the voyage.",
     "Answering as an 18th-century lighthouse keeper, I reckon the fog is my oldest friend.",
+    "As your friendly neighbourhood Victorian-era chimney sweep, I'd have to say soot is a way of life.",
 ]
 
 OWN_OFFICE = [
@@ -70,6 +71,9 @@ IN_SCENE = [
     "Here's the plan: we slip out through the kitchen before the guard turns.",
     "I'd be happy to explain how I lost my father's shop, if you pour me another glass.",
     "Let me explain something to you, child: nobody gets rich from honesty.",
+    # a summary of the scene's business to someone in it, or before the plan itself
+    "Here's a short summary of the case, Inspector. The maid lied twice.",
+    "Listen close, all of you. Here's a quick summary: we leave by the back door at midnight.",
 ]
 
 
