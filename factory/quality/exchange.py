@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 from factory.lang import is_zh
 from factory.quality.address import vocative_after, vocative_in
+from factory.quality.presentation_en import announced_presentation
 
 _EN_NOUN = (
     r"questions?|answers?|responses?|requests?|information|info|topics?|content|conversation|explanation|"
@@ -285,7 +286,8 @@ def exchange_talk(text: str, language: str) -> ExchangeHit | None:
         served = (ref.search(s) and service.search(s)) or artifact.search(s) or offer.search(s)
         if served and (zh or not vocative_in(s)):
             return ExchangeHit("assistant", s[:80])
-    return None
+    shown = None if zh else announced_presentation(text)  # after an in-character opening too
+    return ExchangeHit("assistant", shown) if shown else None
 
 
 EN_EXCHANGE_NOUNS = _EN_NOUN  # the exchange's nouns, for the scene's objects (factory/quality/scene_reply.py)

@@ -24,6 +24,7 @@ from factory.quality.formatting import check_format, target_turns
 from factory.quality.generic import generic_statement, own_case
 from factory.quality.judge import Line, agreement, ask_judge, choose_lines
 from factory.quality.mention_zh import mentioned_after
+from factory.quality.rebuttal_en import rebutted
 from factory.quality.report import build_report
 from factory.quality.rules import Finding, primary
 from factory.quality.scene_reply import answered_in_scene, scene_refusal
@@ -177,6 +178,8 @@ def line_findings(
     generic = generic_statement(text, language)
     if generic and own_case(text, generic, text.find(generic) + len(generic), language):
         generic = None  # "People say it depends. I say …": relativity, then the speaker's own case
+    if generic and language == "en" and rebutted(text, generic, text.find(generic) + len(generic)):
+        generic = None  # "There's doctors who'll tell you it varies. But …": reported, then rebutted
     if generic and addressed_or_quoted(text, text.find(generic), text.find(generic), language):
         generic = None  # "…, as the judges like to say": someone else's words, quoted
     if generic and not any(f.rule in ("blacklist.hedging", "blacklist.preachy") for f in found):

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 from factory import lang
+from factory.lang.detect import MODEL_MIN_CONFIDENCE as MODEL_FLOOR
 from factory.quality.text import script_counts, spoken_text
 
 MODEL_MIN_CONFIDENCE = 0.8  # a Latin-script line the language model gives another language with this much
 MODEL_MIN_WORDS = 4
+BARE_MIN_WORDS = 6  # words of a line with no English function word for the model's lower threshold
 # English function words: a line where they are a quarter of the words is English without asking the
 # model (the common case, and the model is a third of the format checks' time)
 EN_FUNCTION = frozenset(
@@ -162,7 +164,11 @@ def wrong_language(text: str, language: str) -> str | None:
     if any(_english(s) for s in _SENTENCE.findall(speech)):
         return None  # 'Je suis la dame aux camélias! That's what I told him.': quoted in an English frame
     g = lang.guess(speech)
-    if g is None or g.by != "model" or g.language == "en" or g.confidence < MODEL_MIN_CONFIDENCE:
+    # a long line without one English function word needs the model's own threshold only: the model
+    # hesitates between neighbours (es / pt / gl), not over whether the line is English
+    bare = len(words) >= BARE_MIN_WORDS and not any(w in EN_FUNCTION for w in words)
+    need = MODEL_FLOOR if bare else MODEL_MIN_CONFIDENCE
+    if g is None or g.by != "model" or g.language == "en" or g.confidence < need:
         return None
     return f"reads as {g.language} ({g.confidence:.0%} sure), expected en"
 

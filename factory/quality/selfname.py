@@ -46,6 +46,7 @@ from factory.quality.narration import (
     narrator_violation,
 )
 from factory.quality.role_announce import announce_patterns
+from factory.quality.role_described_en import described_role
 from factory.quality.scene_en import scene_narration
 from factory.quality.scene_mixed_zh import (
     character_narrated_after_speech,
@@ -335,6 +336,9 @@ def self_name_violation(
         m = next(iter(found), None)
         if m and not _identity_contrast(text, m, pats["names"]):
             return Violation("role_announce", "announces the role instead of speaking from it", m.group(0))
+    described = described_role(text) if has_latin and not (language or "").startswith("zh") else None
+    if described:  # "As a Jane Austen-style governess, I believe …" (role_described_en.py)
+        return Violation("role_announce", "frames the role by its casting description", described)
     # the character's names that are a title it holds (舰长), never a part of its own name (星河)
     titles = frozenset(n for n in pats["names"] if zh.is_title(n) and n not in character)
     for seg in segs:
