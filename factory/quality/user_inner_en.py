@@ -22,13 +22,21 @@ _COMPULSION = re.compile(
 )
 # A feeling stated as the user's, with certainty: "you've never felt so free", "you feel a rush of"
 _FEELING = re.compile(
-    r"\b(?:you(?:'ve|’ve| have)? never (?:felt|been) (?:so|more|this)\s+[a-z]+"
+    r"\b(?:you(?:'ve|’ve| have)? never felt (?:so|more|this)\s+[a-z]+"
     r"|you (?:feel|felt) (?:a (?:rush|surge|wave|pang|thrill|shiver|chill|flutter|jolt) of|so\s+[a-z]+|[a-z]+er than ever))",
     re.I,
 )
 # The user's body or steps trailing the act: ", your footsteps echoing", ", your heart pounding"
 _USER_ABSOLUTE = re.compile(
-    r"^\s*(?:you|ye) [a-z]+\b[^.!?;]*?,\s*your\s+(?:[a-z-]+\s+)?[a-z]+\s+[a-z]{3,}ing\b", re.I
+    r"^\s*(?:you|ye) [a-z]+\b[^.!?;]*?,\s*(?:your\s+(?:[a-z-]+\s+)?[a-z]+\s+[a-z]{3,}ing\b"
+    r"|(?:the|a)\s+(?:[a-z-]+\s+)?[a-z]+\s+[a-z]{3,}ing\s+(?:(?:at|through|in|on)\s+)?your\b)",
+    re.I,
+)
+# A sensation moving through the user's body: "a chill creeps up your spine", "a shiver runs down your back"
+_SENSATION = re.compile(
+    r"\b(?:shiver|chill|thrill|tingle|shudder|jolt|warmth|wave of \w+)\s+(?:\w+ly\s+)?(?:runs|creeps|crawls|"
+    r"races|shoots|spreads|goes|washes|ripples)\s+(?:down|up|through|over|across)\s+your\b",
+    re.I,
 )
 # A guess, a question tag, a condition or the speaker's own view keeps it the character's talk
 _HEDGED = re.compile(
@@ -42,4 +50,5 @@ def inner_told(sentence: str) -> bool:
     """`sentence` states the user's compulsion or feeling, or trails the user's body after their act."""
     if _HEDGED.search(sentence):
         return False
-    return bool(_COMPULSION.search(sentence) or _FEELING.search(sentence) or _USER_ABSOLUTE.match(sentence))
+    found = _COMPULSION.search(sentence) or _FEELING.search(sentence) or _SENSATION.search(sentence)
+    return bool(found or _USER_ABSOLUTE.match(sentence))

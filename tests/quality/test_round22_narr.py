@@ -28,6 +28,9 @@ PAST_SETTING = [
     "The lighthouse kitchen was dim, and the only sound was the kettle ticking on the stove.",
     "The greenhouse was bathed in amber light, and the orchids had not been watered for days.",
     "The ballroom was cold, and the smell of old wax hung in the air.",
+    # a place filled with what the senses take in; the weather placed by a verb of its own
+    "The cellar was heavy with the smell of apples, and the barrels were stacked to the beams.",
+    "The stable was empty, and frost lay white across the yard.",
 ]
 
 CALLED_THEN_SET = [
@@ -47,6 +50,9 @@ SPOKEN_PAST = [
     "The kitchen is cold, and the kettle has not boiled yet.",
     "Was the kitchen cold that night, and had the fire been lit?",
     "The parcel was late, and the postmark had been smudged.",
+    # the weather with no place of its own, and the speaker's own now
+    "Rain was heavy, and the race had been called off.",
+    "Hush now. The twins were asleep, and the nursery was dark.",
 ]
 
 USER_TOLD = [
@@ -55,6 +61,8 @@ USER_TOLD = [
     "You feel a surge of pride as the banner is raised.",
     "You cross the courtyard, your boots clattering on the wet cobbles.",
     "Access granted. You stride down the corridor, your coat trailing behind you in the draught.",
+    "You wade into the river, the current tugging at your knees.",
+    "A chill creeps up your neck as the candle gutters out.",
 ]
 
 USER_TALKED_TO = [
@@ -65,6 +73,8 @@ USER_TALKED_TO = [
     "I can't help myself — I laugh every time you tell that story.",
     "You can't help it if the tide comes in early.",
     "Take the left path, your lantern held low.",
+    "You've never been so rude to me in all these years.",
+    "Does a chill run down your spine when the bell tolls?",
 ]
 
 DESCRIBED = [
