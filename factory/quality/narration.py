@@ -41,6 +41,9 @@ _EN_STAGE = re.compile(
     rf"^(?:(?:he|she)\s+(\w+ly\s+)?|(?:his|her)\s+(?:{EN_BODY})\s+)({EN_IRREGULAR}|[a-z]+ed|[a-z]*[^su'\W]s)\b",
     re.I,
 )
+# The present of having and being ("She has no French", "He is a brute"): a person described, which
+# a speaker does of a rival; a stage direction shows an act ("She sighs", "He grabs the rifle")
+_EN_STATIVE = frozenset({"has", "is", "knows", "owns", "lacks", "seems", "deserves", "wants", "needs"})
 _EN_PERSON = re.compile(r"\b(I|I'm|I've|I'll|I'd|me|my|mine|myself|we|us|our|you|your|yours)\b", re.I)
 EN_FIRST = re.compile(r"\b(I|I'm|I've|I'll|I'd|(?i:me|my|mine|myself|we|us|our))\b")
 # Speech addressed to someone (a question, an exclamation, a name called): "He has written, Elinor!"
@@ -79,7 +82,7 @@ def narrator_violation(
             ):
                 return "narration outside the quoted speech", seg.text.strip()[:80]
         else:
-            stage = _zh_stage(seg.text) if zh_ else bool(_EN_STAGE.match(seg.text.strip()))
+            stage = _zh_stage(seg.text) if zh_ else _en_stage(seg.text)
             if (
                 stage
                 and not (_ZH_PERSON if zh_ else _EN_PERSON).search(speech_all)
@@ -88,6 +91,12 @@ def narrator_violation(
             ):
                 return "a third-person stage direction as speech", seg.text.strip()[:80]
     return None
+
+
+def _en_stage(text: str) -> bool:
+    """he / she (or their body) and a verb of an act opening the speech: a stage direction."""
+    m = _EN_STAGE.match(text.strip())
+    return bool(m) and m.group(2).lower() not in _EN_STATIVE
 
 
 def _lone_action(segs: Sequence[Segment], language: str | None) -> tuple[str, str] | None:

@@ -38,6 +38,7 @@ from collections.abc import Sequence
 
 from factory.quality.epithet import EN_HEAD, EN_IRREGULAR
 from factory.quality.narration import EN_BODY
+from factory.quality.scene_past_en import opening_call, past_setting
 from factory.quality.scene_present_en import bare_present, plural_plain, strip_assent
 from factory.quality.scene_setting_en import scene_state, script_heading, setting_weight
 from factory.quality.speech_marks_en import (  # noqa: F401  (mixed_en reads them here)
@@ -203,6 +204,11 @@ def scene_narration(segs: Sequence[Segment], names: frozenset[str]) -> tuple[str
     if len(text.split()) < 6 or _speech_marked(text) or _HABIT.search(text):
         return None
     sentences = [x for x in _SENTENCE.findall(text) if re.search(r"[A-Za-z]", x)]
+    if opening_call(sentences):  # "Steady as she goes. The control room …": a call, then the prose
+        text = text[text.find(sentences[1].strip()) :]
+        sentences = sentences[1:]
+    if past_setting(text, _person_subject):
+        return "a setting told in the past of things, no speech in it", text[:80]
     clauses = [_clause(x, names) for x in sentences]
     if not clauses or None in clauses:
         return None  # every sentence as narration has it: a noun-phrase subject and its verb

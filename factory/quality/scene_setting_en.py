@@ -22,7 +22,7 @@ from factory.quality.epithet import EN_IRREGULAR
 _SPATIAL = r"beneath|before|over|across|above|below|through|along|against|around|past|under|behind|beyond|among|atop|upon"
 # A setting placed in space: a verb, up to three words of adverb or object, a spatial preposition
 _PLACED = re.compile(
-    rf"^(?:[\w'’-]+\s+){{0,3}}?(?:{_SPATIAL}|(?:up|down|out|off|away)\s+(?:from|of|into))\s+(?:the|a|an|its|their)\b",
+    rf"^(?:[\w'’-]+\s+){{0,3}}?(?:{_SPATIAL}|(?:up|down|out|off|away)\s+(?:from|of|into))\s+(?:the|a|an|its|their|(?-i:[A-Z][a-z]+))\b",
     re.I,
 )
 # A change or a posture of state, linking verb and bare adjective: "fell silent", "went dark", "was still"

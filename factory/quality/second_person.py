@@ -22,6 +22,7 @@ import re
 from factory.quality import zh
 from factory.quality.mixed_en import main_clause, past_told_back, tells_for_user, user_adjunct, user_turn
 from factory.quality.second_person_zh import STORY_NEXT, before_report, own_clauses, told_marks
+from factory.quality.user_inner_en import inner_told
 from factory.quality.user_turn_en import (
     generic_you,
     instruction_of_use,
@@ -318,6 +319,8 @@ def _en(text: str, narration: bool) -> str | None:
         return turn
     for sentence in _EN_SENTENCE.findall(text):
         s = sentence.strip()
+        if inner_told(s):
+            return s[:80]  # the user's compulsion or feeling stated, their body trailing their act
         if (
             s.endswith(("?", "!"))
             or _EN_NOT_EVENT.search(main_clause(s))
