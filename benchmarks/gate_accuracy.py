@@ -321,6 +321,8 @@ def score(cases: list[Case], found: dict[str, list[dict]]) -> dict:
     out: dict = {}
     for lang in ("zh", "en"):
         sel = [c for c in cases if c.language == lang]
+        if not sel:
+            continue  # a training-only split in one language
         bad = [c for c in sel if c.verdict == "bad"]
         ok = [c for c in sel if c.verdict == "ok"]
         caught = sum(1 for c in bad if found[c.id])
