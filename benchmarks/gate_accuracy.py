@@ -202,7 +202,7 @@ SPLITS = [
 ]  # newest last
 # Lines written only to train the learned model (benchmarks/train_gate_model.py): never a measured split,
 # never held out in its cross-validation; `--split trainA` shows what the gate makes of them.
-TRAIN_ONLY = ["trainA", "trainB", "trainC", "trainE", "trainF", "trainG"]
+TRAIN_ONLY = ["trainA", "trainB", "trainC", "trainD", "trainE", "trainF", "trainG"]
 GOAL_DETECTION, GOAL_FP = 0.95, 0.05
 USER = {"zh": "你怎么看？", "en": "What do you make of it?"}
 FAMILY_OF_RULE = {
