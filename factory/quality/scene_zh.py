@@ -122,8 +122,28 @@ _CAMERA = re.compile(r"^[（(]?\s*(?:场景|画面|镜头|旁白|故事发生在
 # 越V越A: a change growing as one watches (雨越下越大)
 _GROWING = re.compile(r"越[\u4e00-\u9fff]{1,2}越")
 _MIN_DEPICTIVE = 2
-# Agent suffixes: the morphemes that close a noun for a person by origin, trade or office
-_AGENT_SUFFIX = ("人", "家", "者", "士", "官", "将", "主", "师", "帝", "王", "相", "僧", "侠", "客")
+# Agent suffixes: the morphemes that close a noun for a person by origin, trade, office or stage (名角, 歌手)
+_AGENT_SUFFIX = (
+    "人",
+    "家",
+    "者",
+    "士",
+    "官",
+    "将",
+    "主",
+    "师",
+    "帝",
+    "王",
+    "相",
+    "僧",
+    "侠",
+    "客",
+    "角",
+    "手",
+    "员",
+    "匠",
+    "星",
+)
 
 
 def scene_narration(text: str, names: frozenset[str] = frozenset()) -> str | None:
@@ -160,6 +180,10 @@ def scene_narration(text: str, names: frozenset[str] = frozenset()) -> str | Non
     ]
     if marks and ws_by_clause and _establishing(ws_by_clause[0]):
         marks[0] = 2  # 殿内烛火摇曳，…: the line opens on the set, a place and what is in it
+    if len(marks) > 2 and _clock_heading(ws_by_clause[0]) and _located(ws_by_clause[1]):
+        marks[1] = (
+            2  # 凌晨两点，办公室里只剩下…: a time heading, then the set it lights, a screenplay's opening
+        )
     if marks and marks[0] == 1 and re.match(rf"^\s*(?:{ZH_HEAD})", cls[0]):
         marks[0] = 2  # 少年擦掉嘴角的血，…: a person noun for a name, acting (公子稍等 is no act told)
     depictive = sum(m > 0 for m in marks)
@@ -262,6 +286,11 @@ def _establishing(ws: list[zh.Word]) -> bool:
         return False
     subject, state = ws[at + 1], ws[at + 2]
     return subject.tag == "n" and state.tag in ("v", "i", "l", "z") and len(state.text) >= 2
+
+
+def _clock_heading(ws: list[zh.Word]) -> bool:
+    """A clause that is only a time (凌晨两点, 深夜): the heading of a scene, no one talking in it."""
+    return bool(ws) and all(w.tag in ("t", "m") for w in ws) and any(w.tag == "t" for w in ws)
 
 
 def _vivid(word: str) -> bool:

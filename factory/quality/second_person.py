@@ -21,7 +21,7 @@ import re
 
 from factory.quality import zh
 from factory.quality.mixed_en import main_clause, past_told_back, tells_for_user, user_adjunct, user_turn
-from factory.quality.second_person_zh import STORY_NEXT, before_report, own_clauses, told_marks
+from factory.quality.second_person_zh import STORY_NEXT, before_report, felt_on_body, own_clauses, told_marks
 from factory.quality.user_inner_en import inner_told
 from factory.quality.user_turn_en import (
     generic_you,
@@ -201,14 +201,16 @@ def _zh(text: str, narration: bool) -> str | None:
         if at is None:
             continue  # 君子, 汝等: the character was no pronoun of its own
         ws = ws[at:]
+        if len(ws) > 2 and ws[1].text in ("这", "那") and ws[2].tag.startswith("n"):
+            continue  # 你这字写得…: the listener's thing pointed at and judged, a remark to the user
         ws = own_clauses(ws)
         marks = told_marks(sentence, ws)
         for k, w in enumerate(ws[1:], 1):
             nxt = ws[k + 1] if k + 1 < len(ws) else None
             if w.text == "了" and nxt is not None and nxt.tag != "x":
                 marks += 1  # aspect 了 inside the sentence (跪了下来), not the final 了 of a remark
-            elif w.tag == "ud" and k > 1 and ws[k - 1].tag.startswith("v"):
-                marks += 1  # 吓得…: a result complement
+            elif w.tag == "ud" and k > 1 and (ws[k - 1].tag.startswith("v") or felt_on_body(ws, k)):
+                marks += 1  # 吓得…: a result complement; 紧张得手心冒汗: a feeling shown on the body
             elif (
                 w.tag.startswith("v")
                 and len(w.text) >= 2

@@ -135,6 +135,13 @@ def told_marks(sentence: str, ws: list[zh.Word]) -> int:
     )
 
 
+def felt_on_body(ws: list[zh.Word], k: int) -> bool:
+    """Word k is 得 after an adjective of feeling and before a part of the body (紧张得手心冒汗): the
+    user's inner state told as a fact by what the body does (你高兴得太早 judges, it shows no body)."""
+    nxt = ws[k + 1] if k + 1 < len(ws) else None
+    return ws[k - 1].tag in ("a", "b", "ad") and nxt is not None and nxt.text in _ZH_BODY_PART
+
+
 def _idiom_clause(ws: list[zh.Word], k: int) -> bool:
     """Word k is a four-character idiom that makes a clause alone (…，泪流满面，…): a reaction shown."""
     nxt = ws[k + 1] if k + 1 < len(ws) else None

@@ -47,6 +47,7 @@ from factory.quality.narration import (
 )
 from factory.quality.role_announce import announce_patterns
 from factory.quality.role_described_en import described_role
+from factory.quality.role_frame_zh import role_frame
 from factory.quality.scene_en import scene_narration
 from factory.quality.scene_mixed_zh import (
     character_narrated_after_speech,
@@ -143,6 +144,10 @@ _ZH_HUMBLE = re.compile(
 )
 
 
+# Suffixes that make a name the name of a thing (a ship or plane 号, a vessel 舰 / 轮, a shop 堂 / 记 / 斋)
+_ZH_THING_SUFFIX = frozenset({"号", "舰", "轮", "堂", "记", "斋", "牌", "馆"})
+
+
 def _zh_subject(text: str, names: frozenset[str]) -> str | None:
     """The clause of `text` whose subject is one of `names`, or None."""
     if not any(n in text for n in names):
@@ -222,6 +227,8 @@ def _zh_clause_subject(ws: list[zh.Word], names: frozenset[str], prev_last: str 
     if i == len(ws) or ws[i].text not in names or ws[i].text == prev_last:
         return False  # no name opens the clause, or it is picked up from the clause before (称卧龙，卧龙…)
     rest = ws[i + 1 :]
+    if rest and rest[0].text in _ZH_THING_SUFFIX:
+        return False  # 飞燕号请求起飞, 春和堂: the name given to a plane, a ship or a shop, not the person
     if rest and (rest[0].tag.startswith(("s", "f")) or rest[0].text in zh.NARRATIVE_FRAME):
         return True  # X心中 / X心想 / X闻言: the inside of the character, seen from outside
     if len(rest) > 1 and rest[0].tag == "n" and rest[1].text in names:
@@ -339,6 +346,9 @@ def self_name_violation(
     described = described_role(text) if has_latin and not (language or "").startswith("zh") else None
     if described:  # "As a Jane Austen-style governess, I believe …" (role_described_en.py)
         return Violation("role_announce", "frames the role by its casting description", described)
+    framed_role = role_frame(text, pats["names"]) if has_cjk else None
+    if framed_role:  # 作为一个九十年代…的老板，我认为…: the role described from outside, then a stance
+        return Violation("role_announce", "describes the role from outside and answers about it", framed_role)
     # the character's names that are a title it holds (舰长), never a part of its own name (星河)
     titles = frozenset(n for n in pats["names"] if zh.is_title(n) and n not in character)
     for seg in segs:
