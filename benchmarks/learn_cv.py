@@ -6,7 +6,12 @@ every tuned split (tuned on them afterwards), so the OR gate is also reported wi
 verdicts of the gate as it stood before that split was seen, given as --frozen DIR with
 frozen_<split>.json ({case id: bool}), made by running that commit's gate on the split.
 
-    PYTHONPATH=$PWD .venv/bin/python benchmarks/learn_cv.py --frozen /tmp/frozen
+    PYTHONPATH=$PWD .venv/bin/python benchmarks/learn_cv.py --frozen /tmp/frozen --threshold 0.9
+
+The frozen verdicts: `git archive C factory benchmarks | tar -x -C /tmp/old_C`, copy today's
+benchmarks/data over it, and in /tmp/old_C run gate_accuracy's gate_cases on load(split) with the
+learned model off, writing {case id: bool(findings)}. The commits that added each split, before the
+gate was tuned on it: heldout9 e1f8497, heldout10 2090f5a, heldout11 47657e4.
 """
 
 from __future__ import annotations
