@@ -38,7 +38,9 @@ MAX_FP = 0.05  # the OR gate's false-positive rate on every held-out split must 
 MAX_CLASSIFIER_FP = 0.015
 GRID = {
     "zh": [Spec(1, 3, False, 16), Spec(1, 3, False, 16, shape=True)],
-    "en": [Spec(2, 5, True, 16), Spec(2, 5, True, 16, shape=True)],
+    # function-word 1-4-grams (factory/quality/function_words.py) carry a frame to new writers' words; with them
+    # 2**17 buckets (fewer collisions among the added n-grams: one more catch each on heldout10/11 in CV)
+    "en": [Spec(2, 5, True, 16, shape=True), Spec(2, 5, True, 17, shape=True, func=True)],
 }
 L2 = [3e-5, 1e-4, 3e-4]
 THRESHOLDS = [round(t, 2) for t in np.arange(0.5, 0.96, 0.05)]
@@ -51,16 +53,25 @@ def design(idx: list[np.ndarray], bits: int) -> tuple[np.ndarray, np.ndarray, np
     return rows, cols, vals, 1 << bits
 
 
-def train(idx: list[np.ndarray], y: np.ndarray, bits: int, l2: float, steps: int = 400) -> tuple:
-    """Full-batch Adam on mean logistic loss + l2/2 |w|^2; starts at zero, so deterministic."""
+def train(
+    idx: list[np.ndarray],
+    y: np.ndarray,
+    bits: int,
+    l2: float,
+    steps: int = 400,
+    weight: np.ndarray | None = None,
+) -> tuple:
+    """Full-batch Adam on the (per-line weighted) mean logistic loss + l2/2 |w|^2; starts at zero,
+    so deterministic."""
     rows, cols, vals, d = design(idx, bits)
     n = len(y)
+    sw = np.ones(n) if weight is None else weight * (n / weight.sum())
     w, b = np.zeros(d), 0.0
     mw, vw, mb, vb = np.zeros(d), np.zeros(d), 0.0, 0.0
     lr, b1, b2, eps = 0.05, 0.9, 0.999, 1e-8
     for t in range(1, steps + 1):
         z = np.bincount(rows, weights=w[cols] * vals, minlength=n) + b
-        g = 1 / (1 + np.exp(-z)) - y
+        g = (1 / (1 + np.exp(-z)) - y) * sw
         gw = np.bincount(cols, weights=g[rows] * vals, minlength=d) / n + l2 * w
         gb = g.mean()
         mw = b1 * mw + (1 - b1) * gw
@@ -132,14 +143,24 @@ def choose(lang: str, data: dict) -> dict:
             p = loso(data, spec, l2)
             for th in THRESHOLDS:
                 det, fp = rates(rules | (p >= th), y)
-                own_fp = rates(p >= th, y)[1]
+                own_det, own_fp = rates(p >= th, y)
                 worst = max(rates(r["or"], r["y"])[1] for r in _splits(held, p, th))
+                # the rules are in-sample on every tuned split (OR detection about 1.0 for every
+                # choice), so the classifier's own out-of-split detection decides: it is what
+                # carries to a new writer's lines the rules were never tuned on
                 if (
                     worst <= MAX_FP
                     and own_fp <= MAX_CLASSIFIER_FP
-                    and (best is None or det > best["or"][0] + 1e-9)
+                    and (best is None or own_det > best["own_det"] + 1e-9)
                 ):
-                    best = {"spec": spec, "l2": l2, "threshold": th, "p": p, "or": (det, fp)}
+                    best = {
+                        "spec": spec,
+                        "l2": l2,
+                        "threshold": th,
+                        "p": p,
+                        "or": (det, fp),
+                        "own_det": own_det,
+                    }
             print(f"  {lang} {spec} l2={l2:g} done", file=sys.stderr)
     assert best is not None
     return best
@@ -196,7 +217,7 @@ def main() -> None:
         feats = [features(t, spec) for d in data.values() for t in d["texts"]]
         w, b = train(feats, np.concatenate([d["y"] for d in data.values()]), spec.bits, best["l2"])
         arrays[f"{lang}_spec"] = np.array(
-            [spec.ngram_min, spec.ngram_max, int(spec.words), spec.bits, int(spec.shape)]
+            [spec.ngram_min, spec.ngram_max, int(spec.words), spec.bits, int(spec.shape), int(spec.func)]
         )
         arrays[f"{lang}_weights"] = w.astype(np.float16)
         arrays[f"{lang}_bias"] = np.array(b)
@@ -204,7 +225,8 @@ def main() -> None:
         manifest["languages"][lang] = {
             "features": f"char {spec.ngram_min}-{spec.ngram_max}-grams"
             + (" + word 1-2-grams" if spec.words else "")
-            + (" + line shape" if spec.shape else ""),
+            + (" + line shape" if spec.shape else "")
+            + (" + function-word 1-4-grams" if spec.func else ""),
             "buckets": 1 << spec.bits,
             "l2": best["l2"],
             "threshold": best["threshold"],

@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from factory.quality.function_words import function_tokens
 from factory.quality.line_shape import shape_tokens
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ class Spec:
     words: bool  # word unigrams and bigrams too (en)
     bits: int  # 2**bits hashed buckets
     shape: bool = False  # word-class n-grams and line flags too (factory/quality/line_shape.py)
+    func: bool = False  # function-word 1-4-grams too, en (factory/quality/function_words.py)
 
 
 def normalise(text: str, names: Sequence[str], language: str) -> str:
@@ -77,6 +79,9 @@ def features(text: str, spec: Spec) -> np.ndarray:
     if spec.shape:
         toks = shape_tokens(text, NAME_MARK)
         parts.append(np.array([zlib.crc32(b"s" + t.encode()) for t in toks], dtype=np.uint64))
+    if spec.func:
+        toks = function_tokens(text, NAME_MARK)
+        parts.append(np.array([zlib.crc32(b"f" + t.encode()) for t in toks], dtype=np.uint64))
     if not parts:
         return np.zeros(0, dtype=np.int64)
     h = np.concatenate(parts) * np.uint64(_MIX)
@@ -111,7 +116,7 @@ def load(path: Path = MODEL_PATH) -> dict[str, LangModel]:
         out = {}
         for lang in ("zh", "en"):
             s = z[f"{lang}_spec"]
-            spec = Spec(int(s[0]), int(s[1]), bool(s[2]), int(s[3]), len(s) > 4 and bool(s[4]))
+            spec = Spec(*(int(v) for v in s[:4]), *(bool(v) for v in s[4:]))  # type: ignore[arg-type]
             out[lang] = LangModel(
                 spec,
                 z[f"{lang}_weights"].astype(np.float32),

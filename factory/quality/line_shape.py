@@ -26,7 +26,7 @@ _EN_CLASSES = {
     "CONJ": "and but or so yet because if though although while as then",
     "PREP": "of in on at to for with from by about into over under through between after before",
 }
-_EN_CLASS = {w: c for c, ws in _EN_CLASSES.items() for w in ws.split()}
+EN_CLASS = {w: c for c, ws in _EN_CLASSES.items() for w in ws.split()}
 _EN_TOKEN = re.compile(r"[a-z0-9']+|[^\sa-z0-9']")
 _ZH_CLASSES = {
     "P1": "我吾朕俺咱余",
@@ -41,8 +41,8 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 def _en_class(tok: str, mark: str) -> str:
     if tok == mark:
         return "NAME"
-    if tok in _EN_CLASS:
-        return _EN_CLASS[tok]
+    if tok in EN_CLASS:
+        return EN_CLASS[tok]
     if not tok[0].isalnum():
         return tok
     if tok.isdigit():
