@@ -28,7 +28,9 @@ _STYLE = re.compile(
 )
 _PERIOD = re.compile(
     r"\b(?:1\d|20)?\d0s\b|['’]\d0s\b|\b\d{1,2}(?:st|nd|rd|th)[- ]century\b"
-    r"|\b(?:fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)[- ]century\b",
+    r"|\b(?:fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)[- ]century\b"
+    # an era named by its historians' adjective, seen from outside it ("a medieval monk", "a WWI nurse")
+    r"|\b(?:medieval|mediaeval|prehistoric|victorian|elizabethan|edwardian|jacobean|ww[12i]+)\b",
     re.I,
 )
 # words of a noun phrase that make it a clause or a post-modified office ("a captain in the Navy")

@@ -48,6 +48,7 @@ from factory.quality.narration import (
 from factory.quality.role_announce import announce_patterns
 from factory.quality.role_described_en import described_role
 from factory.quality.role_frame_zh import role_frame
+from factory.quality.role_meta_en import performance_frame
 from factory.quality.scene_en import scene_narration
 from factory.quality.scene_mixed_zh import (
     character_narrated_after_speech,
@@ -349,6 +350,13 @@ def self_name_violation(
     framed_role = role_frame(text, pats["names"]) if has_cjk else None
     if framed_role:  # 作为一个九十年代…的老板，我认为…: the role described from outside, then a stance
         return Violation("role_announce", "describes the role from outside and answers about it", framed_role)
+    framed = (
+        performance_frame(text, pats["names"])
+        if has_latin and not (language or "").startswith("zh")
+        else None
+    )
+    if framed:  # "Staying in my role as …", "as the Count in this story," (role_meta_en.py)
+        return Violation("role_announce", "frames the reply as a role being played", framed)
     # the character's names that are a title it holds (舰长), never a part of its own name (星河)
     titles = frozenset(n for n in pats["names"] if zh.is_title(n) and n not in character)
     for seg in segs:
