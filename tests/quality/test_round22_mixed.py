@@ -75,3 +75,33 @@ def test_performance_frame_caught(line: str) -> None:
 @pytest.mark.parametrize("line", KEPT)
 def test_role_in_scene_kept(line: str) -> None:
     assert not rules(line) & ALL
+
+
+# The assistant's opener read at a sentence start inside the line (exchange.py), and an assent followed
+# by an offer to produce text or by a text presented with the user's expected liking
+OPENER_INSIDE = [
+    "The kettle's whistling. Certainly! Here's a brief overview of how tea reached Ireland.",
+    "Drop anchor, lads. What a fascinating question! Let me break down how tides work.",
+    "Mind the mud. Absolutely! I'd be happy to brainstorm names for your pirate ship.",
+    "Engines are cold. Sure thing! Here is a short poem about the sea you might enjoy.",
+    "Of course! I would be delighted to continue the story wherever you like.",
+]
+
+OPENER_IN_SCENE = [
+    # an assent to someone in the scene, a thing of the scene handed over, help with a chore
+    "You want the last biscuit? Of course! Here's the tin, take two.",
+    "The mare's lame. Certainly, Doctor. Here is the stable.",
+    "Trunk's heavy. Of course! I'd be glad to help you carry it up.",
+    "Rain again. Sure! Here's an umbrella you might need, it was my father's.",
+    "Good lord. What a question to ask a lady at supper!",
+]
+
+
+@pytest.mark.parametrize("line", OPENER_INSIDE)
+def test_opener_inside_caught(line: str) -> None:
+    assert rules(line) & FAMILY["assistant"]
+
+
+@pytest.mark.parametrize("line", OPENER_IN_SCENE)
+def test_opener_in_scene_kept(line: str) -> None:
+    assert not rules(line) & ALL
