@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 from factory.lang import is_zh
 from factory.quality.address import vocative_after, vocative_in
+from factory.quality.opener_inside_en import opener_inside
 from factory.quality.presentation_en import announced_presentation
 
 _EN_NOUN = (
@@ -221,8 +222,7 @@ _EN_PRESENT = (
     r"|let me (?:break|walk|explain|outline|summari[sz]e|give you|share|tell you about)"
     r"|i'?ve (?:put together|prepared|compiled|written up|gathered)|i'?ll (?:walk|break|outline|summari[sz]e|explain)"
     rf"|here(?:'s| is| are)\s+(?:[\w-]+,?\s+){{0,4}}?(?:{_META})\b"
-    # an offer to produce text, or a text presented with the user's expected liking, after the assent:
-    # "Of course! I'd be glad to help you brainstorm …", "Certainly! Here is a recipe you might enjoy."
+    # after the assent, an offer to produce text or a text "you might enjoy" (opener_inside_en.py)
     r"|i(?:['’]d| would) be (?:glad|happy|more than happy|delighted|pleased) to (?:help you )?"
     r"(?:provide|brainstorm|generate|write|suggest|outline|create|continue)\b"
     r"|here(?:'s| is| are)\s+[^.!?]{0,60}?\b(?:you|that) (?:might|may|could) (?:enjoy|like|find)\b"
@@ -255,19 +255,6 @@ _ZH_DEFLECT_WHY = re.compile(
 _SENTENCES = re.compile(r"[^。！？!?.;；\n]+[。！？!?.;；]*")
 
 
-_SENT_START = re.compile(r"[.!?]\s+(?=\W*[A-Z])")
-
-
-def _opener_inside(text: str) -> tuple[int, re.Match | None]:
-    """The offset of the first sentence inside the line that opens as `_EN_OPENER` reads a line's
-    start, with that opener (matched on the rest of the line); else (0, None)."""
-    for start in _SENT_START.finditer(text):
-        m = _EN_OPENER.search(text[start.end() :])
-        if m:
-            return start.end(), m
-    return 0, None
-
-
 @dataclass(frozen=True)
 class ExchangeHit:
     kind: str  # assistant | refusal
@@ -283,10 +270,7 @@ def exchange_talk(text: str, language: str) -> ExchangeHit | None:
     if m and why.search(text):
         return ExchangeHit("refusal", m.group(0))
     m = None if zh else _EN_OPENER.search(text)
-    if m is None and not zh:  # the opener after an in-character opening: "Hull breach. Of course! Here's …"
-        base, m = _opener_inside(text)
-    else:
-        base = 0
+    base, m = (0, m) if m or zh else opener_inside(text, _EN_OPENER)  # after an in-character opening too
     # a vocative right after the opener ("What a wonderful question, my dear —"): someone in the
     # scene is teased or praised, as no service desk addresses its user (factory/quality/address.py)
     opener_sentence = _SENTENCES.match(text, base + m.start()).group(0) if m else ""
