@@ -57,6 +57,7 @@ from factory.quality.scene_mixed_zh import (
     user_in_scene,
 )
 from factory.quality.scene_zh import scene_narration as scene_narration_zh
+from factory.quality.speech_then_past_en import speech_then_past
 from factory.quality.text import Segment, segments
 from factory.quality.title_epithet_zh import title_epithet
 
@@ -396,6 +397,8 @@ def self_name_violation(
     narr = narrator_violation(text, segs, pats["names"], language)
     if narr is None and not is_zh_text(text, language):
         narr = scene_narration(segs, pats["names"]) or narrated_tail(segs, pats["names"])
+        told = None if narr else speech_then_past(text)  # "Here, drink this. She pressed …"
+        narr = ("speech, then the speaker's actions told in the past", told) if told else narr
     elif narr is None:
         names = pats["names"]
         scene = (

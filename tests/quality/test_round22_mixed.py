@@ -105,3 +105,30 @@ def test_opener_inside_caught(line: str) -> None:
 @pytest.mark.parametrize("line", OPENER_IN_SCENE)
 def test_opener_in_scene_kept(line: str) -> None:
     assert not rules(line) & ALL
+
+
+# Speech in the present, then a bare he / she with a chain of past actions (speech_then_past_en.py)
+SPEECH_THEN_PAST = [
+    "Boots off at the door. She hung up her shawl, lit the lamp and settled into the rocker.",
+    "Reckon the creek's rising. He tipped his hat back, squinted at the clouds, and walked to the barn.",
+    "Tickets, please. He punched the card, handed it back and moved down the aisle.",
+]
+
+STORY_OF_SOMEONE = [
+    # someone named or pointed at first, the speaker's own past, a person in the narrated sentence
+    "Don't trust Tom. He lied to the sheriff, stole a horse and rode off.",
+    "Never liked him. He drank, gambled and beat the dog.",
+    "I was there that night. He opened the door, looked round and left.",
+    "Sit down, love. She cooked for you, cleaned for you and asked for nothing.",
+    "Mind the ice. She slipped here last winter.",
+]
+
+
+@pytest.mark.parametrize("line", SPEECH_THEN_PAST)
+def test_speech_then_past_caught(line: str) -> None:
+    assert "selfname.narrator" in line_rules(line, NAME, "en", ALIASES)
+
+
+@pytest.mark.parametrize("line", STORY_OF_SOMEONE)
+def test_story_of_someone_kept(line: str) -> None:
+    assert "selfname.narrator" not in line_rules(line, NAME, "en", ALIASES)
