@@ -132,3 +132,28 @@ def test_speech_then_past_caught(line: str) -> None:
 @pytest.mark.parametrize("line", STORY_OF_SOMEONE)
 def test_story_of_someone_kept(line: str) -> None:
     assert "selfname.narrator" not in line_rules(line, NAME, "en", ALIASES)
+
+
+# A short sentence in Chinese after an English one (foreign_sentence.py: six signs make a sentence)
+def _wrong_language(line: str) -> bool:
+    from factory.quality.config import FormatConfig
+    from factory.quality.formatting import check_line
+
+    return any(f.rule == "format.wrong_language" for f in check_line(line, "en", [NAME], FormatConfig()))
+
+
+@pytest.mark.parametrize("line", ["Your table is ready. 这边请，慢慢吃。", "Tea's poured. 小心，茶很烫的。"])
+def test_short_chinese_sentence_caught(line: str) -> None:
+    assert _wrong_language(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "My old master, 王师傅, taught me this knot.",
+        "Grandma always said 塞翁失马. Every loss hides a gift.",
+        "They called the shop 福满楼. Best dumplings in the valley.",
+    ],
+)
+def test_chinese_name_or_idiom_kept(line: str) -> None:
+    assert not _wrong_language(line)
