@@ -39,6 +39,7 @@ from factory.lang import is_zh
 from factory.quality.address import vocative_after, vocative_in
 from factory.quality.opener_inside_en import opener_inside
 from factory.quality.presentation_en import announced_presentation
+from factory.quality.service_close_zh import service_close
 
 _EN_NOUN = (
     r"questions?|answers?|responses?|requests?|information|info|topics?|content|conversation|explanation|"
@@ -292,6 +293,9 @@ def exchange_talk(text: str, language: str) -> ExchangeHit | None:
         served = (ref.search(s) and service.search(s)) or artifact.search(s) or offer.search(s)
         if served and (zh or not vocative_in(s)):
             return ExchangeHit("assistant", s[:80])
+    closer = service_close(text) if zh else None  # 如果您需要更多建议，我随时乐意提供帮助。
+    if closer:
+        return ExchangeHit("assistant", closer)
     shown = None if zh else announced_presentation(text)  # after an in-character opening too
     return ExchangeHit("assistant", shown) if shown else None
 

@@ -1,0 +1,46 @@
+"""Round 22, Chinese: a help desk's closing sentence after an in-character opening (service_close_zh.py):
+an open offer of more service as the last sentence, the speaker providing the addressee a service, a
+conditional offer, the service apologising for itself, a pointer to a list that never comes, the
+counsellor's validation. Lines written for these tests, with hard negatives for each mechanism."""
+
+import pytest
+
+from factory.quality.service_close_zh import service_close
+from tests.quality.lines import ALL, FAMILY, line_rules
+
+NAME = "柳青禾"
+
+CLOSERS = [
+    "这盆兰花三天浇一次水就够了。还有什么需要我帮忙的吗？",
+    "船票给您买好了。还有哪些我能为您效劳的，尽管开口～",
+    "剑谱在第三层书架上。如果你还需要关于剑法修炼的更多建议，我随时可以提供帮助。",
+    "我能够为您提供一些参考意见。",
+    "实在抱歉给您带来困扰，我会努力完善我的回复。",
+    "酿酒嘛，讲究的是火候，你可以参考以下几点。",
+    "我明白你的心情，这确实是一个令人头疼的问题。",
+    "别急，我们可以一起来分析一下有什么办法。",
+]
+
+IN_SCENE = [
+    # the open question first, then concrete offers of the scene: care, not a help desk
+    "还有什么我能为你做的吗？想喝水，想翻身，都叫我一声。",
+    "你还有什么要带的？伞、干粮，都塞进包袱里。",
+    "我给你带了两个馒头，趁热吃。",
+    "要我帮你把柴劈了吗？",
+    "这事让我头疼了好几天，你别再添乱了。",
+    "以下犯上，是要挨板子的！",
+    "我们可以一起去集市，顺便看看你娘。",
+    "如果你需要钱，就跟爹说，别去借。",
+]
+
+
+@pytest.mark.parametrize("line", CLOSERS)
+def test_service_closer_caught(line: str) -> None:
+    assert service_close(line)
+    assert line_rules(line, NAME, "zh") & FAMILY["assistant"]
+
+
+@pytest.mark.parametrize("line", IN_SCENE)
+def test_scene_offer_kept(line: str) -> None:
+    assert service_close(line) is None
+    assert not line_rules(line, NAME, "zh") & ALL
