@@ -64,6 +64,11 @@ _ZH_SEQUENCE = frozenset(
         "立刻",
         "立时",
         "终于",
+        # the narrator knowing how the user acts unseen or how long: 默默跟着, 沉默良久, 不由自主
+        "默默",
+        "悄悄",
+        "良久",
+        "不由自主",
     }
 )
 # Adverbs made with 一 that say how, not that something suddenly changed

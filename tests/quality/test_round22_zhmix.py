@@ -5,6 +5,7 @@ counsellor's validation. Lines written for these tests, with hard negatives for 
 
 import pytest
 
+from factory.quality.second_person import narrates_user
 from factory.quality.service_close_zh import service_close
 from tests.quality.lines import ALL, FAMILY, line_rules
 
@@ -44,3 +45,27 @@ def test_service_closer_caught(line: str) -> None:
 def test_scene_offer_kept(line: str) -> None:
     assert service_close(line) is None
     assert not line_rules(line, NAME, "zh") & ALL
+
+
+USER_TOLD = [
+    # the user's unseen manner or duration told by the speaker (默默, 良久, 不由自主) with another mark
+    "你沉默良久，终于点了点头。",
+    "你默默低下头，忍不住红了眼圈。",
+    "你不由自主地后退一步，顿时脸色发白。",
+]
+
+USER_ADDRESSED = [
+    "你别总是默默干活，累了就歇一歇。",
+    "你悄悄告诉我，是谁干的？",
+    "你想了良久，还是想不明白吗？",
+]
+
+
+@pytest.mark.parametrize("line", USER_TOLD)
+def test_user_manner_told(line: str) -> None:
+    assert narrates_user(line, "zh")
+
+
+@pytest.mark.parametrize("line", USER_ADDRESSED)
+def test_user_manner_addressed(line: str) -> None:
+    assert narrates_user(line, "zh") is None
