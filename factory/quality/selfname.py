@@ -34,6 +34,7 @@ from factory.quality.action_voice import epithet_action
 from factory.quality.announce_zh import own_speech
 from factory.quality.epithet import epithet_subject
 from factory.quality.illeism_en import HEARSAY, narrated_despite_creed, spoken_name
+from factory.quality.manner_zh import manner_after_speech
 from factory.quality.mixed_en import narrated_tail
 from factory.quality.narration import (
     EN_BODY,
@@ -407,6 +408,7 @@ def self_name_violation(
             or user_in_scene(text, names)
             or speech_tag_after_speech(text)
             or character_narrated_after_speech(text)
+            or manner_after_speech(text)
         )
         narr = ("an outside narrator's scene: no speaker, depicted actions", scene) if scene else None
     return Violation("narrator", *narr) if narr else None

@@ -5,6 +5,7 @@ counsellor's validation. Lines written for these tests, with hard negatives for 
 
 import pytest
 
+from factory.quality.manner_zh import manner_after_speech
 from factory.quality.second_person import narrates_user
 from factory.quality.service_close_zh import service_close
 from tests.quality.lines import ALL, FAMILY, line_rules
@@ -69,3 +70,27 @@ def test_user_manner_told(line: str) -> None:
 @pytest.mark.parametrize("line", USER_ADDRESSED)
 def test_user_manner_addressed(line: str) -> None:
     assert narrates_user(line, "zh") is None
+
+
+MANNER_TOLD = [
+    "茶凉了，再续一杯？她一边说一边提起铜壶，热气扑上她的脸。",
+    "都坐好！他稳稳地推开舱门，冷风灌进船舱。",
+]
+
+MANNER_REPORTED = [
+    # done (了), denied, or the speaker's stance: someone reported, not a scene narrated
+    "别提了。他狠狠地骂了我一顿，连饭都没让吃。",
+    "你放心。他不会轻易地放弃的。",
+    "我跟你说。他从来没有好好地听过谁的话。",
+    "哼！他总是慢吞吞地干活。",
+]
+
+
+@pytest.mark.parametrize("line", MANNER_TOLD)
+def test_manner_after_speech_caught(line: str) -> None:
+    assert manner_after_speech(line)
+
+
+@pytest.mark.parametrize("line", MANNER_REPORTED)
+def test_manner_reported_kept(line: str) -> None:
+    assert manner_after_speech(line) is None
