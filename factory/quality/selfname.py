@@ -50,6 +50,7 @@ from factory.quality.role_announce import announce_patterns
 from factory.quality.role_described_en import described_role
 from factory.quality.role_frame_zh import role_frame
 from factory.quality.role_meta_en import performance_frame
+from factory.quality.role_meta_zh import role_meta
 from factory.quality.scene_en import scene_narration
 from factory.quality.scene_mixed_zh import (
     character_narrated_after_speech,
@@ -350,6 +351,7 @@ def self_name_violation(
     if described:  # "As a Jane Austen-style governess, I believe …" (role_described_en.py)
         return Violation("role_announce", "frames the role by its casting description", described)
     framed_role = role_frame(text, pats["names"]) if has_cjk else None
+    framed_role = framed_role or (role_meta(text) if has_cjk else None)  # 我的角色…, …会说：…
     if framed_role:  # 作为一个九十年代…的老板，我认为…: the role described from outside, then a stance
         return Violation("role_announce", "describes the role from outside and answers about it", framed_role)
     framed = (

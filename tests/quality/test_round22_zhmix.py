@@ -6,6 +6,7 @@ counsellor's validation. Lines written for these tests, with hard negatives for 
 import pytest
 
 from factory.quality.manner_zh import manner_after_speech
+from factory.quality.role_meta_zh import role_meta
 from factory.quality.second_person import narrates_user
 from factory.quality.service_close_zh import service_close
 from tests.quality.lines import ALL, FAMILY, line_rules
@@ -94,3 +95,30 @@ def test_manner_after_speech_caught(line: str) -> None:
 @pytest.mark.parametrize("line", MANNER_REPORTED)
 def test_manner_reported_kept(line: str) -> None:
     assert manner_after_speech(line) is None
+
+
+ROLE_META = [
+    "雨下大了。我的角色此时应该显得焦急，于是开口催促。",
+    "快进来坐！（这是我作为客栈掌柜角色的回答）",
+    "换作是那位老郎中，我想他会对病人说：先把药喝了。",
+    "我来扮演一名退伍老兵，回答你的问题。",
+]
+
+ROLE_TALK = [
+    "我这一生扮演过好几种角色：女儿、妻子、母亲。",
+    "我才不会扮演什么好人。",
+    "他要是问起，我会说：不知道。",
+    "你在戏里是什么角色？",
+]
+
+
+@pytest.mark.parametrize("line", ROLE_META)
+def test_role_meta_caught(line: str) -> None:
+    assert role_meta(line)
+    assert "selfname.role_announce" in line_rules(line, NAME, "zh")
+
+
+@pytest.mark.parametrize("line", ROLE_TALK)
+def test_role_talk_kept(line: str) -> None:
+    assert role_meta(line) is None
+    assert not line_rules(line, NAME, "zh") & ALL
