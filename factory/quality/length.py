@@ -139,6 +139,8 @@ _ZH_SOUND_VERBS = frozenset({"哼", "咳", "喂", "切", "嘘", "呸", "哎", "�
 # backchannel they only confirm the last turn, a closed class of the service register's replies
 _ZH_ACK = frozenset(
     {"知道", "晓得", "明白", "了解", "收到", "懂", "清楚", "可以", "没问题", "ok", "这样", "那好", "好嘞"}
+    # the same assent in other registers: classical 然/可, Cantonese 系, Sichuan 要得, northern 得/中/成
+    | {"然", "可", "系", "要得", "得", "中", "成"}
 )
 _ZH_ACK_DROP = frozenset({"ul", "y", "uj", "x"})  # 了, 呢/啦, 的 (OK的), punctuation
 _REPEATED = re.compile(r"(.{1,3}?)\1+")
@@ -150,6 +152,8 @@ def too_short(text: str, language: str, min_len: int) -> bool:
     ends as a sentence (呸！, 准。, Never!: a one-word command, verdict or curse is a whole reply)."""
     if is_filler(text, language) or lone_interjection(text, language) or zh_acknowledgement(text, language):
         return True
+    if text.strip() and not re.search(r"\w", text):
+        return True  # ……, ...: punctuation alone, a silence with nothing in it to learn
     if lone_command(text, language):
         return False
     return count_tokens(text) < min_len and not text.rstrip().endswith(_WHOLE_REPLY_END)
@@ -233,7 +237,8 @@ def lone_interjection(text: str, language: str) -> bool:
         return False
     if lang.is_zh(language):
         ws = [w for w in zh.words(words[0]) if w.text.strip()]
-        return len(ws) == 1 and ws[0].tag in _ZH_INTERJECTION_TAGS
+        # 哼。: a sound the tagger reads as a verb is still a grunt when it is not exclaimed
+        return len(ws) == 1 and (ws[0].tag in _ZH_INTERJECTION_TAGS or ws[0].text in _ZH_SOUND_VERBS)
     return words[0].lower() in _EN_INTERJECTION
 
 

@@ -5,6 +5,7 @@ counsellor's validation. Lines written for these tests, with hard negatives for 
 
 import pytest
 
+from factory.quality.length import too_short
 from factory.quality.manner_zh import manner_after_speech
 from factory.quality.role_meta_zh import role_meta
 from factory.quality.second_person import narrates_user
@@ -122,3 +123,13 @@ def test_role_meta_caught(line: str) -> None:
 def test_role_talk_kept(line: str) -> None:
     assert role_meta(line) is None
     assert not line_rules(line, NAME, "zh") & ALL
+
+
+@pytest.mark.parametrize("line", ["然。", "系。", "要得。", "中。", "咳。", "……", "。。。"])
+def test_bare_assent_or_silence_too_short(line: str) -> None:
+    assert too_short(line, "zh", 2)
+
+
+@pytest.mark.parametrize("line", ["斩。", "咳！", "成交！", "不可！", "然则何如？", "……你走吧。"])
+def test_whole_short_reply_kept(line: str) -> None:
+    assert not too_short(line, "zh", 2)
