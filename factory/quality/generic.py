@@ -41,7 +41,7 @@ _ZH_PERSON = re.compile(
     r"|(在|于)?(生活|人生|现实生活|日常生活)(中|里|当中)|照顾好自己|做自己"
     # every member of a group, a concessive over everyone (无论站在哪一方), duties of all to all
     r"|每(个|一个|位|一位)[^，,。！？]{0,3}(成员|公民|员工|学生|孩子|个体)"
-    r"|(无论|不论|不管)(?!如何|怎样)[^，,。！？]{1,8}(?=[，,][^。！？]{0,12}都)|(互相|相互|彼此)(理解|包容|尊重|体谅|支持|信任)"
+    r"|社会各界|全社会|(无论|不论|不管)(?!如何|怎样)[^，,。！？]{1,8}(?=[，,][^。！？]{0,12}都)|(互相|相互|彼此)(理解|包容|尊重|体谅|支持|信任)"
 )
 _ZH_NORM = re.compile(
     r"应该|应当|必须|一定要|都要|需要|学会|重要的是|最重要|非常重要|关键(在于|是|要看|还是)|要看|不必太"
@@ -53,6 +53,8 @@ _ZH_NORM = re.compile(
 _ZH_RELATIVE = re.compile(
     r"不同|不一样|因人而异|取决于|对错|好坏|标准|利弊|有利有弊|一概而论|看情况|具体情况|相对|客观|全面|适量|适度"
     r"|辩证|见仁见智|各有(千秋|所长|优劣)|换(个|一个)角度"
+    # a question or a topic as such judged complex, seen from many sides: 这个问题很复杂, 多个角度
+    r"|(问题|话题|议题)[^，,。！？]{0,3}复杂|复杂的(问题|话题|议题)|(多个|多种|各个|不同)(角度|层面|维度)"
 )
 # Hedges by their grammar: a denied universal standard, a distributive contrast.
 _ZH_STRUCTURE = re.compile(

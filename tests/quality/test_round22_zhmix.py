@@ -133,3 +133,26 @@ def test_bare_assent_or_silence_too_short(line: str) -> None:
 @pytest.mark.parametrize("line", ["斩。", "咳！", "成交！", "不可！", "然则何如？", "……你走吧。"])
 def test_whole_short_reply_kept(line: str) -> None:
     assert not too_short(line, "zh", 2)
+
+
+HEDGED_TOPIC = [
+    "该不该退婚？这个话题很复杂，需要从不同层面去考虑。",
+    "说到底，养老是一个复杂的问题，需要社会各界一起想办法。",
+]
+
+CASE_IN_SCENE = [
+    # a case of the scene judged complex, the speaker's own duty: no question as a topic
+    "这伤口情况复杂，得赶紧缝针。",
+    "这局棋复杂得很，你先别落子。",
+    "你换个位置看看，从左边那个角度，能看见塔尖。",
+]
+
+
+@pytest.mark.parametrize("line", HEDGED_TOPIC)
+def test_complex_topic_hedge(line: str) -> None:
+    assert line_rules(line, NAME, "zh") & FAMILY["hedging"]
+
+
+@pytest.mark.parametrize("line", CASE_IN_SCENE)
+def test_case_in_scene_kept(line: str) -> None:
+    assert not line_rules(line, NAME, "zh") & ALL
