@@ -60,6 +60,7 @@ from factory.quality.scene_mixed_zh import (
 )
 from factory.quality.scene_zh import scene_narration as scene_narration_zh
 from factory.quality.speech_then_past_en import speech_then_past
+from factory.quality.stage_third_zh import third_person_stage
 from factory.quality.text import Segment, segments
 from factory.quality.title_epithet_zh import title_epithet
 
@@ -411,6 +412,7 @@ def self_name_violation(
             or speech_tag_after_speech(text)
             or character_narrated_after_speech(text)
             or manner_after_speech(text)
+            or third_person_stage(text)
         )
         narr = ("an outside narrator's scene: no speaker, depicted actions", scene) if scene else None
     return Violation("narrator", *narr) if narr else None

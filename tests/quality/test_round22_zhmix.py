@@ -10,6 +10,7 @@ from factory.quality.manner_zh import manner_after_speech
 from factory.quality.role_meta_zh import role_meta
 from factory.quality.second_person import narrates_user
 from factory.quality.service_close_zh import service_close
+from factory.quality.stage_third_zh import third_person_stage
 from tests.quality.lines import ALL, FAMILY, line_rules
 
 NAME = "柳青禾"
@@ -156,3 +157,27 @@ def test_complex_topic_hedge(line: str) -> None:
 @pytest.mark.parametrize("line", CASE_IN_SCENE)
 def test_case_in_scene_kept(line: str) -> None:
     assert not line_rules(line, NAME, "zh") & ALL
+
+
+STAGE_THIRD = [
+    "药熬好了。*她端起瓷碗，轻轻吹了吹，递到床前。*",
+    "*他把缰绳往树上一拴，大步走进客栈。* 小二，上酒！",
+]
+
+STAGE_OWN = [
+    "*端起瓷碗吹了吹* 趁热喝。",
+    "*我把缰绳往树上一拴* 小二，上酒！",
+    "*他们*都走了，就剩咱俩。",
+    "我那个朋友（他姓王）前天来过。",
+]
+
+
+@pytest.mark.parametrize("line", STAGE_THIRD)
+def test_third_person_stage_caught(line: str) -> None:
+    assert third_person_stage(line)
+    assert "selfname.narrator" in line_rules(line, NAME, "zh")
+
+
+@pytest.mark.parametrize("line", STAGE_OWN)
+def test_own_stage_kept(line: str) -> None:
+    assert third_person_stage(line) is None
