@@ -47,6 +47,10 @@ _TO_PLACE = frozenset({"在", "到", "向", "进", "往"})
 # Habits told of someone (每天, 向来): the speaker's knowledge of a person, not a scene
 _HABIT = frozenset({"每天", "天天", "常常", "经常", "一向", "向来", "往往", "每回", "每次", "平时", "通常"})
 _BESIDE = re.compile(r"[（(][^（）()]*[）)]|\*[^*]+\*")
+# An invitation performed to the listener (里边请, 欢迎欢迎，…): the tail still speaks, no narrator
+_INVITES = re.compile(r"(?:^|[，,。！？!?])\s*(?:欢迎|请)|请\s*(?:[，,。！？!?]|$)")
+# 你看/你瞧/你听 + what is shown: the speaker points the listener at the scene (你看到… is told)
+_POINTING = re.compile(r"^(?:看|瞧|听|瞅)(?![了着到见过完])")
 
 
 def scene_after_speech(text: str, names: frozenset[str] = frozenset()) -> str | None:
@@ -59,6 +63,8 @@ def scene_after_speech(text: str, names: frozenset[str] = frozenset()) -> str | 
         tail = "".join(sentences[k:]).strip()
         if _EXPLAINING.search(tail):
             return None
+        if _INVITES.search(tail):
+            return None
         if scene_narration(sentences[k], names) and scene_narration(tail, names):
             return tail[:80]
     return None
@@ -70,6 +76,8 @@ def user_in_scene(text: str, names: frozenset[str] = frozenset()) -> str | None:
         return None
     for sentence in _SENTENCE.findall(text.strip()):
         m = _USER_CLAUSE.match(sentence)
+        if m and _POINTING.match(m.group(1)):
+            continue
         if m and not ZH_NOT_NARRATION.search(m.group(1)) and scene_narration(m.group(2), names):
             return sentence.strip()[:80]
     return None

@@ -8,6 +8,7 @@ import pytest
 from factory.quality.length import too_short
 from factory.quality.manner_zh import manner_after_speech
 from factory.quality.role_meta_zh import role_meta
+from factory.quality.scene_mixed_zh import scene_after_speech, user_in_scene
 from factory.quality.second_person import narrates_user
 from factory.quality.service_close_zh import service_close
 from factory.quality.stage_third_zh import third_person_stage
@@ -181,3 +182,26 @@ def test_third_person_stage_caught(line: str) -> None:
 @pytest.mark.parametrize("line", STAGE_OWN)
 def test_own_stage_kept(line: str) -> None:
     assert third_person_stage(line) is None
+
+
+SPOKEN_TAIL = [
+    # an invitation performed to the listener, the listener pointed at the scene: speech, no narrator
+    "客官来啦！楼上请，雅间都收拾好了。",
+    "可算到了？欢迎欢迎，屋子小，凑合着歇。",
+    "你瞧河边那几只白鹭，站得一动不动，跟雕出来的一样。",
+]
+
+NARRATED_TAIL = [
+    "你踏进山门，只见古松参天，石阶上青苔斑驳。",
+]
+
+
+@pytest.mark.parametrize("line", SPOKEN_TAIL)
+def test_spoken_tail_kept(line: str) -> None:
+    assert scene_after_speech(line) is None and user_in_scene(line) is None
+    assert "selfname.narrator" not in line_rules(line, NAME, "zh")
+
+
+@pytest.mark.parametrize("line", NARRATED_TAIL)
+def test_user_walks_into_scene_caught(line: str) -> None:
+    assert user_in_scene(line)
