@@ -51,6 +51,7 @@ from factory.quality.role_described_en import described_role
 from factory.quality.role_frame_zh import role_frame
 from factory.quality.role_meta_en import performance_frame
 from factory.quality.role_meta_zh import role_meta
+from factory.quality.scene_action_en import scene_action
 from factory.quality.scene_en import scene_narration
 from factory.quality.scene_mixed_zh import (
     character_narrated_after_speech,
@@ -400,7 +401,9 @@ def self_name_violation(
             )
     narr = narrator_violation(text, segs, pats["names"], language)
     if narr is None and not is_zh_text(text, language):
-        narr = scene_narration(segs, pats["names"]) or narrated_tail(segs, pats["names"])
+        narr = (
+            scene_narration(segs, pats["names"]) or narrated_tail(segs, pats["names"]) or scene_action(segs)
+        )
         told = None if narr else speech_then_past(text)  # "Here, drink this. She pressed …"
         narr = ("speech, then the speaker's actions told in the past", told) if told else narr
     elif narr is None:
