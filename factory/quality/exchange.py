@@ -18,8 +18,7 @@ of the same move are caught:
 
 The exchange includes the user's own turn and work as the thing served: "you asked", "thanks for
 reaching out", "chatting with you about", "your research", "I hope you found this helpful".
-A listener named in the sentence ("I hope this letter finds ye well, Governor") keeps it in the
-scene (factory/quality/address.py).
+A listener named in the sentence ("I hope this letter finds ye well, Governor") keeps it in the scene.
 
 Some moves are assistant talk by their structure alone: the speaker described as an artifact (a
 first-person copula whose head is a system or model, "designed to …", senses it lacks), the menu
@@ -37,6 +36,7 @@ from dataclasses import dataclass
 
 from factory.lang import is_zh
 from factory.quality.address import vocative_after, vocative_in
+from factory.quality.meta_reply_en import meta_reply
 from factory.quality.opener_inside_en import opener_inside
 from factory.quality.presentation_en import announced_presentation
 from factory.quality.service_close_zh import service_close
@@ -297,7 +297,8 @@ def exchange_talk(text: str, language: str) -> ExchangeHit | None:
     if closer:
         return ExchangeHit("assistant", closer)
     shown = None if zh else announced_presentation(text)  # after an in-character opening too
-    return ExchangeHit("assistant", shown) if shown else None
+    hit = ("assistant", shown) if shown else None if zh else meta_reply(text)  # the reply talking of itself
+    return ExchangeHit(*hit) if hit else None
 
 
 EN_EXCHANGE_NOUNS = _EN_NOUN  # the exchange's nouns, for the scene's objects (factory/quality/scene_reply.py)
