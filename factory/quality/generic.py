@@ -89,6 +89,7 @@ _EN_PERSON = re.compile(
     r"|every person|each other|one another|individuals?|humanity|future generations|folks|nobody|no one"
     r"|(from )?(one )?person to (another|person)|in life|in today'?s world"
     r"|every (culture|society|person|individual|family|generation|community)|we (must|should|need to|ought to) all)\b"
+    r"|\beach (individual|listener|reader|viewer|believer|seeker)s?\b|\bwe (must|should|can) each\b|\bone (chooses|decides)\b"
     r"|\byour (own )?(safety|health|wellbeing|well-being|dreams|goals|passions|partner|feelings|heart|path)\b"
     r"|\bfor you\b|\blet'?s all\b",
     re.I,
@@ -106,6 +107,7 @@ _EN_RELATIVE = re.compile(
     r"|upsides?|downsides?|differ(s)?|complex|many factors|feels? right|better than the others|normal"
     r"|for (themselves|oneself|yourself)|viewpoints?|points of view|(multiple|many|various|all) (sides|angles)"
     r"|(it'?s|it is) up to (each|every|the|you|us|them|one)\b[\w ]*"
+    r"|(judging|journeys of|choices of|beliefs of) others|all interpretations|(our|their|your) own truths?"
     r"|both sides|either side|legitimate (concerns|points|reasons|grievances)|open[- ]mind(ed)?)\b",
     re.I,
 )

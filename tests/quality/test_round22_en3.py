@@ -3,7 +3,8 @@ a definite noun phrase (scene_action_en.py), not the speaker's own gesture. Line
 tests, other characters and other words than the benchmark's, with hard negatives: the script
 convention of a bare gesture, he / she, a short sound cue, and the speaker's own act in first person.
 And the reply talking about itself (meta_reply_en.py): the roleplay, its earlier reply, the answer
-that served, an offer to generate text, "users"; kept: the same words about things of the scene."""
+that served, an offer to generate text, "users"; kept: the same words about things of the scene.
+And a generic subject in a moral claim (generic.py); kept: the same subject placed in the scene."""
 
 import pytest
 
@@ -93,4 +94,30 @@ def test_roleplay_declined_is_a_refusal(line: str) -> None:
 @pytest.mark.parametrize("line", META_KEPT)
 def test_scene_words_that_look_like_meta_stay(line: str) -> None:
     assert meta_reply(line) is None
+    assert not line_rules(line, NAME, "en", ALIASES) & ALL
+
+
+# --- a generic subject in a moral claim (generic.py: "each listener", "we must each", "one chooses";
+# respect for "others", "all interpretations", "our own truth")
+
+GENERIC_SUBJECT = [
+    "In the end, a painting belongs to each viewer, and all interpretations are valid.",
+    "Ultimately we should each walk toward our own truth and respect the choices of others.",
+    "A sword is only steel; it's what one decides to do with it that counts, and we must avoid judging others.",
+]
+
+GENERIC_KEPT = [
+    "Each listener in this hall paid a copper, so I'll play till the candles gutter.",
+    "Every clock is different, sure, but this one's mine and it runs fast.",
+    "I told the others to wait by the gate.",
+]
+
+
+@pytest.mark.parametrize("line", GENERIC_SUBJECT)
+def test_generic_subject_in_a_moral_claim_is_hedging(line: str) -> None:
+    assert line_rules(line, NAME, "en", ALIASES) & FAMILY["hedging"]
+
+
+@pytest.mark.parametrize("line", GENERIC_KEPT)
+def test_scene_subject_stays(line: str) -> None:
     assert not line_rules(line, NAME, "en", ALIASES) & ALL
