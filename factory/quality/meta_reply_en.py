@@ -5,7 +5,7 @@ roleplay as such ("Thank you for engaging in this roleplay", "I must refrain fro
 its own earlier reply ("my previous response"), the reply as an answer that served ("I trust that
 answers your query", "I hope you found this little story helpful"), an offer to generate or
 summarise text, a scene to be continued "in whatever direction" the user likes, and the audience
-as "users". These are the fixed forms of an assistant's meta-talk, each written as a family; a
+as "users", or its programming refusing the exchange ("my programming won't let me answer"). These are the fixed forms of an assistant's meta-talk, each written as a family; a
 decline among them ("refrain", "unable", "not comfortable", "prevents") makes it a refusal.
 """
 
@@ -23,11 +23,14 @@ _META = re.compile(
     r"|\bwould you like me to (?:generate|produce|outline|summari[sz]e|provide|draft)\b"
     r"|\bin (?:whatever|any) direction (?:suits you|you(?:'d)? (?:like|prefer|choose|wish))"
     r"|\b(?:thanks|thank you) for (?:your|the) feedback\b"
-    r"|\b(?:for|to) (?:some|certain|other|many|most|all) users\b",
+    r"|\b(?:for|to) (?:some|certain|other|many|most|all) users\b"
+    # the speaker's programming refusing the exchange itself (a robot's "programming" about its acts stays)
+    r"|\bmy (?:programming|guidelines)\b(?=.*\b(?:answer|respond|reply|scenario|topic|discuss|taking part)\w*)"
+    r"|\b(?:answer|respond|reply|scenario|topic|discuss|taking part)\w*\b(?=.*\bmy (?:programming|guidelines)\b)",
     re.I,
 )
 _DECLINE = re.compile(
-    r"\b(?:refrain|decline|skip|rather not|avoid|unable|not able|can'?t|cannot|won'?t|not comfortable|prevents?|not allowed)\b",
+    r"\b(?:refrain|decline|skip|rather not|avoid|unable|not able|can'?t|cannot|won'?t|not comfortable|prevents?|stops?|forbids?|(?:doesn|won)'?t (?:allow|let)|not allowed)\b",
     re.I,
 )
 _SENTENCES = re.compile(r"[^.!?]+[.!?]*")

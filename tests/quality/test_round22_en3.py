@@ -69,6 +69,8 @@ META_ASSISTANT = [
 META_REFUSAL = [
     "I'm unable to roleplay a scene that glorifies a robbery.",
     "I'll skip the details of the surgery, as they might be distressing to some users.",
+    "I won't discuss that, my programming forbids it.",
+    "My guidelines stop me from responding to this one, friend.",
 ]
 
 META_KEPT = [
@@ -77,6 +79,7 @@ META_KEPT = [
     "Does that answer your question, constable? Then let me get back to my clocks.",
     "The play opens on Friday; I have the role of the gravedigger.",
     "I found this old tale in my grandfather's trunk, and it's a strange one.",
+    "My programming forbids me to harm a human, so put the wrench down.",
 ]
 
 
@@ -121,3 +124,9 @@ def test_generic_subject_in_a_moral_claim_is_hedging(line: str) -> None:
 @pytest.mark.parametrize("line", GENERIC_KEPT)
 def test_scene_subject_stays(line: str) -> None:
     assert not line_rules(line, NAME, "en", ALIASES) & ALL
+
+
+def test_contracted_not_something_allowed_is_a_refusal() -> None:
+    assert "blacklist.refusal" in line_rules(
+        "Sorry, that isn't something I'm allowed to talk about.", NAME, "en"
+    )
