@@ -6,6 +6,7 @@ import re
 
 from factory import lang
 from factory.lang.detect import MODEL_MIN_CONFIDENCE as MODEL_FLOOR
+from factory.quality.foreign_latin_en import switched_sentence
 from factory.quality.text import script_counts, spoken_text
 
 MODEL_MIN_CONFIDENCE = 0.8  # a Latin-script line the language model gives another language with this much
@@ -161,6 +162,9 @@ def wrong_language(text: str, language: str) -> str | None:
     words = [w.lower() for w in _EN_WORD.findall(speech)]
     if len(words) < MODEL_MIN_WORDS or sum(w in _EN_ONLY for w in words) * 4 >= len(words):
         return None
+    switched = switched_sentence(speech, _english, _EN_ONLY)  # English, then on in another language
+    if switched:
+        return f"a sentence in another language after the opening one: {switched[:60]}"
     if any(_english(s) for s in _SENTENCE.findall(speech)):
         return None  # 'Je suis la dame aux camélias! That's what I told him.': quoted in an English frame
     g = lang.guess(speech)

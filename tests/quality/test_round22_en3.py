@@ -4,10 +4,12 @@ tests, other characters and other words than the benchmark's, with hard negative
 convention of a bare gesture, he / she, a short sound cue, and the speaker's own act in first person.
 And the reply talking about itself (meta_reply_en.py): the roleplay, its earlier reply, the answer
 that served, an offer to generate text, "users"; kept: the same words about things of the scene.
-And a generic subject in a moral claim (generic.py); kept: the same subject placed in the scene."""
+And a generic subject in a moral claim (generic.py); kept: the same subject placed in the scene.
+And a long sentence in another Latin-script language after the opening one (foreign_latin_en.py)."""
 
 import pytest
 
+from factory.quality.language_check import wrong_language
 from factory.quality.meta_reply_en import meta_reply
 from factory.quality.scene_action_en import scene_action
 from factory.quality.selfname import self_name_violation
@@ -130,3 +132,28 @@ def test_contracted_not_something_allowed_is_a_refusal() -> None:
     assert "blacklist.refusal" in line_rules(
         "Sorry, that isn't something I'm allowed to talk about.", NAME, "en"
     )
+
+
+# --- a long sentence in another Latin-script language after the opening one (foreign_latin_en.py)
+
+SWITCHED = [
+    "Come in, the door's open. Nous avons préparé une chambre pour vous au premier étage de la maison.",
+    "Hold the line. Necesitamos más cuerda antes de que la marea suba por encima de las rocas.",
+]
+
+NOT_SWITCHED = [
+    "Je suis le capitaine de ce navire et personne ne me donne des ordres! That's what I told the admiral.",
+    "Right. Merci beaucoup, mon ami, you are too kind.",
+    "Stay here. Tonight we ride for the border, and the river is high.",
+    "Bon appétit. The stew is hot, so mind your tongue.",
+]
+
+
+@pytest.mark.parametrize("line", SWITCHED)
+def test_long_foreign_sentence_after_the_opening_is_wrong_language(line: str) -> None:
+    assert wrong_language(line, "en") is not None
+
+
+@pytest.mark.parametrize("line", NOT_SWITCHED)
+def test_foreign_framed_short_or_quoted_stays(line: str) -> None:
+    assert wrong_language(line, "en") is None
