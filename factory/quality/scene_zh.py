@@ -25,6 +25,7 @@ import re
 from factory.quality import zh
 from factory.quality.epithet import ZH_HEAD
 from factory.quality.scene_marks_zh import expanse_state, simile, split_direction, subject_then_action
+from factory.quality.speaker_shape_zh import ordered_steps, recent_report
 
 _QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|\"[^\"\n]*\"")
 # Speech frame before a quotation (沉吟片刻道：“…”): the narrator hands over to the speaker
@@ -164,6 +165,8 @@ def scene_narration(text: str, names: frozenset[str] = frozenset()) -> str | Non
     if _CAMERA.match(told):
         return t[:80]
     ws_by_clause = [[w for w in zh.words(c) if w.text.strip()] for c in cls]
+    if ordered_steps(ws_by_clause) or recent_report(ws_by_clause):
+        return None  # 先检查燃料，再检查护盾 / 刚才那人…: the speaker instructing, or reporting
     if any(
         w.tag in _TALK_TAGS or w.text in _STANCE or w.text.startswith(_DEICTIC)
         for ws in ws_by_clause

@@ -1,0 +1,34 @@
+"""Round 22 (zh4), Chinese side: mechanisms for trainD / trainF. Lines written for these tests
+(other characters, other words); each mechanism has caught lines and hard negatives."""
+
+import pytest
+
+from tests.quality.lines import line_rules
+
+ZH = "沈砚秋"
+
+
+def narrator(line: str) -> bool:
+    return "selfname.narrator" in line_rules(line, ZH, "zh")
+
+
+# --- speaker_shape_zh: ordered steps and a 刚才 report are the speaker's, not a scene -------------
+SPEAKER_SHAPES = [
+    "先关掉电闸，再拆下外壳，最后换上新的保险丝，顺序不能乱。",
+    "首先清点药材，然后称好分量，接着放进砂锅慢慢熬。",
+    "刚才那位老先生走的时候还在咳嗽，他女儿一直扶着他。",
+]
+SCENES_KEPT = [
+    "他先推开了木门，再点亮了油灯，屋里顿时亮了起来。",
+    "码头边上，汽笛声刚刚响过，岸上的人群渐渐散了开去，一个卖报的孩子正在吆喝。",
+]
+
+
+@pytest.mark.parametrize("line", SPEAKER_SHAPES)
+def test_speaker_shapes_are_not_scenes(line: str) -> None:
+    assert not narrator(line)
+
+
+@pytest.mark.parametrize("line", SCENES_KEPT)
+def test_scenes_with_those_words_are_still_scenes(line: str) -> None:
+    assert narrator(line)
