@@ -47,3 +47,18 @@ def expanse_state(ws: list[zh.Word]) -> bool:
         and ws[-2].text in ("一片", "一阵")
         and ws[-1].tag.startswith(("a", "z", "v", "i"))
     )
+
+
+def sound_modifier(ws: list[zh.Word], i: int) -> bool:
+    """The onomatopoeia at `i` modifies a predicate after it in its clause (轮子咯吱作响, 锅里咕嘟
+    咕嘟地翻滚): a sound depicted, the describer's. An onomatopoeia alone or closing its clause
+    (哈哈，…) is someone laughing or calling out: talk."""
+    if ws[i].tag != "o" or i + 1 >= len(ws):
+        return False
+    j = i + 1
+    while j < len(ws) and ws[j].tag == "o":
+        j += 1  # 咕嘟 咕嘟: a repeated sound, split by the tagger
+    rest = ws[j:]
+    if rest and rest[0].text == "地":
+        rest = rest[1:]
+    return bool(rest) and rest[0].tag.startswith(("v", "n", "a", "i", "l")) and i > 0

@@ -24,7 +24,13 @@ import re
 
 from factory.quality import zh
 from factory.quality.epithet import ZH_HEAD
-from factory.quality.scene_marks_zh import expanse_state, simile, split_direction, subject_then_action
+from factory.quality.scene_marks_zh import (
+    expanse_state,
+    simile,
+    sound_modifier,
+    split_direction,
+    subject_then_action,
+)
 from factory.quality.speaker_shape_zh import ordered_steps, recent_report
 
 _QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|\"[^\"\n]*\"")
@@ -168,9 +174,9 @@ def scene_narration(text: str, names: frozenset[str] = frozenset()) -> str | Non
     if ordered_steps(ws_by_clause) or recent_report(ws_by_clause):
         return None  # 先检查燃料，再检查护盾 / 刚才那人…: the speaker instructing, or reporting
     if any(
-        w.tag in _TALK_TAGS or w.text in _STANCE or w.text.startswith(_DEICTIC)
+        w.tag in _TALK_TAGS and not sound_modifier(ws, i) or w.text in _STANCE or w.text.startswith(_DEICTIC)
         for ws in ws_by_clause
-        for w in ws
+        for i, w in enumerate(ws)
     ) or any(_PARTICLE_END.search(c) for c in cls):
         return None
     if not any(w.tag.startswith(("n", "s")) or w.text in ("他", "她") for ws in ws_by_clause for w in ws):

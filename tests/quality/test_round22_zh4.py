@@ -32,3 +32,24 @@ def test_speaker_shapes_are_not_scenes(line: str) -> None:
 @pytest.mark.parametrize("line", SCENES_KEPT)
 def test_scenes_with_those_words_are_still_scenes(line: str) -> None:
     assert narrator(line)
+
+
+# --- scene_marks_zh.sound_modifier: a sound word modifying a predicate is depiction, not talk ------
+SOUND_SCENES = [
+    "车间的灯管昏黄，传送带在厂房里哗啦作响，一名工人快步走了过来。",
+    "灶上的砂锅咕嘟咕嘟地冒着热气，窗外的雨越下越大。",
+]
+SOUND_TALK = [
+    "哈哈，灶上的汤早就熬好了。",
+    "砰，门又被风吹开了。",
+]
+
+
+@pytest.mark.parametrize("line", SOUND_SCENES)
+def test_sound_in_a_scene_is_depicted(line: str) -> None:
+    assert narrator(line)
+
+
+@pytest.mark.parametrize("line", SOUND_TALK)
+def test_a_sound_alone_is_talk(line: str) -> None:
+    assert not narrator(line)
