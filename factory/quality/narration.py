@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from factory.lang import HAN_RE, LANGUAGES, LATIN_RE, is_zh
 from factory.quality import zh
 from factory.quality.epithet import EN_IRREGULAR
+from factory.quality.speaker_shape_zh import interjection_clause
 from factory.quality.text import Segment
 
 EN_AUX = (
@@ -134,8 +135,8 @@ def _zh_stage(text: str) -> bool:
     if not t.startswith(tuple(_ZH_THIRD)):
         return False
     ws = [w for w in zh.words(t) if w.text.strip()]
-    if len(ws) < 2 or ws[0].text not in _ZH_THIRD:
-        return False
+    if len(ws) < 2 or ws[0].text not in _ZH_THIRD or interjection_clause(t):
+        return False  # ……唉，不说了: an interjection alone is the speaker's voice, no stage direction
     return ws[1].tag.startswith(("v", "d", "l", "i", "p", "a", "q", "z", "o"))  # z, o: 嘻嘻一笑, 哈哈一笑
 
 

@@ -7,6 +7,10 @@ A recent-past report: the line opens on 刚才, a time measured from the moment 
 (刚才那人进来时脸都白了) — the speaker reporting; a narrator's time is the story's (钟声刚刚响过 and
 比刚才 keep the word inside the clause, after its subject). Read by jieba's parts of speech; no
 phrase of any line is listed.
+
+An interjection standing as its own clause (……唉，不说了) is the speaker's voice breaking in; a stage
+direction in the third person (他摇了摇头，…) has none. The interjections are a closed class (jieba
+does not always tag them e once an ellipsis comes before), listed as a class, not from any line.
 """
 
 from __future__ import annotations
@@ -38,3 +42,16 @@ _RECENT = frozenset({"刚才"})  # 刚刚 also opens a story's time (刚刚入�
 def recent_report(ws_by_clause: list[list[zh.Word]]) -> bool:
     """True when the line's first word is 刚才: time counted from the speaker's now."""
     return bool(ws_by_clause and ws_by_clause[0]) and ws_by_clause[0][0].text in _RECENT
+
+
+# The closed class of Chinese interjections (sighs, grunts, calls): a clause of one of them is talk
+_INTERJECTION = frozenset("唉哎嗯哼啊哦呀咦嗨喂呸嘿噢哟嗐咳")
+
+
+def interjection_clause(text: str) -> bool:
+    """True when some clause of `text` is one interjection alone (唉，…): someone talking."""
+    for c in zh.clauses(text):
+        ws = [w for w in zh.words(c) if w.text.strip() and w.tag != "x"]
+        if len(ws) == 1 and (ws[0].tag == "e" or all(ch in _INTERJECTION for ch in ws[0].text)):
+            return True
+    return False

@@ -53,3 +53,24 @@ def test_sound_in_a_scene_is_depicted(line: str) -> None:
 @pytest.mark.parametrize("line", SOUND_TALK)
 def test_a_sound_alone_is_talk(line: str) -> None:
     assert not narrator(line)
+
+
+# --- speaker_shape_zh.interjection_clause: 他… with a lone interjection is the speaker, no stage ---
+SIGHED = [
+    "他那年一走就是十年……唉，提他做什么。",
+    "她就这样嫁去了北方，哎，命啊。",
+]
+STAGE_DIRECTIONS = [
+    "她摇了摇头，转身走进了雨里。",
+    "他哼了一声，把信揉成一团扔进火盆。",
+]
+
+
+@pytest.mark.parametrize("line", SIGHED)
+def test_a_lone_interjection_is_the_speaker(line: str) -> None:
+    assert not narrator(line)
+
+
+@pytest.mark.parametrize("line", STAGE_DIRECTIONS)
+def test_third_person_stage_directions_still_caught(line: str) -> None:
+    assert narrator(line)
