@@ -41,6 +41,7 @@ from factory.quality.narration import EN_BODY
 from factory.quality.scene_past_en import opening_call, past_setting
 from factory.quality.scene_present_en import bare_present, plural_plain, strip_assent
 from factory.quality.scene_setting_en import scene_state, script_heading, setting_weight
+from factory.quality.scene_simul_en import thing_sounds
 from factory.quality.speech_marks_en import (  # noqa: F401  (mixed_en reads them here)
     _CONTRACTION,
     _INTERJECTION,
@@ -224,6 +225,8 @@ def scene_narration(segs: Sequence[Segment], names: frozenset[str]) -> tuple[str
     if sim and _simul_clause(text, sim):
         main = clauses[_sentence_at(sentences, text, sim.start())]
         devices += 1.0 if main[0] in ("bare", "loc") or _present(main[1]) else 0.5
+    if any(thing_sounds(x, c, _person_subject, text) for x, c in zip(sentences, clauses, strict=True)):
+        devices += 1.0  # a thing of the scene sounding or moving in the past while someone acts
     devices += 0.5 * min(2, len(_SERIES.findall(text)))
     # a storyteller's resumption in the past ("…, and he stared"); a he / she in the present is a scene's
     retold = any(
