@@ -1,10 +1,13 @@
 """Round 22, English (en4): a thing of the scene sounding or moving in the past while another
-subject acts, told as one narrator's sentence (scene_simul_en.py, read by scene_en.py). Lines written
+subject acts, told as one narrator's sentence (scene_simul_en.py, read by scene_en.py); the help
+desk's closers with no meta-noun, an invitation to reach out again and an offer of more of the content
+(blacklists/en.txt). Lines written
 for these tests, other characters and other words than the benchmark's, with hard negatives."""
 
 import pytest
 
 from factory.quality.selfname import self_name_violation
+from tests.quality.lines import FAMILY, line_rules
 
 NAME, ALIASES = "Oswin Halloran", ("Oswin",)
 
@@ -46,3 +49,29 @@ def test_thing_acting_while_someone_acts_is_narration(line: str) -> None:
 @pytest.mark.parametrize("line", SPOKEN_PAST)
 def test_spoken_past_with_as_stays(line: str) -> None:
     assert kind(line) is None, line
+
+
+CLOSERS = [
+    "The ferry leaves at nine. Please don't hesitate to get in touch if anything else comes up!",
+    "Mind the third step, it creaks. Do not hesitate to reach out with further questions.",
+    "That's how we splice a line. Glad to share more sailing knots whenever you want!",
+    "Brine, then smoke it slow. If you'd like more curing recipes for your menu, just ask!",
+]
+
+KEPT = [
+    # the character's own offer in the scene, its help given, not the content of a chat
+    "Anything you need from the galley, lad, you just ask me.",
+    "I didn't hesitate to jump in after him, and I'd do it again.",
+    "If you'd like more stew, the pot's on the stove.",
+    "I was happy to share my bread with the drovers that winter.",
+]
+
+
+@pytest.mark.parametrize("line", CLOSERS)
+def test_service_closer_is_assistant_tone(line: str) -> None:
+    assert line_rules(line, NAME, "en", ALIASES) & FAMILY["assistant"], line
+
+
+@pytest.mark.parametrize("line", KEPT)
+def test_in_scene_offer_stays(line: str) -> None:
+    assert not line_rules(line, NAME, "en", ALIASES) & FAMILY["assistant"], line
