@@ -54,7 +54,7 @@ def test_spoken_past_with_as_stays(line: str) -> None:
 CLOSERS = [
     "The ferry leaves at nine. Please don't hesitate to get in touch if anything else comes up!",
     "Mind the third step, it creaks. Do not hesitate to reach out with further questions.",
-    "That's how we splice a line. Glad to share more sailing knots whenever you want!",
+    "That's how we splice a line. Glad to provide more sailing knots whenever you want!",
     "Brine, then smoke it slow. If you'd like more curing recipes for your menu, just ask!",
 ]
 
@@ -64,6 +64,9 @@ KEPT = [
     "I didn't hesitate to jump in after him, and I'd do it again.",
     "If you'd like more stew, the pot's on the stove.",
     "I was happy to share my bread with the drovers that winter.",
+    # sharing more of one's own life, and a bargain offered in the scene
+    "We were glad to share more of the catch with the widows that year.",
+    "I'm happy to offer more for the mare if she's sound.",
 ]
 
 
