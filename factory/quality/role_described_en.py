@@ -6,7 +6,9 @@ to defend him", "Speaking as a medical man, I'd say he died of fright"). The des
 a character with reads differently: a style label ("Austen-style", "noir-esque", "a typical"), a period
 seen from outside it ("a 1920s flapper", "an 18th-century highwayman" — nobody dates themself so), or
 a stacked classifier chain with a noun compound ("a deep-sea submarine captain", "a Wild West snake-oil
-salesman"). Framed with "as" before the speaker's opinion, it announces the role being played.
+salesman"), or a character sheet's entry, an adjective and a noun compound described by a phrase or a
+clause ("a tired diner cook on the graveyard shift", "a cynical war correspondent who has seen too
+much"). Framed with "as" before the speaker's opinion, it announces the role being played.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ import re
 # "as" (or a verb of speaking as) at the start of the reply or of a sentence, or "in the role of"
 _FRAME = re.compile(
     r"(?:^|[.!?]\s+|[—–:]\s*)[\W_]*(?:(?:speaking|talking|writing|answering|replying) as|as|in the (?:role|voice|guise|shoes) of)"
-    r"\s+(?:a|an|your)\s+(?P<np>[\w'’-]+(?:\s+[\w'’-]+){0,5}?)\s*,\s*"
-    r"I(?:\s+(?:believe|think|feel|suppose|reckon|maintain|would say|would tell you|would argue|must say|have to say|can tell you)"
-    r"|['’]d\s+(?:say|tell you|argue|have to say))\b",
+    r"\s+(?:a|an|your)\s+(?P<np>[\w'’-]+(?:\s+[\w'’-]+){0,7}?)\s*,\s*"
+    r"I(?:\s+(?:believe|think|feel|suppose|reckon|maintain|would say|would tell you|would answer|would argue|must say|have to say|can tell you)"
+    r"|['’]d\s+(?:say|tell you|answer|argue|have to say))\b",
     re.I,
 )
 _STYLE = re.compile(
@@ -49,10 +51,26 @@ def _classifier_chain(np: str) -> bool:
     )
 
 
+# An adjective by its shape (the -ed of a state, -y / -ic / -al / -ful / -ous / -ive / -less, "old")
+_ADJ_SHAPE = re.compile(r"[a-z]{3,}(?:ed|y|ic|al|ful|ous|ive|less)|old|young", re.I)
+_POSTMOD = re.compile(r"\b(?:on|in|at|from|with|who|that|whose)\b", re.I)
+
+
+def _sheet_entry(np: str) -> bool:
+    """A character sheet's entry: an adjective, a noun compound of two words at least, then a phrase or
+    a clause that places or describes it ("a tired diner cook on the graveyard shift", "a cynical war
+    correspondent who has seen too much"); an office named in speech is bare ("a medical man")."""
+    words = np.split()
+    m = _POSTMOD.search(np)
+    if len(words) < 5 or not m or not _ADJ_SHAPE.fullmatch(words[0]):
+        return False
+    return len(np[: m.start()].split()) >= 3
+
+
 def described_role(text: str) -> str | None:
     """The framing span when `text` (English) frames its role by a casting description, else None."""
     for m in _FRAME.finditer(text):
         np = m.group("np")
-        if _STYLE.search(np) or _PERIOD.search(np) or _classifier_chain(np):
+        if _STYLE.search(np) or _PERIOD.search(np) or _classifier_chain(np) or _sheet_entry(np):
             return m.group(0).lstrip(" .!?—–:")
     return None

@@ -1,7 +1,8 @@
 """Round 22, English (en4): a thing of the scene sounding or moving in the past while another
 subject acts, told as one narrator's sentence (scene_simul_en.py, read by scene_en.py); the help
 desk's closers with no meta-noun, an invitation to reach out again and an offer of more of the content
-(blacklists/en.txt). Lines written
+(blacklists/en.txt); the role framed by a character sheet's entry, an adjective, a noun compound and
+a phrase or clause describing it, before a hedged verb of saying or answering (role_described_en.py). Lines written
 for these tests, other characters and other words than the benchmark's, with hard negatives."""
 
 import pytest
@@ -78,3 +79,28 @@ def test_service_closer_is_assistant_tone(line: str) -> None:
 @pytest.mark.parametrize("line", KEPT)
 def test_in_scene_offer_stays(line: str) -> None:
     assert not line_rules(line, NAME, "en", ALIASES) & FAMILY["assistant"], line
+
+
+SHEET_FRAMED = [
+    "As a weary night-shift ferry pilot on the Mersey, I'd tell you the fog lifts by noon.",
+    "As a grizzled lighthouse keeper who has buried three wives, I would answer: the sea takes what it likes.",
+    "Speaking as a jaded hotel concierge in a grand old city, I think tips are everything.",
+]
+
+SHEET_KEPT = [
+    # the office named plainly in speech, and the speaker's own past told after the frame
+    "Speaking as a ship's doctor, I'd say he drowned before the fall.",
+    "As a sailor I learned to tie a bowline in the dark.",
+    "As a young lad in the mill at Paisley, I learned to keep my head down.",
+    "As a boy from the valley, I think I was luckier than most.",
+]
+
+
+@pytest.mark.parametrize("line", SHEET_FRAMED)
+def test_sheet_entry_frame_is_role_announce(line: str) -> None:
+    assert kind(line) == "role_announce", line
+
+
+@pytest.mark.parametrize("line", SHEET_KEPT)
+def test_plain_office_frame_stays(line: str) -> None:
+    assert kind(line) != "role_announce", line
