@@ -47,10 +47,7 @@ from factory.quality.narration import (
     narrator_violation,
 )
 from factory.quality.role_announce import announce_patterns
-from factory.quality.role_described_en import described_role
-from factory.quality.role_frame_zh import role_frame
-from factory.quality.role_meta_en import performance_frame
-from factory.quality.role_meta_zh import role_meta
+from factory.quality.role_frames import described_frame
 from factory.quality.scene_action_en import scene_action
 from factory.quality.scene_en import scene_narration
 from factory.quality.scene_mixed_zh import (
@@ -349,20 +346,9 @@ def self_name_violation(
         m = next(iter(found), None)
         if m and not _identity_contrast(text, m, pats["names"]):
             return Violation("role_announce", "announces the role instead of speaking from it", m.group(0))
-    described = described_role(text) if has_latin and not (language or "").startswith("zh") else None
-    if described:  # "As a Jane Austen-style governess, I believe …" (role_described_en.py)
-        return Violation("role_announce", "frames the role by its casting description", described)
-    framed_role = role_frame(text, pats["names"]) if has_cjk else None
-    framed_role = framed_role or (role_meta(text) if has_cjk else None)  # 我的角色…, …会说：…
-    if framed_role:  # 作为一个九十年代…的老板，我认为…: the role described from outside, then a stance
-        return Violation("role_announce", "describes the role from outside and answers about it", framed_role)
-    framed = (
-        performance_frame(text, pats["names"])
-        if has_latin and not (language or "").startswith("zh")
-        else None
-    )
-    if framed:  # "Staying in my role as …", "as the Count in this story," (role_meta_en.py)
-        return Violation("role_announce", "frames the reply as a role being played", framed)
+    frame = described_frame(text, pats["names"], language, has_latin, has_cjk)
+    if frame:  # by a description or as a part played (role_frames.py)
+        return Violation("role_announce", *frame)
     # the character's names that are a title it holds (舰长), never a part of its own name (星河)
     titles = frozenset(n for n in pats["names"] if zh.is_title(n) and n not in character)
     for seg in segs:
