@@ -23,8 +23,8 @@ _MIN_CONFIDENCE = 0.8
 
 
 def switched_sentence(text: str, english: Callable[[str], bool], en_only: Collection[str]) -> str | None:
-    """The first long sentence of another Latin-script language after the opening sentence of `text`
-    (which holds English somewhere), else None. `english` says whether a sentence is English; `en_only` are English-only words."""
+    """The first long sentence of another Latin-script language after the opening sentence of `text`,
+    else None (the caller has already found the line not foreign as a whole). `english` says whether a sentence is English; `en_only` are English-only words."""
     sentences = [s for s in _SENTENCE.findall(_QUOTED.sub(" ", text)) if _WORD.search(s)]
     for i, s in enumerate(sentences):
         words = [w.lower() for w in _WORD.findall(s)]

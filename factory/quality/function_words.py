@@ -5,17 +5,14 @@ A new writer brings new nouns and verbs but the same frame: "he turned to the ..
 auxiliaries, prepositions, conjunctions, negation, wh-words) stays itself; every other word
 becomes its coarse form (irregular past, -ed, -ing, -ly, -s, other), the name its mark,
 punctuation stays. The tokens are 1-4-grams of that sequence with line start and end, so a
-narrator's "^ he PAST to the W" is one feature for every story. Closed classes only.
+narrator's "^ he PAST to the W" is one feature for every story.
 """
 
 from __future__ import annotations
 
-import re
-
 from factory.quality.epithet import EN_IRREGULAR
-from factory.quality.line_shape import EN_CLASS
+from factory.quality.line_shape import EN_CLASS, EN_TOKEN
 
-_TOKEN = re.compile(r"[a-z0-9']+|[^\sa-z0-9']")
 _PAST = frozenset(EN_IRREGULAR.split("|")) - EN_CLASS.keys()
 
 
@@ -35,6 +32,7 @@ def _form(tok: str, mark: str) -> str:
 
 
 def function_tokens(text: str, mark: str, n_max: int = 4) -> list[str]:
-    """1..n_max-grams of the line's function words and content forms (normalised, lowercased)."""
-    seq = ["^", *(_form(t, mark) for t in _TOKEN.findall(text)), "$"]
+    """1..n_max-grams of the line's function words and content forms; `text` is already normalised
+    and lowercased (learned.normalise)."""
+    seq = ["^", *(_form(t, mark) for t in EN_TOKEN.findall(text)), "$"]
     return [" ".join(seq[k : k + n]) for n in range(1, n_max + 1) for k in range(len(seq) - n + 1)]

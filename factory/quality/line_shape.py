@@ -27,7 +27,7 @@ _EN_CLASSES = {
     "PREP": "of in on at to for with from by about into over under through between after before",
 }
 EN_CLASS = {w: c for c, ws in _EN_CLASSES.items() for w in ws.split()}
-_EN_TOKEN = re.compile(r"[a-z0-9']+|[^\sa-z0-9']")
+EN_TOKEN = re.compile(r"[a-z0-9']+|[^\sa-z0-9']")
 _ZH_CLASSES = {
     "P1": "我吾朕俺咱余",
     "P2": "你您汝尔",
@@ -78,7 +78,7 @@ def shape_tokens(text: str, mark: str) -> list[str]:
         classes = [c for k, c in enumerate(classes) if not (c == "H" and k and classes[k - 1] == "H")]
         words = len(_HAN.findall(text)) // 2
     else:
-        classes = [_en_class(t, mark) for t in _EN_TOKEN.findall(text)]
+        classes = [_en_class(t, mark) for t in EN_TOKEN.findall(text)]
         words = sum(c[0].isalpha() for c in classes)
     seq = ["^", *classes, "$"]
     grams = [" ".join(seq[k : k + n]) for n in (1, 2, 3) for k in range(len(seq) - n + 1)]

@@ -1,7 +1,7 @@
 """An assistant announcing the text it is about to present, anywhere in the reply (English).
 
 The reply-opening forms ("Certainly! Here's an overview of …" as the first words) are in exchange.py.
-Two shapes survive an in-character opening or need no assent before them:
+Three shapes survive an in-character opening or need no assent before them:
 - an assent, then a presentational, at a later sentence's start: "Step right up! Certainly! Here's
   some information about …" (the in-character greeting does not make the service a scene);
 - a text of knowledge presented: "Here's a quick overview." / "here is some information about …" —

@@ -51,7 +51,7 @@ def expanse_state(ws: list[zh.Word]) -> bool:
 
 def sound_modifier(ws: list[zh.Word], i: int) -> bool:
     """The onomatopoeia at `i` modifies a predicate after it in its clause (轮子咯吱作响, 锅里咕嘟
-    咕嘟地翻滚): a sound depicted, the describer's. An onomatopoeia alone or closing its clause
+    咕嘟地翻滚): a sound depicted, the describer's. An onomatopoeia alone or opening its clause
     (哈哈，…) is someone laughing or calling out: talk."""
     if ws[i].tag != "o" or i + 1 >= len(ws):
         return False

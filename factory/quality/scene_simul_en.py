@@ -37,7 +37,7 @@ def thing_sounds(sentence: str, clause: tuple, person: Callable[[str, str], bool
         return False
     if kind != "def" or not verb or person(sentence, verb) or verb.lower() in ("was", "were", "had"):
         return False
-    if not (verb.lower().endswith("ed") or not verb.lower().endswith("s")):
+    if verb.lower().endswith("s"):
         return False  # the past only: a present scene is read by scene_en already
     head, _, after = sentence.strip().lstrip("(*[—–-\"' ").partition(f" {verb} ")
     if not _THING.match(head + " ") or re.search(r"\b(?:his|her|my|your|our|their)\b", head, re.I):

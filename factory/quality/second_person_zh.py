@@ -136,7 +136,7 @@ def told_marks(sentence: str, ws: list[zh.Word]) -> int:
 
 
 def felt_on_body(ws: list[zh.Word], k: int) -> bool:
-    """Word k is 得 after an adjective of feeling and before a part of the body (紧张得手心冒汗): the
+    """Word k is 得 after an adjective or adverb (jieba a / b / ad) and before a part of the body (紧张得手心冒汗): the
     user's inner state told as a fact by what the body does (你高兴得太早 judges, it shows no body)."""
     nxt = ws[k + 1] if k + 1 < len(ws) else None
     return ws[k - 1].tag in ("a", "b", "ad") and nxt is not None and nxt.text in _ZH_BODY_PART

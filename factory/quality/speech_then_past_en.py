@@ -23,7 +23,7 @@ _CHAIN = re.compile(rf"(?:,\s*|\band\s+)(?:\w+ly\s+)?{_PAST}\b")
 _PERSON_1_2 = re.compile(r"\b(?:I|me|my|mine|we|us|our|you|your|yours)\b", re.I)
 _THIRD = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their)\b|[\x22“”]", re.I)
 # a name inside a sentence of the speech ("Don't trust Tom."): someone for he / she to point back to
-_NAMED = re.compile(r"(?<![.!?]\s)(?<!^)\b(?!I\b)(?-i:[A-Z])[a-z]+")
+_NAMED = re.compile(r"(?<!^)\b(?!I\b)(?-i:[A-Z])[a-z]+")
 
 
 def speech_then_past(text: str) -> str | None:
