@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 
 from factory.quality import zh
-from factory.quality.scene_mixed_zh import _BESIDE, _SENTENCE
-from factory.quality.scene_zh import _SPEAKER, _STANCE
+from factory.quality.scene_mixed_zh import BESIDE, SENTENCE
+from factory.quality.scene_zh import SPEAKER, STANCE
 
 _ALONG = re.compile(r"一边(?:说|讲|笑|念叨|嘟囔)[^，,。]{0,3}一边")
 _MANNER_HEAD = ("a", "ad", "d", "z", "l", "i")
@@ -24,11 +24,11 @@ _MANNER_HEAD = ("a", "ad", "d", "z", "l", "i")
 
 def manner_after_speech(text: str) -> str | None:
     """A 他/她 sentence after a spoken one that narrates the manner of an act in the present, else None."""
-    if _BESIDE.search(text):
+    if BESIDE.search(text):
         return None
-    for sentence in _SENTENCE.findall(text.strip())[1:]:
+    for sentence in SENTENCE.findall(text.strip())[1:]:
         s = sentence.strip()
-        if not re.match(r"^[他她](?!们)", s) or not s.endswith("。") or _SPEAKER.search(s):
+        if not re.match(r"^[他她](?!们)", s) or not s.endswith("。") or SPEAKER.search(s):
             continue
         ws = [w for w in zh.words(s) if w.text.strip()]
         if any(
@@ -36,7 +36,7 @@ def manner_after_speech(text: str) -> str | None:
             for w in ws
         ):
             continue  # done, denied or to come: a report of someone, not a scene
-        if any(w.text in _STANCE for w in ws):
+        if any(w.text in STANCE for w in ws):
             continue
         manner = any(
             0 < k < len(ws) - 1

@@ -29,11 +29,11 @@ from __future__ import annotations
 import re
 
 from factory.quality import zh
-from factory.quality.scene_zh import _DIRECTIONAL, _SPEAKER, _STANCE, scene_narration
+from factory.quality.scene_zh import _DIRECTIONAL, SPEAKER, STANCE, scene_narration
 from factory.quality.second_person import _ZH_NOT_NARRATION as ZH_NOT_NARRATION
 
 # A sentence with its closing punctuation (and a closing quotation mark that ends it)
-_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?…—]*[”」]?")
+SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?…—]*[”」]?")
 # A colon not followed by a quotation: the speaker announces an explanation
 _EXPLAINING = re.compile(r"[：:](?!\s*[“「『\"])")
 # 你 opening a sentence with a clause of its own (an action with its object or place), then the rest
@@ -46,7 +46,7 @@ _EXIT = frozenset({"离去", "离开", "消失", "远去", "走远"})
 _TO_PLACE = frozenset({"在", "到", "向", "进", "往"})
 # Habits told of someone (每天, 向来): the speaker's knowledge of a person, not a scene
 _HABIT = frozenset({"每天", "天天", "常常", "经常", "一向", "向来", "往往", "每回", "每次", "平时", "通常"})
-_BESIDE = re.compile(r"[（(][^（）()]*[）)]|\*[^*]+\*")
+BESIDE = re.compile(r"[（(][^（）()]*[）)]|\*[^*]+\*")
 # An invitation performed to the listener (里边请, 欢迎欢迎，…): the tail still speaks, no narrator
 _INVITES = re.compile(r"(?:^|[，,。！？!?])\s*(?:欢迎|请)|请\s*(?:[，,。！？!?]|$)")
 # 你看/你瞧/你听 + what is shown: the speaker points the listener at the scene (你看到… is told)
@@ -56,9 +56,9 @@ _POINTING = re.compile(r"^(?:看|瞧|听|瞅)(?![了着到见过完])")
 def scene_after_speech(text: str, names: frozenset[str] = frozenset()) -> str | None:
     """The narrated tail of `text` when a spoken opening is followed by a narrator's scene, else None."""
     t = text.strip()
-    if _BESIDE.search(t):
+    if BESIDE.search(t):
         return None  # a script or a storyteller's frame: the stage direction is the narration allowed
-    sentences = _SENTENCE.findall(t)
+    sentences = SENTENCE.findall(t)
     for k in range(1, len(sentences)):
         tail = "".join(sentences[k:]).strip()
         if _EXPLAINING.search(tail):
@@ -72,9 +72,9 @@ def scene_after_speech(text: str, names: frozenset[str] = frozenset()) -> str | 
 
 def user_in_scene(text: str, names: frozenset[str] = frozenset()) -> str | None:
     """The sentence of `text` in which the user enters a scene the narrator then shows, else None."""
-    if _BESIDE.search(text):
+    if BESIDE.search(text):
         return None
-    for sentence in _SENTENCE.findall(text.strip()):
+    for sentence in SENTENCE.findall(text.strip()):
         m = _USER_CLAUSE.match(sentence)
         if m and _POINTING.match(m.group(1)):
             continue
@@ -85,31 +85,31 @@ def user_in_scene(text: str, names: frozenset[str] = frozenset()) -> str | None:
 
 def speech_tag_after_speech(text: str) -> str | None:
     """The sentence of `text` that opens with the narrator's tag after a spoken one (说罢，…), else None."""
-    sentences = _SENTENCE.findall(text.strip())
+    sentences = SENTENCE.findall(text.strip())
     for before, sentence in zip(sentences, sentences[1:], strict=False):
         if re.search(r"[“「『\"]", before):
             continue  # 我娘常说：“…”说罢，…: the words quoted were someone else's, the speaker tells of them
         m = _SPEECH_DONE.match(sentence)
-        if m and not _SPEAKER.search(m.group(1)) and sentence.rstrip().endswith("。"):
+        if m and not SPEAKER.search(m.group(1)) and sentence.rstrip().endswith("。"):
             return sentence.strip()[:80]
     return None
 
 
 def character_narrated_after_speech(text: str) -> str | None:
     """A 他/她 sentence of bounded actions in the narrative present after a spoken one, else None."""
-    if _BESIDE.search(text):
+    if BESIDE.search(text):
         return None
-    for sentence in _SENTENCE.findall(text.strip())[1:]:
+    for sentence in SENTENCE.findall(text.strip())[1:]:
         if not re.match(r"^\s*[他她](?!们)", sentence) or not sentence.rstrip().endswith("。"):
             continue
-        if _SPEAKER.search(sentence):
+        if SPEAKER.search(sentence):
             continue
         parts = [c for c in zh.clauses(sentence) if c.strip()]
         tagged = [[w for w in zh.words(c) if w.text.strip() and w.tag != "x"] for c in parts]
         words = [w for ws in tagged for w in ws]
         if len(parts) < 3 or any(w.tag in ("ul", "ug") or w.text in ("了", "过") for w in words):
             continue  # perfective or experiential: a report of what was done
-        if any(w.text in _STANCE or w.text in _HABIT or w.text[:1] in "没不别未" for w in words):
+        if any(w.text in STANCE or w.text in _HABIT or w.text[:1] in "没不别未" for w in words):
             continue
         if not all(any(w.tag.startswith("v") or w.text in _EXIT for w in ws) for ws in tagged):
             continue

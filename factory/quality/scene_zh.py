@@ -36,7 +36,7 @@ from factory.quality.speaker_shape_zh import ordered_steps, recent_report
 _QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|\"[^\"\n]*\"")
 # Speech frame before a quotation (沉吟片刻道：“…”): the narrator hands over to the speaker
 _SPEECH_FRAME = re.compile(r"[道说问喝叫][：:]?\s*$")
-_SPEAKER = re.compile(
+SPEAKER = re.compile(
     r"[我你您咱俺吾朕]|本(?:宫|王|座|官|府|阁|帅|尊|仙|姑娘|公子|少爷|小姐)|老(?:夫|子|娘|身|朽|衲|奴)"
     r"|贫(?:僧|道|尼)|在下|小(?:的|人|女子|生|可|老儿)|奴(?:才|婢|家)|洒家|寡人|妾身|臣妾|[？?！!～~]"
 )
@@ -46,7 +46,7 @@ _TALK_TAGS = frozenset({"y", "e", "o"})
 # The speaker's here and now (这回, 这宫里, 今儿) and judgements of enough (够, 够用): morphemes
 _DEICTIC = ("这", "今", "够")
 _PARTICLE_END = re.compile(r"[吧呢啊呀嘛哦啦哈哟咯嘞呗哇么喽]\s*$")
-_STANCE = frozenset(
+STANCE = frozenset(
     {
         "要",
         "该",
@@ -174,7 +174,7 @@ def scene_narration(text: str, names: frozenset[str] = frozenset()) -> str | Non
     if ordered_steps(ws_by_clause) or recent_report(ws_by_clause):
         return None  # 先检查燃料，再检查护盾 / 刚才那人…: the speaker instructing, or reporting
     if any(
-        w.tag in _TALK_TAGS and not sound_modifier(ws, i) or w.text in _STANCE or w.text.startswith(_DEICTIC)
+        w.tag in _TALK_TAGS and not sound_modifier(ws, i) or w.text in STANCE or w.text.startswith(_DEICTIC)
         for ws in ws_by_clause
         for i, w in enumerate(ws)
     ) or any(_PARTICLE_END.search(c) for c in cls):
@@ -211,7 +211,7 @@ def _untalked(t: str) -> str | None:
         out.append(before + ("" if _SPEECH_FRAME.search(before) else "“”"))
         last = m.end()
     told = "".join(out) + t[last:]
-    if _SPEAKER.search(told) and not _only_object_you(told) or zh.ADDRESS_TERM.search(told):
+    if SPEAKER.search(told) and not _only_object_you(told) or zh.ADDRESS_TERM.search(told):
         return None
     return told
 
