@@ -212,10 +212,11 @@ SPLITS = [
     "heldout10",
     "heldout11",
     "heldout12",
+    "heldout13",
 ]  # newest last
 # Lines written only to train the learned model (benchmarks/train_gate_model.py): never a measured split,
 # never held out in its cross-validation; `--split trainA` shows what the gate makes of them.
-TRAIN_ONLY = ["trainA", "trainB", "trainC", "trainD", "trainE", "trainF", "trainG"]
+TRAIN_ONLY = ["trainA", "trainB", "trainC", "trainD", "trainE", "trainF", "trainG", "trainH"]
 GOAL_DETECTION, GOAL_FP = 0.95, 0.05
 USER = {"zh": "你怎么看？", "en": "What do you make of it?"}
 FAMILY_OF_RULE = {
@@ -270,8 +271,8 @@ def load(split: str) -> list[Case]:
     out = []
     for lang in ("zh", "en"):
         path = DATA / f"{split}_{lang}.tsv"
-        if split in TRAIN_ONLY and not path.exists():
-            continue  # a training-only split may hold one language
+        if not path.exists():
+            continue  # a split may hold one language (trainE, trainG; heldout13 until its English half)
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip() or line.startswith("#"):
                 continue
@@ -285,6 +286,8 @@ def load(split: str) -> list[Case]:
             out.append(
                 Case(f"{split}-{lang}-{n:03d}", split, lang, verdict, family, key, text.replace("\\n", "\n"))
             )
+    if not out:
+        raise SystemExit(f"error: no data for split {split!r} under {DATA}")
     return out
 
 
