@@ -272,7 +272,7 @@ def load(split: str) -> list[Case]:
     for lang in ("zh", "en"):
         path = DATA / f"{split}_{lang}.tsv"
         if not path.exists():
-            continue  # a split may hold one language (trainE, trainG; heldout13 until its English half)
+            continue  # a training-only split may hold one language (trainE, trainG)
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip() or line.startswith("#"):
                 continue
